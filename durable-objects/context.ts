@@ -1,0 +1,8 @@
+import type { Keyspace } from "./store/keyspace";
+
+/** What a command handler may touch: the shard's keyspace and the batch's clock. */
+export interface ExecContext {
+  readonly keyspace: Keyspace;
+  /** ms since the epoch, fixed for the batch. */
+  readonly now: number;
+}

@@ -1,0 +1,175 @@
+/**
+ * The keyspace of one shard: one row per key in `keys` (see schema.ts). Typed operations for
+ * each data type sit on top of this (strings.ts, …); nothing here knows argv or HTTP.
+ *
+ * Expiry is lazy on lookup (an expired key is deleted and reported absent) and active through
+ * the shard's alarm (`sweepExpired`). `now` is the time of the running command batch: every
+ * command of a batch sees one clock, as Redis sees one clock per command.
+ */
+import { CommandError } from "../reply";
+import { Errors } from "../errors";
+
+export const enum KeyType {
+  String = 0,
+  Hash = 1,
+  List = 2,
+  Set = 3,
+  ZSet = 4,
+}
+
+export const TYPE_NAMES: Record<number, string> = { 0: "string", 1: "hash", 2: "list", 3: "set", 4: "zset" };
+
+export interface KeyRow {
+  id: number;
+  key: string;
+  type: KeyType;
+  value: ArrayBuffer | null;
+  expire_at: number | null;
+}
+
+/** How a collection type keeps its elements: called when a key of that type is deleted or copied. */
+export interface ElementStore {
+  /** Deletes every element row of key `id`. */
+  drop(id: number): void;
+  /** Deletes the element rows of every key (FLUSHDB). */
+  dropAll(): void;
+  /** Copies every element row of key `from` to key `to` (which has none). */
+  copy(from: number, to: number): void;
+}
+
+const SELECT_KEY = "SELECT id, key, type, value, expire_at FROM keys WHERE key = ?";
+
+export class Keyspace {
+  /** Time of the running batch, ms since the epoch. */
+  now = Date.now();
+  private readonly elementStores = new Map<KeyType, ElementStore>();
+
+  constructor(
+    readonly sql: SqlStorage,
+    /** Called when a key gets an expiry time, so the shard can arm its alarm. */
+    private readonly onExpiry: (at: number) => void,
+  ) {}
+
+  registerElementStore(type: KeyType, store: ElementStore): void {
+    this.elementStores.set(type, store);
+  }
+
+  /** The live row of `key`, or null (an expired key is deleted on the way). */
+  find(key: string): KeyRow | null {
+    const row = this.sql.exec<KeyRow & Record<string, SqlStorageValue>>(SELECT_KEY, key).toArray()[0];
+    if (!row) return null;
+    if (row.expire_at !== null && row.expire_at <= this.now) {
+      this.deleteRow(row);
+      return null;
+    }
+    return row;
+  }
+
+  /** Like find, but a key of another type is a WRONGTYPE error. */
+  findOfType(key: string, type: KeyType): KeyRow | null {
+    const row = this.find(key);
+    if (row && row.type !== type) throw new CommandError(Errors.wrongType);
+    return row;
+  }
+
+  exists(key: string): boolean {
+    return this.find(key) !== null;
+  }
+
+  /** Inserts a new key (it must not exist) and returns its id. */
+  insert(key: string, type: KeyType, value: Uint8Array | null, expireAt: number | null): number {
+    const id = this.sql
+      .exec<{ id: number }>(
+        "INSERT INTO keys (key, type, value, expire_at) VALUES (?, ?, ?, ?) RETURNING id",
+        key,
+        type,
+        value,
+        expireAt,
+      )
+      .one().id;
+    if (expireAt !== null) this.onExpiry(expireAt);
+    return id;
+  }
+
+  /**
+   * Makes `key` a string holding `value`. An existing key of any type is replaced in place (its
+   * id kept, its elements dropped); `expireAt` undefined keeps the current expiry (KEEPTTL).
+   */
+  writeString(key: string, value: Uint8Array, expireAt: number | null | undefined, existing?: KeyRow | null): void {
+    const row = existing === undefined ? this.find(key) : existing;
+    if (!row) {
+      this.insert(key, KeyType.String, value, expireAt ?? null);
+      return;
+    }
+    if (row.type !== KeyType.String) this.elementStores.get(row.type)?.drop(row.id);
+    const at = expireAt === undefined ? row.expire_at : expireAt;
+    this.sql.exec("UPDATE keys SET type = ?, value = ?, expire_at = ? WHERE id = ?", KeyType.String, value, at, row.id);
+    if (at !== null && at !== row.expire_at) this.onExpiry(at);
+  }
+
+  setExpire(row: KeyRow, at: number | null): void {
+    this.sql.exec("UPDATE keys SET expire_at = ? WHERE id = ?", at, row.id);
+    row.expire_at = at;
+    if (at !== null) this.onExpiry(at);
+  }
+
+  /** Deletes `key` and its elements; true if it existed (and was live). */
+  delete(key: string): boolean {
+    const row = this.find(key);
+    if (!row) return false;
+    this.deleteRow(row);
+    return true;
+  }
+
+  deleteRow(row: Pick<KeyRow, "id" | "type">): void {
+    if (row.type !== KeyType.String) this.elementStores.get(row.type)?.drop(row.id);
+    this.sql.exec("DELETE FROM keys WHERE id = ?", row.id);
+  }
+
+  /** Renames a live key; an existing `to` is deleted first. The id (and so the elements) move with it. */
+  rename(row: KeyRow, to: string): void {
+    if (row.key === to) return;
+    const target = this.find(to);
+    if (target) this.deleteRow(target);
+    this.sql.exec("UPDATE keys SET key = ? WHERE id = ?", to, row.id);
+  }
+
+  /** Copies a live key to `to` (which must not exist): value, elements and expiry. */
+  copy(row: KeyRow, to: string): void {
+    const id = this.insert(to, row.type, row.value === null ? null : new Uint8Array(row.value), row.expire_at);
+    if (row.type !== KeyType.String) this.elementStores.get(row.type)?.copy(row.id, id);
+  }
+
+  /** Live keys in this shard. */
+  count(): number {
+    return this.sql.exec<{ n: number }>(
+      "SELECT count(*) AS n FROM keys WHERE expire_at IS NULL OR expire_at > ?",
+      this.now,
+    ).one().n;
+  }
+
+  /** Deletes every key and element. */
+  flush(): void {
+    for (const store of this.elementStores.values()) store.dropAll();
+    this.sql.exec("DELETE FROM keys");
+  }
+
+  /** The earliest expiry time of any key, or null. */
+  earliestExpiry(): number | null {
+    const row = this.sql.exec<{ t: number | null }>("SELECT min(expire_at) AS t FROM keys WHERE expire_at IS NOT NULL").one();
+    return row.t;
+  }
+
+  /** Deletes up to `limit` keys whose time has come; returns how many. */
+  sweepExpired(limit: number): number {
+    const due = this.sql
+      .exec<{ id: number; type: number }>(
+        "SELECT id, type FROM keys WHERE expire_at IS NOT NULL AND expire_at <= ? ORDER BY expire_at LIMIT ?",
+        this.now,
+        limit,
+      )
+      .toArray();
+    for (const row of due) this.deleteRow(row);
+    return due.length;
+  }
+}

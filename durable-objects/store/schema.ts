@@ -1,0 +1,38 @@
+/**
+ * The shard's SQLite schema, as an append-only list of numbered migrations. Never edit an
+ * applied migration: add a new one. They run in the constructor (inside
+ * blockConcurrencyWhile), each in its own transaction, and the applied version is kept in
+ * the `meta` table.
+ *
+ * `keys` holds one row per key: its type, its value when it is a string, and its absolute
+ * expiry time in ms (NULL: no expiry). The rowid `id` is stable for the life of a key (an
+ * overwrite keeps it, RENAME keeps it), so collections key their element rows by `id` and
+ * SCAN walks keys in `id` order. Collections (hash, list, set, sorted set) keep one row per
+ * element in tables of their own, added by later migrations.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: keys, expiry index, meta.
+  `CREATE TABLE keys (
+     id INTEGER PRIMARY KEY,
+     key TEXT NOT NULL UNIQUE,
+     type INTEGER NOT NULL,
+     value BLOB,
+     expire_at INTEGER
+   );
+   CREATE INDEX keys_by_expiry ON keys(expire_at) WHERE expire_at IS NOT NULL;`,
+];
+
+export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {
+  sql.exec("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value)");
+  const row = sql.exec<{ value: number }>("SELECT value FROM meta WHERE name = 'schema_version'").toArray()[0];
+  let version = row ? Number(row.value) : 0;
+  while (version < MIGRATIONS.length) {
+    const next = version + 1;
+    storage.transactionSync(() => {
+      sql.exec(MIGRATIONS[next - 1]!);
+      sql.exec("INSERT INTO meta (name, value) VALUES ('schema_version', ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value", next);
+    });
+    version = next;
+  }
+  return version;
+}

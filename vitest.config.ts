@@ -1,0 +1,39 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Two projects:
+ * - `workers`: unit, shard and HTTP tests inside workerd (the real runtime), with the Worker and
+ *   its Durable Objects from wrangler.toml.
+ * - `node`: tests that drive real servers from Node: the conformance suite against a real
+ *   redis-server, and end-to-end tests against `wrangler dev` with the official client.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: { EDGEKV_TOKEN: "test-token", EDGEKV_READONLY_TOKEN: "test-readonly-token" },
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["durable-objects/**/*.test.ts", "worker/**/*.test.ts", "test/workers/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/node/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,22 @@
+import type { Shard } from "../durable-objects/shard";
+
+/** The Worker's bindings: see wrangler.toml and README "Configuration". */
+export interface Env {
+  SHARD: DurableObjectNamespace<Shard>;
+  /** Number of shards (default 16). */
+  SHARDS?: string;
+  /** Read-write token (a secret). With none configured every request is refused. */
+  EDGEKV_TOKEN?: string;
+  /** Optional read-only token (a secret): commands flagged `write` are refused with it. */
+  EDGEKV_READONLY_TOKEN?: string;
+  /** Largest accepted request body in bytes (default 10 MiB). */
+  MAX_REQUEST_BYTES?: string;
+}
+
+export const DEFAULT_SHARDS = 16;
+export const DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+export function positiveInt(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}

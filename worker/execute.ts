@@ -1,0 +1,275 @@
+/**
+ * From commands to shards and back: validation from the command table, key → slot → shard,
+ * per-shard batches run in parallel over RPC, replies merged and put back in request order.
+ *
+ * A pipeline is cut into segments at the few commands that need several sequential round
+ * trips (SCAN, RANDOMKEY, INFO); within a segment each shard gets one RPC with its commands in
+ * request order, so a pipeline reads its own writes. A transaction must fit one shard: it is
+ * refused as a whole (before anything runs) when a command is unknown, has the wrong arity,
+ * is a write under a read-only token, or when its keys span shards.
+ */
+import { text, type Arg } from "../durable-objects/args";
+import { COMMANDS } from "../durable-objects/commands";
+import { Errors } from "../durable-objects/errors";
+import { err, isError, type Reply } from "../durable-objects/reply";
+import { isWrite, keyIndices, lookupCommand, type CommandSpec } from "../durable-objects/table";
+import { shardOf } from "./slot";
+
+/** How the executor reaches shard `i`: one RPC that runs a batch in order. */
+export type ShardExec = (shard: number, batch: Arg[][]) => Promise<Reply[]>;
+
+export interface ExecOptions {
+  shards: number;
+  readOnly: boolean;
+}
+
+interface Part {
+  shard: number;
+  argv: Arg[];
+}
+
+/** One planned command: an error found before running, its parts on shards, or a special. */
+type Plan =
+  | { kind: "error"; error: string }
+  | { kind: "parts"; parts: Part[]; merge: (replies: Reply[]) => Reply }
+  | { kind: "special"; run: (exec: ShardExec) => Promise<Reply> };
+
+/**
+ * Keyless commands (PING, TIME, …) may run on any shard: inside a transaction they follow the
+ * transaction's shard (FLOATING); elsewhere they run on shard 0.
+ */
+const FLOATING = -1;
+const KEYLESS_SHARD = 0;
+
+export function plan(argv: Arg[], opts: ExecOptions): Plan {
+  const found = lookupCommand(COMMANDS, argv);
+  if (!found.ok) return { kind: "error", error: found.error };
+  const spec = found.spec;
+  if (opts.readOnly && isWrite(spec)) return { kind: "error", error: Errors.noPerm(spec.name) };
+  const mode = spec.cluster ?? { kind: "single" };
+  switch (mode.kind) {
+    case "single":
+      return planSingle(spec, argv, opts);
+    case "fanout":
+      return planFanout(spec, argv, opts, mode.merge);
+    case "all":
+      return planAll(argv, opts, mode.merge);
+  }
+}
+
+function planSingle(spec: CommandSpec, argv: Arg[], opts: ExecOptions): Plan {
+  const idx = keyIndices(spec, argv);
+  const shard = idx.length === 0 ? FLOATING : shardOf(text(argv[idx[0]!]!), opts.shards);
+  for (let i = 1; i < idx.length; i++) {
+    if (shardOf(text(argv[idx[i]!]!), opts.shards) !== shard) return { kind: "error", error: Errors.crossSlot };
+  }
+  return { kind: "parts", parts: [{ shard, argv }], merge: (r) => r[0]! };
+}
+
+/** MGET, DEL, EXISTS, …: the same command on each shard's share of the keys, merged. */
+function planFanout(spec: CommandSpec, argv: Arg[], opts: ExecOptions, merge: "sum" | "concat"): Plan {
+  const idx = keyIndices(spec, argv);
+  const byShard = new Map<number, number[]>();
+  idx.forEach((argIndex, keyPos) => {
+    const s = shardOf(text(argv[argIndex]!), opts.shards);
+    let list = byShard.get(s);
+    if (!list) byShard.set(s, (list = []));
+    list.push(keyPos);
+  });
+  if (byShard.size <= 1) return planSingle(spec, argv, opts);
+  const groups = [...byShard.entries()];
+  const parts = groups.map(([shard, keyPositions]) => ({
+    shard,
+    argv: [argv[0]!, ...keyPositions.map((k) => argv[idx[k]!]!)],
+  }));
+  if (merge === "sum") return { kind: "parts", parts, merge: sumReplies };
+  return {
+    kind: "parts",
+    parts,
+    merge: (replies) => {
+      const firstError = replies.find(isError);
+      if (firstError) return firstError;
+      const out: Reply[] = new Array(idx.length);
+      groups.forEach(([, keyPositions], g) => {
+        const r = replies[g] as Reply[];
+        keyPositions.forEach((k, j) => (out[k] = r[j]!));
+      });
+      return out;
+    },
+  };
+}
+
+function sumReplies(replies: Reply[]): Reply {
+  let total = 0;
+  for (const r of replies) {
+    if (isError(r)) return r;
+    total += Number(r);
+  }
+  return total;
+}
+
+/** Keyspace-wide commands: every shard, merged. */
+function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" | "scan" | "random" | "info"): Plan {
+  if (opts.shards === 1) return { kind: "parts", parts: [{ shard: 0, argv }], merge: (r) => r[0]! };
+  if (merge === "scan") return { kind: "special", run: (exec) => scanAcrossShards(argv, opts, exec) };
+  if (merge === "random") return { kind: "special", run: (exec) => randomKeyAcrossShards(argv, opts, exec) };
+  if (merge === "info") return { kind: "special", run: (exec) => infoAcrossShards(argv, opts, exec) };
+  const parts = Array.from({ length: opts.shards }, (_, shard) => ({ shard, argv }));
+  const mergeFn = (replies: Reply[]): Reply => {
+    const firstError = replies.find(isError);
+    if (firstError) return firstError;
+    if (merge === "sum") return sumReplies(replies);
+    if (merge === "concat") return (replies as Reply[][]).flat();
+    return replies[0]!;
+  };
+  return { kind: "parts", parts, merge: mergeFn };
+}
+
+/**
+ * SCAN over all shards. The cursor packs (position within shard, shard):
+ * `cursor = position * shards + shard`, so 0 is the start and the end. Each shard scans in
+ * key-id order, so a key present throughout the scan is returned exactly once.
+ */
+async function scanAcrossShards(argv: Arg[], opts: ExecOptions, exec: ShardExec): Promise<Reply> {
+  const cursorText = text(argv[1]!);
+  if (!/^[0-9]+$/.test(cursorText) || BigInt(cursorText) > 2n ** 64n - 1n) return err(Errors.invalidCursor);
+  const n = BigInt(opts.shards);
+  const cursor = BigInt(cursorText);
+  let shard = Number(cursor % n);
+  let position = cursor / n;
+  const count = countOption(argv);
+  const keys: Reply[] = [];
+  for (;;) {
+    const [reply] = await exec(shard, [[argv[0]!, String(position), ...argv.slice(2)]]);
+    if (isError(reply!)) return reply!;
+    const [next, found] = reply as [string, Reply[]];
+    keys.push(...found);
+    const nextPos = BigInt(next);
+    if (nextPos !== 0n) return [String(nextPos * n + BigInt(shard)), keys];
+    shard++;
+    position = 0n;
+    if (shard >= opts.shards) return ["0", keys];
+    if (keys.length >= count) return [String(shard), keys];
+  }
+}
+
+function countOption(argv: Arg[]): number {
+  for (let i = 2; i + 1 < argv.length; i += 2) {
+    if (text(argv[i]!).toUpperCase() === "COUNT") {
+      const c = Number(text(argv[i + 1]!));
+      if (Number.isFinite(c) && c > 0) return c;
+    }
+  }
+  return 10;
+}
+
+async function randomKeyAcrossShards(argv: Arg[], opts: ExecOptions, exec: ShardExec): Promise<Reply> {
+  const order = Array.from({ length: opts.shards }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  for (const shard of order) {
+    const [reply] = await exec(shard, [argv]);
+    if (reply !== null) return reply!;
+  }
+  return null;
+}
+
+/** INFO: shard 0's sections, with the keyspace counts summed over all shards. */
+async function infoAcrossShards(argv: Arg[], opts: ExecOptions, exec: ShardExec): Promise<Reply> {
+  const replies = await Promise.all(Array.from({ length: opts.shards }, (_, s) => exec(s, [argv]).then((r) => r[0]!)));
+  const firstError = replies.find(isError);
+  if (firstError) return firstError;
+  const texts = replies.map((r) => (typeof r === "string" ? r : r instanceof Uint8Array ? new TextDecoder().decode(r) : ""));
+  let keys = 0;
+  let expires = 0;
+  for (const t of texts) {
+    const m = /^db0:keys=(\d+),expires=(\d+)/m.exec(t);
+    if (m) {
+      keys += Number(m[1]);
+      expires += Number(m[2]);
+    }
+  }
+  let merged = texts[0]!.replace(/^db0:keys=\d+,expires=\d+/m, `db0:keys=${keys},expires=${expires}`);
+  if (keys > 0 && !/^db0:/m.test(merged)) merged = merged.replace(/# Keyspace\r\n/, `# Keyspace\r\ndb0:keys=${keys},expires=${expires},avg_ttl=0\r\n`);
+  return merged.replace(/^shards:\d+/m, `shards:${opts.shards}`);
+}
+
+/** Runs a pipeline: one reply per command, in request order; never throws for a shard fault. */
+export async function runPipeline(cmds: Arg[][], opts: ExecOptions, exec: ShardExec): Promise<Reply[]> {
+  const plans = cmds.map((c) => plan(c, opts));
+  const out: Reply[] = new Array(cmds.length);
+  let i = 0;
+  while (i < plans.length) {
+    let j = i;
+    while (j < plans.length && plans[j]!.kind !== "special") j++;
+    await runSegment(plans, i, j, out, exec);
+    if (j < plans.length) {
+      const special = plans[j] as Extract<Plan, { kind: "special" }>;
+      out[j] = await special.run(guarded(exec));
+      j++;
+    }
+    i = j;
+  }
+  return out;
+}
+
+async function runSegment(plans: Plan[], from: number, to: number, out: Reply[], exec: ShardExec): Promise<void> {
+  const batches = new Map<number, Arg[][]>();
+  const where: { shard: number; index: number }[][] = [];
+  for (let c = from; c < to; c++) {
+    const p = plans[c]!;
+    if (p.kind === "error") {
+      out[c] = err(p.error);
+      continue;
+    }
+    if (p.kind !== "parts") continue;
+    where[c] = p.parts.map(({ shard: s, argv }) => {
+      const shard = s === FLOATING ? KEYLESS_SHARD : s;
+      let batch = batches.get(shard);
+      if (!batch) batches.set(shard, (batch = []));
+      batch.push(argv);
+      return { shard, index: batch.length - 1 };
+    });
+  }
+  const results = new Map<number, Reply[]>();
+  const run = guarded(exec);
+  await Promise.all([...batches].map(async ([shard, batch]) => results.set(shard, await run(shard, batch))));
+  for (let c = from; c < to; c++) {
+    const p = plans[c]!;
+    if (p.kind !== "parts") continue;
+    out[c] = p.merge(where[c]!.map(({ shard, index }) => results.get(shard)![index]!));
+  }
+}
+
+/** A shard that cannot be reached answers an error reply for each of its commands. */
+function guarded(exec: ShardExec): ShardExec {
+  return async (shard, batch) => {
+    try {
+      return await exec(shard, batch);
+    } catch (e) {
+      const message = `ERR shard ${shard} unavailable: ${e instanceof Error ? e.message : String(e)}`;
+      return batch.map(() => err(message));
+    }
+  };
+}
+
+export type TransactionResult = { ok: true; replies: Reply[] } | { ok: false; error: string };
+
+/** Runs a transaction atomically on the one shard that owns all its keys, or refuses it whole. */
+export async function runTransaction(cmds: Arg[][], opts: ExecOptions, exec: ShardExec): Promise<TransactionResult> {
+  const plans = cmds.map((c) => plan(c, opts));
+  let shard = FLOATING;
+  for (const p of plans) {
+    if (p.kind === "error") return { ok: false, error: `${Errors.execAbortPrefix} ${p.error}` };
+    if (p.kind === "special" || p.parts.length > 1) return { ok: false, error: Errors.crossSlot };
+    const s = p.parts[0]!.shard;
+    if (s === FLOATING) continue;
+    if (shard !== FLOATING && s !== shard) return { ok: false, error: Errors.crossSlot };
+    shard = s;
+  }
+  const target = shard === FLOATING ? KEYLESS_SHARD : shard;
+  const replies = await exec(target, cmds);
+  return { ok: true, replies: plans.map((p, i) => (p as Extract<Plan, { kind: "parts" }>).merge([replies[i]!])) };
+}

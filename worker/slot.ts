@@ -1,0 +1,49 @@
+/**
+ * Hash slots, exactly as Redis Cluster: `slot = crc16(key) mod 16384`, where only the part
+ * inside the first `{…}` is hashed when it is non-empty, so `{user:1}:a` and `{user:1}:b`
+ * always share a slot. Slots map to shards in contiguous ranges, so that a future resharding
+ * moves whole ranges.
+ */
+export const SLOTS = 16384;
+
+const TABLE = (() => {
+  const t = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i << 8;
+    for (let j = 0; j < 8; j++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
+    t[i] = c;
+  }
+  return t;
+})();
+
+/** CRC16-CCITT (XModem), the variant Redis Cluster uses. */
+export function crc16(bytes: Uint8Array, start = 0, end = bytes.length): number {
+  let crc = 0;
+  for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ bytes[i]!) & 0xff]!;
+  return crc;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The slot of a key.
+ * @example slotOf("foo") === 12182; slotOf("{user1000}.following") === slotOf("{user1000}.followers")
+ */
+export function slotOf(key: string): number {
+  const b = encoder.encode(key);
+  const open = b.indexOf(0x7b); // "{"
+  if (open !== -1) {
+    const close = b.indexOf(0x7d, open + 1); // "}"
+    if (close > open + 1) return crc16(b, open + 1, close) & (SLOTS - 1);
+  }
+  return crc16(b) & (SLOTS - 1);
+}
+
+/** The shard that owns a slot: contiguous ranges of slots per shard. */
+export function shardForSlot(slot: number, shards: number): number {
+  return Math.floor((slot * shards) / SLOTS);
+}
+
+export function shardOf(key: string, shards: number): number {
+  return shardForSlot(slotOf(key), shards);
+}
