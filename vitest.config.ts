@@ -30,6 +30,7 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["test/node/**/*.test.ts"],
+          globalSetup: ["test/node/redis-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -16,6 +16,7 @@ import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
 import type { Reply } from "./reply";
 import { Keyspace } from "./store/keyspace";
+import { registerElementStores } from "./store/elements";
 import { migrate } from "./store/schema";
 
 /** Keys deleted per step of the alarm handler, and steps before it yields and re-arms. */
@@ -32,6 +33,7 @@ export class Shard extends DurableObject {
     const storage = ctx.storage;
     migrate(storage.sql, storage);
     this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
+    registerElementStores(this.keyspace);
     void ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await storage.getAlarm();
       const earliest = this.keyspace.earliestExpiry();

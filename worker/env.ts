@@ -20,3 +20,13 @@ export function positiveInt(value: string | undefined, fallback: number): number
   const n = Number(value);
   return Number.isInteger(n) && n > 0 ? n : fallback;
 }
+
+declare global {
+  namespace Cloudflare {
+    // The bindings as the runtime's `env` (cloudflare:test, cloudflare:workers) sees them.
+    interface Env {
+      SHARD: DurableObjectNamespace<Shard>;
+      SHARDS?: string;
+    }
+  }
+}

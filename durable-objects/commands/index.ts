@@ -3,7 +3,20 @@
  * To add a command: one entry in its group's array, one handler, one conformance case.
  */
 import { CommandTable } from "../table";
+import { hashCommands } from "./hashes";
+import { keyspaceCommands } from "./keyspace";
+import { listCommands } from "./lists";
 import { serverCommands } from "./server";
+import { setCommands } from "./sets";
 import { stringCommands } from "./strings";
+import { zsetCommands } from "./zsets";
 
-export const COMMANDS = new CommandTable().add(...stringCommands, ...serverCommands);
+export const COMMANDS = new CommandTable().add(
+  ...stringCommands,
+  ...keyspaceCommands,
+  ...hashCommands,
+  ...listCommands,
+  ...setCommands,
+  ...zsetCommands,
+  ...serverCommands,
+);

@@ -10,6 +10,11 @@
  * SCAN walks keys in `id` order. Collections (hash, list, set, sorted set) keep one row per
  * element in tables of their own, added by later migrations.
  */
+import { HASH_MIGRATION } from "./hashes";
+import { LIST_MIGRATION } from "./lists";
+import { SET_MIGRATION } from "./sets";
+import { ZSET_MIGRATION } from "./zsets";
+
 export const MIGRATIONS: readonly string[] = [
   // 1: keys, expiry index, meta.
   `CREATE TABLE keys (
@@ -20,6 +25,11 @@ export const MIGRATIONS: readonly string[] = [
      expire_at INTEGER
    );
    CREATE INDEX keys_by_expiry ON keys(expire_at) WHERE expire_at IS NOT NULL;`,
+  // 2..5: element tables of the collection types.
+  HASH_MIGRATION,
+  LIST_MIGRATION,
+  SET_MIGRATION,
+  ZSET_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

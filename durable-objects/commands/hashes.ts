@@ -1,0 +1,6 @@
+/**
+ * Hashes commands (not implemented yet).
+ */
+import type { CommandSpec } from "../table";
+
+export const hashCommands: CommandSpec[] = [];

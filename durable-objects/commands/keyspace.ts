@@ -1,0 +1,6 @@
+/**
+ * Keyspace commands (not implemented yet).
+ */
+import type { CommandSpec } from "../table";
+
+export const keyspaceCommands: CommandSpec[] = [];

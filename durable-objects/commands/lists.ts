@@ -1,0 +1,6 @@
+/**
+ * Lists commands (not implemented yet).
+ */
+import type { CommandSpec } from "../table";
+
+export const listCommands: CommandSpec[] = [];

@@ -1,0 +1,6 @@
+/**
+ * Sets commands (not implemented yet).
+ */
+import type { CommandSpec } from "../table";
+
+export const setCommands: CommandSpec[] = [];

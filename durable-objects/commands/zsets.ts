@@ -1,0 +1,6 @@
+/**
+ * Zsets commands (not implemented yet).
+ */
+import type { CommandSpec } from "../table";
+
+export const zsetCommands: CommandSpec[] = [];

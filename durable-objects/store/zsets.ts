@@ -1,0 +1,12 @@
+/**
+ * Sorted set keys: typed operations and the element store (not implemented yet).
+ */
+import type { ElementStore } from "./keyspace";
+
+/** Migration that creates this type's element tables (appended to schema.ts's list). */
+export const ZSET_MIGRATION = "SELECT 1";
+
+export function zsetElements(sql: SqlStorage): ElementStore {
+  void sql;
+  return { drop() {}, dropAll() {}, copy() {} };
+}

@@ -1,0 +1,3 @@
+import { defineCases } from "../harness";
+
+export const listCases = defineCases("lists", []);

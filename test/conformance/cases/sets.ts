@@ -1,0 +1,3 @@
+import { defineCases } from "../harness";
+
+export const setCases = defineCases("sets", []);

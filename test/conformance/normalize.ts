@@ -1,0 +1,32 @@
+/** Target-side normalization of replies to the suite's `Value`. */
+import type { Reply } from "../../durable-objects/reply";
+import type { Value } from "./harness";
+
+const decoder = new TextDecoder();
+
+/** A shard's Reply (as returned by its RPC) → Value. */
+export function fromReply(r: Reply): Value {
+  if (r === null || typeof r === "string" || typeof r === "number") return r;
+  if (typeof r === "bigint") return r >= BigInt(Number.MIN_SAFE_INTEGER) && r <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r) : r;
+  if (r instanceof Uint8Array) return decoder.decode(r);
+  if (Array.isArray(r)) return r.map(fromReply);
+  if ("status" in r) return r.status;
+  return { error: r.error };
+}
+
+/** JSON with integers beyond 2^53 kept exact (as bigint), using JSON.parse's source access. */
+export function parseJsonExact(text: string): unknown {
+  return JSON.parse(text, (_key, value, context?: { source?: string }) => {
+    if (typeof value === "number" && Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source) {
+      return BigInt(context.source);
+    }
+    return value;
+  });
+}
+
+/** An Upstash REST entry (`{result}` or `{error}`) → Value. */
+export function fromEntry(entry: unknown): Value {
+  const e = entry as { result?: Value; error?: string };
+  if (typeof e.error === "string") return { error: e.error };
+  return e.result ?? null;
+}

@@ -1,0 +1,86 @@
+/**
+ * A minimal RESP2 client for the reference run against a real redis-server: one connection,
+ * commands sent one at a time, replies normalized to the suite's `Value`.
+ */
+import net from "node:net";
+import type { Value } from "../conformance/harness";
+
+export class RespClient {
+  private socket: net.Socket;
+  private buffer = Buffer.alloc(0);
+  private waiting: ((v: Value) => void)[] = [];
+  private ready: Promise<void>;
+
+  constructor(port: number, host = "127.0.0.1") {
+    this.socket = net.createConnection({ port, host });
+    this.ready = new Promise((res, rej) => {
+      this.socket.once("connect", () => res());
+      this.socket.once("error", rej);
+    });
+    this.socket.on("data", (chunk) => {
+      this.buffer = Buffer.concat([this.buffer, chunk]);
+      for (;;) {
+        const parsed = parse(this.buffer, 0);
+        if (!parsed) break;
+        this.buffer = this.buffer.subarray(parsed.end);
+        this.waiting.shift()?.(parsed.value);
+      }
+    });
+  }
+
+  async call(...args: (string | number)[]): Promise<Value> {
+    await this.ready;
+    const parts = args.map((a) => Buffer.from(String(a)));
+    let out = `*${parts.length}\r\n`;
+    const chunks: Buffer[] = [];
+    for (const p of parts) {
+      chunks.push(Buffer.from(`$${p.length}\r\n`), p, Buffer.from("\r\n"));
+    }
+    const promise = new Promise<Value>((res) => this.waiting.push(res));
+    this.socket.write(Buffer.concat([Buffer.from(out), ...chunks]));
+    out = "";
+    return promise;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+function parse(buf: Buffer, at: number): { value: Value; end: number } | null {
+  const nl = buf.indexOf("\r\n", at);
+  if (nl === -1) return null;
+  const type = String.fromCharCode(buf[at]!);
+  const line = buf.toString("utf8", at + 1, nl);
+  switch (type) {
+    case "+":
+      return { value: line, end: nl + 2 };
+    case "-":
+      return { value: { error: line }, end: nl + 2 };
+    case ":": {
+      const n = BigInt(line);
+      return { value: n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n, end: nl + 2 };
+    }
+    case "$": {
+      const len = Number(line);
+      if (len < 0) return { value: null, end: nl + 2 };
+      if (buf.length < nl + 2 + len + 2) return null;
+      return { value: buf.toString("utf8", nl + 2, nl + 2 + len), end: nl + 2 + len + 2 };
+    }
+    case "*": {
+      const n = Number(line);
+      if (n < 0) return { value: null, end: nl + 2 };
+      const items: Value[] = [];
+      let end = nl + 2;
+      for (let i = 0; i < n; i++) {
+        const item = parse(buf, end);
+        if (!item) return null;
+        items.push(item.value);
+        end = item.end;
+      }
+      return { value: items, end };
+    }
+    default:
+      throw new Error(`unexpected RESP type ${type}`);
+  }
+}
