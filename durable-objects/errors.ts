@@ -24,4 +24,11 @@ export const Errors = {
   invalidCursor: "ERR invalid cursor",
   notAllowedInTransaction: (cmd: string) => `ERR '${cmd}' is not allowed in a transaction`,
   mustBePositive: (what: string) => `ERR ${what} must be positive`,
+  expireNxConflict: "ERR NX and XX, GT or LT options at the same time are not compatible",
+  expireGtLtConflict: "ERR GT and LT options at the same time are not compatible",
+  unsupportedOption: (opt: string) => `ERR Unsupported option ${opt}`,
+  sameObject: "ERR source and destination objects are the same",
+  dbIndexOutOfRange: "ERR DB index is out of range",
+  copyToOtherDb: "ERR Copying to another database is not allowed in cluster mode",
+  selectOtherDb: "ERR SELECT is not allowed in cluster mode",
 } as const;
