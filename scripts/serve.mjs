@@ -1,0 +1,200 @@
+/**
+ * `npm run serve`: the edgekv Worker and its shard Durable Objects under bare `workerd serve`
+ * (Cloudflare's open-source runtime, from node_modules), for running edgekv on your own machine.
+ *
+ * It bundles worker/index.ts with esbuild, writes a workerd config (the Worker, one Durable
+ * Object namespace with SQLite storage on local disk, one HTTP socket) into `<data>/.build/`,
+ * and runs `workerd serve` on it until interrupted. Tokens reach workerd through its
+ * environment, never through a file.
+ *
+ * Environment:
+ *   PORT                   listening port (default 8787)
+ *   HOST                   listening address (default 127.0.0.1)
+ *   EDGEKV_TOKEN           read-write token (default: the development token of `npm start`)
+ *   EDGEKV_READONLY_TOKEN  optional read-only token
+ *   SHARDS                 number of shards (default: wrangler.toml's SHARDS)
+ *   EDGEKV_DATA            data directory (default .edgekv-data); one .sqlite file per shard
+ *
+ * Durability: see docs/performance.md ("Self-hosted durability").
+ *
+ * The exported functions are shared with the benchmark (bench/run.mjs).
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const rootRequire = createRequire(import.meta.url);
+/** Resolves packages as wrangler does, so we run the same workerd (and miniflare) as `npm start`. */
+export const wranglerRequire = createRequire(rootRequire.resolve("wrangler/package.json"));
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const DEV_TOKEN = "edgekv-dev-token";
+
+/** The workerd binary wrangler runs (node_modules). */
+export function workerdBinary() {
+  return join(dirname(wranglerRequire.resolve("workerd/package.json")), "bin", "workerd");
+}
+
+/** The string value of `key = "..."` in wrangler.toml (first occurrence), or undefined. */
+export function wranglerValue(key) {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  return new RegExp(`^${key}\\s*=\\s*"([^"]*)"`, "m").exec(toml)?.[1];
+}
+
+/** wrangler.toml's compatibility date, capped at the newest date the installed workerd knows. */
+export function compatibilityDate() {
+  const wanted = wranglerValue("compatibility_date") ?? "2024-01-01";
+  const supported = wranglerRequire("workerd").compatibilityDate;
+  return supported && supported < wanted ? supported : wanted;
+}
+
+/** Bundles a Worker entry (TypeScript, ES modules) into `outfile`. */
+export async function bundle(entry, outfile) {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2024",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    logLevel: "warning",
+  });
+}
+
+/** A capnp string literal. */
+export function capnpString(s) {
+  return JSON.stringify(s);
+}
+
+/** The capnp binding list for the edgekv Worker (tokens read from the environment, not written to disk). */
+export function edgekvBindings({ shards, readOnly }) {
+  const bindings = [
+    `(name = "SHARD", durableObjectNamespace = "Shard")`,
+    `(name = "SHARDS", text = ${capnpString(String(shards))})`,
+    `(name = "EDGEKV_TOKEN", fromEnvironment = "EDGEKV_TOKEN")`,
+  ];
+  const maxBytes = wranglerValue("MAX_REQUEST_BYTES");
+  if (maxBytes) bindings.push(`(name = "MAX_REQUEST_BYTES", text = ${capnpString(maxBytes)})`);
+  if (readOnly) bindings.push(`(name = "EDGEKV_READONLY_TOKEN", fromEnvironment = "EDGEKV_READONLY_TOKEN")`);
+  return bindings;
+}
+
+/**
+ * A workerd config serving `workers` (each: name, module file name inside the config directory,
+ * bindings, durable object class names, listening address) with Durable Object storage under
+ * `dataDir` (one subdirectory per namespace).
+ */
+export function workerdConfig({ workers, dataDir }) {
+  const services = [`(name = "data", disk = (path = ${capnpString(dataDir)}, writable = true))`];
+  const sockets = [];
+  const defs = [];
+  for (const w of workers) {
+    services.push(`(name = ${capnpString(w.name)}, worker = .${w.name})`);
+    sockets.push(`(name = ${capnpString(w.name)}, address = ${capnpString(w.address)}, http = (), service = ${capnpString(w.name)})`);
+    const namespaces = w.durableObjects.map(
+      (cls) => `(className = ${capnpString(cls)}, uniqueKey = ${capnpString(`${w.name}-${cls}`)}, enableSql = true)`,
+    );
+    defs.push(`const ${w.name} :Workerd.Worker = (
+  modules = [(name = ${capnpString(w.module)}, esModule = embed ${capnpString(w.module)})],
+  compatibilityDate = ${capnpString(compatibilityDate())},
+  bindings = [
+    ${w.bindings.join(",\n    ")}
+  ],
+  durableObjectNamespaces = [${namespaces.join(", ")}],
+  durableObjectStorage = (localDisk = "data"),
+);`);
+  }
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    ${services.join(",\n    ")}
+  ],
+  sockets = [
+    ${sockets.join(",\n    ")}
+  ],
+);
+
+${defs.join("\n\n")}
+`;
+}
+
+/** Resolves when `url` answers any HTTP response; rejects after `timeoutMs`. */
+export async function waitForHttp(url, timeoutMs = 30_000, child) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`workerd exited with code ${child.exitCode}`);
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`no answer from ${url} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** True if nothing listens on host:port. */
+export function portIsFree(host, port) {
+  return new Promise((done) => {
+    const server = createServer();
+    server.once("error", () => done(false));
+    server.listen(port, host, () => server.close(() => done(true)));
+  });
+}
+
+async function main() {
+  const port = Number(process.env.PORT || 8787);
+  const host = process.env.HOST || "127.0.0.1";
+  const dataDir = resolve(process.env.EDGEKV_DATA || join(ROOT, ".edgekv-data"));
+  const shards = process.env.SHARDS || wranglerValue("SHARDS") || "16";
+  const token = process.env.EDGEKV_TOKEN || DEV_TOKEN;
+  const readOnly = Boolean(process.env.EDGEKV_READONLY_TOKEN);
+
+  if (!(await portIsFree(host, port))) throw new Error(`${host}:${port} is already in use (set PORT)`);
+  mkdirSync(dataDir, { recursive: true });
+  // The bundle and config are regenerated at every start, beside the data they serve.
+  const buildDir = join(dataDir, ".build");
+  mkdirSync(buildDir, { recursive: true });
+  await bundle(join(ROOT, "worker/index.ts"), join(buildDir, "edgekv.js"));
+  const config = workerdConfig({
+    dataDir,
+    workers: [
+      {
+        name: "edgekv",
+        module: "edgekv.js",
+        address: `${host}:${port}`,
+        bindings: edgekvBindings({ shards, readOnly }),
+        durableObjects: ["Shard"],
+      },
+    ],
+  });
+  writeFileSync(join(buildDir, "config.capnp"), config);
+
+  const child = spawn(workerdBinary(), ["serve", join(buildDir, "config.capnp"), "--verbose"], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, EDGEKV_TOKEN: token },
+  });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(signal, () => child.kill(signal === "SIGHUP" ? "SIGTERM" : signal));
+  }
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  await waitForHttp(url, 30_000, child);
+  const tokenNote = process.env.EDGEKV_TOKEN ? "EDGEKV_TOKEN" : `development token ${token}`;
+  console.log(`edgekv serving on ${url} (workerd ${compatibilityDate()}, ${shards} shards, data in ${dataDir}, ${tokenNote})`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
