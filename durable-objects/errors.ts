@@ -31,4 +31,40 @@ export const Errors = {
   dbIndexOutOfRange: "ERR DB index is out of range",
   copyToOtherDb: "ERR Copying to another database is not allowed in cluster mode",
   selectOtherDb: "ERR SELECT is not allowed in cluster mode",
+  decrementOverflow: "ERR decrement would overflow",
+  lcsNotStrings: "ERR The specified keys must contain string values",
+  lcsLenAndIdx: "ERR If you want both the length and indexes, please just use IDX.",
+  lcsTooLarge: (cells: number) =>
+    `ERR Insufficient memory, transient memory for LCS exceeds the limit of ${cells} table cells`,
+  zsetNaN: "ERR resulting score is not a number (NaN)",
+  zsetMinMaxNotFloat: "ERR min or max is not a float",
+  zsetMinMaxNotLex: "ERR min or max not valid string range item",
+  zaddXxNx: "ERR XX and NX options at the same time are not compatible",
+  zaddGtLtNx: "ERR GT, LT, and/or NX options at the same time are not compatible",
+  zaddIncrPair: "ERR INCR option supports a single increment-element pair",
+  zrangeLimitNeedsBy: "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+  zrangeWithscoresBylex: "ERR syntax error, WITHSCORES not supported in combination with BYLEX",
+  atLeastOneInputKey: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
+  weightNotFloat: "ERR weight value is not a float",
+  limitNegative: "ERR LIMIT can't be negative",
+  numkeysPositive: "ERR numkeys should be greater than 0",
+  countPositive: "ERR count should be greater than 0",
+  outOfRangePositive: "ERR value is out of range, must be positive",
+  randCountOutOfRange: "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+} as const;
+
+/** Errors of the HTTP layer (worker/): the request itself is refused before any command runs. */
+export const RequestErrors = {
+  unauthorized: "Unauthorized",
+  noTokenConfigured: "Unauthorized: no token is configured on this server",
+  methodNotAllowed: (allowed: string) => `ERR method not allowed (allowed: ${allowed})`,
+  notJson: "ERR the request body is not valid JSON",
+  commandNotArray: "ERR a command must be a JSON array of strings, numbers or booleans",
+  emptyCommand: "ERR empty command",
+  badArgument: (position: number, kind: string) =>
+    `ERR argument ${position} of the command is ${kind}: arguments must be strings, numbers or booleans`,
+  commandListNotArray: "ERR the request body must be a non-empty JSON array of commands",
+  badPercentEncoding: "ERR malformed percent-encoding in the request path",
+  bodyTooLarge: (limit: number) => `ERR request body exceeds the limit of ${limit} bytes`,
+  tooManyCommands: (count: number, limit: number) => `ERR request has ${count} commands, the limit is ${limit}`,
 } as const;

@@ -1,8 +1,10 @@
 /**
  * Replies → the Upstash REST JSON. Integers are JSON numbers (a bigint keeps all its digits),
  * bulk and status strings are JSON strings, nil is null, arrays nest. With base64 encoding
- * every string anywhere in the result is the base64 of its bytes; numbers and null stay.
- * Error replies nested in an array (rare: a script's table) become their message text.
+ * every string anywhere in the result is the base64 of its bytes; numbers and null stay; as
+ * Upstash does, a whole result that is the status `OK` stays plain (the official client reads
+ * both; inside an array it would not, so there it is encoded). Error replies nested in an
+ * array (rare: a script's table) become their message text. An entry's `error` is never encoded.
  */
 import { isError, isStatus, type Reply } from "../durable-objects/reply";
 
@@ -23,7 +25,9 @@ export function replyToJson(r: Reply, base64: boolean): string {
 
 /** `{"result":…}` or `{"error":"…"}`: one pipeline entry, or the body of a single command. */
 export function entryToJson(r: Reply, base64: boolean): string {
-  return isError(r) ? `{"error":${JSON.stringify(r.error)}}` : `{"result":${replyToJson(r, base64)}}`;
+  if (isError(r)) return `{"error":${JSON.stringify(r.error)}}`;
+  if (base64 && isStatus(r) && r.status === "OK") return `{"result":"OK"}`;
+  return `{"result":${replyToJson(r, base64)}}`;
 }
 
 export function toBase64(b: Uint8Array): string {

@@ -11,10 +11,14 @@ export interface Env {
   EDGEKV_READONLY_TOKEN?: string;
   /** Largest accepted request body in bytes (default 10 MiB). */
   MAX_REQUEST_BYTES?: string;
+  /** Most commands accepted in one /pipeline or /multi-exec request (default 10000). */
+  MAX_PIPELINE_COMMANDS?: string;
 }
 
 export const DEFAULT_SHARDS = 16;
 export const DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/** Ten times what the official client sends in one auto-pipeline (1000). */
+export const DEFAULT_MAX_PIPELINE_COMMANDS = 10_000;
 
 export function positiveInt(value: string | undefined, fallback: number): number {
   const n = Number(value);

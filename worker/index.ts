@@ -1,49 +1,81 @@
 /**
  * The edgekv Worker: the Upstash-compatible HTTP API in front of the shard Durable Objects.
- * Stateless: authenticate, parse, route (execute.ts), encode (encode.ts).
+ * Stateless: authenticate, parse (request.ts), route (execute.ts), encode (encode.ts).
+ *
+ * Routes: `POST /` (a command as a JSON array), `GET|POST /<command>/<arg>/…` (path form),
+ * `POST /pipeline`, `POST /multi-exec`. As Upstash does, HEAD is answered like GET and PUT like
+ * POST. OPTIONS answers a CORS preflight: the API is usable from browsers (access is by bearer
+ * token, never by cookies, so any origin may call it). Every response carries a fresh
+ * `upstash-sync-token`.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { Arg } from "../durable-objects/args";
+import { RequestErrors } from "../durable-objects/errors";
 import type { Reply } from "../durable-objects/reply";
 import { checkAccess, tokenFrom } from "./auth";
-import { entryToJson, replyToJson } from "./encode";
-import { DEFAULT_MAX_REQUEST_BYTES, DEFAULT_SHARDS, positiveInt, type Env } from "./env";
+import { entryToJson } from "./encode";
+import {
+  DEFAULT_MAX_PIPELINE_COMMANDS,
+  DEFAULT_MAX_REQUEST_BYTES,
+  DEFAULT_SHARDS,
+  positiveInt,
+  type Env,
+} from "./env";
 import { runPipeline, runTransaction, type ExecOptions, type ShardExec } from "./execute";
-import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand } from "./request";
+import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
 
 export { Shard } from "../durable-objects/shard";
 
 type Vars = { opts: ExecOptions; base64: boolean };
+type Ctx = Context<{ Bindings: Env; Variables: Vars }>;
 const app = new Hono<{ Bindings: Env; Variables: Vars }>();
 
-function json(body: string, status = 200): Response {
-  return new Response(body, { status, headers: { "content-type": "application/json" } });
+const METHODS = "GET, HEAD, POST, PUT, OPTIONS";
+const BATCH_PATHS = new Set(["/pipeline", "/pipeline/", "/multi-exec", "/multi-exec/"]);
+
+function json(body: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { "content-type": "application/json", ...headers } });
 }
 
-function errorJson(message: string, status: number): Response {
-  return json(JSON.stringify({ error: message }), status);
+function errorJson(message: string, status: number, headers: Record<string, string> = {}): Response {
+  return json(JSON.stringify({ error: message }), status, headers);
 }
 
-/** Every response carries a fresh sync token (clients send it back; any value is accepted). */
+/** Every response: a fresh sync token (clients send it back; any value is accepted) and CORS. */
 app.use("*", async (c, next) => {
   await next();
   c.res.headers.set("upstash-sync-token", crypto.randomUUID());
+  c.res.headers.set("access-control-allow-origin", "*");
+  c.res.headers.set("access-control-expose-headers", "upstash-sync-token");
 });
 
+/** Method, then token: nothing is parsed or run before both pass. */
 app.use("*", async (c, next) => {
   const method = c.req.method;
-  if (method !== "GET" && method !== "POST" && method !== "HEAD") {
-    return new Response(JSON.stringify({ error: "Method Not Allowed" }), {
-      status: 405,
-      headers: { "content-type": "application/json", allow: "GET, POST" },
+  if (method === "OPTIONS") {
+    return new Response(null, {
+      status: 204,
+      headers: {
+        allow: METHODS,
+        "access-control-allow-methods": METHODS,
+        "access-control-allow-headers":
+          c.req.header("access-control-request-headers") ?? "authorization, content-type, upstash-encoding, upstash-sync-token",
+        "access-control-max-age": "86400",
+      },
     });
+  }
+  const batch = BATCH_PATHS.has(c.req.path);
+  const allowed = batch ? method === "POST" || method === "PUT" : method === "GET" || method === "HEAD" || method === "POST" || method === "PUT";
+  if (!allowed) {
+    const allow = batch ? "POST, PUT, OPTIONS" : METHODS;
+    return errorJson(RequestErrors.methodNotAllowed(allow), 405, { allow });
   }
   const url = new URL(c.req.url);
   const access = checkAccess(tokenFrom(c.req.raw, url), c.env.EDGEKV_TOKEN, c.env.EDGEKV_READONLY_TOKEN);
-  if (access === "unconfigured") return errorJson("Unauthorized: no token is configured on this server", 401);
-  if (access === "denied") return errorJson("Unauthorized", 401);
+  if (access === "unconfigured") return errorJson(RequestErrors.noTokenConfigured, 401);
+  if (access === "denied") return errorJson(RequestErrors.unauthorized, 401);
   c.set("opts", { shards: positiveInt(c.env.SHARDS, DEFAULT_SHARDS), readOnly: access === "read-only" });
-  c.set("base64", (c.req.header("upstash-encoding") ?? "").toLowerCase() === "base64");
+  c.set("base64", (c.req.header("upstash-encoding") ?? "").trim().toLowerCase() === "base64");
   await next();
 });
 
@@ -56,48 +88,74 @@ function shardExec(env: Env): ShardExec {
   return (shard, batch) => (env.SHARD.getByName(`shard-${shard}`) as unknown as ShardRpc).exec(batch);
 }
 
+/** The whole body, refused (413) as soon as it is known to exceed `limit` bytes, before it is all read. */
 async function readBody(req: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new TooLarge(limit);
-  const body = new Uint8Array(await req.arrayBuffer());
-  if (body.length > limit) throw new TooLarge(limit);
+  const declared = req.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit) throw new TooLarge(RequestErrors.bodyTooLarge(limit));
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => {});
+      throw new TooLarge(RequestErrors.bodyTooLarge(limit));
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const body = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
   return body;
 }
 
-class TooLarge extends Error {
-  constructor(readonly limit: number) {
-    super(`ERR request body exceeds the limit of ${limit} bytes`);
-  }
+function requestBody(c: Ctx): Promise<Uint8Array> {
+  return readBody(c.req.raw, positiveInt(c.env.MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES));
 }
 
-function maxBytes(env: Env): number {
-  return positiveInt(env.MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES);
+async function commandList(c: Ctx): Promise<Arg[][]> {
+  return parseCommandList(await requestBody(c), positiveInt(c.env.MAX_PIPELINE_COMMANDS, DEFAULT_MAX_PIPELINE_COMMANDS));
 }
 
-app.post("/pipeline", async (c) => {
-  const cmds = parseCommandList(await readBody(c.req.raw, maxBytes(c.env)));
+function entries(replies: Reply[], base64: boolean): string {
+  return "[" + replies.map((r) => entryToJson(r, base64)).join(",") + "]";
+}
+
+async function pipeline(c: Ctx): Promise<Response> {
+  const cmds = await commandList(c);
   const replies = await runPipeline(cmds, c.get("opts"), shardExec(c.env));
-  const base64 = c.get("base64");
-  return json("[" + replies.map((r) => entryToJson(r, base64)).join(",") + "]");
-});
+  return json(entries(replies, c.get("base64")));
+}
 
-app.post("/multi-exec", async (c) => {
-  const cmds = parseCommandList(await readBody(c.req.raw, maxBytes(c.env)));
+/** A transaction refused as a whole (nothing ran) is one error with 400; otherwise one entry per command. */
+async function multiExec(c: Ctx): Promise<Response> {
+  const cmds = await commandList(c);
   const result = await runTransaction(cmds, c.get("opts"), shardExec(c.env));
   if (!result.ok) return errorJson(result.error, 400);
-  const base64 = c.get("base64");
-  return json("[" + result.replies.map((r) => entryToJson(r, base64)).join(",") + "]");
-});
+  return json(entries(result.replies, c.get("base64")));
+}
 
-app.all("*", async (c) => {
+/** `POST /`: the body form; any other path: the path form. */
+async function single(c: Ctx): Promise<Response> {
   const url = new URL(c.req.url);
-  const body = c.req.method === "POST" ? await readBody(c.req.raw, maxBytes(c.env)) : null;
-  const argv: Arg[] = url.pathname === "/" || url.pathname === "" ? parseCommandBody(body ?? new Uint8Array()) : parsePathCommand(url, body);
+  const hasBody = c.req.method === "POST" || c.req.method === "PUT";
+  const body = hasBody ? await requestBody(c) : null;
+  const argv = url.pathname === "/" && hasBody ? parseCommandBody(body!) : parsePathCommand(url, body);
   const [reply] = await runPipeline([argv], c.get("opts"), shardExec(c.env));
-  const r = reply!;
-  const text = entryToJson(r, c.get("base64"));
+  const text = entryToJson(reply!, c.get("base64"));
   return json(text, text.startsWith('{"error"') ? 400 : 200);
-});
+}
+
+for (const path of ["/pipeline", "/pipeline/"]) app.on(["POST", "PUT"], path, pipeline);
+for (const path of ["/multi-exec", "/multi-exec/"]) app.on(["POST", "PUT"], path, multiExec);
+app.all("*", single);
 
 app.onError((e) => {
   if (e instanceof BadRequest) return errorJson(e.message, 400);

@@ -1,31 +1,66 @@
 /**
  * Upstash REST request forms → argv lists.
  * - Body form: `POST /` with a JSON array `["SET","k","v","EX",100]`.
- * - Path form: `GET|POST /set/k/v/EX/100`; with POST a non-empty raw body is the last
- *   argument (its bytes kept as they are); query parameters append `NAME value` pairs.
+ * - Path form: `GET|POST /set/k/v/EX/100`: the path's segments (percent-decoded), then with
+ *   POST a non-empty raw body (its bytes kept as they are), then the query parameters as
+ *   `NAME value` pairs (`?EX=100`; a parameter without `=` adds only its name; `_token` is
+ *   not an argument). So `POST /set/k?EX=100` with body `v` is `SET k v EX 100`.
  * - `/pipeline` and `/multi-exec`: a JSON array of such arrays.
- * Numbers and booleans in JSON become their string form; anything else is refused.
+ * Numbers and booleans in JSON become their string form (a number beyond 2^53 keeps the digits
+ * it was written with); anything else (null, objects, nested arrays) is refused.
  */
 import type { Arg } from "../durable-objects/args";
+import { RequestErrors } from "../durable-objects/errors";
 
+/** The request is malformed: answered 400 with this message, nothing runs. */
 export class BadRequest extends Error {}
 
-function jsonArgs(value: unknown): Arg[] {
-  if (!Array.isArray(value)) throw new BadRequest("ERR the request body must be a JSON array of command arguments");
-  if (value.length === 0) throw new BadRequest("ERR empty command");
-  return value.map((a) => {
-    if (typeof a === "string") return a;
-    if (typeof a === "number" || typeof a === "boolean") return String(a);
-    throw new BadRequest("ERR command arguments must be strings, numbers or booleans");
-  });
-}
+/** The request is over a limit: answered 413 with this message, nothing runs. */
+export class TooLarge extends Error {}
+
+type Reviver = (this: unknown, key: string, value: unknown, context?: { source?: string }) => unknown;
+
+/** Keeps the written digits of numbers that a JS number cannot hold exactly (where the runtime tells them). */
+const keepDigits: Reviver = (_key, value, context) =>
+  typeof value === "number" && !Number.isSafeInteger(value) && typeof context?.source === "string" ? context.source : value;
+
+const decoder = new TextDecoder();
 
 function parseJson(body: Uint8Array): unknown {
+  const source = decoder.decode(body);
+  let value: unknown;
   try {
-    return JSON.parse(new TextDecoder().decode(body));
+    value = JSON.parse(source);
   } catch {
-    throw new BadRequest("ERR the request body is not valid JSON");
+    throw new BadRequest(source.trim() === "" ? RequestErrors.emptyCommand : RequestErrors.notJson);
   }
+  return hasInexactNumber(value) ? JSON.parse(source, keepDigits as Parameters<typeof JSON.parse>[1]) : value;
+}
+
+/** A number (at most two levels deep, where arguments are) that String() would not give back as written. */
+function hasInexactNumber(value: unknown): boolean {
+  if (!Array.isArray(value)) return false;
+  for (const v of value) {
+    if (typeof v === "number" && !Number.isSafeInteger(v)) return true;
+    if (Array.isArray(v) && v.some((a) => typeof a === "number" && !Number.isSafeInteger(a))) return true;
+  }
+  return false;
+}
+
+function kindOf(a: unknown): string {
+  if (a === null) return "null";
+  if (Array.isArray(a)) return "an array";
+  return typeof a === "object" ? "an object" : typeof a;
+}
+
+function jsonArgs(value: unknown): Arg[] {
+  if (!Array.isArray(value)) throw new BadRequest(RequestErrors.commandNotArray);
+  if (value.length === 0) throw new BadRequest(RequestErrors.emptyCommand);
+  return value.map((a, i) => {
+    if (typeof a === "string") return a;
+    if (typeof a === "number" || typeof a === "boolean") return String(a);
+    throw new BadRequest(RequestErrors.badArgument(i + 1, kindOf(a)));
+  });
 }
 
 /** The body of `POST /`: one command. */
@@ -33,31 +68,47 @@ export function parseCommandBody(body: Uint8Array): Arg[] {
   return jsonArgs(parseJson(body));
 }
 
-/** The body of `/pipeline` or `/multi-exec`: a non-empty list of commands. */
-export function parseCommandList(body: Uint8Array): Arg[][] {
+/** The body of `/pipeline` or `/multi-exec`: a non-empty list of at most `maxCommands` commands. */
+export function parseCommandList(body: Uint8Array, maxCommands: number): Arg[][] {
   const value = parseJson(body);
-  if (!Array.isArray(value) || value.length === 0) {
-    throw new BadRequest("ERR the request body must be a non-empty JSON array of commands");
-  }
+  if (!Array.isArray(value) || value.length === 0) throw new BadRequest(RequestErrors.commandListNotArray);
+  if (value.length > maxCommands) throw new TooLarge(RequestErrors.tooManyCommands(value.length, maxCommands));
   return value.map(jsonArgs);
 }
 
-/** The path form: segments of the path, then `?name=value` pairs, then the raw body. */
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new BadRequest(RequestErrors.badPercentEncoding);
+  }
+}
+
+/**
+ * The path form. Segments between slashes are arguments (an empty one is an empty argument),
+ * except that one trailing slash is ignored.
+ */
 export function parsePathCommand(url: URL, body: Uint8Array | null): Arg[] {
-  const args: Arg[] = [];
-  for (const segment of url.pathname.split("/")) {
-    if (segment === "") continue;
-    try {
-      args.push(decodeURIComponent(segment));
-    } catch {
-      throw new BadRequest("ERR malformed percent-encoding in the request path");
+  const segments = url.pathname.split("/").slice(1);
+  if (segments.length > 0 && segments[segments.length - 1] === "") segments.pop();
+  const args: Arg[] = segments.map(decodeSegment);
+  if (body && body.length > 0) args.push(body);
+  const query = url.search.slice(1);
+  if (query !== "") {
+    for (const pair of query.split("&")) {
+      if (pair === "") continue;
+      const eq = pair.indexOf("=");
+      const name = decodeQuery(eq === -1 ? pair : pair.slice(0, eq));
+      if (name === "_token") continue;
+      args.push(name);
+      if (eq !== -1) args.push(decodeQuery(pair.slice(eq + 1)));
     }
   }
-  for (const [name, value] of url.searchParams) {
-    if (name === "_token") continue;
-    args.push(name, value);
-  }
-  if (body && body.length > 0) args.push(body);
-  if (args.length === 0) throw new BadRequest("ERR empty command");
+  if (args.length === 0) throw new BadRequest(RequestErrors.emptyCommand);
   return args;
+}
+
+/** application/x-www-form-urlencoded decoding of one query name or value, as URLSearchParams does it. */
+function decodeQuery(s: string): string {
+  return decodeSegment(s.replace(/\+/g, " "));
 }
