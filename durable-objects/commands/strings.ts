@@ -1,47 +1,90 @@
 /**
  * String commands: argv → typed arguments → store/strings.ts → reply.
  */
-import { ArgCursor, bytes, text, type Arg } from "../args";
+import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
-import { OK, type Reply } from "../reply";
-import { getString, setString, type SetStringOptions } from "../store/strings";
+import { Errors } from "../errors";
+import { CommandError, int, OK, type Reply } from "../reply";
+import { longestCommonSubsequence } from "../store/lcs";
+import {
+  appendString,
+  getDelString,
+  getExString,
+  getRange,
+  getString,
+  getStringPair,
+  getStrings,
+  incrementFloat,
+  incrementInteger,
+  setRange,
+  setString,
+  setStrings,
+  stringLength,
+  type ExpiryChange,
+  type SetStringOptions,
+} from "../store/strings";
 import type { CommandSpec } from "../table";
-import { absoluteExpiry, eatExpireUnit } from "./expire-options";
+import { absoluteExpiry, type ExpireUnit } from "./expire-options";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };
+const ALL_KEYS = { first: 1, last: -1, step: 1 };
+const EVERY_OTHER_KEY = { first: 1, last: -1, step: 2 };
+const I64_MIN = -(2n ** 63n);
 
 // GET key
 function get(ctx: ExecContext, argv: Arg[]): Reply {
   return getString(ctx.keyspace, text(argv[1]!));
 }
 
+/** SET's and GETEX's options, as Redis's parseExtendedStringArgumentsOrReply reads them. */
+interface ExtendedArgs {
+  mode?: "nx" | "xx";
+  get: boolean;
+  keepTtl: boolean;
+  persist: boolean;
+  unit?: ExpireUnit;
+  amount?: Arg;
+}
+
+const EXPIRE_UNITS: readonly string[] = ["EX", "PX", "EXAT", "PXAT"];
+
+/**
+ * Reads the options from argv[from] on. Only the syntax is checked here: the expire amount is
+ * parsed later (a syntax error anywhere wins over a bad number). As in Redis, an option may be
+ * repeated (the last EX wins) but two different expiry options may not be combined.
+ */
+function parseExtendedArgs(argv: Arg[], from: number, command: "set" | "getex"): ExtendedArgs {
+  const o: ExtendedArgs = { get: false, keepTtl: false, persist: false };
+  const isSet = command === "set";
+  const p = new ArgCursor(argv, from);
+  while (p.more()) {
+    const opt = p.peekUpper()!;
+    p.pos++;
+    if (isSet && opt === "NX" && o.mode !== "xx") o.mode = "nx";
+    else if (isSet && opt === "XX" && o.mode !== "nx") o.mode = "xx";
+    else if (isSet && opt === "GET") o.get = true;
+    else if (isSet && opt === "KEEPTTL" && !o.unit) o.keepTtl = true;
+    else if (!isSet && opt === "PERSIST" && !o.unit) o.persist = true;
+    else if (EXPIRE_UNITS.includes(opt) && !o.keepTtl && !o.persist && (!o.unit || o.unit === opt) && p.more()) {
+      o.unit = opt as ExpireUnit;
+      o.amount = p.take();
+    } else p.syntaxError();
+  }
+  return o;
+}
+
+function expiryOf(o: ExtendedArgs, now: number, command: string): number | undefined {
+  if (!o.unit || o.amount === undefined) return undefined;
+  const amount = parseI64(text(o.amount));
+  if (amount === null) throw new CommandError(Errors.notInteger);
+  return absoluteExpiry(o.unit, amount, now, command);
+}
+
 // SET key value [NX|XX] [GET] [EX s|PX ms|EXAT ts|PXAT ms-ts|KEEPTTL]
 function set(ctx: ExecContext, argv: Arg[]): Reply {
-  const opts: SetStringOptions = {};
-  const p = new ArgCursor(argv, 3);
-  let expirySeen = false;
-  while (p.more()) {
-    const unit = eatExpireUnit(p);
-    if (unit) {
-      if (expirySeen) p.syntaxError();
-      expirySeen = true;
-      opts.expireAt = absoluteExpiry(unit, p.takeI64(), ctx.now, "set");
-    } else if (p.eat("KEEPTTL")) {
-      if (expirySeen) p.syntaxError();
-      expirySeen = true;
-      opts.keepTtl = true;
-    } else if (p.eat("NX")) {
-      if (opts.mode) p.syntaxError();
-      opts.mode = "nx";
-    } else if (p.eat("XX")) {
-      if (opts.mode) p.syntaxError();
-      opts.mode = "xx";
-    } else if (p.eat("GET")) {
-      opts.get = true;
-    } else {
-      p.syntaxError();
-    }
-  }
+  const o = parseExtendedArgs(argv, 3, "set");
+  const opts: SetStringOptions = { mode: o.mode, get: o.get, keepTtl: o.keepTtl };
+  opts.expireAt = expiryOf(o, ctx.now, "set") ?? null;
   return setGeneric(ctx, argv[1]!, argv[2]!, opts);
 }
 
@@ -71,11 +114,164 @@ function getset(ctx: ExecContext, argv: Arg[]): Reply {
   return setGeneric(ctx, argv[1]!, argv[2]!, { get: true });
 }
 
+// GETDEL key
+function getdel(ctx: ExecContext, argv: Arg[]): Reply {
+  return getDelString(ctx.keyspace, text(argv[1]!));
+}
+
+// GETEX key [EX s|PX ms|EXAT ts|PXAT ms-ts|PERSIST]
+function getex(ctx: ExecContext, argv: Arg[]): Reply {
+  const o = parseExtendedArgs(argv, 2, "getex");
+  return getExString(ctx.keyspace, text(argv[1]!), (): ExpiryChange => {
+    const at = expiryOf(o, ctx.now, "getex");
+    if (at !== undefined) return { kind: "at", at };
+    return o.persist ? { kind: "persist" } : { kind: "keep" };
+  });
+}
+
+// MGET key [key ...]
+function mget(ctx: ExecContext, argv: Arg[]): Reply {
+  return getStrings(ctx.keyspace, argv.slice(1).map(text));
+}
+
+// MSET key value [key value ...] / MSETNX key value [key value ...]
+function msetGeneric(onlyIfNoneExist: boolean) {
+  return (ctx: ExecContext, argv: Arg[]): Reply => {
+    if (argv.length % 2 === 0) throw new CommandError(Errors.wrongArity(onlyIfNoneExist ? "msetnx" : "mset"));
+    const pairs: [string, Uint8Array][] = [];
+    for (let i = 1; i < argv.length; i += 2) pairs.push([text(argv[i]!), bytes(argv[i + 1]!)]);
+    const written = setStrings(ctx.keyspace, pairs, onlyIfNoneExist);
+    if (onlyIfNoneExist) return written ? 1 : 0;
+    return OK;
+  };
+}
+
+/** INCR, DECR, INCRBY and DECRBY: one generic function over a signed 64-bit delta. */
+function incrDecr(ctx: ExecContext, key: Arg, delta: bigint): Reply {
+  return int(incrementInteger(ctx.keyspace, text(key), delta));
+}
+
+// INCR key / DECR key
+function incrByOne(delta: bigint) {
+  return (ctx: ExecContext, argv: Arg[]): Reply => incrDecr(ctx, argv[1]!, delta);
+}
+
+// INCRBY key increment
+function incrby(ctx: ExecContext, argv: Arg[]): Reply {
+  return incrDecr(ctx, argv[1]!, new ArgCursor(argv, 2).takeI64());
+}
+
+// DECRBY key decrement
+function decrby(ctx: ExecContext, argv: Arg[]): Reply {
+  const decrement = new ArgCursor(argv, 2).takeI64();
+  if (decrement === I64_MIN) throw new CommandError(Errors.decrementOverflow);
+  return incrDecr(ctx, argv[1]!, -decrement);
+}
+
+// INCRBYFLOAT key increment
+function incrbyfloat(ctx: ExecContext, argv: Arg[]): Reply {
+  return incrementFloat(ctx.keyspace, text(argv[1]!), text(argv[2]!));
+}
+
+// APPEND key value
+function append(ctx: ExecContext, argv: Arg[]): Reply {
+  return appendString(ctx.keyspace, text(argv[1]!), bytes(argv[2]!));
+}
+
+// STRLEN key
+function strlen(ctx: ExecContext, argv: Arg[]): Reply {
+  return stringLength(ctx.keyspace, text(argv[1]!));
+}
+
+// GETRANGE key start end (SUBSTR key start end)
+function getrange(ctx: ExecContext, argv: Arg[]): Reply {
+  const p = new ArgCursor(argv, 2);
+  const start = p.takeI64();
+  const end = p.takeI64();
+  return getRange(ctx.keyspace, text(argv[1]!), start, end);
+}
+
+// SETRANGE key offset value
+function setrange(ctx: ExecContext, argv: Arg[]): Reply {
+  const offset = new ArgCursor(argv, 2).takeI64();
+  if (offset < 0n) throw new CommandError(Errors.offsetOutOfRange);
+  return setRange(ctx.keyspace, text(argv[1]!), offset, bytes(argv[3]!));
+}
+
+// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]
+function lcs(ctx: ExecContext, argv: Arg[]): Reply {
+  const [a, b] = getStringPair(ctx.keyspace, text(argv[1]!), text(argv[2]!));
+  let idx = false;
+  let len = false;
+  let withMatchLen = false;
+  let minMatchLen = 0;
+  const p = new ArgCursor(argv, 3);
+  while (p.more()) {
+    if (p.eat("IDX")) idx = true;
+    else if (p.eat("LEN")) len = true;
+    else if (p.eat("WITHMATCHLEN")) withMatchLen = true;
+    else if (p.remaining() > 1 && p.eat("MINMATCHLEN")) minMatchLen = Math.max(0, Number(p.takeI64()));
+    else p.syntaxError();
+  }
+  if (idx && len) throw new CommandError(Errors.lcsLenAndIdx);
+  const r = longestCommonSubsequence(a, b, { walk: idx || !len, minMatchLen });
+  if (idx) {
+    const matches = r.matches.map((m): Reply => (withMatchLen ? [m.a, m.b, m.len] : [m.a, m.b]));
+    return ["matches", matches, "len", r.len];
+  }
+  return len ? r.len : r.sequence;
+}
+
 export const stringCommands: CommandSpec[] = [
-  { name: "get", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: get },
-  { name: "set", arity: -3, flags: ["write", "denyoom"], keys: ONE_KEY, run: set },
-  { name: "setnx", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: setnx },
-  { name: "setex", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setexGeneric("EX", "setex") },
-  { name: "psetex", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setexGeneric("PX", "psetex") },
-  { name: "getset", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: getset },
+  { name: "get", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: get, summary: "GET key" },
+  {
+    name: "set",
+    arity: -3,
+    flags: ["write", "denyoom"],
+    keys: ONE_KEY,
+    run: set,
+    summary: "SET key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]",
+  },
+  { name: "setnx", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: setnx, summary: "SETNX key value" },
+  { name: "setex", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setexGeneric("EX", "setex"), summary: "SETEX key seconds value" },
+  { name: "psetex", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setexGeneric("PX", "psetex"), summary: "PSETEX key milliseconds value" },
+  { name: "getset", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: getset, summary: "GETSET key value" },
+  { name: "getdel", arity: 2, flags: ["write", "fast"], keys: ONE_KEY, run: getdel, summary: "GETDEL key" },
+  {
+    name: "getex",
+    arity: -2,
+    flags: ["write", "fast"],
+    keys: ONE_KEY,
+    run: getex,
+    summary: "GETEX key [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|PERSIST]",
+  },
+  {
+    name: "mget",
+    arity: -2,
+    flags: ["readonly", "fast"],
+    keys: ALL_KEYS,
+    cluster: { kind: "fanout", merge: "concat" },
+    run: mget,
+    summary: "MGET key [key ...]",
+  },
+  { name: "mset", arity: -3, flags: ["write", "denyoom"], keys: EVERY_OTHER_KEY, run: msetGeneric(false), summary: "MSET key value [key value ...]" },
+  { name: "msetnx", arity: -3, flags: ["write", "denyoom"], keys: EVERY_OTHER_KEY, run: msetGeneric(true), summary: "MSETNX key value [key value ...]" },
+  { name: "incr", arity: 2, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrByOne(1n), summary: "INCR key" },
+  { name: "decr", arity: 2, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrByOne(-1n), summary: "DECR key" },
+  { name: "incrby", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrby, summary: "INCRBY key increment" },
+  { name: "decrby", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: decrby, summary: "DECRBY key decrement" },
+  { name: "incrbyfloat", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrbyfloat, summary: "INCRBYFLOAT key increment" },
+  { name: "append", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: append, summary: "APPEND key value" },
+  { name: "strlen", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: strlen, summary: "STRLEN key" },
+  { name: "getrange", arity: 4, flags: ["readonly"], keys: ONE_KEY, run: getrange, summary: "GETRANGE key start end" },
+  { name: "substr", arity: 4, flags: ["readonly"], keys: ONE_KEY, run: getrange, summary: "SUBSTR key start end" },
+  { name: "setrange", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setrange, summary: "SETRANGE key offset value" },
+  {
+    name: "lcs",
+    arity: -3,
+    flags: ["readonly"],
+    keys: { first: 1, last: 2, step: 1 },
+    run: lcs,
+    summary: "LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]",
+  },
 ];

@@ -1,9 +1,19 @@
 /**
  * Typed operations on string keys. They take and return bytes; nothing here knows argv.
+ *
+ * A string lives in its key's row of `keys` (the `value` BLOB), so every operation is one
+ * lookup and at most one write of that row. The value is bounded by MAX_STRING_BYTES (a
+ * Durable Object SQLite row holds at most 2 MB): SET, APPEND and SETRANGE refuse to grow a
+ * value past it, before anything is written or allocated. Numbers (INCR…, INCRBYFLOAT) are
+ * stored as their decimal text, as Redis shows them; INCR's 64-bit arithmetic is BigInt and
+ * INCRBYFLOAT's is 80-bit long double (long-double.ts). Updates in place (INCR, APPEND,
+ * SETRANGE) keep the key's expiry; SET and its family replace it.
  */
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
-import { KeyType, type Keyspace } from "./keyspace";
+import { parseI64, utf8 } from "../args";
+import { KeyType, type KeyRow, type Keyspace } from "./keyspace";
+import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from "./long-double";
 
 /** Largest string value: a SQLite row holds at most 2 MB on Durable Objects. */
 export const MAX_STRING_BYTES = 1024 * 1024;
@@ -12,10 +22,17 @@ export function checkSize(n: number): void {
   if (n > MAX_STRING_BYTES) throw new CommandError(Errors.valueTooLarge(MAX_STRING_BYTES));
 }
 
+const EMPTY = new Uint8Array(0);
+const encoder = new TextEncoder();
+
+function valueOf(row: KeyRow): Uint8Array {
+  return row.value ? new Uint8Array(row.value) : EMPTY;
+}
+
 /** The bytes of a string key, null if absent; WRONGTYPE for another type. */
 export function getString(ks: Keyspace, key: string): Uint8Array | null {
   const row = ks.findOfType(key, KeyType.String);
-  return row ? new Uint8Array(row.value ?? new ArrayBuffer(0)) : null;
+  return row ? valueOf(row) : null;
 }
 
 export interface SetStringOptions {
@@ -41,7 +58,7 @@ export function setString(ks: Keyspace, key: string, value: Uint8Array, opts: Se
   let old: Uint8Array | null = null;
   if (opts.get && row) {
     if (row.type !== KeyType.String) throw new CommandError(Errors.wrongType);
-    old = new Uint8Array(row.value ?? new ArrayBuffer(0));
+    old = valueOf(row);
   }
   if ((opts.mode === "nx" && row) || (opts.mode === "xx" && !row)) return { written: false, old };
   const expireAt = opts.keepTtl ? undefined : (opts.expireAt ?? null);
@@ -52,4 +69,147 @@ export function setString(ks: Keyspace, key: string, value: Uint8Array, opts: Se
   }
   ks.writeString(key, value, expireAt, row);
   return { written: true, old };
+}
+
+/** GETDEL: the value of a string key, which is deleted; null if absent. */
+export function getDelString(ks: Keyspace, key: string): Uint8Array | null {
+  const row = ks.findOfType(key, KeyType.String);
+  if (!row) return null;
+  ks.deleteRow(row);
+  return valueOf(row);
+}
+
+/** What GETEX does to the expiry: keep it, remove it, or set it (a past time deletes the key). */
+export type ExpiryChange = { kind: "keep" } | { kind: "persist" } | { kind: "at"; at: number };
+
+/**
+ * GETEX: the value of a string key, then its expiry changed. `change` is asked only once the
+ * key is known to be a live string, as Redis validates the time only then.
+ */
+export function getExString(ks: Keyspace, key: string, change: () => ExpiryChange): Uint8Array | null {
+  const row = ks.findOfType(key, KeyType.String);
+  if (!row) return null;
+  const c = change();
+  const value = valueOf(row);
+  if (c.kind === "at" && c.at <= ks.now) ks.deleteRow(row);
+  else if (c.kind === "at") ks.setExpire(row, c.at);
+  else if (c.kind === "persist" && row.expire_at !== null) ks.setExpire(row, null);
+  return value;
+}
+
+/** MGET: one value per key, null for a missing key or a key of another type. */
+export function getStrings(ks: Keyspace, keys: string[]): (Uint8Array | null)[] {
+  return keys.map((key) => {
+    const row = ks.find(key);
+    return row && row.type === KeyType.String ? valueOf(row) : null;
+  });
+}
+
+/** MSET / MSETNX (`onlyIfNoneExist`): all pairs or, for MSETNX when any key exists, none. */
+export function setStrings(ks: Keyspace, pairs: [string, Uint8Array][], onlyIfNoneExist = false): boolean {
+  for (const [, value] of pairs) checkSize(value.length);
+  if (onlyIfNoneExist && pairs.some(([key]) => ks.exists(key))) return false;
+  for (const [key, value] of pairs) ks.writeString(key, value, null);
+  return true;
+}
+
+/** STRLEN: the length in bytes, 0 for a missing key. */
+export function stringLength(ks: Keyspace, key: string): number {
+  const row = ks.findOfType(key, KeyType.String);
+  return row?.value ? row.value.byteLength : 0;
+}
+
+/** APPEND: the new length. A missing key is created (even by an empty suffix). */
+export function appendString(ks: Keyspace, key: string, suffix: Uint8Array): number {
+  const row = ks.findOfType(key, KeyType.String);
+  const old = row ? valueOf(row) : EMPTY;
+  checkSize(old.length + suffix.length);
+  const value = new Uint8Array(old.length + suffix.length);
+  value.set(old, 0);
+  value.set(suffix, old.length);
+  ks.writeString(key, value, undefined, row);
+  return value.length;
+}
+
+/**
+ * GETRANGE with Redis 7's index rules: negative indexes count from the end, both ends are
+ * clamped, and a range that is empty after clamping (or two negative indexes with start > end)
+ * is the empty string. A missing key is the empty string.
+ */
+export function getRange(ks: Keyspace, key: string, start: bigint, end: bigint): Uint8Array {
+  const row = ks.findOfType(key, KeyType.String);
+  if (!row) return EMPTY;
+  const value = valueOf(row);
+  const n = BigInt(value.length);
+  if (start < 0n && end < 0n && start > end) return EMPTY;
+  if (start < 0n) start += n;
+  if (end < 0n) end += n;
+  if (start < 0n) start = 0n;
+  if (end < 0n) end = 0n;
+  if (end >= n) end = n - 1n;
+  if (start > end || n === 0n) return EMPTY;
+  return value.slice(Number(start), Number(end) + 1);
+}
+
+/**
+ * SETRANGE: writes `patch` at `offset` (zero-padding as needed) and returns the new length.
+ * An empty patch changes nothing and creates no key. `offset` must not be negative.
+ */
+export function setRange(ks: Keyspace, key: string, offset: bigint, patch: Uint8Array): number {
+  const row = ks.findOfType(key, KeyType.String);
+  const old = row ? valueOf(row) : EMPTY;
+  if (patch.length === 0) return old.length;
+  if (offset + BigInt(patch.length) > BigInt(MAX_STRING_BYTES)) {
+    throw new CommandError(Errors.valueTooLarge(MAX_STRING_BYTES));
+  }
+  const at = Number(offset);
+  const value = new Uint8Array(Math.max(old.length, at + patch.length));
+  value.set(old, 0);
+  value.set(patch, at);
+  ks.writeString(key, value, undefined, row);
+  return value.length;
+}
+
+const I64_MIN = -(2n ** 63n);
+const I64_MAX = 2n ** 63n - 1n;
+
+/** INCRBY's one generic operation (INCR, DECR, INCRBY, DECRBY): the new value. */
+export function incrementInteger(ks: Keyspace, key: string, delta: bigint): bigint {
+  const row = ks.findOfType(key, KeyType.String);
+  let current = 0n;
+  if (row) {
+    const parsed = parseI64(utf8(valueOf(row)));
+    if (parsed === null) throw new CommandError(Errors.notInteger);
+    current = parsed;
+  }
+  const next = current + delta;
+  if (next < I64_MIN || next > I64_MAX) throw new CommandError(Errors.overflow);
+  ks.writeString(key, encoder.encode(next.toString()), undefined, row);
+  return next;
+}
+
+const LD_ZERO: LongDouble = { kind: "finite", neg: false, m: 0n, e: 0 };
+
+/** INCRBYFLOAT: adds `increment` (text) in long double precision; the new value as Redis prints it. */
+export function incrementFloat(ks: Keyspace, key: string, increment: string): string {
+  const row = ks.findOfType(key, KeyType.String);
+  const current = row ? parseLongDouble(utf8(valueOf(row))) : LD_ZERO;
+  if (!current) throw new CommandError(Errors.notFloat);
+  const incr = parseLongDouble(increment);
+  if (!incr) throw new CommandError(Errors.notFloat);
+  const sum = addLongDouble(current, incr);
+  if (sum.kind !== "finite") throw new CommandError(Errors.incrFloatNaN);
+  const text = formatLongDouble(sum);
+  ks.writeString(key, encoder.encode(text), undefined, row);
+  return text;
+}
+
+/** LCS's inputs: the values of both keys (a missing key is empty); an error unless both are strings. */
+export function getStringPair(ks: Keyspace, a: string, b: string): [Uint8Array, Uint8Array] {
+  const ra = ks.find(a);
+  const rb = ks.find(b);
+  if ((ra && ra.type !== KeyType.String) || (rb && rb.type !== KeyType.String)) {
+    throw new CommandError(Errors.lcsNotStrings);
+  }
+  return [ra ? valueOf(ra) : EMPTY, rb ? valueOf(rb) : EMPTY];
 }
