@@ -1,6 +1,288 @@
 /**
- * Zsets commands (not implemented yet).
+ * Sorted set commands: argv → typed arguments → store/zsets.ts → reply. Set algebra
+ * (ZUNION, ZINTER, ZDIFF and their STORE forms, ZINTERCARD) and the pops are in
+ * zset-algebra.ts; argument parsing shared by both in zset-args.ts.
  */
+import { ArgCursor, bytes, parseFloatArg, parseI64, text, type Arg } from "../args";
+import type { ExecContext } from "../context";
+import { Errors } from "../errors";
+import { formatDouble } from "../format";
+import { CommandError, type Reply } from "../reply";
+import { globMatch } from "../store/glob";
+import { findZset, storeZset, zadd, type Entry, type Range, type RangeOptions, type ZaddOptions } from "../store/zsets";
 import type { CommandSpec } from "../table";
+import { entriesReply, parseLexBound, parseScoreBound } from "./zset-args";
+import { zsetAlgebraCommands } from "./zset-algebra";
 
-export const zsetCommands: CommandSpec[] = [];
+const ONE_KEY = { first: 1, last: 1, step: 1 };
+const TWO_KEYS = { first: 1, last: 2, step: 1 };
+
+// ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]
+function zaddCommand(ctx: ExecContext, argv: Arg[]): Reply {
+  const opts: ZaddOptions = {};
+  const p = new ArgCursor(argv, 2);
+  let nx = false, xx = false, gt = false, lt = false;
+  for (;;) {
+    if (p.eat("NX")) nx = true;
+    else if (p.eat("XX")) xx = true;
+    else if (p.eat("GT")) gt = true;
+    else if (p.eat("LT")) lt = true;
+    else if (p.eat("CH")) opts.ch = true;
+    else if (p.eat("INCR")) opts.incr = true;
+    else break;
+  }
+  const n = p.remaining();
+  if (n === 0 || n % 2 !== 0) p.syntaxError();
+  if (nx && xx) throw new CommandError(Errors.zaddXxNx);
+  if ((gt && nx) || (lt && nx) || (gt && lt)) throw new CommandError(Errors.zaddGtLtNx);
+  if (opts.incr && n > 2) throw new CommandError(Errors.zaddIncrPair);
+  if (nx) opts.mode = "nx";
+  if (xx) opts.mode = "xx";
+  if (gt) opts.cmp = "gt";
+  if (lt) opts.cmp = "lt";
+  const items: Entry[] = [];
+  while (p.more()) {
+    const score = parseFloatArg(p.take());
+    items.push({ score, member: bytes(p.take()) });
+  }
+  const r = zadd(ctx.keyspace, text(argv[1]!), items, opts);
+  if (typeof r === "number") return r;
+  return r.score === null ? null : formatDouble(r.score);
+}
+
+// ZINCRBY key increment member
+function zincrby(ctx: ExecContext, argv: Arg[]): Reply {
+  const incr = parseFloatArg(argv[2]!);
+  const r = zadd(ctx.keyspace, text(argv[1]!), [{ score: incr, member: bytes(argv[3]!) }], { incr: true });
+  return typeof r === "number" || r.score === null ? null : formatDouble(r.score);
+}
+
+// ZREM key member [member ...]
+function zrem(ctx: ExecContext, argv: Arg[]): Reply {
+  const set = findZset(ctx.keyspace, text(argv[1]!));
+  if (!set) return 0;
+  let n = 0;
+  for (let i = 2; i < argv.length; i++) if (set.remove(bytes(argv[i]!))) n++;
+  set.deleteIfEmpty();
+  return n;
+}
+
+// ZSCORE key member
+function zscore(ctx: ExecContext, argv: Arg[]): Reply {
+  const s = findZset(ctx.keyspace, text(argv[1]!))?.score(bytes(argv[2]!)) ?? null;
+  return s === null ? null : formatDouble(s);
+}
+
+// ZMSCORE key member [member ...]
+function zmscore(ctx: ExecContext, argv: Arg[]): Reply {
+  const set = findZset(ctx.keyspace, text(argv[1]!));
+  return argv.slice(2).map((m) => {
+    const s = set?.score(bytes(m)) ?? null;
+    return s === null ? null : formatDouble(s);
+  });
+}
+
+// ZCARD key
+function zcard(ctx: ExecContext, argv: Arg[]): Reply {
+  return findZset(ctx.keyspace, text(argv[1]!))?.card() ?? 0;
+}
+
+// ZCOUNT key min max / ZLEXCOUNT key min max
+function countGeneric(by: "score" | "lex") {
+  return (ctx: ExecContext, argv: Arg[]): Reply => {
+    const range: Range =
+      by === "score"
+        ? { by, min: parseScoreBound(argv[2]!), max: parseScoreBound(argv[3]!) }
+        : { by, min: parseLexBound(argv[2]!), max: parseLexBound(argv[3]!) };
+    const set = findZset(ctx.keyspace, text(argv[1]!));
+    if (!set) return 0;
+    const [from, to] = set.span(range);
+    return Math.max(0, to - from);
+  };
+}
+
+// ZRANK key member [WITHSCORE] / ZREVRANK key member [WITHSCORE]
+function rankGeneric(rev: boolean) {
+  return (ctx: ExecContext, argv: Arg[]): Reply => {
+    let withScore = false;
+    if (argv.length === 4 && text(argv[3]!).toUpperCase() === "WITHSCORE") withScore = true;
+    else if (argv.length > 3) throw new CommandError(Errors.syntax);
+    const set = findZset(ctx.keyspace, text(argv[1]!));
+    const r = set?.rankOf(bytes(argv[2]!));
+    if (!set || !r) return null;
+    const rank = rev ? set.card() - 1 - r.rank : r.rank;
+    return withScore ? [rank, formatDouble(r.score)] : rank;
+  };
+}
+
+type RangeStyle = "zrange" | "zrevrange" | "byscore" | "revbyscore" | "bylex" | "revbylex";
+
+/**
+ * ZRANGE's generic function, for every range read and ZRANGESTORE:
+ * ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]
+ * ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]
+ * ZREVRANGE key start stop [WITHSCORES]
+ * ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count] (ZREVRANGEBYSCORE key max min …)
+ * ZRANGEBYLEX key min max [LIMIT offset count] (ZREVRANGEBYLEX key max min …)
+ */
+function rangeGeneric(style: RangeStyle, store: boolean) {
+  return (ctx: ExecContext, argv: Arg[]): Reply => {
+    const src = store ? 2 : 1;
+    let by: "rank" | "score" | "lex" = style.endsWith("byscore") ? "score" : style.endsWith("bylex") ? "lex" : "rank";
+    let rev = style.startsWith("rev") || style === "zrevrange";
+    let withScores = false;
+    let limit: RangeOptions["limit"];
+    const p = new ArgCursor(argv, src + 3);
+    while (p.more()) {
+      if (!store && p.eat("WITHSCORES")) withScores = true;
+      else if (p.remaining() >= 3 && p.eat("LIMIT")) limit = { offset: p.takeInt(), count: p.takeInt() };
+      else if (style === "zrange" && p.eat("BYSCORE")) by = by === "rank" ? "score" : p.syntaxError();
+      else if (style === "zrange" && p.eat("BYLEX")) by = by === "rank" ? "lex" : p.syntaxError();
+      else if (style === "zrange" && p.eat("REV")) rev = true;
+      else p.syntaxError();
+    }
+    if (limit && by === "rank") throw new CommandError(Errors.zrangeLimitNeedsBy);
+    if (withScores && by === "lex") throw new CommandError(Errors.zrangeWithscoresBylex);
+    let [a, b] = [argv[src + 1]!, argv[src + 2]!];
+    if (rev && by !== "rank") [a, b] = [b, a];
+    let range: Range;
+    if (by === "rank") {
+      const start = parseI64(text(a)), stop = parseI64(text(b));
+      if (start === null || stop === null) throw new CommandError(Errors.notInteger);
+      range = { by, start: clampRank(start), stop: clampRank(stop) };
+    } else if (by === "score") {
+      range = { by, min: parseScoreBound(a), max: parseScoreBound(b) };
+    } else {
+      range = { by, min: parseLexBound(a), max: parseLexBound(b) };
+    }
+    const set = findZset(ctx.keyspace, text(argv[src]!));
+    const entries = set ? set.range(range, { rev, limit }) : [];
+    if (store) return storeZset(ctx.keyspace, text(argv[1]!), entries);
+    return entriesReply(entries, withScores);
+  };
+}
+
+function clampRank(v: bigint): number {
+  const lim = BigInt(Number.MAX_SAFE_INTEGER);
+  return Number(v > lim ? lim : v < -lim ? -lim : v);
+}
+
+// ZREMRANGEBYRANK key start stop / ZREMRANGEBYSCORE key min max / ZREMRANGEBYLEX key min max
+function removeRangeGeneric(by: "rank" | "score" | "lex") {
+  return (ctx: ExecContext, argv: Arg[]): Reply => {
+    let range: Range;
+    if (by === "rank") {
+      const start = parseI64(text(argv[2]!)), stop = parseI64(text(argv[3]!));
+      if (start === null || stop === null) throw new CommandError(Errors.notInteger);
+      range = { by, start: clampRank(start), stop: clampRank(stop) };
+    } else if (by === "score") {
+      range = { by, min: parseScoreBound(argv[2]!), max: parseScoreBound(argv[3]!) };
+    } else {
+      range = { by, min: parseLexBound(argv[2]!), max: parseLexBound(argv[3]!) };
+    }
+    const set = findZset(ctx.keyspace, text(argv[1]!));
+    if (!set) return 0;
+    const w = set.window(range);
+    return set.removeRanks(w.from, w.to);
+  };
+}
+
+const RAND_COUNT_LIMIT = 2n ** 63n - 1n;
+
+// ZRANDMEMBER key [count [WITHSCORES]]
+function zrandmember(ctx: ExecContext, argv: Arg[]): Reply {
+  let count: number | null = null;
+  let withScores = false;
+  if (argv.length >= 3) {
+    const c = parseI64(text(argv[2]!));
+    if (c === null) throw new CommandError(Errors.notInteger);
+    if (c < -RAND_COUNT_LIMIT) throw new CommandError(Errors.randCountOutOfRange);
+    count = Number(c);
+    if (argv.length === 4 && text(argv[3]!).toUpperCase() === "WITHSCORES") withScores = true;
+    else if (argv.length > 3) throw new CommandError(Errors.syntax);
+  }
+  const set = findZset(ctx.keyspace, text(argv[1]!));
+  if (count === null) {
+    if (!set) return null;
+    return pickOne(set);
+  }
+  if (!set || count === 0) return [];
+  const card = set.card();
+  if (count >= card) return entriesReply(set.read(0, card), withScores);
+  const picks: Entry[] = [];
+  if (count < 0) {
+    for (let i = 0; i < -count; i++) {
+      const r = randomInt(card);
+      picks.push(set.read(r, r + 1)[0]!);
+    }
+    return entriesReply(picks, withScores);
+  }
+  const ranks = new Set<number>();
+  while (ranks.size < count) ranks.add(randomInt(card));
+  for (const r of ranks) picks.push(set.read(r, r + 1)[0]!);
+  return entriesReply(picks, withScores);
+}
+
+function pickOne(set: NonNullable<ReturnType<typeof findZset>>): Reply {
+  const r = randomInt(set.card());
+  return set.read(r, r + 1)[0]?.member ?? null;
+}
+
+function randomInt(n: number): number {
+  return Math.floor(Math.random() * n);
+}
+
+/** Sets up to this size answer ZSCAN in one call (cursor 0), as Redis does for small sets. */
+const SCAN_WHOLE_MAX = 128;
+
+// ZSCAN key cursor [MATCH pattern] [COUNT count]
+function zscan(ctx: ExecContext, argv: Arg[]): Reply {
+  const cursorText = text(argv[2]!);
+  if (!/^[0-9]+$/.test(cursorText) || BigInt(cursorText) >= 2n ** 64n) throw new CommandError(Errors.invalidCursor);
+  const cursor = Number(cursorText);
+  let match: Uint8Array | null = null;
+  let count = 10;
+  const p = new ArgCursor(argv, 3);
+  while (p.more()) {
+    if (p.remaining() >= 2 && p.eat("MATCH")) match = bytes(p.take());
+    else if (p.remaining() >= 2 && p.eat("COUNT")) {
+      count = p.takeInt();
+      if (count < 1) p.syntaxError();
+    } else p.syntaxError();
+  }
+  const set = findZset(ctx.keyspace, text(argv[1]!));
+  if (!set) return ["0", []];
+  const card = set.card();
+  let from = cursor, to = cursor + count, next = to;
+  if (card <= SCAN_WHOLE_MAX) [from, to] = [0, card];
+  if (to >= card) next = 0;
+  const page = from < card ? set.read(from, Math.min(to, card)) : [];
+  const kept = match ? page.filter((e) => globMatch(match, e.member)) : page;
+  return [String(next), entriesReply(kept, true)];
+}
+
+export const zsetCommands: CommandSpec[] = [
+  { name: "zadd", arity: -4, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: zaddCommand },
+  { name: "zincrby", arity: 4, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: zincrby },
+  { name: "zrem", arity: -3, flags: ["write", "fast"], keys: ONE_KEY, run: zrem },
+  { name: "zscore", arity: 3, flags: ["readonly", "fast"], keys: ONE_KEY, run: zscore },
+  { name: "zmscore", arity: -3, flags: ["readonly", "fast"], keys: ONE_KEY, run: zmscore },
+  { name: "zcard", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: zcard },
+  { name: "zcount", arity: 4, flags: ["readonly", "fast"], keys: ONE_KEY, run: countGeneric("score") },
+  { name: "zlexcount", arity: 4, flags: ["readonly", "fast"], keys: ONE_KEY, run: countGeneric("lex") },
+  { name: "zrank", arity: -3, flags: ["readonly", "fast"], keys: ONE_KEY, run: rankGeneric(false) },
+  { name: "zrevrank", arity: -3, flags: ["readonly", "fast"], keys: ONE_KEY, run: rankGeneric(true) },
+  { name: "zrange", arity: -4, flags: ["readonly"], keys: ONE_KEY, run: rangeGeneric("zrange", false) },
+  { name: "zrangestore", arity: -5, flags: ["write", "denyoom"], keys: TWO_KEYS, run: rangeGeneric("zrange", true) },
+  { name: "zrevrange", arity: -4, flags: ["readonly"], keys: ONE_KEY, run: rangeGeneric("zrevrange", false) },
+  { name: "zrangebyscore", arity: -4, flags: ["readonly"], keys: ONE_KEY, run: rangeGeneric("byscore", false) },
+  { name: "zrevrangebyscore", arity: -4, flags: ["readonly"], keys: ONE_KEY, run: rangeGeneric("revbyscore", false) },
+  { name: "zrangebylex", arity: -4, flags: ["readonly"], keys: ONE_KEY, run: rangeGeneric("bylex", false) },
+  { name: "zrevrangebylex", arity: -4, flags: ["readonly"], keys: ONE_KEY, run: rangeGeneric("revbylex", false) },
+  { name: "zremrangebyrank", arity: 4, flags: ["write"], keys: ONE_KEY, run: removeRangeGeneric("rank") },
+  { name: "zremrangebyscore", arity: 4, flags: ["write"], keys: ONE_KEY, run: removeRangeGeneric("score") },
+  { name: "zremrangebylex", arity: 4, flags: ["write"], keys: ONE_KEY, run: removeRangeGeneric("lex") },
+  { name: "zrandmember", arity: -2, flags: ["readonly", "random"], keys: ONE_KEY, run: zrandmember },
+  { name: "zscan", arity: -3, flags: ["readonly", "random"], keys: ONE_KEY, run: zscan },
+  ...zsetAlgebraCommands,
+];

@@ -1,0 +1,195 @@
+/**
+ * Sorted set commands over several keys or popping: ZUNION ZINTER ZDIFF (and their STORE
+ * forms), ZINTERCARD, ZPOPMIN ZPOPMAX ZMPOP. Inputs are read in ascending order, a chunk at
+ * a time; the result is built in memory, as Redis builds it (its size is the reply's size).
+ */
+import { ArgCursor, parseI64, parseIntArg, text, type Arg } from "../args";
+import type { ExecContext } from "../context";
+import { Errors } from "../errors";
+import { CommandError, type Reply } from "../reply";
+import { compareBytes, findZset, storeZset, type Entry, type SortedSet } from "../store/zsets";
+import type { CommandSpec } from "../table";
+import { entriesReply, numkeysFinder, pairsReply } from "./zset-args";
+
+const ONE_KEY = { first: 1, last: 1, step: 1 };
+
+type Aggregate = "sum" | "min" | "max";
+type Op = "union" | "inter" | "diff";
+
+/** A member's bytes as a Map key. */
+function memberKey(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
+  return s;
+}
+
+function weighted(score: number, weight: number): number {
+  const v = score * weight;
+  return Number.isNaN(v) ? 0 : v;
+}
+
+function aggregate(acc: number, v: number, how: Aggregate): number {
+  if (how === "min") return v < acc ? v : acc;
+  if (how === "max") return v > acc ? v : acc;
+  const s = acc + v;
+  return Number.isNaN(s) ? 0 : s;
+}
+
+function byScoreThenMember(a: Entry, b: Entry): number {
+  return a.score - b.score || compareBytes(a.member, b.member);
+}
+
+/** Parses `numkeys key [key …]` at `at`; returns the key names and the index after them. */
+function parseKeys(argv: Arg[], at: number, cmd: string, zeroError?: string): { keys: string[]; next: number } {
+  const n = parseI64(text(argv[at]!));
+  if (n === null || n < -(2n ** 31n) || n >= 2n ** 31n) throw new CommandError(Errors.notInteger);
+  if (n < 1n) throw new CommandError(zeroError ?? Errors.atLeastOneInputKey(cmd));
+  if (Number(n) > argv.length - at - 1) throw new CommandError(Errors.syntax);
+  const keys = argv.slice(at + 1, at + 1 + Number(n)).map(text);
+  return { keys, next: at + 1 + Number(n) };
+}
+
+/** The sorted set algebra of ZUNION/ZINTER/ZDIFF, sorted by score then member. */
+function combine(ctx: ExecContext, op: Op, keys: string[], weights: number[], how: Aggregate): Entry[] {
+  const sets = keys.map((k) => findZset(ctx.keyspace, k));
+  const out = new Map<string, Entry>();
+  if (op === "union") {
+    sets.forEach((set, i) => {
+      if (!set) return;
+      for (const e of set.scan()) {
+        const k = memberKey(e.member);
+        const v = weighted(e.score, weights[i]!);
+        const cur = out.get(k);
+        if (cur) cur.score = aggregate(cur.score, v, how);
+        else out.set(k, { member: e.member, score: v });
+      }
+    });
+  } else if (op === "inter") {
+    if (sets.some((s) => !s)) return [];
+    const order = sets.map((s, i) => ({ s: s!, i, card: s!.card() })).sort((a, b) => a.card - b.card);
+    const [first, ...rest] = order;
+    for (const e of first!.s.scan()) {
+      let score = weighted(e.score, weights[first!.i]!);
+      let inAll = true;
+      for (const o of rest) {
+        const s = o.s.score(e.member);
+        if (s === null) {
+          inAll = false;
+          break;
+        }
+        score = aggregate(score, weighted(s, weights[o.i]!), how);
+      }
+      if (inAll) out.set(memberKey(e.member), { member: e.member, score });
+    }
+  } else {
+    const [first, ...rest] = sets;
+    if (!first) return [];
+    for (const e of first.scan()) {
+      if (!rest.some((s) => s && s.score(e.member) !== null)) out.set(memberKey(e.member), e);
+    }
+  }
+  return [...out.values()].sort(byScoreThenMember);
+}
+
+/**
+ * ZUNION/ZINTER/ZDIFF's generic function:
+ * ZUNION numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]
+ * ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]
+ * ZDIFF numkeys key [key ...] [WITHSCORES] / ZDIFFSTORE destination numkeys key [key ...]
+ */
+function algebraGeneric(op: Op, store: boolean) {
+  const cmd = `z${op}${store ? "store" : ""}`;
+  return (ctx: ExecContext, argv: Arg[]): Reply => {
+    const { keys, next } = parseKeys(argv, store ? 2 : 1, cmd);
+    const weights = keys.map(() => 1);
+    let how: Aggregate = "sum";
+    let withScores = false;
+    const p = new ArgCursor(argv, next);
+    while (p.more()) {
+      if (op !== "diff" && p.remaining() > keys.length && p.eat("WEIGHTS")) {
+        for (let i = 0; i < keys.length; i++) weights[i] = p.takeFloat(Errors.weightNotFloat);
+      } else if (op !== "diff" && p.remaining() >= 2 && p.eat("AGGREGATE")) {
+        const a = p.takeText().toLowerCase();
+        if (a !== "sum" && a !== "min" && a !== "max") p.syntaxError();
+        how = a as Aggregate;
+      } else if (!store && p.eat("WITHSCORES")) {
+        withScores = true;
+      } else {
+        p.syntaxError();
+      }
+    }
+    const result = combine(ctx, op, keys, weights, how);
+    if (store) return storeZset(ctx.keyspace, text(argv[1]!), result);
+    return entriesReply(result, withScores);
+  };
+}
+
+// ZINTERCARD numkeys key [key ...] [LIMIT limit]
+function zintercard(ctx: ExecContext, argv: Arg[]): Reply {
+  const { keys, next } = parseKeys(argv, 1, "zintercard");
+  let limit = 0;
+  const p = new ArgCursor(argv, next);
+  while (p.more()) {
+    if (p.remaining() >= 2 && p.eat("LIMIT")) {
+      limit = p.takeInt();
+      if (limit < 0) throw new CommandError(Errors.limitNegative);
+    } else p.syntaxError();
+  }
+  const sets = keys.map((k) => findZset(ctx.keyspace, k));
+  if (sets.some((s) => !s)) return 0;
+  const order = (sets as SortedSet[]).slice().sort((a, b) => a.card() - b.card());
+  const [first, ...rest] = order;
+  let n = 0;
+  for (const e of first!.scan()) {
+    if (rest.every((s) => s.score(e.member) !== null)) {
+      n++;
+      if (limit > 0 && n >= limit) break;
+    }
+  }
+  return n;
+}
+
+// ZPOPMIN key [count] / ZPOPMAX key [count]
+function popGeneric(max: boolean) {
+  return (ctx: ExecContext, argv: Arg[]): Reply => {
+    if (argv.length > 3) throw new CommandError(Errors.syntax);
+    const count = argv.length === 3 ? parseIntArg(argv[2]!, Errors.outOfRangePositive) : 1;
+    if (count < 0) throw new CommandError(Errors.outOfRangePositive);
+    const set = findZset(ctx.keyspace, text(argv[1]!));
+    if (!set || count === 0) return [];
+    return entriesReply(set.pop(count, max), true);
+  };
+}
+
+// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
+function zmpop(ctx: ExecContext, argv: Arg[]): Reply {
+  const { keys, next } = parseKeys(argv, 1, "zmpop", Errors.numkeysPositive);
+  const p = new ArgCursor(argv, next);
+  const where = p.more() ? p.takeText().toUpperCase() : p.syntaxError();
+  if (where !== "MIN" && where !== "MAX") p.syntaxError();
+  let count: number | null = null;
+  while (p.more()) {
+    if (count === null && p.remaining() >= 2 && p.eat("COUNT")) {
+      count = parseIntArg(p.take(), Errors.countPositive);
+      if (count < 1) throw new CommandError(Errors.countPositive);
+    } else p.syntaxError();
+  }
+  for (const key of keys) {
+    const set = findZset(ctx.keyspace, key);
+    if (set) return [key, pairsReply(set.pop(count ?? 1, where === "MAX"))];
+  }
+  return null;
+}
+
+export const zsetAlgebraCommands: CommandSpec[] = [
+  { name: "zunion", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), run: algebraGeneric("union", false) },
+  { name: "zinter", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), run: algebraGeneric("inter", false) },
+  { name: "zdiff", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), run: algebraGeneric("diff", false) },
+  { name: "zunionstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), run: algebraGeneric("union", true) },
+  { name: "zinterstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), run: algebraGeneric("inter", true) },
+  { name: "zdiffstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), run: algebraGeneric("diff", true) },
+  { name: "zintercard", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), run: zintercard },
+  { name: "zpopmin", arity: -2, flags: ["write", "fast"], keys: ONE_KEY, run: popGeneric(false) },
+  { name: "zpopmax", arity: -2, flags: ["write", "fast"], keys: ONE_KEY, run: popGeneric(true) },
+  { name: "zmpop", arity: -4, flags: ["write"], keys: numkeysFinder(1), run: zmpop },
+];

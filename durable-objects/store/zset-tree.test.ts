@@ -1,0 +1,114 @@
+/**
+ * The order-statistics tree of sorted sets, tested directly: random inserts, removals and
+ * score changes against an in-memory model, with tiny limits so that buckets and internal
+ * nodes split, merge and the root grows and collapses many times.
+ */
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { ZsetTree, type Entry, type TreeLimits } from "./zset-tree";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+/** A deterministic PRNG (mulberry32), so a failure can be replayed. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function cmp(a: [string, number], b: [string, number]): number {
+  return a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+}
+
+async function withTree<T>(limits: TreeLimits, fn: (tree: ZsetTree) => T): Promise<T> {
+  const stub = env.SHARD.getByName(`zset-tree-${Math.random()}`);
+  return runInDurableObject(stub, (_instance, state) => fn(new ZsetTree(state.storage.sql, limits)));
+}
+
+function randomRun(tree: ZsetTree, keyId: number, seed: number, ops: number, shrinkAt: number): void {
+  const rand = rng(seed);
+  const model = new Map<string, number>();
+  const scores = [-Infinity, -2.5, 0, 1, 1, 1, 2, 7.25, 1e9, Infinity];
+  const sorted = () => [...model.entries()].sort(cmp);
+  for (let i = 0; i < ops; i++) {
+    const removing = i > shrinkAt ? 0.75 : 0.3;
+    const r = rand();
+    const member = `m${Math.floor(rand() * 400)}`;
+    const score = scores[Math.floor(rand() * scores.length)]! + (rand() < 0.5 ? 0 : Math.floor(rand() * 5));
+    const old = model.get(member);
+    if (r < removing) {
+      if (old !== undefined) {
+        tree.remove(keyId, { score: old, member: enc.encode(member) });
+        model.delete(member);
+      }
+    } else if (old === undefined) {
+      tree.insert(keyId, { score, member: enc.encode(member) });
+      model.set(member, score);
+    } else {
+      tree.move(keyId, enc.encode(member), old, score);
+      model.set(member, score);
+    }
+    if (i % 37 === 0 || i === ops - 1) {
+      expect(tree.verify(keyId)).toEqual([]);
+      const all = sorted();
+      expect(tree.card(keyId)).toBe(all.length);
+      for (let k = 0; k < 5 && all.length > 0; k++) {
+        const at = Math.floor(rand() * all.length);
+        const [m, s] = all[at]!;
+        expect(tree.rank(keyId, s, enc.encode(m))).toBe(at);
+        const e = tree.at(keyId, at) as Entry;
+        expect([dec.decode(e.member), e.score]).toEqual([m, s]);
+      }
+      expect(tree.at(keyId, all.length)).toBe(null);
+    }
+  }
+}
+
+describe("zset order-statistics tree", () => {
+  it("stays sound under random inserts, moves and removals (tiny nodes, many levels)", async () => {
+    await withTree({ bucketMax: 4, bucketMin: 2, fanoutMax: 4, fanoutMin: 2 }, (tree) => {
+      randomRun(tree, 1, 7, 1500, 900);
+      randomRun(tree, 2, 99, 1200, 700);
+    });
+  });
+
+  it("stays sound with odd limits", async () => {
+    await withTree({ bucketMax: 7, bucketMin: 3, fanoutMax: 5, fanoutMin: 2 }, (tree) => randomRun(tree, 3, 12345, 1500, 1000));
+  });
+
+  it("grows several levels on ascending inserts and collapses when emptied", async () => {
+    await withTree({ bucketMax: 4, bucketMin: 2, fanoutMax: 4, fanoutMin: 2 }, (tree) => {
+      for (let i = 0; i < 300; i++) tree.insert(9, { score: i, member: enc.encode(`a${i}`) });
+      expect(tree.verify(9)).toEqual([]);
+      expect(tree.root(9)!.level).toBeGreaterThanOrEqual(4);
+      expect(tree.rank(9, 150, enc.encode("a150"))).toBe(150);
+      expect(tree.rank(9, 150, new Uint8Array(0))).toBe(150);
+      expect(tree.rank(9, 1000, new Uint8Array(0))).toBe(300);
+      for (let i = 0; i < 300; i++) {
+        tree.remove(9, { score: i, member: enc.encode(`a${i}`) });
+        if (i % 50 === 0) expect(tree.verify(9)).toEqual([]);
+      }
+      expect(tree.card(9)).toBe(0);
+      expect(tree.root(9)!.level).toBe(0);
+    });
+  });
+
+  it("copies a set with its tree and drops it", async () => {
+    await withTree({ bucketMax: 4, bucketMin: 2, fanoutMax: 4, fanoutMin: 2 }, (tree) => {
+      for (let i = 0; i < 100; i++) tree.insert(20, { score: i % 7, member: enc.encode(`c${i}`) });
+      tree.copy(20, 21);
+      expect(tree.verify(21)).toEqual([]);
+      tree.insert(21, { score: 3.5, member: enc.encode("extra") });
+      expect(tree.card(20)).toBe(100);
+      expect(tree.card(21)).toBe(101);
+      expect(tree.verify(20)).toEqual([]);
+      tree.drop(20);
+      expect(tree.root(20)).toBe(null);
+      expect(tree.verify(21)).toEqual([]);
+    });
+  });
+});
