@@ -1,0 +1,141 @@
+/**
+ * In-shard figures, without HTTP per command: the benchmark Worker's EngineShard (the product's
+ * Shard class plus a loop entry point) runs a command many times inside the object; the time is
+ * taken around that one request, so one HTTP request and one RPC are spread over all runs.
+ * Writes made by one loop are committed once, at its end (one implicit transaction).
+ *
+ * - engine: commands/s for GET, SET, INCR, HSET, ZADD on small keys.
+ * - scaling: µs per command against one collection of 1k, 100k and 1M elements (quick: 1k, 10k),
+ *   and the ratio largest ÷ smallest (1.0 means the cost does not grow with the collection).
+ */
+
+const ENGINE_COMMANDS = [
+  { name: "GET", setup: [["SET", "eng:k:{r}", "v".repeat(32)]], template: [["GET", "eng:k:{r}"]], range: 1000 },
+  { name: "SET", template: [["SET", "eng:k:{r}", "v".repeat(32)]], range: 1000 },
+  { name: "INCR", template: [["INCR", "eng:c:{r}"]], range: 1000 },
+  { name: "HSET", template: [["HSET", "eng:h", "f:{r}", "v"]], range: 1000 },
+  { name: "ZADD", template: [["ZADD", "eng:z", "{r}", "m:{r}"]], range: 1000 },
+];
+
+/** Per collection type: how to grow it and which commands to time (N = current size). */
+const SCALING = [
+  {
+    kind: "zset",
+    key: "scale:z",
+    ops: [
+      ["ZADD", (n) => [["ZADD", "scale:z", "{r}", "m:{r}"]]],
+      ["ZSCORE", () => [["ZSCORE", "scale:z", "m:{r}"]]],
+      ["ZRANK", () => [["ZRANK", "scale:z", "m:{r}"]]],
+      ["ZRANGE", () => [["ZRANGE", "scale:z", "{r}", "{r}"]]],
+    ],
+  },
+  {
+    kind: "hash",
+    key: "scale:h",
+    ops: [
+      ["HSET", () => [["HSET", "scale:h", "f:{r}", "x"]]],
+      ["HGET", () => [["HGET", "scale:h", "f:{r}"]]],
+    ],
+  },
+  {
+    kind: "list",
+    key: "scale:l",
+    ops: [
+      ["LPUSH", () => [["LPUSH", "scale:l", "x"]]],
+      ["RPOP", () => [["RPOP", "scale:l"]]],
+      ["LINDEX", () => [["LINDEX", "scale:l", "{r}"]]],
+    ],
+  },
+  {
+    kind: "set",
+    key: "scale:s",
+    ops: [
+      ["SADD", () => [["SADD", "scale:s", "m:{r}"]]],
+      ["SISMEMBER", () => [["SISMEMBER", "scale:s", "m:{r}"]]],
+    ],
+  },
+];
+
+async function call(bench, op, body) {
+  const res = await fetch(`${bench}/engine/${op}`, { method: "POST", body: JSON.stringify(body) });
+  const out = await res.json();
+  if (res.status !== 200) throw new Error(`engine ${op}: ${out.error}`);
+  return out;
+}
+
+/** Runs a loop; returns [seconds, first error or null]. */
+async function timedLoop(bench, name, template, n, range) {
+  const t0 = performance.now();
+  const r = await call(bench, "loop", { name, template, n, range });
+  return [(performance.now() - t0) / 1000, r.error];
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+};
+
+/** Commands/s of each engine command (median of `rounds`), or an error text when unsupported. */
+export async function engineFigures(bench, { runs, rounds }) {
+  const name = `engine-${Date.now()}`;
+  const out = {};
+  for (const c of ENGINE_COMMANDS) {
+    if (c.setup) await timedLoop(bench, name, c.setup, c.range * 3, c.range);
+    const [, error] = await timedLoop(bench, name, c.template, 1, c.range);
+    if (error) {
+      out[c.name] = { error };
+      continue;
+    }
+    const rates = [];
+    for (let i = 0; i < rounds; i++) {
+      const [s] = await timedLoop(bench, name, c.template, runs, c.range);
+      rates.push(runs / s);
+    }
+    out[c.name] = { commands_per_s: Math.round(median(rates)) };
+  }
+  return out;
+}
+
+/**
+ * The scaling table: for each collection type, grow one collection through `levels` and time
+ * each command at each level. A type whose fill is unsupported or takes longer than `fillBudgetS`
+ * stops there (later levels are reported as not measured).
+ */
+export async function scalingTable(bench, { levels, runs, fillBudgetS }) {
+  const name = `scale-${Date.now()}`;
+  const rows = {};
+  for (const t of SCALING) {
+    let size = 0;
+    let stopped = null;
+    for (const level of levels) {
+      if (stopped) break;
+      const fillStart = performance.now();
+      while (size < level) {
+        const count = Math.min(20_000, level - size);
+        const r = await call(bench, "fill", { name, kind: t.kind, key: t.key, from: size, count });
+        if (r.error) {
+          stopped = r.error;
+          break;
+        }
+        size += count;
+        if ((performance.now() - fillStart) / 1000 > fillBudgetS && size < level) {
+          stopped = `fill to ${level} took over ${fillBudgetS} s`;
+          break;
+        }
+      }
+      if (stopped) break;
+      for (const [op, template] of t.ops) {
+        const row = (rows[op] ??= { levels: {} });
+        const [s, error] = await timedLoop(bench, name, template(level), runs, level);
+        row.levels[level] = error ? { error } : { us_per_op: (s * 1e6) / runs };
+      }
+    }
+    if (stopped) for (const [op] of t.ops) (rows[op] ??= { levels: {} }).stopped = stopped;
+  }
+  for (const row of Object.values(rows)) {
+    const first = row.levels[levels[0]]?.us_per_op;
+    const last = row.levels[levels[levels.length - 1]]?.us_per_op;
+    row.ratio = first && last ? last / first : null;
+  }
+  return rows;
+}

@@ -1,0 +1,313 @@
+/**
+ * `npm run bench [-- --quick]`: edgekv beside what a Workers user would pick instead, in one run.
+ *
+ * For each runtime (bench/runtimes.mjs) it loads the edgekv Worker and the benchmark Worker
+ * (bench/worker.ts: bare Durable Object, Workers KV, D1, constant response), then runs every
+ * workload (bench/workloads.mjs) against every store with autocannon on loopback, interleaved
+ * (for each round, for each workload: edgekv, do, kv, d1 in turn; const once per round) and
+ * reports medians over the rounds: req/s, p50, p99, and CPU ms per request of the server
+ * processes (from /proc: utime + stime). Then in-shard engine figures and the collection
+ * scaling table (bench/engine.mjs), and redis-benchmark as the native reference (bench/redis.mjs).
+ *
+ * Options: --quick (under a minute), --rounds N, --duration S, --connections C,
+ * --runtimes workerd,miniflare,wrangler, --no-engine, --no-scaling, --no-redis.
+ * Writes bench/results/latest.json (git-ignored). See docs/performance.md.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { ROOT, bundle, compatibilityDate, workerdBinary } from "../scripts/serve.mjs";
+import { spawnSync } from "node:child_process";
+import { engineFigures, scalingTable } from "./engine.mjs";
+import { redisReference } from "./redis.mjs";
+import { cpuOf, startMiniflare, startWorkerd, startWrangler } from "./runtimes.mjs";
+import { COMMANDS_PER_REQUEST, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    rounds: { type: "string" },
+    duration: { type: "string" },
+    connections: { type: "string" },
+    runtimes: { type: "string" },
+    "no-engine": { type: "boolean", default: false },
+    "no-scaling": { type: "boolean", default: false },
+    "no-redis": { type: "boolean", default: false },
+  },
+});
+
+const PRESETS = {
+  quick: {
+    rounds: 1,
+    duration: 0.5,
+    connections: 10,
+    runtimes: "workerd,miniflare",
+    engineRuns: 5000,
+    engineRounds: 1,
+    levels: [1000, 10000],
+    scaleRuns: 300,
+    fillBudgetS: 8,
+    redisRequests: 10000,
+  },
+  full: {
+    rounds: 3,
+    duration: 2,
+    connections: 10,
+    runtimes: "workerd,miniflare,wrangler",
+    engineRuns: 30000,
+    engineRounds: 3,
+    levels: [1000, 100000, 1000000],
+    scaleRuns: 2000,
+    fillBudgetS: 60,
+    redisRequests: 50000,
+  },
+};
+const preset = PRESETS[flags.quick ? "quick" : "full"];
+const opts = {
+  ...preset,
+  rounds: Number(flags.rounds ?? preset.rounds),
+  duration: Number(flags.duration ?? preset.duration),
+  connections: Number(flags.connections ?? preset.connections),
+  runtimes: (flags.runtimes ?? preset.runtimes).split(","),
+};
+const STARTERS = { workerd: startWorkerd, miniflare: startMiniflare, wrangler: startWrangler };
+const STORE_NAMES = { edgekv: "edgekv", do: "bare DO", kv: "Workers KV", d1: "D1", const: "constant" };
+
+const median = (xs) => {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : null;
+};
+const log = (...a) => console.error(...a);
+
+async function measure(runtime, store, workload, duration) {
+  const spec = loadSpec(runtime, store, workload);
+  const cpu0 = cpuOf(runtime.pids);
+  const t0 = performance.now();
+  const r = await autocannon({ ...spec, connections: opts.connections, duration, pipelining: 1, timeout: 10 });
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpu = cpuOf(runtime.pids) - cpu0;
+  const done = r["2xx"] + r.non2xx;
+  return {
+    rps: done / elapsed,
+    p50_ms: r.latency.p50,
+    p99_ms: r.latency.p99,
+    cpu_ms_per_req: done ? (cpu * 1000) / done : null,
+    requests: done,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
+}
+
+function summarize(samples) {
+  return {
+    rps: median(samples.map((s) => s.rps)),
+    p50_ms: median(samples.map((s) => s.p50_ms)),
+    p99_ms: median(samples.map((s) => s.p99_ms)),
+    cpu_ms_per_req: median(samples.map((s) => s.cpu_ms_per_req)),
+    non2xx: samples.reduce((n, s) => n + s.non2xx, 0),
+    errors: samples.reduce((n, s) => n + s.errors, 0),
+    rounds: samples,
+  };
+}
+
+async function benchRuntime(runtime) {
+  const result = { stores: runtime.stores, cells: {}, unavailable: {} };
+  for (const store of runtime.stores) await preload(runtime, store);
+  const live = {};
+  for (const w of WORKLOADS) {
+    live[w] = [];
+    for (const store of runtime.stores) {
+      const why = await preflight(runtime, store, w);
+      if (why) result.unavailable[`${w}/${store}`] = why;
+      else live[w].push(store);
+    }
+  }
+  const samples = {};
+  const hasConst = runtime.bench !== null;
+  for (let round = 0; round < opts.rounds; round++) {
+    log(`  ${runtime.name}: round ${round + 1}/${opts.rounds}`);
+    if (hasConst) (samples["const"] ??= []).push(await measure(runtime, "const", "get_hit", opts.duration));
+    for (const w of WORKLOADS) {
+      const order = round % 2 === 0 ? live[w] : [...live[w]].reverse();
+      for (const store of order) {
+        if (round === 0 && !flags.quick) await measure(runtime, store, w, 0.5);
+        ((samples[w] ??= {})[store] ??= []).push(await measure(runtime, store, w, opts.duration));
+      }
+    }
+  }
+  const constant = hasConst ? summarize(samples["const"]) : null;
+  for (const w of WORKLOADS) {
+    result.cells[w] = {};
+    for (const [store, s] of Object.entries(samples[w] ?? {})) result.cells[w][store] = summarize(s);
+    if (constant) result.cells[w].const = constant;
+  }
+  return result;
+}
+
+// ---- output ----
+
+const fmt = (x, d = 0) => (x === null || x === undefined || !Number.isFinite(x) ? "n/a" : x.toFixed(d));
+const pad = (s, n) => String(s).padStart(n);
+
+function ratio(cells, store) {
+  const a = cells.edgekv?.rps;
+  const b = cells[store]?.rps;
+  return a && b ? a / b : null;
+}
+
+function printMainTable(results) {
+  const head = [
+    "runtime", "workload", "edgekv req/s", "cmd/s", "p50 ms", "p99 ms", "CPU ms/req",
+    "bare DO", "KV", "D1", "const", "÷DO", "÷KV", "÷D1", "÷const",
+  ];
+  const widths = [9, 9, 12, 8, 7, 7, 10, 14, 14, 14, 7, 5, 5, 5, 6];
+  const line = (cells) => cells.map((c, i) => (i < 2 ? String(c).padEnd(widths[i]) : pad(c, widths[i]))).join(" ");
+  const out = [line(head), "-".repeat(widths.reduce((a, b) => a + b + 1, 0))];
+  const other = (c) => (c ? `${fmt(c.rps)} (${fmt(c.cpu_ms_per_req, 2)})` : "n/a");
+  for (const [name, r] of Object.entries(results)) {
+    for (const w of WORKLOADS) {
+      const cells = r.cells[w] ?? {};
+      const e = cells.edgekv;
+      out.push(
+        line([
+          name, w,
+          e ? fmt(e.rps) + (e.non2xx || e.errors ? "!" : "") : "n/a",
+          e ? fmt(e.rps * (COMMANDS_PER_REQUEST[w] ?? 1)) : "n/a",
+          e ? fmt(e.p50_ms, 1) : "", e ? fmt(e.p99_ms, 1) : "", e ? fmt(e.cpu_ms_per_req, 2) : "",
+          other(cells.do), other(cells.kv), other(cells.d1), cells.const ? fmt(cells.const.rps) : "n/a",
+          fmt(ratio(cells, "do"), 2), fmt(ratio(cells, "kv"), 2), fmt(ratio(cells, "d1"), 2), fmt(ratio(cells, "const"), 2),
+        ]),
+      );
+    }
+  }
+  console.log(out.join("\n"));
+  console.log("bare DO / KV / D1 cells: req/s (CPU ms/req). Ratios: edgekv req/s ÷ that store's req/s, same runtime.");
+  console.log("pipe100: 100 commands per request for every store (cmd/s = req/s × 100); KV 'incr' is get+put, not atomic.");
+  for (const [name, r] of Object.entries(results)) {
+    for (const [cell, why] of Object.entries(r.unavailable)) {
+      if (!why.startsWith("no ") && !why.includes("binding")) console.log(`  ${name} ${cell}: n/a (${why})`);
+    }
+  }
+}
+
+function targets(results) {
+  const lines = [];
+  const check = (label, value, goal) => lines.push(`  ${value !== null && value >= goal ? "met " : value === null ? "n/a " : "MISS"} ${label}: ${fmt(value, 2)} (target ≥ ${goal})`);
+  for (const [name, r] of Object.entries(results)) {
+    const c = r.cells;
+    if (c.get_hit?.do) check(`${name}: GET ÷ bare-DO get`, ratio(c.get_hit, "do"), 0.8);
+    if (c.set?.do) check(`${name}: SET ÷ bare-DO put`, ratio(c.set, "do"), 0.8);
+    if (c.get_hit?.kv) check(`${name}: GET ÷ KV get`, ratio(c.get_hit, "kv"), 1.2);
+    if (c.set?.kv) check(`${name}: SET ÷ KV put`, ratio(c.set, "kv"), 2);
+    if (c.get_hit?.d1) check(`${name}: GET ÷ D1 get`, ratio(c.get_hit, "d1"), 1);
+    if (c.set?.d1) check(`${name}: SET ÷ D1 put`, ratio(c.set, "d1"), 1);
+    const pipe = c.pipe100?.edgekv?.rps;
+    const single = c.get_hit?.edgekv?.rps;
+    if (pipe && single) check(`${name}: pipeline-100 cmd/s ÷ GET req/s`, (pipe * 100) / single, 50);
+  }
+  return lines;
+}
+
+function printEngine(engine) {
+  console.log("\nIn-shard engine (no HTTP per command; one commit per loop): commands/s");
+  console.log(Object.entries(engine).map(([c, r]) => `  ${c.padEnd(5)} ${r.error ? `n/a (${r.error.slice(0, 60)})` : fmt(r.commands_per_s)}`).join("\n"));
+}
+
+function printScaling(scaling, levels) {
+  console.log(`\nCollection scaling (µs per command, one collection of N elements; ratio ${levels.at(-1)} ÷ ${levels[0]})`);
+  console.log(["command".padEnd(10), ...levels.map((l) => pad(l, 10)), pad("ratio", 7)].join(" "));
+  for (const [op, row] of Object.entries(scaling)) {
+    const cells = levels.map((l) => {
+      const c = row.levels[l];
+      return pad(c ? (c.error ? "n/a" : fmt(c.us_per_op, 1)) : "-", 10);
+    });
+    const note = row.stopped ? `  (${row.stopped.slice(0, 70)})` : Object.values(row.levels).find((c) => c.error)?.error.slice(0, 70) ?? "";
+    console.log([op.padEnd(10), ...cells, pad(fmt(row.ratio, 2), 7)].join(" ") + (note ? `  ${note.trim()}` : ""));
+  }
+}
+
+function printRedis(rows, connections) {
+  console.log(`\nredis-server (native RESP, redis-benchmark, ${connections} connections, same machine)`);
+  console.log(["workload".padEnd(22), pad("cmd/s", 9), pad("p50 ms", 7), pad("p99 ms", 7), pad("CPU ms/cmd", 10)].join(" "));
+  for (const r of rows) {
+    console.log([r.workload.padEnd(22), pad(fmt(r.commands_per_s), 9), pad(fmt(r.p50_ms, 2), 7), pad(fmt(r.p99_ms, 2), 7), pad(fmt(r.cpu_ms_per_command, 4), 10)].join(" "));
+  }
+}
+
+function machine() {
+  const cpus = os.cpus();
+  const workerd = spawnSync(workerdBinary(), ["--version"], { encoding: "utf8" }).stdout.trim();
+  return { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, os: `${os.type()} ${os.release()}`, node: process.version, workerd };
+}
+
+async function main() {
+  const started = Date.now();
+  const work = mkdtempSync(join(os.tmpdir(), "edgekv-bench-"));
+  const results = {};
+  let engine = null;
+  let scaling = null;
+  try {
+    log(`edgekv bench (${flags.quick ? "quick" : "full"}): ${opts.rounds} round(s) × ${opts.duration} s, ${opts.connections} connections, runtimes ${opts.runtimes.join(", ")}`);
+    await bundle(join(ROOT, "worker/index.ts"), join(work, "edgekv.js"));
+    await bundle(join(ROOT, "bench/worker.ts"), join(work, "bench.js"));
+    for (const name of opts.runtimes) {
+      const dataDir = join(work, `data-${name}`);
+      mkdirSync(dataDir, { recursive: true });
+      log(`starting ${name}`);
+      const runtime = await STARTERS[name]({ buildDir: work, dataDir });
+      try {
+        results[name] = await benchRuntime(runtime);
+        if (runtime.bench && !engine && !flags["no-engine"]) {
+          log("  engine figures");
+          engine = await engineFigures(runtime.bench, { runs: opts.engineRuns, rounds: opts.engineRounds });
+        }
+        if (runtime.bench && !scaling && !flags["no-scaling"]) {
+          log("  scaling table");
+          scaling = await scalingTable(runtime.bench, { levels: opts.levels, runs: opts.scaleRuns, fillBudgetS: opts.fillBudgetS });
+        }
+      } finally {
+        await runtime.stop();
+      }
+    }
+    const redis = flags["no-redis"] ? null : await redisReference({ requests: opts.redisRequests, connections: opts.connections });
+
+    console.log(`\nedgekv bench, ${new Date().toISOString()}, ${flags.quick ? "--quick" : "full"}: ${opts.rounds} round(s) × ${opts.duration} s per cell, ${opts.connections} connections, medians`);
+    printMainTable(results);
+    console.log("\nTargets (edgekv req/s ÷ alternative req/s, same runtime):");
+    const targetLines = targets(results);
+    console.log(targetLines.join("\n"));
+    if (engine) printEngine(engine);
+    if (scaling) printScaling(scaling, opts.levels);
+    if (redis) printRedis(redis, opts.connections);
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`\n${seconds.toFixed(0)} s; machine: ${JSON.stringify(machine())}`);
+
+    const json = {
+      date: new Date().toISOString(),
+      mode: flags.quick ? "quick" : "full",
+      machine: machine(),
+      compatibility_date: compatibilityDate(),
+      options: opts,
+      stores: STORE_NAMES,
+      runtimes: results,
+      targets: targetLines.map((l) => l.trim()),
+      engine,
+      scaling,
+      redis,
+      seconds,
+    };
+    mkdirSync(join(ROOT, "bench/results"), { recursive: true });
+    writeFileSync(join(ROOT, "bench/results/latest.json"), JSON.stringify(json, null, 2) + "\n");
+    log("wrote bench/results/latest.json");
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
+

@@ -1,0 +1,221 @@
+/**
+ * The benchmark-only Worker (never deployed with the product): what a Workers user would build
+ * instead of edgekv, each as small as it can be, so that `npm run bench` can put edgekv beside it
+ * in the same runtime.
+ *
+ *   GET  /const                         the HTTP floor: a constant response, no storage
+ *   POST /do/<op>   {k, v, ks, ops}     a bare Durable Object (one object, RPC, sync KV API)
+ *   POST /kv/<op>                       Workers KV (when bound: Miniflare runtime only)
+ *   POST /d1/<op>                       D1, one table with the key as primary key (when bound)
+ *   POST /engine/loop {name, template, n, range}   run commands in a shard, no HTTP per command
+ *   POST /engine/fill {name, kind, key, from, count}  grow one collection for the scaling table
+ *
+ * <op> is get, put, incr, mget or pipeline. KV has no atomic increment: its `incr` is a
+ * read-modify-write (get, then put) that loses updates under concurrency.
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { Arg } from "../durable-objects/args";
+import type { Reply } from "../durable-objects/reply";
+import { Shard } from "../durable-objects/shard";
+
+interface Env {
+  BARE: DurableObjectNamespace<BareStore>;
+  ENGINE: DurableObjectNamespace<EngineShard>;
+  KV?: KVNamespace;
+  DB?: D1Database;
+}
+
+/** One operation of a mixed pipeline: [op, key, value?]. */
+type Op = ["get" | "put" | "incr", string, string?];
+
+interface Body {
+  k?: string;
+  v?: string;
+  ks?: string[];
+  ops?: Op[];
+}
+
+interface EngineBody {
+  name: string;
+  template: string[][];
+  n: number;
+  range: number;
+  kind: "zset" | "hash" | "list" | "set";
+  key: string;
+  from: number;
+  count: number;
+}
+
+/** The cheapest store round trip a Durable Object offers: synchronous KV calls over RPC. */
+export class BareStore extends DurableObject {
+  get(k: string): string | null {
+    return this.ctx.storage.kv.get<string>(k) ?? null;
+  }
+
+  put(k: string, v: string): void {
+    this.ctx.storage.kv.put(k, v);
+  }
+
+  incr(k: string): number {
+    const n = Number(this.ctx.storage.kv.get<string>(k) ?? "0") + 1;
+    this.ctx.storage.kv.put(k, String(n));
+    return n;
+  }
+
+  mget(ks: string[]): (string | null)[] {
+    return ks.map((k) => this.get(k));
+  }
+
+  pipeline(ops: Op[]): unknown[] {
+    return ops.map(([op, k, v]) => (op === "get" ? this.get(k) : op === "put" ? this.put(k, v ?? "") : this.incr(k)));
+  }
+}
+
+/** A shard with bench-only entry points that run commands in a loop inside the object. */
+export class EngineShard extends Shard {
+  /**
+   * Runs `template` (a batch of commands) `n` times; in any argument "{r}" becomes a random
+   * integer below `range` (one per run) and "{i}" the run number. Returns the first error reply.
+   */
+  loop(template: string[][], n: number, range: number): { runs: number; error: string | null } {
+    const varies = template.some((argv) => argv.some((a) => a.includes("{")));
+    let error: string | null = null;
+    for (let i = 0; i < n; i++) {
+      const r = String(Math.floor(Math.random() * range));
+      const batch: Arg[][] = varies
+        ? template.map((argv) => argv.map((a) => (a.includes("{") ? a.replaceAll("{r}", r).replaceAll("{i}", String(i)) : a)))
+        : template;
+      const replies = this.exec(batch);
+      if (error === null) error = firstError(replies);
+    }
+    return { runs: n, error };
+  }
+
+  /** Adds elements `from` … `from + count - 1` to one collection, 500 per command. */
+  fill(kind: "zset" | "hash" | "list" | "set", key: string, from: number, count: number): string | null {
+    const cmds: Arg[][] = [];
+    for (let start = from; start < from + count; start += 500) {
+      const end = Math.min(start + 500, from + count);
+      const argv: Arg[] = [{ zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD" }[kind], key];
+      for (let i = start; i < end; i++) {
+        if (kind === "zset") argv.push(String(i), `m:${i}`);
+        else if (kind === "hash") argv.push(`f:${i}`, `v:${i}`);
+        else argv.push(kind === "list" ? `v:${i}` : `m:${i}`);
+      }
+      cmds.push(argv);
+    }
+    return firstError(this.exec(cmds));
+  }
+}
+
+function firstError(replies: Reply[]): string | null {
+  for (const r of replies) {
+    if (r !== null && typeof r === "object" && "error" in r) return r.error;
+  }
+  return null;
+}
+
+function json(value: unknown, status = 200): Response {
+  return new Response(JSON.stringify(value ?? null), { status, headers: { "content-type": "application/json" } });
+}
+
+async function kvRoute(kv: KVNamespace, op: string, b: Body): Promise<unknown> {
+  const get = (k: string) => kv.get(k);
+  const put = async (k: string, v: string) => void (await kv.put(k, v));
+  const incr = async (k: string) => {
+    const n = Number((await kv.get(k)) ?? "0") + 1;
+    await kv.put(k, String(n));
+    return n;
+  };
+  switch (op) {
+    case "get":
+      return get(b.k!);
+    case "put":
+      return put(b.k!, b.v!);
+    case "incr":
+      return incr(b.k!);
+    case "mget":
+      return Promise.all(b.ks!.map(get));
+    case "pipeline":
+      return Promise.all(b.ops!.map(([o, k, v]) => (o === "get" ? get(k) : o === "put" ? put(k, v ?? "") : incr(k))));
+  }
+  throw new Error(`unknown op ${op}`);
+}
+
+const D1_GET = "SELECT v FROM kv WHERE k = ?";
+const D1_PUT = "INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v";
+const D1_INCR =
+  "INSERT INTO kv (k, v) VALUES (?, '1') ON CONFLICT (k) DO UPDATE SET v = CAST(CAST(v AS INTEGER) + 1 AS TEXT) RETURNING v";
+
+async function d1Route(db: D1Database, op: string, b: Body): Promise<unknown> {
+  switch (op) {
+    case "setup":
+      return db.exec("CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT)");
+    case "get":
+      return db.prepare(D1_GET).bind(b.k!).first("v");
+    case "put":
+      return void (await db.prepare(D1_PUT).bind(b.k!, b.v!).run());
+    case "incr":
+      return db.prepare(D1_INCR).bind(b.k!).first("v");
+    case "mget": {
+      const rows = await db
+        .prepare(`SELECT k, v FROM kv WHERE k IN (${b.ks!.map(() => "?").join(",")})`)
+        .bind(...b.ks!)
+        .all<{ k: string; v: string }>();
+      const found = new Map(rows.results.map((r) => [r.k, r.v]));
+      return b.ks!.map((k) => found.get(k) ?? null);
+    }
+    case "pipeline": {
+      const stmts = b.ops!.map(([o, k, v]) =>
+        o === "get" ? db.prepare(D1_GET).bind(k) : o === "put" ? db.prepare(D1_PUT).bind(k, v ?? "") : db.prepare(D1_INCR).bind(k),
+      );
+      return (await db.batch(stmts)).length;
+    }
+  }
+  throw new Error(`unknown op ${op}`);
+}
+
+async function doRoute(env: Env, op: string, b: Body): Promise<unknown> {
+  const store = env.BARE.getByName("bare");
+  switch (op) {
+    case "get":
+      return store.get(b.k!);
+    case "put":
+      return store.put(b.k!, b.v!);
+    case "incr":
+      return store.incr(b.k!);
+    case "mget":
+      return store.mget(b.ks!);
+    case "pipeline":
+      return store.pipeline(b.ops!);
+  }
+  throw new Error(`unknown op ${op}`);
+}
+
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const path = new URL(request.url).pathname;
+    if (path === "/const") return new Response("OK");
+    const [, store, op] = path.split("/");
+    const body = (request.method === "POST" ? await request.json() : {}) as Body;
+    try {
+      switch (store) {
+        case "do":
+          return json(await doRoute(env, op!, body));
+        case "kv":
+          return env.KV ? json(await kvRoute(env.KV, op!, body)) : json({ error: "no KV binding" }, 501);
+        case "d1":
+          return env.DB ? json(await d1Route(env.DB, op!, body)) : json({ error: "no D1 binding" }, 501);
+        case "engine": {
+          const b = body as unknown as EngineBody;
+          const shard = env.ENGINE.getByName(b.name);
+          if (op === "loop") return json(await shard.loop(b.template, b.n, b.range));
+          if (op === "fill") return json({ error: await shard.fill(b.kind, b.key, b.from, b.count) });
+        }
+      }
+      return json({ error: "not found" }, 404);
+    } catch (e) {
+      return json({ error: e instanceof Error ? e.message : String(e) }, 500);
+    }
+  },
+};

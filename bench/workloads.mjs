@@ -1,0 +1,133 @@
+/**
+ * The HTTP workloads, and how each store expresses them.
+ *
+ * - get_hit    read one of 1,000 preloaded keys (32-byte values)
+ * - get_miss   read a key that does not exist
+ * - set        write one of 10,000 keys (32-byte value)
+ * - incr_hot   increment one counter (every request on the same key)
+ * - incr_many  increment one of 10,000 counters
+ * - mget10     read 10 preloaded keys in one request (edgekv: MGET, fanned out over shards)
+ * - pipe100    100 mixed commands in one request: 50 GET, 30 SET, 20 INCR (commands/s = req/s × 100)
+ *
+ * Stores: edgekv (the product Worker, Upstash REST: POST / and POST /pipeline), do (a bare
+ * Durable Object over RPC, one object), kv (Workers KV; no INCR: get then put, not atomic),
+ * d1 (one table, key primary key; INCR is one UPSERT … RETURNING), const (a constant response).
+ */
+import { TOKEN } from "./runtimes.mjs";
+
+export const WORKLOADS = ["get_hit", "get_miss", "set", "incr_hot", "incr_many", "mget10", "pipe100"];
+export const COMMANDS_PER_REQUEST = { pipe100: 100, mget10: 1 };
+export const HIT_KEYS = 1000;
+const VALUE = "v".repeat(32);
+
+const rand = (n) => Math.floor(Math.random() * n);
+const hitKey = () => `bench:hit:${rand(HIT_KEYS)}`;
+const missKey = () => `bench:miss:${rand(1e9)}`;
+const setKey = () => `bench:set:${rand(10000)}`;
+const ctrKey = () => `bench:ctr:${rand(10000)}`;
+
+/** The mixed pipeline as neutral ops: [op, key, value?]. */
+function mixedOps() {
+  const ops = [];
+  for (let i = 0; i < 100; i++) {
+    const m = i % 10;
+    if (m < 5) ops.push(["get", hitKey()]);
+    else if (m < 8) ops.push(["put", setKey(), VALUE]);
+    else ops.push(["incr", ctrKey()]);
+  }
+  return ops;
+}
+
+const REDIS_OP = { get: "GET", put: "SET", incr: "INCR" };
+
+/** Body of one request of `workload` for edgekv: [path, JSON body]. */
+function edgekvRequest(workload) {
+  switch (workload) {
+    case "get_hit":
+      return ["/", ["GET", hitKey()]];
+    case "get_miss":
+      return ["/", ["GET", missKey()]];
+    case "set":
+      return ["/", ["SET", setKey(), VALUE]];
+    case "incr_hot":
+      return ["/", ["INCR", "bench:hot"]];
+    case "incr_many":
+      return ["/", ["INCR", ctrKey()]];
+    case "mget10":
+      return ["/", ["MGET", ...Array.from({ length: 10 }, hitKey)]];
+    case "pipe100":
+      return ["/pipeline", mixedOps().map(([op, k, v]) => (v === undefined ? [REDIS_OP[op], k] : [REDIS_OP[op], k, v]))];
+  }
+}
+
+/** Body of one request of `workload` for a bench-Worker store (do, kv, d1). */
+function storeRequest(store, workload) {
+  switch (workload) {
+    case "get_hit":
+      return [`/${store}/get`, { k: hitKey() }];
+    case "get_miss":
+      return [`/${store}/get`, { k: missKey() }];
+    case "set":
+      return [`/${store}/put`, { k: setKey(), v: VALUE }];
+    case "incr_hot":
+      return [`/${store}/incr`, { k: "bench:hot" }];
+    case "incr_many":
+      return [`/${store}/incr`, { k: ctrKey() }];
+    case "mget10":
+      return [`/${store}/mget`, { ks: Array.from({ length: 10 }, hitKey) }];
+    case "pipe100":
+      return [`/${store}/pipeline`, { ops: mixedOps() }];
+  }
+}
+
+/** autocannon options (url, headers, requests) for `store` running `workload` on `runtime`. */
+export function loadSpec(runtime, store, workload) {
+  if (store === "const") return { url: `${runtime.bench}/const`, requests: [{ method: "GET" }] };
+  const edgekv = store === "edgekv";
+  const next = () => (edgekv ? edgekvRequest(workload) : storeRequest(store, workload));
+  return {
+    url: edgekv ? runtime.edgekv : runtime.bench,
+    headers: edgekv ? { authorization: `Bearer ${TOKEN}` } : {},
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (req) => {
+          const [path, body] = next();
+          return { ...req, path, body: JSON.stringify(body) };
+        },
+      },
+    ],
+  };
+}
+
+async function post(url, path, body, headers = {}) {
+  const res = await fetch(url + path, { method: "POST", headers, body: JSON.stringify(body) });
+  return { status: res.status, text: await res.text() };
+}
+
+/** Sends one request; null if it works, else why not (an error reply, a missing binding). */
+export async function preflight(runtime, store, workload) {
+  if (store === "const") return null;
+  const edgekv = store === "edgekv";
+  const [path, body] = edgekv ? edgekvRequest(workload) : storeRequest(store, workload);
+  const { status, text } = await post(edgekv ? runtime.edgekv : runtime.bench, path, body, edgekv ? { authorization: `Bearer ${TOKEN}` } : {});
+  if (status !== 200) return `HTTP ${status}: ${text.slice(0, 120)}`;
+  const m = /"error":"([^"]*)"/.exec(text);
+  return m ? m[1].slice(0, 120) : null;
+}
+
+/** Writes the keys the read workloads hit. */
+export async function preload(runtime, store) {
+  const keys = Array.from({ length: HIT_KEYS }, (_, i) => `bench:hit:${i}`);
+  for (let i = 0; i < keys.length; i += 100) {
+    const chunk = keys.slice(i, i + 100);
+    let r;
+    if (store === "edgekv") {
+      r = await post(runtime.edgekv, "/pipeline", chunk.map((k) => ["SET", k, VALUE]), { authorization: `Bearer ${TOKEN}` });
+    } else {
+      if (store === "d1" && i === 0) await post(runtime.bench, "/d1/setup", {});
+      r = await post(runtime.bench, `/${store}/pipeline`, { ops: chunk.map((k) => ["put", k, VALUE]) });
+    }
+    if (r.status !== 200) throw new Error(`preload of ${store} on ${runtime.name} failed: HTTP ${r.status} ${r.text.slice(0, 200)}`);
+  }
+}
