@@ -1,0 +1,132 @@
+/**
+ * Random junk at every route, from a fixed seed (reproducible): whatever comes in, the answer is
+ * a well-formed Upstash reply with a 2xx/4xx status, never a 5xx, never an internal error
+ * reply, and always with a sync token. Commands are drawn from the real command table (all but
+ * FLUSHALL/FLUSHDB, which would wipe the other tests' keys) with plausible and absurd arguments.
+ */
+import { describe, expect, it } from "vitest";
+import { COMMANDS } from "../../durable-objects/commands";
+import { call, READONLY_TOKEN, TOKEN } from "./http-helpers";
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NAMES = COMMANDS.all()
+  .map((s) => s.name)
+  .filter((n) => n !== "flushall" && n !== "flushdb");
+const WORDS = [
+  "EX", "PX", "EXAT", "PXAT", "KEEPTTL", "NX", "XX", "GT", "LT", "GET", "CH", "INCR", "WITHSCORES", "LIMIT",
+  "MATCH", "COUNT", "TYPE", "BYSCORE", "BYLEX", "REV", "LEN", "IDX", "MINMATCHLEN", "WITHMATCHLEN", "REPLACE",
+  "DB", "LEFT", "RIGHT", "BEFORE", "AFTER", "RANK", "MAXLEN", "WEIGHTS", "AGGREGATE", "SUM", "MIN", "MAX",
+  "PERSIST", "*", "?", "[a-", "\\", "-inf", "+inf", "(1", "[a", "-", "+", "inf", "nan", "NaN",
+];
+const NUMBERS = [
+  "0", "1", "-1", "2", "10", "100", "-100", "1.5", "-0", "007", " 1", "1e3", "9223372036854775807",
+  "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "18446744073709551616",
+  "4294967296", "536870911", "536870912", "1e308", "1e309", "0x10", "", "3.0000000000000001",
+];
+
+function junkString(rand: () => number): string {
+  const n = Math.floor(rand() * 12);
+  let s = "";
+  for (let i = 0; i < n; i++) {
+    const r = rand();
+    s += r < 0.6 ? String.fromCharCode(32 + Math.floor(rand() * 95)) : r < 0.8 ? String.fromCharCode(Math.floor(rand() * 0x800)) : "\u0000";
+  }
+  return s;
+}
+
+function arg(rand: () => number): string | number | boolean {
+  const r = rand();
+  if (r < 0.3) return `fuzz:${rand() < 0.5 ? "{t}" : ""}${Math.floor(rand() * 6)}`;
+  if (r < 0.55) return NUMBERS[Math.floor(rand() * NUMBERS.length)]!;
+  if (r < 0.75) return WORDS[Math.floor(rand() * WORDS.length)]!;
+  if (r < 0.8) return Math.floor(rand() * 1e6) - 5e5;
+  if (r < 0.82) return rand() < 0.5;
+  return junkString(rand);
+}
+
+function command(rand: () => number): unknown[] {
+  const name = rand() < 0.9 ? NAMES[Math.floor(rand() * NAMES.length)]! : junkString(rand);
+  const n = Math.floor(rand() * 7);
+  const argv: unknown[] = [rand() < 0.3 ? name.toUpperCase() : name];
+  for (let i = 0; i < n; i++) argv.push(arg(rand));
+  return argv;
+}
+
+function junkJson(rand: () => number, depth = 0): unknown {
+  const r = rand();
+  if (depth > 3 || r < 0.25) return [null, true, 1.5, "x", -0, 1e400, {}][Math.floor(rand() * 7)];
+  if (r < 0.6) return Array.from({ length: Math.floor(rand() * 4) }, () => junkJson(rand, depth + 1));
+  if (r < 0.7) return { [junkString(rand)]: junkJson(rand, depth + 1) };
+  return command(rand);
+}
+
+function body(rand: () => number, batch: boolean): BodyInit | null {
+  const r = rand();
+  if (r < 0.75) return JSON.stringify(batch ? Array.from({ length: 1 + Math.floor(rand() * 12) }, () => command(rand)) : command(rand));
+  if (r < 0.85) return JSON.stringify(junkJson(rand));
+  if (r < 0.9) return new Uint8Array(Array.from({ length: Math.floor(rand() * 64) }, () => Math.floor(rand() * 256)));
+  if (r < 0.95) return JSON.stringify(junkJson(rand)).slice(0, Math.floor(rand() * 20));
+  return null;
+}
+
+function path(rand: () => number): string {
+  const r = rand();
+  if (r < 0.25) return "/";
+  if (r < 0.45) return "/pipeline";
+  if (r < 0.6) return "/multi-exec";
+  if (r < 0.63) return ["/pipeline/", "/multi-exec/", "//", "/%", "/%zz/a", "/?_token=x", "/?&&="][Math.floor(rand() * 7)]!;
+  const argv = command(rand).map((a) => (rand() < 0.9 ? encodeURIComponent(String(a)) : String(a).replace(/[/?#]/g, "")));
+  const query = rand() < 0.3 ? `?${encodeURIComponent(String(arg(rand)))}=${encodeURIComponent(String(arg(rand)))}` : "";
+  return "/" + argv.join("/") + query;
+}
+
+const METHODS = ["GET", "GET", "GET", "POST", "POST", "POST", "POST", "POST", "POST", "POST", "POST", "POST", "PUT", "HEAD", "OPTIONS", "DELETE", "PATCH"];
+
+function isEntry(e: unknown): boolean {
+  if (e === null || typeof e !== "object" || Array.isArray(e)) return false;
+  const keys = Object.keys(e);
+  if (keys.length !== 1) return false;
+  return keys[0] === "result" || (keys[0] === "error" && typeof (e as { error: unknown }).error === "string");
+}
+
+describe("fuzz: no input produces a 5xx or an internal error", () => {
+  for (const seed of [1, 2, 3, 4]) {
+    it(`seed ${seed}`, async () => {
+      const rand = mulberry32(seed);
+      for (let i = 0; i < 150; i++) {
+        const method = METHODS[Math.floor(rand() * METHODS.length)]!;
+        const p = path(rand);
+        const batch = p.startsWith("/pipeline") || p.startsWith("/multi-exec");
+        const b = method === "POST" || method === "PUT" ? body(rand, batch) : null;
+        const token = rand() < 0.85 ? TOKEN : rand() < 0.5 ? READONLY_TOKEN : junkString(rand).replace(/[^\x21-\x7e]/g, "");
+        const headers: Record<string, string> = {};
+        if (rand() < 0.4) headers["upstash-encoding"] = rand() < 0.8 ? "base64" : "BASE64 ";
+        const label = `#${i} ${method} ${p} ${typeof b === "string" ? b.slice(0, 200) : b ? "<bytes>" : ""}`;
+        const res = await call(p, { method, body: b, token, headers });
+        expect([200, 204, 400, 401, 405, 413], label).toContain(res.status);
+        expect(res.headers.get("upstash-sync-token"), label).toBeTruthy();
+        const text = await res.text();
+        if (method === "HEAD" || method === "OPTIONS") continue;
+        const json: unknown = JSON.parse(text);
+        if (res.status === 200 && batch) {
+          expect(Array.isArray(json), label).toBe(true);
+          for (const e of json as unknown[]) expect(isEntry(e), `${label} → ${text}`).toBe(true);
+        } else {
+          expect(isEntry(json), `${label} → ${text}`).toBe(true);
+          expect("error" in (json as object), `${label} → ${text}`).toBe(res.status !== 200);
+        }
+        expect(text, label).not.toMatch(/internal error|unavailable/);
+      }
+    });
+  }
+});
