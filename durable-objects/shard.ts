@@ -5,9 +5,13 @@
  * for this shard, or a whole MULTI/EXEC). The batch runs synchronously, so nothing interleaves
  * with it, and the runtime's output gate holds the reply until its writes are durable.
  *
- * Expiry: one alarm, set to the earliest expiry time of any key. The alarm handler deletes
- * due keys in bounded batches and re-arms for the next earliest; the constructor re-arms it
- * after a restart when it is missing or later than the earliest expiry.
+ * Expiry: one alarm for every kind of deadline. Each kind is a `Sweeper` (whole keys now; more
+ * may follow, e.g. hash fields) that knows its earliest deadline and deletes due items in
+ * bounded batches. The alarm is set to the earliest deadline of all sweepers; the handler runs
+ * each sweeper for a bounded number of batches, then re-arms (at once if work is left). It is
+ * idempotent: an alarm that fires early, late or twice deletes only what is due. The
+ * constructor re-arms after a restart when the alarm is missing or later than the earliest
+ * deadline, so pending expiries survive eviction.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
@@ -19,12 +23,26 @@ import { Keyspace } from "./store/keyspace";
 import { registerElementStores } from "./store/elements";
 import { migrate } from "./store/schema";
 
-/** Keys deleted per step of the alarm handler, and steps before it yields and re-arms. */
+/** Items deleted per step of the alarm handler, and steps per sweeper before it yields and re-arms. */
 const SWEEP_BATCH = 500;
 const SWEEP_STEPS = 20;
+/** An armed alarm this far past due is taken as lost (retries exhausted) and set again. */
+const STUCK_ALARM_MS = 30_000;
+/** The alarm is never set further ahead than this; when it fires early it simply re-arms. */
+const MAX_ALARM_AHEAD_MS = 365 * 24 * 3600_000;
+
+/** One kind of deadline served by the shard's alarm. */
+export interface Sweeper {
+  /** The earliest pending deadline (ms since the epoch), or null when there is none. */
+  earliest(): number | null;
+  /** Deletes up to `limit` items due at the keyspace's `now`; returns how many it deleted. */
+  sweep(limit: number): number;
+}
 
 export class Shard extends DurableObject {
   private readonly keyspace: Keyspace;
+  /** Every kind of deadline the alarm serves. */
+  private readonly sweepers: Sweeper[];
   /** The alarm time this object has set (mirrors storage, to avoid an async read per write). */
   private alarmAt: number | null = null;
 
@@ -34,9 +52,11 @@ export class Shard extends DurableObject {
     migrate(storage.sql, storage);
     this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
     registerElementStores(this.keyspace);
+    const keyspace = this.keyspace;
+    this.sweepers = [{ earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) }];
     void ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await storage.getAlarm();
-      const earliest = this.keyspace.earliestExpiry();
+      const earliest = this.earliestDeadline();
       if (earliest !== null && (this.alarmAt === null || this.alarmAt > earliest)) this.armAlarm(earliest, true);
     });
   }
@@ -52,12 +72,22 @@ export class Shard extends DurableObject {
     this.alarmAt = null;
     const ctx = this.context();
     let more = false;
-    for (let step = 0; step < SWEEP_STEPS; step++) {
-      more = ctx.keyspace.sweepExpired(SWEEP_BATCH) === SWEEP_BATCH;
-      if (!more) break;
+    for (const sweeper of this.sweepers) {
+      let left = true;
+      for (let step = 0; step < SWEEP_STEPS && left; step++) left = sweeper.sweep(SWEEP_BATCH) === SWEEP_BATCH;
+      more ||= left;
     }
-    const next = more ? ctx.now : ctx.keyspace.earliestExpiry();
+    const next = more ? ctx.now : this.earliestDeadline();
     if (next !== null) this.armAlarm(next, true);
+  }
+
+  private earliestDeadline(): number | null {
+    let earliest: number | null = null;
+    for (const sweeper of this.sweepers) {
+      const t = sweeper.earliest();
+      if (t !== null && (earliest === null || t < earliest)) earliest = t;
+    }
+    return earliest;
   }
 
   private context(): ExecContext {
@@ -66,10 +96,16 @@ export class Shard extends DurableObject {
     return { keyspace: this.keyspace, now };
   }
 
+  /**
+   * Makes sure the alarm fires by `at`. An armed alarm that fires first is kept, unless it is so
+   * far past due that it was lost: then the alarm is set again (to now at the latest).
+   */
   private armAlarm(at: number, force = false): void {
-    // Keep the armed alarm if it fires first, unless it is past due (then it may be stuck: re-arm).
-    if (!force && this.alarmAt !== null && this.alarmAt <= at && this.alarmAt >= this.keyspace.now) return;
-    this.alarmAt = at;
-    void this.ctx.storage.setAlarm(at);
+    const now = this.keyspace.now;
+    const armed = this.alarmAt;
+    if (!force && armed !== null && armed <= at && armed >= now - STUCK_ALARM_MS) return;
+    const when = Math.min(!force && armed !== null && armed < now ? Math.min(at, now) : at, now + MAX_ALARM_AHEAD_MS);
+    this.alarmAt = when;
+    void this.ctx.storage.setAlarm(when);
   }
 }

@@ -1,6 +1,285 @@
 /**
- * Keyspace commands (not implemented yet).
+ * Keyspace commands: existence, type, expiry, renaming and copying of keys of any type, and the
+ * keyspace-wide walks (KEYS, SCAN, RANDOMKEY, DBSIZE, FLUSHDB). Each runs inside one shard;
+ * the table's `cluster` field tells the Worker how to fan them out (DEL/EXISTS/TOUCH/UNLINK per
+ * key, SCAN/KEYS/… on every shard) or to refuse them across shards (RENAME, COPY).
  */
+import { ArgCursor, parseI64, text, type Arg } from "../args";
+import type { ExecContext } from "../context";
+import { Errors } from "../errors";
+import { CommandError, OK, int, type Reply } from "../reply";
+import { compileGlob } from "../store/glob";
+import { TYPE_NAMES } from "../store/keyspace";
 import type { CommandSpec } from "../table";
 
-export const keyspaceCommands: CommandSpec[] = [];
+const ONE_KEY = { first: 1, last: 1, step: 1 };
+const ALL_KEYS = { first: 1, last: -1, step: 1 };
+const TWO_KEYS = { first: 1, last: 2, step: 1 };
+const I64_MAX = 2n ** 63n - 1n;
+const I64_MIN = -(2n ** 63n);
+/** Databases a client may name (Redis's default `databases 16`); only db 0 exists here. */
+const DATABASES = 16;
+/** Rows one SCAN call examines at most, whatever COUNT asks (COUNT is a hint in Redis too). */
+const SCAN_MAX_COUNT = 1000;
+
+// DEL key [key ...] / UNLINK key [key ...]
+function del(ctx: ExecContext, argv: Arg[]): Reply {
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (ctx.keyspace.delete(text(argv[i]!))) n++;
+  return n;
+}
+
+// EXISTS key [key ...] / TOUCH key [key ...]: a key named twice counts twice
+function exists(ctx: ExecContext, argv: Arg[]): Reply {
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (ctx.keyspace.exists(text(argv[i]!))) n++;
+  return n;
+}
+
+// TYPE key
+function type(ctx: ExecContext, argv: Arg[]): Reply {
+  const row = ctx.keyspace.find(text(argv[1]!));
+  return { status: row ? TYPE_NAMES[row.type]! : "none" };
+}
+
+type ExpireFlag = "NX" | "XX" | "GT" | "LT";
+
+/** EXPIRE's NX|XX|GT|LT, checked as Redis does before the time is even parsed. */
+function parseExpireFlags(argv: Arg[]): Set<ExpireFlag> {
+  const flags = new Set<ExpireFlag>();
+  for (let i = 3; i < argv.length; i++) {
+    const opt = text(argv[i]!);
+    const upper = opt.toUpperCase();
+    if (upper === "NX" || upper === "XX" || upper === "GT" || upper === "LT") flags.add(upper);
+    else throw new CommandError(Errors.unsupportedOption(opt));
+  }
+  if (flags.has("NX") && (flags.has("XX") || flags.has("GT") || flags.has("LT"))) {
+    throw new CommandError(Errors.expireNxConflict);
+  }
+  if (flags.has("GT") && flags.has("LT")) throw new CommandError(Errors.expireGtLtConflict);
+  return flags;
+}
+
+/**
+ * EXPIRE key seconds [NX|XX|GT|LT] / PEXPIRE key ms [...] / EXPIREAT key unix-s [...] /
+ * PEXPIREAT key unix-ms [...]: one generic function. A time at or before now deletes the key;
+ * a key without expiry counts as an infinite TTL for GT and LT.
+ */
+function expireGeneric(unit: "s" | "ms", relative: boolean, cmd: string) {
+  return (ctx: ExecContext, argv: Arg[]): Reply => {
+    const flags = parseExpireFlags(argv);
+    let when = parseI64(text(argv[2]!));
+    if (when === null) throw new CommandError(Errors.notInteger);
+    if (unit === "s") {
+      if (when > I64_MAX / 1000n || when < I64_MIN / 1000n) throw new CommandError(Errors.invalidExpire(cmd));
+      when *= 1000n;
+    }
+    const base = relative ? BigInt(ctx.now) : 0n;
+    if (when > I64_MAX - base) throw new CommandError(Errors.invalidExpire(cmd));
+    when += base;
+
+    const ks = ctx.keyspace;
+    const row = ks.find(text(argv[1]!));
+    if (!row) return 0;
+    const current = row.expire_at;
+    if (flags.has("NX") && current !== null) return 0;
+    if (flags.has("XX") && current === null) return 0;
+    if (flags.has("GT") && (current === null || when <= BigInt(current))) return 0;
+    if (flags.has("LT") && current !== null && when >= BigInt(current)) return 0;
+
+    if (when <= BigInt(ctx.now)) ks.deleteRow(row);
+    else ks.setExpire(row, Number(when));
+    return 1;
+  };
+}
+
+/** TTL key / PTTL key: -2 for a missing key, -1 without expiry; TTL rounds to the nearest second. */
+function ttlGeneric(unit: "s" | "ms") {
+  return (ctx: ExecContext, argv: Arg[]): Reply => {
+    const row = ctx.keyspace.find(text(argv[1]!));
+    if (!row) return -2;
+    if (row.expire_at === null) return -1;
+    const ms = Math.max(0, row.expire_at - ctx.now);
+    return unit === "ms" ? int(ms) : int(Math.floor((ms + 500) / 1000));
+  };
+}
+
+/** EXPIRETIME key / PEXPIRETIME key: the absolute expiry (to the nearest second), -2 missing, -1 none. */
+function expireTimeGeneric(unit: "s" | "ms") {
+  return (ctx: ExecContext, argv: Arg[]): Reply => {
+    const row = ctx.keyspace.find(text(argv[1]!));
+    if (!row) return -2;
+    if (row.expire_at === null) return -1;
+    return unit === "ms" ? int(row.expire_at) : int(Math.floor((row.expire_at + 500) / 1000));
+  };
+}
+
+// PERSIST key
+function persist(ctx: ExecContext, argv: Arg[]): Reply {
+  const row = ctx.keyspace.find(text(argv[1]!));
+  if (!row || row.expire_at === null) return 0;
+  ctx.keyspace.setExpire(row, null);
+  return 1;
+}
+
+/** RENAME key newkey / RENAMENX key newkey: the value, its elements and its TTL move together. */
+function renameGeneric(nx: boolean) {
+  return (ctx: ExecContext, argv: Arg[]): Reply => {
+    const from = text(argv[1]!);
+    const to = text(argv[2]!);
+    const ks = ctx.keyspace;
+    const row = ks.find(from);
+    if (!row) throw new CommandError(Errors.noSuchKey);
+    if (from === to) return nx ? 0 : OK;
+    if (nx && ks.exists(to)) return 0;
+    ks.rename(row, to);
+    return nx ? 1 : OK;
+  };
+}
+
+// COPY source destination [DB destination-db] [REPLACE]
+function copy(ctx: ExecContext, argv: Arg[]): Reply {
+  const p = new ArgCursor(argv, 3);
+  let replace = false;
+  let db = 0;
+  while (p.more()) {
+    if (p.eat("REPLACE")) {
+      replace = true;
+    } else if (p.peekUpper() === "DB" && p.remaining() >= 2) {
+      p.pos++;
+      db = p.takeInt();
+      if (db < 0 || db >= DATABASES) throw new CommandError(Errors.dbIndexOutOfRange);
+    } else {
+      p.syntaxError();
+    }
+  }
+  if (db !== 0) throw new CommandError(Errors.copyToOtherDb);
+  const from = text(argv[1]!);
+  const to = text(argv[2]!);
+  if (from === to) throw new CommandError(Errors.sameObject);
+  const ks = ctx.keyspace;
+  const row = ks.find(from);
+  if (!row) return 0;
+  const target = ks.find(to);
+  if (target) {
+    if (!replace) return 0;
+    ks.deleteRow(target);
+  }
+  ks.copy(row, to);
+  return 1;
+}
+
+// RANDOMKEY
+function randomkey(ctx: ExecContext): Reply {
+  return ctx.keyspace.randomKey();
+}
+
+// KEYS pattern
+function keys(ctx: ExecContext, argv: Arg[]): Reply {
+  const glob = compileGlob(text(argv[1]!));
+  const out: Reply[] = [];
+  for (const { key } of ctx.keyspace.keysWithPrefix(glob.prefix)) if (glob.test(key)) out.push(key);
+  return out;
+}
+
+/**
+ * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. Inside a shard the cursor is the id of
+ * the last key examined (ids only grow, so a key present for the whole scan is returned exactly
+ * once); "0" when the walk is done. The Worker packs (cursor, shard) into the client's cursor.
+ */
+function scan(ctx: ExecContext, argv: Arg[]): Reply {
+  const cursorText = text(argv[1]!);
+  if (!/^[0-9]+$/.test(cursorText) || BigInt(cursorText) > 2n ** 64n - 1n) throw new CommandError(Errors.invalidCursor);
+  const cursor = BigInt(cursorText);
+  let count = 10;
+  let match: ReturnType<typeof compileGlob> | null = null;
+  let typeName: string | null = null;
+  const p = new ArgCursor(argv, 2);
+  while (p.more()) {
+    if (p.remaining() < 2) p.syntaxError();
+    const opt = p.peekUpper();
+    p.pos++;
+    if (opt === "COUNT") {
+      const c = p.takeI64();
+      if (c < 1n) p.syntaxError();
+      count = c > BigInt(SCAN_MAX_COUNT) ? SCAN_MAX_COUNT : Number(c);
+    } else if (opt === "MATCH") {
+      match = compileGlob(p.takeText());
+      if (match.all) match = null;
+    } else if (opt === "TYPE") {
+      typeName = p.takeText().toLowerCase();
+    } else {
+      p.syntaxError();
+    }
+  }
+  if (cursor > BigInt(Number.MAX_SAFE_INTEGER)) return ["0", []];
+  const ks = ctx.keyspace;
+  const { rows, more } = ks.rowsAfter(Number(cursor), count);
+  const out: Reply[] = [];
+  for (const row of rows) {
+    if (row.expire_at !== null && row.expire_at <= ctx.now) {
+      ks.deleteRow(row);
+      continue;
+    }
+    if (typeName !== null && TYPE_NAMES[row.type] !== typeName) continue;
+    if (match && !match.test(row.key)) continue;
+    out.push(row.key);
+  }
+  return [more ? String(rows[rows.length - 1]!.id) : "0", out];
+}
+
+// DBSIZE
+function dbsize(ctx: ExecContext): Reply {
+  return ctx.keyspace.count();
+}
+
+// FLUSHDB [ASYNC|SYNC] / FLUSHALL [ASYNC|SYNC]: both empty this store's one database
+function flush(ctx: ExecContext, argv: Arg[]): Reply {
+  if (argv.length > 2) throw new CommandError(Errors.syntax);
+  if (argv.length === 2) {
+    const mode = text(argv[1]!).toUpperCase();
+    if (mode !== "ASYNC" && mode !== "SYNC") throw new CommandError(Errors.syntax);
+  }
+  ctx.keyspace.flush();
+  return OK;
+}
+
+const SUM = { kind: "fanout", merge: "sum" } as const;
+
+export const keyspaceCommands: CommandSpec[] = [
+  { name: "del", arity: -2, flags: ["write"], keys: ALL_KEYS, cluster: SUM, run: del },
+  { name: "unlink", arity: -2, flags: ["write", "fast"], keys: ALL_KEYS, cluster: SUM, run: del },
+  { name: "exists", arity: -2, flags: ["readonly", "fast"], keys: ALL_KEYS, cluster: SUM, run: exists },
+  { name: "touch", arity: -2, flags: ["readonly", "fast"], keys: ALL_KEYS, cluster: SUM, run: exists },
+  { name: "type", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: type },
+  { name: "expire", arity: -3, flags: ["write", "fast"], keys: ONE_KEY, run: expireGeneric("s", true, "expire") },
+  { name: "pexpire", arity: -3, flags: ["write", "fast"], keys: ONE_KEY, run: expireGeneric("ms", true, "pexpire") },
+  { name: "expireat", arity: -3, flags: ["write", "fast"], keys: ONE_KEY, run: expireGeneric("s", false, "expireat") },
+  {
+    name: "pexpireat",
+    arity: -3,
+    flags: ["write", "fast"],
+    keys: ONE_KEY,
+    run: expireGeneric("ms", false, "pexpireat"),
+  },
+  { name: "ttl", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: ttlGeneric("s") },
+  { name: "pttl", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: ttlGeneric("ms") },
+  { name: "expiretime", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: expireTimeGeneric("s") },
+  { name: "pexpiretime", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: expireTimeGeneric("ms") },
+  { name: "persist", arity: 2, flags: ["write", "fast"], keys: ONE_KEY, run: persist },
+  { name: "rename", arity: 3, flags: ["write"], keys: TWO_KEYS, run: renameGeneric(false) },
+  { name: "renamenx", arity: 3, flags: ["write", "fast"], keys: TWO_KEYS, run: renameGeneric(true) },
+  { name: "copy", arity: -3, flags: ["write", "denyoom"], keys: TWO_KEYS, run: copy },
+  {
+    name: "randomkey",
+    arity: 1,
+    flags: ["readonly", "random"],
+    cluster: { kind: "all", merge: "random" },
+    run: randomkey,
+  },
+  { name: "keys", arity: 2, flags: ["readonly"], cluster: { kind: "all", merge: "concat" }, run: keys },
+  { name: "scan", arity: -2, flags: ["readonly"], cluster: { kind: "all", merge: "scan" }, run: scan },
+  { name: "dbsize", arity: 1, flags: ["readonly", "fast"], cluster: { kind: "all", merge: "sum" }, run: dbsize },
+  { name: "flushdb", arity: -1, flags: ["write"], cluster: { kind: "all", merge: "ok" }, run: flush },
+  { name: "flushall", arity: -1, flags: ["write"], cluster: { kind: "all", merge: "ok" }, run: flush },
+];

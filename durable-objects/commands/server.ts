@@ -1,13 +1,23 @@
 /**
- * Connection and server commands that need no key.
+ * Connection and server commands that need no key: PING, ECHO, TIME, SELECT, COMMAND and INFO.
+ * COMMAND describes the command table itself, read when the handler runs (the table imports
+ * this file, so it is not complete while this module loads).
  */
-import type { Arg } from "../args";
+import { ArgCursor, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
-import { status, type Reply } from "../reply";
+import { Errors } from "../errors";
+import { CommandError, OK, status, type Reply } from "../reply";
+import { compileGlob } from "../store/glob";
 import type { CommandSpec } from "../table";
+import { COMMANDS } from "./index";
+
+/** The Redis version whose semantics edgekv follows (reported by INFO as redis_version). */
+export const REDIS_VERSION = "7.0.15";
+const DATABASES = 16;
 
 // PING [message]
 function ping(_ctx: ExecContext, argv: Arg[]): Reply {
+  if (argv.length > 2) throw new CommandError(Errors.wrongArity("ping"));
   return argv.length > 1 ? argv[1]! : status("PONG");
 }
 
@@ -22,8 +32,150 @@ function time(ctx: ExecContext): Reply {
   return [String(Math.floor(ms / 1000)), String((ms % 1000) * 1000)];
 }
 
+// SELECT index: only database 0 exists (as in Redis Cluster)
+function select(_ctx: ExecContext, argv: Arg[]): Reply {
+  const db = new ArgCursor(argv, 1).takeInt();
+  if (db < 0 || db >= DATABASES) throw new CommandError(Errors.dbIndexOutOfRange);
+  if (db !== 0) throw new CommandError(Errors.selectOtherDb);
+  return OK;
+}
+
+function aclCategories(spec: CommandSpec): Reply[] {
+  const cats: string[] = [];
+  if (spec.flags.includes("write")) cats.push("@write");
+  if (spec.flags.includes("readonly")) cats.push("@read");
+  if (spec.flags.includes("admin")) cats.push("@admin", "@dangerous");
+  cats.push(spec.flags.includes("fast") ? "@fast" : "@slow");
+  return cats.map(status);
+}
+
+/** One COMMAND INFO entry: name, arity, flags, first/last/step key, ACL categories, tips, key specs, subcommands. */
+function commandInfo(spec: CommandSpec): Reply {
+  const k = spec.keys;
+  const [first, last, step] = k === undefined || typeof k === "function" ? [0, 0, 0] : [k.first, k.last, k.step];
+  const flags = typeof k === "function" ? [...spec.flags, "movablekeys"] : spec.flags;
+  return [spec.name, spec.arity, flags.map(status), first, last, step, aclCategories(spec), [], [], []];
+}
+
+function commandDocs(spec: CommandSpec): Reply {
+  return [spec.name, ["summary", spec.summary ?? "", "since", "1.0.0", "group", "generic", "complexity", "", "arguments", []]];
+}
+
+const COMMAND_HELP = [
+  "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "(no subcommand)",
+  "    Return details about all commands.",
+  "COUNT",
+  "    Return the total number of commands in this server.",
+  "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+  "    Return a list of all commands in this server.",
+  "INFO [<command-name> ...]",
+  "    Return details about the given commands, or all commands if none is given.",
+  "DOCS [<command-name> ...]",
+  "    Return documentation details about the given commands, or all commands if none is given.",
+  "HELP",
+  "    Print this help.",
+];
+
+// COMMAND [COUNT | INFO [name ...] | DOCS [name ...] | LIST [FILTERBY ...] | HELP]
+function command(_ctx: ExecContext, argv: Arg[]): Reply {
+  const all = COMMANDS.all();
+  if (argv.length === 1) return all.map(commandInfo);
+  const sub = text(argv[1]!).toUpperCase();
+  const names = argv.slice(2).map((a) => text(a));
+  switch (sub) {
+    case "COUNT":
+      if (argv.length !== 2) throw new CommandError(Errors.wrongArity("command|count"));
+      return all.length;
+    case "INFO":
+      if (names.length === 0) return all.map(commandInfo);
+      return names.map((n) => {
+        const spec = COMMANDS.get(n);
+        return spec ? commandInfo(spec) : null;
+      });
+    case "DOCS": {
+      const specs = names.length === 0 ? all : names.flatMap((n) => COMMANDS.get(n) ?? []);
+      return specs.flatMap((s) => commandDocs(s) as Reply[]);
+    }
+    case "LIST":
+      return commandList(all, argv);
+    case "HELP":
+      if (argv.length !== 2) throw new CommandError(Errors.wrongArity("command|help"));
+      return COMMAND_HELP.map(status);
+  }
+  throw new CommandError(Errors.unknownSubcommand(text(argv[1]!), "command"));
+}
+
+function commandList(all: CommandSpec[], argv: Arg[]): Reply {
+  if (argv.length === 2) return all.map((s) => s.name);
+  if (argv.length !== 5 || text(argv[2]!).toUpperCase() !== "FILTERBY") throw new CommandError(Errors.syntax);
+  const by = text(argv[3]!).toUpperCase();
+  const value = text(argv[4]!);
+  if (by === "PATTERN") {
+    const glob = compileGlob(value);
+    return all.filter((s) => glob.test(s.name)).map((s) => s.name);
+  }
+  if (by === "ACLCAT") {
+    const cat = `@${value.toLowerCase()}`;
+    return all.filter((s) => aclCategories(s).some((c) => (c as { status: string }).status === cat)).map((s) => s.name);
+  }
+  if (by === "MODULE") return [];
+  throw new CommandError(Errors.syntax);
+}
+
+/** INFO's sections in Redis's order; `default` and `all` name every one of them. */
+const INFO_SECTIONS = ["server", "memory", "cluster", "keyspace"] as const;
+type InfoSection = (typeof INFO_SECTIONS)[number];
+
+function infoSection(ctx: ExecContext, section: InfoSection): string[] {
+  switch (section) {
+    case "server":
+      return [
+        "# Server",
+        `redis_version:${REDIS_VERSION}`,
+        "redis_mode:standalone",
+        "edgekv_engine:durable-objects-sqlite",
+        `server_time_usec:${ctx.now * 1000}`,
+        "shards:1",
+      ];
+    case "memory": {
+      const bytes = ctx.keyspace.sql.databaseSize;
+      return ["# Memory", `used_memory:${bytes}`, `used_memory_human:${humanBytes(bytes)}`];
+    }
+    case "cluster":
+      return ["# Cluster", "cluster_enabled:0"];
+    case "keyspace": {
+      const s = ctx.keyspace.stats();
+      return s.keys > 0 ? ["# Keyspace", `db0:keys=${s.keys},expires=${s.expires},avg_ttl=${s.avgTtl}`] : ["# Keyspace"];
+    }
+  }
+}
+
+/** Bytes as Redis prints them in `*_human` fields (1.50K, 2.00M, …). */
+export function humanBytes(n: number): string {
+  const units = ["B", "K", "M", "G", "T", "P"];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${n}B` : `${v.toFixed(2)}${units[u]}`;
+}
+
+// INFO [section [section ...]]
+function info(ctx: ExecContext, argv: Arg[]): Reply {
+  const asked = argv.slice(1).map((a) => text(a).toLowerCase());
+  const everything = asked.length === 0 || asked.some((s) => s === "all" || s === "default" || s === "everything");
+  const sections = INFO_SECTIONS.filter((s) => everything || asked.includes(s));
+  return sections.map((s) => infoSection(ctx, s).join("\r\n") + "\r\n").join("\r\n");
+}
+
 export const serverCommands: CommandSpec[] = [
   { name: "ping", arity: -1, flags: ["fast"], run: ping },
   { name: "echo", arity: 2, flags: ["fast"], run: echo },
   { name: "time", arity: 1, flags: ["random", "fast"], run: time },
+  { name: "select", arity: 2, flags: ["loading", "stale", "fast"], run: select },
+  { name: "command", arity: -1, flags: ["loading", "stale"], run: command },
+  { name: "info", arity: -1, flags: ["loading", "stale"], cluster: { kind: "all", merge: "info" }, run: info },
 ];

@@ -73,10 +73,8 @@ function matchAt(p: Uint8Array, pi: number, s: Uint8Array, si: number, st: State
         si++;
         break;
       }
-      case BACKSLASH:
-        if (p.length - pi >= 2) pi++;
-      // falls through: the escaped byte is a literal
       default:
+        if (p[pi] === BACKSLASH && p.length - pi >= 2) pi++;
         if (p[pi] !== s[si]) return false;
         si++;
         break;

@@ -154,6 +154,72 @@ export class Keyspace {
     this.sql.exec("DELETE FROM keys");
   }
 
+  /**
+   * Up to `limit` rows with id greater than `after`, in id order, expired ones included (SCAN
+   * filters them); `more` tells whether rows remain past the last one returned.
+   */
+  rowsAfter(after: number, limit: number): { rows: KeyRow[]; more: boolean } {
+    const rows = this.sql
+      .exec<KeyRow & Record<string, SqlStorageValue>>(
+        "SELECT id, key, type, NULL AS value, expire_at FROM keys WHERE id > ? ORDER BY id LIMIT ?",
+        after,
+        limit + 1,
+      )
+      .toArray();
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    return { rows, more };
+  }
+
+  /**
+   * Live keys starting with `prefix`, in key order, streamed from the key index (KEYS narrows
+   * its walk with the pattern's literal prefix).
+   */
+  *keysWithPrefix(prefix: string): Generator<{ key: string; type: KeyType }> {
+    const cursor = this.sql.exec<{ key: string; type: number; expire_at: number | null }>(
+      "SELECT key, type, expire_at FROM keys WHERE key >= ? ORDER BY key",
+      prefix,
+    );
+    for (const row of cursor) {
+      if (!row.key.startsWith(prefix)) return;
+      if (row.expire_at !== null && row.expire_at <= this.now) continue;
+      yield { key: row.key, type: row.type };
+    }
+  }
+
+  /** A live key picked at random, or null when there is none. */
+  randomKey(): string | null {
+    const bounds = this.sql.exec<{ lo: number | null; hi: number | null }>("SELECT min(id) AS lo, max(id) AS hi FROM keys").one();
+    if (bounds.lo === null || bounds.hi === null) return null;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const pick = bounds.lo + Math.floor(Math.random() * (bounds.hi - bounds.lo + 1));
+      const row = this.sql
+        .exec<KeyRow & Record<string, SqlStorageValue>>(
+          "SELECT id, key, type, NULL AS value, expire_at FROM keys WHERE id >= ? ORDER BY id LIMIT 1",
+          pick,
+        )
+        .toArray()[0];
+      if (!row) continue;
+      if (row.expire_at === null || row.expire_at > this.now) return row.key;
+      this.deleteRow(row);
+    }
+    const live = this.sql
+      .exec<{ key: string }>("SELECT key FROM keys WHERE expire_at IS NULL OR expire_at > ? LIMIT 1", this.now)
+      .toArray()[0];
+    return live ? live.key : null;
+  }
+
+  /** Counts for INFO's keyspace line: live keys, live keys with an expiry, their mean TTL in ms. */
+  stats(): { keys: number; expires: number; avgTtl: number } {
+    const e = this.sql
+      .exec<{ n: number; t: number | null }>(
+        "SELECT count(*) AS n, avg(expire_at) AS t FROM keys WHERE expire_at IS NOT NULL AND expire_at > ?",
+        this.now,
+      )
+      .one();
+    return { keys: this.count(), expires: e.n, avgTtl: e.t === null ? 0 : Math.max(0, Math.round(e.t - this.now)) };
+  }
+
   /** The earliest expiry time of any key, or null. */
   earliestExpiry(): number | null {
     const row = this.sql.exec<{ t: number | null }>("SELECT min(expire_at) AS t FROM keys WHERE expire_at IS NOT NULL").one();
