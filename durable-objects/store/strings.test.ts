@@ -1,0 +1,170 @@
+/**
+ * The string store directly (bytes in, bytes out) and through the shard's RPC and the HTTP API:
+ * binary safety, the size limit of a value, and LCS's table limit. Redis behaviour as such is
+ * covered by the conformance cases (test/conformance/cases/strings*.ts).
+ */
+import { env, runInDurableObject, SELF } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { Arg } from "../args";
+import { Errors } from "../errors";
+import { CommandError, type Reply } from "../reply";
+import { Keyspace } from "./keyspace";
+import { MAX_LCS_CELLS } from "./lcs";
+import {
+  appendString,
+  getRange,
+  getString,
+  incrementFloat,
+  incrementInteger,
+  MAX_STRING_BYTES,
+  setRange,
+  setString,
+  stringLength,
+} from "./strings";
+
+interface ShardRpc {
+  exec(batch: Arg[][]): Promise<Reply[]>;
+}
+
+/** Every byte value, including NUL and bytes that are not UTF-8. */
+const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => 255 - i);
+const TOO_LARGE = Errors.valueTooLarge(MAX_STRING_BYTES);
+
+function withKeyspace<T>(fn: (ks: Keyspace) => T): Promise<T> {
+  const stub = env.SHARD.getByName(`strings-test-${Math.random()}`);
+  return runInDurableObject(stub, (_instance, state) => fn(new Keyspace(state.storage.sql, () => {})));
+}
+
+function shard(): ShardRpc {
+  return env.SHARD.getByName(`strings-rpc-${Math.random()}`) as unknown as ShardRpc;
+}
+
+function errorOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof CommandError) return e.reply;
+    throw e;
+  }
+  return undefined;
+}
+
+describe("binary safety", () => {
+  it("stores and returns every byte value unchanged", async () => {
+    await withKeyspace((ks) => {
+      setString(ks, "k", ALL_BYTES);
+      expect(getString(ks, "k")).toEqual(ALL_BYTES);
+      expect(stringLength(ks, "k")).toEqual(256);
+      expect(getRange(ks, "k", 254n, -1n)).toEqual(Uint8Array.of(1, 0));
+      expect(appendString(ks, "k", Uint8Array.of(0xff, 0))).toEqual(258);
+      expect(setRange(ks, "k", 0n, Uint8Array.of(0x80))).toEqual(258);
+      const expected = Uint8Array.from([0x80, ...ALL_BYTES.subarray(1), 0xff, 0]);
+      expect(getString(ks, "k")).toEqual(expected);
+    });
+  });
+
+  it("round-trips raw bytes through the shard's RPC", async () => {
+    const s = shard();
+    const replies = await s.exec([
+      ["SET", "k", ALL_BYTES],
+      ["GET", "k"],
+      ["STRLEN", "k"],
+      ["APPEND", "k", Uint8Array.of(0xc3)],
+      ["GETRANGE", "k", "-2", "-1"],
+    ]);
+    expect(replies[0]).toEqual({ status: "OK" });
+    expect(new Uint8Array(replies[1] as Uint8Array)).toEqual(ALL_BYTES);
+    expect(replies.slice(2, 4)).toEqual([256, 257]);
+    expect(new Uint8Array(replies[4] as Uint8Array)).toEqual(Uint8Array.of(0, 0xc3));
+  });
+
+  it("round-trips a raw request body over HTTP (path form, base64 replies)", async () => {
+    const auth = { authorization: "Bearer test-token" };
+    const key = `bin-${Math.random()}`;
+    let res = await SELF.fetch(`http://edgekv/set/${key}`, { method: "POST", headers: auth, body: ALL_BYTES });
+    expect(await res.json()).toEqual({ result: "OK" });
+    res = await SELF.fetch(`http://edgekv/get/${key}`, { headers: { ...auth, "upstash-encoding": "base64" } });
+    const { result } = (await res.json()) as { result: string };
+    expect(Uint8Array.from(atob(result), (c) => c.charCodeAt(0))).toEqual(ALL_BYTES);
+    res = await SELF.fetch(`http://edgekv/strlen/${key}`, { headers: auth });
+    expect(await res.json()).toEqual({ result: 256 });
+  });
+
+  it("counts UTF-8 text in bytes", async () => {
+    await withKeyspace((ks) => {
+      setString(ks, "k", new TextEncoder().encode("日本😀"));
+      expect(stringLength(ks, "k")).toEqual(10);
+    });
+  });
+
+  it("refuses numbers that are not text", async () => {
+    await withKeyspace((ks) => {
+      setString(ks, "k", Uint8Array.of(0x31, 0xff));
+      expect(errorOf(() => incrementInteger(ks, "k", 1n))).toEqual(Errors.notInteger);
+      expect(errorOf(() => incrementFloat(ks, "k", "1"))).toEqual(Errors.notFloat);
+      expect(getString(ks, "k")).toEqual(Uint8Array.of(0x31, 0xff));
+    });
+  });
+
+  it("reads a float up to an embedded NUL, as C's strtold sees it", async () => {
+    await withKeyspace((ks) => {
+      setString(ks, "k", Uint8Array.of(0x31, 0, 0x78));
+      expect(incrementFloat(ks, "k", "1")).toEqual("2");
+    });
+  });
+});
+
+describe("size limit of a value", () => {
+  it("SET accepts MAX_STRING_BYTES and refuses one more", async () => {
+    await withKeyspace((ks) => {
+      expect(setString(ks, "k", new Uint8Array(MAX_STRING_BYTES)).written).toBe(true);
+      expect(stringLength(ks, "k")).toEqual(MAX_STRING_BYTES);
+      expect(errorOf(() => setString(ks, "j", new Uint8Array(MAX_STRING_BYTES + 1)))).toEqual(TOO_LARGE);
+      expect(getString(ks, "j")).toBeNull();
+    });
+  });
+
+  it("APPEND refuses to grow a value past the limit and leaves it unchanged", async () => {
+    await withKeyspace((ks) => {
+      setString(ks, "k", new Uint8Array(MAX_STRING_BYTES - 1));
+      expect(appendString(ks, "k", Uint8Array.of(7))).toEqual(MAX_STRING_BYTES);
+      expect(errorOf(() => appendString(ks, "k", Uint8Array.of(8)))).toEqual(TOO_LARGE);
+      expect(stringLength(ks, "k")).toEqual(MAX_STRING_BYTES);
+      expect(errorOf(() => appendString(ks, "new", new Uint8Array(MAX_STRING_BYTES + 1)))).toEqual(TOO_LARGE);
+    });
+  });
+
+  it("SETRANGE refuses an offset past the limit before allocating", async () => {
+    await withKeyspace((ks) => {
+      expect(errorOf(() => setRange(ks, "k", BigInt(MAX_STRING_BYTES), Uint8Array.of(1)))).toEqual(TOO_LARGE);
+      expect(errorOf(() => setRange(ks, "k", 2n ** 62n, Uint8Array.of(1)))).toEqual(TOO_LARGE);
+      expect(getString(ks, "k")).toBeNull();
+      expect(setRange(ks, "k", BigInt(MAX_STRING_BYTES - 1), Uint8Array.of(1))).toEqual(MAX_STRING_BYTES);
+      expect(getRange(ks, "k", -2n, -1n)).toEqual(Uint8Array.of(0, 1));
+    });
+  });
+
+  it("MSET refuses an oversized value and writes nothing (through the shard)", async () => {
+    const big = new Uint8Array(MAX_STRING_BYTES + 1);
+    const replies = await shard().exec([
+      ["MSET", "a", "1", "b", big],
+      ["MGET", "a", "b"],
+    ]);
+    expect(replies).toEqual([{ error: TOO_LARGE }, [null, null]]);
+  });
+});
+
+describe("LCS limit", () => {
+  it("refuses strings whose table would exceed MAX_LCS_CELLS", async () => {
+    const side = Math.ceil(Math.sqrt(MAX_LCS_CELLS));
+    const a = new Uint8Array(side).fill(97);
+    const error = { error: Errors.lcsTooLarge(MAX_LCS_CELLS) };
+    const replies = await shard().exec([
+      ["MSET", "a", a, "b", a, "c", "abc"],
+      ["LCS", "a", "b"],
+      ["LCS", "a", "b", "LEN"],
+      ["LCS", "a", "c", "LEN"],
+    ]);
+    expect(replies.slice(1)).toEqual([error, error, 1]);
+  });
+});
