@@ -9,7 +9,7 @@ import { Errors } from "../errors";
 import { CommandError, type Reply } from "../reply";
 import { compareBytes, findZset, storeZset, type Entry, type SortedSet } from "../store/zsets";
 import type { CommandSpec } from "../table";
-import { entriesReply, numkeysFinder, pairsReply } from "./zset-args";
+import { entriesReply, numkeysFinder, pairsReply, parseScore } from "./zset-args";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };
 
@@ -42,7 +42,7 @@ function byScoreThenMember(a: Entry, b: Entry): number {
 /** Parses `numkeys key [key …]` at `at`; returns the key names and the index after them. */
 function parseKeys(argv: Arg[], at: number, cmd: string, zeroError?: string): { keys: string[]; next: number } {
   const n = parseI64(text(argv[at]!));
-  if (n === null || n < -(2n ** 31n) || n >= 2n ** 31n) throw new CommandError(Errors.notInteger);
+  if (n === null || n < -(2n ** 31n) || n >= 2n ** 31n) throw new CommandError(zeroError ?? Errors.notInteger);
   if (n < 1n) throw new CommandError(zeroError ?? Errors.atLeastOneInputKey(cmd));
   if (Number(n) > argv.length - at - 1) throw new CommandError(Errors.syntax);
   const keys = argv.slice(at + 1, at + 1 + Number(n)).map(text);
@@ -107,7 +107,7 @@ function algebraGeneric(op: Op, store: boolean) {
     const p = new ArgCursor(argv, next);
     while (p.more()) {
       if (op !== "diff" && p.remaining() > keys.length && p.eat("WEIGHTS")) {
-        for (let i = 0; i < keys.length; i++) weights[i] = p.takeFloat(Errors.weightNotFloat);
+        for (let i = 0; i < keys.length; i++) weights[i] = parseScore(p.take(), Errors.weightNotFloat);
       } else if (op !== "diff" && p.remaining() >= 2 && p.eat("AGGREGATE")) {
         const a = p.takeText().toLowerCase();
         if (a !== "sum" && a !== "min" && a !== "max") p.syntaxError();

@@ -2,17 +2,30 @@
  * Argument parsing shared by the sorted set commands: score and lex range bounds, numkeys key
  * lists, and the reply shape of members with scores.
  */
-import { bytes, parseI64, parseRedisFloat, text, type Arg } from "../args";
+import { bytes, parseFloatArg, parseI64, parseRedisFloat, text, type Arg } from "../args";
 import { Errors } from "../errors";
 import { formatDouble } from "../format";
 import { CommandError, type Reply } from "../reply";
 import type { Entry, LexBound, ScoreBound } from "../store/zsets";
 
-/** `1.5`, `(1.5`, `-inf`, `+inf`: a score range bound. */
+/**
+ * A score, weight or increment argument, as Redis's getDoubleFromObject: like parseFloatArg,
+ * but a finite literal that overflows to infinity or underflows to zero is refused.
+ */
+export function parseScore(a: Arg, error: string = Errors.notFloat): number {
+  const s = text(a);
+  const v = parseFloatArg(a, error);
+  if (!Number.isFinite(v) && /\d/.test(s)) throw new CommandError(error);
+  if (v === 0 && /[1-9]/.test(s.split(/[eE]/)[0]!)) throw new CommandError(error);
+  return v;
+}
+
+/** `1.5`, `(1.5`, `-inf`, `+inf`: a score range bound (an empty number is 0, as strtod reads it). */
 export function parseScoreBound(a: Arg): ScoreBound {
   const s = text(a);
   const exclusive = s.startsWith("(");
-  const v = parseRedisFloat(exclusive ? s.slice(1) : s);
+  const body = exclusive ? s.slice(1) : s;
+  const v = body === "" ? 0 : parseRedisFloat(body);
   if (v === null) throw new CommandError(Errors.zsetMinMaxNotFloat);
   return { value: v, exclusive };
 }

@@ -3,7 +3,7 @@
  * (ZUNION, ZINTER, ZDIFF and their STORE forms, ZINTERCARD) and the pops are in
  * zset-algebra.ts; argument parsing shared by both in zset-args.ts.
  */
-import { ArgCursor, bytes, parseFloatArg, parseI64, text, type Arg } from "../args";
+import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
 import { formatDouble } from "../format";
@@ -11,7 +11,7 @@ import { CommandError, type Reply } from "../reply";
 import { globMatch } from "../store/glob";
 import { findZset, storeZset, zadd, type Entry, type Range, type RangeOptions, type ZaddOptions } from "../store/zsets";
 import type { CommandSpec } from "../table";
-import { entriesReply, parseLexBound, parseScoreBound } from "./zset-args";
+import { entriesReply, parseLexBound, parseScore, parseScoreBound } from "./zset-args";
 import { zsetAlgebraCommands } from "./zset-algebra";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };
@@ -42,7 +42,7 @@ function zaddCommand(ctx: ExecContext, argv: Arg[]): Reply {
   if (lt) opts.cmp = "lt";
   const items: Entry[] = [];
   while (p.more()) {
-    const score = parseFloatArg(p.take());
+    const score = parseScore(p.take());
     items.push({ score, member: bytes(p.take()) });
   }
   const r = zadd(ctx.keyspace, text(argv[1]!), items, opts);
@@ -52,7 +52,7 @@ function zaddCommand(ctx: ExecContext, argv: Arg[]): Reply {
 
 // ZINCRBY key increment member
 function zincrby(ctx: ExecContext, argv: Arg[]): Reply {
-  const incr = parseFloatArg(argv[2]!);
+  const incr = parseScore(argv[2]!);
   const r = zadd(ctx.keyspace, text(argv[1]!), [{ score: incr, member: bytes(argv[3]!) }], { incr: true });
   return typeof r === "number" || r.score === null ? null : formatDouble(r.score);
 }

@@ -8,8 +8,8 @@
  * an interval of ranks (O(log n) each end), then read as "the member at rank i, then k
  * along the index", so any range, count or rank costs O(log n + k).
  *
- * Lex ranges assume, as Redis does, that all members share one score: they are evaluated
- * among the members holding the lowest score.
+ * Lex ranges assume, as Redis does, that all members share one score (then a lex bound is a
+ * position in the member index); with several scores they binary-search the rank order.
  */
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
@@ -143,23 +143,43 @@ export class SortedSet {
     return r ? this.tree.rank(this.id, r.score, new Uint8Array(r.member)) : this.card();
   }
 
-  private lowestScore(): number | null {
+  private endScore(last: boolean): number | null {
     const r = this.ks.sql
-      .exec<{ score: number }>("SELECT score FROM zset_member WHERE key_id = ? ORDER BY score, member LIMIT 1", this.id)
+      .exec<{ score: number }>(
+        `SELECT score FROM zset_member WHERE key_id = ? ORDER BY score ${last ? "DESC" : ""}, member ${last ? "DESC" : ""} LIMIT 1`,
+        this.id,
+      )
       .toArray()[0];
     return r ? r.score : null;
   }
 
-  private lexRank(b: LexBound, isMax: boolean, s0: number): number {
+  /**
+   * The rank where a lex bound falls: the first member not below a min bound (isMax false) or
+   * the first member above a max bound. When every member has one score, it is a rank of the
+   * position (score, bound); otherwise a binary search over ranks, which is what Redis's
+   * skiplist walk amounts to (and as unspecified when members are not in lex order).
+   */
+  private lexRank(b: LexBound, isMax: boolean, oneScore: number | null): number {
     if (b.kind === "min") return 0;
     if (b.kind === "max") return this.card();
-    const before = this.tree.rank(this.id, s0, b.value);
     const includeSelf = isMax ? !b.exclusive : b.exclusive;
-    if (!includeSelf) return before;
-    const present = this.ks.sql
-      .exec("SELECT 1 FROM zset_member WHERE key_id = ? AND member = ? AND score = ?", this.id, b.value, s0)
-      .toArray().length;
-    return before + present;
+    if (oneScore !== null) {
+      const before = this.tree.rank(this.id, oneScore, b.value);
+      if (!includeSelf) return before;
+      const present = this.ks.sql
+        .exec("SELECT 1 FROM zset_member WHERE key_id = ? AND member = ? AND score = ?", this.id, b.value, oneScore)
+        .toArray().length;
+      return before + present;
+    }
+    let lo = 0;
+    let hi = this.card();
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const c = compareBytes(this.tree.at(this.id, mid)!.member, b.value);
+      if (includeSelf ? c > 0 : c >= 0) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   /** The ranks [from, to) a score or lex range covers (from ≥ to: empty). Rank ranges are not normalized here. */
@@ -172,9 +192,10 @@ export class SortedSet {
       return [from, to];
     }
     if (lexEmpty(range.min, range.max)) return [0, 0];
-    const s0 = this.lowestScore();
-    if (s0 === null) return [0, 0];
-    return [this.lexRank(range.min, false, s0), this.lexRank(range.max, true, s0)];
+    const low = this.endScore(false);
+    if (low === null) return [0, 0];
+    const oneScore = low === this.endScore(true) ? low : null;
+    return [this.lexRank(range.min, false, oneScore), this.lexRank(range.max, true, oneScore)];
   }
 
   /** The rank interval [from, to) selected by a range with its options, in reply order. */
