@@ -595,6 +595,139 @@ export const zsetCases = defineCases("zsets", [
     },
   },
   {
+    name: "ZADD GT and LT still add new members; NX adds a repeated member once",
+    async run({ r, key }) {
+      expect(await r("ZADD", key(), "GT", 5, "a", "LT", 6, "b")).toEqual(SYNTAX);
+      expect(await r("ZADD", key(), "LT", "CH", 5, "a", 6, "b")).toEqual(2);
+      expect(await r("ZADD", key(), "NX", 1, "c", 2, "c")).toEqual(1);
+      expect(await r("ZSCORE", key(), "c")).toEqual("1");
+      expect(await r("ZADD", key(), "LT", "INCR", 1, "c")).toEqual(null);
+      expect(await r("ZADD", key(), "GT", "INCR", "-inf", "a")).toEqual(null);
+    },
+  },
+  {
+    name: "ZINCRBY moves a member in rank order",
+    async run({ r, key }) {
+      await abcde(r, key());
+      expect(await r("ZINCRBY", key(), 10, "a")).toEqual("11");
+      expect(await r("ZRANK", key(), "a")).toEqual(4);
+      expect(await r("ZINCRBY", key(), -8.5, "a")).toEqual("2.5");
+      expect(await r("ZRANGE", key(), 0, -1)).toEqual(["b", "a", "c", "d", "e"]);
+      await r("ZADD", key(), "+inf", "top");
+      expect(await r("ZINCRBY", key(), -1, "top")).toEqual("inf");
+    },
+  },
+  {
+    name: "ZADD keeps the key's TTL; popping the last member deletes the key",
+    async run({ r, key }) {
+      await r("ZADD", key(), 1, "a");
+      expect(await r("EXPIRE", key(), 100)).toEqual(1);
+      await r("ZADD", key(), 2, "b");
+      expect(await r("TTL", key())).toBeGreaterThan(90);
+      expect(await r("ZPOPMAX", key(), 2)).toEqual(["b", "2", "a", "1"]);
+      expect(await r("TYPE", key())).toEqual("none");
+      expect(await r("TTL", key())).toEqual(-2);
+    },
+  },
+  {
+    name: "score ranges with equal and infinite exclusive bounds",
+    async run({ r, key }) {
+      await r("ZADD", key(), "-inf", "lo", 1, "a", 1, "b", 2, "c", "+inf", "hi");
+      expect(await r("ZRANGEBYSCORE", key(), "(1", "(1")).toEqual([]);
+      expect(await r("ZRANGEBYSCORE", key(), 1, 1)).toEqual(["a", "b"]);
+      expect(await r("ZRANGEBYSCORE", key(), "(-inf", "(+inf", "WITHSCORES")).toEqual(["a", "1", "b", "1", "c", "2"]);
+      expect(await r("ZRANGEBYSCORE", key(), "-inf", "-inf")).toEqual(["lo"]);
+      expect(await r("ZREVRANGEBYSCORE", key(), "+inf", "(1")).toEqual(["hi", "c"]);
+      expect(await r("ZREMRANGEBYSCORE", key(), "(-inf", "(+inf")).toEqual(3);
+      expect(await r("ZRANGE", key(), 0, -1)).toEqual(["lo", "hi"]);
+    },
+  },
+  {
+    name: "lex bounds: empty inclusive and exclusive values",
+    async run({ r, key }) {
+      await r("ZADD", key(), 0, "", 0, "a", 0, "b");
+      expect(await r("ZLEXCOUNT", key(), "[", "+")).toEqual(3);
+      expect(await r("ZLEXCOUNT", key(), "(", "+")).toEqual(2);
+      expect(await r("ZRANGEBYLEX", key(), "-", "(a")).toEqual([""]);
+      expect(await r("ZREVRANGEBYLEX", key(), "(b", "(")).toEqual(["a"]);
+      expect(await r("ZRANGEBYLEX", key(), "+", "+")).toEqual([]);
+      expect(await r("ZRANGEBYLEX", key(), "-", "-")).toEqual([]);
+    },
+  },
+  {
+    name: "lex ranges over 600 members of one score",
+    async run({ r, key }) {
+      const args: (string | number)[] = [];
+      for (let i = 0; i < 600; i++) args.push(0, `k${String(i).padStart(3, "0")}`);
+      expect(await r("ZADD", key(), ...args)).toEqual(600);
+      expect(await r("ZLEXCOUNT", key(), "[k100", "(k200")).toEqual(100);
+      expect(await r("ZLEXCOUNT", key(), "(k100", "+")).toEqual(499);
+      expect(await r("ZRANGEBYLEX", key(), "[k1", "+", "LIMIT", 250, 2)).toEqual(["k350", "k351"]);
+      expect(await r("ZREVRANGEBYLEX", key(), "(k500", "-", "LIMIT", 10, 1)).toEqual(["k489"]);
+      expect(await r("ZREMRANGEBYLEX", key(), "[k000", "(k300")).toEqual(300);
+      expect(await r("ZRANGE", key(), 0, 0)).toEqual(["k300"]);
+      expect(await r("ZRANK", key(), "k599")).toEqual(299);
+    },
+  },
+  {
+    name: "ZPOPMIN and ZPOPMAX on a big set",
+    async run({ r, key }) {
+      const args: (string | number)[] = [];
+      for (let i = 0; i < 400; i++) args.push(i, `p${i}`);
+      await r("ZADD", key(), ...args);
+      const low = (await r("ZPOPMIN", key(), 150)) as string[];
+      expect(low.length).toBe(300);
+      expect(low.slice(0, 4)).toEqual(["p0", "0", "p1", "1"]);
+      expect(low.slice(-2)).toEqual(["p149", "149"]);
+      expect(await r("ZPOPMAX", key(), 2)).toEqual(["p399", "399", "p398", "398"]);
+      expect(await r("ZRANK", key(), "p200")).toEqual(50);
+      expect(((await r("ZPOPMAX", key(), 1000)) as string[]).length).toBe(496);
+      expect(await r("EXISTS", key())).toEqual(0);
+    },
+  },
+  {
+    name: "ZRANDMEMBER WITHSCORES keeps each member with its own score",
+    async run({ r, key }) {
+      await abcde(r, key());
+      const many = (await r("ZRANDMEMBER", key(), -30, "WITHSCORES")) as string[];
+      expect(many.length).toBe(60);
+      for (let i = 0; i < many.length; i += 2) expect(many[i + 1]).toEqual(String("abcde".indexOf(many[i]!) + 1));
+      const all = (await r("ZRANDMEMBER", key(), 5, "WITHSCORES")) as string[];
+      expect(all.length).toBe(10);
+    },
+  },
+  {
+    name: "ZUNIONSTORE and ZDIFFSTORE onto one of their inputs",
+    async run({ r, key }) {
+      await r("ZADD", key("a"), 1, "x", 2, "y");
+      await r("ZADD", key("b"), 5, "y", 7, "z");
+      expect(await r("ZUNIONSTORE", key("a"), 2, key("a"), key("b"), "AGGREGATE", "MAX", "WEIGHTS", -1, 1)).toEqual(3);
+      expect(await r("ZRANGE", key("a"), 0, -1, "WITHSCORES")).toEqual(["x", "-1", "y", "5", "z", "7"]);
+      expect(await r("ZDIFFSTORE", key("b"), 2, key("b"), key("a"))).toEqual(0);
+      expect(await r("EXISTS", key("b"))).toEqual(0);
+      expect(await r("ZINTERCARD", 1, key("a"))).toEqual(3);
+    },
+  },
+  {
+    name: "ZRANGE BYLEX and BYSCORE with LIMIT past the end, REV with offset",
+    async run({ r, key }) {
+      await lex(r, key());
+      expect(await r("ZRANGE", key(), "-", "+", "BYLEX", "LIMIT", 7, 5)).toEqual([]);
+      expect(await r("ZRANGE", key(), "+", "-", "BYLEX", "REV", "LIMIT", 5, 5)).toEqual(["b", "a"]);
+      expect(await r("ZRANGE", key(), "+inf", "-inf", "BYSCORE", "REV", "LIMIT", 6, 10, "WITHSCORES")).toEqual(["a", "0"]);
+      expect(await r("ZRANGE", key(), 0, 0, "BYSCORE", "LIMIT", 2, -5)).toEqual(["c", "d", "e", "f", "g"]);
+    },
+  },
+  {
+    name: "ZMSCORE and ZREM with binary-safe members",
+    async run({ r, key }) {
+      await r("ZADD", key(), 1, "a b", 2, "ü", 3, "\u0001x", 4, "line\nbreak");
+      expect(await r("ZMSCORE", key(), "a b", "ü", "\u0001x", "line\nbreak", "a")).toEqual(["1", "2", "3", "4", null]);
+      expect(await r("ZREM", key(), "ü", "line\nbreak")).toEqual(2);
+      expect(await r("ZRANGE", key(), 0, -1)).toEqual(["a b", "\u0001x"]);
+    },
+  },
+  {
     name: "WRONGTYPE for every sorted set command on a string",
     async run({ r, key }) {
       await r("SET", key("s"), "x");
