@@ -229,6 +229,18 @@ export const stringNumberCases: Case[] = [
     },
   },
   {
+    name: "INCR works on what INCRBYFLOAT and APPEND leave",
+    async run({ r, key }) {
+      expect(await r("SET", key(), "1")).toEqual("OK");
+      expect(await r("INCRBYFLOAT", key(), "1.0")).toEqual("2");
+      expect(await r("INCR", key())).toEqual(3);
+      expect(await r("APPEND", key(), "0")).toEqual(2);
+      expect(await r("INCR", key())).toEqual(31);
+      expect(await r("INCRBYFLOAT", key(), "0.5")).toEqual("31.5");
+      expect(await r("INCR", key())).toEqual(NOT_INTEGER);
+    },
+  },
+  {
     name: "INCRBYFLOAT keeps the TTL",
     async run({ r, key }) {
       expect(await r("SET", key(), "1", "EX", 100)).toEqual("OK");

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { defineCases, error } from "../harness";
+import { defineCases, error, sleep } from "../harness";
 import { expectTtlNear, invalidExpire, NOT_INTEGER, otherType, SYNTAX, WRONGTYPE } from "./strings-helpers";
 import { stringNumberCases } from "./strings-numbers";
 import { stringRangeCases } from "./strings-ranges";
@@ -287,6 +287,27 @@ export const stringCases = defineCases("strings", [
       await otherType(r, key("z"));
       expect(await r("GETEX", key("z"))).toEqual(WRONGTYPE);
       expect(await r("GETEX", key("z"), "EX", 0)).toEqual(WRONGTYPE);
+    },
+  },
+  {
+    name: "SETNX, GETEX and MGET treat an expired key as absent",
+    async run({ r, key }) {
+      expect(await r("SET", key("a"), "old", "PX", 5)).toEqual("OK");
+      expect(await r("SET", key("b"), "old", "PX", 5)).toEqual("OK");
+      expect(await r("SET", key("c"), "old", "PX", 5)).toEqual("OK");
+      await sleep(50);
+      expect(await r("SETNX", key("a"), "new")).toEqual(1);
+      expect(await r("GET", key("a"))).toEqual("new");
+      expect(await r("TTL", key("a"))).toEqual(-1);
+      expect(await r("GETEX", key("b"), "PERSIST")).toEqual(null);
+      expect(await r("MGET", key("a"), key("b"), key("c"))).toEqual(["new", null, null]);
+    },
+  },
+  {
+    name: "SET KEEPTTL on a missing key sets no TTL",
+    async run({ r, key }) {
+      expect(await r("SET", key(), "v", "KEEPTTL")).toEqual("OK");
+      expect(await r("TTL", key())).toEqual(-1);
     },
   },
   {
