@@ -51,6 +51,20 @@ export const Errors = {
   countPositive: "ERR count should be greater than 0",
   outOfRangePositive: "ERR value is out of range, must be positive",
   randCountOutOfRange: "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+  hashNotInteger: "ERR hash value is not an integer",
+  hashNotFloat: "ERR hash value is not a float",
+  incrNaNOrInfinity: "ERR value is NaN or Infinity",
+  valueOutOfRange: "ERR value is out of range",
+  fieldsMissing: "ERR Mandatory argument FIELDS is missing or not at the right position",
+  numFieldsNotPositive: "ERR Parameter `numFields` should be greater than 0",
+  numberOfFieldsNotPositive: "ERR Number of fields must be a positive integer",
+  numFieldsMismatch: "ERR The `numfields` parameter must match the number of arguments",
+  invalidNumberOfFields: "ERR invalid number of fields",
+  expireNegative: "ERR invalid expire time, must be >= 0",
+  missingExpireTime: "ERR missing expire time",
+  fnxFxxConflict: "ERR Only one of FXX or FNX arguments can be specified",
+  hsetexExpiryConflict: "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified",
+  unknownArgument: (arg: string) => `ERR unknown argument: ${arg}`,
 } as const;
 
 /** Errors of the HTTP layer (worker/): the request itself is refused before any command runs. */

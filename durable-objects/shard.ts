@@ -5,8 +5,8 @@
  * for this shard, or a whole MULTI/EXEC). The batch runs synchronously, so nothing interleaves
  * with it, and the runtime's output gate holds the reply until its writes are durable.
  *
- * Expiry: one alarm for every kind of deadline. Each kind is a `Sweeper` (whole keys now; more
- * may follow, e.g. hash fields) that knows its earliest deadline and deletes due items in
+ * Expiry: one alarm for every kind of deadline. Each kind is a `Sweeper` (whole keys; hash
+ * fields, store/hashes.ts) that knows its earliest deadline and deletes due items in
  * bounded batches. The alarm is set to the earliest deadline of all sweepers; the handler runs
  * each sweeper for a bounded number of batches, then re-arms (at once if work is left). It is
  * idempotent: an alarm that fires early, late or twice deletes only what is due. The
@@ -21,6 +21,7 @@ import { dispatch } from "./dispatch";
 import type { Reply } from "./reply";
 import { Keyspace } from "./store/keyspace";
 import { registerElementStores } from "./store/elements";
+import { hashFieldSweeper } from "./store/hashes";
 import { migrate } from "./store/schema";
 
 /** Items deleted per step of the alarm handler, and steps per sweeper before it yields and re-arms. */
@@ -53,7 +54,10 @@ export class Shard extends DurableObject {
     this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
     registerElementStores(this.keyspace);
     const keyspace = this.keyspace;
-    this.sweepers = [{ earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) }];
+    this.sweepers = [
+      { earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) },
+      hashFieldSweeper(keyspace),
+    ];
     void ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await storage.getAlarm();
       const earliest = this.earliestDeadline();

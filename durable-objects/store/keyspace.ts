@@ -107,6 +107,11 @@ export class Keyspace {
     if (at !== null && at !== row.expire_at) this.onExpiry(at);
   }
 
+  /** Makes sure the shard's alarm fires by `at`, for deadlines kept outside `keys` (hash fields). */
+  armExpiry(at: number): void {
+    this.onExpiry(at);
+  }
+
   setExpire(row: KeyRow, at: number | null): void {
     this.sql.exec("UPDATE keys SET expire_at = ? WHERE id = ?", at, row.id);
     row.expire_at = at;
