@@ -10,6 +10,7 @@
  */
 import { text, type Arg } from "../durable-objects/args";
 import { COMMANDS } from "../durable-objects/commands";
+import { humanBytes } from "../durable-objects/commands/server";
 import { Errors } from "../durable-objects/errors";
 import { err, isError, type Reply } from "../durable-objects/reply";
 import { isWrite, keyIndices, lookupCommand, type CommandSpec } from "../durable-objects/table";
@@ -176,7 +177,10 @@ async function randomKeyAcrossShards(argv: Arg[], opts: ExecOptions, exec: Shard
   return null;
 }
 
-/** INFO: shard 0's sections, with the keyspace counts summed over all shards. */
+/**
+ * INFO: shard 0's sections, with the per-shard figures combined: keyspace counts and
+ * used_memory summed, avg_ttl weighted by each shard's keys with an expiry.
+ */
 async function infoAcrossShards(argv: Arg[], opts: ExecOptions, exec: ShardExec): Promise<Reply> {
   const replies = await Promise.all(Array.from({ length: opts.shards }, (_, s) => exec(s, [argv]).then((r) => r[0]!)));
   const firstError = replies.find(isError);
@@ -184,15 +188,22 @@ async function infoAcrossShards(argv: Arg[], opts: ExecOptions, exec: ShardExec)
   const texts = replies.map((r) => (typeof r === "string" ? r : r instanceof Uint8Array ? new TextDecoder().decode(r) : ""));
   let keys = 0;
   let expires = 0;
+  let ttlSum = 0;
+  let memory = 0;
   for (const t of texts) {
-    const m = /^db0:keys=(\d+),expires=(\d+)/m.exec(t);
+    const m = /^db0:keys=(\d+),expires=(\d+),avg_ttl=(\d+)/m.exec(t);
     if (m) {
       keys += Number(m[1]);
       expires += Number(m[2]);
+      ttlSum += Number(m[2]) * Number(m[3]);
     }
+    memory += Number(/^used_memory:(\d+)/m.exec(t)?.[1] ?? 0);
   }
-  let merged = texts[0]!.replace(/^db0:keys=\d+,expires=\d+/m, `db0:keys=${keys},expires=${expires}`);
-  if (keys > 0 && !/^db0:/m.test(merged)) merged = merged.replace(/# Keyspace\r\n/, `# Keyspace\r\ndb0:keys=${keys},expires=${expires},avg_ttl=0\r\n`);
+  const db0 = `db0:keys=${keys},expires=${expires},avg_ttl=${expires > 0 ? Math.round(ttlSum / expires) : 0}`;
+  let merged = texts[0]!.replace(/^db0:.*\r\n/m, "");
+  if (keys > 0) merged = merged.replace(/# Keyspace\r\n/, `# Keyspace\r\n${db0}\r\n`);
+  merged = merged.replace(/^used_memory:\d+/m, `used_memory:${memory}`);
+  merged = merged.replace(/^used_memory_human:.*$/m, `used_memory_human:${humanBytes(memory)}`);
   return merged.replace(/^shards:\d+/m, `shards:${opts.shards}`);
 }
 
