@@ -93,6 +93,12 @@ async function readBody(req: Request, limit: number): Promise<Uint8Array> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) throw new TooLarge(RequestErrors.bodyTooLarge(limit));
   if (!req.body) return new Uint8Array();
+  if (declared !== null) {
+    // The runtime holds a body to its declared length: one native read costs far less than a stream loop.
+    const body = new Uint8Array(await req.arrayBuffer());
+    if (body.byteLength > limit) throw new TooLarge(RequestErrors.bodyTooLarge(limit));
+    return body;
+  }
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
