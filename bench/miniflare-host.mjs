@@ -8,35 +8,39 @@
  * directly, not through wrangler's proxy Worker.
  */
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { wranglerRequire } from "../scripts/serve.mjs";
 
 const cfg = JSON.parse(readFileSync(process.argv[2], "utf8"));
-const { Miniflare } = wranglerRequire("miniflare");
+const { Miniflare, convertV4MiniflareOptions } = wranglerRequire("miniflare");
 
-const common = {
-  modules: true,
-  compatibilityDate: cfg.compatibilityDate,
-  host: "127.0.0.1",
-  durableObjectsPersist: join(cfg.dataDir, "do"),
-  kvPersist: join(cfg.dataDir, "kv"),
-  d1Persist: join(cfg.dataDir, "d1"),
-  cachePersist: join(cfg.dataDir, "cache"),
-};
+/** As wrangler dev builds its user-Worker instance, with `npm start`'s quiet defaults. */
+function instance(name, port, worker) {
+  const options = convertV4MiniflareOptions({
+    host: "127.0.0.1",
+    port,
+    modules: true,
+    compatibilityDate: cfg.compatibilityDate,
+    name,
+    modulesRoot: dirname(worker.scriptPath),
+    ...worker,
+  });
+  return new Miniflare({
+    ...options,
+    resourcePersistencePath: join(cfg.dataDir, name),
+    logRequests: false,
+    unsafeObservability: false,
+    telemetry: { enabled: false },
+  });
+}
 
-const edgekv = new Miniflare({
-  ...common,
-  name: "edgekv",
+const edgekv = instance("edgekv", cfg.edgekvPort, {
   scriptPath: cfg.edgekvScript,
-  port: cfg.edgekvPort,
   bindings: cfg.edgekvVars,
   durableObjects: { SHARD: { className: "Shard", useSQLite: true } },
 });
-const bench = new Miniflare({
-  ...common,
-  name: "bench",
+const bench = instance("bench", cfg.benchPort, {
   scriptPath: cfg.benchScript,
-  port: cfg.benchPort,
   kvNamespaces: ["KV"],
   d1Databases: ["DB"],
   durableObjects: {

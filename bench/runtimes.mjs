@@ -97,7 +97,7 @@ function edgekvVars() {
 }
 
 /** Bare workerd: one process, both Workers. */
-export async function startWorkerd({ buildDir, dataDir }) {
+export async function startWorkerd({ buildDir, dataDir, extraArgs = [] }) {
   const [edgekvPort, benchPort] = [await freePort(), await freePort()];
   const config = workerdConfig({
     dataDir,
@@ -119,7 +119,7 @@ export async function startWorkerd({ buildDir, dataDir }) {
     ],
   });
   writeFileSync(join(buildDir, "config.capnp"), config);
-  const child = spawn(workerdBinary(), ["serve", join(buildDir, "config.capnp")], {
+  const child = spawn(workerdBinary(), ["serve", join(buildDir, "config.capnp"), ...extraArgs], {
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, EDGEKV_TOKEN: TOKEN },
   });

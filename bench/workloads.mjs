@@ -8,6 +8,8 @@
  * - incr_many  increment one of 10,000 counters
  * - mget10     read 10 preloaded keys in one request (edgekv: MGET, fanned out over shards)
  * - pipe100    100 mixed commands in one request: 50 GET, 30 SET, 20 INCR (commands/s = req/s × 100)
+ * - pipe100_1shard  the same with every key under one hash tag, so edgekv runs it on one shard
+ *              (the other stores have no shards: their pipe100 figures stand for both)
  *
  * Stores: edgekv (the product Worker, Upstash REST: POST / and POST /pipeline), do (a bare
  * Durable Object over RPC, one object), kv (Workers KV; no INCR: get then put, not atomic),
@@ -15,25 +17,30 @@
  */
 import { TOKEN } from "./runtimes.mjs";
 
-export const WORKLOADS = ["get_hit", "get_miss", "set", "incr_hot", "incr_many", "mget10", "pipe100"];
-export const COMMANDS_PER_REQUEST = { pipe100: 100, mget10: 1 };
+export const WORKLOADS = [
+  "get_hit", "get_miss", "set", "incr_hot", "incr_many", "mget10", "pipe100", "pipe100_1shard",
+];
+export const COMMANDS_PER_REQUEST = { pipe100: 100, pipe100_1shard: 100 };
+/** Workloads only edgekv runs; the other stores' figures are those of the workload named. */
+export const EDGEKV_ONLY = { pipe100_1shard: "pipe100" };
 export const HIT_KEYS = 1000;
 const VALUE = "v".repeat(32);
 
 const rand = (n) => Math.floor(Math.random() * n);
-const hitKey = () => `bench:hit:${rand(HIT_KEYS)}`;
+const hitKey = (tag = "") => `${tag}bench:hit:${rand(HIT_KEYS)}`;
 const missKey = () => `bench:miss:${rand(1e9)}`;
-const setKey = () => `bench:set:${rand(10000)}`;
-const ctrKey = () => `bench:ctr:${rand(10000)}`;
+const setKey = (tag = "") => `${tag}bench:set:${rand(10000)}`;
+const ctrKey = (tag = "") => `${tag}bench:ctr:${rand(10000)}`;
+const TAG = "{pipe}";
 
 /** The mixed pipeline as neutral ops: [op, key, value?]. */
-function mixedOps() {
+function mixedOps(tag = "") {
   const ops = [];
   for (let i = 0; i < 100; i++) {
     const m = i % 10;
-    if (m < 5) ops.push(["get", hitKey()]);
-    else if (m < 8) ops.push(["put", setKey(), VALUE]);
-    else ops.push(["incr", ctrKey()]);
+    if (m < 5) ops.push(["get", hitKey(tag)]);
+    else if (m < 8) ops.push(["put", setKey(tag), VALUE]);
+    else ops.push(["incr", ctrKey(tag)]);
   }
   return ops;
 }
@@ -56,7 +63,11 @@ function edgekvRequest(workload) {
     case "mget10":
       return ["/", ["MGET", ...Array.from({ length: 10 }, hitKey)]];
     case "pipe100":
-      return ["/pipeline", mixedOps().map(([op, k, v]) => (v === undefined ? [REDIS_OP[op], k] : [REDIS_OP[op], k, v]))];
+    case "pipe100_1shard":
+      return [
+        "/pipeline",
+        mixedOps(workload === "pipe100" ? "" : TAG).map(([op, k, v]) => (v === undefined ? [REDIS_OP[op], k] : [REDIS_OP[op], k, v])),
+      ];
   }
 }
 
@@ -119,6 +130,7 @@ export async function preflight(runtime, store, workload) {
 /** Writes the keys the read workloads hit. */
 export async function preload(runtime, store) {
   const keys = Array.from({ length: HIT_KEYS }, (_, i) => `bench:hit:${i}`);
+  if (store === "edgekv") keys.push(...keys.map((k) => TAG + k));
   for (let i = 0; i < keys.length; i += 100) {
     const chunk = keys.slice(i, i + 100);
     let r;
