@@ -2,6 +2,7 @@
 import type { CaseGroup } from "../harness";
 import { hashCases } from "./hashes";
 import { keyspaceCases } from "./keyspace";
+import { keyspaceTypeCases } from "./keyspace-types";
 import { keyspaceWalkCases } from "./keyspace-walk";
 import { listCases } from "./lists";
 import { serverCases } from "./server";
@@ -9,4 +10,4 @@ import { setCases } from "./sets";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, hashCases, listCases, setCases, zsetCases, serverCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, serverCases];
