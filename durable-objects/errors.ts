@@ -51,6 +51,13 @@ export const Errors = {
   countPositive: "ERR count should be greater than 0",
   outOfRangePositive: "ERR value is out of range, must be positive",
   randCountOutOfRange: "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+  indexOutOfRange: "ERR index out of range",
+  lposRankZero:
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  lposCountNegative: "ERR COUNT can't be negative",
+  lposMaxlenNegative: "ERR MAXLEN can't be negative",
+  numkeysTooMany: "ERR Number of keys can't be greater than number of args",
+  randomCountTooLarge: (max: number) => `ERR count is too large: at most ${max} elements can be returned with repetitions`,
   hashNotInteger: "ERR hash value is not an integer",
   hashNotFloat: "ERR hash value is not a float",
   incrNaNOrInfinity: "ERR value is NaN or Infinity",

@@ -1,6 +1,201 @@
 /**
- * Lists commands (not implemented yet).
+ * List commands: argv → typed arguments → store/lists.ts → reply.
+ *
+ * Blocking variants (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) are not offered: a request over
+ * HTTP cannot wait on a key, and a non-blocking imitation would answer differently from Redis.
  */
+import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
+import type { ExecContext } from "../context";
+import { Errors } from "../errors";
+import { CommandError, OK, type Reply } from "../reply";
+import {
+  listIndex,
+  listInsert,
+  listLength,
+  listMove,
+  listMultiPop,
+  listPop,
+  listPositions,
+  listPush,
+  listRange,
+  listRemove,
+  listSet,
+  listTrim,
+  type End,
+} from "../store/lists";
 import type { CommandSpec } from "../table";
 
-export const listCommands: CommandSpec[] = [];
+const ONE_KEY = { first: 1, last: 1, step: 1 };
+const TWO_KEYS = { first: 1, last: 2, step: 1 };
+
+const LIMIT = 2 ** 53;
+
+/** A 64-bit index or count as a number, clamped to ±2^53 (beyond any list's length). */
+function takeIndex(p: ArgCursor): number {
+  const v = p.takeI64();
+  return v > BigInt(LIMIT) ? LIMIT : v < BigInt(-LIMIT) ? -LIMIT : Number(v);
+}
+
+/** LEFT|RIGHT, case-insensitive. */
+function takeEnd(p: ArgCursor): End {
+  if (p.eat("LEFT")) return "left";
+  if (p.eat("RIGHT")) return "right";
+  p.syntaxError();
+}
+
+/** A count that must be ≥ 0 with Redis's getPositiveLong error for anything else. */
+function positiveCount(a: Arg): number {
+  const v = parseI64(text(a));
+  if (v === null || v < 0n) throw new CommandError(Errors.outOfRangePositive);
+  return v > BigInt(LIMIT) ? LIMIT : Number(v);
+}
+
+/** A count in 1..LONG_MAX, with `error` for anything else (LMPOP's numkeys and COUNT). */
+function atLeastOne(a: Arg, error: string): number {
+  const v = parseI64(text(a));
+  if (v === null || v < 1n) throw new CommandError(error);
+  return v > BigInt(LIMIT) ? LIMIT : Number(v);
+}
+
+// LPUSH key element [element …] / RPUSH … / LPUSHX … / RPUSHX …
+function pushGeneric(end: End, onlyIfExists: boolean) {
+  return (ctx: ExecContext, argv: Arg[]): Reply =>
+    listPush(ctx.keyspace, text(argv[1]!), end, argv.slice(2).map(bytes), onlyIfExists);
+}
+
+// LPOP key [count] / RPOP key [count]
+function popGeneric(end: End, name: string) {
+  return (ctx: ExecContext, argv: Arg[]): Reply => {
+    if (argv.length > 3) throw new CommandError(Errors.wrongArity(name));
+    const count = argv.length === 3 ? positiveCount(argv[2]!) : null;
+    const out = listPop(ctx.keyspace, text(argv[1]!), end, count ?? 1);
+    if (out === null) return null;
+    return count === null ? (out[0] ?? null) : out;
+  };
+}
+
+// LLEN key
+function llen(ctx: ExecContext, argv: Arg[]): Reply {
+  return listLength(ctx.keyspace, text(argv[1]!));
+}
+
+// LRANGE key start stop
+function lrange(ctx: ExecContext, argv: Arg[]): Reply {
+  const p = new ArgCursor(argv, 2);
+  const start = takeIndex(p);
+  const stop = takeIndex(p);
+  return listRange(ctx.keyspace, text(argv[1]!), start, stop);
+}
+
+// LINDEX key index
+function lindex(ctx: ExecContext, argv: Arg[]): Reply {
+  return listIndex(ctx.keyspace, text(argv[1]!), takeIndex(new ArgCursor(argv, 2)));
+}
+
+// LSET key index element
+function lset(ctx: ExecContext, argv: Arg[]): Reply {
+  listSet(ctx.keyspace, text(argv[1]!), takeIndex(new ArgCursor(argv, 2)), bytes(argv[3]!));
+  return OK;
+}
+
+// LREM key count element
+function lrem(ctx: ExecContext, argv: Arg[]): Reply {
+  return listRemove(ctx.keyspace, text(argv[1]!), takeIndex(new ArgCursor(argv, 2)), bytes(argv[3]!));
+}
+
+// LTRIM key start stop
+function ltrim(ctx: ExecContext, argv: Arg[]): Reply {
+  const p = new ArgCursor(argv, 2);
+  const start = takeIndex(p);
+  const stop = takeIndex(p);
+  listTrim(ctx.keyspace, text(argv[1]!), start, stop);
+  return OK;
+}
+
+// LINSERT key BEFORE|AFTER pivot element
+function linsert(ctx: ExecContext, argv: Arg[]): Reply {
+  const p = new ArgCursor(argv, 2);
+  const before = p.eat("BEFORE");
+  if (!before && !p.eat("AFTER")) p.syntaxError();
+  return listInsert(ctx.keyspace, text(argv[1]!), before, bytes(argv[3]!), bytes(argv[4]!));
+}
+
+// LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
+function lpos(ctx: ExecContext, argv: Arg[]): Reply {
+  const p = new ArgCursor(argv, 3);
+  let rank = 1;
+  let count: number | null = null;
+  let maxlen = 0;
+  while (p.more()) {
+    if (p.remaining() >= 2 && p.eat("RANK")) {
+      rank = takeIndex(p);
+      if (rank === 0) throw new CommandError(Errors.lposRankZero);
+    } else if (p.remaining() >= 2 && p.eat("COUNT")) {
+      count = takeIndex(p);
+      if (count < 0) throw new CommandError(Errors.lposCountNegative);
+    } else if (p.remaining() >= 2 && p.eat("MAXLEN")) {
+      maxlen = takeIndex(p);
+      if (maxlen < 0) throw new CommandError(Errors.lposMaxlenNegative);
+    } else {
+      p.syntaxError();
+    }
+  }
+  const found = listPositions(ctx.keyspace, text(argv[1]!), bytes(argv[2]!), { rank, count: count ?? 1, maxlen });
+  return count === null ? (found[0] ?? null) : found;
+}
+
+// LMOVE source destination LEFT|RIGHT LEFT|RIGHT
+function lmove(ctx: ExecContext, argv: Arg[]): Reply {
+  const p = new ArgCursor(argv, 3);
+  const from = takeEnd(p);
+  const to = takeEnd(p);
+  return listMove(ctx.keyspace, text(argv[1]!), text(argv[2]!), from, to);
+}
+
+// RPOPLPUSH source destination
+function rpoplpush(ctx: ExecContext, argv: Arg[]): Reply {
+  return listMove(ctx.keyspace, text(argv[1]!), text(argv[2]!), "right", "left");
+}
+
+/** LMPOP's keys for routing: numkeys keys after argv[1], when numkeys is valid. */
+function lmpopKeys(argv: Arg[]): number[] {
+  const n = argv[1] === undefined ? null : parseI64(text(argv[1]));
+  if (n === null || n < 1n || n > BigInt(argv.length - 3)) return [];
+  return Array.from({ length: Number(n) }, (_, i) => 2 + i);
+}
+
+// LMPOP numkeys key [key …] LEFT|RIGHT [COUNT count]
+function lmpop(ctx: ExecContext, argv: Arg[]): Reply {
+  const numkeys = atLeastOne(argv[1]!, Errors.numkeysPositive);
+  if (numkeys > argv.length - 3) throw new CommandError(Errors.syntax);
+  const keys = argv.slice(2, 2 + numkeys).map(text);
+  const p = new ArgCursor(argv, 2 + numkeys);
+  const end = takeEnd(p);
+  let count: number | null = null;
+  while (p.more()) {
+    if (count === null && p.remaining() >= 2 && p.eat("COUNT")) count = atLeastOne(p.take(), Errors.countPositive);
+    else p.syntaxError();
+  }
+  const out = listMultiPop(ctx.keyspace, keys, end, count ?? 1);
+  return out && [out[0], out[1]];
+}
+
+export const listCommands: CommandSpec[] = [
+  { name: "lpush", arity: -3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: pushGeneric("left", false) },
+  { name: "rpush", arity: -3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: pushGeneric("right", false) },
+  { name: "lpushx", arity: -3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: pushGeneric("left", true) },
+  { name: "rpushx", arity: -3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: pushGeneric("right", true) },
+  { name: "lpop", arity: -2, flags: ["write", "fast"], keys: ONE_KEY, run: popGeneric("left", "lpop") },
+  { name: "rpop", arity: -2, flags: ["write", "fast"], keys: ONE_KEY, run: popGeneric("right", "rpop") },
+  { name: "llen", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: llen },
+  { name: "lrange", arity: 4, flags: ["readonly"], keys: ONE_KEY, run: lrange },
+  { name: "lindex", arity: 3, flags: ["readonly"], keys: ONE_KEY, run: lindex },
+  { name: "lset", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: lset },
+  { name: "lrem", arity: 4, flags: ["write"], keys: ONE_KEY, run: lrem },
+  { name: "ltrim", arity: 4, flags: ["write"], keys: ONE_KEY, run: ltrim },
+  { name: "linsert", arity: 5, flags: ["write", "denyoom"], keys: ONE_KEY, run: linsert },
+  { name: "lpos", arity: -3, flags: ["readonly"], keys: ONE_KEY, run: lpos },
+  { name: "lmove", arity: 5, flags: ["write", "denyoom"], keys: TWO_KEYS, run: lmove },
+  { name: "rpoplpush", arity: 3, flags: ["write", "denyoom"], keys: TWO_KEYS, run: rpoplpush },
+  { name: "lmpop", arity: -4, flags: ["write"], keys: lmpopKeys, run: lmpop },
+];
