@@ -1,7 +1,8 @@
 /** The executor against a fake shard transport: batching per shard, parallelism, order, transactions. */
 import { describe, expect, it } from "vitest";
 import type { Arg } from "../durable-objects/args";
-import type { Reply } from "../durable-objects/reply";
+import { COMMANDS } from "../durable-objects/commands";
+import { CommandError, type Reply } from "../durable-objects/reply";
 import { runPipeline, runTransaction, type ShardExec } from "./execute";
 import { shardOf } from "./slot";
 
@@ -58,6 +59,23 @@ describe("runPipeline", () => {
     expect(replies[0]).toEqual({ error: "ERR unknown command 'NOPE', with args beginning with: " });
     expect(replies[2]).toEqual({ error: "ERR wrong number of arguments for 'get' command" });
     expect(rec.calls.flatMap((c) => c.batch)).toEqual([["GET", "a"]]);
+  });
+
+  it("a key finder that refuses its arguments answers that error without sending anything", async () => {
+    COMMANDS.add({
+      name: "x-refusing-keys",
+      arity: -1,
+      flags: ["readonly"],
+      keys: () => {
+        throw new CommandError("ERR bad numkeys");
+      },
+      run: () => null,
+    });
+    const rec = recorder();
+    expect(await runPipeline([["x-refusing-keys", "a"]], opts, rec.exec)).toEqual([{ error: "ERR bad numkeys" }]);
+    const tx = await runTransaction([["x-refusing-keys", "a"]], opts, rec.exec);
+    expect(tx).toEqual({ ok: false, error: expect.stringContaining("ERR bad numkeys") });
+    expect(rec.calls).toHaveLength(0);
   });
 
   it("a shard that fails answers an error entry for its commands only", async () => {

@@ -12,7 +12,7 @@ import { text, type Arg } from "../durable-objects/args";
 import { COMMANDS } from "../durable-objects/commands";
 import { humanBytes } from "../durable-objects/commands/server";
 import { Errors } from "../durable-objects/errors";
-import { err, isError, type Reply } from "../durable-objects/reply";
+import { CommandError, err, isError, type Reply } from "../durable-objects/reply";
 import { isWrite, keyIndices, lookupCommand, type CommandSpec } from "../durable-objects/table";
 import { shardOf } from "./slot";
 
@@ -48,13 +48,19 @@ export function plan(argv: Arg[], opts: ExecOptions): Plan {
   const spec = found.spec;
   if (opts.readOnly && isWrite(spec)) return { kind: "error", error: Errors.noPerm(spec.name) };
   const mode = spec.cluster ?? { kind: "single" };
-  switch (mode.kind) {
-    case "single":
-      return planSingle(spec, argv, opts);
-    case "fanout":
-      return planFanout(spec, argv, opts, mode.merge);
-    case "all":
-      return planAll(argv, opts, mode.merge);
+  try {
+    switch (mode.kind) {
+      case "single":
+        return planSingle(spec, argv, opts);
+      case "fanout":
+        return planFanout(spec, argv, opts, mode.merge);
+      case "all":
+        return planAll(argv, opts, mode.merge);
+    }
+  } catch (e) {
+    // A key finder may refuse its arguments (a bad numkeys): that is the command's error reply.
+    if (e instanceof CommandError) return { kind: "error", error: e.reply };
+    throw e;
   }
 }
 
