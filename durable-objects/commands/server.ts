@@ -57,8 +57,9 @@ function commandInfo(spec: CommandSpec): Reply {
   return [spec.name, spec.arity, flags.map(status), first, last, step, aclCategories(spec), [], [], []];
 }
 
+/** COMMAND DOCS, minimal: the command's one-line syntax as its summary. */
 function commandDocs(spec: CommandSpec): Reply {
-  return [spec.name, ["summary", spec.summary ?? "", "since", "1.0.0", "group", "generic", "complexity", "", "arguments", []]];
+  return [spec.name, ["summary", spec.summary ?? ""]];
 }
 
 const COMMAND_HELP = [
@@ -172,10 +173,23 @@ function info(ctx: ExecContext, argv: Arg[]): Reply {
 }
 
 export const serverCommands: CommandSpec[] = [
-  { name: "ping", arity: -1, flags: ["fast"], run: ping },
-  { name: "echo", arity: 2, flags: ["fast"], run: echo },
-  { name: "time", arity: 1, flags: ["random", "fast"], run: time },
-  { name: "select", arity: 2, flags: ["loading", "stale", "fast"], run: select },
-  { name: "command", arity: -1, flags: ["loading", "stale"], run: command },
-  { name: "info", arity: -1, flags: ["loading", "stale"], cluster: { kind: "all", merge: "info" }, run: info },
+  { name: "ping", arity: -1, flags: ["fast"], summary: "PING [message]", run: ping },
+  { name: "echo", arity: 2, flags: ["fast"], summary: "ECHO message", run: echo },
+  { name: "time", arity: 1, flags: ["random", "fast"], summary: "TIME", run: time },
+  { name: "select", arity: 2, flags: ["loading", "stale", "fast"], summary: "SELECT index", run: select },
+  {
+    name: "command",
+    arity: -1,
+    flags: ["loading", "stale"],
+    summary: "COMMAND [COUNT|INFO [command-name ...]|DOCS [command-name ...]|LIST [FILTERBY ...]|HELP]",
+    run: command,
+  },
+  {
+    name: "info",
+    arity: -1,
+    flags: ["loading", "stale"],
+    cluster: { kind: "all", merge: "info" },
+    summary: "INFO [section ...]",
+    run: info,
+  },
 ];
