@@ -37,10 +37,11 @@
  * one level below its parent; non-root buckets hold BUCKET_MIN..BUCKET_MAX members, non-root
  * internal nodes FANOUT_MIN..FANOUT_MAX children, an internal root ≥ 2.
  *
- * Costs with the defaults (buckets of 64..256, fan-out 16..64): a million members is ~8k
- * buckets under a tree of height 3; a rank reads ≤ 256 + 3·64 index entries, an insert or
- * remove writes 1 member row + ~4 cnt updates, and split/merge costs O(FANOUT) node rows,
- * amortized O(1) per insert/remove. Space: one node row per ~150 members.
+ * Costs with the defaults (buckets of 16..64 members, fan-out 16..64): a million members is
+ * ~25k buckets under a tree of height 3; a rank or an at() reads ≤ 64 member index entries
+ * + ≤ 64 node index entries per level, an insert or remove writes 1 member row + ~4 cnt
+ * updates, and split/merge costs O(FANOUT) node rows, amortized O(1) per insert/remove.
+ * Space: one node row per ~40 members.
  */
 
 export interface TreeLimits {
@@ -50,7 +51,7 @@ export interface TreeLimits {
   fanoutMin: number;
 }
 
-export const DEFAULT_LIMITS: TreeLimits = { bucketMax: 256, bucketMin: 64, fanoutMax: 64, fanoutMin: 16 };
+export const DEFAULT_LIMITS: TreeLimits = { bucketMax: 64, bucketMin: 16, fanoutMax: 64, fanoutMin: 16 };
 
 /** A member as the tree sees it: its score and its bytes. */
 export interface Entry {
@@ -277,16 +278,15 @@ export class ZsetTree {
     let n = this.root(keyId);
     if (!n || r < 0 || r >= n.cnt) return null;
     while (n.level > 0) {
-      const children = this.rows<NodeRow>(`SELECT ${NODE_COLS} FROM zset_node WHERE parent = ? ORDER BY seq`, n.id);
-      let next: NodeRow | undefined;
-      for (const c of children) {
-        if (r < c.cnt) {
-          next = c;
-          break;
-        }
-        r -= c.cnt;
-      }
+      const next: (NodeRow & { before: number }) | undefined = this.rows<NodeRow & { before: number }>(
+        `SELECT ${NODE_COLS}, before FROM (
+           SELECT ${NODE_COLS}, sum(cnt) OVER (ORDER BY seq) - cnt AS before FROM zset_node WHERE parent = ?)
+         WHERE before <= ? AND cnt > 0 ORDER BY before DESC LIMIT 1`,
+        n.id,
+        r,
+      )[0];
       if (!next) return null;
+      r -= next.before;
       n = next;
     }
     const row = this.rows<{ score: number; member: ArrayBuffer }>(
