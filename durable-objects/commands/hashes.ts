@@ -150,9 +150,7 @@ function hrandfield(ctx: ExecContext, argv: Arg[]): Reply {
   if (count === null) return h ? h.random().field : null;
   if (!h || count === 0) return [];
   if (count < 0) {
-    const picks: HashEntry[] = [];
-    for (let i = 0; i < -count; i++) picks.push(h.random());
-    return entriesReply(picks, withValues);
+    return entriesReply(h.randomPicks(-count), withValues);
   }
   if (count >= h.size) return entriesReply(h.entries(), withValues);
   return entriesReply(h.sample(count), withValues);

@@ -224,15 +224,33 @@ export class Hash {
 
   /** A field picked at random (uniform over positions, so gaps left by deletions weigh in). */
   random(): HashRow {
+    return this.randomPicks(1)[0]!;
+  }
+
+  /**
+   * `n` fields picked at random, repeats allowed (HRANDFIELD with a negative count). When `n`
+   * reaches the hash's size the fields are read once and picked from; otherwise each pick is
+   * one index seek to a random position between the key's first and last one.
+   */
+  randomPicks(n: number): HashRow[] {
     const id = this.row!.id;
+    const out: HashRow[] = [];
+    if (n >= this.count) {
+      const all = this.page(0, this.count).rows;
+      for (let i = 0; i < n; i++) out.push(all[Math.floor(Math.random() * all.length)]!);
+      return out;
+    }
     const b = this.sql
       .exec<{ lo: number; hi: number }>("SELECT min(id) AS lo, max(id) AS hi FROM hash_fields WHERE key_id = ?", id)
       .one();
-    const pick = b.lo + Math.floor(Math.random() * (b.hi - b.lo + 1));
-    const r = this.sql
-      .exec<FieldRow>("SELECT id, field, value, expire_at FROM hash_fields WHERE key_id = ? AND id >= ? ORDER BY id LIMIT 1", id, pick)
-      .one();
-    return toRow(r);
+    for (let i = 0; i < n; i++) {
+      const pick = b.lo + Math.floor(Math.random() * (b.hi - b.lo + 1));
+      const r = this.sql
+        .exec<FieldRow>("SELECT id, field, value, expire_at FROM hash_fields WHERE key_id = ? AND id >= ? ORDER BY id LIMIT 1", id, pick)
+        .one();
+      out.push(toRow(r));
+    }
+    return out;
   }
 
   /**
@@ -243,9 +261,8 @@ export class Hash {
   sample(count: number): HashEntry[] {
     if (count * 3 <= this.count) {
       const chosen = new Map<number, HashEntry>();
-      for (let attempt = 0; chosen.size < count && attempt < count * 20; attempt++) {
-        const e = this.random();
-        chosen.set(e.id, { field: e.field, value: e.value });
+      for (let round = 0; chosen.size < count && round < 20; round++) {
+        for (const e of this.randomPicks(count - chosen.size)) chosen.set(e.id, { field: e.field, value: e.value });
       }
       if (chosen.size === count) return [...chosen.values()];
     }

@@ -546,6 +546,65 @@ export const hashCases = defineCases("hashes", [
     },
   },
   {
+    name: "HRANDFIELD on a hash larger than the count",
+    async run({ r, key }) {
+      const args: string[] = [];
+      for (let i = 0; i < 200; i++) args.push(`f${i}`, `v${i}`);
+      await r("HSET", key(), ...args);
+      const repeats = (await r("HRANDFIELD", key(), -50, "WITHVALUES")) as string[];
+      expect(repeats).toHaveLength(100);
+      for (let i = 0; i < 100; i += 2) expect(repeats[i + 1]).toEqual(`v${repeats[i]!.slice(1)}`);
+      const distinct = (await r("HRANDFIELD", key(), 30)) as string[];
+      expect(new Set(distinct).size).toBe(30);
+      expect(await r("HRANDFIELD", key(), 199)).toHaveLength(199);
+    },
+  },
+  {
+    name: "HSCAN of a larger hash with MATCH and COUNT",
+    async run({ r, key }) {
+      const args: string[] = [];
+      const want: Record<string, string> = {};
+      for (let i = 0; i < 500; i++) {
+        args.push(`k${i}`, `${i}`);
+        if (i % 100 === 7 && i > 100) want[`k${i}`] = `${i}`;
+      }
+      await r("HSET", key(), ...args);
+      expect(await scanAll(r, key(), "MATCH", "k?07", "COUNT", 50)).toEqual(want);
+      expect(Object.keys(await scanAll(r, key(), "COUNT", 1000))).toHaveLength(500);
+    },
+  },
+  {
+    name: "HINCRBYFLOAT prints large values in full",
+    async run({ r, key }) {
+      expect(await r("HINCRBYFLOAT", key(), "f", "1e30")).toEqual("1000000000000000000024696061952");
+      expect(await r("HINCRBYFLOAT", key(), "f", "-1e30")).toEqual("0");
+      expect(await r("HINCRBYFLOAT", key(), "g", "-2.5")).toEqual("-2.5");
+      expect(await r("HINCRBYFLOAT", key(), "g", "2.5e-3")).toEqual("-2.4975");
+    },
+  },
+  {
+    name: "HSETNX and HINCRBY create a missing key",
+    async run({ r, key }) {
+      expect(await r("HSETNX", key("a"), "f", "v")).toEqual(1);
+      expect(await r("TYPE", key("a"))).toEqual("hash");
+      expect(await r("HINCRBY", key("b"), "n", 3)).toEqual(3);
+      expect(await r("TYPE", key("b"))).toEqual("hash");
+      expect(await r("HINCRBYFLOAT", key("c"), "n", "1.5")).toEqual("1.5");
+      expect(await r("HLEN", key("c"))).toEqual(1);
+    },
+  },
+  {
+    name: "a hash emptied by HDEL can be created again",
+    async run({ r, key }) {
+      await r("HSET", key(), "a", "1", "b", "2");
+      expect(await r("HDEL", key(), "a", "b")).toEqual(2);
+      expect(await r("EXISTS", key())).toEqual(0);
+      expect(await r("HSET", key(), "c", "3")).toEqual(1);
+      expect(await r("HGETALL", key())).toEqual(["c", "3"]);
+      expect(await r("HLEN", key())).toEqual(1);
+    },
+  },
+  {
     name: "wrong number of arguments",
     async run({ r, key }) {
       expect(await r("HGET", key())).toEqual(arity("hget"));
