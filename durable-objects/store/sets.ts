@@ -1,12 +1,407 @@
 /**
- * Set keys: typed operations and the element store (not implemented yet).
+ * Set keys: typed operations and the element store. Nothing here knows argv.
+ *
+ * Storage: one row per member in `set_member` (key_id, member) WITHOUT ROWID, plus one row per
+ * set in `set_meta` (key_id → card, next_seq). Members are bytes (BLOBs, compared as memcmp).
+ * Each member row carries two integers, each with an index:
+ * - `ord`, a dense ordinal: the members of a set hold exactly 0..card-1. SADD appends
+ *   ord = card; SREM moves the member holding ord card-1 into the hole it leaves (swap-remove,
+ *   as in an array-backed set), so the ordinals stay dense at O(log n) per removal. A uniformly
+ *   random member is then "the member at ord r" for r uniform in [0, card): one index seek.
+ *   SRANDMEMBER/SPOP pick k ordinals (distinct ones, or with repetition for a negative count)
+ *   and read only those rows: O(k log n), never the whole set; SPOP swap-removes each pick.
+ * - `seq`, a per-set counter assigned at insertion and never changed: SSCAN walks members in
+ *   seq order with the cursor "next seq", so a member present for the whole iteration is
+ *   returned exactly once whatever else is added or removed (ords move; seqs do not).
+ * SCARD reads `card` (O(1)); SISMEMBER/SADD/SREM are primary-key operations (O(log n)).
+ *
+ * Set algebra runs inside SQLite: SINTER walks the smallest set and probes the others by
+ * primary key, SDIFF walks the first and probes the rest, SUNION is a DISTINCT over all of
+ * them; the STORE forms insert the result with fresh dense ordinals (row_number) without
+ * bringing members into JavaScript. A destination that is also a source is built under a
+ * scratch id first, then moved into place.
  */
-import type { ElementStore } from "./keyspace";
+import { CommandError } from "../reply";
+import { Errors } from "../errors";
+import { globMatch } from "./glob";
+import { KeyType, type ElementStore, type Keyspace, type KeyRow } from "./keyspace";
+import { checkSize } from "./strings";
 
 /** Migration that creates this type's element tables (appended to schema.ts's list). */
-export const SET_MIGRATION = "SELECT 1";
+export const SET_MIGRATION = `
+  CREATE TABLE set_meta (
+    key_id INTEGER PRIMARY KEY,
+    card INTEGER NOT NULL,
+    next_seq INTEGER NOT NULL
+  );
+  CREATE TABLE set_member (
+    key_id INTEGER NOT NULL,
+    member BLOB NOT NULL,
+    ord INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (key_id, member)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX set_member_by_ord ON set_member(key_id, ord);
+  CREATE INDEX set_member_by_seq ON set_member(key_id, seq);`;
+
+/** Key id under which a STORE builds its result when the destination is also a source. */
+const SCRATCH_ID = -1;
+
+/** Most elements SRANDMEMBER returns with a negative count (Redis has no limit and runs out of memory). */
+export const MAX_RANDOM_REPEATS = 100_000;
+
+/** Ordinals looked up per statement when reading picks. */
+const PICK_CHUNK = 1000;
 
 export function setElements(sql: SqlStorage): ElementStore {
-  void sql;
-  return { drop() {}, dropAll() {}, copy() {} };
+  return {
+    drop(id) {
+      sql.exec("DELETE FROM set_member WHERE key_id = ?", id);
+      sql.exec("DELETE FROM set_meta WHERE key_id = ?", id);
+    },
+    dropAll() {
+      sql.exec("DELETE FROM set_member");
+      sql.exec("DELETE FROM set_meta");
+    },
+    copy(from, to) {
+      sql.exec("INSERT INTO set_member (key_id, member, ord, seq) SELECT ?, member, ord, seq FROM set_member WHERE key_id = ?", to, from);
+      sql.exec("INSERT INTO set_meta (key_id, card, next_seq) SELECT ?, card, next_seq FROM set_meta WHERE key_id = ?", to, from);
+    },
+  };
+}
+
+function blob(v: ArrayBuffer): Uint8Array {
+  return new Uint8Array(v);
+}
+
+function randomBelow(n: number): number {
+  return Math.floor(Math.random() * n);
+}
+
+/** A live set: its key row, cardinality and next seq, written back by `save`. */
+export class SetKey {
+  constructor(
+    readonly ks: Keyspace,
+    readonly row: KeyRow,
+    public card: number,
+    public nextSeq: number,
+  ) {}
+
+  private get sql(): SqlStorage {
+    return this.ks.sql;
+  }
+
+  get id(): number {
+    return this.row.id;
+  }
+
+  /** Writes card/next_seq back, or deletes the key when the set is empty. */
+  save(): void {
+    if (this.card === 0) this.ks.deleteRow(this.row);
+    else this.sql.exec("UPDATE set_meta SET card = ?, next_seq = ? WHERE key_id = ?", this.card, this.nextSeq, this.id);
+  }
+
+  has(member: Uint8Array): boolean {
+    return this.sql.exec("SELECT 1 FROM set_member WHERE key_id = ? AND member = ?", this.id, member).toArray().length > 0;
+  }
+
+  /** Adds `member`; true if it was not there. */
+  add(member: Uint8Array): boolean {
+    const added = this.sql
+      .exec(
+        "INSERT INTO set_member (key_id, member, ord, seq) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1",
+        this.id,
+        member,
+        this.card,
+        this.nextSeq,
+      )
+      .toArray().length > 0;
+    if (added) {
+      this.card++;
+      this.nextSeq++;
+    }
+    return added;
+  }
+
+  /** Removes `member`; true if it was there. */
+  remove(member: Uint8Array): boolean {
+    const gone = this.sql
+      .exec<{ ord: number }>("DELETE FROM set_member WHERE key_id = ? AND member = ? RETURNING ord", this.id, member)
+      .toArray()[0];
+    if (!gone) return false;
+    this.fillHole(gone.ord);
+    return true;
+  }
+
+  /** After the member at `ord` went: the last ordinal moves into the hole. */
+  private fillHole(ord: number): void {
+    this.card--;
+    if (ord !== this.card) this.sql.exec("UPDATE set_member SET ord = ? WHERE key_id = ? AND ord = ?", ord, this.id, this.card);
+  }
+
+  /** Every member, in member order. */
+  members(): Uint8Array[] {
+    return this.sql
+      .exec<{ member: ArrayBuffer }>("SELECT member FROM set_member WHERE key_id = ?", this.id)
+      .toArray()
+      .map((r) => blob(r.member));
+  }
+
+  /** The members at the given ordinals, one per ordinal (repeats included), in no particular order. */
+  atOrds(ords: number[]): Uint8Array[] {
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < ords.length; i += PICK_CHUNK) {
+      const rows = this.sql.exec<{ member: ArrayBuffer }>(
+        "SELECT s.member FROM json_each(?) AS j JOIN set_member AS s ON s.key_id = ? AND s.ord = j.value",
+        JSON.stringify(ords.slice(i, i + PICK_CHUNK)),
+        this.id,
+      );
+      for (const r of rows) out.push(blob(r.member));
+    }
+    return out;
+  }
+
+  /** Removes and returns one uniformly random member (the set is not empty). */
+  popRandom(): Uint8Array {
+    const r = randomBelow(this.card);
+    const row = this.sql
+      .exec<{ member: ArrayBuffer }>("DELETE FROM set_member WHERE key_id = ? AND ord = ? RETURNING member", this.id, r)
+      .one();
+    this.fillHole(r);
+    return blob(row.member);
+  }
+
+  /** `count` distinct random members (count < card). */
+  randomDistinct(count: number): Uint8Array[] {
+    if (count * 2 <= this.card) {
+      const picked = new Set<number>();
+      while (picked.size < count) picked.add(randomBelow(this.card));
+      return this.atOrds([...picked]);
+    }
+    // Most of the set: pick the ordinals to leave out, then read the rest.
+    const left = new Set<number>();
+    while (left.size < this.card - count) left.add(randomBelow(this.card));
+    const out: Uint8Array[] = [];
+    for (const r of this.sql.exec<{ member: ArrayBuffer; ord: number }>("SELECT member, ord FROM set_member WHERE key_id = ?", this.id)) {
+      if (!left.has(r.ord)) out.push(blob(r.member));
+    }
+    return out;
+  }
+
+  /** `count` random members, repeats allowed. */
+  randomRepeating(count: number): Uint8Array[] {
+    return this.atOrds(Array.from({ length: count }, () => randomBelow(this.card)));
+  }
+
+  /** Up to `count` members from seq `cursor` on, and the cursor after them (0 at the end). */
+  scan(cursor: number, count: number): { members: Uint8Array[]; next: number } {
+    const rows = this.sql
+      .exec<{ member: ArrayBuffer; seq: number }>(
+        "SELECT member, seq FROM set_member WHERE key_id = ? AND seq >= ? ORDER BY seq LIMIT ?",
+        this.id,
+        cursor,
+        count + 1,
+      )
+      .toArray();
+    const next = rows.length > count ? rows.pop()!.seq : 0;
+    return { members: rows.map((r) => blob(r.member)), next };
+  }
+}
+
+/** The set at `key`, or null; WRONGTYPE for another type. */
+export function findSet(ks: Keyspace, key: string): SetKey | null {
+  return setOfRow(ks, ks.findOfType(key, KeyType.Set));
+}
+
+function setOfRow(ks: Keyspace, row: KeyRow | null): SetKey | null {
+  if (!row) return null;
+  const m = ks.sql.exec<{ card: number; next_seq: number }>("SELECT card, next_seq FROM set_meta WHERE key_id = ?", row.id).one();
+  return new SetKey(ks, row, m.card, m.next_seq);
+}
+
+/** Creates an empty set at `key` (which must not exist); `save` must follow an add. */
+function createSet(ks: Keyspace, key: string): SetKey {
+  const id = ks.insert(key, KeyType.Set, null, null);
+  ks.sql.exec("INSERT INTO set_meta (key_id, card, next_seq) VALUES (?, 0, 1)", id);
+  return new SetKey(ks, { id, key, type: KeyType.Set, value: null, expire_at: null }, 0, 1);
+}
+
+/** SADD: how many members were new. */
+export function setAdd(ks: Keyspace, key: string, members: Uint8Array[]): number {
+  for (const m of members) checkSize(m.length);
+  const set = findSet(ks, key) ?? createSet(ks, key);
+  let n = 0;
+  for (const m of members) if (set.add(m)) n++;
+  set.save();
+  return n;
+}
+
+/** SREM: how many members were there. */
+export function setRemove(ks: Keyspace, key: string, members: Uint8Array[]): number {
+  const set = findSet(ks, key);
+  if (!set) return 0;
+  let n = 0;
+  for (const m of members) if (set.remove(m)) n++;
+  set.save();
+  return n;
+}
+
+export function setMembers(ks: Keyspace, key: string): Uint8Array[] {
+  return findSet(ks, key)?.members() ?? [];
+}
+
+export function setCard(ks: Keyspace, key: string): number {
+  return findSet(ks, key)?.card ?? 0;
+}
+
+/** SISMEMBER/SMISMEMBER: 1 or 0 per member. */
+export function setHas(ks: Keyspace, key: string, members: Uint8Array[]): number[] {
+  const set = findSet(ks, key);
+  return members.map((m) => (set?.has(m) ? 1 : 0));
+}
+
+/** SPOP: up to `count` random members, removed; null when there is no set. */
+export function setPop(ks: Keyspace, key: string, count: number): Uint8Array[] | null {
+  const set = findSet(ks, key);
+  if (!set) return null;
+  let out: Uint8Array[];
+  if (count >= set.card) {
+    out = set.members();
+    set.card = 0;
+  } else {
+    out = [];
+    for (let i = 0; i < count; i++) out.push(set.popRandom());
+  }
+  set.save();
+  return out;
+}
+
+/** SRANDMEMBER: `count` ≥ 0 distinct members (at most all), < 0 that many with repeats. */
+export function setRandom(ks: Keyspace, key: string, count: number): Uint8Array[] | null {
+  const set = findSet(ks, key);
+  if (!set) return null;
+  if (count < 0) {
+    if (-count > MAX_RANDOM_REPEATS) throw new CommandError(Errors.randomCountTooLarge(MAX_RANDOM_REPEATS));
+    return set.randomRepeating(-count);
+  }
+  if (count >= set.card) return set.members();
+  return set.randomDistinct(count);
+}
+
+/** SMOVE: 1 if `member` moved (or is in `src` when src = dst), else 0. */
+export function setMove(ks: Keyspace, src: string, dst: string, member: Uint8Array): number {
+  const srcRow = ks.find(src);
+  if (!srcRow) return 0;
+  if (srcRow.type !== KeyType.Set) throw new CommandError(Errors.wrongType);
+  const source = setOfRow(ks, srcRow)!;
+  if (src === dst) return source.has(member) ? 1 : 0;
+  const existing = findSet(ks, dst);
+  if (!source.remove(member)) return 0;
+  const target = existing ?? createSet(ks, dst);
+  target.add(member);
+  source.save();
+  target.save();
+  return 1;
+}
+
+/** SSCAN: members from `cursor` on (at most `count` looked at), filtered by `match`. */
+export function setScan(
+  ks: Keyspace,
+  key: string,
+  cursor: number,
+  count: number,
+  match: Uint8Array | null,
+): { next: number; members: Uint8Array[] } | null {
+  const set = findSet(ks, key);
+  if (!set) return null;
+  const page = set.scan(cursor, count);
+  return { next: page.next, members: match ? page.members.filter((m) => globMatch(match, m)) : page.members };
+}
+
+export type SetOp = "inter" | "union" | "diff";
+
+/** The SQL selecting the members of `op` over `sets` (all live), or null when it is empty. */
+function algebraQuery(op: SetOp, sets: (SetKey | null)[]): { sql: string; params: (number | string)[] } | null {
+  const live = sets.filter((s): s is SetKey => s !== null);
+  if (op === "inter") {
+    if (live.length < sets.length) return null;
+    const [first, ...rest] = [...live].sort((a, b) => a.card - b.card);
+    return {
+      sql: `SELECT a.member AS member FROM set_member AS a WHERE a.key_id = ? AND NOT EXISTS (
+              SELECT 1 FROM json_each(?) AS j WHERE NOT EXISTS (
+                SELECT 1 FROM set_member AS b WHERE b.key_id = j.value AND b.member = a.member))`,
+      params: [first!.id, JSON.stringify(rest.map((s) => s.id))],
+    };
+  }
+  if (op === "union") {
+    if (live.length === 0) return null;
+    return {
+      sql: "SELECT DISTINCT member FROM set_member WHERE key_id IN (SELECT value FROM json_each(?))",
+      params: [JSON.stringify(live.map((s) => s.id))],
+    };
+  }
+  const [first, ...rest] = sets;
+  if (!first) return null;
+  return {
+    sql: `SELECT a.member AS member FROM set_member AS a WHERE a.key_id = ? AND NOT EXISTS (
+            SELECT 1 FROM json_each(?) AS j JOIN set_member AS b ON b.key_id = j.value AND b.member = a.member)`,
+    params: [first.id, JSON.stringify(rest.filter((s): s is SetKey => s !== null).map((s) => s.id))],
+  };
+}
+
+/** Every key looked up in order: a key of another type is WRONGTYPE even after a missing one. */
+function findSets(ks: Keyspace, keys: string[]): (SetKey | null)[] {
+  return keys.map((k) => findSet(ks, k));
+}
+
+/** SINTER/SUNION/SDIFF. */
+export function setAlgebra(ks: Keyspace, op: SetOp, keys: string[]): Uint8Array[] {
+  const q = algebraQuery(op, findSets(ks, keys));
+  if (!q) return [];
+  return ks.sql
+    .exec<{ member: ArrayBuffer }>(q.sql, ...q.params)
+    .toArray()
+    .map((r) => blob(r.member));
+}
+
+/** SINTERCARD: the size of the intersection, counting stops at `limit` (0: no limit). */
+export function setInterCard(ks: Keyspace, keys: string[], limit: number): number {
+  const q = algebraQuery("inter", findSets(ks, keys));
+  if (!q) return 0;
+  return ks.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM (${q.sql} LIMIT ?)`, ...q.params, limit === 0 ? -1 : limit).one().n;
+}
+
+/** SINTERSTORE/SUNIONSTORE/SDIFFSTORE: `dst` becomes the result (deleted when empty); its size. */
+export function setAlgebraStore(ks: Keyspace, op: SetOp, dst: string, keys: string[]): number {
+  const q = algebraQuery(op, findSets(ks, keys));
+  const viaScratch = keys.includes(dst);
+  let id = SCRATCH_ID;
+  if (!viaScratch) {
+    ks.delete(dst);
+    if (!q) return 0;
+    id = ks.insert(dst, KeyType.Set, null, null);
+  } else if (q) {
+    ks.sql.exec("DELETE FROM set_member WHERE key_id = ?", SCRATCH_ID);
+  }
+  let n = 0;
+  if (q) {
+    ks.sql.exec(
+      `INSERT INTO set_member (key_id, member, ord, seq)
+       SELECT ?, member, row_number() OVER () - 1, row_number() OVER () FROM (${q.sql})`,
+      id,
+      ...q.params,
+    );
+    n = ks.sql.exec<{ n: number }>("SELECT coalesce(max(ord) + 1, 0) AS n FROM set_member WHERE key_id = ?", id).one().n;
+  }
+  if (viaScratch) {
+    ks.delete(dst);
+    if (n === 0) return 0;
+    id = ks.insert(dst, KeyType.Set, null, null);
+    ks.sql.exec("UPDATE set_member SET key_id = ? WHERE key_id = ?", id, SCRATCH_ID);
+  } else if (n === 0) {
+    ks.delete(dst);
+    return 0;
+  }
+  ks.sql.exec("INSERT INTO set_meta (key_id, card, next_seq) VALUES (?, ?, ?)", id, n, n + 1);
+  return n;
 }
