@@ -9,7 +9,7 @@ import { Errors } from "../errors";
 import { formatDouble } from "../format";
 import { CommandError, type Reply } from "../reply";
 import { globMatch } from "../store/glob";
-import { findZset, storeZset, zadd, type Entry, type Range, type RangeOptions, type ZaddOptions } from "../store/zsets";
+import { findZset, storeZset, zadd, type Entry, type Range, type RangeOptions, type SortedSet, type ZaddOptions } from "../store/zsets";
 import type { CommandSpec } from "../table";
 import { entriesReply, parseLexBound, parseScore, parseScoreBound } from "./zset-args";
 import { zsetAlgebraCommands } from "./zset-algebra";
@@ -209,21 +209,44 @@ function zrandmember(ctx: ExecContext, argv: Arg[]): Reply {
   if (!set || count === 0) return [];
   const card = set.card();
   if (count >= card) return entriesReply(set.read(0, card), withScores);
-  const picks: Entry[] = [];
-  if (count < 0) {
-    for (let i = 0; i < -count; i++) {
-      const r = randomInt(card);
-      picks.push(set.read(r, r + 1)[0]!);
-    }
-    return entriesReply(picks, withScores);
-  }
-  const ranks = new Set<number>();
-  while (ranks.size < count) ranks.add(randomInt(card));
-  for (const r of ranks) picks.push(set.read(r, r + 1)[0]!);
-  return entriesReply(picks, withScores);
+  const ranks = count < 0 ? Array.from({ length: -count }, () => randomInt(card)) : distinctRanks(count, card);
+  return entriesReply(entriesAt(set, ranks), withScores);
 }
 
-function pickOne(set: NonNullable<ReturnType<typeof findZset>>): Reply {
+/** `count` distinct ranks below `card` in random order (Floyd's sampling, then a shuffle). */
+function distinctRanks(count: number, card: number): number[] {
+  const picked = new Set<number>();
+  for (let j = card - count; j < card; j++) {
+    const t = randomInt(j + 1);
+    picked.add(picked.has(t) ? j : t);
+  }
+  const out = [...picked];
+  for (let i = out.length - 1; i > 0; i--) {
+    const k = randomInt(i + 1);
+    [out[i], out[k]] = [out[k]!, out[i]!];
+  }
+  return out;
+}
+
+/**
+ * The members at `ranks` (in that order): one rank lookup each when they are few against the
+ * set, else one ordered pass over the set (cheaper per member than a lookup).
+ */
+function entriesAt(set: SortedSet, ranks: number[]): Entry[] {
+  if (ranks.length * 200 < set.card()) return ranks.map((r) => set.read(r, r + 1)[0]!);
+  const order = ranks.map((r, i) => [r, i] as const).sort((a, b) => a[0] - b[0]);
+  const out: Entry[] = new Array(ranks.length);
+  let rank = 0;
+  let j = 0;
+  for (const e of set.scan()) {
+    while (j < order.length && order[j]![0] === rank) out[order[j++]![1]] = e;
+    if (j === order.length) break;
+    rank++;
+  }
+  return out;
+}
+
+function pickOne(set: SortedSet): Reply {
   const r = randomInt(set.card());
   return set.read(r, r + 1)[0]?.member ?? null;
 }

@@ -44,6 +44,25 @@ describe("sorted sets in a shard", () => {
     expect(await run("ZRANK", "z", hi)).toEqual(2);
   });
 
+  it("ZRANDMEMBER by rank lookups and by one ordered pass gives members with their scores", async () => {
+    const { run } = shard("zsets-rand");
+    const args: string[] = [];
+    for (let i = 0; i < 1000; i++) args.push(String(i), `m${i}`);
+    await run("ZADD", "z", ...args);
+    const dec = new TextDecoder();
+    for (const count of ["2", "-3", "600", "-2500"]) {
+      const got = (await run("ZRANDMEMBER", "z", count, "WITHSCORES")) as Reply[];
+      expect(got.length).toBe(Math.abs(Number(count)) * 2);
+      const members = new Set<string>();
+      for (let i = 0; i < got.length; i += 2) {
+        const m = dec.decode(got[i] as Uint8Array);
+        expect(`m${got[i + 1]}`).toBe(m);
+        members.add(m);
+      }
+      if (Number(count) > 0) expect(members.size).toBe(Number(count));
+    }
+  });
+
   it("a long random run of commands leaves the rank tree sound", async () => {
     const { stub, run } = shard("zsets-random");
     let seed = 42;
