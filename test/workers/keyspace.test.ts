@@ -56,3 +56,27 @@ describe("INFO over all shards", () => {
     expect(Number(m![1])).toBeLessThanOrEqual(1_000_000);
   });
 });
+
+describe("SCAN across shards", () => {
+  it("returns a key present for the whole walk exactly once, while keys come and go", async () => {
+    await r("FLUSHALL");
+    const stay = Array.from({ length: 40 }, (_, i) => `scan:stay:${i}`);
+    for (const k of stay) await r("SET", k, "v");
+    const counts = new Map<string, number>();
+    let cursor = "0";
+    let step = 0;
+    do {
+      const [next, keys] = (await r("SCAN", cursor, "COUNT", 3)) as [string, string[]];
+      for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+      cursor = next;
+      await r("SET", `scan:new:${step}`, "v");
+      await r("RENAME", `{scan}${step - 1}`, `{scan}${step}`);
+      await r("SET", `{scan}${step}`, "v");
+      step++;
+    } while (cursor !== "0" && step < 1000);
+    expect(cursor).toBe("0");
+    expect(stay.map((k) => counts.get(k))).toEqual(stay.map(() => 1));
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+});
+

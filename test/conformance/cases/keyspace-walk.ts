@@ -83,6 +83,28 @@ export const keyspaceWalkCases = defineCases("keyspace-walk", [
     },
   },
   {
+    name: "SCAN returns every key present for the whole walk while others come and go",
+    async run({ r, key, spread }) {
+      const stay = Array.from({ length: 12 }, (_, i) => [key(`stay${i}`), spread(`stay${i}`)]).flat();
+      const go = Array.from({ length: 6 }, (_, i) => spread(`go${i}`));
+      for (const k of [...stay, ...go]) await r("SET", k, "v");
+      const seen = new Set<string>();
+      let cursor = "0";
+      let step = 0;
+      do {
+        const [next, keys] = (await r("SCAN", cursor, "COUNT", 5)) as [string, string[]];
+        keys.forEach((k) => seen.add(k));
+        cursor = next;
+        if (step < go.length) {
+          await r("DEL", go[step]!);
+          await r("SET", spread(`new${step}`), "v");
+        }
+        step++;
+      } while (cursor !== "0");
+      expect(stay.filter((k) => !seen.has(k))).toEqual([]);
+    },
+  },
+  {
     name: "SCAN TYPE filters by type, case-insensitively",
     async run({ r, key }) {
       await r("SET", key("s"), "v");
