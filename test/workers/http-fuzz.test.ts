@@ -127,6 +127,31 @@ describe("fuzz: no input produces a 5xx or an internal error", () => {
         }
         expect(text, label).not.toMatch(/internal error|unavailable/);
       }
-    });
+    }, 60_000);
   }
+});
+
+describe("fuzz: every command with junk arguments answers a reply, never an internal error", () => {
+  it("each command of the table, 12 random argument lists, in a pipeline and alone", async () => {
+    const rand = mulberry32(42);
+    for (const name of NAMES) {
+      const cmds = Array.from({ length: 12 }, () => {
+        const argv: unknown[] = [name];
+        const n = Math.floor(rand() * 8);
+        for (let i = 0; i < n; i++) argv.push(arg(rand));
+        return argv;
+      });
+      const res = await call("/pipeline", { body: JSON.stringify(cmds), base64: rand() < 0.5 });
+      const text = await res.text();
+      expect(res.status, `${name}: ${text.slice(0, 500)}`).toBe(200);
+      const out = JSON.parse(text) as unknown[];
+      expect(out).toHaveLength(cmds.length);
+      out.forEach((e, i) => {
+        expect(isEntry(e), `${JSON.stringify(cmds[i])} → ${JSON.stringify(e)}`).toBe(true);
+        expect(JSON.stringify(e), JSON.stringify(cmds[i])).not.toMatch(/internal error|unavailable/);
+      });
+      const single = await call("/", { body: JSON.stringify(cmds[0]) });
+      expect([200, 400], `${JSON.stringify(cmds[0])}`).toContain(single.status);
+    }
+  }, 60_000);
 });

@@ -336,7 +336,7 @@ describe("limits", () => {
     expect(out).toHaveLength(1000);
     expect(out.every((e) => JSON.stringify(e) === '{"result":"OK"}')).toBe(true);
     expect(await cmd("GET", `${k}:999`)).toEqual({ result: "999" });
-  });
+  }, 30_000);
 });
 
 describe("malformed input gets a 400 Redis-style error and changes nothing", () => {
