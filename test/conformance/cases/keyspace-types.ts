@@ -40,6 +40,20 @@ const TYPES: TypeOps[] = [
     read: (r, k) => r("ZRANGE", k, 0, -1, "WITHSCORES"),
     add: async (r, k) => void (await r("ZADD", k, 3, "c")),
   },
+  {
+    name: "list",
+    create: async (r, k) => void (await r("RPUSH", k, "a", "b", "c")),
+    createOther: async (r, k) => void (await r("RPUSH", k, "x")),
+    read: (r, k) => r("LRANGE", k, 0, -1),
+    add: async (r, k) => void (await r("LPUSH", k, "z")),
+  },
+  {
+    name: "set",
+    create: async (r, k) => void (await r("SADD", k, "a", "b", "c")),
+    createOther: async (r, k) => void (await r("SADD", k, "x")),
+    read: async (r, k) => [...((await r("SMEMBERS", k)) as string[])].sort(),
+    add: async (r, k) => void (await r("SADD", k, "d")),
+  },
 ];
 
 function casesFor(t: TypeOps) {
