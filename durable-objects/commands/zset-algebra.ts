@@ -1,13 +1,17 @@
 /**
  * Sorted set commands over several keys or popping: ZUNION ZINTER ZDIFF (and their STORE
- * forms), ZINTERCARD, ZPOPMIN ZPOPMAX ZMPOP. Inputs are read in ascending order, a chunk at
- * a time; the result is built in memory, as Redis builds it (its size is the reply's size).
+ * forms), ZINTERCARD, ZPOPMIN ZPOPMAX ZMPOP. Inputs are read in order, a chunk at a time; the
+ * result is built in memory, as Redis builds it (its size is the reply's size). As in Redis, an
+ * input may also be a plain set, whose members all have score 1.
  */
 import { ArgCursor, parseI64, parseIntArg, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
 import { CommandError, type Reply } from "../reply";
-import { compareBytes, findZset, storeZset, type Entry, type SortedSet } from "../store/zsets";
+import type { Keyspace } from "../store/keyspace";
+import { KeyType } from "../store/keyspace";
+import { findSet, type SetKey } from "../store/sets";
+import { compareBytes, findZset, storeZset, type Entry } from "../store/zsets";
 import type { CommandSpec } from "../table";
 import { entriesReply, numkeysFinder, pairsReply, parseScore } from "./zset-args";
 
@@ -49,9 +53,38 @@ function parseKeys(argv: Arg[], at: number, cmd: string, zeroError?: string): { 
   return { keys, next: at + 1 + Number(n) };
 }
 
+/** An input of the set algebra: a sorted set, or a plain set read with score 1. */
+interface Input {
+  card(): number;
+  score(member: Uint8Array): number | null;
+  scan(): Iterable<Entry>;
+}
+
+function plainSetInput(set: SetKey): Input {
+  return {
+    card: () => set.card,
+    score: (m) => (set.has(m) ? 1 : null),
+    *scan() {
+      let cursor = 0;
+      do {
+        const page = set.scan(cursor, 512);
+        for (const member of page.members) yield { member, score: 1 };
+        cursor = page.next;
+      } while (cursor !== 0);
+    },
+  };
+}
+
+/** The input at `key`: null if absent, WRONGTYPE unless a sorted set or a set. */
+function openInput(ks: Keyspace, key: string): Input | null {
+  const row = ks.find(key);
+  if (row?.type === KeyType.Set) return plainSetInput(findSet(ks, key)!);
+  return findZset(ks, key);
+}
+
 /** The sorted set algebra of ZUNION/ZINTER/ZDIFF, sorted by score then member. */
 function combine(ctx: ExecContext, op: Op, keys: string[], weights: number[], how: Aggregate): Entry[] {
-  const sets = keys.map((k) => findZset(ctx.keyspace, k));
+  const sets = keys.map((k) => openInput(ctx.keyspace, k));
   const out = new Map<string, Entry>();
   if (op === "union") {
     sets.forEach((set, i) => {
@@ -135,9 +168,9 @@ function zintercard(ctx: ExecContext, argv: Arg[]): Reply {
       if (limit < 0) throw new CommandError(Errors.limitNegative);
     } else p.syntaxError();
   }
-  const sets = keys.map((k) => findZset(ctx.keyspace, k));
+  const sets = keys.map((k) => openInput(ctx.keyspace, k));
   if (sets.some((s) => !s)) return 0;
-  const order = (sets as SortedSet[]).slice().sort((a, b) => a.card() - b.card());
+  const order = (sets as Input[]).slice().sort((a, b) => a.card() - b.card());
   const [first, ...rest] = order;
   let n = 0;
   for (const e of first!.scan()) {

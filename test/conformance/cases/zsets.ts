@@ -474,6 +474,22 @@ export const zsetCases = defineCases("zsets", [
     },
   },
   {
+    name: "set algebra takes plain sets as inputs with score 1",
+    async run({ r, key }) {
+      await r("SADD", key("s"), "x", "q");
+      await r("ZADD", key("z"), 2, "x", 3, "y");
+      expect(await r("ZUNION", 2, key("z"), key("s"), "WITHSCORES")).toEqual(["q", "1", "x", "3", "y", "3"]);
+      expect(await r("ZINTER", 2, key("z"), key("s"), "WEIGHTS", 1, 10, "WITHSCORES")).toEqual(["x", "12"]);
+      expect(await r("ZDIFF", 2, key("s"), key("z"), "WITHSCORES")).toEqual(["q", "1"]);
+      expect(await r("ZINTERCARD", 2, key("s"), key("z"))).toEqual(1);
+      expect(await r("ZDIFFSTORE", key("d"), 1, key("s"))).toEqual(2);
+      expect(await r("ZRANGE", key("d"), 0, -1, "WITHSCORES")).toEqual(["q", "1", "x", "1"]);
+      expect(await r("ZINTER", 1, key("s"))).toEqual(["q", "x"]);
+      expect(await r("ZRANGESTORE", key("d"), key("s"), 0, -1)).toEqual(WRONGTYPE);
+      expect(await r("SCARD", key("s"))).toEqual(2);
+    },
+  },
+  {
     name: "set algebra argument errors",
     async run({ r, key }) {
       await r("ZADD", key("a"), 1, "x");
