@@ -1,0 +1,99 @@
+/**
+ * A sandboxed Lua 5.1 engine: the runtime, its libraries (base, string, table, math, bit,
+ * cjson) and Redis's sandbox rules: globals and library tables are read-only, reading a
+ * missing global is an error, and every run has an instruction budget.
+ *
+ * @example
+ * const lua = new LuaEngine();
+ * const fn = lua.compile("return 1 + 1", "user_script");
+ * lua.run(fn, [], 1_000_000); // [2]
+ */
+import { compileChunk } from "./compile";
+import { baseLib } from "./lib-base";
+import { bitLib } from "./lib-bit";
+import { cjsonLib } from "./lib-cjson";
+import { stringLib } from "./lib-string";
+import { mathLib, tableLib } from "./lib-table";
+import { Runtime } from "./runtime";
+import { LuaError, LuaFunction, LuaTable, type LuaValue } from "./value";
+
+export { LuaSyntaxError } from "./compile";
+export { JSON_NULL } from "./lib-cjson";
+export { protectedCall } from "./lib-base";
+export * from "./value";
+export { Runtime, tostringRaw } from "./runtime";
+
+/** Instructions (loop iterations + calls) a script may use by default. */
+export const DEFAULT_BUDGET = 50_000_000;
+
+export class LuaEngine {
+  readonly rt = new Runtime();
+
+  constructor(extra: Record<string, LuaTable> = {}) {
+    const rt = this.rt;
+    const g = rt.globals;
+    for (const [name, fn] of baseLib(rt).hash) g.rawSet(name as string, fn);
+    const str = stringLib(rt);
+    rt.setStringLib(str);
+    const libs: Record<string, LuaTable> = {
+      string: str,
+      table: tableLib(rt),
+      math: mathLib(),
+      bit: bitLib(),
+      cjson: cjsonLib(rt),
+      ...extra,
+    };
+    for (const [name, t] of Object.entries(libs)) {
+      t.readonly = true;
+      g.rawSet(name, t);
+    }
+    g.rawSet("_G", g);
+    g.rawSet("_VERSION", "Lua 5.1");
+    const guard = new LuaTable();
+    guard.rawSet(
+      "__index",
+      new LuaFunction("__index", (a) => {
+        const name = a[1];
+        return rt.error(`Script attempted to access nonexistent global variable '${typeof name === "string" ? name : rt.tostring(name)}'`);
+      }),
+    );
+    g.metatable = guard;
+    g.readonly = true;
+  }
+
+  /** Compiles a chunk (a byte string); throws LuaSyntaxError with Lua's message. */
+  compile(source: string, name = "user_script"): LuaFunction {
+    return compileChunk(this.rt, source, name);
+  }
+
+  /** Sets a global, bypassing the read-only guard (KEYS, ARGV). */
+  setGlobal(name: string, value: LuaValue): void {
+    this.rt.globals.rawSet(name, value);
+  }
+
+  /**
+   * Runs a compiled chunk with a fresh budget. Throws LuaError (a script error),
+   * LuaBudgetError (budget exhausted) — never anything else for a script's own doing.
+   */
+  run(fn: LuaFunction, args: LuaValue[] = [], budget = DEFAULT_BUDGET, chunkName = "user_script"): LuaValue[] {
+    const rt = this.rt;
+    rt.arm(budget);
+    rt.chunkName = chunkName;
+    rt.line = 0;
+    try {
+      return rt.call(fn, args);
+    } catch (e) {
+      if (e instanceof RangeError) throw new LuaError(`${rt.where()}stack overflow`);
+      throw e;
+    }
+  }
+}
+
+/** Builds a Lua array table from values. */
+export function arrayTable(values: LuaValue[]): LuaTable {
+  const t = new LuaTable();
+  for (let i = 0; i < values.length; i++) t.rawSet(i + 1, values[i]);
+  return t;
+}
+
+export { LuaError };

@@ -1,0 +1,286 @@
+/**
+ * Lua 5.1 values in JavaScript.
+ *
+ * | Lua      | here                                                                  |
+ * | -------- | --------------------------------------------------------------------- |
+ * | nil      | `undefined`                                                           |
+ * | boolean  | `boolean`                                                             |
+ * | number   | `number` (a double, as Lua 5.1's lua_Number)                          |
+ * | string   | `string` whose every char code is one byte 0..255 (a "byte string")   |
+ * | table    | `LuaTable`                                                            |
+ * | function | `LuaFunction`                                                         |
+ *
+ * Strings are byte strings: Lua strings are 8-bit clean and may hold `\0`, so a Lua string is
+ * a JS string with one char per byte. Text from outside (script bodies, KEYS, ARGV, replies)
+ * is turned into bytes at the boundary (`fromBytes`/`fromUtf8`) and back (`toBytes`), so
+ * `#s`, `string.byte` and patterns see bytes exactly as C Lua does.
+ *
+ * A table keeps an array part (keys 1..n, dense at its end) and a hash part (a Map; Map's
+ * SameValueZero makes 1 and 1.0 one key, and "1" and 1 two keys, as in Lua).
+ */
+
+import { toGeneralC } from "./numfmt";
+
+export type LuaValue = undefined | boolean | number | string | LuaTable | LuaFunction | LuaUserdata;
+
+/** An opaque value; the only one scripts see is `cjson.null` (a NULL light userdata in C). */
+export class LuaUserdata {
+  readonly id = 0;
+  constructor(readonly name: string) {}
+}
+
+/** A Lua function: compiled Lua code or a native (library) function. Always returns a list. */
+export class LuaFunction {
+  readonly id = nextId();
+  constructor(
+    readonly name: string,
+    readonly call: (args: LuaValue[]) => LuaValue[],
+    readonly native = true,
+  ) {}
+}
+
+let ids = 0x1000;
+function nextId(): number {
+  ids = (ids + 0x28) % 0x7fffffff;
+  return ids;
+}
+
+/** A Lua error raised by `error()` or the runtime; `value` is the error object. */
+export class LuaError extends Error {
+  /** Set for errors raised by `redis.call` (the reply text is passed through as is). */
+  fromRedis = false;
+  /**
+   * `lib`: raised by a library function with luaL_error; the call from Lua code prefixes the
+   * caller's position (`user_script:1: `), as luaL_where(L, 1) does.
+   */
+  constructor(
+    readonly value: LuaValue,
+    readonly lib = false,
+  ) {
+    super(typeof value === "string" ? value : "lua error");
+  }
+}
+
+/** Raised when a script exceeds its instruction budget; `pcall` cannot catch it. */
+export class LuaBudgetError extends Error {
+  constructor() {
+    super("lua instruction budget exceeded");
+  }
+}
+
+export class LuaTable {
+  readonly id = nextId();
+  arr: LuaValue[] = [];
+  hash: Map<unknown, LuaValue> = new Map();
+  metatable: LuaTable | undefined = undefined;
+  readonly = false;
+  private keysCache: unknown[] | null = null;
+  private keysIndex: Map<unknown, number> | null = null;
+
+  get(key: LuaValue): LuaValue {
+    if (typeof key === "number") {
+      const a = this.arr;
+      if (key >= 1 && key <= a.length && Number.isInteger(key)) return a[key - 1];
+    }
+    return this.hash.get(key);
+  }
+
+  getStr(key: string): LuaValue {
+    return this.hash.get(key);
+  }
+
+  /** Raw set (no metamethods). Throws a LuaError for nil/NaN keys and readonly tables. */
+  set(key: LuaValue, value: LuaValue): void {
+    if (this.readonly) throw new LuaError("Attempt to modify a readonly table");
+    this.rawSet(key, value);
+  }
+
+  rawSet(key: LuaValue, value: LuaValue): void {
+    if (typeof key === "number") {
+      if (Number.isNaN(key)) throw new LuaError("table index is NaN");
+      const a = this.arr;
+      if (Number.isInteger(key) && key >= 1) {
+        if (key <= a.length) {
+          a[key - 1] = value;
+          if (value === undefined && key === a.length) {
+            let n = a.length - 1;
+            while (n > 0 && a[n - 1] === undefined) n--;
+            a.length = n;
+          }
+          return;
+        }
+        if (key === a.length + 1) {
+          if (value === undefined) {
+            this.hash.delete(key);
+            return;
+          }
+          a.push(value);
+          if (this.hash.size > 0) {
+            this.hash.delete(key);
+            let next = a.length + 1;
+            while (this.hash.has(next)) {
+              a.push(this.hash.get(next));
+              this.hash.delete(next);
+              next++;
+            }
+          }
+          return;
+        }
+      }
+      if (Object.is(key, -0)) key = 0;
+    } else if (key === undefined) {
+      throw new LuaError("table index is nil");
+    }
+    if (value === undefined) {
+      this.hash.delete(key);
+    } else {
+      if (this.keysCache !== null && !this.hash.has(key)) this.keysCache = this.keysIndex = null;
+      this.hash.set(key, value);
+    }
+  }
+
+  /** The border `#t`: the array part's length, or a border found in the hash part. */
+  length(): number {
+    const n = this.arr.length;
+    if (n > 0 || this.hash.size === 0) return n;
+    let i = 0;
+    while (this.hash.get(i + 1) !== undefined) i++;
+    return i;
+  }
+
+  /** Lua's next(): the entry after `key` (array part first, then the hash part). */
+  next(key: LuaValue): [LuaValue, LuaValue] | undefined {
+    const a = this.arr;
+    let i = 0;
+    if (key !== undefined) {
+      if (typeof key === "number" && Number.isInteger(key) && key >= 1 && key <= a.length) {
+        i = key;
+      } else {
+        return this.nextInHash(key);
+      }
+    }
+    for (; i < a.length; i++) if (a[i] !== undefined) return [i + 1, a[i]];
+    return this.nextInHash(undefined);
+  }
+
+  private nextInHash(key: LuaValue): [LuaValue, LuaValue] | undefined {
+    if (this.keysCache === null) {
+      this.keysCache = [...this.hash.keys()];
+      this.keysIndex = new Map(this.keysCache.map((k, j) => [k, j]));
+    }
+    let j = 0;
+    if (key !== undefined) {
+      const at = this.keysIndex!.get(key);
+      if (at === undefined) throw new LuaError("invalid key to 'next'", true);
+      j = at + 1;
+    }
+    const keys = this.keysCache;
+    for (; j < keys.length; j++) {
+      const v = this.hash.get(keys[j]);
+      if (v !== undefined) return [keys[j] as LuaValue, v];
+    }
+    return undefined;
+  }
+}
+
+export function type(v: LuaValue): string {
+  switch (typeof v) {
+    case "undefined":
+      return "nil";
+    case "boolean":
+      return "boolean";
+    case "number":
+      return "number";
+    case "string":
+      return "string";
+    default:
+      return v instanceof LuaTable ? "table" : v instanceof LuaFunction ? "function" : "userdata";
+  }
+}
+
+export function truthy(v: LuaValue): boolean {
+  return v !== undefined && v !== false;
+}
+
+/** `printf("%.14g")`, Lua 5.1's LUAI_NUMFFORMAT, with C's inf/nan spellings. */
+export function numberToString(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e14) return Object.is(n, -0) ? "-0" : String(n);
+  return formatG(n, 14, false, false);
+}
+
+/** C's `%.{precision}g` (`alt`: the `#` flag keeps trailing zeros). */
+export function formatG(n: number, precision: number, upper: boolean, alt: boolean): string {
+  if (!Number.isFinite(n)) return nonFinite(n, upper);
+  const body = toGeneralC(Math.abs(n), precision, alt);
+  const out = n < 0 || Object.is(n, -0) ? "-" + body : body;
+  return upper ? out.toUpperCase() : out;
+}
+
+export function nonFinite(n: number, upper: boolean): string {
+  const s = Number.isNaN(n) ? "-nan" : n > 0 ? "inf" : "-inf";
+  return upper ? s.toUpperCase() : s;
+}
+
+const SPACE = " \t\n\v\f\r";
+
+/** Lua 5.1's luaO_str2d: strtod (decimal, hex, inf/nan) with surrounding spaces allowed. */
+export function stringToNumber(s: string): number | undefined {
+  let a = 0;
+  let b = s.length;
+  while (a < b && SPACE.includes(s[a]!)) a++;
+  while (b > a && SPACE.includes(s[b - 1]!)) b--;
+  if (a === b) return undefined;
+  const t = s.slice(a, b);
+  if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return Number(t);
+  const hex = /^([+-]?)0[xX]([0-9a-fA-F]+)$/.exec(t);
+  if (hex) {
+    const v = parseInt(hex[2]!, 16);
+    return hex[1] === "-" ? -v : v;
+  }
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(t);
+  if (special) {
+    if (special[2]!.toLowerCase() === "nan") return NaN;
+    return special[1] === "-" ? -Infinity : Infinity;
+  }
+  return undefined;
+}
+
+/** Arithmetic coercion: numbers, and strings that convert (else undefined). */
+export function toNumber(v: LuaValue): number | undefined {
+  if (typeof v === "number") return v;
+  if (typeof v === "string") return stringToNumber(v);
+  return undefined;
+}
+
+/** A byte string from UTF-8 text. */
+export function fromUtf8(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(s)) return s;
+  return fromBytes(new TextEncoder().encode(s));
+}
+
+export function fromBytes(b: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < b.length; i += 8192) out += String.fromCharCode(...b.subarray(i, i + 8192));
+  return out;
+}
+
+export function toBytes(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
+}
+
+/** A byte string as text: UTF-8 decoded (lossy for invalid sequences). */
+export function toUtf8(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(s)) return s;
+  return new TextDecoder().decode(toBytes(s));
+}
+
+/** The largest string a script may build (concatenation, rep, format, gsub…). */
+export const MAX_STRING = 64 * 1024 * 1024;
+
+export function checkSize(n: number): void {
+  if (n > MAX_STRING) throw new LuaError("not enough memory", true);
+}
