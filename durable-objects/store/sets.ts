@@ -151,12 +151,16 @@ export class SetKey {
   atOrds(ords: number[]): Uint8Array[] {
     const out: Uint8Array[] = [];
     for (let i = 0; i < ords.length; i += PICK_CHUNK) {
-      const rows = this.sql.exec<{ member: ArrayBuffer }>(
-        "SELECT s.member FROM json_each(?) AS j JOIN set_member AS s ON s.key_id = ? AND s.ord = j.value",
-        JSON.stringify(ords.slice(i, i + PICK_CHUNK)),
+      const chunk = ords.slice(i, i + PICK_CHUNK);
+      const byOrd = new Map<number, Uint8Array>();
+      // `ord IN (…)` probes the ord index once per distinct ordinal (a join on json_each may scan the set).
+      const rows = this.sql.exec<{ ord: number; member: ArrayBuffer }>(
+        "SELECT ord, member FROM set_member WHERE key_id = ? AND ord IN (SELECT value FROM json_each(?))",
         this.id,
+        JSON.stringify(chunk),
       );
-      for (const r of rows) out.push(blob(r.member));
+      for (const r of rows) byOrd.set(r.ord, blob(r.member));
+      for (const o of chunk) out.push(byOrd.get(o)!);
     }
     return out;
   }
