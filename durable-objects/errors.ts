@@ -72,6 +72,11 @@ export const Errors = {
   fnxFxxConflict: "ERR Only one of FXX or FNX arguments can be specified",
   hsetexExpiryConflict: "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified",
   unknownArgument: (arg: string) => `ERR unknown argument: ${arg}`,
+  rateLimitState: "ERR the key holds a string that is not this rate limiter's state (was it used with another algorithm?)",
+  zeroRate: "ERR zero rates are not supported",
+  rateLimitParam: (name: string) => `ERR ${name} must be a positive integer`,
+  rateLimitCost: "ERR cost must be a non-negative integer",
+  digestUnsupported: "ERR IFDEQ and IFDNE (digest comparisons) are not supported: use IFEQ or IFNE",
 } as const;
 
 /** Errors of the HTTP layer (worker/): the request itself is refused before any command runs. */

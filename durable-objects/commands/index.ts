@@ -6,6 +6,8 @@ import { CommandTable } from "../table";
 import { hashCommands } from "./hashes";
 import { keyspaceCommands } from "./keyspace";
 import { listCommands } from "./lists";
+import { lockCommands } from "./locks";
+import { rateLimitCommands } from "./ratelimit";
 import { serverCommands } from "./server";
 import { setCommands } from "./sets";
 import { stringCommands } from "./strings";
@@ -19,4 +21,6 @@ export const COMMANDS = new CommandTable().add(
   ...setCommands,
   ...zsetCommands,
   ...serverCommands,
+  ...rateLimitCommands,
+  ...lockCommands,
 );

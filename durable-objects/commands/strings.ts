@@ -39,6 +39,8 @@ function get(ctx: ExecContext, argv: Arg[]): Reply {
 /** SET's and GETEX's options, as Redis's parseExtendedStringArgumentsOrReply reads them. */
 interface ExtendedArgs {
   mode?: "nx" | "xx";
+  /** IFEQ/IFNE (Valkey 8.1, Redis 8.4): compare-and-set against the current value. */
+  cond?: { equal: boolean; value: Uint8Array };
   get: boolean;
   keepTtl: boolean;
   persist: boolean;
@@ -60,8 +62,10 @@ function parseExtendedArgs(argv: Arg[], from: number, command: "set" | "getex"):
   while (p.more()) {
     const opt = p.peekUpper()!;
     p.pos++;
-    if (isSet && opt === "NX" && o.mode !== "xx") o.mode = "nx";
-    else if (isSet && opt === "XX" && o.mode !== "nx") o.mode = "xx";
+    if (isSet && opt === "NX" && o.mode !== "xx" && !o.cond) o.mode = "nx";
+    else if (isSet && opt === "XX" && o.mode !== "nx" && !o.cond) o.mode = "xx";
+    else if (isSet && (opt === "IFEQ" || opt === "IFNE") && !o.mode && !o.cond && p.more())
+      o.cond = { equal: opt === "IFEQ", value: bytes(p.take()) };
     else if (isSet && opt === "GET") o.get = true;
     else if (isSet && opt === "KEEPTTL" && !o.unit) o.keepTtl = true;
     else if (!isSet && opt === "PERSIST" && !o.unit) o.persist = true;
@@ -80,10 +84,10 @@ function expiryOf(o: ExtendedArgs, now: number, command: string): number | undef
   return absoluteExpiry(o.unit, amount, now, command);
 }
 
-// SET key value [NX|XX] [GET] [EX s|PX ms|EXAT ts|PXAT ms-ts|KEEPTTL]
+// SET key value [NX|XX|IFEQ value|IFNE value] [GET] [EX s|PX ms|EXAT ts|PXAT ms-ts|KEEPTTL]
 function set(ctx: ExecContext, argv: Arg[]): Reply {
   const o = parseExtendedArgs(argv, 3, "set");
-  const opts: SetStringOptions = { mode: o.mode, get: o.get, keepTtl: o.keepTtl };
+  const opts: SetStringOptions = { mode: o.mode, get: o.get, keepTtl: o.keepTtl, cond: o.cond };
   opts.expireAt = expiryOf(o, ctx.now, "set") ?? null;
   return setGeneric(ctx, argv[1]!, argv[2]!, opts);
 }
@@ -230,7 +234,7 @@ export const stringCommands: CommandSpec[] = [
     flags: ["write", "denyoom"],
     keys: ONE_KEY,
     run: set,
-    summary: "SET key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]",
+    summary: "SET key value [NX|XX|IFEQ value|IFNE value] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]",
   },
   { name: "setnx", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: setnx, summary: "SETNX key value" },
   { name: "setex", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setexGeneric("EX", "setex"), summary: "SETEX key seconds value" },

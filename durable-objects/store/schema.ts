@@ -12,6 +12,7 @@
  */
 import { HASH_MIGRATION } from "./hashes";
 import { LIST_MIGRATION } from "./lists";
+import { LOCK_MIGRATION } from "./locks";
 import { SET_MIGRATION } from "./sets";
 import { ZSET_MIGRATION } from "./zsets";
 
@@ -30,6 +31,8 @@ export const MIGRATIONS: readonly string[] = [
   LIST_MIGRATION,
   SET_MIGRATION,
   ZSET_MIGRATION,
+  // 6: fencing counters of locks (outlive the lock keys).
+  LOCK_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

@@ -43,6 +43,8 @@ export interface SetStringOptions {
   mode?: "nx" | "xx";
   /** Return the old value (WRONGTYPE if the key holds another type). */
   get?: boolean;
+  /** Only set if the current string value equals (or, `equal` false, differs from) `value`; WRONGTYPE for another type. */
+  cond?: { equal: boolean; value: Uint8Array };
 }
 
 export interface SetStringResult {
@@ -61,6 +63,11 @@ export function setString(ks: Keyspace, key: string, value: Uint8Array, opts: Se
     old = valueOf(row);
   }
   if ((opts.mode === "nx" && row) || (opts.mode === "xx" && !row)) return { written: false, old };
+  if (opts.cond) {
+    if (row && row.type !== KeyType.String) throw new CommandError(Errors.wrongType);
+    const equal = row !== null && sameBytes(valueOf(row), opts.cond.value);
+    if (equal !== opts.cond.equal) return { written: false, old };
+  }
   const expireAt = opts.keepTtl ? undefined : (opts.expireAt ?? null);
   if (expireAt !== undefined && expireAt !== null && expireAt <= ks.now) {
     // Already in the past: Redis stores nothing and deletes any old value.
@@ -69,6 +76,12 @@ export function setString(ks: Keyspace, key: string, value: Uint8Array, opts: Se
   }
   ks.writeString(key, value, expireAt, row);
   return { written: true, old };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** GETDEL: the value of a string key, which is deleted; null if absent. */
