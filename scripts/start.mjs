@@ -61,11 +61,20 @@ if (!trace) env.X_LOCAL_OBSERVABILITY ??= "false";
 env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 const child = spawn(process.execPath, [wrangler, ...args], { cwd: root, stdio: "inherit", env });
 
-if (!process.env.EDGEKV_TOKEN && !fromDevVars.has("EDGEKV_TOKEN")) {
-  console.log(`edgekv: http://${host}:${port} (development token: ${DEV_TOKEN})`);
-} else {
-  console.log(`edgekv: http://${host}:${port}`);
+/** Prints one line once the server answers (wrangler's own "Ready" line is hidden below info). */
+async function announceWhenReady(url) {
+  const devToken = !process.env.EDGEKV_TOKEN && !fromDevVars.has("EDGEKV_TOKEN");
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      console.log(`edgekv: ready on ${url}${devToken ? ` (development token: ${DEV_TOKEN})` : ""}`);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
+if (!has("--port") && !has("--ip")) void announceWhenReady(`http://${host}:${port}`);
 
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => child.kill(signal));
