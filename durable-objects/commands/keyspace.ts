@@ -81,11 +81,11 @@ function expireGeneric(unit: "s" | "ms", relative: boolean, cmd: string) {
     const ks = ctx.keyspace;
     const row = ks.find(text(argv[1]!));
     if (!row) return 0;
-    const current = row.expire_at;
+    const current = row.expire_at === null ? null : BigInt(Math.trunc(row.expire_at));
     if (flags.has("NX") && current !== null) return 0;
     if (flags.has("XX") && current === null) return 0;
-    if (flags.has("GT") && (current === null || when <= BigInt(current))) return 0;
-    if (flags.has("LT") && current !== null && when >= BigInt(current)) return 0;
+    if (flags.has("GT") && (current === null || when <= current)) return 0;
+    if (flags.has("LT") && current !== null && when >= current) return 0;
 
     if (when <= BigInt(ctx.now)) ks.deleteRow(row);
     else ks.setExpire(row, Number(when));
