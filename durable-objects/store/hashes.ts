@@ -150,11 +150,11 @@ export class Hash {
 
   /**
    * Sets a field. Without `keepTtl` an existing field loses its expiry (HSET); with it the
-   * expiry stays (HINCRBY, HSETEX KEEPTTL). True if the field is new.
+   * expiry stays (HINCRBY, HSETEX KEEPTTL). True if the field is new. A field and its value
+   * share one SQLite row (at most 2 MB), so together they may hold MAX_STRING_BYTES.
    */
   set(field: Uint8Array, value: Uint8Array, keepTtl = false): boolean {
-    checkSize(field.length);
-    checkSize(value.length);
+    checkSize(field.length + value.length);
     const id = this.ensureRow();
     const old = this.sql
       .exec<{ id: number }>("SELECT id FROM hash_fields WHERE key_id = ? AND field = ?", id, blob(field))
@@ -240,11 +240,11 @@ export class Hash {
       for (let i = 0; i < n; i++) out.push(all[Math.floor(Math.random() * all.length)]!);
       return out;
     }
-    const b = this.sql
-      .exec<{ lo: number; hi: number }>("SELECT min(id) AS lo, max(id) AS hi FROM hash_fields WHERE key_id = ?", id)
-      .one();
+    // Two statements: SQLite answers a lone min() or max() with one index seek, both at once with a scan.
+    const lo = this.sql.exec<{ id: number }>("SELECT min(id) AS id FROM hash_fields WHERE key_id = ?", id).one().id;
+    const hi = this.sql.exec<{ id: number }>("SELECT max(id) AS id FROM hash_fields WHERE key_id = ?", id).one().id;
     for (let i = 0; i < n; i++) {
-      const pick = b.lo + Math.floor(Math.random() * (b.hi - b.lo + 1));
+      const pick = lo + Math.floor(Math.random() * (hi - lo + 1));
       const r = this.sql
         .exec<FieldRow>("SELECT id, field, value, expire_at FROM hash_fields WHERE key_id = ? AND id >= ? ORDER BY id LIMIT 1", id, pick)
         .one();
