@@ -1,11 +1,22 @@
 /** List commands, checked against redis-server 7.0. */
 import { expect } from "vitest";
-import { defineCases, error, sleep } from "../harness";
+import { shardOf } from "../../../worker/slot";
+import { defineCases, error, sleep, type CaseContext } from "../harness";
 
 const NOT_INT = error("ERR value is not an integer or out of range");
 const SYNTAX = error("ERR syntax error");
 const WRONGTYPE = error("WRONGTYPE Operation against a key holding the wrong kind of value");
 const NOT_POSITIVE = error("ERR value is out of range, must be positive");
+const CROSSSLOT = error("CROSSSLOT Keys in request don't hash to the same slot");
+
+/** Two untagged keys that live on different shards of the target. */
+function onTwoShards({ spread, target }: CaseContext): [string, string] {
+  const a = spread("a");
+  for (let i = 0; ; i++) {
+    const b = spread(`b${i}`);
+    if (shardOf(a, target.shards) !== shardOf(b, target.shards)) return [a, b];
+  }
+}
 
 export const listCases = defineCases("lists", [
   {
@@ -550,6 +561,19 @@ export const listCases = defineCases("lists", [
       expect(await r("LSET", key(), 3, "X")).toEqual("OK");
       expect(await r("LSET", key(), 0, "A")).toEqual("OK");
       expect(await r("LRANGE", key(), 0, -1)).toEqual(["A", "c", "d", "X", "e", "f"]);
+    },
+  },
+  {
+    name: "LMOVE, RPOPLPUSH and LMPOP across shards are refused with CROSSSLOT",
+    only: "sharded",
+    async run(c) {
+      const [a, b] = onTwoShards(c);
+      await c.r("RPUSH", a, "x");
+      expect(await c.r("LMOVE", a, b, "LEFT", "RIGHT")).toEqual(CROSSSLOT);
+      expect(await c.r("RPOPLPUSH", a, b)).toEqual(CROSSSLOT);
+      expect(await c.r("LMPOP", 2, b, a, "LEFT")).toEqual(CROSSSLOT);
+      expect(await c.r("LRANGE", a, 0, -1)).toEqual(["x"]);
+      expect(await c.r("EXISTS", b)).toEqual(0);
     },
   },
 ]);

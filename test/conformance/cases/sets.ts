@@ -3,12 +3,23 @@
  * no other target shares: unordered replies are compared sorted (`sorted`).
  */
 import { expect } from "vitest";
-import { defineCases, error, sleep, type Call, type Value } from "../harness";
+import { shardOf } from "../../../worker/slot";
+import { defineCases, error, sleep, type Call, type CaseContext, type Value } from "../harness";
 
 const NOT_INT = error("ERR value is not an integer or out of range");
 const SYNTAX = error("ERR syntax error");
 const WRONGTYPE = error("WRONGTYPE Operation against a key holding the wrong kind of value");
 const NOT_POSITIVE = error("ERR value is out of range, must be positive");
+const CROSSSLOT = error("CROSSSLOT Keys in request don't hash to the same slot");
+
+/** Two untagged keys that live on different shards of the target. */
+function onTwoShards({ spread, target }: CaseContext): [string, string] {
+  const a = spread("a");
+  for (let i = 0; ; i++) {
+    const b = spread(`b${i}`);
+    if (shardOf(a, target.shards) !== shardOf(b, target.shards)) return [a, b];
+  }
+}
 
 /** An array reply sorted, for replies whose order Redis leaves to its hash table. */
 function sorted(v: Value): Value {
@@ -588,6 +599,20 @@ export const setCases = defineCases("sets", [
       for (let i = 0; i < 20; i++) for (const m of (await r("SRANDMEMBER", key(), -20)) as string[]) seen.add(m);
       for (const m of seen) expect(left).toContain(m);
       expect(sorted(await r("SPOP", key(), 20))).toEqual(left);
+    },
+  },
+  {
+    name: "multi-key set commands across shards are refused with CROSSSLOT, as in Redis Cluster",
+    only: "sharded",
+    async run(c) {
+      const [a, b] = onTwoShards(c);
+      await c.r("SADD", a, "x");
+      await c.r("SADD", b, "x");
+      for (const cmd of ["SINTER", "SUNION", "SDIFF"]) expect(await c.r(cmd, a, b)).toEqual(CROSSSLOT);
+      expect(await c.r("SINTERCARD", 2, a, b)).toEqual(CROSSSLOT);
+      expect(await c.r("SUNIONSTORE", a, a, b)).toEqual(CROSSSLOT);
+      expect(await c.r("SMOVE", a, b, "x")).toEqual(CROSSSLOT);
+      expect(await c.r("SMEMBERS", a)).toEqual(["x"]);
     },
   },
 ]);
