@@ -20,8 +20,9 @@
  * - rank(x) = members of x's bucket below x (an index range scan of at most BUCKET_MAX
  *   entries) + for each ancestor, the cnt of its left siblings (≤ FANOUT_MAX entries of the
  *   (parent, seq, cnt) index per level): one recursive query.
- * - at(r) walks down from the root choosing the child whose cnt range holds r (one query per
- *   level), then skips at most BUCKET_MAX entries inside the bucket. A range of k by rank then
+ * - at(r) walks down from the root choosing the child whose cnt range holds r (one query of
+ *   ≤ FANOUT_MAX entries of the (parent, seq, cnt) index per level), then skips at most
+ *   BUCKET_MAX entries inside the bucket. A range of k by rank then
  *   continues along the member index: O(log n + k).
  * - Insert/remove change one member row and add ±1 to cnt on the bucket-to-root path (one
  *   recursive UPDATE). A bucket over BUCKET_MAX splits at its median member (new bucket lo =
@@ -277,18 +278,20 @@ export class ZsetTree {
   at(keyId: number, r: number): Entry | null {
     let n = this.root(keyId);
     if (!n || r < 0 || r >= n.cnt) return null;
-    while (n.level > 0) {
-      const next: (NodeRow & { before: number }) | undefined = this.rows<NodeRow & { before: number }>(
-        `SELECT ${NODE_COLS}, before FROM (
-           SELECT ${NODE_COLS}, sum(cnt) OVER (ORDER BY seq) - cnt AS before FROM zset_node WHERE parent = ?)
-         WHERE before <= ? AND cnt > 0 ORDER BY before DESC LIMIT 1`,
-        n.id,
-        r,
-      )[0];
-      if (!next) return null;
-      r -= next.before;
-      n = next;
+    let id = n.id;
+    for (let level = n.level; level > 0; level--) {
+      let child: number | null = null;
+      for (const c of this.rows<{ id: number; cnt: number }>("SELECT id, cnt FROM zset_node WHERE parent = ? ORDER BY seq", id)) {
+        if (r < c.cnt) {
+          child = c.id;
+          break;
+        }
+        r -= c.cnt;
+      }
+      if (child === null) return null;
+      id = child;
     }
+    if (id !== n.id) n = this.node(id);
     const row = this.rows<{ score: number; member: ArrayBuffer }>(
       `SELECT score, member FROM zset_member WHERE key_id = ? AND (score, member) >= (?, ?) ORDER BY score, member LIMIT 1 OFFSET ?`,
       keyId,
