@@ -564,6 +564,19 @@ export const listCases = defineCases("lists", [
     },
   },
   {
+    name: "64-bit extremes for indexes, counts and options",
+    async run({ r, key }) {
+      await r("RPUSH", key(), "a", "b", "a");
+      expect(await r("LPOS", key(), "a", "COUNT", "9223372036854775807")).toEqual([0, 2]);
+      expect(await r("LPOS", key(), "a", "COUNT", "9223372036854775807", "MAXLEN", "9223372036854775807")).toEqual([0, 2]);
+      expect(await r("LREM", key(), "9223372036854775807", "zz")).toEqual(0);
+      expect(await r("LREM", key(), "-9223372036854775808", "zz")).toEqual(0);
+      expect(await r("LINDEX", key(), "9223372036854775807")).toEqual(null);
+      expect(await r("LSET", key(), "-9223372036854775808", "x")).toEqual(error("ERR index out of range"));
+      expect(await r("LMPOP", 1, key(), "RIGHT", "COUNT", "9223372036854775807")).toEqual([key(), ["a", "b", "a"]]);
+    },
+  },
+  {
     name: "LMOVE, RPOPLPUSH and LMPOP across shards are refused with CROSSSLOT",
     only: "sharded",
     async run(c) {

@@ -602,6 +602,17 @@ export const setCases = defineCases("sets", [
     },
   },
   {
+    name: "64-bit extremes for counts and limits",
+    async run({ r, key }) {
+      await r("SADD", key(), "a", "b");
+      expect(await r("SINTERCARD", 1, key(), "LIMIT", "9223372036854775807")).toEqual(2);
+      expect(await r("SSCAN", key(), 0, "COUNT", "9223372036854775807")).toEqual(["0", expect.arrayContaining(["a", "b"])]);
+      expect(sorted(await r("SRANDMEMBER", key(), "9223372036854775807"))).toEqual(["a", "b"]);
+      expect(sorted(await r("SPOP", key(), "9223372036854775807"))).toEqual(["a", "b"]);
+      expect(await r("EXISTS", key())).toEqual(0);
+    },
+  },
+  {
     name: "multi-key set commands across shards are refused with CROSSSLOT, as in Redis Cluster",
     only: "sharded",
     async run(c) {
