@@ -94,3 +94,34 @@ export const RequestErrors = {
   bodyTooLarge: (limit: number) => `ERR request body exceeds the limit of ${limit} bytes`,
   tooManyCommands: (count: number, limit: number) => `ERR request has ${count} commands, the limit is ${limit}`,
 } as const;
+
+/** Errors of scripting (EVAL, SCRIPT, FUNCTION, FCALL and redis.* inside scripts), as Redis 7.0. */
+export const ScriptErrors = {
+  noScript: "NOSCRIPT No matching script. Please use EVAL.",
+  negativeKeys: "ERR Number of keys can't be negative",
+  tooManyKeys: "ERR Number of keys can't be greater than number of args",
+  compile: (detail: string) => `ERR Error compiling script (new function): ${detail}`,
+  badEngine: (line: string) => `ERR Unexpected engine in script shebang: ${line}`,
+  badFlag: (flag: string) => `ERR Unexpected flag in script shebang: ${flag}`,
+  badShebangOption: (opt: string) => `ERR Unknown lua shebang option: ${opt}`,
+  noArgs: "ERR Please specify at least one argument for this redis lib call",
+  badArgType: "ERR Lua redis lib command arguments must be strings or integers",
+  unknownCommand: "ERR Unknown Redis command called from script",
+  wrongArity: "ERR Wrong number of args calling Redis command from script",
+  notAllowed: "ERR This Redis command is not allowed from script",
+  writeInReadOnly: "ERR Write commands are not allowed from read-only scripts.",
+  nonLocalKey: "ERR Script attempted to access a non local key in a cluster node",
+  budget: (steps: number) =>
+    `BUSY Script exceeded its budget of ${steps} instructions and was stopped; nothing it wrote was kept`,
+  notBusy: "NOTBUSY No scripts in execution right now.",
+  setrespVersion: "ERR RESP version must be 2 or 3.",
+  noSuchFunction: "ERR Function not found",
+  libraryNotFound: "ERR Library not found",
+  libraryExists: (name: string) => `ERR Library '${name}' already exists`,
+  functionExists: (name: string) => `ERR Function ${name} already exists`,
+  noFunctions: "ERR No functions registered",
+  missingMetadata: "ERR Missing library metadata",
+  libraryNameMissing: "ERR Library name was not given",
+  badFunctionName: "ERR Function names can only contain letters, numbers, or underscores(_) and must be at least one character long",
+  writeFunctionInRo: "ERR Can not execute a script with write flag using *_ro command.",
+} as const;

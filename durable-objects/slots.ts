@@ -1,5 +1,6 @@
 /**
- * Hash slots, exactly as Redis Cluster: `slot = crc16(key) mod 16384`, where only the part
+ * Hash slots, exactly as Redis Cluster (shared by the Worker, which routes, and the shard,
+ * which checks that a script touches only keys of its own slots): `slot = crc16(key) mod 16384`, where only the part
  * inside the first `{…}` is hashed when it is non-empty, so `{user:1}:a` and `{user:1}:b`
  * always share a slot. Slots map to shards in contiguous ranges, so that a future resharding
  * moves whole ranges.

@@ -8,6 +8,7 @@ import { keyspaceCommands } from "./keyspace";
 import { listCommands } from "./lists";
 import { lockCommands } from "./locks";
 import { rateLimitCommands } from "./ratelimit";
+import { scriptingCommands } from "./scripting";
 import { serverCommands } from "./server";
 import { setCommands } from "./sets";
 import { stringCommands } from "./strings";
@@ -23,4 +24,5 @@ export const COMMANDS = new CommandTable().add(
   ...serverCommands,
   ...rateLimitCommands,
   ...lockCommands,
+  ...scriptingCommands,
 );

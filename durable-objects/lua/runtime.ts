@@ -56,17 +56,18 @@ export class Runtime {
       }
       const line = this.line;
       try {
-        return fn.call(args);
+        const r = fn.call(args);
+        this.depth--;
+        this.line = line;
+        return r;
       } catch (e) {
+        this.depth--;
         if (e instanceof RangeError) this.error("stack overflow");
         if (e instanceof LuaError && e.lib && fn.native) {
           this.line = line;
           throw new LuaError(this.where() + (e.value as string));
         }
         throw e;
-      } finally {
-        this.depth--;
-        this.line = line;
       }
     }
     const h = this.metamethod(fn, "__call");

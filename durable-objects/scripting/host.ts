@@ -1,0 +1,300 @@
+/**
+ * Runs Lua scripts inside a shard: the `redis` library (call, pcall, error_reply,
+ * status_reply, sha1hex, log, setresp, …), KEYS/ARGV, reply conversion both ways as Redis 7.0
+ * does it, and the error texts a client sees (`… script: <sha>, on @user_script:<line>.`).
+ *
+ * One engine per shard object: compiled scripts are cached by SHA1. A script runs
+ * synchronously with an instruction budget; `redis.call` goes through the shard's dispatch in
+ * the same batch context. A key a script touches must share a slot with one of its declared
+ * keys (KEYS), so that no script can read or write a key that belongs to another shard.
+ */
+import type { Arg } from "../args";
+import { text } from "../args";
+import { COMMANDS } from "../commands";
+import type { ExecContext } from "../context";
+import { dispatch } from "../dispatch";
+import { ScriptErrors } from "../errors";
+import {
+  DEFAULT_BUDGET,
+  LuaBudgetError,
+  LuaEngine,
+  LuaError,
+  LuaFunction,
+  LuaSyntaxError,
+  LuaTable,
+  arrayTable,
+  formatG,
+  fromBytes,
+  fromUtf8,
+  toBytes,
+  tostringRaw,
+  type LuaValue,
+} from "../lua";
+import { CommandError, isError, isStatus, type Reply } from "../reply";
+import { slotOf } from "../slots";
+import { isWrite, keyIndices, lookupCommand } from "../table";
+import { sha1hex } from "./sha1";
+
+/** What one run of a script may do. */
+export interface RunOptions {
+  /** SHA1 of a script, or a function's name, for error messages. */
+  name: string;
+  /** `user_script` for EVAL, `user_function` for FCALL. */
+  chunk: string;
+  keys: Arg[];
+  readOnly: boolean;
+  budget?: number;
+}
+
+interface Running {
+  ctx: ExecContext;
+  slots: Set<number>;
+  readOnly: boolean;
+}
+
+const identity = <T>(fn: () => T): T => fn();
+
+export class ScriptHost {
+  readonly lua: LuaEngine;
+  private readonly compiled = new Map<string, LuaFunction>();
+  private running: Running | null = null;
+  /** Set while FUNCTION LOAD runs a library: where register_function puts its functions. */
+  registering: Map<string, { callback: LuaFunction; flags: string[]; description: LuaValue }> | null = null;
+
+  constructor() {
+    this.lua = new LuaEngine({ redis: this.redisLib() });
+  }
+
+  /** The compiled chunk of `body` (byte string), cached by its SHA1; throws CommandError on a syntax error. */
+  compile(sha: string, body: string, chunk = "user_script"): LuaFunction {
+    let fn = this.compiled.get(sha);
+    if (fn) return fn;
+    try {
+      fn = this.lua.compile(body, chunk);
+    } catch (e) {
+      if (e instanceof LuaSyntaxError) throw new CommandError(ScriptErrors.compile(e.message));
+      throw e;
+    }
+    if (this.compiled.size >= 1000) this.compiled.delete(this.compiled.keys().next().value!);
+    this.compiled.set(sha, fn);
+    return fn;
+  }
+
+  forget(): void {
+    this.compiled.clear();
+  }
+
+  /** Runs `fn` with `args`, converting its result (or its error) into a reply. */
+  run(ctx: ExecContext, fn: LuaFunction, args: LuaValue[], opts: RunOptions): Reply {
+    const outer = this.running;
+    this.running = { ctx, slots: new Set(opts.keys.map((k) => slotOf(text(k)))), readOnly: opts.readOnly };
+    const budget = opts.budget ?? DEFAULT_BUDGET;
+    try {
+      const ret = this.lua.run(fn, args, budget, opts.chunk);
+      return luaToReply(ret[0]);
+    } catch (e) {
+      if (e instanceof LuaBudgetError) throw new CommandError(ScriptErrors.budget(budget));
+      if (e instanceof LuaError) return { error: `${errorText(e)} script: ${opts.name}, on @${opts.chunk}:${this.lua.rt.line}.` };
+      throw e;
+    } finally {
+      this.running = outer;
+    }
+  }
+
+  private redisLib(): LuaTable {
+    const t = new LuaTable();
+    const fn = (name: string, f: (a: LuaValue[]) => LuaValue[]) => t.rawSet(name, new LuaFunction(name, f));
+    fn("call", (a) => {
+      const r = this.call(a);
+      if (isError(r)) {
+        const e = new LuaError(r.error);
+        e.fromRedis = true;
+        throw e;
+      }
+      return [replyToLua(r)];
+    });
+    fn("pcall", (a) => [replyToLua(this.call(a))]);
+    fn("error_reply", (a) => {
+      if (typeof a[0] !== "string") throw new LuaError("wrong number or type of arguments", true);
+      return [errorTable(errorReplyText(a[0]))];
+    });
+    fn("status_reply", (a) => {
+      if (typeof a[0] !== "string") throw new LuaError("wrong number or type of arguments", true);
+      const s = new LuaTable();
+      s.rawSet("ok", a[0]);
+      return [s];
+    });
+    fn("sha1hex", (a) => {
+      if (a.length !== 1) throw new LuaError("wrong number of arguments", true);
+      const v = a[0];
+      const s = typeof v === "string" ? v : typeof v === "number" ? tostringRaw(v) : "";
+      return [sha1hex(toBytes(s))];
+    });
+    fn("log", (a) => {
+      if (a.length < 2) throw new LuaError("redis.log() requires two arguments or more.", true);
+      if (typeof a[0] !== "number") throw new LuaError("First argument must be a number (log level).", true);
+      return [];
+    });
+    fn("setresp", (a) => {
+      if (a[0] !== 2 && a[0] !== 3) throw new LuaError(ScriptErrors.setrespVersion, true);
+      return [];
+    });
+    fn("set_repl", () => []);
+    fn("replicate_commands", () => [true]);
+    fn("breakpoint", () => [false]);
+    fn("debug", () => []);
+    fn("acl_check_cmd", (a) => {
+      const name = typeof a[0] === "string" ? a[0] : "";
+      if (!COMMANDS.get(name)) throw new LuaError("Invalid command passed to redis.acl_check_cmd()", true);
+      return [true];
+    });
+    fn("register_function", (a) => this.registerFunction(a));
+    for (const [k, v] of Object.entries({ LOG_DEBUG: 0, LOG_VERBOSE: 1, LOG_NOTICE: 2, LOG_WARNING: 3, REPL_NONE: 0, REPL_SLAVE: 1, REPL_REPLICA: 1, REPL_AOF: 2, REPL_ALL: 3 })) {
+      t.rawSet(k, v);
+    }
+    t.rawSet("REDIS_VERSION", "7.0.0");
+    t.rawSet("REDIS_VERSION_NUM", 0x070000);
+    return t;
+  }
+
+  /** redis.call / redis.pcall: argv checks, key locality, then the shard's own dispatch. */
+  private call(a: LuaValue[]): Reply {
+    const run = this.running;
+    if (!run) return { error: "ERR redis.call is not available while a library loads" };
+    if (a.length === 0) return { error: ScriptErrors.noArgs };
+    const argv: Arg[] = [];
+    for (const v of a) {
+      if (typeof v === "string") argv.push(toBytesArg(v));
+      else if (typeof v === "number") argv.push(formatG(v, 17, false, false));
+      else return { error: ScriptErrors.badArgType };
+    }
+    const found = lookupCommand(COMMANDS, argv);
+    if (!found.ok) return { error: found.error.startsWith("ERR unknown command") ? ScriptErrors.unknownCommand : ScriptErrors.wrongArity };
+    const spec = found.spec;
+    if (spec.flags.includes("noscript")) return { error: ScriptErrors.notAllowed };
+    if (run.readOnly && isWrite(spec)) return { error: ScriptErrors.writeInReadOnly };
+    for (const i of keyIndices(spec, argv)) {
+      if (!run.slots.has(slotOf(text(argv[i]!)))) return { error: ScriptErrors.nonLocalKey };
+    }
+    return dispatch(COMMANDS, run.ctx, argv, identity);
+  }
+
+  private registerFunction(a: LuaValue[]): LuaValue[] {
+    const reg = this.registering;
+    if (!reg) throw new LuaError("redis.register_function can only be called on FUNCTION LOAD command", true);
+    let name: LuaValue;
+    let callback: LuaValue;
+    let flags: string[] = [];
+    let description: LuaValue;
+    if (a[0] instanceof LuaTable) {
+      const t = a[0];
+      name = t.get("function_name");
+      callback = t.get("callback");
+      description = t.get("description");
+      const f = t.get("flags");
+      if (f instanceof LuaTable) for (let i = 1; f.get(i) !== undefined; i++) flags.push(String(f.get(i)));
+    } else {
+      [name, callback] = a;
+    }
+    if (typeof name !== "string" || !/^[A-Za-z0-9_]+$/.test(name)) throw new LuaError(ScriptErrors.badFunctionName.slice(4), true);
+    if (!(callback instanceof LuaFunction)) throw new LuaError("callback must be a function", true);
+    if (reg.has(name)) throw new LuaError(`Function ${name} already exists`, true);
+    flags = flags.filter((f) => f !== "");
+    reg.set(name, { callback, flags, description });
+    return [];
+  }
+}
+
+function toBytesArg(s: string): Arg {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(s) ? s : toBytes(s);
+}
+
+/** The text of an uncaught script error, before ` script: …`. */
+function errorText(e: LuaError): string {
+  const v = e.value;
+  if (e.fromRedis && typeof v === "string") return v;
+  if (v instanceof LuaTable) {
+    const err = v.get("err");
+    return typeof err === "string" ? err : "ERR unknown error";
+  }
+  return `ERR ${tostringRaw(v)}`;
+}
+
+/** redis.error_reply's text: "-CODE msg" keeps CODE, a bare "msg" gets ERR. */
+function errorReplyText(raw: string): string {
+  const s = raw.startsWith("-") ? raw : "-" + raw;
+  const sp = s.indexOf(" ");
+  const code = sp === -1 ? "ERR" : s.slice(1, sp);
+  const msg = sp === -1 ? s.slice(1) : s.slice(sp + 1);
+  return `${code} ${msg.replace(/[\r\n]+$/, "")}`;
+}
+
+function errorTable(message: string): LuaTable {
+  const t = new LuaTable();
+  t.rawSet("err", message);
+  return t;
+}
+
+/** A Redis reply as Lua sees it (RESP2 rules): nil → false, status → {ok=}, error → {err=}. */
+export function replyToLua(r: Reply): LuaValue {
+  if (r === null) return false;
+  if (typeof r === "number") return r;
+  if (typeof r === "bigint") return Number(r);
+  if (typeof r === "string") return fromUtf8(r);
+  if (r instanceof Uint8Array) return fromBytes(r);
+  if (Array.isArray(r)) return arrayTable(r.map(replyToLua));
+  if (isStatus(r)) {
+    const t = new LuaTable();
+    t.rawSet("ok", fromUtf8(r.status));
+    return t;
+  }
+  return errorTable(fromUtf8((r as { error: string }).error));
+}
+
+/** A script's return value as a reply: numbers truncate to integers as C's (long long) cast. */
+export function luaToReply(v: LuaValue, depth = 0): Reply {
+  switch (typeof v) {
+    case "undefined":
+      return null;
+    case "boolean":
+      return v ? 1 : null;
+    case "number": {
+      if (!Number.isFinite(v) || v >= 9223372036854775807 || v < -9223372036854775808) return -9223372036854775808n;
+      const n = Math.trunc(v);
+      return Number.isSafeInteger(n) ? (Object.is(n, -0) ? 0 : n) : BigInt(n);
+    }
+    case "string":
+      return toBytes(v);
+  }
+  if (v instanceof LuaTable) {
+    const err = v.get("err");
+    if (typeof err === "string") return { error: toText(err) };
+    const ok = v.get("ok");
+    if (typeof ok === "string") return { status: toText(ok) };
+    if (depth > 1000) return { error: "ERR reached lua stack limit" };
+    const out: Reply[] = [];
+    for (let i = 1; ; i++) {
+      const e = v.get(i);
+      if (e === undefined) break;
+      out.push(luaToReply(e, depth + 1));
+    }
+    return out;
+  }
+  return null;
+}
+
+function toText(s: string): string {
+  return new TextDecoder().decode(toBytes(s));
+}
+
+const hosts = new WeakMap<object, ScriptHost>();
+
+/** The script host of a shard (one per keyspace object). */
+export function hostFor(owner: object): ScriptHost {
+  let h = hosts.get(owner);
+  if (!h) hosts.set(owner, (h = new ScriptHost()));
+  return h;
+}
+
+export { DEFAULT_BUDGET };
