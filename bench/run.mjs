@@ -41,26 +41,28 @@ const { values: flags } = parseArgs({
 const PRESETS = {
   quick: {
     rounds: 1,
-    duration: 0.5,
+    duration: 0.3,
+    maxCell: 2,
     connections: 10,
     runtimes: "workerd,miniflare",
-    engineRuns: 5000,
+    engineRuns: 3000,
     engineRounds: 1,
     levels: [1000, 10000],
-    scaleRuns: 300,
-    fillBudgetS: 8,
-    redisRequests: 10000,
+    scaleRuns: 200,
+    fillBudgetS: 5,
+    redisRequests: 3000,
   },
   full: {
     rounds: 3,
-    duration: 2,
+    duration: 1.5,
+    maxCell: 8,
     connections: 10,
     runtimes: "workerd,miniflare,wrangler",
     engineRuns: 30000,
     engineRounds: 3,
     levels: [1000, 100000, 1000000],
-    scaleRuns: 2000,
-    fillBudgetS: 60,
+    scaleRuns: 1000,
+    fillBudgetS: 40,
     redisRequests: 50000,
   },
 };
@@ -116,13 +118,17 @@ async function benchRuntime(runtime) {
   const result = { stores: runtime.stores, cells: {}, unavailable: {} };
   for (const store of runtime.stores) await preload(runtime, store);
   const live = {};
+  const slowest = {};
   for (const w of WORKLOADS) {
     live[w] = [];
     for (const store of runtime.stores) {
       if (EDGEKV_ONLY[w] && store !== "edgekv") continue;
-      const why = await preflight(runtime, store, w);
-      if (why) result.unavailable[`${w}/${store}`] = why;
-      else live[w].push(store);
+      const probe = await preflight(runtime, store, w);
+      if (typeof probe === "string") result.unavailable[`${w}/${store}`] = probe;
+      else {
+        live[w].push(store);
+        slowest[`${w}/${store}`] = probe.ms;
+      }
     }
   }
   const samples = {};
@@ -133,8 +139,9 @@ async function benchRuntime(runtime) {
     for (const w of WORKLOADS) {
       const order = round % 2 === 0 ? live[w] : [...live[w]].reverse();
       for (const store of order) {
-        // A request of 100 commands can take longer than a quick cell: give it time to finish some.
-        const duration = COMMANDS_PER_REQUEST[w] ? Math.max(opts.duration * 2, 1.5) : opts.duration;
+        // A slow request (100 commands) must fit a cell several times over: stretch the cell.
+        const alone = slowest[`${w}/${store}`] / 1000;
+        const duration = Math.min(Math.max(opts.duration, alone * opts.connections * 1.5), opts.maxCell);
         if (round === 0 && !flags.quick) await measure(runtime, store, w, 0.5);
         ((samples[w] ??= {})[store] ??= []).push(await measure(runtime, store, w, duration));
       }
@@ -247,11 +254,13 @@ function printRedis(rows, connections) {
 function machine() {
   const cpus = os.cpus();
   const workerd = spawnSync(workerdBinary(), ["--version"], { encoding: "utf8" }).stdout.trim();
-  return { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, os: `${os.type()} ${os.release()}`, node: process.version, workerd };
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(" ");
+  return { cpu: cpus[0]?.model ?? "unknown", cores: cpus.length, os: `${os.type()} ${os.release()}`, node: process.version, workerd, load };
 }
 
 async function main() {
   const started = Date.now();
+  const loadAtStart = os.loadavg()[0].toFixed(1);
   const work = mkdtempSync(join(os.tmpdir(), "edgekv-bench-"));
   const results = {};
   let engine = null;
@@ -264,7 +273,14 @@ async function main() {
       const dataDir = join(work, `data-${name}`);
       mkdirSync(dataDir, { recursive: true });
       log(`starting ${name}`);
-      const runtime = await STARTERS[name]({ buildDir: work, dataDir });
+      let runtime;
+      try {
+        runtime = await STARTERS[name]({ buildDir: work, dataDir });
+      } catch (e) {
+        log(`  ${name} did not start: ${e instanceof Error ? e.message : e}`);
+        results[name] = { stores: [], cells: {}, unavailable: { start: String(e) } };
+        continue;
+      }
       try {
         results[name] = await benchRuntime(runtime);
         if (runtime.bench && !engine && !flags["no-engine"]) {
@@ -290,12 +306,12 @@ async function main() {
     if (scaling) printScaling(scaling, opts.levels);
     if (redis) printRedis(redis, opts.connections);
     const seconds = (Date.now() - started) / 1000;
-    console.log(`\n${seconds.toFixed(0)} s; machine: ${JSON.stringify(machine())}`);
+    console.log(`\n${seconds.toFixed(0)} s; 1-min load average at start ${loadAtStart}; machine: ${JSON.stringify(machine())}`);
 
     const json = {
       date: new Date().toISOString(),
       mode: flags.quick ? "quick" : "full",
-      machine: machine(),
+      machine: { ...machine(), load_at_start: loadAtStart },
       compatibility_date: compatibilityDate(),
       options: opts,
       stores: STORE_NAMES,
