@@ -117,7 +117,8 @@ const LONG_MAX = 2n ** 63n - 1n;
 /**
  * Largest |count| for a negative HRANDFIELD count (repeats allowed, so the reply is |count|
  * long whatever the hash's size). Redis streams such a reply until the client's output buffer
- * limit closes the connection; a shard builds its reply in memory, so it refuses instead.
+ * limit closes the connection; a shard builds its reply in memory, so it refuses instead (the
+ * same limit and error as SRANDMEMBER).
  */
 export const HRANDFIELD_REPEAT_LIMIT = 100_000;
 
@@ -143,7 +144,7 @@ function hrandfield(ctx: ExecContext, argv: Arg[]): Reply {
     }
     withValues = argv.length === 4;
     if (withValues && (c < -LONG_MAX / 2n || c > LONG_MAX / 2n)) throw new CommandError(Errors.valueOutOfRange);
-    if (c < -BigInt(HRANDFIELD_REPEAT_LIMIT)) throw new CommandError(Errors.valueOutOfRange);
+    if (c < -BigInt(HRANDFIELD_REPEAT_LIMIT)) throw new CommandError(Errors.randomCountTooLarge(HRANDFIELD_REPEAT_LIMIT));
     count = c > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(c);
   }
   const h = openHash(ctx.keyspace, keyOf(argv));
