@@ -74,11 +74,11 @@ describe("zset order-statistics tree", () => {
       randomRun(tree, 1, 7, 1500, 900);
       randomRun(tree, 2, 99, 1200, 700);
     });
-  });
+  }, 60_000);
 
   it("stays sound with odd limits", async () => {
     await withTree({ bucketMax: 7, bucketMin: 3, fanoutMax: 5, fanoutMin: 2 }, (tree) => randomRun(tree, 3, 12345, 1500, 1000));
-  });
+  }, 60_000);
 
   it("grows several levels on ascending inserts and collapses when emptied", async () => {
     await withTree({ bucketMax: 4, bucketMin: 2, fanoutMax: 4, fanoutMin: 2 }, (tree) => {

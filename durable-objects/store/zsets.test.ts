@@ -63,6 +63,15 @@ describe("sorted sets in a shard", () => {
     }
   });
 
+  it("a member over the value size limit is refused and nothing is written", async () => {
+    const { run } = shard("zsets-big-member");
+    const big = new Uint8Array(1024 * 1024 + 1);
+    expect(await run("ZADD", "z", "1", "a", "2", big)).toEqual({ error: "ERR string exceeds maximum allowed size (1048576 bytes)" });
+    expect(await run("EXISTS", "z")).toBe(0);
+    expect(await run("ZADD", "z", "1", new Uint8Array(1024 * 1024))).toBe(1);
+    expect(await run("ZCARD", "z")).toBe(1);
+  });
+
   it("a long random run of commands leaves the rank tree sound", async () => {
     const { stub, run } = shard("zsets-random");
     let seed = 42;
@@ -101,5 +110,5 @@ describe("sorted sets in a shard", () => {
       expect(tree.verify(id)).toEqual([]);
       expect(tree.root(id)!.level).toBeGreaterThan(0);
     });
-  });
+  }, 60_000);
 });

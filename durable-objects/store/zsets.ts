@@ -14,6 +14,7 @@
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
 import { KeyType, type ElementStore, type Keyspace, type KeyRow } from "./keyspace";
+import { checkSize } from "./strings";
 import { ZsetTree, toEntry, type Entry } from "./zset-tree";
 
 export type { Entry } from "./zset-tree";
@@ -343,6 +344,7 @@ export interface ZaddOptions {
  * CH), or with `incr` the new score (null when a condition refused the update).
  */
 export function zadd(ks: Keyspace, key: string, items: Entry[], opts: ZaddOptions = {}): number | { score: number | null } {
+  for (const e of items) checkSize(e.member.length);
   let set = findZset(ks, key);
   if (!set && opts.mode === "xx") return opts.incr ? { score: null } : 0;
   set ??= findOrCreateZset(ks, key);
