@@ -11,6 +11,7 @@
  *
  * Options: --quick (under a minute), --rounds N, --duration S, --connections C,
  * --runtimes workerd,miniflare,wrangler, --no-engine, --no-scaling, --no-redis.
+ * SHARDS=N in the environment overrides wrangler.toml's shard count for edgekv.
  * Writes bench/results/latest.json (git-ignored). See docs/performance.md.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -90,7 +90,7 @@ function stopChild(child) {
 
 function edgekvVars() {
   return {
-    SHARDS: wranglerValue("SHARDS") ?? "16",
+    SHARDS: process.env.SHARDS || wranglerValue("SHARDS") || "16",
     EDGEKV_TOKEN: TOKEN,
     MAX_REQUEST_BYTES: wranglerValue("MAX_REQUEST_BYTES") ?? "10485760",
   };
@@ -173,7 +173,7 @@ export async function startWrangler({ dataDir }) {
   const child = spawn(process.execPath, [join(ROOT, "scripts/start.mjs"), "--persist-to", dataDir], {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, PORT: String(port), EDGEKV_TOKEN: TOKEN },
+    env: { ...process.env, PORT: String(port), EDGEKV_TOKEN: TOKEN, CLOUDFLARE_CF_FETCH_ENABLED: "false" },
     detached: true,
   });
   const edgekv = `http://127.0.0.1:${port}`;
