@@ -116,15 +116,17 @@ async function post(url, path, body, headers = {}) {
   return { status: res.status, text: await res.text() };
 }
 
-/** Sends one request; null if it works, else why not (an error reply, a missing binding). */
+/** Sends one request: {ms} if it works (its latency), else why not (an error reply, a missing binding). */
 export async function preflight(runtime, store, workload) {
-  if (store === "const") return null;
+  if (store === "const") return { ms: 0 };
   const edgekv = store === "edgekv";
   const [path, body] = edgekv ? edgekvRequest(workload) : storeRequest(store, workload);
+  const t0 = performance.now();
   const { status, text } = await post(edgekv ? runtime.edgekv : runtime.bench, path, body, edgekv ? { authorization: `Bearer ${TOKEN}` } : {});
   if (status !== 200) return `HTTP ${status}: ${text.slice(0, 120)}`;
   const m = /"error":"([^"]*)"/.exec(text);
-  return m ? m[1].slice(0, 120) : null;
+  if (m) return m[1].slice(0, 120);
+  return { ms: performance.now() - t0 };
 }
 
 /** Writes the keys the read workloads hit. */
