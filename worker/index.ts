@@ -22,6 +22,7 @@ import {
   type Env,
 } from "./env";
 import { runPipeline, runTransaction, type ExecOptions, type ShardExec } from "./execute";
+import { frontDoor } from "./ratelimit/front-door";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
 
 export { Shard } from "../durable-objects/shard";
@@ -40,6 +41,9 @@ function json(body: string, status = 200, headers: Record<string, string> = {}):
 function errorJson(message: string, status: number, headers: Record<string, string> = {}): Response {
   return json(JSON.stringify({ error: message }), status, headers);
 }
+
+/** In front of a website when ORIGIN is configured (worker/ratelimit/front-door.ts); otherwise a no-op. */
+app.use("*", frontDoor());
 
 /** Every response: a fresh sync token (clients send it back; any value is accepted) and CORS. */
 app.use("*", async (c, next) => {
