@@ -114,11 +114,7 @@ export class Hash {
     private minExpire: number | null,
   ) {}
 
-  /** The key's id, or null while the hash has not been created. */
-  get id(): number | null {
-    return this.row?.id ?? null;
-  }
-
+  /** Number of fields (HLEN), from the key's row. */
   get size(): number {
     return this.count;
   }
