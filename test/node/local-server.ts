@@ -25,6 +25,8 @@ export interface LocalServerOptions {
   persistDir: string;
   token: string;
   readOnlyToken?: string;
+  /** More arguments for `wrangler dev`, e.g. `["--var", "ORIGIN:http://127.0.0.1:9000"]`. */
+  extraArgs?: string[];
 }
 
 export interface LocalServer {
@@ -39,7 +41,7 @@ export async function startLocalServer(o: LocalServerOptions): Promise<LocalServ
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(o.port), EDGEKV_TOKEN: o.token, WRANGLER_SEND_METRICS: "false" };
   if (o.readOnlyToken) env.EDGEKV_READONLY_TOKEN = o.readOnlyToken;
   else delete env.EDGEKV_READONLY_TOKEN;
-  const child = spawn(process.execPath, [join(root, "scripts/start.mjs"), "--persist-to", o.persistDir], {
+  const child = spawn(process.execPath, [join(root, "scripts/start.mjs"), "--persist-to", o.persistDir, ...(o.extraArgs ?? [])], {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
