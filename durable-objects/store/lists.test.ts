@@ -12,7 +12,7 @@ import type { Shard } from "../shard";
 import { fromReply } from "../../test/conformance/normalize";
 import { registerElementStores } from "./elements";
 import { Keyspace } from "./keyspace";
-import { listIndex, listMove, listPop, listPush, listRange, listSet } from "./lists";
+import { listIndex, listLength, listMove, listPop, listPush, listRange, listSet, listTrim } from "./lists";
 
 interface ShardRpc {
   exec(batch: Arg[][]): Promise<Reply[]>;
@@ -173,12 +173,15 @@ describe("list storage", () => {
       out.lpop = rowsRead();
       expect(listMove(ks, "long", "other", "left", "right")).toEqual(enc.encode("v0"));
       out.lmove = rowsRead();
-      expect(listRange(ks, "long", 0, -1)).toHaveLength(n - 1);
+      listTrim(ks, "long", 1, -2);
+      out.ltrimEnds = rowsRead();
+      expect(listLength(ks, "long")).toBe(n - 3);
+      expect(listRange(ks, "long", 0, -1)).toHaveLength(n - 3);
       const whole = rowsRead();
       return { out, whole };
     });
     // The counter does count: reading the whole list reads every row.
-    expect(reads.whole).toBeGreaterThanOrEqual(n - 1);
+    expect(reads.whole).toBeGreaterThanOrEqual(n - 3);
     for (const [op, rows] of Object.entries(reads.out)) expect(rows, op).toBeLessThan(40);
   });
 

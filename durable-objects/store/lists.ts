@@ -156,7 +156,9 @@ export class List {
   keep(start: number, stop: number): void {
     const lo = this.head + start;
     const hi = this.head + stop;
-    this.sql.exec("DELETE FROM list_item WHERE key_id = ? AND (pos < ? OR pos > ?)", this.id, lo, hi);
+    // Two range deletes: a single `pos < lo OR pos > hi` may walk every row of the list.
+    if (start > 0) this.sql.exec("DELETE FROM list_item WHERE key_id = ? AND pos < ?", this.id, lo);
+    if (stop < this.len - 1) this.sql.exec("DELETE FROM list_item WHERE key_id = ? AND pos > ?", this.id, hi);
     this.head = lo;
     this.len = stop - start + 1;
   }
