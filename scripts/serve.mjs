@@ -25,7 +25,6 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 
 const rootRequire = createRequire(import.meta.url);
 /** Resolves packages as wrangler does, so we run the same workerd (and miniflare) as `npm start`. */
@@ -51,9 +50,9 @@ export function compatibilityDate() {
   return supported && supported < wanted ? supported : wanted;
 }
 
-/** Bundles a Worker entry (TypeScript, ES modules) into `outfile`. */
+/** Bundles a Worker entry (TypeScript, ES modules) into `outfile`, with wrangler's esbuild. */
 export async function bundle(entry, outfile) {
-  await build({
+  await wranglerRequire("esbuild").build({
     entryPoints: [entry],
     outfile,
     bundle: true,
