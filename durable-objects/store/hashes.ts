@@ -153,10 +153,11 @@ export class Hash {
     checkSize(field.length + value.length);
     const id = this.ensureRow();
     const old = this.sql
-      .exec<{ id: number }>("SELECT id FROM hash_fields WHERE key_id = ? AND field = ?", id, blob(field))
+      .exec<{ id: number; expire_at: number | null }>("SELECT id, expire_at FROM hash_fields WHERE key_id = ? AND field = ?", id, blob(field))
       .toArray()[0];
     if (old) {
-      if (keepTtl) this.sql.exec("UPDATE hash_fields SET value = ? WHERE id = ?", blob(value), old.id);
+      // Writing expire_at costs two more index probes (its partial indexes): only when it changes.
+      if (keepTtl || old.expire_at === null) this.sql.exec("UPDATE hash_fields SET value = ? WHERE id = ?", blob(value), old.id);
       else this.sql.exec("UPDATE hash_fields SET value = ?, expire_at = NULL WHERE id = ?", blob(value), old.id);
       return false;
     }
