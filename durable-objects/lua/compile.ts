@@ -643,21 +643,29 @@ class Compiler {
       }
       return { kind: "key", k: this.expr(fl.key), v: this.expr(fl.value) };
     });
+    const positional = fields.filter((fl) => fl.kind === "pos").length;
     return (f) => {
       const t = new LuaTable();
       let n = 1;
       for (const fl of fields) {
-        if (fl.kind === "pos") t.rawSet(n++, fl.v(f));
+        if (fl.kind === "pos") {
+          const v = fl.v(f);
+          if (t.arr.length === n - 1 && (v !== undefined || n < positional)) t.arr.push(v);
+          else t.rawSet(n, v);
+          n++;
+        }
         else if (fl.kind === "tail") {
           const vs = fl.m(f);
           for (const v of vs) t.rawSet(n++, v);
         } else {
           const k = fl.k(f);
-          if (k === undefined) rt.error("table index is nil");
+          if (k === undefined) return rt.error("table index is nil");
           if (typeof k === "number" && Number.isNaN(k)) rt.error("table index is NaN");
           t.rawSet(k, fl.v(f));
         }
       }
+      const a = t.arr;
+      while (a.length > 0 && a[a.length - 1] === undefined) a.length--;
       return t;
     };
   }
