@@ -262,7 +262,6 @@ const SCAN_WHOLE_MAX = 128;
 function zscan(ctx: ExecContext, argv: Arg[]): Reply {
   const cursorText = text(argv[2]!);
   if (!/^[0-9]+$/.test(cursorText) || BigInt(cursorText) >= 2n ** 64n) throw new CommandError(Errors.invalidCursor);
-  const cursor = Number(cursorText);
   let match: Uint8Array | null = null;
   let count = 10;
   const p = new ArgCursor(argv, 3);
@@ -275,13 +274,10 @@ function zscan(ctx: ExecContext, argv: Arg[]): Reply {
   }
   const set = findZset(ctx.keyspace, text(argv[1]!));
   if (!set) return ["0", []];
-  const card = set.card();
-  let from = cursor, to = cursor + count, next = to;
-  if (card <= SCAN_WHOLE_MAX) [from, to] = [0, card];
-  if (to >= card) next = 0;
-  const page = from < card ? set.read(from, Math.min(to, card)) : [];
-  const kept = match ? page.filter((e) => globMatch(match, e.member)) : page;
-  return [String(next), entriesReply(kept, true)];
+  const page =
+    set.card() <= SCAN_WHOLE_MAX ? { entries: set.read(0, set.card()), next: 0 } : set.scanPage(Number(cursorText), count);
+  const kept = match ? page.entries.filter((e) => globMatch(match, e.member)) : page.entries;
+  return [String(page.next), entriesReply(kept, true)];
 }
 
 export const zsetCommands: CommandSpec[] = [

@@ -14,7 +14,7 @@ import { HASH_MIGRATION } from "./hashes";
 import { LIST_MIGRATION } from "./lists";
 import { LOCK_MIGRATION } from "./locks";
 import { SET_MIGRATION } from "./sets";
-import { ZSET_MIGRATION } from "./zsets";
+import { ZSET_MIGRATION, ZSET_SEQ_MIGRATION } from "./zsets";
 
 export const MIGRATIONS: readonly string[] = [
   // 1: keys, expiry index, meta.
@@ -33,6 +33,8 @@ export const MIGRATIONS: readonly string[] = [
   ZSET_MIGRATION,
   // 6: fencing counters of locks (outlive the lock keys).
   LOCK_MIGRATION,
+  // 7: sorted set members get a stable scan order (ZSCAN).
+  ZSET_SEQ_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

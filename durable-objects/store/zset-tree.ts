@@ -150,7 +150,14 @@ export class ZsetTree {
       const id = this.newNode(keyId, { parent: null, seq: 0, level: 0, size: 0, cnt: 0 }, { score: -Infinity, member: EMPTY });
       bucket = this.node(id);
     }
-    this.sql.exec("INSERT INTO zset_member (key_id, member, score) VALUES (?, ?, ?)", keyId, e.member, e.score);
+    this.sql.exec(
+      `INSERT INTO zset_member (key_id, member, score, seq)
+       VALUES (?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM zset_member WHERE key_id = ?))`,
+      keyId,
+      e.member,
+      e.score,
+      keyId,
+    );
     this.addCount(bucket.id, 1);
     if (bucket.cnt + 1 > this.limits.bucketMax) this.split(keyId, this.node(bucket.id));
   }
@@ -163,16 +170,16 @@ export class ZsetTree {
     if (bucket.parent !== null && bucket.cnt - 1 < this.limits.bucketMin) this.underflow(keyId, this.node(bucket.id));
   }
 
-  /** Changes the score of a member of the set from `from` to `to`. */
+  /** Changes the score of a member of the set from `from` to `to` (its row, so its seq, stays). */
   move(keyId: number, member: Uint8Array, from: number, to: number): void {
     const a = this.bucketFor(keyId, from, member)!;
-    const b = this.bucketFor(keyId, to, member);
-    if (b && a.id === b.id) {
-      this.sql.exec("UPDATE zset_member SET score = ? WHERE key_id = ? AND member = ?", to, keyId, member);
-      return;
-    }
-    this.remove(keyId, { score: from, member });
-    this.insert(keyId, { score: to, member });
+    const b = this.bucketFor(keyId, to, member)!;
+    this.sql.exec("UPDATE zset_member SET score = ? WHERE key_id = ? AND member = ?", to, keyId, member);
+    if (a.id === b.id) return;
+    this.addCount(b.id, 1);
+    this.addCount(a.id, -1);
+    if (b.cnt + 1 > this.limits.bucketMax) this.split(keyId, this.node(b.id));
+    if (a.parent !== null && a.cnt - 1 < this.limits.bucketMin) this.underflow(keyId, this.node(a.id));
   }
 
   private split(keyId: number, n: NodeRow): void {
@@ -315,7 +322,7 @@ export class ZsetTree {
 
   /** Copies a set's members and tree to another key id (with fresh node ids). */
   copy(from: number, to: number): void {
-    this.sql.exec("INSERT INTO zset_member (key_id, member, score) SELECT ?, member, score FROM zset_member WHERE key_id = ?", to, from);
+    this.sql.exec("INSERT INTO zset_member (key_id, member, score, seq) SELECT ?, member, score, seq FROM zset_member WHERE key_id = ?", to, from);
     const offset = this.sql.exec<{ m: number | null }>("SELECT max(id) AS m FROM zset_node").one().m ?? 0;
     this.sql.exec(
       `INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt, lo_score, lo_member)

@@ -1,6 +1,7 @@
 /**
  * Sorted sets through a shard beyond what the conformance suite can check against Redis 7.0:
- * ZRANK/ZREVRANK WITHSCORE (Redis 7.2), non-UTF-8 members, and the order-statistics tree left
+ * ZRANK/ZREVRANK WITHSCORE (Redis 7.2), non-UTF-8 members, ZSCAN's guarantee under concurrent
+ * changes, the size limit of members, ZRANDMEMBER's two ways, and the order-statistics tree left
  * sound (zset-tree.ts `verify`) by a long random run of commands with the default limits.
  */
 import { env, runInDurableObject } from "cloudflare:test";
@@ -70,6 +71,27 @@ describe("sorted sets in a shard", () => {
     expect(await run("EXISTS", "z")).toBe(0);
     expect(await run("ZADD", "z", "1", new Uint8Array(1024 * 1024))).toBe(1);
     expect(await run("ZCARD", "z")).toBe(1);
+  });
+
+  it("ZSCAN returns every member present for the whole scan while others come, go and change score", async () => {
+    const { run } = shard("zsets-scan");
+    const args: string[] = [];
+    for (let i = 0; i < 500; i++) args.push(String(i), `m${i}`);
+    await run("ZADD", "z", ...args);
+    const dec = new TextDecoder();
+    const seen = new Set<string>();
+    let cursor = "0";
+    let page = 0;
+    do {
+      const [next, items] = (await run("ZSCAN", "z", cursor, "COUNT", "20")) as [string, Reply[]];
+      for (let i = 0; i < items.length; i += 2) seen.add(dec.decode(items[i] as Uint8Array));
+      cursor = next;
+      page++;
+      await run("ZREM", "z", `m${250 + page * 2}`, `m${499 - page}`);
+      await run("ZINCRBY", "z", String(page % 2 ? -1000 : 1000), `m${(page * 37) % 250}`);
+      await run("ZADD", "z", "-5", `new${page}`);
+    } while (cursor !== "0" && page < 1000);
+    for (let i = 0; i < 250; i++) expect(seen.has(`m${i}`)).toBe(true);
   });
 
   it("a long random run of commands leaves the rank tree sound", async () => {

@@ -42,6 +42,15 @@ export const ZSET_MIGRATION = `
   CREATE INDEX zset_node_by_key ON zset_node(key_id, level, lo_score, lo_member);
   CREATE INDEX zset_node_children ON zset_node(parent, seq, cnt);`;
 
+/**
+ * Migration 7: `seq`, a member's place in ZSCAN order, given at insertion (one more than the
+ * key's largest) and kept while the member stays, whatever its score does; so a ZSCAN cursor
+ * (the next seq) returns every member present for the whole scan, as Redis guarantees.
+ */
+export const ZSET_SEQ_MIGRATION = `
+  ALTER TABLE zset_member ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX zset_member_by_seq ON zset_member(key_id, seq);`;
+
 const trees = new WeakMap<SqlStorage, ZsetTree>();
 export function treeOf(sql: SqlStorage): ZsetTree {
   let t = trees.get(sql);
@@ -273,6 +282,20 @@ export class SortedSet {
     for (const e of out) this.tree.remove(this.id, e);
     this.deleteIfEmpty();
     return out;
+  }
+
+  /** Up to `count` members in scan order from seq `cursor` on, and the cursor after them (0 at the end). */
+  scanPage(cursor: number, count: number): { entries: Entry[]; next: number } {
+    const rows = this.ks.sql
+      .exec<{ score: number; member: ArrayBuffer; seq: number }>(
+        "SELECT score, member, seq FROM zset_member WHERE key_id = ? AND seq >= ? ORDER BY seq LIMIT ?",
+        this.id,
+        cursor,
+        count + 1,
+      )
+      .toArray();
+    const next = rows.length > count ? rows.pop()!.seq : 0;
+    return { entries: rows.map(toEntry), next };
   }
 
   /** Every member in ascending order, `chunk` at a time (for set algebra over big sets). */
