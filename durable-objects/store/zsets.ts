@@ -1,9 +1,10 @@
 /**
  * Sorted set keys: typed operations and the element store. Nothing here knows argv.
  *
- * Storage: one row per member in `zset_member` (key_id, member) → score, an index on
- * (key_id, score, member) for order, and the order-statistics tree of zset-tree.ts in
- * `zset_node` for ranks. Members are bytes (BLOBs, compared as memcmp, as Redis compares
+ * Storage: one row per member in `zset_member` (key_id, member) → score, seq; an index on
+ * (key_id, score, member) for order, one on (key_id, seq) for ZSCAN (a member's seq is fixed
+ * while it stays, so a scan cursor survives inserts, removals and score changes), and the
+ * order-statistics tree of zset-tree.ts in `zset_node` for ranks. Members are bytes (BLOBs, compared as memcmp, as Redis compares
  * them); scores are doubles (never NaN; -0 is stored as 0). Every range is first turned into
  * an interval of ranks (O(log n) each end), then read as "the member at rank i, then k
  * along the index", so any range, count or rank costs O(log n + k).
