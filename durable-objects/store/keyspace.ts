@@ -194,8 +194,12 @@ export class Keyspace {
 
   /** A live key picked at random, or null when there is none. */
   randomKey(): string | null {
-    const bounds = this.sql.exec<{ lo: number | null; hi: number | null }>("SELECT min(id) AS lo, max(id) AS hi FROM keys").one();
-    if (bounds.lo === null || bounds.hi === null) return null;
+    // Two statements: SQLite answers a lone min() or max() of the rowid from the b-tree's ends,
+    // but scans the whole table when both are in one statement.
+    const lo = this.sql.exec<{ v: number | null }>("SELECT min(id) AS v FROM keys").one().v;
+    const hi = this.sql.exec<{ v: number | null }>("SELECT max(id) AS v FROM keys").one().v;
+    if (lo === null || hi === null) return null;
+    const bounds = { lo, hi };
     for (let attempt = 0; attempt < 100; attempt++) {
       const pick = bounds.lo + Math.floor(Math.random() * (bounds.hi - bounds.lo + 1));
       const row = this.sql
