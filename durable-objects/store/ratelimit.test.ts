@@ -118,6 +118,12 @@ describe("sliding window (two-window approximation)", () => {
     }
   });
 
+  it("a clock that steps back never weights the previous window above its count", () => {
+    const state = { start: T0 + 1000, current: 1, previous: 4 };
+    const r = slidingWindow(state, T0 + 500, { limit: 5, windowMs: 1000, cost: 0 });
+    expect(r.decision).toMatchObject({ allowed: true, remaining: 0 });
+  });
+
   it("its state expires two windows after the window it was written in", () => {
     const d = limiter(5, 1000);
     d.take(T0 + 10);

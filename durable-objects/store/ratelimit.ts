@@ -91,15 +91,20 @@ function rollSliding(state: SlidingState | null, now: number, w: number): Slidin
   return state;
 }
 
+/** Time into the current window; a clock that stepped back (a restart elsewhere) counts as its start. */
+function elapsedIn(s: SlidingState, now: number, w: number): number {
+  return Math.min(w, Math.max(0, now - s.start));
+}
+
 /** floor(previous × (w − elapsed) / w) + current: the previous window's count weighted by its overlap. */
 function slidingUsed(s: SlidingState, now: number, w: number): number {
-  const left = BigInt(w - (now - s.start));
+  const left = BigInt(w - elapsedIn(s, now, w));
   return Number((BigInt(s.previous) * left) / BigInt(w)) + s.current;
 }
 
 /** Smallest t in ms (≥ 0) such that, with nothing more admitted, the estimate at now + t is ≤ room. */
 function slidingWait(s: SlidingState, now: number, w: number, room: number): number {
-  const elapsed = now - s.start;
+  const elapsed = elapsedIn(s, now, w);
   // floor(prev × r / w) ≤ room  ⇔  r ≤ ceil((room + 1) × w / prev) − 1, with r the time left in the window.
   const maxLeft = (count: number, weightedRoom: number) =>
     count === 0 ? w : Number(ceilDiv(BigInt(weightedRoom + 1) * BigInt(w), BigInt(count))) - 1;
