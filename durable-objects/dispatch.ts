@@ -1,9 +1,13 @@
 /**
  * Runs one command inside a shard: look up and check arity (from the table), call the handler,
  * turn a CommandError into an error reply. Synchronous: nothing interleaves with a command.
+ *
+ * Any other exception (a bug or a storage fault) also ends as that command's error reply, after
+ * its writes were rolled back, so one failing command never takes the rest of a batch with it.
  */
 import type { Arg } from "./args";
 import type { ExecContext } from "./context";
+import { Errors } from "./errors";
 import { CommandError, err, type Reply } from "./reply";
 import { isWrite, lookupCommand, type CommandTable } from "./table";
 
@@ -24,6 +28,7 @@ export function dispatch(
     return isWrite(spec) ? atomically(() => spec.run(ctx, argv)) : spec.run(ctx, argv);
   } catch (e) {
     if (e instanceof CommandError) return err(e.reply);
-    throw e;
+    console.error(`edgekv: '${spec.name}' failed`, e);
+    return err(Errors.internal(spec.name, e instanceof Error ? e.message : String(e)));
   }
 }

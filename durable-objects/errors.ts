@@ -17,6 +17,7 @@ export const Errors = {
   unknownSubcommand: (sub: string, cmd: string) =>
     `ERR unknown subcommand '${sub}'. Try ${cmd.toUpperCase()} HELP.`,
   crossSlot: "CROSSSLOT Keys in request don't hash to the same slot",
+  internal: (cmd: string, message: string) => `ERR internal error in '${cmd}': ${message}`,
   noPerm: (cmd: string) => `NOPERM this token is read-only and cannot run the '${cmd}' command`,
   execAbortPrefix: "EXECABORT Transaction discarded because of previous errors:",
   valueTooLarge: (max: number) => `ERR string exceeds maximum allowed size (${max} bytes)`,

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import type { ExecContext } from "./context";
+import { dispatch } from "./dispatch";
+import { CommandError, OK } from "./reply";
+import { CommandTable } from "./table";
+
+const ctx = {} as ExecContext;
+
+describe("dispatch", () => {
+  const writes: string[] = [];
+  const table = new CommandTable().add(
+    { name: "ok", arity: 1, flags: ["readonly"], run: () => OK },
+    { name: "refuse", arity: 1, flags: ["readonly"], run: () => { throw new CommandError("ERR refused"); } },
+    { name: "crash", arity: 1, flags: ["write"], run: () => { writes.push("crash"); throw new TypeError("boom"); } },
+  );
+  /** A stand-in for transactionSync: records the rollback of a throwing write. */
+  const atomically = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      writes.pop();
+      throw e;
+    }
+  };
+
+  it("checks lookup and arity from the table", () => {
+    expect(dispatch(table, ctx, ["nope"], atomically)).toEqual({ error: "ERR unknown command 'nope', with args beginning with: " });
+    expect(dispatch(table, ctx, ["ok", "x"], atomically)).toEqual({ error: "ERR wrong number of arguments for 'ok' command" });
+    expect(dispatch(table, ctx, ["OK"], atomically)).toEqual(OK);
+  });
+
+  it("turns a CommandError into an error reply", () => {
+    expect(dispatch(table, ctx, ["refuse"], atomically)).toEqual({ error: "ERR refused" });
+  });
+
+  it("turns an unexpected exception into an error reply after rolling the write back", () => {
+    expect(dispatch(table, ctx, ["crash"], atomically)).toEqual({ error: "ERR internal error in 'crash': boom" });
+    expect(writes).toEqual([]);
+    expect(dispatch(table, ctx, ["ok"], atomically)).toEqual(OK);
+  });
+});
