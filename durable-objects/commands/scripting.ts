@@ -60,15 +60,45 @@ function shebang(body: string): { flags: string[]; body: string } {
   return { flags, body: nl === -1 ? "" : body.slice(nl) };
 }
 
-function runScript(ctx: ExecContext, argv: Arg[], sha: string, source: Uint8Array, readOnly: boolean): Reply {
+interface Prepared {
+  fn: LuaFunction;
+  flags: string[];
+}
+
+/** Compiled scripts by SHA1, per shard object: a hit skips the store and the compiler. */
+const prepared = new WeakMap<ScriptHost, Map<string, Prepared>>();
+
+function preparedScripts(host: ScriptHost): Map<string, Prepared> {
+  let m = prepared.get(host);
+  if (!m) prepared.set(host, (m = new Map()));
+  return m;
+}
+
+/** The compiled script `sha` (from `source`, or the store when absent); null when unknown. */
+function prepare(ctx: ExecContext, sha: string, source: Uint8Array | null): Prepared | null {
+  const host = hostFor(ctx.keyspace);
+  const cache = preparedScripts(host);
+  let p = cache.get(sha);
+  if (p) return p;
+  const stored = source === null;
+  if (source === null) source = sha.length === 40 ? storeOf(ctx).getScript(sha) : null;
+  if (source === null) return null;
+  const { flags, body } = shebang(fromBytes(source));
+  p = { fn: host.compile(sha, body), flags };
+  if (!stored) storeOf(ctx).putScript(sha, source);
+  if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
+  cache.set(sha, p);
+  return p;
+}
+
+function runScript(ctx: ExecContext, argv: Arg[], sha: string, script: Prepared, readOnly: boolean): Reply {
   const numkeys = parseNumKeys(argv);
   const host = hostFor(ctx.keyspace);
-  const { flags, body } = shebang(fromBytes(source));
-  const fn = host.compile(sha, body);
   const keys = argv.slice(3, 3 + numkeys);
   host.lua.setGlobal("KEYS", arrayTable(keys.map(luaString)));
   host.lua.setGlobal("ARGV", arrayTable(argv.slice(3 + numkeys).map(luaString)));
-  return host.run(ctx, fn, [], { name: sha, chunk: "user_script", keys, readOnly: readOnly || flags.includes("no-writes") });
+  const ro = readOnly || script.flags.includes("no-writes");
+  return host.run(ctx, script.fn, [], { name: sha, chunk: "user_script", keys, readOnly: ro });
 }
 
 function luaString(a: Arg): string {
@@ -81,9 +111,7 @@ function evalGeneric(readOnly: boolean) {
     const source = bytes(argv[1]!);
     const sha = sha1hex(source);
     parseNumKeys(argv);
-    const reply = runScript(ctx, argv, sha, source, readOnly);
-    storeOf(ctx).putScript(sha, source);
-    return reply;
+    return runScript(ctx, argv, sha, prepare(ctx, sha, source)!, readOnly);
   };
 }
 
@@ -91,9 +119,9 @@ function evalGeneric(readOnly: boolean) {
 function evalshaGeneric(readOnly: boolean) {
   return (ctx: ExecContext, argv: Arg[]): Reply => {
     const sha = text(argv[1]!).toLowerCase();
-    const source = sha.length === 40 ? storeOf(ctx).getScript(sha) : null;
-    if (!source) throw new CommandError(ScriptErrors.noScript);
-    return runScript(ctx, argv, sha, source, readOnly);
+    const script = prepare(ctx, sha, null);
+    if (!script) throw new CommandError(ScriptErrors.noScript);
+    return runScript(ctx, argv, sha, script, readOnly);
   };
 }
 
@@ -104,9 +132,8 @@ function script(ctx: ExecContext, argv: Arg[]): Reply {
   if (sub === "LOAD" && argv.length === 3) {
     const source = bytes(argv[2]!);
     const sha = sha1hex(source);
-    const { body } = shebang(fromBytes(source));
-    hostFor(ctx.keyspace).compile(sha, body);
-    store.putScript(sha, source);
+    preparedScripts(hostFor(ctx.keyspace)).delete(sha);
+    prepare(ctx, sha, source);
     return sha;
   }
   if (sub === "EXISTS" && argv.length >= 3) return argv.slice(2).map((s) => (store.hasScript(text(s).toLowerCase()) ? 1 : 0));
@@ -114,6 +141,7 @@ function script(ctx: ExecContext, argv: Arg[]): Reply {
     if (argv.length === 3 && !["ASYNC", "SYNC"].includes(text(argv[2]!).toUpperCase())) throw new CommandError(Errors.syntax);
     store.flushScripts();
     hostFor(ctx.keyspace).forget();
+    preparedScripts(hostFor(ctx.keyspace)).clear();
     return OK;
   }
   if (sub === "KILL" && argv.length === 2) throw new CommandError(ScriptErrors.notBusy);
