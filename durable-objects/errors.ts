@@ -125,4 +125,8 @@ export const ScriptErrors = {
   libraryNameMissing: "ERR Library name was not given",
   badFunctionName: "ERR Function names can only contain letters, numbers, or underscores(_) and must be at least one character long",
   writeFunctionInRo: "ERR Can not execute a script with write flag using *_ro command.",
+  compileFunction: (detail: string) => `ERR Error compiling function: ${detail}`,
+  registering: (error: string) => `ERR Error registering functions: ${error}`,
+  badMetadata: (opt: string) => `ERR Invalid metadata value given: ${opt}`,
+  badNumKeys: "ERR Bad number of keys provided",
 } as const;

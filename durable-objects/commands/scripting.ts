@@ -11,7 +11,7 @@
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors, ScriptErrors } from "../errors";
-import { LuaFunction, arrayTable, fromBytes, type LuaValue } from "../lua";
+import { LuaFunction, LuaSyntaxError, arrayTable, fromBytes, type LuaValue } from "../lua";
 import { CommandError, OK, type Reply } from "../reply";
 import { hostFor, type ScriptHost } from "../scripting/host";
 import { sha1hex } from "../scripting/sha1";
@@ -27,8 +27,8 @@ function numkeysKeys(argv: Arg[]): number[] {
   return Array.from({ length: Number(n) }, (_, i) => 3 + i);
 }
 
-function parseNumKeys(argv: Arg[]): number {
-  const n = new ArgCursor(argv, 2).takeI64();
+function parseNumKeys(argv: Arg[], notInteger: string = Errors.notInteger): number {
+  const n = new ArgCursor(argv, 2).takeI64(notInteger);
   if (n < 0n) throw new CommandError(ScriptErrors.negativeKeys);
   if (n > BigInt(argv.length - 3)) throw new CommandError(ScriptErrors.tooManyKeys);
   return Number(n);
@@ -184,6 +184,8 @@ function libraryName(code: string): string {
   const nl = code.indexOf("\n");
   const parts = (nl === -1 ? code : code.slice(0, nl)).slice(2).split(" ").filter((p) => p !== "");
   if (parts[0] !== "lua") throw new CommandError(ScriptErrors.badEngine(parts[0] ?? ""));
+  const bad = parts.slice(1).find((p) => !p.startsWith("name="));
+  if (bad !== undefined) throw new CommandError(ScriptErrors.badMetadata(bad));
   const name = parts.find((p) => p.startsWith("name="))?.slice(5);
   if (name === undefined) throw new CommandError(ScriptErrors.libraryNameMissing);
   return name;
@@ -193,12 +195,18 @@ function loadLibrary(ctx: ExecContext, host: ScriptHost, name: string, code: Uin
   const src = fromBytes(code);
   const nl = src.indexOf("\n");
   const body = nl === -1 ? "" : src.slice(nl);
-  const fn = host.compile(`library:${sha1hex(code)}`, body, "user_function");
+  let fn: LuaFunction;
+  try {
+    fn = host.lua.compile(body, "user_function");
+  } catch (e) {
+    if (e instanceof LuaSyntaxError) throw new CommandError(ScriptErrors.compileFunction(e.message));
+    throw e;
+  }
   const reg = new Map<string, { callback: LuaFunction; flags: string[]; description: LuaValue }>();
   host.registering = reg;
   try {
     const r = host.run(ctx, fn, [], { name, chunk: "user_function", keys: [], readOnly: true });
-    if (r !== null && typeof r === "object" && "error" in r) throw new CommandError(r.error.replace(/ script: .*$/s, ""));
+    if (r !== null && typeof r === "object" && "error" in r) throw new CommandError(ScriptErrors.registering(r.error.replace(/ script: .*$/s, "")));
   } finally {
     host.registering = null;
   }
@@ -277,11 +285,11 @@ function globToRegExp(glob: string): RegExp {
 // FCALL function numkeys [key ...] [arg ...] / FCALL_RO
 function fcallGeneric(readOnly: boolean) {
   return (ctx: ExecContext, argv: Arg[]): Reply => {
-    const numkeys = parseNumKeys(argv);
     const name = text(argv[1]!);
     let f: LoadedFunction | undefined;
     for (const lib of libraries(ctx).values()) if ((f = lib.functions.get(name))) break;
     if (!f) throw new CommandError(ScriptErrors.noSuchFunction);
+    const numkeys = parseNumKeys(argv, ScriptErrors.badNumKeys);
     const noWrites = f.flags.includes("no-writes");
     if (readOnly && !noWrites) throw new CommandError(ScriptErrors.writeFunctionInRo);
     const keys = argv.slice(3, 3 + numkeys);

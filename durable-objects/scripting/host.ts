@@ -198,7 +198,7 @@ export class ScriptHost {
     }
     if (typeof name !== "string" || !/^[A-Za-z0-9_]+$/.test(name)) throw new LuaError(ScriptErrors.badFunctionName.slice(4), true);
     if (!(callback instanceof LuaFunction)) throw new LuaError("callback must be a function", true);
-    if (reg.has(name)) throw new LuaError(`Function ${name} already exists`, true);
+    if (reg.has(name)) throw new LuaError("Function already exists in the library");
     flags = flags.filter((f) => f !== "");
     reg.set(name, { callback, flags, description });
     return [];

@@ -215,6 +215,18 @@ export const scriptingCases = defineCases("scripting", [
       expect(await r("FUNCTION", "LOAD", "return 1")).toEqual(error("ERR Missing library metadata"));
       expect(await r("FUNCTION", "LOAD", "#!lua\nreturn 1")).toEqual(error("ERR Library name was not given"));
       expect(await r("FUNCTION", "LOAD", `#!lua name=${lib}x\nreturn 1`)).toEqual(error("ERR No functions registered"));
+      expect(await r("FUNCTION", "LOAD", `#!lua name=${lib}x\nx = = 1`)).toEqual(error("ERR Error compiling function: user_function:2: unexpected symbol near '='"));
+      expect(await r("FUNCTION", "LOAD", `#!lua name=${lib}x\nlocal x = nil\nx.y = 1`)).toEqual(
+        error("ERR Error registering functions: ERR user_function:3: attempt to index local 'x' (a nil value)"),
+      );
+      expect(await r("FUNCTION", "LOAD", `#!lua name=${lib}x foo=bar\nreturn 1`)).toEqual(error("ERR Invalid metadata value given: foo=bar"));
+      expect(await r("FUNCTION", "LOAD", `#!lua name=${lib}x\nredis.register_function('a${lib}', function() end)\nredis.register_function('a${lib}', function() end)`)).toEqual(
+        error("ERR Error registering functions: ERR Function already exists in the library"),
+      );
+      expect(await r("FCALL", "nosuchfn", "x")).toEqual(error("ERR Function not found"));
+      expect(await r("FCALL", fn, "x")).toEqual(error("ERR Bad number of keys provided"));
+      expect(await r("FCALL", fn, -1)).toEqual(error("ERR Number of keys can't be negative"));
+      expect(await r("FCALL", fn, 3, "a")).toEqual(error("ERR Number of keys can't be greater than number of args"));
       expect(await r("FUNCTION", "DELETE", lib)).toEqual("OK");
       expect(await r("FUNCTION", "DELETE", lib)).toEqual(error("ERR Library not found"));
       expect(await r("FCALL", fn, 0)).toEqual(error("ERR Function not found"));
