@@ -12,6 +12,7 @@ import { compileChunk } from "./compile";
 import { baseLib } from "./lib-base";
 import { bitLib } from "./lib-bit";
 import { cjsonLib } from "./lib-cjson";
+import { cmsgpackLib } from "./lib-cmsgpack";
 import { stringLib } from "./lib-string";
 import { mathLib, tableLib } from "./lib-table";
 import { Runtime } from "./runtime";
@@ -41,6 +42,7 @@ export class LuaEngine {
       math: mathLib(),
       bit: bitLib(),
       cjson: cjsonLib(rt),
+      cmsgpack: cmsgpackLib(),
       ...extra,
     };
     for (const [name, t] of Object.entries(libs)) {
