@@ -1,6 +1,8 @@
 /**
- * Number formatting as Redis replies it.
+ * Number formatting as Redis replies it. Exact decimal rounding comes from the Lua engine's
+ * C-printf module (lua/numfmt.ts), so ties round half-to-even as glibc does.
  */
+import { toGeneralC } from "./lua/numfmt";
 
 /**
  * A double as Redis 7.0 replies a score (C's `%.17g`, with `inf`/`-inf`): 17 significant
@@ -12,18 +14,5 @@ export function formatDouble(d: number): string {
   if (d === -Infinity) return "-inf";
   if (Number.isNaN(d)) return "nan";
   if (d === 0) return Object.is(d, -0) ? "-0" : "0";
-  const [mantissa, expText] = d.toExponential(16).split("e") as [string, string];
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 17) {
-    const digits = stripZeros(mantissa);
-    const abs = Math.abs(exp);
-    return `${digits}e${exp < 0 ? "-" : "+"}${abs < 10 ? "0" : ""}${abs}`;
-  }
-  return stripZeros(d.toFixed(16 - exp));
-}
-
-function stripZeros(s: string): string {
-  if (!s.includes(".")) return s;
-  s = s.replace(/0+$/, "");
-  return s.endsWith(".") ? s.slice(0, -1) : s;
+  return (d < 0 ? "-" : "") + toGeneralC(Math.abs(d), 17, false);
 }
