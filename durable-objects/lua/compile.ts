@@ -13,7 +13,7 @@
 import type * as AST from "luaparse";
 import { parse } from "luaparse";
 import type { Runtime } from "./runtime";
-import { LuaError, LuaFunction, LuaTable, toNumber, type LuaValue } from "./value";
+import { LuaError, LuaFunction, LuaTable, charge, toNumber, type LuaValue } from "./value";
 
 interface Cell {
   v: LuaValue;
@@ -650,7 +650,10 @@ class Compiler {
       for (const fl of fields) {
         if (fl.kind === "pos") {
           const v = fl.v(f);
-          if (t.arr.length === n - 1 && (v !== undefined || n < positional)) t.arr.push(v);
+          if (t.arr.length === n - 1 && (v !== undefined || n < positional)) {
+            charge(v);
+            t.arr.push(v);
+          }
           else t.rawSet(n, v);
           n++;
         }

@@ -38,6 +38,16 @@ describe("sandbox", () => {
     expect(run("local s = 0 for i = 1, 1000 do s = s + i end return s", 10_000)).toEqual([500500]);
   });
 
+  it("caps what a script keeps in tables: new slots and big stored strings", () => {
+    expect(() => run("local t = {} while true do t[#t + 1] = true end")).toThrow(/not enough memory/);
+    expect(() => run("local t = {} for i = 1, 100 do t[i] = string.rep('x', 1024 * 1024) end")).toThrow(/not enough memory/);
+    expect(run("local t = {} for i = 1, 100000 do t[i] = i end return #t")).toEqual([100000]);
+    expect(() => run("return string.rep('x', 100 * 1024 * 1024)")).toThrow(/not enough memory/);
+    const [ok, e] = run("local ok, e = pcall(function() local t = {} while true do t[#t + 1] = 1 end end) return ok, e");
+    expect(ok).toBe(false);
+    expect(e).toMatch(/not enough memory/);
+  });
+
   it("counts recursion as calls and reports stack overflow as a Lua error", () => {
     expect(run("local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end return f(100)")).toEqual([100]);
     const r = run("local function f(n) return 1 + f(n + 1) end return pcall(f, 1)");

@@ -16,7 +16,7 @@ import { cmsgpackLib } from "./lib-cmsgpack";
 import { stringLib } from "./lib-string";
 import { mathLib, tableLib } from "./lib-table";
 import { Runtime } from "./runtime";
-import { LuaError, LuaFunction, LuaTable, type LuaValue } from "./value";
+import { LuaError, LuaFunction, LuaTable, MAX_SLOTS, MAX_STORED_BYTES, memory, type LuaValue } from "./value";
 
 export { LuaSyntaxError } from "./compile";
 export { JSON_NULL } from "./lib-cjson";
@@ -80,6 +80,10 @@ export class LuaEngine {
   run(fn: LuaFunction, args: LuaValue[] = [], budget = DEFAULT_BUDGET, chunkName = "user_script"): LuaValue[] {
     const rt = this.rt;
     rt.arm(budget);
+    memory.slots = MAX_SLOTS;
+    memory.bytes = MAX_STORED_BYTES;
+    const outer = memory.active;
+    memory.active = true;
     rt.chunkName = chunkName;
     rt.line = 0;
     try {
@@ -87,6 +91,8 @@ export class LuaEngine {
     } catch (e) {
       if (e instanceof RangeError) throw new LuaError(`${rt.where()}stack overflow`);
       throw e;
+    } finally {
+      memory.active = outer;
     }
   }
 }

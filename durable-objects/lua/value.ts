@@ -114,6 +114,7 @@ export class LuaTable {
             this.hash.delete(key);
             return;
           }
+          charge(value);
           a.push(value);
           if (this.hash.size > 0) {
             this.hash.delete(key);
@@ -134,7 +135,10 @@ export class LuaTable {
     if (value === undefined) {
       this.hash.delete(key);
     } else {
-      if (this.keysCache !== null && !this.hash.has(key)) this.keysCache = this.keysIndex = null;
+      if (!this.hash.has(key)) {
+        charge(value);
+        if (this.keysCache !== null) this.keysCache = this.keysIndex = null;
+      } else if (typeof value === "string" && value.length >= 1024) charge(value);
       this.hash.set(key, value);
     }
   }
@@ -276,6 +280,22 @@ export function toUtf8(s: string): string {
   // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(s)) return s;
   return new TextDecoder().decode(toBytes(s));
+}
+
+/**
+ * What a script run may keep in tables: new table slots, and the bytes of big strings stored
+ * in tables (the only way a script can hold on to much memory; its locals are few). Counted
+ * per run and reset by LuaEngine.run; past either limit a store raises "not enough memory".
+ */
+export const memory = { active: false, slots: 0, bytes: 0 };
+export const MAX_SLOTS = 4_000_000;
+export const MAX_STORED_BYTES = 64 * 1024 * 1024;
+
+export function charge(value: LuaValue): void {
+  if (!memory.active) return;
+  if (--memory.slots < 0 || (typeof value === "string" && value.length >= 1024 && (memory.bytes -= value.length) < 0)) {
+    throw new LuaError("not enough memory", true);
+  }
 }
 
 /** The largest string a script may build (concatenation, rep, format, gsub…). */
