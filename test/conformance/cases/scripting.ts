@@ -247,6 +247,24 @@ export const scriptingOwnCases = defineCases("scripting (edgekv only)", [
     },
   },
   {
+    name: "EVAL and FCALL whose keys span shards answer CROSSSLOT, as Redis Cluster",
+    only: "sharded",
+    async run({ r, spread }) {
+      const crossSlot = error("CROSSSLOT Keys in request don't hash to the same slot");
+      const keys = Array.from({ length: 8 }, (_, i) => spread(`k${i}`));
+      expect(await r("EVAL", "return #KEYS", keys.length, ...keys)).toEqual(crossSlot);
+      expect(await r("EVALSHA", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", keys.length, ...keys)).toEqual(crossSlot);
+      expect(await r("FCALL", "anything", keys.length, ...keys)).toEqual(crossSlot);
+    },
+  },
+  {
+    name: "a script loaded once runs on every shard",
+    async run({ r, spread }) {
+      const sha = await r("SCRIPT", "LOAD", "return KEYS[1]");
+      for (let i = 0; i < 8; i++) expect(await r("EVALSHA", sha as string, 1, spread(`s${i}`))).toEqual(spread(`s${i}`));
+    },
+  },
+  {
     name: "a script may not touch a key outside its declared keys' slots",
     async run({ r, key, spread, target }) {
       if (target.name.includes("redis")) return;
