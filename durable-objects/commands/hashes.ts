@@ -3,6 +3,7 @@
  * commands of Redis 7.4 / 8.0 (HEXPIRE …, HGETEX, HSETEX) are in hash-expiry.ts.
  */
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
+import { MAX_RANDOM_REPEATS } from "../store/sets";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
 import { CommandError, int, OK, type Reply } from "../reply";
@@ -114,14 +115,6 @@ function hincrbyfloat(ctx: ExecContext, argv: Arg[]): Reply {
 }
 
 const LONG_MAX = 2n ** 63n - 1n;
-/**
- * Largest |count| for a negative HRANDFIELD count (repeats allowed, so the reply is |count|
- * long whatever the hash's size). Redis streams such a reply until the client's output buffer
- * limit closes the connection; a shard builds its reply in memory, so it refuses instead (the
- * same limit and error as SRANDMEMBER).
- */
-export const HRANDFIELD_REPEAT_LIMIT = 100_000;
-
 function entriesReply(entries: Iterable<HashEntry>, withValues: boolean): Reply[] {
   const out: Reply[] = [];
   for (const e of entries) {
@@ -144,7 +137,7 @@ function hrandfield(ctx: ExecContext, argv: Arg[]): Reply {
     }
     withValues = argv.length === 4;
     if (withValues && (c < -LONG_MAX / 2n || c > LONG_MAX / 2n)) throw new CommandError(Errors.valueOutOfRange);
-    if (c < -BigInt(HRANDFIELD_REPEAT_LIMIT)) throw new CommandError(Errors.randomCountTooLarge(HRANDFIELD_REPEAT_LIMIT));
+    if (c < -BigInt(MAX_RANDOM_REPEATS)) throw new CommandError(Errors.randomCountTooLarge(MAX_RANDOM_REPEATS));
     count = c > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(c);
   }
   const h = openHash(ctx.keyspace, keyOf(argv));

@@ -4,6 +4,7 @@
  * zset-algebra.ts; argument parsing shared by both in zset-args.ts.
  */
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
+import { MAX_RANDOM_REPEATS } from "../store/sets";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
 import { formatDouble } from "../format";
@@ -197,6 +198,7 @@ function zrandmember(ctx: ExecContext, argv: Arg[]): Reply {
     const c = parseI64(text(argv[2]!));
     if (c === null) throw new CommandError(Errors.notInteger);
     if (c < -RAND_COUNT_LIMIT) throw new CommandError(Errors.randCountOutOfRange);
+    if (c < -BigInt(MAX_RANDOM_REPEATS)) throw new CommandError(Errors.randomCountTooLarge(MAX_RANDOM_REPEATS));
     count = Number(c);
     if (argv.length === 4 && text(argv[3]!).toUpperCase() === "WITHSCORES") withScores = true;
     else if (argv.length > 3) throw new CommandError(Errors.syntax);

@@ -47,7 +47,11 @@ export const SET_MIGRATION = `
 /** Key id under which a STORE builds its result when the destination is also a source. */
 const SCRATCH_ID = -1;
 
-/** Most elements SRANDMEMBER returns with a negative count (Redis has no limit and runs out of memory). */
+/**
+ * Most elements SRANDMEMBER, HRANDFIELD and ZRANDMEMBER return for a negative count (repeats
+ * allowed, so the reply is that long whatever the size). Redis streams such a reply until the
+ * client buffer limit closes the connection; a shard builds its reply in memory, so it refuses.
+ */
 export const MAX_RANDOM_REPEATS = 100_000;
 
 /** Ordinals looked up per statement when reading picks. */

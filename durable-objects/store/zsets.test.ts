@@ -22,6 +22,15 @@ function shard(name: string) {
 }
 
 describe("sorted sets in a shard", () => {
+  it("ZRANDMEMBER refuses a negative count beyond the repeat limit, as SRANDMEMBER and HRANDFIELD", async () => {
+    const { run } = shard("zsets-randcap");
+    await run("ZADD", "z", "1", "a");
+    expect(await run("ZRANDMEMBER", "z", "-100001")).toEqual({
+      error: "ERR count is too large: at most 100000 elements can be returned with repetitions",
+    });
+    expect(((await run("ZRANDMEMBER", "z", "-3")) as Reply[]).length).toBe(3);
+  });
+
   it("ZRANK and ZREVRANK WITHSCORE (Redis 7.2)", async () => {
     const { run } = shard("zsets-withscore");
     await run("ZADD", "z", "1.5", "a", "2", "b", "inf", "c");
