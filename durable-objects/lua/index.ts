@@ -13,6 +13,7 @@ import { baseLib } from "./lib-base";
 import { bitLib } from "./lib-bit";
 import { cjsonLib } from "./lib-cjson";
 import { cmsgpackLib } from "./lib-cmsgpack";
+import { structLib } from "./lib-struct";
 import { stringLib } from "./lib-string";
 import { mathLib, tableLib } from "./lib-table";
 import { Runtime } from "./runtime";
@@ -43,6 +44,7 @@ export class LuaEngine {
       bit: bitLib(),
       cjson: cjsonLib(rt),
       cmsgpack: cmsgpackLib(),
+      struct: structLib(),
       ...extra,
     };
     for (const [name, t] of Object.entries(libs)) {
