@@ -47,7 +47,11 @@ export function baseLib(rt: Runtime): LuaTable {
     error: (a) => {
       const level = optInt(a, 1, "error", 1);
       const v = a[0];
-      if ((typeof v === "string" || typeof v === "number") && level > 0) throw new LuaError(rt.tostring(v), true);
+      if ((typeof v === "string" || typeof v === "number") && level > 0) {
+        if (level === 1) throw new LuaError(rt.tostring(v), true);
+        const line = rt.callLines[rt.depth - level + 1] ?? 0;
+        throw new LuaError(line > 0 ? `${rt.chunkName}:${line}: ${rt.tostring(v)}` : rt.tostring(v));
+      }
       throw new LuaError(v);
     },
     pcall: (a) => protectedCall(rt, checkAny(a, 0, "pcall"), a.slice(1)),

@@ -26,6 +26,8 @@ export class Runtime {
   steps = 0;
   line = 0;
   depth = 0;
+  /** The line each active call was made from, by depth (for `error(msg, level)`). */
+  readonly callLines: number[] = [];
   chunkName = "user_script";
 
   /** Starts a budget of `steps` units for one script run. */
@@ -55,6 +57,7 @@ export class Runtime {
         this.error("stack overflow");
       }
       const line = this.line;
+      this.callLines[this.depth] = line;
       try {
         const r = fn.call(args);
         this.depth--;
@@ -79,9 +82,20 @@ export class Runtime {
   invoke(fn: LuaValue, args: LuaValue[]): LuaValue[] {
     if (fn instanceof LuaFunction && fn.native) {
       if (--this.steps < 0) throw new LuaBudgetError();
-      return fn.call(args);
+      this.callLines[++this.depth] = 0;
+      try {
+        return fn.call(args);
+      } finally {
+        this.depth--;
+      }
     }
-    return this.call(fn, args);
+    const line = this.line;
+    this.line = 0;
+    try {
+      return this.call(fn, args);
+    } finally {
+      this.line = line;
+    }
   }
 
   typeError(v: LuaValue, op: string, desc?: string): never {
