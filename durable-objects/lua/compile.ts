@@ -98,7 +98,13 @@ export function compileChunk(rt: Runtime, source: string, name: string): LuaFunc
   const c = new Compiler(rt, source);
   const fs = new FuncState(undefined, true);
   c.fs = fs;
-  const body = c.block(ast.body);
+  let body: Stmt;
+  try {
+    body = c.block(ast.body);
+  } catch (e) {
+    if (e instanceof RangeError) throw new LuaSyntaxError(`${name}: chunk has too many syntax levels`);
+    throw e;
+  }
   const nslots = () => fs.nslots;
   return new LuaFunction(
     name,

@@ -48,6 +48,16 @@ describe("sandbox", () => {
     expect(e).toMatch(/not enough memory/);
   });
 
+  it("charges pattern matching to the budget, so a pathological pattern is stopped", () => {
+    expect(() => run("return string.find(string.rep('a', 3000), '.-.-.-.-.-.-b')", 1_000_000)).toThrow(LuaBudgetError);
+    expect(run("return string.find(string.rep('a', 30) .. 'b', '.-.-b')", 1_000_000)).toEqual([1, 31]);
+  });
+
+  it("refuses a chunk nested too deep to compile with a syntax error, not a crash", () => {
+    const deep = "return " + "(".repeat(20000) + "1" + ")".repeat(20000);
+    expect(() => new LuaEngine().compile(deep)).toThrow(LuaSyntaxError);
+  });
+
   it("counts recursion as calls and reports stack overflow as a Lua error", () => {
     expect(run("local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end return f(100)")).toEqual([100]);
     const r = run("local function f(n) return 1 + f(n + 1) end return pcall(f, 1)");

@@ -24,6 +24,7 @@ function sub(s: string, i: number, j: number): string {
 }
 
 export function stringLib(rt: Runtime): LuaTable {
+  const tick = () => rt.tick();
   const t = lib({
     len: (a) => [checkString(a, 0, "len").length],
     sub: (a) => [sub(checkString(a, 0, "sub"), checkInt(a, 1, "sub"), optInt(a, 2, "sub", -1))],
@@ -58,15 +59,15 @@ export function stringLib(rt: Runtime): LuaTable {
       return [out];
     },
     format: (a) => [format(rt, a)],
-    find: (a) => find(a, true),
-    match: (a) => find(a, false),
+    find: (a) => find(a, true, tick),
+    match: (a) => find(a, false, tick),
     gmatch: (a) => {
       const s = checkString(a, 0, "gmatch");
       const p = checkString(a, 1, "gmatch");
       let pos = 0;
       const fn = new LuaFunction("gmatch_aux", () => {
         for (; pos <= s.length; pos++) {
-          const ms = new MatchState(s, p);
+          const ms = new MatchState(s, p, tick);
           const e = doMatch(ms, pos, 0);
           if (e !== -1) {
             const start = pos;
@@ -83,7 +84,7 @@ export function stringLib(rt: Runtime): LuaTable {
   return t;
 }
 
-function find(a: LuaValue[], isFind: boolean): LuaValue[] {
+function find(a: LuaValue[], isFind: boolean, tick: () => void): LuaValue[] {
   const fname = isFind ? "find" : "match";
   const s = checkString(a, 0, fname);
   const p = checkString(a, 1, fname);
@@ -98,7 +99,7 @@ function find(a: LuaValue[], isFind: boolean): LuaValue[] {
   const pstart = anchor ? 1 : 0;
   let pos = init;
   do {
-    const ms = new MatchState(s, p);
+    const ms = new MatchState(s, p, tick);
     const e = doMatch(ms, pos, pstart);
     if (e !== -1) {
       if (isFind) return [pos + 1, e, ...ms.captures(pos, e, false)];
@@ -110,6 +111,7 @@ function find(a: LuaValue[], isFind: boolean): LuaValue[] {
 }
 
 function gsub(rt: Runtime, a: LuaValue[]): LuaValue[] {
+  const tick = () => rt.tick();
   const src = checkString(a, 0, "gsub");
   const p = checkString(a, 1, "gsub");
   const repl = a[2];
@@ -124,7 +126,7 @@ function gsub(rt: Runtime, a: LuaValue[]): LuaValue[] {
   let n = 0;
   let out = "";
   while (n < maxN) {
-    const ms = new MatchState(src, p);
+    const ms = new MatchState(src, p, tick);
     const e = doMatch(ms, s, pstart);
     if (e !== -1) {
       n++;

@@ -19,6 +19,8 @@ export class MatchState {
   constructor(
     readonly src: string,
     readonly pat: string,
+    /** Charged once per matcher step, so that a pathological pattern spends the script's budget. */
+    readonly tick: () => void = () => {},
   ) {}
 
   /** The capture `i` (0-based): a string, or a 1-based position for `()`. */
@@ -157,6 +159,7 @@ function maxExpand(ms: MatchState, s: number, p: number, ep: number): number {
   let i = 0;
   while (singleMatch(ms, s + i, p, ep)) i++;
   while (i >= 0) {
+    ms.tick();
     const res = doMatch(ms, s + i, ep + 1);
     if (res !== -1) return res;
     i--;
@@ -166,6 +169,7 @@ function maxExpand(ms: MatchState, s: number, p: number, ep: number): number {
 
 function minExpand(ms: MatchState, s: number, p: number, ep: number): number {
   for (;;) {
+    ms.tick();
     const res = doMatch(ms, s, ep + 1);
     if (res !== -1) return res;
     if (singleMatch(ms, s, p, ep)) s++;
@@ -210,6 +214,7 @@ function matchCapture(ms: MatchState, s: number, l: number): number {
 /** Matches the pattern from `p` against the subject from `s`: the end of the match or -1. */
 export function doMatch(ms: MatchState, s: number, p: number): number {
   if (++ms.depth > MAXCCALLS * 50) throw new LuaError("pattern too complex", true);
+  ms.tick();
   try {
     const pat = ms.pat;
     for (;;) {
