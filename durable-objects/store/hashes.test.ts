@@ -4,25 +4,12 @@
  * conformance suite lacks): reply codes and error texts as Redis's, lazy deletion on access,
  * the alarm's sweep, and what HSET, HINCRBY, RENAME and COPY do to field expiry times.
  */
-import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Arg } from "../args";
-import type { Reply } from "../reply";
 import type { Shard } from "../shard";
-import { fromReply } from "../../test/conformance/normalize";
+import { freshShard } from "../../test/workers/shard-client";
 
-interface ShardRpc {
-  exec(batch: Arg[][]): Promise<Reply[]>;
-}
-
-let counter = 0;
-
-function shard() {
-  const stub = env.SHARD.getByName(`hashes-${counter++}-${Math.random().toString(36).slice(2)}`);
-  const r = async (...argv: (string | number)[]) => fromReply((await (stub as unknown as ShardRpc).exec([argv.map(String)]))[0]!);
-  const sql = <T>(fn: (sql: SqlStorage) => T) => runInDurableObject(stub, (_: Shard, state: DurableObjectState) => fn(state.storage.sql));
-  return { stub, r, sql };
-}
+const shard = () => freshShard("hashes");
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 

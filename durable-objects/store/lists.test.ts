@@ -4,51 +4,11 @@
  * the cost of one-element operations on a long list (rows read by SQLite, not time), and the
  * element store (DEL, COPY, FLUSHALL leave no orphan rows).
  */
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Arg } from "../args";
-import type { Reply } from "../reply";
-import type { Shard } from "../shard";
-import { fromReply } from "../../test/conformance/normalize";
-import { registerElementStores } from "./elements";
-import { Keyspace } from "./keyspace";
+import { countingKeyspace, freshShard } from "../../test/workers/shard-client";
 import { listIndex, listLength, listMove, listPop, listPush, listRange, listSet, listTrim } from "./lists";
 
-interface ShardRpc {
-  exec(batch: Arg[][]): Promise<Reply[]>;
-}
-
-let counter = 0;
-
-function shard() {
-  const stub = env.SHARD.getByName(`lists-${counter++}-${Math.random().toString(36).slice(2)}`);
-  const r = async (...argv: (string | number)[]) => fromReply((await (stub as unknown as ShardRpc).exec([argv.map(String)]))[0]!);
-  const sql = <T>(fn: (sql: SqlStorage) => T) => runInDurableObject(stub, (_: Shard, state: DurableObjectState) => fn(state.storage.sql));
-  return { r, sql };
-}
-
-/** A keyspace over `sql` that counts the rows SQLite reads for every statement. */
-function countingKeyspace(sql: SqlStorage) {
-  const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
-  const counted = {
-    exec(query: string, ...bindings: unknown[]) {
-      const c = sql.exec(query, ...bindings);
-      cursors.push(c);
-      return c;
-    },
-  } as unknown as SqlStorage;
-  const ks = new Keyspace(counted, () => {});
-  registerElementStores(ks);
-  return {
-    ks,
-    /** Rows read since the last call. */
-    rowsRead(): number {
-      const n = cursors.reduce((sum, c) => sum + c.rowsRead, 0);
-      cursors.length = 0;
-      return n;
-    },
-  };
-}
+const shard = () => freshShard("lists");
 
 const enc = new TextEncoder();
 

@@ -4,50 +4,11 @@
  * Set model, the cost of one-member operations and random picks on a big set (rows read by
  * SQLite, not time), the spread of random picks, and the element store.
  */
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Arg } from "../args";
-import type { Reply } from "../reply";
-import type { Shard } from "../shard";
-import { fromReply } from "../../test/conformance/normalize";
-import { registerElementStores } from "./elements";
-import { Keyspace } from "./keyspace";
+import { countingKeyspace, freshShard } from "../../test/workers/shard-client";
 import { setAdd, setCard, setHas, setMove, setPop, setRandom, setRemove, setScan } from "./sets";
 
-interface ShardRpc {
-  exec(batch: Arg[][]): Promise<Reply[]>;
-}
-
-let counter = 0;
-
-function shard() {
-  const stub = env.SHARD.getByName(`sets-${counter++}-${Math.random().toString(36).slice(2)}`);
-  const r = async (...argv: (string | number)[]) => fromReply((await (stub as unknown as ShardRpc).exec([argv.map(String)]))[0]!);
-  const sql = <T>(fn: (sql: SqlStorage) => T) => runInDurableObject(stub, (_: Shard, state: DurableObjectState) => fn(state.storage.sql));
-  return { r, sql };
-}
-
-/** A keyspace over `sql` that counts the rows SQLite reads for every statement. */
-function countingKeyspace(sql: SqlStorage) {
-  const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
-  const counted = {
-    exec(query: string, ...bindings: unknown[]) {
-      const c = sql.exec(query, ...bindings);
-      cursors.push(c);
-      return c;
-    },
-  } as unknown as SqlStorage;
-  const ks = new Keyspace(counted, () => {});
-  registerElementStores(ks);
-  return {
-    ks,
-    rowsRead(): number {
-      const n = cursors.reduce((sum, c) => sum + c.rowsRead, 0);
-      cursors.length = 0;
-      return n;
-    },
-  };
-}
+const shard = () => freshShard("sets");
 
 const enc = new TextEncoder();
 

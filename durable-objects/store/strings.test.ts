@@ -3,11 +3,11 @@
  * binary safety, the size limit of a value, and LCS's table limit. Redis behaviour as such is
  * covered by the conformance cases (test/conformance/cases/strings*.ts).
  */
-import { env, runInDurableObject, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Arg } from "../args";
 import { Errors } from "../errors";
-import { CommandError, type Reply } from "../reply";
+import { CommandError } from "../reply";
+import { freshShard } from "../../test/workers/shard-client";
 import { Keyspace } from "./keyspace";
 import { MAX_LCS_CELLS } from "./lcs";
 import {
@@ -22,22 +22,15 @@ import {
   stringLength,
 } from "./strings";
 
-interface ShardRpc {
-  exec(batch: Arg[][]): Promise<Reply[]>;
-}
-
 /** Every byte value, including NUL and bytes that are not UTF-8. */
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => 255 - i);
 const TOO_LARGE = Errors.valueTooLarge(MAX_STRING_BYTES);
 
 function withKeyspace<T>(fn: (ks: Keyspace) => T): Promise<T> {
-  const stub = env.SHARD.getByName(`strings-test-${Math.random()}`);
-  return runInDurableObject(stub, (_instance, state) => fn(new Keyspace(state.storage.sql, () => {})));
+  return freshShard("strings-test").sql((sql) => fn(new Keyspace(sql, () => {})));
 }
 
-function shard(): ShardRpc {
-  return env.SHARD.getByName(`strings-rpc-${Math.random()}`) as unknown as ShardRpc;
-}
+const shard = () => freshShard("strings-rpc").rpc;
 
 function errorOf(fn: () => unknown): string | undefined {
   try {

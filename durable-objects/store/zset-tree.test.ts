@@ -3,8 +3,8 @@
  * score changes against an in-memory model, with tiny limits so that buckets and internal
  * nodes split, merge and the root grows and collapses many times.
  */
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { freshShard } from "../../test/workers/shard-client";
 import { ZsetTree, type Entry, type TreeLimits } from "./zset-tree";
 
 const enc = new TextEncoder();
@@ -25,8 +25,7 @@ function cmp(a: [string, number], b: [string, number]): number {
 }
 
 async function withTree<T>(limits: TreeLimits, fn: (tree: ZsetTree) => T): Promise<T> {
-  const stub = env.SHARD.getByName(`zset-tree-${Math.random()}`);
-  return runInDurableObject(stub, (_instance, state) => fn(new ZsetTree(state.storage.sql, limits)));
+  return freshShard("zset-tree").sql((sql) => fn(new ZsetTree(sql, limits)));
 }
 
 function randomRun(tree: ZsetTree, keyId: number, seed: number, ops: number, shrinkAt: number): void {

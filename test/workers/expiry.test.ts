@@ -3,24 +3,12 @@
  * bounded batches without any read, harmless when it fires early or twice, and surviving an
  * eviction of the Durable Object (data and pending expiries both).
  */
-import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Arg } from "../../durable-objects/args";
-import type { Reply } from "../../durable-objects/reply";
 import type { Shard } from "../../durable-objects/shard";
-import { fromReply } from "../conformance/normalize";
+import { freshShard } from "./shard-client";
 
-interface ShardRpc {
-  exec(batch: Arg[][]): Promise<Reply[]>;
-}
-
-let counter = 0;
-
-function shard() {
-  const stub = env.SHARD.getByName(`expiry-${counter++}-${Math.random().toString(36).slice(2)}`);
-  const run = async (...argv: string[]) => fromReply((await (stub as unknown as ShardRpc).exec([argv]))[0]!);
-  return { stub, run };
-}
+const shard = () => freshShard("expiry");
 
 type Stub = ReturnType<typeof shard>["stub"];
 
@@ -60,20 +48,20 @@ async function settledAlarm(stub: Stub): Promise<number | null> {
 
 describe("shard alarm", () => {
   it("is armed at the earliest expiry of any key", async () => {
-    const { stub, run } = shard();
+    const { stub, r } = shard();
     expect(await alarmAt(stub)).toBe(null);
-    await run("SET", "late", "v", "EX", "1000");
+    await r("SET", "late", "v", "EX", "1000");
     expect(await alarmAt(stub)).toBe(await expireAt(stub, "late"));
-    await run("SET", "early", "v", "EX", "100");
+    await r("SET", "early", "v", "EX", "100");
     expect(await alarmAt(stub)).toBe(await expireAt(stub, "early"));
-    await run("SET", "later", "v", "EX", "5000");
+    await r("SET", "later", "v", "EX", "5000");
     expect(await alarmAt(stub)).toBe(await expireAt(stub, "early"));
   });
 
   it("deletes a key whose TTL ran out without any read", async () => {
-    const { stub, run } = shard();
-    await run("SET", "k", "v", "PX", "200");
-    await run("SET", "keep", "v");
+    const { stub, r } = shard();
+    await r("SET", "k", "v", "PX", "200");
+    await r("SET", "keep", "v");
     expect(await rows(stub)).toBe(2);
     await sleep(250);
     // The runtime may already have fired the alarm by itself; either way no command read the key.
@@ -84,42 +72,42 @@ describe("shard alarm", () => {
   });
 
   it("firing early deletes nothing and re-arms for the next expiry", async () => {
-    const { stub, run } = shard();
-    await run("SET", "k", "v", "EX", "100");
+    const { stub, r } = shard();
+    await r("SET", "k", "v", "EX", "100");
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect(await run("GET", "k")).toBe("v");
+    expect(await r("GET", "k")).toBe("v");
     expect(await alarmAt(stub)).toBe(await expireAt(stub, "k"));
   });
 
   it("firing twice is harmless", async () => {
-    const { stub, run } = shard();
-    await run("SET", "a", "v", "PX", "100");
-    await run("SET", "b", "v", "EX", "100");
+    const { stub, r } = shard();
+    await r("SET", "a", "v", "PX", "100");
+    await r("SET", "b", "v", "EX", "100");
     await sleep(150);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await rows(stub, "a")).toBe(0);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
-    expect(await run("GET", "b")).toBe("v");
+    expect(await r("GET", "b")).toBe("v");
     expect(await alarmAt(stub)).toBe(await expireAt(stub, "b"));
   });
 
   it("moves with the earliest expiry when a TTL is removed or shortened", async () => {
-    const { stub, run } = shard();
-    await run("SET", "a", "v", "EX", "100");
-    await run("SET", "b", "v", "EX", "200");
-    await run("PERSIST", "a");
-    await run("PEXPIRE", "b", "300");
+    const { stub, r } = shard();
+    await r("SET", "a", "v", "EX", "100");
+    await r("SET", "b", "v", "EX", "200");
+    await r("PERSIST", "a");
+    await r("PEXPIRE", "b", "300");
     expect(await alarmAt(stub)).toBe(await expireAt(stub, "b"));
     await sleep(350);
     await runDurableObjectAlarm(stub);
     expect(await rows(stub)).toBe(1);
-    expect(await run("TTL", "a")).toBe(-1);
+    expect(await r("TTL", "a")).toBe(-1);
   });
 
   it("deletes due keys in bounded batches and re-arms at once while work is left", async () => {
-    const { stub, run } = shard();
-    await run("PING");
+    const { stub, r } = shard();
+    await r("PING");
     const past = Date.now() - 1000;
     await runInDurableObject(stub, (_: Shard, state: DurableObjectState) => {
       state.storage.sql.exec(
@@ -127,7 +115,7 @@ describe("shard alarm", () => {
         past,
       );
     });
-    await run("SET", "keep", "v", "EX", "100");
+    await r("SET", "keep", "v", "EX", "100");
     expect(await rows(stub)).toBe(10051);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     // One run stops after its bounded batches: the rest is left to an alarm re-armed for now,
@@ -137,8 +125,8 @@ describe("shard alarm", () => {
   });
 
   it("sweeps at most `limit` keys per batch", async () => {
-    const { stub, run } = shard();
-    await run("PING");
+    const { stub, r } = shard();
+    await r("PING");
     const swept = await runInDurableObject(stub, (instance: Shard, state: DurableObjectState) => {
       const past = Date.now() - 1000;
       for (let i = 0; i < 5; i++) {
@@ -153,51 +141,51 @@ describe("shard alarm", () => {
   });
 
   it("re-arms an alarm that was lost long past due", async () => {
-    const { stub, run } = shard();
-    await run("SET", "k", "v", "EX", "100");
+    const { stub, r } = shard();
+    await r("SET", "k", "v", "EX", "100");
     await runInDurableObject(stub, async (instance: Shard, state: DurableObjectState) => {
       await state.storage.deleteAlarm();
       (instance as unknown as { alarmAt: number }).alarmAt = Date.now() - 3600_000;
     });
-    await run("SET", "j", "v", "EX", "200");
+    await r("SET", "j", "v", "EX", "200");
     expect(await settledAlarm(stub)).toBe(await expireAt(stub, "k"));
   });
 });
 
 describe("expiry across an eviction", () => {
   it("keeps data and pending expiries, and the alarm still deletes the key", async () => {
-    const { stub, run } = shard();
-    await run("SET", "keep", "v");
-    await run("SET", "soon", "v", "PX", "300");
-    await run("SET", "later", "v", "EX", "100");
+    const { stub, r } = shard();
+    await r("SET", "keep", "v");
+    await r("SET", "soon", "v", "PX", "300");
+    await r("SET", "later", "v", "EX", "100");
     const armed = await alarmAt(stub);
     await evictDurableObject(stub);
-    expect(await run("GET", "keep")).toBe("v");
+    expect(await r("GET", "keep")).toBe("v");
     expect(await alarmAt(stub)).toBe(armed);
     await evictDurableObject(stub);
     await sleep(350);
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await rows(stub, "soon")).toBe(0);
-    expect(await run("TTL", "later")).toBeGreaterThan(90);
-    expect(await run("DBSIZE")).toBe(2);
+    expect(await r("TTL", "later")).toBeGreaterThan(90);
+    expect(await r("DBSIZE")).toBe(2);
   });
 
   it("the constructor re-arms a missing alarm from the stored expiries", async () => {
-    const { stub, run } = shard();
-    await run("SET", "k", "v", "EX", "100");
+    const { stub, r } = shard();
+    await r("SET", "k", "v", "EX", "100");
     await runInDurableObject(stub, (_: Shard, state: DurableObjectState) => state.storage.deleteAlarm());
     expect(await alarmAt(stub)).toBe(null);
     await evictDurableObject(stub);
-    await run("PING");
+    await r("PING");
     expect(await alarmAt(stub)).toBe(await expireAt(stub, "k"));
   });
 
   it("a key read after its time is gone even when the alarm has not run", async () => {
-    const { stub, run } = shard();
-    await run("SET", "k", "v", "PX", "50");
+    const { stub, r } = shard();
+    await r("SET", "k", "v", "PX", "50");
     await evictDurableObject(stub);
     await sleep(80);
-    expect(await run("GET", "k")).toBe(null);
+    expect(await r("GET", "k")).toBe(null);
     expect(await rows(stub, "k")).toBe(0);
   });
 });

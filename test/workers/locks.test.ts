@@ -3,38 +3,20 @@
  * (SET IFEQ/IFNE): through the command table with a controlled clock, and through the
  * Worker with a restart of the shard in between (fencing tokens survive eviction).
  */
-import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Arg } from "../../durable-objects/args";
-import { COMMANDS } from "../../durable-objects/commands";
-import { dispatch } from "../../durable-objects/dispatch";
 import { Errors } from "../../durable-objects/errors";
 import type { Reply } from "../../durable-objects/reply";
-import { registerElementStores } from "../../durable-objects/store/elements";
-import { Keyspace } from "../../durable-objects/store/keyspace";
 import { shardOf } from "../../worker/slot";
 import { cmd, freshKey, SHARDS } from "./http-helpers";
+import { withClock } from "./shard-client";
 
 const T0 = 1_700_000_040_000;
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-type Run = (now: number, ...argv: (string | number)[]) => Reply;
-
-function withClock(fn: (run: Run) => void): Promise<void> {
-  const stub = env.SHARD.getByName(`locks-${Math.random()}`);
-  return runInDurableObject(stub, (_instance, state) => {
-    const ks = new Keyspace(state.storage.sql, () => {});
-    registerElementStores(ks);
-    fn((now, ...argv) => {
-      ks.now = now;
-      return dispatch(COMMANDS, { keyspace: ks, now }, argv.map(String) as Arg[], (f) => state.storage.transactionSync(f));
-    });
-  });
-}
-
 describe("LOCK.*", () => {
   it("acquire, held by another, re-acquire by the holder extends and keeps the token, release", () =>
-    withClock((run) => {
+    withClock("locks", (run) => {
       expect(run(T0, "LOCK.ACQUIRE", "job", "A", 1000)).toBe(1);
       expect(run(T0 + 10, "LOCK.ACQUIRE", "job", "B", 1000)).toBeNull();
       expect(run(T0 + 500, "LOCK.ACQUIRE", "job", "A", 1000)).toBe(1);
@@ -48,7 +30,7 @@ describe("LOCK.*", () => {
     }));
 
   it("the classic failure is impossible: A's lease expires, B acquires with a higher token, A's late release and extend do nothing", () =>
-    withClock((run) => {
+    withClock("locks", (run) => {
       const a = run(T0, "LOCK.ACQUIRE", "res", "A", 100) as number;
       // A pauses (GC, network) past its lease.
       expect(run(T0 + 100, "LOCK.STATUS", "res")).toBeNull();
@@ -61,7 +43,7 @@ describe("LOCK.*", () => {
     }));
 
   it("extend: only the holder, sets the lease from now", () =>
-    withClock((run) => {
+    withClock("locks", (run) => {
       run(T0, "LOCK.ACQUIRE", "x", "A", 100);
       expect(run(T0 + 50, "LOCK.EXTEND", "x", "A", 1000)).toBe(1);
       expect(run(T0 + 50, "PTTL", "x")).toBe(1000);
@@ -70,7 +52,7 @@ describe("LOCK.*", () => {
     }));
 
   it("tokens increase across expiry, release, DEL and FLUSHALL; bad input", () =>
-    withClock((run) => {
+    withClock("locks", (run) => {
       const tokens: Reply[] = [];
       tokens.push(run(T0, "LOCK.ACQUIRE", "t", "A", 10));
       tokens.push(run(T0 + 20, "LOCK.ACQUIRE", "t", "A", 10));
@@ -93,7 +75,7 @@ describe("LOCK.*", () => {
 
 describe("compare-and-delete and compare-and-set", () => {
   it("DELIFEQ (Valkey 9)", () =>
-    withClock((run) => {
+    withClock("locks", (run) => {
       run(T0, "SET", "k", "abc123");
       expect(run(T0, "DELIFEQ", "k", "xyz")).toBe(0);
       expect(run(T0, "DELIFEQ", "k", "abc123")).toBe(1);
@@ -103,7 +85,7 @@ describe("compare-and-delete and compare-and-set", () => {
     }));
 
   it("DELEX (Redis 8.4): no condition deletes any type, IFEQ/IFNE on strings only", () =>
-    withClock((run) => {
+    withClock("locks", (run) => {
       run(T0, "SET", "x", "1");
       expect(run(T0, "DELEX", "x", "IFEQ", "2")).toBe(0);
       expect(run(T0, "DELEX", "x", "IFNE", "1")).toBe(0);
@@ -121,7 +103,7 @@ describe("compare-and-delete and compare-and-set", () => {
     }));
 
   it("SET IFEQ / IFNE, with GET and expiry; NX/XX cannot be combined with them", () =>
-    withClock((run) => {
+    withClock("locks", (run) => {
       expect(run(T0, "SET", "c", "new", "IFEQ", "old")).toBeNull();
       expect(run(T0, "EXISTS", "c")).toBe(0);
       expect(run(T0, "SET", "c", "v1", "IFNE", "zzz")).toEqual({ status: "OK" });

@@ -3,38 +3,16 @@
  * dispatch with a chosen `now`), and through the Worker under concurrency: N parallel
  * decisions against a limit L admit exactly L.
  */
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Arg } from "../../durable-objects/args";
-import { COMMANDS } from "../../durable-objects/commands";
-import { dispatch } from "../../durable-objects/dispatch";
 import { Errors } from "../../durable-objects/errors";
-import type { Reply } from "../../durable-objects/reply";
-import { registerElementStores } from "../../durable-objects/store/elements";
-import { Keyspace } from "../../durable-objects/store/keyspace";
 import { call, cmd, freshKey, pipeline } from "./http-helpers";
+import { withClock } from "./shard-client";
 
 const T0 = 1_700_000_040_000;
 
-type Run = (now: number, ...argv: (string | number)[]) => Reply;
-
-/** Runs `fn` inside a fresh shard with a clock the test sets per command. */
-function withClock(fn: (run: Run) => void): Promise<void> {
-  const stub = env.SHARD.getByName(`ratelimit-${Math.random()}`);
-  return runInDurableObject(stub, (_instance, state) => {
-    const ks = new Keyspace(state.storage.sql, () => {});
-    registerElementStores(ks);
-    const run: Run = (now, ...argv) => {
-      ks.now = now;
-      return dispatch(COMMANDS, { keyspace: ks, now }, argv.map(String) as Arg[], (f) => state.storage.transactionSync(f));
-    };
-    fn(run);
-  });
-}
-
 describe("rate-limit commands with a controlled clock", () => {
   it("RL.FIXED: five integers, state in a string key that expires with the window", () =>
-    withClock((run) => {
+    withClock("ratelimit", (run) => {
       expect(run(T0 + 100, "RL.FIXED", "k", 2, 1000)).toEqual([0, 2, 1, -1, 900]);
       expect(run(T0 + 200, "RL.FIXED", "k", 2, 1000)).toEqual([0, 2, 0, -1, 800]);
       expect(run(T0 + 300, "RL.FIXED", "k", 2, 1000)).toEqual([1, 2, 0, 700, 700]);
@@ -47,7 +25,7 @@ describe("rate-limit commands with a controlled clock", () => {
     }));
 
   it("RL.SLIDING, RL.BUCKET, RL.GCRA: replies and expiry", () =>
-    withClock((run) => {
+    withClock("ratelimit", (run) => {
       for (let i = 0; i < 4; i++) run(T0 + 500, "RL.SLIDING", "s", 4, 1000);
       // Half-way through the next window, floor(4 × 0.5) = 2 of the previous window still count.
       expect(run(T0 + 1500, "RL.SLIDING", "s", 4, 1000)).toEqual([0, 4, 1, -1, 501]);
@@ -68,7 +46,7 @@ describe("rate-limit commands with a controlled clock", () => {
     }));
 
   it("CL.THROTTLE: redis-cell's arguments and 5-integer reply in seconds", () =>
-    withClock((run) => {
+    withClock("ratelimit", (run) => {
       // 30 per 60 s with a burst of 15: 16 at once, then one every 2 s.
       for (let i = 15; i >= 0; i--) expect(run(T0, "CL.THROTTLE", "user123", 15, 30, 60)).toEqual([0, 16, i, -1, 2 * (16 - i)]);
       expect(run(T0, "CL.THROTTLE", "user123", 15, 30, 60)).toEqual([1, 16, 0, 2, 32]);
@@ -79,7 +57,7 @@ describe("rate-limit commands with a controlled clock", () => {
     }));
 
   it("RL.LOG: exact sliding log on a sorted set", () =>
-    withClock((run) => {
+    withClock("ratelimit", (run) => {
       expect(run(T0, "RL.LOG", "l", 3, 1000)).toEqual([0, 3, 2, -1, 1000]);
       expect(run(T0 + 100, "RL.LOG", "l", 3, 1000, 2)).toEqual([0, 3, 0, -1, 1000]);
       expect(run(T0 + 200, "TYPE", "l")).toEqual({ status: "zset" });
@@ -95,7 +73,7 @@ describe("rate-limit commands with a controlled clock", () => {
     }));
 
   it("bad input: errors, nothing written", () =>
-    withClock((run) => {
+    withClock("ratelimit", (run) => {
       expect(run(T0, "RL.FIXED", "e", 0, 1000)).toEqual({ error: Errors.rateLimitParam("limit") });
       expect(run(T0, "RL.FIXED", "e", 10, -5)).toEqual({ error: Errors.rateLimitParam("window") });
       expect(run(T0, "RL.FIXED", "e", "x", 1000)).toEqual({ error: Errors.notInteger });
