@@ -3,24 +3,10 @@
  * responses), its requests sent to the Worker in this test runtime: the client's own parsing
  * of our replies (HGETALL and HMGET as objects, HSCAN's cursor, numbers and JSON values).
  */
-import { SELF } from "cloudflare:test";
-import { Redis } from "@upstash/redis/cloudflare";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { upstashClient } from "./upstash-client";
 
-const realFetch = globalThis.fetch;
-let redis: Redis;
-
-beforeAll(() => {
-  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) =>
-    new URL(input instanceof Request ? input.url : input.toString()).host === "edgekv.test"
-      ? SELF.fetch(input, init)
-      : realFetch(input, init)) as typeof fetch;
-  redis = new Redis({ url: "http://edgekv.test", token: "test-token", UPSTASH_DISABLE_TELEMETRY: "1" });
-});
-
-afterAll(() => {
-  globalThis.fetch = realFetch;
-});
+const redis = upstashClient();
 
 const tag = () => `{uh${Math.random().toString(36).slice(2, 8)}}`;
 
