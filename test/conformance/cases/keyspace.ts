@@ -3,26 +3,15 @@
  * fan-out and CROSSSLOT behaviour across shards. The keyspace-wide walks are in keyspace-walk.ts.
  */
 import { expect } from "vitest";
-import { shardOf } from "../../../worker/slot";
-import { defineCases, error, sleep, type Call, type CaseContext } from "../harness";
+import { defineCases, error, sleep, type Call } from "../harness";
+import { CROSSSLOT, NOT_INT, onTwoShards } from "./common";
 
-const NOT_INT = error("ERR value is not an integer or out of range");
 const NX_CONFLICT = error("ERR NX and XX, GT or LT options at the same time are not compatible");
 const GT_LT_CONFLICT = error("ERR GT and LT options at the same time are not compatible");
-const CROSSSLOT = error("CROSSSLOT Keys in request don't hash to the same slot");
 
 /** TTL is `secs`, or one less when the target was slow to answer (TTL rounds to the nearest second). */
 async function expectTtl(r: Call, key: string, secs: number): Promise<void> {
   expect([secs - 1, secs]).toContain(await r("TTL", key));
-}
-
-/** Two untagged keys that live on different shards of the target. */
-function onTwoShards({ spread, target }: CaseContext): [string, string] {
-  const a = spread("a");
-  for (let i = 0; ; i++) {
-    const b = spread(`b${i}`);
-    if (shardOf(a, target.shards) !== shardOf(b, target.shards)) return [a, b];
-  }
 }
 
 export const keyspaceCases = defineCases("keyspace", [

@@ -5,7 +5,7 @@
  */
 import { expect } from "vitest";
 import { error, sleep, type Case } from "../harness";
-import { WRONGTYPE, CROSSSLOT, onTwoShards } from "./lists-helpers";
+import { WRONGTYPE, CROSSSLOT, onTwoShards } from "./common";
 
 export const listMoreCases: Case[] = [
   {

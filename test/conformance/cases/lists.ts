@@ -1,7 +1,7 @@
 /** List commands, checked against redis-server 7.0 (type rules, keyspace commands and edge cases in lists-more.ts). */
 import { expect } from "vitest";
 import { defineCases, error } from "../harness";
-import { NOT_INT, SYNTAX, WRONGTYPE, NOT_POSITIVE } from "./lists-helpers";
+import { NOT_INT, SYNTAX, WRONGTYPE, NOT_POSITIVE } from "./common";
 import { listMoreCases } from "./lists-more";
 
 export const listCases = defineCases("lists", [

@@ -1,30 +1,9 @@
 /**
  * Shared by the set conformance cases (sets.ts, sets-more.ts). Redis replies members in hash
- * order, which no other target shares: unordered replies are compared sorted (`sorted`).
+ * order, which no other target shares: members are compared sorted.
  */
-import { shardOf } from "../../../worker/slot";
-import { error, type Call, type CaseContext, type Value } from "../harness";
-
-export const NOT_INT = error("ERR value is not an integer or out of range");
-export const SYNTAX = error("ERR syntax error");
-export const WRONGTYPE = error("WRONGTYPE Operation against a key holding the wrong kind of value");
-export const NOT_POSITIVE = error("ERR value is out of range, must be positive");
-export const CROSSSLOT = error("CROSSSLOT Keys in request don't hash to the same slot");
-
-/** Two untagged keys that live on different shards of the target. */
-export function onTwoShards({ spread, target }: CaseContext): [string, string] {
-  const a = spread("a");
-  for (let i = 0; ; i++) {
-    const b = spread(`b${i}`);
-    if (shardOf(a, target.shards) !== shardOf(b, target.shards)) return [a, b];
-  }
-}
-
-/** An array reply sorted, for replies whose order Redis leaves to its hash table. */
-export function sorted(v: Value): Value {
-  if (!Array.isArray(v)) return v;
-  return [...v].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
-}
+import type { Call, Value } from "../harness";
+import { sorted } from "./common";
 
 export async function members(r: Call, key: string): Promise<Value> {
   return sorted(await r("SMEMBERS", key));

@@ -4,7 +4,8 @@
  */
 import { expect } from "vitest";
 import { error, sleep, type Case } from "../harness";
-import { WRONGTYPE, CROSSSLOT, onTwoShards, sorted, members } from "./sets-helpers";
+import { WRONGTYPE, CROSSSLOT, onTwoShards, sorted } from "./common";
+import { members } from "./sets-helpers";
 
 export const setMoreCases: Case[] = [
   {

@@ -1,7 +1,8 @@
 /** Set commands, checked against redis-server 7.0 (type rules, keyspace commands and edge cases in sets-more.ts). */
 import { expect } from "vitest";
 import { defineCases, error } from "../harness";
-import { NOT_INT, SYNTAX, WRONGTYPE, NOT_POSITIVE, sorted, members, scanAll } from "./sets-helpers";
+import { NOT_INT, SYNTAX, WRONGTYPE, NOT_POSITIVE, sorted } from "./common";
+import { members, scanAll } from "./sets-helpers";
 import { setMoreCases } from "./sets-more";
 
 export const setCases = defineCases("sets", [
