@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startLocalServer, type LocalServer } from "./local-server";
+import { startLocalServer, type LocalServer } from "./local-server";
+import { freePort } from "./ports";
 
 const token = "e2e-token";
 const readOnlyToken = "e2e-readonly-token";

@@ -10,7 +10,8 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startLocalServer, type LocalServer } from "./local-server";
+import { startLocalServer, type LocalServer } from "./local-server";
+import { freePort } from "./ports";
 
 const token = "front-door-token";
 const persistDir = mkdtempSync(join(tmpdir(), "edgekv-front-door-"));

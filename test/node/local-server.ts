@@ -4,21 +4,9 @@
  * process group so that stopping it stops wrangler and its workerd processes too.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "../..");
-
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => res(port));
-    });
-    srv.on("error", rej);
-  });
-}
 
 export interface LocalServerOptions {
   port: number;

@@ -4,37 +4,13 @@
  * redis-server on PATH the reference run is skipped locally and fails under CI (CI=true).
  */
 import { spawn, spawnSync } from "node:child_process";
-import net from "node:net";
 import type { TestProject } from "vitest/node";
+import { freePort, waitForPort } from "./ports";
 
 declare module "vitest" {
   export interface ProvidedContext {
     redisPort: number;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => res(port));
-    });
-    srv.on("error", rej);
-  });
-}
-
-async function waitForPort(port: number, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const ok = await new Promise<boolean>((res) => {
-      const s = net.createConnection({ port, host: "127.0.0.1" }, () => (s.destroy(), res(true)));
-      s.on("error", () => res(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`redis-server did not listen on ${port}`);
 }
 
 export default async function setup(project: TestProject) {
@@ -49,7 +25,7 @@ export default async function setup(project: TestProject) {
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
     stdio: "ignore",
   });
-  await waitForPort(port, 10_000);
+  await waitForPort(port, 10_000, "redis-server");
   project.provide("redisPort", port);
   return () => {
     child.kill("SIGTERM");

@@ -5,25 +5,14 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "./ports";
 
 const root = resolve(import.meta.dirname, "../..");
 const token = "serve-test-token";
 const readOnlyToken = "serve-test-readonly-token";
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => res(port));
-    });
-    srv.on("error", rej);
-  });
-}
 
 interface Server {
   child: ChildProcess;
