@@ -13,6 +13,7 @@
 import { HASH_MIGRATION } from "./hashes";
 import { LIST_MIGRATION } from "./lists";
 import { LOCK_MIGRATION } from "./locks";
+import { SCRIPT_MIGRATION } from "./scripts";
 import { SET_MIGRATION } from "./sets";
 import { ZSET_MIGRATION, ZSET_SEQ_MIGRATION } from "./zsets";
 
@@ -35,6 +36,8 @@ export const MIGRATIONS: readonly string[] = [
   LOCK_MIGRATION,
   // 7: sorted set members get a stable scan order (ZSCAN).
   ZSET_SEQ_MIGRATION,
+  // 8: the script cache and function libraries.
+  SCRIPT_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {
