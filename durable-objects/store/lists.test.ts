@@ -5,7 +5,7 @@
  * element store (DEL, COPY, FLUSHALL leave no orphan rows).
  */
 import { describe, expect, it } from "vitest";
-import { countingKeyspace, freshShard } from "../../test/workers/shard-client";
+import { freshShard, metaRow, rowsReadPerStep } from "../../test/workers/shard-client";
 import { listIndex, listLength, listMove, listPop, listPush, listRange, listSet, listTrim } from "./lists";
 
 const shard = () => freshShard("lists");
@@ -14,16 +14,12 @@ const enc = new TextEncoder();
 
 /** Checks that a list's rows sit at head..head+len-1, once each, as its metadata says. */
 function checkInvariant(sql: SqlStorage, key: string): void {
-  const meta = sql
-    .exec<{ id: number; head: number; len: number }>(
-      "SELECT k.id AS id, m.head AS head, m.len AS len FROM keys k JOIN list_meta m ON m.key_id = k.id WHERE k.key = ?",
-      key,
-    )
-    .toArray()[0];
-  if (!meta) {
-    expect(sql.exec("SELECT count(*) AS n FROM keys WHERE key = ?", key).one().n).toBe(0);
-    return;
-  }
+  const meta = metaRow<{ id: number; head: number; len: number }>(
+    sql,
+    "SELECT k.id AS id, m.head AS head, m.len AS len FROM keys k JOIN list_meta m ON m.key_id = k.id WHERE k.key = ?",
+    key,
+  );
+  if (!meta) return;
   const agg = sql
     .exec<{ lo: number; hi: number; n: number; d: number }>(
       "SELECT min(pos) AS lo, max(pos) AS hi, count(*) AS n, count(DISTINCT pos) AS d FROM list_item WHERE key_id = ?",
@@ -114,35 +110,33 @@ describe("list storage", () => {
     const { r, sql } = shard();
     const n = 20_000;
     for (let i = 0; i < n; i += 1000) await r("RPUSH", "long", ...Array.from({ length: 1000 }, (_, j) => `v${i + j}`));
-    const reads = await sql((s) => {
-      const { ks, rowsRead } = countingKeyspace(s);
-      ks.now = Date.now();
-      rowsRead();
-      const out: Record<string, number> = {};
-      expect(listIndex(ks, "long", n / 2)).toEqual(enc.encode(`v${n / 2}`));
-      out.lindex = rowsRead();
-      listSet(ks, "long", -n / 3, enc.encode("changed"));
-      out.lset = rowsRead();
-      listPush(ks, "long", "left", [enc.encode("h")]);
-      out.lpush = rowsRead();
-      listPush(ks, "long", "right", [enc.encode("t")]);
-      out.rpush = rowsRead();
-      expect(listPop(ks, "long", "right", 1)).toEqual([enc.encode("t")]);
-      out.rpop = rowsRead();
-      expect(listPop(ks, "long", "left", 1)).toEqual([enc.encode("h")]);
-      out.lpop = rowsRead();
-      expect(listMove(ks, "long", "other", "left", "right")).toEqual(enc.encode("v0"));
-      out.lmove = rowsRead();
-      listTrim(ks, "long", 1, -2);
-      out.ltrimEnds = rowsRead();
-      expect(listLength(ks, "long")).toBe(n - 3);
-      expect(listRange(ks, "long", 0, -1)).toHaveLength(n - 3);
-      const whole = rowsRead();
-      return { out, whole };
-    });
+    const reads = await sql((s) =>
+      rowsReadPerStep(s, (ks, done) => {
+        expect(listIndex(ks, "long", n / 2)).toEqual(enc.encode(`v${n / 2}`));
+        done("lindex");
+        listSet(ks, "long", -n / 3, enc.encode("changed"));
+        done("lset");
+        listPush(ks, "long", "left", [enc.encode("h")]);
+        done("lpush");
+        listPush(ks, "long", "right", [enc.encode("t")]);
+        done("rpush");
+        expect(listPop(ks, "long", "right", 1)).toEqual([enc.encode("t")]);
+        done("rpop");
+        expect(listPop(ks, "long", "left", 1)).toEqual([enc.encode("h")]);
+        done("lpop");
+        expect(listMove(ks, "long", "other", "left", "right")).toEqual(enc.encode("v0"));
+        done("lmove");
+        listTrim(ks, "long", 1, -2);
+        done("ltrimEnds");
+        expect(listLength(ks, "long")).toBe(n - 3);
+        expect(listRange(ks, "long", 0, -1)).toHaveLength(n - 3);
+        done("whole");
+      }),
+    );
+    const { whole, ...steps } = reads;
     // The counter does count: reading the whole list reads every row.
-    expect(reads.whole).toBeGreaterThanOrEqual(n - 3);
-    for (const [op, rows] of Object.entries(reads.out)) expect(rows, op).toBeLessThan(40);
+    expect(whole).toBeGreaterThanOrEqual(n - 3);
+    for (const [op, rows] of Object.entries(steps)) expect(rows, op).toBeLessThan(40);
   });
 
   it("DEL, COPY, overwrite and FLUSHALL leave no element rows behind", async () => {

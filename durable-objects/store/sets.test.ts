@@ -5,7 +5,7 @@
  * SQLite, not time), the spread of random picks, and the element store.
  */
 import { describe, expect, it } from "vitest";
-import { countingKeyspace, freshShard } from "../../test/workers/shard-client";
+import { freshShard, metaRow, rowsReadPerStep } from "../../test/workers/shard-client";
 import { setAdd, setCard, setHas, setMove, setPop, setRandom, setRemove, setScan } from "./sets";
 
 const shard = () => freshShard("sets");
@@ -13,16 +13,12 @@ const shard = () => freshShard("sets");
 const enc = new TextEncoder();
 
 function checkInvariant(sql: SqlStorage, key: string): void {
-  const meta = sql
-    .exec<{ id: number; card: number; next_seq: number }>(
-      "SELECT k.id AS id, m.card AS card, m.next_seq AS next_seq FROM keys k JOIN set_meta m ON m.key_id = k.id WHERE k.key = ?",
-      key,
-    )
-    .toArray()[0];
-  if (!meta) {
-    expect(sql.exec("SELECT count(*) AS n FROM keys WHERE key = ?", key).one().n).toBe(0);
-    return;
-  }
+  const meta = metaRow<{ id: number; card: number; next_seq: number }>(
+    sql,
+    "SELECT k.id AS id, m.card AS card, m.next_seq AS next_seq FROM keys k JOIN set_meta m ON m.key_id = k.id WHERE k.key = ?",
+    key,
+  );
+  if (!meta) return;
   const agg = sql
     .exec<{ lo: number; hi: number; n: number; d: number; ds: number; maxseq: number }>(
       `SELECT min(ord) AS lo, max(ord) AS hi, count(*) AS n, count(DISTINCT ord) AS d,
@@ -88,38 +84,36 @@ describe("set storage", () => {
     const { r, sql } = shard();
     const n = 20_000;
     for (let i = 0; i < n; i += 1000) await r("SADD", "big", ...Array.from({ length: 1000 }, (_, j) => `m${i + j}`));
-    const reads = await sql((s) => {
-      const { ks, rowsRead } = countingKeyspace(s);
-      ks.now = Date.now();
-      rowsRead();
-      const out: Record<string, number> = {};
-      expect(setAdd(ks, "big", [enc.encode("new")])).toBe(1);
-      out.sadd = rowsRead();
-      expect(setHas(ks, "big", [enc.encode("m777")])).toEqual([1]);
-      out.sismember = rowsRead();
-      expect(setCard(ks, "big")).toBe(n + 1);
-      out.scard = rowsRead();
-      expect(setRemove(ks, "big", [enc.encode("m5")])).toBe(1);
-      out.srem = rowsRead();
-      expect(setPop(ks, "big", 1)).toHaveLength(1);
-      out.spop = rowsRead();
-      expect(setPop(ks, "big", 5)).toHaveLength(5);
-      out.spop5 = rowsRead();
-      expect(setRandom(ks, "big", 5)).toHaveLength(5);
-      out.srandmember5 = rowsRead();
-      expect(setRandom(ks, "big", -5)).toHaveLength(5);
-      out.srandmemberNeg5 = rowsRead();
-      expect(setMove(ks, "big", "dst", enc.encode("m9"))).toBe(1);
-      out.smove = rowsRead();
-      expect(setScan(ks, "big", 0, 10, null)!.members).toHaveLength(10);
-      out.sscan = rowsRead();
-      expect(setRandom(ks, "big", n * 2)).toHaveLength(n - 7);
-      const whole = rowsRead();
-      return { out, whole };
-    });
+    const reads = await sql((s) =>
+      rowsReadPerStep(s, (ks, done) => {
+        expect(setAdd(ks, "big", [enc.encode("new")])).toBe(1);
+        done("sadd");
+        expect(setHas(ks, "big", [enc.encode("m777")])).toEqual([1]);
+        done("sismember");
+        expect(setCard(ks, "big")).toBe(n + 1);
+        done("scard");
+        expect(setRemove(ks, "big", [enc.encode("m5")])).toBe(1);
+        done("srem");
+        expect(setPop(ks, "big", 1)).toHaveLength(1);
+        done("spop");
+        expect(setPop(ks, "big", 5)).toHaveLength(5);
+        done("spop5");
+        expect(setRandom(ks, "big", 5)).toHaveLength(5);
+        done("srandmember5");
+        expect(setRandom(ks, "big", -5)).toHaveLength(5);
+        done("srandmemberNeg5");
+        expect(setMove(ks, "big", "dst", enc.encode("m9"))).toBe(1);
+        done("smove");
+        expect(setScan(ks, "big", 0, 10, null)!.members).toHaveLength(10);
+        done("sscan");
+        expect(setRandom(ks, "big", n * 2)).toHaveLength(n - 7);
+        done("whole");
+      }),
+    );
+    const { whole, ...steps } = reads;
     // The counter does count: reading the whole set reads every row.
-    expect(reads.whole).toBeGreaterThanOrEqual(n - 7);
-    for (const [op, rows] of Object.entries(reads.out)) expect(rows, op).toBeLessThan(120);
+    expect(whole).toBeGreaterThanOrEqual(n - 7);
+    for (const [op, rows] of Object.entries(steps)) expect(rows, op).toBeLessThan(120);
   });
 
   it("SRANDMEMBER picks every member about equally often, also after removals", async () => {

@@ -3,6 +3,7 @@
  * storage from inside the object, and the command table run with a clock the test sets.
  */
 import { env, runInDurableObject } from "cloudflare:test";
+import { expect } from "vitest";
 import type { Arg } from "../../durable-objects/args";
 import { COMMANDS } from "../../durable-objects/commands";
 import { dispatch } from "../../durable-objects/dispatch";
@@ -49,8 +50,11 @@ export function freshShard(prefix: string) {
   return shard(uniqueName(prefix));
 }
 
-/** A keyspace (element stores registered) over `sql` that counts the rows SQLite reads for every statement. */
-export function countingKeyspace(sql: SqlStorage) {
+/**
+ * Runs `steps` on a keyspace over `sql` (element stores registered, clock at now) that counts the
+ * rows SQLite reads: `done(name)` records under `name` the rows read since the previous `done`.
+ */
+export function rowsReadPerStep(sql: SqlStorage, steps: (ks: Keyspace, done: (name: string) => void) => void): Record<string, number> {
   const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
   const counted = {
     exec(query: string, ...bindings: unknown[]) {
@@ -61,15 +65,24 @@ export function countingKeyspace(sql: SqlStorage) {
   } as unknown as SqlStorage;
   const ks = new Keyspace(counted, () => {});
   registerElementStores(ks);
-  return {
-    ks,
-    /** Rows read since the last call. */
-    rowsRead(): number {
-      const n = cursors.reduce((sum, c) => sum + c.rowsRead, 0);
-      cursors.length = 0;
-      return n;
-    },
-  };
+  ks.now = Date.now();
+  cursors.length = 0;
+  const rows: Record<string, number> = {};
+  steps(ks, (name) => {
+    rows[name] = cursors.reduce((sum, c) => sum + c.rowsRead, 0);
+    cursors.length = 0;
+  });
+  return rows;
+}
+
+/**
+ * The row `query` selects for `key` (its metadata), or undefined after checking that `key` has no
+ * row in `keys` either.
+ */
+export function metaRow<T extends Record<string, SqlStorageValue>>(sql: SqlStorage, query: string, key: string): T | undefined {
+  const meta = sql.exec<T>(query, key).toArray()[0];
+  if (!meta) expect(sql.exec("SELECT count(*) AS n FROM keys WHERE key = ?", key).one().n).toBe(0);
+  return meta;
 }
 
 /** One command through the command table at the time `now` (ms), its raw Reply. */
