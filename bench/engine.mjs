@@ -5,10 +5,12 @@
  * Writes made by one loop are committed once, at its end (one implicit transaction).
  *
  * - engine: commands/s for GET, SET, INCR, HSET, ZADD on small keys, and PING (no storage: the
- *   cost of dispatch alone).
+ *   cost of dispatch alone), and EVALSHA of @upstash/ratelimit's fixed-window limiter script
+ *   (bench/limiter-script.mjs) on one of 1,000 counters.
  * - scaling: µs per command against one collection of 1k, 100k and 1M elements (quick: 1k, 10k),
  *   and the ratio largest ÷ smallest (1.0 means the cost does not grow with the collection).
  */
+import { FIXED_WINDOW_SCRIPT, FIXED_WINDOW_SHA } from "./limiter-script.mjs";
 
 const ENGINE_COMMANDS = [
   { name: "PING", template: [["PING"]], range: 1 },
@@ -17,6 +19,12 @@ const ENGINE_COMMANDS = [
   { name: "INCR", template: [["INCR", "eng:c:{r}"]], range: 1000 },
   { name: "HSET", template: [["HSET", "eng:h", "f:{r}", "v"]], range: 1000 },
   { name: "ZADD", template: [["ZADD", "eng:z", "{r}", "m:{r}"]], range: 1000 },
+  {
+    name: "EVALSHA",
+    setup: [["EVAL", FIXED_WINDOW_SCRIPT, "1", "eng:rl:{r}", "1000000", "60000", "1"]],
+    template: [["EVALSHA", FIXED_WINDOW_SHA, "1", "eng:rl:{r}", "1000000", "60000", "1"]],
+    range: 1000,
+  },
 ];
 
 /** Per collection type: how to grow it and which commands to time (N = current size). */

@@ -232,8 +232,9 @@ function targets(results) {
 }
 
 function printEngine(engine) {
-  console.log("\nIn-shard engine (no HTTP per command; one commit per loop; best of the rounds): commands/s");
-  console.log(Object.entries(engine).map(([c, r]) => `  ${c.padEnd(5)} ${r.error ? `n/a (${r.error.slice(0, 60)})` : fmt(r.commands_per_s)}`).join("\n"));
+  console.log("\nIn-shard engine (no HTTP per command; one commit per loop; best of the rounds): commands/s (µs per command)");
+  const cell = (r) => (r.error ? `n/a (${r.error.slice(0, 60)})` : `${fmt(r.commands_per_s)} (${fmt(1e6 / r.commands_per_s, 1)} µs)`);
+  console.log(Object.entries(engine).map(([c, r]) => `  ${c.padEnd(7)} ${cell(r)}`).join("\n"));
 }
 
 function printScaling(scaling, levels) {

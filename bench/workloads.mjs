@@ -11,14 +11,15 @@
  * - pipe100_1shard  the same with every key under one hash tag, so edgekv runs it on one shard
  *              (the other stores have no shards: their pipe100 figures stand for both)
  * - ratelimit  one sliding-window rate-limit decision (RL.SLIDING) on one of 10,000 keys
- * - evalsha    EVALSHA of a loaded script that INCRs one of 10,000 counters
+ * - evalsha    EVALSHA of @upstash/ratelimit's fixed-window limiter script (loaded beforehand;
+ *              bench/limiter-script.mjs) on one of 10,000 counters, a limit every call passes
  *              (the other stores have neither: their incr_many figures stand beside these)
  *
  * Stores: edgekv (the product Worker, Upstash REST: POST / and POST /pipeline), do (a bare
  * Durable Object over RPC, one object), kv (Workers KV; no INCR: get then put, not atomic),
  * d1 (one table, key primary key; INCR is one UPSERT … RETURNING), const (a constant response).
  */
-import { createHash } from "node:crypto";
+import { FIXED_WINDOW_SCRIPT, FIXED_WINDOW_SHA } from "./limiter-script.mjs";
 import { TOKEN } from "./runtimes.mjs";
 
 export const WORKLOADS = [
@@ -28,8 +29,6 @@ export const WORKLOADS = [
 export const COMMANDS_PER_REQUEST = { pipe100: 100, pipe100_1shard: 100 };
 /** Workloads only edgekv runs; the other stores' figures are those of the workload named. */
 export const EDGEKV_ONLY = { pipe100_1shard: "pipe100", ratelimit: "incr_many", evalsha: "incr_many" };
-const SCRIPT = "return redis.call('INCR', KEYS[1])";
-const SCRIPT_SHA = createHash("sha1").update(SCRIPT).digest("hex");
 export const HIT_KEYS = 1000;
 const VALUE = "v".repeat(32);
 
@@ -72,7 +71,7 @@ function edgekvRequest(workload) {
     case "ratelimit":
       return ["/", ["RL.SLIDING", `bench:rl:${rand(10000)}`, "1000000", "60000"]];
     case "evalsha":
-      return ["/", ["EVALSHA", SCRIPT_SHA, "1", ctrKey()]];
+      return ["/", ["EVALSHA", FIXED_WINDOW_SHA, "1", `bench:evalsha:${rand(10000)}`, "1000000", "60000", "1"]];
     case "pipe100":
     case "pipe100_1shard":
       return [
@@ -145,7 +144,7 @@ export async function preload(runtime, store) {
   const keys = Array.from({ length: HIT_KEYS }, (_, i) => `bench:hit:${i}`);
   if (store === "edgekv") {
     keys.push(...keys.map((k) => TAG + k));
-    await post(runtime.edgekv, "/", ["SCRIPT", "LOAD", SCRIPT], { authorization: `Bearer ${TOKEN}` });
+    await post(runtime.edgekv, "/", ["SCRIPT", "LOAD", FIXED_WINDOW_SCRIPT], { authorization: `Bearer ${TOKEN}` });
   }
   for (let i = 0; i < keys.length; i += 100) {
     const chunk = keys.slice(i, i + 100);
