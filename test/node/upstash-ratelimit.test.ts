@@ -8,11 +8,11 @@
  * succeed again; `resetUsedTokens` gives the identifier its full limit back.
  *
  * Identifiers and shards, as in Redis Cluster: the sliding window's script declares two keys
- * (the current and the previous window), which share a shard only when the identifier carries a
- * hash tag (`{user}`); `resetUsedTokens` runs a script that SCANs for `<prefix>:<id>:*` on the
- * shard of that pattern, so it finds the window keys only when the identifier carries a hash
- * tag. limit() and getRemaining() of fixedWindow, tokenBucket and cachedFixedWindow accept any
- * identifier.
+ * (the current and the previous window), which share a shard only when the identifier carries
+ * a hash tag (`{user}`), else the call is refused with CROSSSLOT; `resetUsedTokens` runs a
+ * script that SCANs for `<prefix>:<id>:*` on the shard of that pattern, so it finds the window
+ * keys only when the identifier carries a hash tag. limit() and getRemaining() of fixedWindow,
+ * tokenBucket and cachedFixedWindow accept any identifier.
  */
 import { Ratelimit } from "@upstash/ratelimit";
 import { Redis } from "@upstash/redis";
@@ -130,7 +130,7 @@ describe("@upstash/ratelimit against npm start", () => {
     expect(await rl.limit(id)).toMatchObject({ success: true, remaining: 2 });
   });
 
-  it("slidingWindow: exactly L of 3·L parallel requests pass; the weighted previous window then expires", async () => {
+  it("slidingWindow: exactly L of 3·L parallel requests pass; the next window still weighs the burst's window", async () => {
     const rl = new Ratelimit({ redis, limiter: Ratelimit.slidingWindow(LIMIT, `${WINDOW_MS} ms`) });
     const { id, at, replies } = await burstInOneWindow(rl, "{sliding}", 3 * LIMIT);
     expectExactlyLimit(replies, LIMIT);
@@ -156,6 +156,23 @@ describe("@upstash/ratelimit against npm start", () => {
     await rl.resetUsedTokens(id);
     expect((await rl.getRemaining(id)).remaining).toBe(2);
     expect((await rl.limit(id)).success).toBe(true);
+  });
+
+  it("slidingWindow without a hash tag: a call whose two windows fall on two shards is refused with CROSSSLOT, never miscounted", async () => {
+    const rl = new Ratelimit({ redis, limiter: Ratelimit.slidingWindow(3, "1 s") });
+    const outcomes = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        rl.limit(uniqueId(`untagged-${i}`)).then(
+          (r) => ({ ok: r }),
+          (e: unknown) => ({ error: String(e) }),
+        ),
+      ),
+    );
+    for (const o of outcomes) {
+      if ("ok" in o) expect(o.ok).toMatchObject({ success: true, remaining: 2, limit: 3 });
+      else expect(o.error).toMatch(/CROSSSLOT Keys in request don't hash to the same slot/);
+    }
+    expect(outcomes.some((o) => "error" in o)).toBe(true);
   });
 
   it("tokenBucket: exactly maxTokens of 3·maxTokens parallel requests pass; refills after the interval", async () => {
