@@ -12,7 +12,7 @@
  */
 import { FIXED_WINDOW_SCRIPT, FIXED_WINDOW_SHA } from "./limiter-script.mjs";
 
-const ENGINE_COMMANDS = [
+export const ENGINE_COMMANDS = [
   { name: "PING", template: [["PING"]], range: 1 },
   { name: "GET", setup: [["SET", "eng:k:{r}", "v".repeat(32)]], template: [["GET", "eng:k:{r}"]], range: 1000 },
   { name: "SET", template: [["SET", "eng:k:{r}", "v".repeat(32)]], range: 1000 },
@@ -27,20 +27,26 @@ const ENGINE_COMMANDS = [
   },
 ];
 
-/** Per collection type: how to grow it and which commands to time (N = current size). */
+/**
+ * Per collection type: how to grow it and which commands to time (N = current size): [name,
+ * template, and optionally the range of "{r}" at size N (default N)]. ZRANGE reads 10 members
+ * by rank from a random rank.
+ */
 const SCALING = [
   {
     kind: "zset",
+    script: "bench/zset-scaling.mjs",
     key: "scale:z",
     ops: [
       ["ZADD", (n) => [["ZADD", "scale:z", "{r}", "m:{r}"]]],
       ["ZSCORE", () => [["ZSCORE", "scale:z", "m:{r}"]]],
       ["ZRANK", () => [["ZRANK", "scale:z", "m:{r}"]]],
-      ["ZRANGE", () => [["ZRANGE", "scale:z", "{r}", "{r}"]]],
+      ["ZRANGE (10)", () => [["ZRANGE", "scale:z", "{r}", "{r+9}"]], (n) => n - 10],
     ],
   },
   {
     kind: "hash",
+    script: "bench/hash-scaling.mjs",
     key: "scale:h",
     ops: [
       ["HSET", () => [["HSET", "scale:h", "f:{r}", "x"]]],
@@ -49,6 +55,7 @@ const SCALING = [
   },
   {
     kind: "list",
+    script: "bench/list-set-scaling.mjs",
     key: "scale:l",
     ops: [
       ["LPUSH", () => [["LPUSH", "scale:l", "x"]]],
@@ -58,6 +65,7 @@ const SCALING = [
   },
   {
     kind: "set",
+    script: "bench/list-set-scaling.mjs",
     key: "scale:s",
     ops: [
       ["SADD", () => [["SADD", "scale:s", "m:{r}"]]],
@@ -129,24 +137,29 @@ export async function scalingTable(bench, { levels, runs, rounds, fillBudgetS })
         size += count;
         fillSeconds += (performance.now() - fillStart) / 1000;
         if (fillSeconds > fillBudgetS && size < level) {
-          stopped = `filling to ${level} would take over ${fillBudgetS} s`;
+          const rate = Math.round(size / fillSeconds);
+          stopped = `fill ${rate}/s: ${level} needs > ${fillBudgetS} s; see ${t.script}`;
           break;
         }
       }
       if (stopped) break;
-      for (const [op, template] of t.ops) {
+      for (const [op, template, rangeOf] of t.ops) {
         const row = (rows[op] ??= { levels: {} });
         let best = Infinity;
         let error = null;
         for (let i = 0; i < rounds && !error; i++) {
-          const [s, e] = await timedLoop(bench, name, template(level), runs, level);
+          const [s, e] = await timedLoop(bench, name, template(level), runs, rangeOf ? rangeOf(level) : level);
           error = e;
           best = Math.min(best, s);
         }
         row.levels[level] = error ? { error } : { us_per_op: (best * 1e6) / runs };
       }
     }
-    if (stopped) for (const [op] of t.ops) (rows[op] ??= { levels: {} }).stopped = stopped;
+    for (const [op] of t.ops) {
+      const row = (rows[op] ??= { levels: {} });
+      row.fill = { elements: size, seconds: fillSeconds };
+      if (stopped) row.stopped = stopped;
+    }
   }
   for (const row of Object.values(rows)) {
     const first = row.levels[levels[0]]?.us_per_op;

@@ -10,7 +10,7 @@
  * scaling table (bench/engine.mjs), and redis-benchmark as the native reference (bench/redis.mjs).
  *
  * Options: --quick (under a minute), --rounds N, --duration S, --connections C,
- * --runtimes workerd,miniflare,wrangler, --no-engine, --no-scaling, --no-redis.
+ * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-scaling, --no-redis.
  * SHARDS=N in the environment overrides wrangler.toml's shard count for edgekv.
  * Writes bench/results/latest.json (git-ignored). See docs/performance.md.
  */
@@ -24,7 +24,7 @@ import { spawnSync } from "node:child_process";
 import { engineFigures, scalingTable } from "./engine.mjs";
 import { redisReference } from "./redis.mjs";
 import { cpuOf, startMiniflare, startWorkerd, startWrangler } from "./runtimes.mjs";
-import { COMMANDS_PER_REQUEST, EDGEKV_ONLY, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
+import { COMMANDS_PER_REQUEST, EDGEKV_ONLY, FULL_ONLY, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -33,6 +33,7 @@ const { values: flags } = parseArgs({
     duration: { type: "string" },
     connections: { type: "string" },
     runtimes: { type: "string" },
+    workloads: { type: "string" },
     "no-engine": { type: "boolean", default: false },
     "no-scaling": { type: "boolean", default: false },
     "no-redis": { type: "boolean", default: false },
@@ -72,7 +73,9 @@ const opts = {
   duration: Number(flags.duration ?? preset.duration),
   connections: Number(flags.connections ?? preset.connections),
   runtimes: (flags.runtimes ?? preset.runtimes).split(","),
+  workloads: flags.workloads ? flags.workloads.split(",") : WORKLOADS.filter((w) => !flags.quick || !FULL_ONLY.has(w)),
 };
+for (const w of opts.workloads) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}: one of ${WORKLOADS.join(", ")}`);
 const STARTERS = { workerd: startWorkerd, miniflare: startMiniflare, wrangler: startWrangler };
 const STORE_NAMES = { edgekv: "edgekv", do: "bare DO", kv: "Workers KV", d1: "D1", const: "constant" };
 
@@ -123,7 +126,7 @@ async function benchRuntime(runtime) {
   for (const store of runtime.stores) await preload(runtime, store);
   const live = {};
   const slowest = {};
-  for (const w of WORKLOADS) {
+  for (const w of opts.workloads) {
     live[w] = [];
     for (const store of runtime.stores) {
       if (EDGEKV_ONLY[w] && store !== "edgekv") continue;
@@ -141,7 +144,7 @@ async function benchRuntime(runtime) {
   for (let round = 0; round < opts.rounds; round++) {
     log(`  ${runtime.name}: round ${round + 1}/${opts.rounds}`);
     if (hasConst) (samples["const"] ??= []).push(await measure(runtime, "const", "get_hit", opts.duration));
-    for (const w of WORKLOADS) {
+    for (const w of opts.workloads) {
       const order = round % 2 === 0 ? live[w] : [...live[w]].reverse();
       for (const store of order) {
         // Requests that are slow even alone (100 KV calls) would not finish inside a short cell:
@@ -154,7 +157,7 @@ async function benchRuntime(runtime) {
     }
   }
   const constant = hasConst ? summarize(samples["const"]) : null;
-  for (const w of WORKLOADS) {
+  for (const w of opts.workloads) {
     result.cells[w] = {};
     for (const [store, s] of Object.entries(samples[w] ?? {})) result.cells[w][store] = summarize(s);
     for (const [store, s] of Object.entries(samples[EDGEKV_ONLY[w]] ?? {})) {
@@ -186,7 +189,7 @@ function printMainTable(results) {
   const out = [line(head), "-".repeat(widths.reduce((a, b) => a + b + 1, 0))];
   const other = (c) => (!c ? "n/a" : c.rps ? `${fmt(c.rps)} (${fmt(c.cpu_ms_per_req, 2)})` : `0 (${c.errors} err)`);
   for (const [name, r] of Object.entries(results)) {
-    for (const w of WORKLOADS) {
+    for (const w of opts.workloads) {
       const cells = r.cells[w] ?? {};
       const e = cells.edgekv;
       out.push(
@@ -204,6 +207,7 @@ function printMainTable(results) {
   console.log(out.join("\n"));
   console.log("bare DO / KV / D1 cells: req/s (CPU ms/req). Ratios: edgekv req/s ÷ that store's req/s, same runtime.");
   console.log("pipe100: 100 commands per request for every store (cmd/s = req/s × 100); KV 'incr' is get+put, not atomic.");
+  console.log("rl_*, cl_throttle: one decision per request (req/s = decisions/s); lock_cycle: one acquire + release per request (cycles/s).");
   for (const [name, r] of Object.entries(results)) {
     for (const [cell, why] of Object.entries(r.unavailable)) {
       if (!why.startsWith("no ") && !why.includes("binding")) console.log(`  ${name} ${cell}: n/a (${why})`);
@@ -239,14 +243,14 @@ function printEngine(engine) {
 
 function printScaling(scaling, levels) {
   console.log(`\nCollection scaling (µs per command, one collection of N elements, best of the rounds; ratio ${levels.at(-1)} ÷ ${levels[0]})`);
-  console.log(["command".padEnd(10), ...levels.map((l) => pad(l, 10)), pad("ratio", 7)].join(" "));
+  console.log(["command".padEnd(12), ...levels.map((l) => pad(l, 10)), pad("ratio", 7)].join(" "));
   for (const [op, row] of Object.entries(scaling)) {
     const cells = levels.map((l) => {
       const c = row.levels[l];
       return pad(c ? (c.error ? "n/a" : fmt(c.us_per_op, 1)) : "-", 10);
     });
-    const note = row.stopped ? `  (${row.stopped.slice(0, 70)})` : Object.values(row.levels).find((c) => c.error)?.error.slice(0, 70) ?? "";
-    console.log([op.padEnd(10), ...cells, pad(fmt(row.ratio, 2), 7)].join(" ") + (note ? `  ${note.trim()}` : ""));
+    const note = row.stopped ? `  (${row.stopped.slice(0, 80)})` : Object.values(row.levels).find((c) => c.error)?.error.slice(0, 70) ?? "";
+    console.log([op.padEnd(12), ...cells, pad(fmt(row.ratio, 2), 7)].join(" ") + (note ? `  ${note.trim()}` : ""));
   }
 }
 

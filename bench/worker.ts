@@ -75,16 +75,15 @@ export class BareStore extends DurableObject {
 export class EngineShard extends Shard {
   /**
    * Runs `template` (a batch of commands) `n` times; in any argument "{r}" becomes a random
-   * integer below `range` (one per run) and "{i}" the run number. Returns the first error reply.
+   * integer below `range` (one per run), "{r+9}" that integer plus 9 (so "{r}" "{r+9}" is a
+   * range of ten ranks) and "{i}" the run number. Returns the first error reply.
    */
   loop(template: string[][], n: number, range: number): { runs: number; error: string | null } {
     const varies = template.some((argv) => argv.some((a) => a.includes("{")));
     let error: string | null = null;
     for (let i = 0; i < n; i++) {
-      const r = String(Math.floor(Math.random() * range));
-      const batch: Arg[][] = varies
-        ? template.map((argv) => argv.map((a) => (a.includes("{") ? a.replaceAll("{r}", r).replaceAll("{i}", String(i)) : a)))
-        : template;
+      const r = Math.floor(Math.random() * range);
+      const batch: Arg[][] = varies ? template.map((argv) => argv.map((a) => (a.includes("{") ? substitute(a, r, i) : a))) : template;
       const replies = this.exec(batch);
       if (error === null) error = firstError(replies);
     }
@@ -106,6 +105,12 @@ export class EngineShard extends Shard {
     }
     return firstError(this.exec(cmds));
   }
+}
+
+const PLACEHOLDER = /\{(r|i)(?:\+(\d+))?\}/g;
+
+function substitute(arg: string, r: number, i: number): string {
+  return arg.replace(PLACEHOLDER, (_, name: string, plus?: string) => String((name === "r" ? r : i) + Number(plus ?? 0)));
 }
 
 function firstError(replies: Reply[]): string | null {

@@ -10,10 +10,15 @@
  * - pipe100    100 mixed commands in one request: 50 GET, 30 SET, 20 INCR (commands/s = req/s × 100)
  * - pipe100_1shard  the same with every key under one hash tag, so edgekv runs it on one shard
  *              (the other stores have no shards: their pipe100 figures stand for both)
- * - ratelimit  one sliding-window rate-limit decision (RL.SLIDING) on one of 10,000 keys
  * - evalsha    EVALSHA of @upstash/ratelimit's fixed-window limiter script (loaded beforehand;
  *              bench/limiter-script.mjs) on one of 10,000 counters, a limit every call passes
- *              (the other stores have neither: their incr_many figures stand beside these)
+ * - rl_fixed, rl_sliding, rl_log, rl_bucket, rl_gcra, cl_throttle
+ *              one rate-limit decision of that algorithm on one of 10,000 keys (limits high
+ *              enough that every decision allows and writes)
+ * - rl_hot     one sliding-window decision, every request on the same key
+ * - lock_cycle LOCK.ACQUIRE then LOCK.RELEASE of one of 10,000 locks in one /pipeline
+ *              (one request = one cycle = two commands)
+ *              (the other stores have none of these: their incr_many figures stand beside them)
  *
  * Stores: edgekv (the product Worker, Upstash REST: POST / and POST /pipeline), do (a bare
  * Durable Object over RPC, one object), kv (Workers KV; no INCR: get then put, not atomic),
@@ -24,11 +29,24 @@ import { TOKEN } from "./runtimes.mjs";
 
 export const WORKLOADS = [
   "get_hit", "get_miss", "set", "incr_hot", "incr_many", "mget10", "pipe100", "pipe100_1shard",
-  "ratelimit", "evalsha",
+  "evalsha", "rl_fixed", "rl_sliding", "rl_log", "rl_bucket", "rl_gcra", "cl_throttle", "rl_hot", "lock_cycle",
 ];
-export const COMMANDS_PER_REQUEST = { pipe100: 100, pipe100_1shard: 100 };
+/** Workloads left out of `--quick` (it keeps rl_sliding and lock_cycle). */
+export const FULL_ONLY = new Set(["rl_fixed", "rl_log", "rl_bucket", "rl_gcra", "cl_throttle", "rl_hot"]);
+export const COMMANDS_PER_REQUEST = { pipe100: 100, pipe100_1shard: 100, lock_cycle: 2 };
 /** Workloads only edgekv runs; the other stores' figures are those of the workload named. */
-export const EDGEKV_ONLY = { pipe100_1shard: "pipe100", ratelimit: "incr_many", evalsha: "incr_many" };
+export const EDGEKV_ONLY = {
+  pipe100_1shard: "pipe100",
+  evalsha: "incr_many",
+  rl_fixed: "incr_many",
+  rl_sliding: "incr_many",
+  rl_log: "incr_many",
+  rl_bucket: "incr_many",
+  rl_gcra: "incr_many",
+  cl_throttle: "incr_many",
+  rl_hot: "incr_many",
+  lock_cycle: "incr_many",
+};
 export const HIT_KEYS = 1000;
 const VALUE = "v".repeat(32);
 
@@ -38,6 +56,8 @@ const missKey = () => `bench:miss:${rand(1e9)}`;
 const setKey = (tag = "") => `${tag}bench:set:${rand(10000)}`;
 const ctrKey = (tag = "") => `${tag}bench:ctr:${rand(10000)}`;
 const TAG = "{pipe}";
+/** Each rate-limit workload has its own keys (an algorithm refuses another's state). */
+const rlKey = (workload) => `bench:${workload}:${rand(10000)}`;
 
 /** The mixed pipeline as neutral ops: [op, key, value?]. */
 function mixedOps(tag = "") {
@@ -68,8 +88,25 @@ function edgekvRequest(workload) {
       return ["/", ["INCR", ctrKey()]];
     case "mget10":
       return ["/", ["MGET", ...Array.from({ length: 10 }, hitKey)]];
-    case "ratelimit":
-      return ["/", ["RL.SLIDING", `bench:rl:${rand(10000)}`, "1000000", "60000"]];
+    case "rl_fixed":
+      return ["/", ["RL.FIXED", rlKey(workload), "1000000", "60000"]];
+    case "rl_sliding":
+      return ["/", ["RL.SLIDING", rlKey(workload), "1000000", "60000"]];
+    case "rl_log":
+      return ["/", ["RL.LOG", rlKey(workload), "1000000", "60000"]];
+    case "rl_bucket":
+      return ["/", ["RL.BUCKET", rlKey(workload), "1000000", "1000", "1000"]];
+    case "rl_gcra":
+      return ["/", ["RL.GCRA", rlKey(workload), "1000000", "1000000", "60000"]];
+    case "cl_throttle":
+      return ["/", ["CL.THROTTLE", rlKey(workload), "1000000", "1000000", "60"]];
+    case "rl_hot":
+      return ["/", ["RL.SLIDING", "bench:rl:hot", "1000000", "60000"]];
+    case "lock_cycle": {
+      const k = `bench:lock:${rand(10000)}`;
+      const owner = `o:${rand(1e9)}`;
+      return ["/pipeline", [["LOCK.ACQUIRE", k, owner, "10000"], ["LOCK.RELEASE", k, owner]]];
+    }
     case "evalsha":
       return ["/", ["EVALSHA", FIXED_WINDOW_SHA, "1", `bench:evalsha:${rand(10000)}`, "1000000", "60000", "1"]];
     case "pipe100":

@@ -31,14 +31,15 @@ const KEY = "zscale";
 
 /**
  * Commands timed at each size N; "{r}" is a random integer below N, one per run. Member m:i has
- * score i, so rank r is score r: "ZRANGEBYSCORE {r} +inf LIMIT 0 10" reads ten members from a
- * random rank (the loop's one variable cannot make a rank range "{r} {r}+9").
+ * score i, so rank r is score r: "ZRANGE {r} {r+9}" and "ZRANGEBYSCORE {r} +inf LIMIT 0 10" read
+ * ten members from a random rank ("{r+9}" is the run's random integer plus 9).
  */
 const OPS = [
   ["ZSCORE", [["ZSCORE", KEY, "m:{r}"]]],
   ["ZRANK", [["ZRANK", KEY, "m:{r}"]]],
   ["ZREVRANK", [["ZREVRANK", KEY, "m:{r}"]]],
   ["ZRANGE rank, 1", [["ZRANGE", KEY, "{r}", "{r}"]]],
+  ["ZRANGE rank, 10", [["ZRANGE", KEY, "{r}", "{r+9}"]]],
   ["ZRANGE REV rank, 1", [["ZRANGE", KEY, "{r}", "{r}", "REV"]]],
   ["ZRANGE 0 9 (first 10)", [["ZRANGE", KEY, "0", "9"]]],
   ["ZRANGEBYSCORE LIMIT 10", [["ZRANGEBYSCORE", KEY, "{r}", "+inf", "LIMIT", "0", "10"]]],

@@ -27,15 +27,45 @@ import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLa
 
 export { Shard } from "../durable-objects/shard";
 
-type Vars = { opts: ExecOptions; base64: boolean };
+type Vars = { opts: ExecOptions; base64: boolean; url: URL };
 type Ctx = Context<{ Bindings: Env; Variables: Vars }>;
 const app = new Hono<{ Bindings: Env; Variables: Vars }>();
 
 const METHODS = "GET, HEAD, POST, PUT, OPTIONS";
 const BATCH_PATHS = new Set(["/pipeline", "/pipeline/", "/multi-exec", "/multi-exec/"]);
 
+/** Headers of every response of the API: a fresh sync token (clients send it back; any value is accepted) and CORS. */
+function apiHeaders(): Record<string, string> {
+  return {
+    "upstash-sync-token": crypto.randomUUID(),
+    "access-control-allow-origin": "*",
+    "access-control-expose-headers": "upstash-sync-token",
+  };
+}
+
 function json(body: string, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { "content-type": "application/json", ...headers } });
+  return new Response(body, { status, headers: { "content-type": "application/json", ...apiHeaders(), ...headers } });
+}
+
+interface Limits {
+  shards: number;
+  maxRequestBytes: number;
+  maxPipelineCommands: number;
+}
+const limitsByEnv = new WeakMap<Env, Limits>();
+
+/** The numeric settings, parsed once per `env` object (an isolate passes the same one to every request). */
+function limitsOf(env: Env): Limits {
+  let limits = limitsByEnv.get(env);
+  if (!limits) {
+    limits = {
+      shards: positiveInt(env.SHARDS, DEFAULT_SHARDS),
+      maxRequestBytes: positiveInt(env.MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES),
+      maxPipelineCommands: positiveInt(env.MAX_PIPELINE_COMMANDS, DEFAULT_MAX_PIPELINE_COMMANDS),
+    };
+    limitsByEnv.set(env, limits);
+  }
+  return limits;
 }
 
 function errorJson(message: string, status: number, headers: Record<string, string> = {}): Response {
@@ -45,14 +75,6 @@ function errorJson(message: string, status: number, headers: Record<string, stri
 /** In front of a website when ORIGIN is configured (worker/ratelimit/front-door.ts); otherwise a no-op. */
 app.use("*", frontDoor());
 
-/** Every response: a fresh sync token (clients send it back; any value is accepted) and CORS. */
-app.use("*", async (c, next) => {
-  await next();
-  c.res.headers.set("upstash-sync-token", crypto.randomUUID());
-  c.res.headers.set("access-control-allow-origin", "*");
-  c.res.headers.set("access-control-expose-headers", "upstash-sync-token");
-});
-
 /** Method, then token: nothing is parsed or run before both pass. */
 app.use("*", async (c, next) => {
   const method = c.req.method;
@@ -60,6 +82,7 @@ app.use("*", async (c, next) => {
     return new Response(null, {
       status: 204,
       headers: {
+        ...apiHeaders(),
         allow: METHODS,
         "access-control-allow-methods": METHODS,
         "access-control-allow-headers":
@@ -78,7 +101,8 @@ app.use("*", async (c, next) => {
   const access = checkAccess(tokenFrom(c.req.raw, url), c.env.EDGEKV_TOKEN, c.env.EDGEKV_READONLY_TOKEN);
   if (access === "unconfigured") return errorJson(RequestErrors.noTokenConfigured, 401);
   if (access === "denied") return errorJson(RequestErrors.unauthorized, 401);
-  c.set("opts", { shards: positiveInt(c.env.SHARDS, DEFAULT_SHARDS), readOnly: access === "read-only" });
+  c.set("opts", { shards: limitsOf(c.env).shards, readOnly: access === "read-only" });
+  c.set("url", url);
   c.set("base64", (c.req.header("upstash-encoding") ?? "").trim().toLowerCase() === "base64");
   await next();
 });
@@ -127,11 +151,11 @@ async function readBody(req: Request, limit: number): Promise<Uint8Array> {
 }
 
 function requestBody(c: Ctx): Promise<Uint8Array> {
-  return readBody(c.req.raw, positiveInt(c.env.MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES));
+  return readBody(c.req.raw, limitsOf(c.env).maxRequestBytes);
 }
 
 async function commandList(c: Ctx): Promise<Arg[][]> {
-  return parseCommandList(await requestBody(c), positiveInt(c.env.MAX_PIPELINE_COMMANDS, DEFAULT_MAX_PIPELINE_COMMANDS));
+  return parseCommandList(await requestBody(c), limitsOf(c.env).maxPipelineCommands);
 }
 
 function entries(replies: Reply[], base64: boolean): string {
@@ -154,7 +178,7 @@ async function multiExec(c: Ctx): Promise<Response> {
 
 /** `POST /`: the body form; any other path: the path form. */
 async function single(c: Ctx): Promise<Response> {
-  const url = new URL(c.req.url);
+  const url = c.get("url");
   const hasBody = c.req.method === "POST" || c.req.method === "PUT";
   const body = hasBody ? await requestBody(c) : null;
   const argv = url.pathname === "/" && hasBody ? parseCommandBody(body!) : parsePathCommand(url, body);
