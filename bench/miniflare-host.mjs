@@ -37,7 +37,10 @@ function instance(name, port, worker) {
 const edgekv = instance("edgekv", cfg.edgekvPort, {
   scriptPath: cfg.edgekvScript,
   bindings: cfg.edgekvVars,
-  durableObjects: { SHARD: { className: "Shard", useSQLite: true } },
+  durableObjects: {
+    SHARD: { className: "Shard", useSQLite: true },
+    COORDINATOR: { className: "Coordinator", useSQLite: true },
+  },
 });
 const bench = instance("bench", cfg.benchPort, {
   scriptPath: cfg.benchScript,

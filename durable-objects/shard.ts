@@ -12,6 +12,10 @@
  * idempotent: an alarm that fires early, late or twice deletes only what is due. The
  * constructor re-arms after a restart when the alarm is missing or later than the earliest
  * deadline, so pending expiries survive eviction.
+ *
+ * Cross-shard transactions (participant.ts): `prepare`, `commit` and `abort` RPCs; a batch
+ * touching a key locked by a prepared transaction is refused whole with TRYAGAIN; the alarm
+ * also serves the leases of prepared transactions, asking their coordinator for the outcome.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
@@ -23,6 +27,10 @@ import { Keyspace } from "./store/keyspace";
 import { registerElementStores } from "./store/elements";
 import { hashFieldSweeper } from "./store/hashes";
 import { migrate } from "./store/schema";
+import { Participant, type PrepareRequest, type PrepareResult } from "./participant";
+import type { Coordinator } from "./coordinator";
+import { err } from "./reply";
+import { Errors } from "./errors";
 
 /** Items deleted per step of the alarm handler, and steps per sweeper before it yields and re-arms. */
 const SWEEP_BATCH = 500;
@@ -31,6 +39,11 @@ const SWEEP_STEPS = 20;
 const STUCK_ALARM_MS = 30_000;
 /** The alarm is never set further ahead than this; when it fires early it simply re-arms. */
 const MAX_ALARM_AHEAD_MS = 365 * 24 * 3600_000;
+
+/** Overdue prepared transactions resolved per alarm run. */
+const RECOVER_BATCH = 20;
+/** Lease given again to a prepared transaction whose coordinator could not be reached. */
+const RECOVER_RETRY_MS = 1_000;
 
 /** One kind of deadline served by the shard's alarm. */
 export interface Sweeper {
@@ -44,6 +57,7 @@ export class Shard extends DurableObject {
   private readonly keyspace: Keyspace;
   /** Every kind of deadline the alarm serves. */
   private readonly sweepers: Sweeper[];
+  private readonly participant: Participant;
   /** The alarm time this object has set (mirrors storage, to avoid an async read per write). */
   private alarmAt: number | null = null;
 
@@ -58,6 +72,9 @@ export class Shard extends DurableObject {
       { earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) },
       hashFieldSweeper(keyspace),
     ];
+    this.participant = new Participant(storage, (at) => this.armAlarm(at));
+    const participant = this.participant;
+    this.sweepers.push({ earliest: () => participant.earliestLease(), sweep: () => 0 });
     void ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await storage.getAlarm();
       const earliest = this.earliestDeadline();
@@ -68,12 +85,51 @@ export class Shard extends DurableObject {
   /** Runs a batch of commands in order; one reply per command (errors are replies). */
   exec(batch: Arg[][]): Reply[] {
     const ctx = this.context();
+    if (this.participant.blocks(batch)) return batch.map(() => err(Errors.txLocked));
     const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(fn);
     return batch.map((argv) => dispatch(COMMANDS, ctx, argv, atomically));
   }
 
+  /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */
+  prepare(req: PrepareRequest): PrepareResult {
+    return this.participant.prepare(this.context(), req);
+  }
+
+  /** Applies a prepared transaction's writes; a repeated commit answers the same replies. */
+  commit(txid: string): Reply[] {
+    return this.participant.commit(this.context(), txid);
+  }
+
+  abort(txid: string): void {
+    this.participant.abort(this.context(), txid);
+  }
+
+  /** Keys currently locked by prepared transactions on this shard (for tests and INFO). */
+  lockedKeys(): number {
+    return this.participant.lockedKeys();
+  }
+
+  /** Resolves prepared transactions whose lease ran out by asking their coordinator. */
+  private async recoverTransactions(): Promise<void> {
+    const overdue = this.participant.overdue(Date.now(), RECOVER_BATCH);
+    for (const { txid, coordinator } of overdue) {
+      let decision: string;
+      try {
+        const stub = this.env.COORDINATOR.getByName(coordinator) as unknown as Pick<Coordinator, "outcome">;
+        decision = await stub.outcome(txid);
+      } catch {
+        this.context();
+        this.participant.extendLease(txid, Date.now() + RECOVER_RETRY_MS);
+        continue;
+      }
+      if (decision === "committed") this.participant.commit(this.context(), txid);
+      else this.participant.abort(this.context(), txid);
+    }
+  }
+
   override async alarm(): Promise<void> {
     this.alarmAt = null;
+    await this.recoverTransactions();
     const ctx = this.context();
     let more = false;
     for (const sweeper of this.sweepers) {

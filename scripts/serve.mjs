@@ -75,6 +75,7 @@ export function capnpString(s) {
 export function edgekvBindings({ shards, readOnly }) {
   const bindings = [
     `(name = "SHARD", durableObjectNamespace = "Shard")`,
+    `(name = "COORDINATOR", durableObjectNamespace = "Coordinator")`,
     `(name = "SHARDS", text = ${capnpString(String(shards))})`,
     `(name = "EDGEKV_TOKEN", fromEnvironment = "EDGEKV_TOKEN")`,
   ];
@@ -170,7 +171,7 @@ async function main() {
         module: "edgekv.js",
         address: `${host}:${port}`,
         bindings: edgekvBindings({ shards, readOnly }),
-        durableObjects: ["Shard"],
+        durableObjects: ["Shard", "Coordinator"],
       },
     ],
   });

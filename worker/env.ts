@@ -1,8 +1,11 @@
+import type { Coordinator } from "../durable-objects/coordinator";
 import type { Shard } from "../durable-objects/shard";
 
 /** The Worker's bindings: see wrangler.toml and README "Configuration". */
 export interface Env {
   SHARD: DurableObjectNamespace<Shard>;
+  /** Coordinators of cross-shard transactions (durable-objects/coordinator.ts). */
+  COORDINATOR: DurableObjectNamespace<Coordinator>;
   /** Number of shards (default 16). */
   SHARDS?: string;
   /** Read-write token (a secret). With none configured every request is refused. */
@@ -30,6 +33,7 @@ declare global {
     // The bindings as the runtime's `env` (cloudflare:test, cloudflare:workers) sees them.
     interface Env {
       SHARD: DurableObjectNamespace<Shard>;
+      COORDINATOR: DurableObjectNamespace<Coordinator>;
       SHARDS?: string;
     }
   }

@@ -3,10 +3,15 @@
  * per-shard batches run in parallel over RPC, replies merged and put back in request order.
  *
  * A pipeline is cut into segments at the few commands that need several sequential round
- * trips (SCAN, RANDOMKEY, INFO); within a segment each shard gets one RPC with its commands in
- * request order, so a pipeline reads its own writes. A transaction must fit one shard: it is
- * refused as a whole (before anything runs) when a command is unknown, has the wrong arity,
- * is a write under a read-only token, or when its keys span shards.
+ * trips (SCAN, RANDOMKEY, INFO) or a cross-shard transaction (MSET, MSETNX, SMOVE over keys on
+ * several shards, cross-commands.ts); within a segment each shard gets one RPC with its
+ * commands in request order, so a pipeline reads its own writes. A transaction whose keys are
+ * on one shard runs there in one RPC; across shards it runs as a cross-shard transaction
+ * (cross-shard.ts). It is refused as a whole (before anything runs) when a command is unknown,
+ * has the wrong arity, or is a write under a read-only token.
+ *
+ * A batch that meets a key locked by a cross-shard transaction in progress is refused whole by
+ * its shard (TRYAGAIN, nothing ran); the executor waits briefly and sends it again.
  */
 import { text, type Arg } from "../durable-objects/args";
 import { COMMANDS } from "../durable-objects/commands";
@@ -15,6 +20,8 @@ import { Errors } from "../durable-objects/errors";
 import { CommandError, err, isError, type Reply } from "../durable-objects/reply";
 import { isWrite, keyIndices, lookupCommand, type CommandSpec } from "../durable-objects/table";
 import { shardOf } from "./slot";
+import { planCross, type CrossCommand } from "./cross-commands";
+import { runCrossShard, type TxBackend, type TxOptions, type TxPart, type TxResult } from "./cross-shard";
 
 /** How the executor reaches shard `i`: one RPC that runs a batch in order. */
 export type ShardExec = (shard: number, batch: Arg[][]) => Promise<Reply[]>;
@@ -22,6 +29,9 @@ export type ShardExec = (shard: number, batch: Arg[][]) => Promise<Reply[]>;
 export interface ExecOptions {
   shards: number;
   readOnly: boolean;
+  /** Cross-shard transactions; without it, multi-key work across shards answers CROSSSLOT. */
+  tx?: TxBackend;
+  txOptions?: TxOptions;
 }
 
 interface Part {
@@ -32,8 +42,9 @@ interface Part {
 /** One planned command: an error found before running, its parts on shards, or a special. */
 type Plan =
   | { kind: "error"; error: string }
-  | { kind: "parts"; parts: Part[]; merge: (replies: Reply[]) => Reply }
-  | { kind: "special"; run: (exec: ShardExec) => Promise<Reply> };
+  | { kind: "parts"; parts: Part[]; merge: (replies: Reply[]) => Reply; everyShard?: true }
+  | { kind: "special"; run: (exec: ShardExec) => Promise<Reply> }
+  | { kind: "cross"; cross: CrossCommand };
 
 /**
  * Keyless commands (PING, TIME, …) may run on any shard: inside a transaction they follow the
@@ -68,9 +79,17 @@ function planSingle(spec: CommandSpec, argv: Arg[], opts: ExecOptions): Plan {
   const idx = keyIndices(spec, argv);
   const shard = idx.length === 0 ? FLOATING : shardOf(text(argv[idx[0]!]!), opts.shards);
   for (let i = 1; i < idx.length; i++) {
-    if (shardOf(text(argv[idx[i]!]!), opts.shards) !== shard) return { kind: "error", error: Errors.crossSlot };
+    if (shardOf(text(argv[idx[i]!]!), opts.shards) !== shard) return planAcross(spec, argv, opts);
   }
   return { kind: "parts", parts: [{ shard, argv }], merge: (r) => r[0]! };
+}
+
+/** A command whose keys span shards: a cross-shard transaction when it has a planner, else CROSSSLOT. */
+function planAcross(spec: CommandSpec, argv: Arg[], opts: ExecOptions): Plan {
+  const cross = opts.tx ? planCross(spec.name, argv, opts.shards) : null;
+  if (!cross) return { kind: "error", error: Errors.crossSlot };
+  if ("error" in cross) return { kind: "error", error: cross.error };
+  return { kind: "cross", cross };
 }
 
 /** MGET, DEL, EXISTS, …: the same command on each shard's share of the keys, merged. */
@@ -129,7 +148,7 @@ function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" 
     if (merge === "concat") return (replies as Reply[][]).flat();
     return replies[0]!;
   };
-  return { kind: "parts", parts, merge: mergeFn };
+  return { kind: "parts", parts, merge: mergeFn, everyShard: true };
 }
 
 /**
@@ -214,17 +233,19 @@ async function infoAcrossShards(argv: Arg[], opts: ExecOptions, exec: ShardExec)
 }
 
 /** Runs a pipeline: one reply per command, in request order; never throws for a shard fault. */
-export async function runPipeline(cmds: Arg[][], opts: ExecOptions, exec: ShardExec): Promise<Reply[]> {
+export async function runPipeline(cmds: Arg[][], opts: ExecOptions, shardExec: ShardExec): Promise<Reply[]> {
+  const exec = retryingLocked(shardExec);
   const plans = cmds.map((c) => plan(c, opts));
   const out: Reply[] = new Array(cmds.length);
   let i = 0;
   while (i < plans.length) {
     let j = i;
-    while (j < plans.length && plans[j]!.kind !== "special") j++;
+    while (j < plans.length && plans[j]!.kind !== "special" && plans[j]!.kind !== "cross") j++;
     await runSegment(plans, i, j, out, exec);
     if (j < plans.length) {
-      const special = plans[j] as Extract<Plan, { kind: "special" }>;
-      out[j] = await special.run(guarded(exec));
+      const p = plans[j]!;
+      if (p.kind === "special") out[j] = await p.run(guarded(exec));
+      else if (p.kind === "cross") out[j] = await runCrossCommand(p.cross, opts);
       j++;
     }
     i = j;
@@ -260,6 +281,45 @@ async function runSegment(plans: Plan[], from: number, to: number, out: Reply[],
   }
 }
 
+/** One multi-key command over several shards, as a cross-shard transaction. */
+async function runCrossCommand(cross: CrossCommand, opts: ExecOptions): Promise<Reply> {
+  const result = await runCrossShard(cross.parts, cross.shouldCommit, opts.tx!, opts.txOptions);
+  switch (result.status) {
+    case "committed":
+      return cross.reply(result.reads, true);
+    case "aborted":
+      return cross.reply(result.reads, false);
+    default:
+      return err(txFailure(result));
+  }
+}
+
+function txFailure(result: Exclude<TxResult, { status: "committed" } | { status: "aborted" }>): string {
+  if (result.status === "busy") return Errors.txBusy;
+  if (result.status === "unknown") return Errors.txOutcomeUnknown;
+  return `ERR cross-shard transaction failed: ${result.error}`;
+}
+
+const LOCK_RETRY_MS = [2, 4, 8, 16, 32, 64, 128, 256, 512];
+
+/** A batch refused because a key is locked (nothing ran) is sent again after a short wait. */
+export function retryingLocked(exec: ShardExec): ShardExec {
+  return async (shard, batch) => {
+    let replies = await exec(shard, batch);
+    for (const wait of LOCK_RETRY_MS) {
+      if (!refusedAsLocked(replies)) break;
+      await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random())));
+      replies = await exec(shard, batch);
+    }
+    return replies;
+  };
+}
+
+function refusedAsLocked(replies: Reply[]): boolean {
+  const first = replies[0];
+  return first !== undefined && isError(first) && first.error === Errors.txLocked;
+}
+
 /** A shard that cannot be reached answers an error reply for each of its commands. */
 function guarded(exec: ShardExec): ShardExec {
   return async (shard, batch) => {
@@ -274,19 +334,73 @@ function guarded(exec: ShardExec): ShardExec {
 
 export type TransactionResult = { ok: true; replies: Reply[] } | { ok: false; error: string };
 
-/** Runs a transaction atomically on the one shard that owns all its keys, or refuses it whole. */
-export async function runTransaction(cmds: Arg[][], opts: ExecOptions, exec: ShardExec): Promise<TransactionResult> {
+/**
+ * Runs a transaction atomically: in one RPC on the one shard that owns all its keys, or as a
+ * cross-shard transaction over the shards that own them. Refused whole, before anything runs,
+ * for a command error, or CROSSSLOT for what cannot join a cross-shard transaction (SCAN and
+ * other keyspace-wide commands, and multi-key commands that must read before they write).
+ */
+export async function runTransaction(cmds: Arg[][], opts: ExecOptions, shardExec: ShardExec): Promise<TransactionResult> {
+  const exec = retryingLocked(shardExec);
   const plans = cmds.map((c) => plan(c, opts));
-  let shard = FLOATING;
+  const shards = new Set<number>();
   for (const p of plans) {
     if (p.kind === "error") return { ok: false, error: `${Errors.execAbortPrefix} ${p.error}` };
-    if (p.kind === "special" || p.parts.length > 1) return { ok: false, error: Errors.crossSlot };
-    const s = p.parts[0]!.shard;
-    if (s === FLOATING) continue;
-    if (shard !== FLOATING && s !== shard) return { ok: false, error: Errors.crossSlot };
-    shard = s;
+    if (p.kind === "special") return { ok: false, error: Errors.crossSlot };
+    if (p.kind === "cross") {
+      if (p.cross.parts.some((part) => part.reads.length > 0 || part.writes.length !== 1)) return { ok: false, error: Errors.crossSlot };
+      for (const part of p.cross.parts) shards.add(part.shard);
+      continue;
+    }
+    for (const part of p.parts) if (part.shard !== FLOATING) shards.add(part.shard);
+    if (p.parts.length > 1 && p.everyShard) return { ok: false, error: Errors.crossSlot };
   }
-  const target = shard === FLOATING ? KEYLESS_SHARD : shard;
-  const replies = await exec(target, cmds);
-  return { ok: true, replies: plans.map((p, i) => (p as Extract<Plan, { kind: "parts" }>).merge([replies[i]!])) };
+  if (shards.size <= 1) {
+    const only = shards.size === 0 ? KEYLESS_SHARD : [...shards][0]!;
+    const replies = await exec(only, cmds);
+    return { ok: true, replies: plans.map((p, i) => (p as Extract<Plan, { kind: "parts" }>).merge([replies[i]!])) };
+  }
+  if (!opts.tx) return { ok: false, error: Errors.crossSlot };
+  return runTransactionAcross(plans as Exclude<Plan, { kind: "error" } | { kind: "special" }>[], opts, Math.min(...shards));
+}
+
+/** Each command's parts join their shard's batch (keyless ones the lowest shard's); replies are merged back. */
+async function runTransactionAcross(
+  plans: Exclude<Plan, { kind: "error" } | { kind: "special" }>[],
+  opts: ExecOptions,
+  keylessShard: number,
+): Promise<TransactionResult> {
+  const parts = new Map<number, TxPart>();
+  const where: { shard: number; index: number }[][] = [];
+  const add = (s: number, argv: Arg[]) => {
+    const shard = s === FLOATING ? keylessShard : s;
+    let part = parts.get(shard);
+    if (!part) parts.set(shard, (part = { shard, keys: [], reads: [], writes: [] }));
+    part.keys.push(...keysOf(argv));
+    part.writes.push(argv);
+    return { shard, index: part.writes.length - 1 };
+  };
+  plans.forEach((p, c) => {
+    where[c] = p.kind === "cross" ? p.cross.parts.map((part) => add(part.shard, part.writes[0]!)) : p.parts.map((part) => add(part.shard, part.argv));
+  });
+  const list = [...parts.values()];
+  const result = await runCrossShard(list, () => true, opts.tx!, opts.txOptions);
+  if (result.status !== "committed") return { ok: false, error: txFailure(result as Exclude<TxResult, { status: "committed" } | { status: "aborted" }>) };
+  const replies = new Map<number, Reply[] | null>(list.map((part, i) => [part.shard, result.replies[i]!]));
+  return {
+    ok: true,
+    replies: plans.map((p, c) => {
+      const got = where[c]!.map(({ shard, index }) => replies.get(shard)?.[index] ?? err(Errors.txReplyLost));
+      const lost = got.find((r) => isError(r) && r.error === Errors.txReplyLost);
+      if (lost) return lost;
+      return p.kind === "cross" ? p.cross.reply([], true) : p.merge(got);
+    }),
+  };
+}
+
+/** The keys of one command (for the locks of a cross-shard transaction). */
+function keysOf(argv: Arg[]): string[] {
+  const found = lookupCommand(COMMANDS, argv);
+  if (!found.ok) return [];
+  return keyIndices(found.spec, argv).map((i) => text(argv[i]!));
 }

@@ -26,6 +26,7 @@ import { frontDoor } from "./ratelimit/front-door";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
 
 export { Shard } from "../durable-objects/shard";
+export { Coordinator } from "../durable-objects/coordinator";
 
 type Vars = { opts: ExecOptions; base64: boolean; url: URL };
 type Ctx = Context<{ Bindings: Env; Variables: Vars }>;

@@ -15,6 +15,7 @@ import { LIST_MIGRATION } from "./lists";
 import { LOCK_MIGRATION } from "./locks";
 import { SCRIPT_MIGRATION } from "./scripts";
 import { SET_MIGRATION } from "./sets";
+import { TX_MIGRATION } from "./tx";
 import { ZSET_MIGRATION, ZSET_SEQ_MIGRATION } from "./zsets";
 
 export const MIGRATIONS: readonly string[] = [
@@ -38,6 +39,8 @@ export const MIGRATIONS: readonly string[] = [
   ZSET_SEQ_MIGRATION,
   // 8: the script cache and function libraries.
   SCRIPT_MIGRATION,
+  // 9: cross-shard transactions: prepared records and key locks (participant.ts).
+  TX_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

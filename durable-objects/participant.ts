@@ -1,0 +1,224 @@
+/**
+ * A shard's side of a cross-shard transaction (two-phase commit; docs/cross-shard-transactions.md).
+ *
+ * prepare(txid): in one SQLite transaction, refuse if any key is locked by another transaction
+ * (no-wait: the Worker aborts and retries, so there is no deadlock), lock the keys
+ * (`tx_lock`), record the transaction as PREPARED with its coordinator and a lease, keep its
+ * write commands (sync KV `txw:<txid>`), and run its read commands under the locks. From then
+ * on the shard has promised to apply the writes if told to: everything is durable.
+ *
+ * commit(txid): runs the kept writes in order (one SQLite transaction), releases the locks,
+ * marks the transaction DONE and keeps its replies (`txr:<txid>`) for a while, so a repeated
+ * commit answers the same replies without applying twice. abort(txid): releases the locks and
+ * leaves an ABORTED tombstone, so a prepare that arrives after its abort is refused.
+ *
+ * While a key is locked, any other batch touching it (and a keyspace-wide write such as
+ * FLUSHDB while anything is locked) is refused whole with TRYAGAIN before any of it runs; the
+ * Worker waits and retries. Nobody reads or writes a key between its prepare and its commit.
+ *
+ * A prepared transaction whose lease runs out is resolved by the shard's alarm (`overdue`):
+ * it asks the coordinator for the outcome, which answers COMMITTED or records and answers
+ * ABORTED (presumed abort), and applies it. No lock outlives its transaction's outcome.
+ */
+import type { Arg } from "./args";
+import type { ExecContext } from "./context";
+import { dispatch } from "./dispatch";
+import { COMMANDS } from "./commands";
+import { CommandError, err, type Reply } from "./reply";
+import { keyIndices, lookupCommand, isWrite } from "./table";
+import { text } from "./args";
+
+const PREPARED = 0;
+const DONE = 1;
+const ABORTED = 2;
+
+/** How long DONE and ABORTED records are kept (repeated commits, late prepares). */
+const RETAIN_MS = 10 * 60_000;
+/** Old records dropped per prepare. */
+const RETAIN_SWEEP = 20;
+/** SQLite binds at most 100 parameters per statement. */
+const IN_CHUNK = 90;
+
+export interface PrepareRequest {
+  txid: string;
+  /** Name of the Coordinator Durable Object that records the decision. */
+  coordinator: string;
+  keys: string[];
+  /** Read commands run at prepare, under the locks; their replies go back to the Worker. */
+  reads: Arg[][];
+  /** Write commands run at commit. */
+  writes: Arg[][];
+  /** How long the Worker has to decide before the shard asks the coordinator. */
+  leaseMs: number;
+}
+
+export type PrepareResult = { ok: true; reads: Reply[] } | { ok: false; reason: "busy" | "aborted" };
+
+export interface OverdueTx {
+  txid: string;
+  coordinator: string;
+}
+
+export class Participant {
+  /** Keys locked on this shard (mirrors `tx_lock`, so the fast path costs no query). */
+  private locked: number;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly onLease: (at: number) => void,
+  ) {
+    this.locked = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM tx_lock").one().n;
+  }
+
+  private get sql(): SqlStorage {
+    return this.storage.sql;
+  }
+
+  /** True when some command of `batch` touches a locked key: the batch must not run now. */
+  blocks(batch: Arg[][]): boolean {
+    if (this.locked === 0) return false;
+    const keys: string[] = [];
+    for (const argv of batch) {
+      const found = lookupCommand(COMMANDS, argv);
+      if (!found.ok) continue;
+      const { spec } = found;
+      if (spec.cluster?.kind === "all" && isWrite(spec)) return true;
+      try {
+        for (const i of keyIndices(spec, argv)) keys.push(text(argv[i]!));
+      } catch (e) {
+        if (!(e instanceof CommandError)) throw e;
+      }
+    }
+    return this.lockedAmong(keys, null);
+  }
+
+  prepare(ctx: ExecContext, req: PrepareRequest): PrepareResult {
+    return this.storage.transactionSync((): PrepareResult => {
+      this.dropOldRecords(ctx.now);
+      const row = this.record(req.txid);
+      if (row && row.state !== PREPARED) return { ok: false, reason: "aborted" };
+      if (!row) {
+        const keys = [...new Set(req.keys)];
+        if (this.lockedAmong(keys, req.txid)) return { ok: false, reason: "busy" };
+        for (const key of keys) this.sql.exec("INSERT INTO tx_lock (key, txid) VALUES (?, ?)", key, req.txid);
+        this.locked += keys.length;
+        const leaseUntil = ctx.now + req.leaseMs;
+        this.sql.exec(
+          "INSERT INTO tx (txid, coordinator, state, lease_until) VALUES (?, ?, ?, ?)",
+          req.txid,
+          req.coordinator,
+          PREPARED,
+          leaseUntil,
+        );
+        this.storage.kv.put(`txw:${req.txid}`, req.writes);
+        this.onLease(leaseUntil);
+      }
+      return { ok: true, reads: this.run(ctx, req.reads) };
+    });
+  }
+
+  /** Applies a prepared transaction's writes (once); a repeated commit answers the same replies. */
+  commit(ctx: ExecContext, txid: string): Reply[] {
+    return this.storage.transactionSync((): Reply[] => {
+      const row = this.record(txid);
+      if (row?.state === DONE) return this.storage.kv.get<Reply[]>(`txr:${txid}`) ?? [];
+      if (!row || row.state !== PREPARED) throw new Error(`transaction ${txid} is not prepared here`);
+      const writes = this.storage.kv.get<Arg[][]>(`txw:${txid}`) ?? [];
+      const replies = this.run(ctx, writes);
+      this.release(txid);
+      this.storage.kv.delete(`txw:${txid}`);
+      this.storage.kv.put(`txr:${txid}`, replies);
+      this.sql.exec("UPDATE tx SET state = ?, done_at = ? WHERE txid = ?", DONE, ctx.now, txid);
+      return replies;
+    });
+  }
+
+  /** Releases a prepared transaction; an unknown one gets a tombstone so a late prepare is refused. */
+  abort(ctx: ExecContext, txid: string): void {
+    this.storage.transactionSync(() => {
+      const row = this.record(txid);
+      if (row?.state === DONE || row?.state === ABORTED) return;
+      if (row) {
+        this.release(txid);
+        this.storage.kv.delete(`txw:${txid}`);
+        this.sql.exec("UPDATE tx SET state = ?, done_at = ? WHERE txid = ?", ABORTED, ctx.now, txid);
+      } else {
+        this.sql.exec(
+          "INSERT INTO tx (txid, coordinator, state, lease_until, done_at) VALUES (?, '', ?, 0, ?)",
+          txid,
+          ABORTED,
+          ctx.now,
+        );
+      }
+    });
+  }
+
+  /** Prepared transactions whose lease has run out, oldest first. */
+  overdue(now: number, limit: number): OverdueTx[] {
+    return this.sql
+      .exec<{ txid: string; coordinator: string }>(
+        "SELECT txid, coordinator FROM tx WHERE state = 0 AND lease_until <= ? ORDER BY lease_until LIMIT ?",
+        now,
+        limit,
+      )
+      .toArray();
+  }
+
+  /** Gives a prepared transaction another lease (its coordinator could not be reached). */
+  extendLease(txid: string, until: number): void {
+    this.sql.exec("UPDATE tx SET lease_until = ? WHERE txid = ? AND state = 0", until, txid);
+    this.onLease(until);
+  }
+
+  /** The earliest lease of a prepared transaction, or null. */
+  earliestLease(): number | null {
+    return this.sql.exec<{ t: number | null }>("SELECT min(lease_until) AS t FROM tx WHERE state = 0").one().t;
+  }
+
+  /** Number of keys locked on this shard. */
+  lockedKeys(): number {
+    return this.locked;
+  }
+
+  private record(txid: string): { state: number } | undefined {
+    return this.sql.exec<{ state: number }>("SELECT state FROM tx WHERE txid = ?", txid).toArray()[0];
+  }
+
+  private release(txid: string): void {
+    const n = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM tx_lock WHERE txid = ?", txid).one().n;
+    this.sql.exec("DELETE FROM tx_lock WHERE txid = ?", txid);
+    this.locked -= n;
+  }
+
+  private lockedAmong(keys: string[], except: string | null): boolean {
+    for (let i = 0; i < keys.length; i += IN_CHUNK) {
+      const chunk = keys.slice(i, i + IN_CHUNK);
+      const hit = this.sql
+        .exec<{ txid: string }>(`SELECT txid FROM tx_lock WHERE key IN (${chunk.map(() => "?").join(",")})`, ...chunk)
+        .toArray();
+      if (hit.some((h) => h.txid !== except)) return true;
+    }
+    return false;
+  }
+
+  private run(ctx: ExecContext, batch: Arg[][]): Reply[] {
+    const atomically = <T>(fn: () => T) => this.storage.transactionSync(fn);
+    return batch.map((argv) => {
+      try {
+        return dispatch(COMMANDS, ctx, argv, atomically);
+      } catch (e) {
+        return err(`ERR ${e instanceof Error ? e.message : String(e)}`);
+      }
+    });
+  }
+
+  private dropOldRecords(now: number): void {
+    const old = this.sql
+      .exec<{ txid: string }>("SELECT txid FROM tx WHERE done_at IS NOT NULL AND done_at < ? LIMIT ?", now - RETAIN_MS, RETAIN_SWEEP)
+      .toArray();
+    for (const { txid } of old) {
+      this.sql.exec("DELETE FROM tx WHERE txid = ?", txid);
+      this.storage.kv.delete(`txr:${txid}`);
+    }
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The Worker's side of a cross-shard transaction: two-phase commit with a durable coordinator
+ * (docs/cross-shard-transactions.md has the protocol, the diagram and the failure cases).
+ *
+ * 1. prepare on every participant shard in parallel: each locks its keys (no-wait: a key
+ *    locked by another transaction answers "busy"), keeps its writes durably and answers its
+ *    reads. Any refusal or failure: abort everywhere (nothing was applied), retry on busy.
+ * 2. `shouldCommit(reads)`: the command's own condition (MSETNX: no key exists). No: abort.
+ * 3. decide: the Coordinator records COMMITTED. This is the commit point. It answers ABORTED
+ *    instead when a participant whose lease ran out asked first (presumed abort).
+ * 4. commit on every participant in parallel; each applies its writes once and unlocks.
+ *    Then the coordinator forgets the decision.
+ *
+ * The Worker may die anywhere: before step 3 every participant eventually asks the
+ * coordinator, which answers ABORTED; after it they are told COMMITTED. Aborts are never
+ * recorded (a missing decision means abort), so the fast path writes the coordinator once.
+ */
+import type { Arg } from "../durable-objects/args";
+import type { Decision } from "../durable-objects/coordinator";
+import type { PrepareRequest, PrepareResult } from "../durable-objects/participant";
+import type { Reply } from "../durable-objects/reply";
+
+/** How the Worker reaches participants and coordinators (RPC in production, fakes in tests). */
+export interface TxBackend {
+  prepare(shard: number, req: PrepareRequest): Promise<PrepareResult>;
+  commit(shard: number, txid: string): Promise<Reply[]>;
+  abort(shard: number, txid: string): Promise<void>;
+  /** Records COMMITTED unless a decision exists; answers the decision in force. */
+  decide(coordinator: string, txid: string): Promise<Decision>;
+  /** The decision in force (ABORTED recorded when none). */
+  outcome(coordinator: string, txid: string): Promise<Decision>;
+  forget(coordinator: string, txid: string): Promise<void>;
+}
+
+/** One participant's share: keys to lock, reads run at prepare, writes run at commit. */
+export interface TxPart {
+  shard: number;
+  keys: string[];
+  reads: Arg[][];
+  writes: Arg[][];
+}
+
+export type TxResult =
+  /** Applied everywhere (`replies[i]` null: the commit reply from part i was lost; it applies on its own). */
+  | { status: "committed"; reads: Reply[][]; replies: (Reply[] | null)[] }
+  /** `shouldCommit` said no: nothing applied. */
+  | { status: "aborted"; reads: Reply[][] }
+  /** Kept meeting locked keys: nothing applied. */
+  | { status: "busy" }
+  /** A participant could not be reached at prepare: nothing applied. */
+  | { status: "failed"; error: string }
+  /** The decision could not be learned: the transaction commits or aborts on its own. */
+  | { status: "unknown" };
+
+export interface TxOptions {
+  /** How long participants wait for the decision before asking the coordinator. */
+  leaseMs?: number;
+  /** Attempts when keys are locked by other transactions. */
+  attempts?: number;
+  /** Test hook: called at "prepared" (before the decision) and "decided" (before the commits); a throw is the Worker dying there. */
+  crashAt?: (point: "prepared" | "decided") => void;
+}
+
+export const TX_LEASE_MS = 5_000;
+const TX_ATTEMPTS = 8;
+const TX_BACKOFF_MS = 4;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The coordinator of a transaction: one per lowest participant shard, so coordinators spread with the keys. */
+export function coordinatorFor(parts: TxPart[]): string {
+  return `coordinator-${Math.min(...parts.map((p) => p.shard))}`;
+}
+
+export async function runCrossShard(
+  parts: TxPart[],
+  shouldCommit: (reads: Reply[][]) => boolean,
+  backend: TxBackend,
+  options: TxOptions = {},
+): Promise<TxResult> {
+  const attempts = options.attempts ?? TX_ATTEMPTS;
+  for (let attempt = 0; ; attempt++) {
+    const result = await attemptOnce(parts, shouldCommit, backend, options);
+    if (result.status !== "busy" || attempt + 1 >= attempts) return result;
+    await sleep(Math.random() * TX_BACKOFF_MS * 2 ** attempt);
+  }
+}
+
+async function attemptOnce(
+  parts: TxPart[],
+  shouldCommit: (reads: Reply[][]) => boolean,
+  backend: TxBackend,
+  options: TxOptions,
+): Promise<TxResult> {
+  const txid = crypto.randomUUID();
+  const coordinator = coordinatorFor(parts);
+  const leaseMs = options.leaseMs ?? TX_LEASE_MS;
+  const prepared = await Promise.allSettled(
+    parts.map((p) => backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes: p.writes, leaseMs })),
+  );
+  const abortAll = () => Promise.allSettled(parts.map((p) => backend.abort(p.shard, txid)));
+  const reads: Reply[][] = [];
+  let busy = false;
+  let failure: string | null = null;
+  for (const r of prepared) {
+    if (r.status === "rejected") failure ??= r.reason instanceof Error ? r.reason.message : String(r.reason);
+    else if (!r.value.ok) busy = true;
+    else reads.push(r.value.reads);
+  }
+  if (failure !== null || busy) {
+    await abortAll();
+    return failure !== null ? { status: "failed", error: failure } : { status: "busy" };
+  }
+  if (!shouldCommit(reads)) {
+    await abortAll();
+    return { status: "aborted", reads };
+  }
+  options.crashAt?.("prepared");
+  let decision: Decision;
+  try {
+    decision = await backend.decide(coordinator, txid);
+  } catch {
+    try {
+      decision = await backend.outcome(coordinator, txid);
+    } catch {
+      return { status: "unknown" };
+    }
+  }
+  if (decision === "aborted") {
+    // A participant's lease ran out and it asked first: nothing was applied anywhere.
+    await abortAll();
+    return { status: "busy" };
+  }
+  options.crashAt?.("decided");
+  const committed = await Promise.all(
+    parts.map(async (p) => {
+      for (let i = 0; i < 2; i++) {
+        try {
+          return await backend.commit(p.shard, txid);
+        } catch {
+          // A lost commit is repeated once; the participant applies it at most once.
+        }
+      }
+      return null;
+    }),
+  );
+  if (committed.every((r) => r !== null)) await backend.forget(coordinator, txid).catch(() => {});
+  return { status: "committed", reads, replies: committed };
+}
+
+/** The production backend: RPC to the shard and coordinator Durable Objects. */
+export function rpcBackend(shard: (i: number) => ParticipantRpc, coordinator: (name: string) => CoordinatorRpc): TxBackend {
+  return {
+    prepare: (s, req) => shard(s).prepare(req),
+    commit: (s, txid) => shard(s).commit(txid),
+    abort: (s, txid) => shard(s).abort(txid),
+    decide: (c, txid) => coordinator(c).commit(txid),
+    outcome: (c, txid) => coordinator(c).outcome(txid),
+    forget: (c, txid) => coordinator(c).forget(txid),
+  };
+}
+
+/** The participant RPC surface of a shard, typed here (the generated stub type of a recursive Reply is too deep). */
+export interface ParticipantRpc {
+  prepare(req: PrepareRequest): Promise<PrepareResult>;
+  commit(txid: string): Promise<Reply[]>;
+  abort(txid: string): Promise<void>;
+}
+
+export interface CoordinatorRpc {
+  commit(txid: string): Promise<Decision>;
+  outcome(txid: string): Promise<Decision>;
+  forget(txid: string): Promise<void>;
+}
