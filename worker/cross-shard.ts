@@ -2,9 +2,13 @@
  * The Worker's side of a cross-shard transaction: two-phase commit with a durable coordinator
  * (docs/cross-shard-transactions.md has the protocol, the diagram and the failure cases).
  *
- * 1. prepare on every participant shard in parallel: each locks its keys (no-wait: a key
- *    locked by another transaction answers "busy"), keeps its writes durably and answers its
- *    reads. Any refusal or failure: abort everywhere (nothing was applied), retry on busy.
+ * 1. prepare on every participant shard: each locks its keys, keeps its writes durably and
+ *    answers its reads. A shard never waits: a key locked by another transaction answers
+ *    "busy". The first attempt prepares all shards in parallel; if one is busy, everything is
+ *    aborted (nothing was applied) and the next attempts prepare one shard after the other in
+ *    ascending shard order, waiting (bounded) on a busy shard while holding the locks of the
+ *    lower shards. Waits therefore only ever go from a lower shard to a higher one: no cycle,
+ *    no deadlock. A failure at prepare aborts everywhere.
  * 2. `shouldCommit(reads)`: the command's own condition (MSETNX: no key exists). No: abort.
  * 3. decide: the Coordinator records COMMITTED. This is the commit point. It answers ABORTED
  *    instead when a participant whose lease ran out asked first (presumed abort).
@@ -62,8 +66,11 @@ export interface TxOptions {
 }
 
 export const TX_LEASE_MS = 5_000;
-const TX_ATTEMPTS = 8;
-const TX_BACKOFF_MS = 4;
+/** One parallel attempt, then ordered ones. */
+const TX_ATTEMPTS = 3;
+/** How long an ordered attempt waits for one busy shard before it gives up (well under the lease). */
+const ORDERED_WAIT_MS = 1_500;
+const WAIT_STEP_MS = [1, 2, 4, 8, 16, 32];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -80,10 +87,50 @@ export async function runCrossShard(
 ): Promise<TxResult> {
   const attempts = options.attempts ?? TX_ATTEMPTS;
   for (let attempt = 0; ; attempt++) {
-    const result = await attemptOnce(parts, shouldCommit, backend, options);
+    const result = await attemptOnce(parts, shouldCommit, backend, options, attempt > 0);
     if (result.status !== "busy" || attempt + 1 >= attempts) return result;
-    await sleep(Math.random() * TX_BACKOFF_MS * 2 ** attempt);
   }
+}
+
+type Prepared = { ok: true; reads: Reply[][] } | { ok: false; busy: boolean; error?: string };
+
+/** Phase one, all shards at once; any busy shard fails the attempt. */
+async function prepareParallel(parts: TxPart[], request: (p: TxPart) => Promise<PrepareResult>): Promise<Prepared> {
+  const prepared = await Promise.allSettled(parts.map(request));
+  const reads: Reply[][] = [];
+  let busy = false;
+  for (const r of prepared) {
+    if (r.status === "rejected") return { ok: false, busy: false, error: r.reason instanceof Error ? r.reason.message : String(r.reason) };
+    if (!r.value.ok) busy = true;
+    else reads.push(r.value.reads);
+  }
+  return busy ? { ok: false, busy: true } : { ok: true, reads };
+}
+
+/** Phase one in ascending shard order, waiting (bounded) on a busy shard. */
+async function prepareOrdered(parts: TxPart[], request: (p: TxPart) => Promise<PrepareResult>): Promise<Prepared> {
+  const order = parts.map((p, i) => i).sort((x, y) => parts[x]!.shard - parts[y]!.shard);
+  const reads: Reply[][] = new Array(parts.length);
+  for (const i of order) {
+    let waited = 0;
+    for (let step = 0; ; step++) {
+      let r: PrepareResult;
+      try {
+        r = await request(parts[i]!);
+      } catch (e) {
+        return { ok: false, busy: false, error: e instanceof Error ? e.message : String(e) };
+      }
+      if (r.ok) {
+        reads[i] = r.reads;
+        break;
+      }
+      if (r.reason === "aborted" || waited >= ORDERED_WAIT_MS) return { ok: false, busy: true };
+      const wait = WAIT_STEP_MS[Math.min(step, WAIT_STEP_MS.length - 1)]! * (0.5 + Math.random());
+      waited += wait;
+      await sleep(wait);
+    }
+  }
+  return { ok: true, reads };
 }
 
 async function attemptOnce(
@@ -91,26 +138,19 @@ async function attemptOnce(
   shouldCommit: (reads: Reply[][]) => boolean,
   backend: TxBackend,
   options: TxOptions,
+  ordered: boolean,
 ): Promise<TxResult> {
   const txid = crypto.randomUUID();
   const coordinator = coordinatorFor(parts);
   const leaseMs = options.leaseMs ?? TX_LEASE_MS;
-  const prepared = await Promise.allSettled(
-    parts.map((p) => backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes: p.writes, leaseMs })),
-  );
+  const request = (p: TxPart) => backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes: p.writes, leaseMs });
+  const prepared = ordered ? await prepareOrdered(parts, request) : await prepareParallel(parts, request);
   const abortAll = () => Promise.allSettled(parts.map((p) => backend.abort(p.shard, txid)));
-  const reads: Reply[][] = [];
-  let busy = false;
-  let failure: string | null = null;
-  for (const r of prepared) {
-    if (r.status === "rejected") failure ??= r.reason instanceof Error ? r.reason.message : String(r.reason);
-    else if (!r.value.ok) busy = true;
-    else reads.push(r.value.reads);
-  }
-  if (failure !== null || busy) {
+  if (!prepared.ok) {
     await abortAll();
-    return failure !== null ? { status: "failed", error: failure } : { status: "busy" };
+    return prepared.busy ? { status: "busy" } : { status: "failed", error: prepared.error ?? "prepare failed" };
   }
+  const reads = prepared.reads;
   if (!shouldCommit(reads)) {
     await abortAll();
     return { status: "aborted", reads };

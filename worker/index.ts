@@ -21,6 +21,7 @@ import {
   positiveInt,
   type Env,
 } from "./env";
+import { rpcBackend, type CoordinatorRpc, type ParticipantRpc, type TxBackend } from "./cross-shard";
 import { runPipeline, runTransaction, type ExecOptions, type ShardExec } from "./execute";
 import { frontDoor } from "./ratelimit/front-door";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
@@ -102,7 +103,11 @@ app.use("*", async (c, next) => {
   const access = checkAccess(tokenFrom(c.req.raw, url), c.env.EDGEKV_TOKEN, c.env.EDGEKV_READONLY_TOKEN);
   if (access === "unconfigured") return errorJson(RequestErrors.noTokenConfigured, 401);
   if (access === "denied") return errorJson(RequestErrors.unauthorized, 401);
-  c.set("opts", { shards: limitsOf(c.env).shards, readOnly: access === "read-only" });
+  c.set("opts", {
+    shards: limitsOf(c.env).shards,
+    readOnly: access === "read-only",
+    tx: c.env.COORDINATOR ? txBackend(c.env) : undefined,
+  });
   c.set("url", url);
   c.set("base64", (c.req.header("upstash-encoding") ?? "").trim().toLowerCase() === "base64");
   await next();
@@ -115,6 +120,14 @@ interface ShardRpc {
 
 function shardExec(env: Env): ShardExec {
   return (shard, batch) => (env.SHARD.getByName(`shard-${shard}`) as unknown as ShardRpc).exec(batch);
+}
+
+/** Cross-shard transactions: the shards as participants, Coordinator objects for the decisions. */
+function txBackend(env: Env): TxBackend {
+  return rpcBackend(
+    (shard) => env.SHARD.getByName(`shard-${shard}`) as unknown as ParticipantRpc,
+    (name) => env.COORDINATOR.getByName(name) as unknown as CoordinatorRpc,
+  );
 }
 
 /** The whole body, refused (413) as soon as it is known to exceed `limit` bytes, before it is all read. */

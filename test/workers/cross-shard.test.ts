@@ -1,0 +1,157 @@
+/**
+ * Cross-shard atomicity through the Worker: MSET, MSETNX, SMOVE and /multi-exec over keys on
+ * different shards, isolation from single-key commands while a transaction holds its locks,
+ * and what still answers CROSSSLOT. Faults are in cross-shard-faults.test.ts.
+ */
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { ParticipantRpc } from "../../worker/cross-shard";
+import { cmd, freshKey, keysOnDistinctShards, multiExec, pipeline, SHARDS } from "./http-helpers";
+import { shardOf } from "../../worker/slot";
+
+type Entry = { result?: unknown; error?: string };
+
+function shardStub(i: number) {
+  return env.SHARD.getByName(`shard-${i}`) as unknown as ParticipantRpc & { lockedKeys(): Promise<number> };
+}
+
+async function lockedAnywhere(): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < SHARDS; i++) n += await shardStub(i).lockedKeys();
+  return n;
+}
+
+describe("multi-key commands across shards", () => {
+  it("MSET writes every key, MGET reads them back, no lock is left", async () => {
+    const keys = keysOnDistinctShards("xmset", 4);
+    expect(await cmd("MSET", ...keys.flatMap((k, i) => [k, `v${i}`]))).toEqual({ result: "OK" });
+    expect(await cmd("MGET", ...keys)).toEqual({ result: ["v0", "v1", "v2", "v3"] });
+    expect(await lockedAnywhere()).toBe(0);
+  });
+
+  it("MSETNX sets all keys when none exists and none when one exists", async () => {
+    const [a, b, c] = keysOnDistinctShards("xmsetnx", 3);
+    expect(await cmd("MSETNX", a!, "1", b!, "2")).toEqual({ result: 1 });
+    expect(await cmd("MSETNX", c!, "3", b!, "x")).toEqual({ result: 0 });
+    expect(await cmd("MGET", a!, b!, c!)).toEqual({ result: ["1", "2", null] });
+    expect(await lockedAnywhere()).toBe(0);
+  });
+
+  it("MSET with an odd number of arguments is an arity error and writes nothing", async () => {
+    const [a, b] = keysOnDistinctShards("xmsetodd", 2);
+    expect(await cmd("MSET", a!, "1", b!)).toEqual({ error: "ERR wrong number of arguments for 'mset' command" });
+    expect(await cmd("EXISTS", a!, b!)).toEqual({ result: 0 });
+  });
+
+  it("SMOVE moves a member between sets on different shards", async () => {
+    const [src, dst, str] = keysOnDistinctShards("xsmove", 3);
+    await cmd("SADD", src!, "m", "n");
+    await cmd("SET", str!, "x");
+    expect(await cmd("SMOVE", src!, dst!, "m")).toEqual({ result: 1 });
+    expect(await cmd("SMOVE", src!, dst!, "m")).toEqual({ result: 0 });
+    expect(await cmd("SMEMBERS", src!)).toEqual({ result: ["n"] });
+    expect(await cmd("SMEMBERS", dst!)).toEqual({ result: ["m"] });
+    expect(await cmd("SMOVE", src!, str!, "n")).toEqual({ error: "WRONGTYPE Operation against a key holding the wrong kind of value" });
+    expect(await cmd("SMOVE", str!, dst!, "n")).toEqual({ error: "WRONGTYPE Operation against a key holding the wrong kind of value" });
+    expect(await cmd("SMOVE", freshKey("none"), str!, "n")).toEqual({ error: "WRONGTYPE Operation against a key holding the wrong kind of value" });
+    expect(await cmd("SISMEMBER", src!, "n")).toEqual({ result: 1 });
+    expect(await lockedAnywhere()).toBe(0);
+  });
+
+  it("commands without a cross-shard plan still answer CROSSSLOT and change nothing", async () => {
+    const [a, b] = keysOnDistinctShards("xslot", 2);
+    await cmd("SET", a!, "v");
+    for (const argv of [["RENAME", a!, b!], ["COPY", a!, b!], ["LMOVE", a!, b!, "LEFT", "RIGHT"], ["SUNIONSTORE", b!, a!]]) {
+      expect(await cmd(...argv)).toEqual({ error: "CROSSSLOT Keys in request don't hash to the same slot" });
+    }
+    expect(await cmd("MGET", a!, b!)).toEqual({ result: ["v", null] });
+  });
+
+  it("a cross-shard MSET inside a pipeline keeps the pipeline's order", async () => {
+    const [a, b] = keysOnDistinctShards("xpipe", 2);
+    const res = await pipeline([["SET", a!, "0"], ["MSET", a!, "1", b!, "1"], ["GET", a!], ["INCR", b!]]);
+    expect(await res.json()).toEqual([{ result: "OK" }, { result: "OK" }, { result: "1" }, { result: 2 }]);
+  });
+});
+
+describe("/multi-exec across shards", () => {
+  it("the bank transfer: DECRBY on one shard and INCRBY on another apply together", async () => {
+    const [a, b] = keysOnDistinctShards("xbank", 2);
+    await cmd("MSET", a!, "100", b!, "0");
+    const res = await multiExec([["DECRBY", a!, "30"], ["INCRBY", b!, "30"], ["GET", a!], ["GET", b!]]);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([{ result: 70 }, { result: 30 }, { result: "70" }, { result: "30" }]);
+    expect(await lockedAnywhere()).toBe(0);
+  });
+
+  it("keeps Redis EXEC semantics: an error is an entry, fan-out and keyless commands merge in order", async () => {
+    const [a, b, c] = keysOnDistinctShards("xexec", 3);
+    const res = await multiExec([
+      ["SET", a!, "x"],
+      ["INCR", a!],
+      ["MSET", b!, "1", c!, "2"],
+      ["MGET", a!, b!, c!],
+      ["DEL", b!, c!],
+      ["PING"],
+      ["EXISTS", a!, b!, c!],
+    ]);
+    expect(res.status).toBe(200);
+    expect((await res.json()) as Entry[]).toEqual([
+      { result: "OK" },
+      { error: "ERR value is not an integer or out of range" },
+      { result: "OK" },
+      { result: ["x", "1", "2"] },
+      { result: 2 },
+      { result: "PONG" },
+      { result: 1 },
+    ]);
+  });
+
+  it("refuses what cannot join a cross-shard transaction with CROSSSLOT; nothing runs", async () => {
+    const [a, b] = keysOnDistinctShards("xexecno", 2);
+    for (const extra of [["MSETNX", a!, "1", b!, "2"], ["SMOVE", a!, b!, "m"], ["DBSIZE"], ["SCAN", "0"]]) {
+      const res = await multiExec([["SET", a!, "1"], ["SET", b!, "1"], extra]);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ error: "CROSSSLOT Keys in request don't hash to the same slot" });
+    }
+    expect(await cmd("EXISTS", a!, b!)).toEqual({ result: 0 });
+  });
+
+  it("concurrent transfers between accounts on different shards never change the total", async () => {
+    const accounts = keysOnDistinctShards("xconc", 4);
+    await cmd("MSET", ...accounts.flatMap((k) => [k, "1000"]));
+    const transfers = Array.from({ length: 24 }, (_, i) => {
+      const from = accounts[i % 4]!;
+      const to = accounts[(i * 3 + 1) % 4]!;
+      return from === to ? null : multiExec([["DECRBY", from, String(i + 1)], ["INCRBY", to, String(i + 1)]]);
+    });
+    const results = await Promise.all(transfers.filter((t) => t !== null));
+    for (const r of results) expect([r.status, await r.text()]).toEqual([200, expect.any(String)]);
+    const values = (await cmd("MGET", ...accounts)).result as string[];
+    expect(values.reduce((sum, v) => sum + Number(v), 0)).toBe(4000);
+    expect(await lockedAnywhere()).toBe(0);
+  });
+});
+
+describe("isolation", () => {
+  it("a key locked by a prepared transaction refuses other commands with TRYAGAIN until it commits", async () => {
+    const key = freshKey("xiso");
+    const shard = shardOf(key, SHARDS);
+    const stub = shardStub(shard);
+    await cmd("SET", key, "before");
+    const prepared = await stub.prepare({ txid: "iso-1", coordinator: "coordinator-iso", keys: [key], reads: [["GET", key]], writes: [["SET", key, "after"]], leaseMs: 60_000 });
+    expect(prepared).toEqual({ ok: true, reads: [new TextEncoder().encode("before")] });
+    const exec = env.SHARD.getByName(`shard-${shard}`) as unknown as { exec(b: unknown[][]): Promise<unknown[]> };
+    expect(await exec.exec([["GET", key], ["PING"]])).toEqual([
+      { error: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again" },
+      { error: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again" },
+    ]);
+    expect(await exec.exec([["FLUSHDB"]])).toEqual([{ error: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again" }]);
+    expect(await stub.prepare({ txid: "iso-2", coordinator: "coordinator-iso", keys: [key], reads: [], writes: [], leaseMs: 60_000 })).toEqual({ ok: false, reason: "busy" });
+    const reader = cmd("GET", key);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await stub.commit("iso-1")).toEqual([{ status: "OK" }]);
+    expect(await reader).toEqual({ result: "after" });
+    expect(await stub.lockedKeys()).toBe(0);
+  });
+});
