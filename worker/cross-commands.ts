@@ -48,7 +48,7 @@ function msetPlanner(onlyIfNoneExist: boolean): Planner {
   };
 }
 
-/** SMOVE source destination member: reads both types and membership; SREM + SADD. */
+/** SMOVE source destination member: reads both types and membership (a missing source is 0 before any type check, as Redis); SREM + SADD. */
 const smovePlanner: Planner = (argv, shards) => {
   const [src, dst, member] = [argv[1]!, argv[2]!, argv[3]!];
   const srcShard = shardOf(text(src), shards);
@@ -61,11 +61,11 @@ const smovePlanner: Planner = (argv, shards) => {
   const check = (reads: Reply[][]): Reply => {
     const srcType = typeOf(reads[0]![0]);
     const dstType = typeOf(reads[1]![0]);
-    if (srcType !== "set" && srcType !== "none") return err(Errors.wrongType);
-    if (dstType !== "set" && dstType !== "none") return err(Errors.wrongType);
+    if (srcType === "none") return 0;
+    if (srcType !== "set" || (dstType !== "set" && dstType !== "none")) return err(Errors.wrongType);
     const member = reads[0]![1]!;
     if (isError(member)) return member;
-    return srcType === "set" && member === 1 ? 1 : 0;
+    return member === 1 ? 1 : 0;
   };
   return { parts, shouldCommit: (reads) => check(reads) === 1, reply: (reads) => check(reads) };
 };

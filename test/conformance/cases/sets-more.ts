@@ -191,7 +191,6 @@ export const setMoreCases: Case[] = [
       for (const cmd of ["SINTER", "SUNION", "SDIFF"]) expect(await c.r(cmd, a, b)).toEqual(CROSSSLOT);
       expect(await c.r("SINTERCARD", 2, a, b)).toEqual(CROSSSLOT);
       expect(await c.r("SUNIONSTORE", a, a, b)).toEqual(CROSSSLOT);
-      expect(await c.r("SMOVE", a, b, "x")).toEqual(CROSSSLOT);
       expect(await c.r("SMEMBERS", a)).toEqual(["x"]);
     },
   },

@@ -364,17 +364,6 @@ export const stringCases = defineCases("strings", [
     },
   },
   {
-    name: "MSET and MSETNX across shards answer CROSSSLOT",
-    only: "sharded",
-    async run({ r, spread }) {
-      const pairs = "abcdefghij".split("").flatMap((n) => [spread(n), n]);
-      const crossSlot = error("CROSSSLOT Keys in request don't hash to the same slot");
-      expect(await r("MSET", ...pairs)).toEqual(crossSlot);
-      expect(await r("MSETNX", ...pairs)).toEqual(crossSlot);
-      expect(await r("MGET", ...pairs.filter((_, i) => i % 2 === 0))).toEqual(new Array(10).fill(null));
-    },
-  },
-  {
     name: "wrong arity and unknown command",
     async run({ r }) {
       expect(await r("GET")).toEqual(error("ERR wrong number of arguments for 'get' command"));

@@ -1,0 +1,42 @@
+/**
+ * Multi-key commands whose atomicity Redis guarantees, over keys spread across shards (one
+ * node for redis-server; cross-shard transactions for the Worker; one shard for the shard).
+ */
+import { expect } from "vitest";
+import { defineCases, error } from "../harness";
+
+const WRONGTYPE = error("WRONGTYPE Operation against a key holding the wrong kind of value");
+
+export const crossShardCases = defineCases("cross-shard", [
+  {
+    name: "MSET and MSETNX over spread keys",
+    async run({ r, spread }) {
+      const names = "abcdefghij".split("");
+      expect(await r("MSET", ...names.flatMap((n) => [spread(n), n]))).toEqual("OK");
+      expect(await r("MGET", ...names.map((n) => spread(n)))).toEqual(names);
+      expect(await r("MSETNX", spread("k"), "1", spread("l"), "2", spread("a"), "x")).toEqual(0);
+      expect(await r("EXISTS", spread("k"), spread("l"))).toEqual(0);
+      expect(await r("GET", spread("a"))).toEqual("a");
+      expect(await r("MSETNX", spread("k"), "1", spread("l"), "2", spread("m"), "3")).toEqual(1);
+      expect(await r("MGET", spread("k"), spread("l"), spread("m"))).toEqual(["1", "2", "3"]);
+      expect(await r("MSET", spread("k"), "1", spread("l"))).toEqual(error("ERR wrong number of arguments for 'mset' command"));
+    },
+  },
+  {
+    name: "SMOVE over spread keys",
+    async run({ r, spread }) {
+      for (let i = 0; i < 6; i++) {
+        const [src, dst, str] = [spread(`src${i}`), spread(`dst${i}`), spread(`str${i}`)];
+        await r("SADD", src, "m", "n");
+        await r("SET", str, "x");
+        expect(await r("SMOVE", src, dst, "m")).toEqual(1);
+        expect(await r("SMOVE", src, dst, "m")).toEqual(0);
+        expect(await r("SMEMBERS", dst)).toEqual(["m"]);
+        expect(await r("SMOVE", src, str, "n")).toEqual(WRONGTYPE);
+        expect(await r("SMOVE", str, dst, "n")).toEqual(WRONGTYPE);
+        expect(await r("SMOVE", spread(`none${i}`), str, "n")).toEqual(0);
+        expect(await r("SMEMBERS", src)).toEqual(["n"]);
+      }
+    },
+  },
+]);
