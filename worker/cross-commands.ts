@@ -3,7 +3,7 @@
  * their keys span shards (worker/cross-shard.ts runs them). Each planner says what every
  * participant locks, reads at prepare and writes at commit, when to commit, and the reply.
  *
- * Covered: MSET, MSETNX, SMOVE. Every other multi-key command whose keys span shards still
+ * Covered: MSET, MSETNX, SMOVE, LMOVE, RPOPLPUSH. Every other multi-key command whose keys span shards still
  * answers CROSSSLOT (never silently non-atomic).
  */
 import { text, type Arg } from "../durable-objects/args";
@@ -57,7 +57,6 @@ const smovePlanner: Planner = (argv, shards) => {
     { shard: srcShard, keys: [text(src)], reads: [["TYPE", src], ["SISMEMBER", src, member]], writes: [["SREM", src, member]] },
     { shard: dstShard, keys: [text(dst)], reads: [["TYPE", dst]], writes: [["SADD", dst, member]] },
   ];
-  const typeOf = (r: Reply | undefined) => (r && typeof r === "object" && "status" in r ? r.status : "");
   const check = (reads: Reply[][]): Reply => {
     const srcType = typeOf(reads[0]![0]);
     const dstType = typeOf(reads[1]![0]);
@@ -70,10 +69,65 @@ const smovePlanner: Planner = (argv, shards) => {
   return { parts, shouldCommit: (reads) => check(reads) === 1, reply: (reads) => check(reads) };
 };
 
+function typeOf(r: Reply | undefined): string {
+  return r && typeof r === "object" && "status" in r ? r.status : "";
+}
+
+/**
+ * LMOVE source destination LEFT|RIGHT LEFT|RIGHT / RPOPLPUSH source destination: the source
+ * reads its type and the end element and pops it at commit; the destination, prepared after
+ * it, reads its type and pushes that element. A missing source is nil before the destination's
+ * type is checked, as Redis.
+ */
+function lmovePlanner(fixed?: [string, string]): Planner {
+  return (argv, shards) => {
+    const from = fixed ? fixed[0] : text(argv[3]!).toUpperCase();
+    const to = fixed ? fixed[1] : text(argv[4]!).toUpperCase();
+    if ((from !== "LEFT" && from !== "RIGHT") || (to !== "LEFT" && to !== "RIGHT")) return { error: Errors.syntax };
+    const [src, dst] = [argv[1]!, argv[2]!];
+    const parts: TxPart[] = [
+      {
+        shard: shardOf(text(src), shards),
+        keys: [text(src)],
+        reads: [["TYPE", src], ["LINDEX", src, from === "LEFT" ? "0" : "-1"]],
+        writes: [[from === "LEFT" ? "LPOP" : "RPOP", src]],
+      },
+      {
+        shard: shardOf(text(dst), shards),
+        keys: [text(dst)],
+        reads: [["TYPE", dst]],
+        writes: [],
+        writesFrom: (earlier) => {
+          const element = earlier[0]?.[1];
+          return typeof element === "string" || element instanceof Uint8Array ? [[to === "LEFT" ? "LPUSH" : "RPUSH", dst, element]] : [];
+        },
+      },
+    ];
+    const check = (reads: Reply[][]): Reply => {
+      const srcType = typeOf(reads[0]![0]);
+      if (srcType === "none") return null;
+      if (srcType !== "list") return err(Errors.wrongType);
+      const dstType = typeOf(reads[1]![0]);
+      if (dstType !== "list" && dstType !== "none") return err(Errors.wrongType);
+      return reads[0]![1]!;
+    };
+    return {
+      parts,
+      shouldCommit: (reads) => {
+        const r = check(reads);
+        return r !== null && !isError(r);
+      },
+      reply: (reads) => check(reads),
+    };
+  };
+}
+
 const PLANNERS: Record<string, Planner> = {
   mset: msetPlanner(false),
   msetnx: msetPlanner(true),
   smove: smovePlanner,
+  lmove: lmovePlanner(),
+  rpoplpush: lmovePlanner(["RIGHT", "LEFT"]),
 };
 
 /** The cross-shard plan of `name` over keys on several shards, or null when it has none (CROSSSLOT). */

@@ -8,7 +8,9 @@
  *    aborted (nothing was applied) and the next attempts prepare one shard after the other in
  *    ascending shard order, waiting (bounded) on a busy shard while holding the locks of the
  *    lower shards. Waits therefore only ever go from a lower shard to a higher one: no cycle,
- *    no deadlock. A failure at prepare aborts everywhere.
+ *    no deadlock. A failure at prepare aborts everywhere. A transaction with writes that
+ *    depend on an earlier part's reads prepares its parts one by one in its own order and never
+ *    waits: busy aborts, backs off and retries (bounded).
  * 2. `shouldCommit(reads)`: the command's own condition (MSETNX: no key exists). No: abort.
  * 3. decide: the Coordinator records COMMITTED. This is the commit point. It answers ABORTED
  *    instead when a participant whose lease ran out asked first (presumed abort).
@@ -42,6 +44,11 @@ export interface TxPart {
   keys: string[];
   reads: Arg[][];
   writes: Arg[][];
+  /**
+   * Writes that depend on what earlier parts read (LMOVE pushes the element its source holds):
+   * given the read replies of the parts before this one, replaces `writes`.
+   */
+  writesFrom?: (earlier: Reply[][]) => Arg[][];
 }
 
 export type TxResult =
@@ -71,6 +78,9 @@ const TX_ATTEMPTS = 3;
 /** How long an ordered attempt waits for one busy shard before it gives up (well under the lease). */
 const ORDERED_WAIT_MS = 1_500;
 const WAIT_STEP_MS = [1, 2, 4, 8, 16, 32];
+/** Attempts, and the base of their randomized backoff, for transactions with dependent writes. */
+const DEPENDENT_ATTEMPTS = 8;
+const DEPENDENT_BACKOFF_MS = 4;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -85,18 +95,23 @@ export async function runCrossShard(
   backend: TxBackend,
   options: TxOptions = {},
 ): Promise<TxResult> {
-  const attempts = options.attempts ?? TX_ATTEMPTS;
+  const dependent = parts.some((p) => p.writesFrom);
+  const attempts = options.attempts ?? (dependent ? DEPENDENT_ATTEMPTS : TX_ATTEMPTS);
   for (let attempt = 0; ; attempt++) {
-    const result = await attemptOnce(parts, shouldCommit, backend, options, attempt > 0);
+    const mode = dependent ? "sequential" : attempt === 0 ? "parallel" : "ordered";
+    const result = await attemptOnce(parts, shouldCommit, backend, options, mode);
     if (result.status !== "busy" || attempt + 1 >= attempts) return result;
+    if (dependent) await sleep(Math.random() * DEPENDENT_BACKOFF_MS * 2 ** attempt);
   }
 }
+
+type Request = (p: TxPart, earlier: Reply[][]) => Promise<PrepareResult>;
 
 type Prepared = { ok: true; reads: Reply[][] } | { ok: false; busy: boolean; error?: string };
 
 /** Phase one, all shards at once; any busy shard fails the attempt. */
-async function prepareParallel(parts: TxPart[], request: (p: TxPart) => Promise<PrepareResult>): Promise<Prepared> {
-  const prepared = await Promise.allSettled(parts.map(request));
+async function prepareParallel(parts: TxPart[], request: Request): Promise<Prepared> {
+  const prepared = await Promise.allSettled(parts.map((p) => request(p, [])));
   const reads: Reply[][] = [];
   let busy = false;
   for (const r of prepared) {
@@ -107,16 +122,20 @@ async function prepareParallel(parts: TxPart[], request: (p: TxPart) => Promise<
   return busy ? { ok: false, busy: true } : { ok: true, reads };
 }
 
-/** Phase one in ascending shard order, waiting (bounded) on a busy shard. */
-async function prepareOrdered(parts: TxPart[], request: (p: TxPart) => Promise<PrepareResult>): Promise<Prepared> {
-  const order = parts.map((p, i) => i).sort((x, y) => parts[x]!.shard - parts[y]!.shard);
+/**
+ * Phase one one shard at a time: in ascending shard order, waiting (bounded) on a busy shard;
+ * or, with `wait` false, in the parts' own order, giving up at the first busy shard.
+ */
+async function prepareInTurn(parts: TxPart[], request: Request, wait: boolean): Promise<Prepared> {
+  const order = parts.map((_, i) => i);
+  if (wait) order.sort((x, y) => parts[x]!.shard - parts[y]!.shard);
   const reads: Reply[][] = new Array(parts.length);
   for (const i of order) {
     let waited = 0;
     for (let step = 0; ; step++) {
       let r: PrepareResult;
       try {
-        r = await request(parts[i]!);
+        r = await request(parts[i]!, reads.slice(0, i));
       } catch (e) {
         return { ok: false, busy: false, error: e instanceof Error ? e.message : String(e) };
       }
@@ -124,10 +143,10 @@ async function prepareOrdered(parts: TxPart[], request: (p: TxPart) => Promise<P
         reads[i] = r.reads;
         break;
       }
-      if (r.reason === "aborted" || waited >= ORDERED_WAIT_MS) return { ok: false, busy: true };
-      const wait = WAIT_STEP_MS[Math.min(step, WAIT_STEP_MS.length - 1)]! * (0.5 + Math.random());
-      waited += wait;
-      await sleep(wait);
+      if (!wait || r.reason === "aborted" || waited >= ORDERED_WAIT_MS) return { ok: false, busy: true };
+      const pause = WAIT_STEP_MS[Math.min(step, WAIT_STEP_MS.length - 1)]! * (0.5 + Math.random());
+      waited += pause;
+      await sleep(pause);
     }
   }
   return { ok: true, reads };
@@ -138,13 +157,16 @@ async function attemptOnce(
   shouldCommit: (reads: Reply[][]) => boolean,
   backend: TxBackend,
   options: TxOptions,
-  ordered: boolean,
+  mode: "parallel" | "ordered" | "sequential",
 ): Promise<TxResult> {
   const txid = crypto.randomUUID();
   const coordinator = coordinatorFor(parts);
   const leaseMs = options.leaseMs ?? TX_LEASE_MS;
-  const request = (p: TxPart) => backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes: p.writes, leaseMs });
-  const prepared = ordered ? await prepareOrdered(parts, request) : await prepareParallel(parts, request);
+  const request: Request = (p, earlier) => {
+    const writes = p.writesFrom ? p.writesFrom(earlier) : p.writes;
+    return backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes, leaseMs });
+  };
+  const prepared = mode === "parallel" ? await prepareParallel(parts, request) : await prepareInTurn(parts, request, mode === "ordered");
   const abortAll = () => Promise.allSettled(parts.map((p) => backend.abort(p.shard, txid)));
   if (!prepared.ok) {
     await abortAll();

@@ -58,10 +58,21 @@ describe("multi-key commands across shards", () => {
     expect(await lockedAnywhere()).toBe(0);
   });
 
+  it("LMOVE moves the element under concurrent moves without losing or duplicating one", async () => {
+    const [a, b] = keysOnDistinctShards("xlmove", 2);
+    await cmd("RPUSH", a!, ...Array.from({ length: 20 }, (_, i) => `e${i}`));
+    const moves = Array.from({ length: 20 }, (_, i) => (i % 2 ? cmd("LMOVE", a!, b!, "LEFT", "RIGHT") : cmd("RPOPLPUSH", b!, a!)));
+    await Promise.all(moves);
+    const left = ((await cmd("LRANGE", a!, 0, -1)).result as string[]) ?? [];
+    const right = ((await cmd("LRANGE", b!, 0, -1)).result as string[]) ?? [];
+    expect([...left, ...right].sort()).toEqual(Array.from({ length: 20 }, (_, i) => `e${i}`).sort());
+    expect(await lockedAnywhere()).toBe(0);
+  });
+
   it("commands without a cross-shard plan still answer CROSSSLOT and change nothing", async () => {
     const [a, b] = keysOnDistinctShards("xslot", 2);
     await cmd("SET", a!, "v");
-    for (const argv of [["RENAME", a!, b!], ["COPY", a!, b!], ["LMOVE", a!, b!, "LEFT", "RIGHT"], ["SUNIONSTORE", b!, a!]]) {
+    for (const argv of [["RENAME", a!, b!], ["COPY", a!, b!], ["SUNIONSTORE", b!, a!]]) {
       expect(await cmd(...argv)).toEqual({ error: "CROSSSLOT Keys in request don't hash to the same slot" });
     }
     expect(await cmd("MGET", a!, b!)).toEqual({ result: ["v", null] });
@@ -109,7 +120,7 @@ describe("/multi-exec across shards", () => {
 
   it("refuses what cannot join a cross-shard transaction with CROSSSLOT; nothing runs", async () => {
     const [a, b] = keysOnDistinctShards("xexecno", 2);
-    for (const extra of [["MSETNX", a!, "1", b!, "2"], ["SMOVE", a!, b!, "m"], ["DBSIZE"], ["SCAN", "0"]]) {
+    for (const extra of [["MSETNX", a!, "1", b!, "2"], ["SMOVE", a!, b!, "m"], ["RPOPLPUSH", a!, b!], ["DBSIZE"], ["SCAN", "0"]]) {
       const res = await multiExec([["SET", a!, "1"], ["SET", b!, "1"], extra]);
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({ error: "CROSSSLOT Keys in request don't hash to the same slot" });

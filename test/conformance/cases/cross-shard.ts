@@ -39,4 +39,25 @@ export const crossShardCases = defineCases("cross-shard", [
       }
     },
   },
+  {
+    name: "LMOVE and RPOPLPUSH over spread keys",
+    async run({ r, spread }) {
+      for (let i = 0; i < 6; i++) {
+        const [l, d, str] = [spread(`l${i}`), spread(`d${i}`), spread(`s${i}`)];
+        await r("RPUSH", l, "a", "b", "c");
+        await r("SET", str, "x");
+        expect(await r("LMOVE", l, d, "LEFT", "RIGHT")).toEqual("a");
+        expect(await r("LMOVE", l, d, "left", "bogus")).toEqual(error("ERR syntax error"));
+        expect(await r("LMOVE", spread(`none${i}`), str, "LEFT", "LEFT")).toEqual(null);
+        expect(await r("LMOVE", l, str, "LEFT", "LEFT")).toEqual(WRONGTYPE);
+        expect(await r("LMOVE", str, d, "LEFT", "LEFT")).toEqual(WRONGTYPE);
+        expect(await r("RPOPLPUSH", l, d)).toEqual("c");
+        expect(await r("LRANGE", d, 0, -1)).toEqual(["c", "a"]);
+        expect(await r("RPOPLPUSH", l, d)).toEqual("b");
+        expect(await r("EXISTS", l)).toEqual(0);
+        expect(await r("LMOVE", l, d, "LEFT", "LEFT")).toEqual(null);
+        expect(await r("LRANGE", d, 0, -1)).toEqual(["b", "c", "a"]);
+      }
+    },
+  },
 ]);
