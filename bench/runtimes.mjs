@@ -107,7 +107,7 @@ export async function startWorkerd({ buildDir, dataDir, extraArgs = [] }) {
         module: "edgekv.js",
         address: `127.0.0.1:${edgekvPort}`,
         bindings: edgekvBindings({ shards: edgekvVars().SHARDS, readOnly: false }),
-        durableObjects: ["Shard"],
+        durableObjects: ["Shard", "Coordinator"],
       },
       {
         name: "bench",

@@ -19,6 +19,10 @@
  * - lock_cycle LOCK.ACQUIRE then LOCK.RELEASE of one of 10,000 locks in one /pipeline
  *              (one request = one cycle = two commands)
  *              (the other stores have none of these: their incr_many figures stand beside them)
+ * - mset2_1shard / mset2_2shards    MSET of two keys on one shard (a shared hash tag) or on two
+ *              shards (a cross-shard transaction: prepare, decide, commit); edgekv only
+ * - multi2_1shard / multi2_2shards  /multi-exec of DECRBY a / INCRBY b, a and b on one shard or
+ *              on two; edgekv only
  *
  * Stores: edgekv (the product Worker, Upstash REST: POST / and POST /pipeline), do (a bare
  * Durable Object over RPC, one object), kv (Workers KV; no INCR: get then put, not atomic),
@@ -30,6 +34,7 @@ import { TOKEN } from "./runtimes.mjs";
 export const WORKLOADS = [
   "get_hit", "get_miss", "set", "incr_hot", "incr_many", "mget10", "pipe100", "pipe100_1shard",
   "evalsha", "rl_fixed", "rl_sliding", "rl_log", "rl_bucket", "rl_gcra", "cl_throttle", "rl_hot", "lock_cycle",
+  "mset2_1shard", "mset2_2shards", "multi2_1shard", "multi2_2shards",
 ];
 /** Workloads left out of `--quick` (it keeps rl_sliding and lock_cycle). */
 export const FULL_ONLY = new Set(["rl_fixed", "rl_log", "rl_bucket", "rl_gcra", "cl_throttle", "rl_hot"]);
@@ -46,6 +51,11 @@ export const EDGEKV_ONLY = {
   cl_throttle: "incr_many",
   rl_hot: "incr_many",
   lock_cycle: "incr_many",
+  // No other store has cross-shard transactions: "none" names no workload, so their cells stay empty.
+  mset2_1shard: "none",
+  mset2_2shards: "none",
+  multi2_1shard: "none",
+  multi2_2shards: "none",
 };
 export const HIT_KEYS = 1000;
 const VALUE = "v".repeat(32);
@@ -58,6 +68,9 @@ const ctrKey = (tag = "") => `${tag}bench:ctr:${rand(10000)}`;
 const TAG = "{pipe}";
 /** Each rate-limit workload has its own keys (an algorithm refuses another's state). */
 const rlKey = (workload) => `bench:${workload}:${rand(10000)}`;
+/** Hash tags on different shards of 16: slot("a") = 15495 (shard 15), slot("b") = 3300 (shard 3). */
+const SHARD_A = "{a}";
+const SHARD_B = "{b}";
 
 /** The mixed pipeline as neutral ops: [op, key, value?]. */
 function mixedOps(tag = "") {
@@ -109,6 +122,18 @@ function edgekvRequest(workload) {
     }
     case "evalsha":
       return ["/", ["EVALSHA", FIXED_WINDOW_SHA, "1", `bench:evalsha:${rand(10000)}`, "1000000", "60000", "1"]];
+    case "mset2_1shard":
+    case "mset2_2shards": {
+      const n = rand(10000);
+      const other = workload === "mset2_1shard" ? SHARD_A : SHARD_B;
+      return ["/", ["MSET", `${SHARD_A}bench:ms:${n}`, VALUE, `${other}bench:ms:${n}`, VALUE]];
+    }
+    case "multi2_1shard":
+    case "multi2_2shards": {
+      const n = rand(10000);
+      const other = workload === "multi2_1shard" ? SHARD_A : SHARD_B;
+      return ["/multi-exec", [["DECRBY", `${SHARD_A}bench:acct:${n}`, "1"], ["INCRBY", `${other}bench:acct:${n}`, "1"]]];
+    }
     case "pipe100":
     case "pipe100_1shard":
       return [

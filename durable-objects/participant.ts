@@ -4,8 +4,10 @@
  * prepare(txid): in one SQLite transaction, refuse if any key is locked by another transaction
  * (no-wait: the Worker aborts and retries, so there is no deadlock), lock the keys
  * (`tx_lock`), record the transaction as PREPARED with its coordinator and a lease, keep its
- * write commands (sync KV `txw:<txid>`), and run its read commands under the locks. From then
- * on the shard has promised to apply the writes if told to: everything is durable.
+ * write commands (sync KV), and run its read commands under the locks. From then
+ * on the shard has promised to apply the writes if told to: everything is durable. Each write
+ * command is its own KV entry (`txw:<txid>:<seq>`), so a transaction is bounded by the request
+ * size, not by the size of one stored value.
  *
  * commit(txid): runs the kept writes in order (one SQLite transaction), releases the locks,
  * marks the transaction DONE and keeps its replies (`txr:<txid>`) for a while, so a repeated
@@ -110,7 +112,7 @@ export class Participant {
           PREPARED,
           leaseUntil,
         );
-        this.storage.kv.put(`txw:${req.txid}`, req.writes);
+        req.writes.forEach((argv, i) => this.storage.kv.put(writeKey(req.txid, i), argv));
         this.onLease(leaseUntil);
       }
       return { ok: true, reads: this.run(ctx, req.reads) };
@@ -123,10 +125,10 @@ export class Participant {
       const row = this.record(txid);
       if (row?.state === DONE) return this.storage.kv.get<Reply[]>(`txr:${txid}`) ?? [];
       if (!row || row.state !== PREPARED) throw new Error(`transaction ${txid} is not prepared here`);
-      const writes = this.storage.kv.get<Arg[][]>(`txw:${txid}`) ?? [];
+      const writes = [...this.storage.kv.list<Arg[]>({ prefix: `txw:${txid}:` })].map(([, argv]) => argv);
       const replies = this.run(ctx, writes);
       this.release(txid);
-      this.storage.kv.delete(`txw:${txid}`);
+      this.dropWrites(txid);
       this.storage.kv.put(`txr:${txid}`, replies);
       this.sql.exec("UPDATE tx SET state = ?, done_at = ? WHERE txid = ?", DONE, ctx.now, txid);
       return replies;
@@ -140,7 +142,7 @@ export class Participant {
       if (row?.state === DONE || row?.state === ABORTED) return;
       if (row) {
         this.release(txid);
-        this.storage.kv.delete(`txw:${txid}`);
+        this.dropWrites(txid);
         this.sql.exec("UPDATE tx SET state = ?, done_at = ? WHERE txid = ?", ABORTED, ctx.now, txid);
       } else {
         this.sql.exec(
@@ -184,6 +186,11 @@ export class Participant {
     return this.sql.exec<{ state: number }>("SELECT state FROM tx WHERE txid = ?", txid).toArray()[0];
   }
 
+  private dropWrites(txid: string): void {
+    const keys = [...this.storage.kv.list({ prefix: `txw:${txid}:` })].map(([k]) => k);
+    for (const k of keys) this.storage.kv.delete(k);
+  }
+
   private release(txid: string): void {
     const n = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM tx_lock WHERE txid = ?", txid).one().n;
     this.sql.exec("DELETE FROM tx_lock WHERE txid = ?", txid);
@@ -221,4 +228,9 @@ export class Participant {
       this.storage.kv.delete(`txr:${txid}`);
     }
   }
+}
+
+/** KV key of a transaction's `i`th write command; zero-padded so KV's key order is command order. */
+function writeKey(txid: string, i: number): string {
+  return `txw:${txid}:${String(i).padStart(8, "0")}`;
 }

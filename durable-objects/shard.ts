@@ -122,8 +122,13 @@ export class Shard extends DurableObject {
         this.participant.extendLease(txid, Date.now() + RECOVER_RETRY_MS);
         continue;
       }
-      if (decision === "committed") this.participant.commit(this.context(), txid);
-      else this.participant.abort(this.context(), txid);
+      try {
+        if (decision === "committed") this.participant.commit(this.context(), txid);
+        else this.participant.abort(this.context(), txid);
+      } catch (e) {
+        // Only a record dropped long ago or a protocol bug gets here: log it, never retry forever.
+        console.error(`transaction ${txid}: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
   }
 
