@@ -3,8 +3,10 @@
  * their keys span shards (worker/cross-shard.ts runs them). Each planner says what every
  * participant locks, reads at prepare and writes at commit, when to commit, and the reply.
  *
- * Covered: MSET, MSETNX, SMOVE, LMOVE, RPOPLPUSH. Every other multi-key command whose keys span shards still
- * answers CROSSSLOT (never silently non-atomic).
+ * Covered: MSET, MSETNX, SMOVE, LMOVE, RPOPLPUSH; RENAME, RENAMENX and COPY (without DB) of a
+ * string key. Every other multi-key command whose keys span shards still answers CROSSSLOT (never
+ * silently non-atomic), and so do RENAME/RENAMENX/COPY of a collection: moving a collection
+ * between shards would load it whole, which a shard never does for one command.
  */
 import { text, type Arg } from "../durable-objects/args";
 import { Errors } from "../durable-objects/errors";
@@ -18,7 +20,8 @@ export interface CrossCommand {
   reply(reads: Reply[][], committed: boolean): Reply;
 }
 
-type Planner = (argv: Arg[], shards: number) => CrossCommand | { error: string };
+/** A plan, a command error, or null when this form has no cross-shard plan (CROSSSLOT). */
+type Planner = (argv: Arg[], shards: number) => CrossCommand | { error: string } | null;
 
 /** MSET / MSETNX: each shard's pairs are one MSET; MSETNX first reads EXISTS of every key. */
 function msetPlanner(onlyIfNoneExist: boolean): Planner {
@@ -122,12 +125,66 @@ function lmovePlanner(fixed?: [string, string]): Planner {
   };
 }
 
+/**
+ * RENAME / RENAMENX / COPY [REPLACE] of a string key: the source reads its type, value and
+ * absolute expiry (and is deleted at commit unless copied); the destination, prepared after it,
+ * reads whether it exists and is overwritten with the value and expiry.
+ */
+function movePlanner(kind: "rename" | "renamenx" | "copy"): Planner {
+  return (argv, shards) => {
+    let replace = kind === "rename";
+    if (kind === "copy") {
+      if (argv.length > 4 || (argv.length === 4 && text(argv[3]!).toUpperCase() !== "REPLACE")) return null;
+      replace = argv.length === 4;
+    }
+    const [src, dst] = [argv[1]!, argv[2]!];
+    const parts: TxPart[] = [
+      {
+        shard: shardOf(text(src), shards),
+        keys: [text(src)],
+        reads: [["TYPE", src], ["GET", src], ["PEXPIRETIME", src]],
+        writes: kind === "copy" ? [] : [["DEL", src]],
+      },
+      {
+        shard: shardOf(text(dst), shards),
+        keys: [text(dst)],
+        reads: [["EXISTS", dst]],
+        writes: [],
+        writesFrom: (earlier) => {
+          const [, value, expireAt] = earlier[0] ?? [];
+          if (typeof value !== "string" && !(value instanceof Uint8Array)) return [];
+          const at = Number(expireAt);
+          return [at >= 0 ? ["SET", dst, value, "PXAT", String(expireAt)] : ["SET", dst, value]];
+        },
+      },
+    ];
+    const check = (reads: Reply[][]): Reply => {
+      const srcType = typeOf(reads[0]![0]);
+      if (srcType === "none") return kind === "copy" ? 0 : err(Errors.noSuchKey);
+      if (srcType !== "string") return err(Errors.crossSlot);
+      if (!replace && reads[1]![0] !== 0) return 0;
+      return kind === "rename" ? OK : 1;
+    };
+    return {
+      parts,
+      shouldCommit: (reads) => {
+        const r = check(reads);
+        return r === OK || r === 1;
+      },
+      reply: (reads) => check(reads),
+    };
+  };
+}
+
 const PLANNERS: Record<string, Planner> = {
   mset: msetPlanner(false),
   msetnx: msetPlanner(true),
   smove: smovePlanner,
   lmove: lmovePlanner(),
   rpoplpush: lmovePlanner(["RIGHT", "LEFT"]),
+  rename: movePlanner("rename"),
+  renamenx: movePlanner("renamenx"),
+  copy: movePlanner("copy"),
 };
 
 /** The cross-shard plan of `name` over keys on several shards, or null when it has none (CROSSSLOT). */

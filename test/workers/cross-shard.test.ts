@@ -70,12 +70,15 @@ describe("multi-key commands across shards", () => {
   });
 
   it("commands without a cross-shard plan still answer CROSSSLOT and change nothing", async () => {
-    const [a, b] = keysOnDistinctShards("xslot", 2);
-    await cmd("SET", a!, "v");
-    for (const argv of [["RENAME", a!, b!], ["COPY", a!, b!], ["SUNIONSTORE", b!, a!]]) {
+    const [a, b, c] = keysOnDistinctShards("xslot", 3);
+    await cmd("RPUSH", a!, "v");
+    await cmd("SET", c!, "s");
+    for (const argv of [["RENAME", a!, b!], ["COPY", a!, b!], ["SUNIONSTORE", b!, a!], ["COPY", c!, b!, "DB", "0"], ["LMPOP", "2", a!, b!, "LEFT"]]) {
       expect(await cmd(...argv)).toEqual({ error: "CROSSSLOT Keys in request don't hash to the same slot" });
     }
-    expect(await cmd("MGET", a!, b!)).toEqual({ result: ["v", null] });
+    expect(await cmd("LRANGE", a!, 0, -1)).toEqual({ result: ["v"] });
+    expect(await cmd("EXISTS", b!)).toEqual({ result: 0 });
+    expect(await lockedAnywhere()).toBe(0);
   });
 
   it("a cross-shard MSET inside a pipeline keeps the pipeline's order", async () => {

@@ -60,4 +60,30 @@ export const crossShardCases = defineCases("cross-shard", [
       }
     },
   },
+  {
+    name: "RENAME, RENAMENX and COPY of strings over spread keys",
+    async run({ r, spread }) {
+      for (let i = 0; i < 6; i++) {
+        const [s, d, e, p, q] = [spread(`s${i}`), spread(`d${i}`), spread(`e${i}`), spread(`p${i}`), spread(`q${i}`)];
+        await r("SET", s, "v", "PX", 100000);
+        expect(await r("RENAME", spread(`none${i}`), d)).toEqual(error("ERR no such key"));
+        expect(await r("RENAMENX", spread(`none${i}`), d)).toEqual(error("ERR no such key"));
+        expect(await r("COPY", spread(`none${i}`), d)).toEqual(0);
+        await r("SET", d, "x");
+        expect(await r("RENAMENX", s, d)).toEqual(0);
+        expect(await r("COPY", s, d)).toEqual(0);
+        expect(await r("COPY", s, d, "REPLACE")).toEqual(1);
+        expect(await r("GET", d)).toEqual("v");
+        expect(Number(await r("PTTL", d))).toBeGreaterThan(90000);
+        expect(await r("RENAME", s, e)).toEqual("OK");
+        expect(await r("GET", e)).toEqual("v");
+        expect(await r("EXISTS", s)).toEqual(0);
+        expect(Number(await r("PTTL", e))).toBeGreaterThan(90000);
+        await r("SET", p, "1");
+        expect(await r("RENAMENX", p, q)).toEqual(1);
+        expect(await r("TTL", q)).toEqual(-1);
+        expect(await r("EXISTS", p)).toEqual(0);
+      }
+    },
+  },
 ]);
