@@ -140,7 +140,10 @@ describe("/multi-exec across shards", () => {
       return from === to ? null : multiExec([["DECRBY", from, String(i + 1)], ["INCRBY", to, String(i + 1)]]);
     });
     const results = await Promise.all(transfers.filter((t) => t !== null));
-    for (const r of results) expect([r.status, await r.text()]).toEqual([200, expect.any(String)]);
+    const bodies = await Promise.all(results.map(async (r) => [r.status, await r.text()] as const));
+    // Under heavy contention a transfer may give up with TRYAGAIN (nothing applied); most commit.
+    for (const [status, body] of bodies) if (status !== 200) expect(body).toMatch(/"error":"TRYAGAIN /);
+    expect(bodies.filter(([status]) => status === 200).length).toBeGreaterThan(bodies.length / 2);
     const values = (await cmd("MGET", ...accounts)).result as string[];
     expect(values.reduce((sum, v) => sum + Number(v), 0)).toBe(4000);
     expect(await lockedAnywhere()).toBe(0);
