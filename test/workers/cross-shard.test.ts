@@ -151,6 +151,26 @@ describe("/multi-exec across shards", () => {
 });
 
 describe("isolation", () => {
+  it("a /multi-exec reading both accounts never sees half a transfer", async () => {
+    const [a, b] = keysOnDistinctShards("xsnap", 2);
+    await cmd("MSET", a!, "1000", b!, "1000");
+    const work: Promise<unknown>[] = [];
+    const sums: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      work.push(multiExec([["DECRBY", a!, String(i + 1)], ["INCRBY", b!, String(i + 1)]]));
+      work.push(
+        multiExec([["GET", a!], ["GET", b!]]).then(async (res) => {
+          if (res.status !== 200) return;
+          const [x, y] = (await res.json()) as Entry[];
+          sums.push(Number(x!.result) + Number(y!.result));
+        }),
+      );
+    }
+    await Promise.all(work);
+    expect(sums.length).toBeGreaterThan(0);
+    for (const sum of sums) expect(sum).toBe(2000);
+  });
+
   it("a key locked by a prepared transaction refuses other commands with TRYAGAIN until it commits", async () => {
     const key = freshKey("xiso");
     const shard = shardOf(key, SHARDS);
