@@ -62,14 +62,27 @@ export interface OverdueTx {
 }
 
 export class Participant {
-  /** Keys locked on this shard (mirrors `tx_lock`, so the fast path costs no query). */
+  /** Keys locked on this shard (mirrors `tx_lock`, so the fast path costs no query; recounted after each change). */
   private locked: number;
 
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly onLease: (at: number) => void,
   ) {
-    this.locked = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM tx_lock").one().n;
+    this.locked = this.countLocks();
+  }
+
+  /** Runs `fn` in one SQLite transaction; the lock count is read back after, whatever happened. */
+  private transaction<T>(fn: () => T): T {
+    try {
+      return this.storage.transactionSync(fn);
+    } finally {
+      this.locked = this.countLocks();
+    }
+  }
+
+  private countLocks(): number {
+    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM tx_lock").one().n;
   }
 
   private get sql(): SqlStorage {
@@ -95,7 +108,7 @@ export class Participant {
   }
 
   prepare(ctx: ExecContext, req: PrepareRequest): PrepareResult {
-    return this.storage.transactionSync((): PrepareResult => {
+    return this.transaction((): PrepareResult => {
       this.dropOldRecords(ctx.now);
       const row = this.record(req.txid);
       if (row && row.state !== PREPARED) return { ok: false, reason: "aborted" };
@@ -103,7 +116,6 @@ export class Participant {
         const keys = [...new Set(req.keys)];
         if (this.lockedAmong(keys, req.txid)) return { ok: false, reason: "busy" };
         for (const key of keys) this.sql.exec("INSERT INTO tx_lock (key, txid) VALUES (?, ?)", key, req.txid);
-        this.locked += keys.length;
         const leaseUntil = ctx.now + req.leaseMs;
         this.sql.exec(
           "INSERT INTO tx (txid, coordinator, state, lease_until) VALUES (?, ?, ?, ?)",
@@ -121,7 +133,7 @@ export class Participant {
 
   /** Applies a prepared transaction's writes (once); a repeated commit answers the same replies. */
   commit(ctx: ExecContext, txid: string): Reply[] {
-    return this.storage.transactionSync((): Reply[] => {
+    return this.transaction((): Reply[] => {
       const row = this.record(txid);
       if (row?.state === DONE) return this.storage.kv.get<Reply[]>(`txr:${txid}`) ?? [];
       if (!row || row.state !== PREPARED) throw new Error(`transaction ${txid} is not prepared here`);
@@ -137,7 +149,7 @@ export class Participant {
 
   /** Releases a prepared transaction; an unknown one gets a tombstone so a late prepare is refused. */
   abort(ctx: ExecContext, txid: string): void {
-    this.storage.transactionSync(() => {
+    this.transaction(() => {
       const row = this.record(txid);
       if (row?.state === DONE || row?.state === ABORTED) return;
       if (row) {
@@ -192,9 +204,7 @@ export class Participant {
   }
 
   private release(txid: string): void {
-    const n = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM tx_lock WHERE txid = ?", txid).one().n;
     this.sql.exec("DELETE FROM tx_lock WHERE txid = ?", txid);
-    this.locked -= n;
   }
 
   private lockedAmong(keys: string[], except: string | null): boolean {
