@@ -145,6 +145,18 @@ describe("a participant fails", () => {
     expect(await balances(a!, b!)).toEqual(["70", "130"]);
   });
 
+  it("restarts after prepare while the Worker is gone: the restarted shard's alarm still resolves it", async () => {
+    const { keys: [a], shards } = await accounts("fault-restart-alone", 1, 100);
+    const stub = env.SHARD.getByName(`shard-${shards[0]}`);
+    const req = { txid: `tx-alone-${Math.random()}`, coordinator: "coordinator-alone", keys: [a!], reads: [], writes: [["SET", a!, "x"]], leaseMs: LEASE_MS };
+    expect(await shardStub(shards[0]!).prepare(req)).toEqual({ ok: true, reads: [] });
+    await evictDurableObject(stub);
+    expect(await lockedOn(shards)).toBe(1);
+    await recover(shards);
+    expect(await cmd("GET", a!)).toEqual({ result: "100" });
+    expect(await coordinatorStub("coordinator-alone").commit(req.txid)).toBe("aborted");
+  });
+
   it("a prepare that arrives after its abort is refused and locks nothing", async () => {
     const { keys: [a], shards } = await accounts("fault-late-prepare", 1, 100);
     await shardStub(shards[0]!).abort("tx-late-prepare");
