@@ -24,7 +24,7 @@ import { spawnSync } from "node:child_process";
 import { engineFigures, scalingTable } from "./engine.mjs";
 import { redisReference } from "./redis.mjs";
 import { cpuOf, startMiniflare, startWorkerd, startWrangler } from "./runtimes.mjs";
-import { COMMANDS_PER_REQUEST, EDGEKV_ONLY, FULL_ONLY, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
+import { COMMANDS_PER_REQUEST, EDGEKV_ONLY, FULL_ONLY, THROUGH_WRANGLER, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -126,7 +126,8 @@ async function benchRuntime(runtime) {
   for (const store of runtime.stores) await preload(runtime, store);
   const live = {};
   const slowest = {};
-  for (const w of opts.workloads) {
+  const workloads = runtime.name === "wrangler" ? opts.workloads.filter((w) => THROUGH_WRANGLER.has(w)) : opts.workloads;
+  for (const w of workloads) {
     live[w] = [];
     for (const store of runtime.stores) {
       if (EDGEKV_ONLY[w] && store !== "edgekv") continue;
@@ -144,7 +145,7 @@ async function benchRuntime(runtime) {
   for (let round = 0; round < opts.rounds; round++) {
     log(`  ${runtime.name}: round ${round + 1}/${opts.rounds}`);
     if (hasConst) (samples["const"] ??= []).push(await measure(runtime, "const", "get_hit", opts.duration));
-    for (const w of opts.workloads) {
+    for (const w of workloads) {
       const order = round % 2 === 0 ? live[w] : [...live[w]].reverse();
       for (const store of order) {
         // Requests that are slow even alone (100 KV calls) would not finish inside a short cell:
@@ -157,7 +158,7 @@ async function benchRuntime(runtime) {
     }
   }
   const constant = hasConst ? summarize(samples["const"]) : null;
-  for (const w of opts.workloads) {
+  for (const w of workloads) {
     result.cells[w] = {};
     for (const [store, s] of Object.entries(samples[w] ?? {})) result.cells[w][store] = summarize(s);
     for (const [store, s] of Object.entries(samples[EDGEKV_ONLY[w]] ?? {})) {
@@ -190,7 +191,8 @@ function printMainTable(results) {
   const other = (c) => (!c ? "n/a" : c.rps ? `${fmt(c.rps)} (${fmt(c.cpu_ms_per_req, 2)})` : `0 (${c.errors} err)`);
   for (const [name, r] of Object.entries(results)) {
     for (const w of opts.workloads) {
-      const cells = r.cells[w] ?? {};
+      if (!r.cells[w]) continue;
+      const cells = r.cells[w];
       const e = cells.edgekv;
       out.push(
         line([
