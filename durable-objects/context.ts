@@ -5,4 +5,6 @@ export interface ExecContext {
   readonly keyspace: Keyspace;
   /** ms since the epoch, fixed for the batch. */
   readonly now: number;
+  /** Set while a command runs over keys gathered from several shards: a script may touch only these. */
+  readonly onlyKeys?: ReadonlySet<string>;
 }

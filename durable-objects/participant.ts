@@ -29,6 +29,7 @@ import { COMMANDS } from "./commands";
 import { CommandError, err, type Reply } from "./reply";
 import { keyIndices, lookupCommand, isWrite } from "./table";
 import { text } from "./args";
+import { dumpKey, type DumpResult } from "./scratch";
 
 const PREPARED = 0;
 const DONE = 1;
@@ -52,9 +53,11 @@ export interface PrepareRequest {
   writes: Arg[][];
   /** How long the Worker has to decide before the shard asks the coordinator. */
   leaseMs: number;
+  /** Keys whose whole contents are answered too (gather, run, scatter: scratch.ts). */
+  dumps?: string[];
 }
 
-export type PrepareResult = { ok: true; reads: Reply[] } | { ok: false; reason: "busy" | "aborted" };
+export type PrepareResult = { ok: true; reads: Reply[]; dumps?: DumpResult[] } | { ok: false; reason: "busy" | "aborted" };
 
 export interface OverdueTx {
   txid: string;
@@ -127,7 +130,23 @@ export class Participant {
         req.writes.forEach((argv, i) => this.storage.kv.put(writeKey(req.txid, i), argv));
         this.onLease(leaseUntil);
       }
-      return { ok: true, reads: this.run(ctx, req.reads) };
+      const reads = this.run(ctx, req.reads);
+      if (!req.dumps) return { ok: true, reads };
+      const read = (argv: Arg[]) => dispatch(COMMANDS, ctx, argv, (fn) => fn());
+      return { ok: true, reads, dumps: req.dumps.map((key) => dumpKey(read, key)) };
+    });
+  }
+
+  /**
+   * Adds write commands to a prepared transaction (computed after prepare, from what it
+   * gathered); false when the transaction is no longer prepared here (aborted, or unknown).
+   */
+  stage(txid: string, writes: Arg[][]): boolean {
+    return this.transaction((): boolean => {
+      if (this.record(txid)?.state !== PREPARED) return false;
+      const start = [...this.storage.kv.list({ prefix: `txw:${txid}:` })].length;
+      writes.forEach((argv, i) => this.storage.kv.put(writeKey(txid, start + i), argv));
+      return true;
     });
   }
 

@@ -31,6 +31,7 @@ import { Participant, type PrepareRequest, type PrepareResult } from "./particip
 import type { Coordinator } from "./coordinator";
 import { err } from "./reply";
 import { Errors } from "./errors";
+import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
 
 /** Items deleted per step of the alarm handler, and steps per sweeper before it yields and re-arms. */
 const SWEEP_BATCH = 500;
@@ -102,6 +103,21 @@ export class Shard extends DurableObject {
 
   abort(txid: string): void {
     this.participant.abort(this.context(), txid);
+  }
+
+  /** Adds writes computed after prepare to a prepared transaction; false when it is not prepared here. */
+  stage(txid: string, writes: Arg[][]): boolean {
+    return this.participant.stage(txid, writes);
+  }
+
+  /** Runs a command over keys gathered from several shards and answers their new contents; changes nothing here. */
+  scratch(req: ScratchRequest): ScratchResult {
+    const armed = this.alarmAt;
+    try {
+      return runScratch(this.ctx.storage, this.context(), req);
+    } finally {
+      this.alarmAt = armed;
+    }
   }
 
   /** Keys currently locked by prepared transactions on this shard (for tests and INFO). */

@@ -11,13 +11,17 @@
 import { text, type Arg } from "../durable-objects/args";
 import { Errors } from "../durable-objects/errors";
 import { err, isError, OK, type Reply } from "../durable-objects/reply";
-import type { TxPart } from "./cross-shard";
+import type { Between, TxBackend, TxPart } from "./cross-shard";
 import { shardOf } from "./slot";
 
 export interface CrossCommand {
   parts: TxPart[];
   shouldCommit(reads: Reply[][]): boolean;
   reply(reads: Reply[][], committed: boolean): Reply;
+  /** Gather, run, scatter (cross-gathered.ts): runs between prepare and the decision. */
+  between?: (backend: TxBackend) => Between;
+  /** Run instead when this plan answers CROSSSLOT (RENAME of a collection: gathered). */
+  fallback?: CrossCommand;
 }
 
 /** A plan, a command error, or null when this form has no cross-shard plan (CROSSSLOT). */

@@ -25,12 +25,17 @@ import type { Arg } from "../durable-objects/args";
 import type { Decision } from "../durable-objects/coordinator";
 import type { PrepareRequest, PrepareResult } from "../durable-objects/participant";
 import type { Reply } from "../durable-objects/reply";
+import type { DumpResult, ScratchRequest, ScratchResult } from "../durable-objects/scratch";
 
 /** How the Worker reaches participants and coordinators (RPC in production, fakes in tests). */
 export interface TxBackend {
   prepare(shard: number, req: PrepareRequest): Promise<PrepareResult>;
   commit(shard: number, txid: string): Promise<Reply[]>;
   abort(shard: number, txid: string): Promise<void>;
+  /** Adds writes to a prepared part; false when it is no longer prepared. */
+  stage(shard: number, txid: string, writes: Arg[][]): Promise<boolean>;
+  /** Runs a command on `shard` over keys gathered from several shards; changes nothing there. */
+  scratch(shard: number, req: ScratchRequest): Promise<ScratchResult>;
   /** Records COMMITTED unless a decision exists; answers the decision in force. */
   decide(coordinator: string, txid: string): Promise<Decision>;
   /** The decision in force (ABORTED recorded when none). */
@@ -49,7 +54,17 @@ export interface TxPart {
    * given the read replies of the parts before this one, replaces `writes`.
    */
   writesFrom?: (earlier: Reply[][]) => Arg[][];
+  /** Keys whose whole contents prepare answers (gather, run, scatter). */
+  dumps?: string[];
 }
+
+/**
+ * Gather, run, scatter: called once every part is prepared (locks held, dumps gathered) and
+ * before the decision. Answers the writes to add to each part (staged durably before the
+ * decision), or null to release everything without writing (nothing to write, or an error the
+ * caller keeps for its reply).
+ */
+export type Between = (reads: Reply[][], dumps: DumpResult[][]) => Promise<Arg[][][] | null>;
 
 export type TxResult =
   /** Applied everywhere (`replies[i]` null: the commit reply from part i was lost; it applies on its own). */
@@ -94,12 +109,13 @@ export async function runCrossShard(
   shouldCommit: (reads: Reply[][]) => boolean,
   backend: TxBackend,
   options: TxOptions = {},
+  between?: Between,
 ): Promise<TxResult> {
   const dependent = parts.some((p) => p.writesFrom);
   const attempts = options.attempts ?? (dependent ? DEPENDENT_ATTEMPTS : TX_ATTEMPTS);
   for (let attempt = 0; ; attempt++) {
     const mode = dependent ? "sequential" : attempt === 0 ? "parallel" : "ordered";
-    const result = await attemptOnce(parts, shouldCommit, backend, options, mode);
+    const result = await attemptOnce(parts, shouldCommit, backend, options, mode, between);
     if (result.status !== "busy" || attempt + 1 >= attempts) return result;
     if (dependent) await sleep(Math.random() * DEPENDENT_BACKOFF_MS * 2 ** attempt);
   }
@@ -107,19 +123,23 @@ export async function runCrossShard(
 
 type Request = (p: TxPart, earlier: Reply[][]) => Promise<PrepareResult>;
 
-type Prepared = { ok: true; reads: Reply[][] } | { ok: false; busy: boolean; error?: string };
+type Prepared = { ok: true; reads: Reply[][]; dumps: DumpResult[][] } | { ok: false; busy: boolean; error?: string };
 
 /** Phase one, all shards at once; any busy shard fails the attempt. */
 async function prepareParallel(parts: TxPart[], request: Request): Promise<Prepared> {
   const prepared = await Promise.allSettled(parts.map((p) => request(p, [])));
   const reads: Reply[][] = [];
+  const dumps: DumpResult[][] = [];
   let busy = false;
   for (const r of prepared) {
     if (r.status === "rejected") return { ok: false, busy: false, error: r.reason instanceof Error ? r.reason.message : String(r.reason) };
     if (!r.value.ok) busy = true;
-    else reads.push(r.value.reads);
+    else {
+      reads.push(r.value.reads);
+      dumps.push(r.value.dumps ?? []);
+    }
   }
-  return busy ? { ok: false, busy: true } : { ok: true, reads };
+  return busy ? { ok: false, busy: true } : { ok: true, reads, dumps };
 }
 
 /**
@@ -130,6 +150,7 @@ async function prepareInTurn(parts: TxPart[], request: Request, wait: boolean): 
   const order = parts.map((_, i) => i);
   if (wait) order.sort((x, y) => parts[x]!.shard - parts[y]!.shard);
   const reads: Reply[][] = new Array(parts.length);
+  const dumps: DumpResult[][] = new Array(parts.length);
   for (const i of order) {
     let waited = 0;
     for (let step = 0; ; step++) {
@@ -141,6 +162,7 @@ async function prepareInTurn(parts: TxPart[], request: Request, wait: boolean): 
       }
       if (r.ok) {
         reads[i] = r.reads;
+        dumps[i] = r.dumps ?? [];
         break;
       }
       if (!wait || r.reason === "aborted" || waited >= ORDERED_WAIT_MS) return { ok: false, busy: true };
@@ -149,7 +171,7 @@ async function prepareInTurn(parts: TxPart[], request: Request, wait: boolean): 
       await sleep(pause);
     }
   }
-  return { ok: true, reads };
+  return { ok: true, reads, dumps };
 }
 
 async function attemptOnce(
@@ -158,13 +180,14 @@ async function attemptOnce(
   backend: TxBackend,
   options: TxOptions,
   mode: "parallel" | "ordered" | "sequential",
+  between?: Between,
 ): Promise<TxResult> {
   const txid = crypto.randomUUID();
   const coordinator = coordinatorFor(parts);
   const leaseMs = options.leaseMs ?? TX_LEASE_MS;
   const request: Request = (p, earlier) => {
     const writes = p.writesFrom ? p.writesFrom(earlier) : p.writes;
-    return backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes, leaseMs });
+    return backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes, leaseMs, ...(p.dumps ? { dumps: p.dumps } : {}) });
   };
   const prepared = mode === "parallel" ? await prepareParallel(parts, request) : await prepareInTurn(parts, request, mode === "ordered");
   const abortAll = () => Promise.allSettled(parts.map((p) => backend.abort(p.shard, txid)));
@@ -176,6 +199,13 @@ async function attemptOnce(
   if (!shouldCommit(reads)) {
     await abortAll();
     return { status: "aborted", reads };
+  }
+  if (between) {
+    const staged = await stageBetween(parts, txid, prepared.dumps, reads, backend, between);
+    if (staged !== "staged") {
+      await abortAll();
+      return staged === "nothing" ? { status: "aborted", reads } : staged === "busy" ? { status: "busy" } : { status: "failed", error: staged.error };
+    }
   }
   options.crashAt?.("prepared");
   let decision: Decision;
@@ -210,12 +240,40 @@ async function attemptOnce(
   return { status: "committed", reads, replies: committed };
 }
 
+/**
+ * Runs `between` and stages the writes it answers on each part; every part must still be
+ * prepared (a part whose lease ran out and that learned ABORTED refuses: the attempt is retried).
+ */
+async function stageBetween(
+  parts: TxPart[],
+  txid: string,
+  dumps: DumpResult[][],
+  reads: Reply[][],
+  backend: TxBackend,
+  between: Between,
+): Promise<"staged" | "nothing" | "busy" | { error: string }> {
+  let writes: Arg[][][] | null;
+  try {
+    writes = await between(reads, dumps);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+  if (writes === null) return "nothing";
+  const staged = await Promise.allSettled(parts.map((p, i) => (writes[i]!.length > 0 ? backend.stage(p.shard, txid, writes[i]!) : Promise.resolve(true))));
+  for (const r of staged) {
+    if (r.status === "rejected") return { error: r.reason instanceof Error ? r.reason.message : String(r.reason) };
+  }
+  return staged.every((r) => r.status === "fulfilled" && r.value) ? "staged" : "busy";
+}
+
 /** The production backend: RPC to the shard and coordinator Durable Objects. */
 export function rpcBackend(shard: (i: number) => ParticipantRpc, coordinator: (name: string) => CoordinatorRpc): TxBackend {
   return {
     prepare: (s, req) => shard(s).prepare(req),
     commit: (s, txid) => shard(s).commit(txid),
     abort: (s, txid) => shard(s).abort(txid),
+    stage: (s, txid, writes) => shard(s).stage(txid, writes),
+    scratch: (s, req) => shard(s).scratch(req),
     decide: (c, txid) => coordinator(c).commit(txid),
     outcome: (c, txid) => coordinator(c).outcome(txid),
     forget: (c, txid) => coordinator(c).forget(txid),
@@ -227,6 +285,8 @@ export interface ParticipantRpc {
   prepare(req: PrepareRequest): Promise<PrepareResult>;
   commit(txid: string): Promise<Reply[]>;
   abort(txid: string): Promise<void>;
+  stage(txid: string, writes: Arg[][]): Promise<boolean>;
+  scratch(req: ScratchRequest): Promise<ScratchResult>;
 }
 
 export interface CoordinatorRpc {

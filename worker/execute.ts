@@ -21,6 +21,7 @@ import { CommandError, err, isError, type Reply } from "../durable-objects/reply
 import { isWrite, keyIndices, lookupCommand, type CommandSpec } from "../durable-objects/table";
 import { shardOf } from "./slot";
 import { planCross, type CrossCommand } from "./cross-commands";
+import { planGathered } from "./cross-gathered";
 import { runCrossShard, type TxBackend, type TxOptions, type TxPart, type TxResult } from "./cross-shard";
 
 /** How the executor reaches shard `i`: one RPC that runs a batch in order. */
@@ -79,16 +80,22 @@ function planSingle(spec: CommandSpec, argv: Arg[], opts: ExecOptions): Plan {
   const idx = keyIndices(spec, argv);
   const shard = idx.length === 0 ? FLOATING : shardOf(text(argv[idx[0]!]!), opts.shards);
   for (let i = 1; i < idx.length; i++) {
-    if (shardOf(text(argv[idx[i]!]!), opts.shards) !== shard) return planAcross(spec, argv, opts);
+    if (shardOf(text(argv[idx[i]!]!), opts.shards) !== shard) return planAcross(spec, argv, idx, opts);
   }
   return { kind: "parts", parts: [{ shard, argv }], merge: (r) => r[0]! };
 }
 
-/** A command whose keys span shards: a cross-shard transaction when it has a planner, else CROSSSLOT. */
-function planAcross(spec: CommandSpec, argv: Arg[], opts: ExecOptions): Plan {
-  const cross = opts.tx ? planCross(spec.name, argv, opts.shards) : null;
+/**
+ * A command whose keys span shards: a cross-shard transaction when it has a planner (its own,
+ * or gather-run-scatter), else CROSSSLOT.
+ */
+function planAcross(spec: CommandSpec, argv: Arg[], idx: number[], opts: ExecOptions): Plan {
+  if (!opts.tx) return { kind: "error", error: Errors.crossSlot };
+  const gathered = () => planGathered(spec.name, argv, idx.map((i) => text(argv[i]!)), opts.shards);
+  const cross = planCross(spec.name, argv, opts.shards) ?? gathered();
   if (!cross) return { kind: "error", error: Errors.crossSlot };
   if ("error" in cross) return { kind: "error", error: cross.error };
+  if (!cross.between) cross.fallback = gathered() ?? undefined;
   return { kind: "cross", cross };
 }
 
@@ -283,12 +290,15 @@ async function runSegment(plans: Plan[], from: number, to: number, out: Reply[],
 
 /** One multi-key command over several shards, as a cross-shard transaction. */
 async function runCrossCommand(cross: CrossCommand, opts: ExecOptions): Promise<Reply> {
-  const result = await runCrossShard(cross.parts, cross.shouldCommit, opts.tx!, opts.txOptions);
+  const result = await runCrossShard(cross.parts, cross.shouldCommit, opts.tx!, opts.txOptions, cross.between?.(opts.tx!));
   switch (result.status) {
     case "committed":
       return cross.reply(result.reads, true);
-    case "aborted":
-      return cross.reply(result.reads, false);
+    case "aborted": {
+      const reply = cross.reply(result.reads, false);
+      if (cross.fallback && isError(reply) && reply.error === Errors.crossSlot) return runCrossCommand(cross.fallback, opts);
+      return reply;
+    }
     default:
       return err(txFailure(result));
   }

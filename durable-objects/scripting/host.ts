@@ -173,8 +173,10 @@ export class ScriptHost {
     const spec = found.spec;
     if (spec.flags.includes("noscript")) return { error: ScriptErrors.notAllowed };
     if (run.readOnly && isWrite(spec)) return { error: ScriptErrors.writeInReadOnly };
+    const only = run.ctx.onlyKeys;
     for (const i of keyIndices(spec, argv)) {
-      if (!run.slots.has(slotOf(text(argv[i]!)))) return { error: ScriptErrors.nonLocalKey };
+      const key = text(argv[i]!);
+      if (only ? !only.has(key) : !run.slots.has(slotOf(key))) return { error: ScriptErrors.nonLocalKey };
     }
     return dispatch(COMMANDS, run.ctx, argv, identity);
   }

@@ -398,16 +398,18 @@ export const keyspaceCases = defineCases("keyspace", [
     },
   },
   {
-    name: "RENAME, RENAMENX and COPY of a collection across shards are refused with CROSSSLOT (strings move: cross-shard.ts)",
+    name: "RENAME, RENAMENX and COPY of a collection across shards move it whole; COPY … DB stays CROSSSLOT",
     only: "sharded",
     async run(c) {
       const [a, b] = onTwoShards(c);
       await c.r("RPUSH", a, "v");
-      expect(await c.r("RENAME", a, b)).toEqual(CROSSSLOT);
-      expect(await c.r("RENAMENX", a, b)).toEqual(CROSSSLOT);
-      expect(await c.r("COPY", a, b)).toEqual(CROSSSLOT);
-      expect(await c.r("LRANGE", a, 0, -1)).toEqual(["v"]);
-      expect(await c.r("EXISTS", b)).toEqual(0);
+      expect(await c.r("COPY", a, b, "DB", "0")).toEqual(CROSSSLOT);
+      expect(await c.r("COPY", a, b)).toEqual(1);
+      expect(await c.r("RENAMENX", a, b)).toEqual(0);
+      expect(await c.r("DEL", b)).toEqual(1);
+      expect(await c.r("RENAME", a, b)).toEqual("OK");
+      expect(await c.r("LRANGE", b, 0, -1)).toEqual(["v"]);
+      expect(await c.r("EXISTS", a)).toEqual(0);
     },
   },
 ]);

@@ -247,14 +247,23 @@ export const scriptingOwnCases = defineCases("scripting (edgekv only)", [
     },
   },
   {
-    name: "EVAL and FCALL whose keys span shards answer CROSSSLOT, as Redis Cluster",
+    name: "EVAL and FCALL whose keys span shards run once; a key outside KEYS stays out of reach",
     only: "sharded",
     async run({ r, spread }) {
-      const crossSlot = error("CROSSSLOT Keys in request don't hash to the same slot");
       const keys = Array.from({ length: 8 }, (_, i) => spread(`k${i}`));
-      expect(await r("EVAL", "return #KEYS", keys.length, ...keys)).toEqual(crossSlot);
-      expect(await r("EVALSHA", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", keys.length, ...keys)).toEqual(crossSlot);
-      expect(await r("FCALL", "anything", keys.length, ...keys)).toEqual(crossSlot);
+      expect(await r("EVAL", "return #KEYS", keys.length, ...keys)).toEqual(8);
+      expect(await r("EVALSHA", "cb35aa5ca859d59b3e50fa6f9efbe7e14b5215dd", keys.length, ...keys)).toEqual(8);
+      expect(await r("EVALSHA", "ffffffffffffffffffffffffffffffffffffffff", keys.length, ...keys)).toEqual(
+        error("NOSCRIPT No matching script. Please use EVAL."),
+      );
+      expect(await r("FCALL", "anything", keys.length, ...keys)).toEqual(error("ERR Function not found"));
+      const nonLocal = error("ERR Script attempted to access a non local key in a cluster node");
+      const [a, b] = [keys[0]!, keys[1]!];
+      const outside = `{${a}}:other`;
+      const script = "return redis.pcall('SET', ARGV[1], 'x')";
+      expect(await r("EVAL", script, 2, a, b, spread("elsewhere"))).toEqual(nonLocal);
+      expect(await r("EVAL", script, 2, a, b, outside)).toEqual(nonLocal);
+      expect(await r("EXISTS", spread("elsewhere"), outside)).toEqual(0);
     },
   },
   {

@@ -1,0 +1,91 @@
+/**
+ * Gather, run, scatter: commands whose keys span shards and that must run once over all of
+ * them — EVAL/EVALSHA/FCALL (and their _RO forms) with KEYS on several shards, S*STORE,
+ * Z*STORE, SINTER/SUNION/SDIFF/SINTERCARD, ZUNION/ZINTER/ZDIFF/ZINTERCARD, LMPOP, ZMPOP, LCS,
+ * and RENAME/RENAMENX/COPY of a collection (durable-objects/scratch.ts is the shard's side;
+ * docs/cross-shard-transactions.md has the correctness argument).
+ *
+ * A cross-shard transaction whose parts lock every key and gather their contents at prepare;
+ * then, still before the decision, the home shard (the first key's) runs the command over those
+ * contents and answers each key's new contents; each part stages the writes that make its keys
+ * hold them (only keys that changed), and the transaction commits as any other. A command that
+ * changed nothing (the read-only ones, a script that only read, an error) releases the locks
+ * without a decision. A key above the caps of scratch.ts is refused with an error, nothing changed.
+ */
+import { text, type Arg } from "../durable-objects/args";
+import { Errors } from "../durable-objects/errors";
+import { err, type Reply } from "../durable-objects/reply";
+import { MAX_DUMP_BYTES, MAX_DUMP_ELEMENTS, restoreCommands, sameDump, type DumpResult, type KeyDump } from "../durable-objects/scratch";
+import type { CrossCommand } from "./cross-commands";
+import type { Between, TxBackend, TxPart } from "./cross-shard";
+import { shardOf } from "./slot";
+
+const GATHERED = new Set([
+  "eval",
+  "evalsha",
+  "eval_ro",
+  "evalsha_ro",
+  "fcall",
+  "fcall_ro",
+  "sinterstore",
+  "sunionstore",
+  "sdiffstore",
+  "zunionstore",
+  "zinterstore",
+  "zdiffstore",
+  "zrangestore",
+  "sinter",
+  "sunion",
+  "sdiff",
+  "sintercard",
+  "zunion",
+  "zinter",
+  "zdiff",
+  "zintercard",
+  "lmpop",
+  "zmpop",
+  "lcs",
+  "rename",
+  "renamenx",
+  "copy",
+]);
+
+const tooLarge = (d: DumpResult | undefined): boolean => d !== null && d !== undefined && !("type" in d);
+
+/** The gathered plan of `argv` over `keys` (its key arguments, in order), or null when it has none. */
+export function planGathered(name: string, argv: Arg[], keys: string[], shards: number): CrossCommand | null {
+  if (!GATHERED.has(name) || keys.length === 0) return null;
+  if (name === "copy" && argv.slice(3).some((a) => text(a).toUpperCase() === "DB")) return null;
+  const unique = [...new Set(keys)];
+  const home = shardOf(unique[0]!, shards);
+  const byShard = new Map<number, string[]>();
+  for (const key of unique) {
+    const s = shardOf(key, shards);
+    let list = byShard.get(s);
+    if (!list) byShard.set(s, (list = []));
+    list.push(key);
+  }
+  const parts: TxPart[] = [...byShard].map(([shard, ks]) => ({ shard, keys: ks, reads: [], writes: [], dumps: ks }));
+  let reply: Reply = null;
+  const refuse = (): null => {
+    reply = err(Errors.txKeyTooLarge(MAX_DUMP_ELEMENTS, MAX_DUMP_BYTES));
+    return null;
+  };
+  const between = (backend: TxBackend): Between => async (_reads, dumps) => {
+    const before = new Map<string, DumpResult>();
+    parts.forEach((p, i) => p.keys.forEach((k, j) => before.set(k, dumps[i]![j]!)));
+    if ([...before.values()].some(tooLarge)) return refuse();
+    const load = [...before]
+      .filter(([key]) => shardOf(key, shards) !== home)
+      .map(([key, dump]) => ({ key, dump: dump as KeyDump | null }));
+    const result = await backend.scratch(home, { argv, keys: unique, load });
+    if (result.after.some(tooLarge)) return refuse();
+    reply = result.reply;
+    const after = new Map(unique.map((k, i) => [k, result.after[i]!]));
+    const writes = parts.map((p) =>
+      p.keys.flatMap((k) => (sameDump(before.get(k)!, after.get(k)!) ? [] : restoreCommands(k, after.get(k) as KeyDump | null))),
+    );
+    return writes.some((w) => w.length > 0) ? writes : null;
+  };
+  return { parts, shouldCommit: () => true, reply: () => reply, between };
+}
