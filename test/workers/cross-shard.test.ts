@@ -81,6 +81,33 @@ describe("multi-key commands across shards", () => {
     expect(await lockedAnywhere()).toBe(0);
   });
 
+  it("RENAME of a hash across shards keeps its fields' expiries (gathered)", async () => {
+    const [h, d] = keysOnDistinctShards("xhash-ttl", 2);
+    await cmd("HSET", h!, "f", "1", "g", "2", "k", "3");
+    const at = Date.now() + 100_000;
+    await cmd("HPEXPIREAT", h!, at, "FIELDS", 1, "f");
+    await cmd("PEXPIREAT", h!, at + 5000);
+    expect(await cmd("RENAME", h!, d!)).toEqual({ result: "OK" });
+    expect(await cmd("HPEXPIRETIME", d!, "FIELDS", 3, "f", "g", "k")).toEqual({ result: [at, -1, -1] });
+    expect(await cmd("PEXPIRETIME", d!)).toEqual({ result: at + 5000 });
+    expect(await cmd("HGETALL", d!)).toEqual({ result: ["f", "1", "g", "2", "k", "3"] });
+    expect(await cmd("EXISTS", h!)).toEqual({ result: 0 });
+    expect(await lockedAnywhere()).toBe(0);
+  });
+
+  it("concurrent cross-shard scripts moving amounts between accounts never change the total (gathered)", async () => {
+    const accounts = keysOnDistinctShards("xeval-bank", 4);
+    await cmd("MSET", ...accounts.flatMap((k) => [k, "100"]));
+    const script = "local n = tonumber(ARGV[1]) if tonumber(redis.call('GET', KEYS[1])) < n then return 0 end redis.call('DECRBY', KEYS[1], n) redis.call('INCRBY', KEYS[2], n) return 1";
+    const moves = Array.from({ length: 16 }, (_, i) => [accounts[i % 4]!, accounts[(i + 1 + (i >> 2)) % 4]!] as const).filter(([x, y]) => x !== y);
+    const replies = await Promise.all(moves.map(([x, y], i) => cmd("EVAL", script, 2, x, y, 10 + i)));
+    for (const r of replies) expect(r.error ?? "").not.toMatch(/^ERR/);
+    const balances = ((await cmd("MGET", ...accounts)).result as string[]).map(Number);
+    expect(balances.reduce((s, n) => s + n, 0)).toBe(400);
+    for (const n of balances) expect(n).toBeGreaterThanOrEqual(0);
+    expect(await lockedAnywhere()).toBe(0);
+  });
+
   it("a cross-shard MSET inside a pipeline keeps the pipeline's order", async () => {
     const [a, b] = keysOnDistinctShards("xpipe", 2);
     const res = await pipeline([["SET", a!, "0"], ["MSET", a!, "1", b!, "1"], ["GET", a!], ["INCR", b!]]);
