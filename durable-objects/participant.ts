@@ -9,6 +9,10 @@
  * command is its own KV entry (`txw:<txid>:<seq>`), so a transaction is bounded by the request
  * size, not by the size of one stored value.
  *
+ * stage(txid, writes): adds writes to a transaction still PREPARED here (gather, run, scatter
+ * computes them after prepare, from the contents prepare gathered: scratch.ts); the Worker
+ * decides only after every part staged, so a decided transaction's writes are all durable.
+ *
  * commit(txid): runs the kept writes in order (one SQLite transaction), releases the locks,
  * marks the transaction DONE and keeps its replies (`txr:<txid>`) for a while, so a repeated
  * commit answers the same replies without applying twice. abort(txid): releases the locks and

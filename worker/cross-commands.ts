@@ -4,9 +4,9 @@
  * participant locks, reads at prepare and writes at commit, when to commit, and the reply.
  *
  * Covered: MSET, MSETNX, SMOVE, LMOVE, RPOPLPUSH; RENAME, RENAMENX and COPY (without DB) of a
- * string key. Every other multi-key command whose keys span shards still answers CROSSSLOT (never
- * silently non-atomic), and so do RENAME/RENAMENX/COPY of a collection: moving a collection
- * between shards would load it whole, which a shard never does for one command.
+ * string key. RENAME/RENAMENX/COPY of a collection fall back to gather, run, scatter
+ * (cross-gathered.ts, which also covers scripts, *STORE, set and zset algebra, LMPOP, ZMPOP and
+ * LCS). Whatever has neither plan still answers CROSSSLOT (never silently non-atomic).
  */
 import { text, type Arg } from "../durable-objects/args";
 import { Errors } from "../durable-objects/errors";

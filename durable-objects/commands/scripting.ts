@@ -6,7 +6,8 @@
  * Across shards: SCRIPT LOAD, SCRIPT FLUSH, FUNCTION LOAD/DELETE/FLUSH run on every shard (the
  * Worker fans them out), so EVALSHA and FCALL find them wherever their keys live. EVAL caches
  * its script only on the shard it ran on; an EVALSHA elsewhere answers NOSCRIPT and the
- * client falls back to EVAL, as with Redis Cluster.
+ * client falls back to EVAL, as with Redis Cluster. A script whose KEYS span shards runs once on
+ * the first key's shard over gathered copies of them (worker/cross-gathered.ts).
  */
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";

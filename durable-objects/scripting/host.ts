@@ -6,7 +6,9 @@
  * One engine per shard object: compiled scripts are cached by SHA1. A script runs
  * synchronously with an instruction budget; `redis.call` goes through the shard's dispatch in
  * the same batch context. A key a script touches must share a slot with one of its declared
- * keys (KEYS), so that no script can read or write a key that belongs to another shard.
+ * keys (KEYS), so that no script can read or write a key that belongs to another shard. A script
+ * whose KEYS span shards runs over gathered copies of them (scratch.ts): then it may touch only
+ * its declared KEYS (`ctx.onlyKeys`).
  */
 import type { Arg } from "../args";
 import { text } from "../args";
