@@ -23,6 +23,8 @@
  *              shards (a cross-shard transaction: prepare, decide, commit); edgekv only
  * - multi2_1shard / multi2_2shards  /multi-exec of DECRBY a / INCRBY b, a and b on one shard or
  *              on two; edgekv only
+ * - eval2_1shard / eval2_2shards  EVAL of a two-key transfer script (DECRBY KEYS[1], INCRBY
+ *              KEYS[2]), keys on one shard or on two (gather, run, scatter); edgekv only
  *
  * Stores: edgekv (the product Worker, Upstash REST: POST / and POST /pipeline), do (a bare
  * Durable Object over RPC, one object), kv (Workers KV; no INCR: get then put, not atomic),
@@ -34,7 +36,7 @@ import { TOKEN } from "./runtimes.mjs";
 export const WORKLOADS = [
   "get_hit", "get_miss", "set", "incr_hot", "incr_many", "mget10", "pipe100", "pipe100_1shard",
   "evalsha", "rl_fixed", "rl_sliding", "rl_log", "rl_bucket", "rl_gcra", "cl_throttle", "rl_hot", "lock_cycle",
-  "mset2_1shard", "mset2_2shards", "multi2_1shard", "multi2_2shards",
+  "mset2_1shard", "mset2_2shards", "multi2_1shard", "multi2_2shards", "eval2_1shard", "eval2_2shards",
 ];
 /** Workloads left out of `--quick` (it keeps rl_sliding and lock_cycle). */
 export const FULL_ONLY = new Set(["rl_fixed", "rl_log", "rl_bucket", "rl_gcra", "cl_throttle", "rl_hot"]);
@@ -62,6 +64,8 @@ export const EDGEKV_ONLY = {
   mset2_2shards: "none",
   multi2_1shard: "none",
   multi2_2shards: "none",
+  eval2_1shard: "none",
+  eval2_2shards: "none",
 };
 export const HIT_KEYS = 1000;
 const VALUE = "v".repeat(32);
@@ -72,6 +76,7 @@ const missKey = () => `bench:miss:${rand(1e9)}`;
 const setKey = (tag = "") => `${tag}bench:set:${rand(10000)}`;
 const ctrKey = (tag = "") => `${tag}bench:ctr:${rand(10000)}`;
 const TAG = "{pipe}";
+const TRANSFER_SCRIPT = "redis.call('DECRBY', KEYS[1], ARGV[1]) return redis.call('INCRBY', KEYS[2], ARGV[1])";
 /** Each rate-limit workload has its own keys (an algorithm refuses another's state). */
 const rlKey = (workload) => `bench:${workload}:${rand(10000)}`;
 /** Hash tags on different shards of 16: slot("a") = 15495 (shard 15), slot("b") = 3300 (shard 3). */
@@ -139,6 +144,12 @@ function edgekvRequest(workload) {
       const n = rand(10000);
       const other = workload === "multi2_1shard" ? SHARD_A : SHARD_B;
       return ["/multi-exec", [["DECRBY", `${SHARD_A}bench:acct:${n}`, "1"], ["INCRBY", `${other}bench:acct:${n}`, "1"]]];
+    }
+    case "eval2_1shard":
+    case "eval2_2shards": {
+      const n = rand(10000);
+      const other = workload === "eval2_1shard" ? SHARD_A : SHARD_B;
+      return ["/", ["EVAL", TRANSFER_SCRIPT, "2", `${SHARD_A}bench:ev:${n}`, `${other}bench:ev:${n}`, "1"]];
     }
     case "pipe100":
     case "pipe100_1shard":
