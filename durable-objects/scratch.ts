@@ -44,15 +44,16 @@ export interface KeyDump {
 export type DumpResult = KeyDump | null | { tooLarge: true };
 
 export interface ScratchRequest {
-  argv: Arg[];
-  /** Every key the command may touch; their new contents are answered in this order. */
+  /** One command, or a whole MULTI/EXEC transaction (each command's reply is an entry, as EXEC). */
+  batch: Arg[][];
+  /** Every key the commands may touch; their new contents are answered in this order. */
   keys: string[];
   /** The contents of the keys that live on other shards. */
   load: { key: string; dump: KeyDump | null }[];
 }
 
 export interface ScratchResult {
-  reply: Reply;
+  replies: Reply[];
   after: DumpResult[];
 }
 
@@ -197,8 +198,8 @@ function latin1(b: Bulk): string {
 class Rollback extends Error {}
 
 /**
- * Runs `req.argv` over the keys of several shards on this one: loads the other shards' keys,
- * runs the command (a script may touch only `req.keys`), dumps every key's new contents, then
+ * Runs `req.batch` over the keys of several shards on this one: loads the other shards' keys,
+ * runs the commands in order (a script may touch only `req.keys`), dumps every key's new contents, then
  * rolls everything back. A load that fails is a bug; it throws and nothing stays.
  */
 export function runScratch(storage: DurableObjectStorage, ctx: ExecContext, req: ScratchRequest): ScratchResult {
@@ -213,14 +214,17 @@ export function runScratch(storage: DurableObjectStorage, ctx: ExecContext, req:
           if (r !== null && isError(r)) throw new Error(`loading '${key}': ${r.error}`);
         }
       }
-      const reply = dispatch(COMMANDS, { ...ctx, onlyKeys: new Set(req.keys) }, req.argv, atomically);
-      result = { reply, after: req.keys.map((k) => dumpKey(run, k)) };
+      const scoped = { ...ctx, onlyKeys: new Set(req.keys) };
+      const replies = req.batch.map((argv) => dispatch(COMMANDS, scoped, argv, atomically));
+      result = { replies, after: req.keys.map((k) => dumpKey(run, k)) };
       throw new Rollback();
     });
   } catch (e) {
     if (!(e instanceof Rollback)) throw e;
   }
-  const name = text(req.argv[0]!).toLowerCase();
-  if (name === "eval" || name === "eval_ro") run(["SCRIPT", "LOAD", req.argv[1]!]);
+  for (const argv of req.batch) {
+    const name = text(argv[0]!).toLowerCase();
+    if ((name === "eval" || name === "eval_ro") && argv.length > 1) run(["SCRIPT", "LOAD", argv[1]!]);
+  }
   return result!;
 }

@@ -56,6 +56,19 @@ const tooLarge = (d: DumpResult | undefined): boolean => d !== null && d !== und
 export function planGathered(name: string, argv: Arg[], keys: string[], shards: number): CrossCommand | null {
   if (!GATHERED.has(name) || keys.length === 0) return null;
   if (name === "copy" && argv.slice(3).some((a) => text(a).toUpperCase() === "DB")) return null;
+  return gatheredPlan([argv], keys, shards, (replies) => replies[0]!);
+}
+
+/**
+ * A whole MULTI/EXEC over keys on several shards, run gathered: its reply is the array of the
+ * commands' replies (errors are entries), or an error reply when a key is above the caps.
+ */
+export function planGatheredTransaction(cmds: Arg[][], keys: string[], shards: number): CrossCommand | null {
+  if (keys.length === 0) return null;
+  return gatheredPlan(cmds, keys, shards, (replies) => replies);
+}
+
+function gatheredPlan(batch: Arg[][], keys: string[], shards: number, answer: (replies: Reply[]) => Reply): CrossCommand {
   const unique = [...new Set(keys)];
   const home = shardOf(unique[0]!, shards);
   const byShard = new Map<number, string[]>();
@@ -78,9 +91,9 @@ export function planGathered(name: string, argv: Arg[], keys: string[], shards: 
     const load = [...before]
       .filter(([key]) => shardOf(key, shards) !== home)
       .map(([key, dump]) => ({ key, dump: dump as KeyDump | null }));
-    const result = await backend.scratch(home, { argv, keys: unique, load });
+    const result = await backend.scratch(home, { batch, keys: unique, load });
     if (result.after.some(tooLarge)) return refuse();
-    reply = result.reply;
+    reply = answer(result.replies);
     const after = new Map(unique.map((k, i) => [k, result.after[i]!]));
     const writes = parts.map((p) =>
       p.keys.flatMap((k) => (sameDump(before.get(k)!, after.get(k)!) ? [] : restoreCommands(k, after.get(k) as KeyDump | null))),

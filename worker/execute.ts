@@ -21,7 +21,7 @@ import { CommandError, err, isError, type Reply } from "../durable-objects/reply
 import { isWrite, keyIndices, lookupCommand, type CommandSpec } from "../durable-objects/table";
 import { shardOf } from "./slot";
 import { planCross, type CrossCommand } from "./cross-commands";
-import { planGathered } from "./cross-gathered";
+import { planGathered, planGatheredTransaction } from "./cross-gathered";
 import { runCrossShard, type TxBackend, type TxOptions, type TxPart, type TxResult } from "./cross-shard";
 
 /** How the executor reaches shard `i`: one RPC that runs a batch in order. */
@@ -354,11 +354,12 @@ export async function runTransaction(cmds: Arg[][], opts: ExecOptions, shardExec
   const exec = retryingLocked(shardExec);
   const plans = cmds.map((c) => plan(c, opts));
   const shards = new Set<number>();
+  let gather = false;
   for (const p of plans) {
     if (p.kind === "error") return { ok: false, error: `${Errors.execAbortPrefix} ${p.error}` };
     if (p.kind === "special") return { ok: false, error: Errors.crossSlot };
     if (p.kind === "cross") {
-      if (p.cross.parts.some((part) => part.reads.length > 0 || part.writes.length !== 1)) return { ok: false, error: Errors.crossSlot };
+      if (p.cross.between || p.cross.parts.some((part) => part.reads.length > 0 || part.writes.length !== 1)) gather = true;
       for (const part of p.cross.parts) shards.add(part.shard);
       continue;
     }
@@ -371,6 +372,7 @@ export async function runTransaction(cmds: Arg[][], opts: ExecOptions, shardExec
     return { ok: true, replies: plans.map((p, i) => (p as Extract<Plan, { kind: "parts" }>).merge([replies[i]!])) };
   }
   if (!opts.tx) return { ok: false, error: Errors.crossSlot };
+  if (gather) return runTransactionGathered(cmds, opts);
   return runTransactionAcross(plans as Exclude<Plan, { kind: "error" } | { kind: "special" }>[], opts, Math.min(...shards));
 }
 
@@ -406,6 +408,21 @@ async function runTransactionAcross(
       return p.kind === "cross" ? p.cross.reply([], true) : p.merge(got);
     }),
   };
+}
+
+/**
+ * A transaction with a command that must read before it writes across shards (MSETNX, SMOVE,
+ * RENAME, a script, SUNIONSTORE, …): the whole transaction runs gathered on one shard over all
+ * its keys (cross-gathered.ts), each command's reply an entry as in EXEC.
+ */
+async function runTransactionGathered(cmds: Arg[][], opts: ExecOptions): Promise<TransactionResult> {
+  const cross = planGatheredTransaction(cmds, cmds.flatMap(keysOf), opts.shards);
+  if (!cross) return { ok: false, error: Errors.crossSlot };
+  const result = await runCrossShard(cross.parts, cross.shouldCommit, opts.tx!, opts.txOptions, cross.between!(opts.tx!));
+  if (result.status !== "committed" && result.status !== "aborted") return { ok: false, error: txFailure(result) };
+  const reply = cross.reply(result.reads, result.status === "committed");
+  if (!Array.isArray(reply)) return { ok: false, error: reply !== null && isError(reply) ? reply.error : Errors.crossSlot };
+  return { ok: true, replies: reply };
 }
 
 /** The keys of one command (for the locks of a cross-shard transaction). */
