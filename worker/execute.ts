@@ -7,7 +7,7 @@
  * several shards, cross-commands.ts); within a segment each shard gets one RPC with its
  * commands in request order, so a pipeline reads its own writes. A transaction whose keys are
  * on one shard runs there in one RPC; across shards it runs as a cross-shard transaction
- * (cross-shard.ts). It is refused as a whole (before anything runs) when a command is unknown,
+ * (cross-shard.ts), gathered as a whole when a command reads before it writes (cross-gathered.ts). It is refused as a whole (before anything runs) when a command is unknown,
  * has the wrong arity, or is a write under a read-only token.
  *
  * A batch that meets a key locked by a cross-shard transaction in progress is refused whole by
