@@ -17,6 +17,7 @@ import { text, type Arg } from "../durable-objects/args";
 import { COMMANDS } from "../durable-objects/commands";
 import { humanBytes } from "../durable-objects/commands/server";
 import { Errors } from "../durable-objects/errors";
+import { NOT_GATHERED } from "../durable-objects/context";
 import { CommandError, err, isError, type Reply } from "../durable-objects/reply";
 import { isWrite, keyIndices, lookupCommand, type CommandSpec } from "../durable-objects/table";
 import { shardOf } from "./slot";
@@ -416,6 +417,7 @@ async function runTransactionAcross(
  * its keys (cross-gathered.ts), each command's reply an entry as in EXEC.
  */
 async function runTransactionGathered(cmds: Arg[][], opts: ExecOptions): Promise<TransactionResult> {
+  if (cmds.some((argv) => NOT_GATHERED.has(text(argv[0]!).toLowerCase()))) return { ok: false, error: Errors.crossSlot };
   const cross = planGatheredTransaction(cmds, cmds.flatMap(keysOf), opts.shards);
   if (!cross) return { ok: false, error: Errors.crossSlot };
   const result = await runCrossShard(cross.parts, cross.shouldCommit, opts.tx!, opts.txOptions, cross.between!(opts.tx!));

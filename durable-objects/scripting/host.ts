@@ -13,9 +13,9 @@
 import type { Arg } from "../args";
 import { text } from "../args";
 import { COMMANDS } from "../commands";
-import type { ExecContext } from "../context";
+import { NOT_GATHERED, type ExecContext } from "../context";
 import { dispatch } from "../dispatch";
-import { ScriptErrors } from "../errors";
+import { Errors, ScriptErrors } from "../errors";
 import {
   DEFAULT_BUDGET,
   LuaBudgetError,
@@ -176,6 +176,7 @@ export class ScriptHost {
     if (spec.flags.includes("noscript")) return { error: ScriptErrors.notAllowed };
     if (run.readOnly && isWrite(spec)) return { error: ScriptErrors.writeInReadOnly };
     const only = run.ctx.onlyKeys;
+    if (only && NOT_GATHERED.has(spec.name)) return { error: Errors.notGathered(spec.name) };
     for (const i of keyIndices(spec, argv)) {
       const key = text(argv[i]!);
       if (only ? !only.has(key) : !run.slots.has(slotOf(key))) return { error: ScriptErrors.nonLocalKey };

@@ -182,6 +182,20 @@ describe("/multi-exec across shards", () => {
     expect(await lockedAnywhere()).toBe(0);
   });
 
+  it("lock commands, whose fencing counters stay on their shard, are refused over gathered keys", async () => {
+    const [a, b] = keysOnDistinctShards("xlockgather", 2);
+    const script = "redis.call('SET', KEYS[2], 'x') return redis.pcall('LOCK.ACQUIRE', KEYS[1], 'me', 1000)";
+    expect(await cmd("EVAL", script, 2, a!, b!)).toEqual({
+      error: "ERR 'lock.acquire' cannot run over keys gathered from several shards (its state lives beside the key); keep the keys on one shard with a hash tag",
+    });
+    expect(await cmd("GET", b!)).toEqual({ result: "x" });
+    expect(await cmd("EXISTS", a!)).toEqual({ result: 0 });
+    const res = await multiExec([["SMOVE", a!, b!, "m"], ["LOCK.ACQUIRE", a!, "me", "1000"]]);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: "CROSSSLOT Keys in request don't hash to the same slot" });
+    expect(await lockedAnywhere()).toBe(0);
+  });
+
   it("refuses what cannot join a cross-shard transaction with CROSSSLOT; nothing runs", async () => {
     const [a, b] = keysOnDistinctShards("xexecno", 2);
     for (const extra of [["DBSIZE"], ["SCAN", "0"], ["RANDOMKEY"]]) {
