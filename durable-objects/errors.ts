@@ -24,8 +24,8 @@ export const Errors = {
   txOutcomeUnknown: "ERR cross-shard transaction outcome unknown (it will commit or abort on its own)",
   notGathered: (cmd: string) =>
     `ERR '${cmd}' cannot run over keys gathered from several shards (its state lives beside the key); keep the keys on one shard with a hash tag`,
-  txKeyTooLarge: (elements: number, bytes: number) =>
-    `ERR a key of this cross-shard command holds more than ${elements} elements or ${bytes} bytes and is not moved between shards; keep the command's keys on one shard with a hash tag`,
+  txKeyTooLarge: (elements: number, bytes: number, total: number) =>
+    `ERR a key of this cross-shard command holds more than ${elements} elements or ${bytes} bytes (or its keys more than ${total} bytes together) and is not moved between shards; keep the command's keys on one shard with a hash tag`,
   noPerm: (cmd: string) => `NOPERM this token is read-only and cannot run the '${cmd}' command`,
   execAbortPrefix: "EXECABORT Transaction discarded because of previous errors:",
   valueTooLarge: (max: number) => `ERR string exceeds maximum allowed size (${max} bytes)`,

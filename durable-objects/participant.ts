@@ -33,7 +33,7 @@ import { COMMANDS } from "./commands";
 import { CommandError, err, type Reply } from "./reply";
 import { keyIndices, lookupCommand, isWrite } from "./table";
 import { text } from "./args";
-import { dumpKey, type DumpResult } from "./scratch";
+import { dumpKeys, type DumpResult } from "./scratch";
 
 const PREPARED = 0;
 const DONE = 1;
@@ -137,7 +137,7 @@ export class Participant {
       const reads = this.run(ctx, req.reads);
       if (!req.dumps) return { ok: true, reads };
       const read = (argv: Arg[]) => dispatch(COMMANDS, ctx, argv, (fn) => fn());
-      return { ok: true, reads, dumps: req.dumps.map((key) => dumpKey(read, key)) };
+      return { ok: true, reads, dumps: dumpKeys(read, req.dumps) };
     });
   }
 

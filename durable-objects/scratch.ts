@@ -23,6 +23,8 @@ import { isError, type Reply } from "./reply";
 /** The most elements, and bytes, a key may hold to be moved between shards for one command. */
 export const MAX_DUMP_ELEMENTS = 10_000;
 export const MAX_DUMP_BYTES = 1 << 20;
+/** The most bytes all the keys of one command may hold together. */
+export const MAX_GATHERED_BYTES = 8 << 20;
 /** Elements read per window while dumping, and per restoring command. */
 const WINDOW = 500;
 const CHUNK_BYTES = 256 * 1024;
@@ -114,6 +116,22 @@ export function dumpKey(run: Run, key: string): DumpResult {
     for (const t of times) fieldExpireAt.push(Number(t));
   }
   return { type, expireAt, items, fieldExpireAt };
+}
+
+/** Bytes of a dump's elements (0 for a missing key). */
+export function dumpSize(d: DumpResult): number {
+  return d !== null && "type" in d ? d.items.reduce((n, b) => n + sizeOf(b), 0) : 0;
+}
+
+/** Dumps `keys` in order; once they hold more than MAX_GATHERED_BYTES together, the rest are refused unread. */
+export function dumpKeys(run: Run, keys: string[]): DumpResult[] {
+  let total = 0;
+  return keys.map((key) => {
+    if (total > MAX_GATHERED_BYTES) return { tooLarge: true };
+    const d = dumpKey(run, key);
+    total += dumpSize(d);
+    return total > MAX_GATHERED_BYTES ? { tooLarge: true } : d;
+  });
 }
 
 /** Write commands that make `key` hold exactly `dump` (or nothing), expiries included. */
@@ -216,7 +234,7 @@ export function runScratch(storage: DurableObjectStorage, ctx: ExecContext, req:
       }
       const scoped = { ...ctx, onlyKeys: new Set(req.keys) };
       const replies = req.batch.map((argv) => dispatch(COMMANDS, scoped, argv, atomically));
-      result = { replies, after: req.keys.map((k) => dumpKey(run, k)) };
+      result = { replies, after: dumpKeys(run, req.keys) };
       throw new Rollback();
     });
   } catch (e) {

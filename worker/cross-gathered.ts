@@ -15,7 +15,16 @@
 import { text, type Arg } from "../durable-objects/args";
 import { Errors } from "../durable-objects/errors";
 import { err, type Reply } from "../durable-objects/reply";
-import { MAX_DUMP_BYTES, MAX_DUMP_ELEMENTS, restoreCommands, sameDump, type DumpResult, type KeyDump } from "../durable-objects/scratch";
+import {
+  MAX_DUMP_BYTES,
+  MAX_DUMP_ELEMENTS,
+  MAX_GATHERED_BYTES,
+  dumpSize,
+  restoreCommands,
+  sameDump,
+  type DumpResult,
+  type KeyDump,
+} from "../durable-objects/scratch";
 import type { CrossCommand } from "./cross-commands";
 import type { Between, TxBackend, TxPart } from "./cross-shard";
 import { shardOf } from "./slot";
@@ -81,13 +90,14 @@ function gatheredPlan(batch: Arg[][], keys: string[], shards: number, answer: (r
   const parts: TxPart[] = [...byShard].map(([shard, ks]) => ({ shard, keys: ks, reads: [], writes: [], dumps: ks }));
   let reply: Reply = null;
   const refuse = (): null => {
-    reply = err(Errors.txKeyTooLarge(MAX_DUMP_ELEMENTS, MAX_DUMP_BYTES));
+    reply = err(Errors.txKeyTooLarge(MAX_DUMP_ELEMENTS, MAX_DUMP_BYTES, MAX_GATHERED_BYTES));
     return null;
   };
   const between = (backend: TxBackend): Between => async (_reads, dumps) => {
     const before = new Map<string, DumpResult>();
     parts.forEach((p, i) => p.keys.forEach((k, j) => before.set(k, dumps[i]![j]!)));
-    if ([...before.values()].some(tooLarge)) return refuse();
+    const gathered = [...before.values()];
+    if (gathered.some(tooLarge) || gathered.reduce((n, d) => n + dumpSize(d), 0) > MAX_GATHERED_BYTES) return refuse();
     const load = [...before]
       .filter(([key]) => shardOf(key, shards) !== home)
       .map(([key, dump]) => ({ key, dump: dump as KeyDump | null }));
