@@ -2,24 +2,14 @@
  * Hash scaling check (not a test): per-command cost inside one shard against one hash of 1k,
  * 100k and 1M fields, to show that one-field operations do not grow with N.
  *
- * Usage: node bench/hash-scaling.mjs [--levels 1000,100000,1000000] [--runs 2000]
+ * Usage: node bench/hash-scaling.mjs [--levels 1000,100000,1000000] [--runs 2000] [--rounds 1]
  *
  * Same method as bench/zset-scaling.mjs: the product's Shard class under bare workerd, the hash
  * grown with HSET of many fields per command (fields f:i → v:i), then each command run `runs`
  * times in a loop inside the object with a random field per run.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import { join } from "node:path";
-import { parseArgs } from "node:util";
-import { ROOT, bundle } from "../scripts/serve.mjs";
-import { startWorkerd } from "./runtimes.mjs";
+import { runScaling, scalingOptions } from "./scaling-common.mjs";
 
-const { values } = parseArgs({
-  options: { levels: { type: "string", default: "1000,100000,1000000" }, runs: { type: "string", default: "2000" } },
-});
-const levels = values.levels.split(",").map(Number);
-const runs = Number(values.runs);
 const KEY = "hscale";
 
 /** Commands timed at each size N; "{r}" is a random integer below N, one per run. */
@@ -35,50 +25,4 @@ const OPS = [
   ["HPEXPIRE + HPERSIST", [["HPEXPIRE", KEY, "100000", "FIELDS", "1", "f:{r}"], ["HPERSIST", KEY, "FIELDS", "1", "f:{r}"]]],
 ];
 
-async function call(bench, op, body) {
-  const res = await fetch(`${bench}/engine/${op}`, { method: "POST", body: JSON.stringify(body) });
-  const out = await res.json();
-  if (res.status !== 200) throw new Error(`engine ${op}: ${JSON.stringify(out)}`);
-  return out;
-}
-
-const work = mkdtempSync(join(os.tmpdir(), "edgekv-hscale-"));
-let runtime;
-try {
-  await bundle(join(ROOT, "worker/index.ts"), join(work, "edgekv.js"));
-  await bundle(join(ROOT, "bench/worker.ts"), join(work, "bench.js"));
-  const dataDir = join(work, "data");
-  mkdirSync(dataDir, { recursive: true });
-  runtime = await startWorkerd({ buildDir: work, dataDir });
-  const name = `hscale-${Date.now()}`;
-  const table = {};
-  let size = 0;
-  for (const level of levels) {
-    const t0 = performance.now();
-    while (size < level) {
-      const count = Math.min(20_000, level - size);
-      const r = await call(runtime.bench, "fill", { name, kind: "hash", key: KEY, from: size, count });
-      if (r.error) throw new Error(r.error);
-      size += count;
-    }
-    console.error(`filled to ${level} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    for (const [op, template] of OPS) {
-      const range = level;
-      await call(runtime.bench, "loop", { name, template, n: Math.min(200, runs), range });
-      const t = performance.now();
-      const r = await call(runtime.bench, "loop", { name, template, n: runs, range });
-      if (r.error) throw new Error(`${op}: ${r.error}`);
-      (table[op] ??= {})[level] = ((performance.now() - t) * 1000) / runs;
-    }
-  }
-  const pad = (s, n) => String(s).padStart(n);
-  console.log(["command".padEnd(24), ...levels.map((l) => pad(`${l}`, 10)), pad("ratio", 7)].join(" "));
-  for (const [op, row] of Object.entries(table)) {
-    const ratio = row[levels.at(-1)] / row[levels[0]];
-    console.log([op.padEnd(24), ...levels.map((l) => pad(row[l].toFixed(1), 10)), pad(ratio.toFixed(2), 7)].join(" "));
-  }
-  console.log(`µs per command, ${runs} runs each, one hash of N fields in one shard (bare workerd)`);
-} finally {
-  await runtime?.stop();
-  rmSync(work, { recursive: true, force: true });
-}
+await runScaling({ prefix: "hscale", fills: [["hash", KEY]], ops: OPS, caption: "one hash of N fields", ...scalingOptions(1) });
