@@ -9,6 +9,9 @@
  *
  * A statement returns a signal: NORMAL, BREAK, or RETURN (the values are in `frame.ret`).
  * Every loop iteration and every call costs one unit of the runtime's instruction budget.
+ *
+ * Longer than our usual file on purpose: it is one recursive walk over the syntax tree, and
+ * the scope resolution it shares between statements and expressions reads best in one place.
  */
 import type * as AST from "luaparse";
 import { parse } from "luaparse";

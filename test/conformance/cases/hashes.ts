@@ -3,6 +3,9 @@
  * is defined for the case (a small hash answers in insertion order there and here). The
  * per-field expiry commands (Redis 7.4 / 8.0) are not here: the reference redis-server 7.0
  * lacks them; durable-objects/store/hashes.test.ts covers them.
+ *
+ * One file for the group's ~50 cases (over the usual length): they are flat data, one case per
+ * behaviour, and read as a list.
  */
 import { expect } from "vitest";
 import { defineCases, error, type Call, type Value } from "../harness";
