@@ -24,7 +24,7 @@ import { spawnSync } from "node:child_process";
 import { engineFigures, scalingTable } from "./engine.mjs";
 import { redisReference } from "./redis.mjs";
 import { cpuOf, startMiniflare, startWorkerd, startWrangler } from "./runtimes.mjs";
-import { COMMANDS_PER_REQUEST, EDGEKV_ONLY, FULL_ONLY, THROUGH_WRANGLER, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
+import { COMMANDS_PER_REQUEST, EDGEKV_ONLY, FULL_ONLY, RUNTIME_WORKLOADS, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
 
 const { values: flags } = parseArgs({
   options: {
@@ -55,7 +55,7 @@ const PRESETS = {
   },
   full: {
     rounds: 3,
-    duration: 1.5,
+    duration: 1.25,
     connections: 10,
     runtimes: "workerd,miniflare,wrangler",
     engineRuns: 30000,
@@ -126,7 +126,8 @@ async function benchRuntime(runtime) {
   for (const store of runtime.stores) await preload(runtime, store);
   const live = {};
   const slowest = {};
-  const workloads = runtime.name === "wrangler" ? opts.workloads.filter((w) => THROUGH_WRANGLER.has(w)) : opts.workloads;
+  const only = RUNTIME_WORKLOADS[runtime.name];
+  const workloads = only ? opts.workloads.filter((w) => only.has(w)) : opts.workloads;
   for (const w of workloads) {
     live[w] = [];
     for (const store of runtime.stores) {
