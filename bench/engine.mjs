@@ -115,7 +115,8 @@ export async function engineFigures(bench, { runs, rounds }) {
 /**
  * The scaling table: for each collection type, grow one collection through `levels` and time
  * each command at each level (best of `rounds` loops). A type whose fill is unsupported, or whose filling in total takes
- * longer than `fillBudgetS`, stops there (later levels are reported as not measured).
+ * longer than `fillBudgetS` (judged from the fill rate so far), stops there (later levels are
+ * reported as not measured).
  */
 export async function scalingTable(bench, { levels, runs, rounds, fillBudgetS }) {
   const name = `scale-${Date.now()}`;
@@ -136,8 +137,10 @@ export async function scalingTable(bench, { levels, runs, rounds, fillBudgetS })
         }
         size += count;
         fillSeconds += (performance.now() - fillStart) / 1000;
-        if (fillSeconds > fillBudgetS && size < level) {
-          const rate = Math.round(size / fillSeconds);
+        // Stop as soon as the rate so far says the level cannot be reached within the budget,
+        // rather than after spending it.
+        const rate = Math.round(size / fillSeconds);
+        if (size < level && fillSeconds + (level - size) / rate > fillBudgetS) {
           stopped = `fill ${rate}/s: ${level} needs > ${fillBudgetS} s; see ${t.script}`;
           break;
         }
