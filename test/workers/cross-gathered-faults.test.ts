@@ -5,22 +5,14 @@
  * every key shows all of the command or none of it, no lock is held, and the home shard keeps
  * nothing of the keys it borrowed. Also: a key above the caps is refused whole.
  */
-import { env, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { env, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { Arg } from "../../durable-objects/args";
 import type { Reply } from "../../durable-objects/reply";
 import { planGathered } from "../../worker/cross-gathered";
-import { rpcBackend, runCrossShard, type CoordinatorRpc, type ParticipantRpc, type TxBackend, type TxOptions, type TxResult } from "../../worker/cross-shard";
+import { runCrossShard, type TxBackend, type TxOptions, type TxResult } from "../../worker/cross-shard";
+import { LEASE_MS, lockedOn, real, recover, shardStub } from "./cross-shard-fixture";
 import { cmd, keysOnDistinctShards, SHARDS } from "./http-helpers";
 import { shardOf } from "../../worker/slot";
-
-const LEASE_MS = 40;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-type ShardStub = ParticipantRpc & { lockedKeys(): Promise<number>; exec(batch: Arg[][]): Promise<Reply[]> };
-const shardStub = (i: number) => env.SHARD.getByName(`shard-${i}`) as unknown as ShardStub;
-const coordinatorStub = (name: string) => env.COORDINATOR.getByName(name) as unknown as CoordinatorRpc;
-const real = rpcBackend(shardStub, coordinatorStub);
 
 const TRANSFER = "redis.call('DECRBY', KEYS[1], ARGV[1]) return redis.call('INCRBY', KEYS[2], ARGV[1])";
 
@@ -35,21 +27,6 @@ async function transfer(a: string, b: string, backend: TxBackend, opts: TxOption
   const cross = planGathered("eval", ["EVAL", TRANSFER, "2", a, b, "30"], [a, b], SHARDS)!;
   const result = await runCrossShard(cross.parts, cross.shouldCommit, backend, { leaseMs: LEASE_MS, ...opts }, cross.between!(backend));
   return { result, reply: () => cross.reply([], result.status === "committed") };
-}
-
-async function lockedOn(shards: number[]): Promise<number> {
-  let n = 0;
-  for (const s of shards) n += await shardStub(s).lockedKeys();
-  return n;
-}
-
-async function recover(shards: number[]): Promise<void> {
-  for (let round = 0; round < 30; round++) {
-    if ((await lockedOn(shards)) === 0) return;
-    await sleep(LEASE_MS + 10);
-    for (const s of shards) await runDurableObjectAlarm(env.SHARD.getByName(`shard-${s}`));
-  }
-  throw new Error(`locks still held: ${await lockedOn(shards)}`);
 }
 
 async function balances(a: string, b: string): Promise<unknown> {

@@ -5,30 +5,20 @@
  * After recovery (leases run out, the shards' alarms ask the coordinator) every key shows all
  * of a transaction or none of it, and no lock is held.
  */
-import { env, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { env, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Arg } from "../../durable-objects/args";
 import type { Reply } from "../../durable-objects/reply";
 import {
   coordinatorFor,
-  rpcBackend,
   runCrossShard,
-  type CoordinatorRpc,
-  type ParticipantRpc,
   type TxBackend,
   type TxOptions,
   type TxPart,
 } from "../../worker/cross-shard";
+import { LEASE_MS, coordinatorStub, lockedOn, real, recover, shardStub } from "./cross-shard-fixture";
 import { cmd, keysOnDistinctShards, SHARDS } from "./http-helpers";
 import { shardOf } from "../../worker/slot";
-
-const LEASE_MS = 40;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-type ShardStub = ParticipantRpc & { lockedKeys(): Promise<number> };
-const shardStub = (i: number) => env.SHARD.getByName(`shard-${i}`) as unknown as ShardStub;
-const coordinatorStub = (name: string) => env.COORDINATOR.getByName(name) as unknown as CoordinatorRpc;
-const real = rpcBackend(shardStub, coordinatorStub);
 
 /** A transfer of `n` from `a` to `b` (keys on different shards). */
 function transfer(a: string, b: string, n: number): TxPart[] {
@@ -40,22 +30,6 @@ function transfer(a: string, b: string, n: number): TxPart[] {
 
 const always = () => true;
 const options = (extra: TxOptions = {}): TxOptions => ({ leaseMs: LEASE_MS, ...extra });
-
-async function lockedOn(shards: number[]): Promise<number> {
-  let n = 0;
-  for (const s of shards) n += await shardStub(s).lockedKeys();
-  return n;
-}
-
-/** Lets leases run out and runs the participants' alarms until no lock is held. */
-async function recover(shards: number[]): Promise<void> {
-  for (let round = 0; round < 30; round++) {
-    if ((await lockedOn(shards)) === 0) return;
-    await sleep(LEASE_MS + 10);
-    for (const s of shards) await runDurableObjectAlarm(env.SHARD.getByName(`shard-${s}`));
-  }
-  throw new Error(`locks still held: ${await lockedOn(shards)}`);
-}
 
 async function balances(...keys: string[]): Promise<unknown> {
   return (await cmd("MGET", ...keys)).result;
