@@ -32,8 +32,9 @@ function app(o: Partial<RateLimitOptions> & { limit: number; windowMs: number })
   return a;
 }
 
+/** A request as Cloudflare's edge delivers it: with `request.cf` and the `CF-Connecting-IP` it set. */
 const get = (a: Hono, path: string, ip = "203.0.113.7", headers: Record<string, string> = {}) =>
-  a.request(path, { headers: { "cf-connecting-ip": ip, ...headers } });
+  a.request(path, { headers: { "cf-connecting-ip": ip, ...headers }, cf: { colo: "AMS" } } as RequestInit);
 
 describe("rateLimit middleware", () => {
   for (const algorithm of ALGORITHMS) {
