@@ -11,8 +11,9 @@
  *   would create segments the origin does not see (`/login/..%2F..` is a sub-path of
  *   /login to a strict origin but would resolve to `/`).
  * - The lenient form, computed only when the path holds `%2F`, `%5C` or `;`, reads the path
- *   as servers that decode them do (nginx decodes `%2F`, IIS `%5C`, servlet containers drop
- *   `;` parameters), so `/x%2F..%2Flogin` also counts as /login.
+ *   as servers that decode them do (nginx decodes `%2F`, Windows servers take `\` as a
+ *   separator, servlet containers drop `;` parameters), so `/x%2F..%2Flogin` also counts as
+ *   /login.
  *
  * Rule patterns are folded the same way, so `/Login/` and `/login` are one pattern.
  */
