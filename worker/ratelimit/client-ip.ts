@@ -1,7 +1,7 @@
 /**
  * Which request header, if any, is trusted to carry the client's IP (docs/rate-limiting.md,
  * "The client's IP"). A header is only as trustworthy as whatever sets it: on Cloudflare the
- * edge sets `CF-Connecting-IP` (replacing any value the client sent), but under `wrangler dev`
+ * edge sets `CF-Connecting-IP` to the client's address, but under `wrangler dev`
  * a client's own `CF-Connecting-IP` is kept, and under bare workerd or behind a proxy nothing
  * sets it at all. So trust is configuration, `CLIENT_IP_HEADER`:
  *

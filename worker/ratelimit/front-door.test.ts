@@ -259,8 +259,9 @@ describe("front door: the client's IP", () => {
     expect(await edge(viaCloudflare("203.0.113.1"))).toBe(201);
     expect(await edge(viaCloudflare("203.0.113.1"))).toBe(429);
     expect(await edge(viaCloudflare("203.0.113.2"))).toBe(201);
-    // Without request.cf (wrangler dev's own cf is switched off by `npm start`; bare workerd has
-    // none) a client's CF-Connecting-IP or X-Real-IP is its own claim: one shared bucket.
+    // Without request.cf (bare workerd; wrangler dev fakes one, hence npm start's
+    // CLIENT_IP_HEADER=none) a client's CF-Connecting-IP or X-Real-IP is its own claim: one
+    // shared bucket.
     const local = ipRule();
     expect(await local({ headers: { "cf-connecting-ip": "198.51.100.1" } })).toBe(201);
     expect(await local({ headers: { "cf-connecting-ip": "198.51.100.2" } })).toBe(429);
