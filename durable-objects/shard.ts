@@ -23,6 +23,7 @@ import { COMMANDS } from "./commands";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
 import type { Reply } from "./reply";
+import { maxValueBytes } from "./limits";
 import { Keyspace } from "./store/keyspace";
 import { registerElementStores } from "./store/elements";
 import { hashFieldSweeper } from "./store/hashes";
@@ -67,6 +68,7 @@ export class Shard extends DurableObject {
     const storage = ctx.storage;
     migrate(storage.sql, storage);
     this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
+    this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
     registerElementStores(this.keyspace);
     const keyspace = this.keyspace;
     this.sweepers = [
