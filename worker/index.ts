@@ -14,16 +14,18 @@ import { RequestErrors } from "../durable-objects/errors";
 import type { Reply } from "../durable-objects/reply";
 import { checkAccess, tokenFrom } from "./auth";
 import { entryToJson } from "./encode";
+import { maxValueBytes } from "../durable-objects/limits";
 import {
   DEFAULT_MAX_PIPELINE_COMMANDS,
-  DEFAULT_MAX_REQUEST_BYTES,
   DEFAULT_SHARDS,
+  defaultMaxRequestBytes,
   positiveInt,
   type Env,
 } from "./env";
 import { rpcBackend, type CoordinatorRpc, type ParticipantRpc, type TxBackend } from "./cross-shard";
 import { runPipeline, runTransaction, type ExecOptions, type ShardExec } from "./execute";
 import { frontDoor } from "./ratelimit/front-door";
+import { execOnShard, type ShardBatchRpc } from "./shard-transport";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
 
 export { Shard } from "../durable-objects/shard";
@@ -62,7 +64,7 @@ function limitsOf(env: Env): Limits {
   if (!limits) {
     limits = {
       shards: positiveInt(env.SHARDS, DEFAULT_SHARDS),
-      maxRequestBytes: positiveInt(env.MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES),
+      maxRequestBytes: positiveInt(env.MAX_REQUEST_BYTES, defaultMaxRequestBytes(maxValueBytes(env.MAX_VALUE_BYTES))),
       maxPipelineCommands: positiveInt(env.MAX_PIPELINE_COMMANDS, DEFAULT_MAX_PIPELINE_COMMANDS),
     };
     limitsByEnv.set(env, limits);
@@ -113,13 +115,8 @@ app.use("*", async (c, next) => {
   await next();
 });
 
-/** The shard's RPC surface, typed here once (the generated stub type of a recursive Reply is too deep). */
-interface ShardRpc {
-  exec(batch: Arg[][]): Promise<Reply[]>;
-}
-
 function shardExec(env: Env): ShardExec {
-  return (shard, batch) => (env.SHARD.getByName(`shard-${shard}`) as unknown as ShardRpc).exec(batch);
+  return (shard, batch) => execOnShard(env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc, batch);
 }
 
 /** Cross-shard transactions: the shards as participants, Coordinator objects for the decisions. */
