@@ -44,6 +44,8 @@ export interface ElementStore {
 }
 
 const SELECT_KEY = "SELECT id, key, type, value, expire_at, size FROM keys WHERE key = ?";
+const UPDATE_STRING = "UPDATE keys SET type = ?, value = ?, expire_at = ? WHERE id = ?";
+const UPDATE_STRING_UNCHUNKED = "UPDATE keys SET type = ?, value = ?, expire_at = ?, size = NULL WHERE id = ?";
 
 export class Keyspace {
   /** Time of the running batch, ms since the epoch. */
@@ -113,7 +115,9 @@ export class Keyspace {
     }
     this.dropElements(row);
     const at = expireAt === undefined ? row.expire_at : expireAt;
-    this.sql.exec("UPDATE keys SET type = ?, value = ?, expire_at = ?, size = NULL WHERE id = ?", KeyType.String, value, at, row.id);
+    // A value that was chunked also loses its length; any other keeps the fast path's statement.
+    const update = row.size != null ? UPDATE_STRING_UNCHUNKED : UPDATE_STRING;
+    this.sql.exec(update, KeyType.String, value, at, row.id);
     if (at !== null && at !== row.expire_at) this.onExpiry(at);
   }
 
