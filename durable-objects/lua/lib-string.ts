@@ -309,8 +309,14 @@ function format(rt: Runtime, a: LuaValue[]): string {
       }
       case "q": {
         const s = checkString(a, arg, "format");
-        work(s.length);
-        out += '"' + s.replace(/["\\\n\r\0]/g, (ch) => (ch === "\r" ? "\\r" : ch === "\0" ? "\\000" : "\\" + ch)) + '"';
+        // In slices, counted as they grow: escaping may make the string four times longer.
+        const q = new Pieces();
+        q.push('"');
+        for (let k = 0; k < s.length; k += 65536) {
+          q.push(s.slice(k, k + 65536).replace(/["\\\n\r\0]/g, (ch) => (ch === "\r" ? "\\r" : ch === "\0" ? "\\000" : "\\" + ch)));
+        }
+        q.push('"');
+        out += q.join();
         break;
       }
       case "s": {

@@ -279,9 +279,16 @@ export function fromUtf8(s: string): string {
 }
 
 export function fromBytes(b: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < b.length; i += 8192) out += String.fromCharCode(...b.subarray(i, i + 8192));
-  return out;
+  if (isAscii(b)) return new TextDecoder().decode(b);
+  // apply takes the typed array as it is; a spread would walk it through its iterator (slow).
+  const parts: string[] = [];
+  for (let i = 0; i < b.length; i += 8192) parts.push(String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]));
+  return parts.join("");
+}
+
+function isAscii(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) return false;
+  return true;
 }
 
 export function toBytes(s: string): Uint8Array {
@@ -361,35 +368,38 @@ export function checkSize(n: number): void {
   if (n > MAX_STRING) outOfMemory();
 }
 
-/** What holding one piece of a string being built takes besides its bytes, about. */
-const PIECE_BYTES = 16;
-
 /**
- * A string built from pieces and joined once, its size counted against the run's allocation
- * as it grows, so that an oversized result stops early instead of after it has been built.
+ * A string built from pieces, its size counted against the run's allocation as it grows, so
+ * that an oversized result stops early instead of after it has been built. Pieces are joined
+ * a thousand at a time, so that many small pieces never stay held one by one.
  */
 export class Pieces {
-  private readonly parts: string[] = [];
+  private parts: string[] = [];
+  private readonly chunks: string[] = [];
   private size = 0;
   private counted = 0;
 
   push(...pieces: string[]): void {
     for (const piece of pieces) {
       this.parts.push(piece);
-      this.size += piece.length + PIECE_BYTES;
+      this.size += piece.length;
+    }
+    if (this.parts.length >= 1024) {
+      this.chunks.push(this.parts.join(""));
+      this.parts = [];
     }
     if (this.size - this.counted >= 65536) this.count();
   }
 
   private count(): void {
+    checkSize(this.size);
     allocate(this.size - this.counted);
     this.counted = this.size;
   }
 
   join(): string {
     this.count();
-    const s = this.parts.join("");
-    checkSize(s.length);
-    return s;
+    this.chunks.push(this.parts.join(""));
+    return this.chunks.join("");
   }
 }

@@ -108,9 +108,12 @@ export class ScriptHost {
   private redisLib(): LuaTable {
     const t = new LuaTable();
     const fn = (name: string, f: (a: LuaValue[]) => LuaValue[]) => t.rawSet(name, new LuaFunction(name, f));
-    // A reply becomes Lua strings: its bytes count against the run's allocation.
+    // A reply becomes Lua strings: its bytes count against the run's allocation, and
+    // converting them costs about a step per 4 bytes.
     const counted = (r: Reply): Reply => {
-      allocate(replySize(r));
+      const size = replySize(r);
+      allocate(size);
+      work(size, 4);
       return r;
     };
     const replySize = (r: Reply): number => {
