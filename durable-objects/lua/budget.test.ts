@@ -22,10 +22,10 @@ import {
 } from "./index";
 
 const host = new ScriptHost();
-host.lua.setGlobal("KEYS", arrayTable([]));
-host.lua.setGlobal("ARGV", arrayTable([]));
 
 function run(src: string, budget = DEFAULT_BUDGET): LuaValue[] {
+  host.lua.setGlobal("KEYS", arrayTable([]));
+  host.lua.setGlobal("ARGV", arrayTable([]));
   return host.lua.run(host.lua.compile(fromUtf8(src)), [], budget);
 }
 

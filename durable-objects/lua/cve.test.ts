@@ -14,10 +14,10 @@ import { ScriptHost } from "../scripting/host";
 import { LuaError, LuaSyntaxError, arrayTable, fromUtf8, tostringRaw, type LuaValue } from "./index";
 
 const host = new ScriptHost();
-host.lua.setGlobal("KEYS", arrayTable([]));
-host.lua.setGlobal("ARGV", arrayTable([]));
 
 function run(src: string): LuaValue[] {
+  host.lua.setGlobal("KEYS", arrayTable([]));
+  host.lua.setGlobal("ARGV", arrayTable([]));
   return host.lua.run(host.lua.compile(fromUtf8(src)), []);
 }
 

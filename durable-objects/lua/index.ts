@@ -68,9 +68,17 @@ export class LuaEngine {
     return compileChunk(this.rt, source, name);
   }
 
-  /** Sets a global, bypassing the read-only guard (KEYS, ARGV). */
+  /** Globals set for the next run only. */
+  private readonly runGlobals = new Set<string>();
+  private depth = 0;
+
+  /**
+   * Sets a global for the next run, bypassing the read-only guard (KEYS, ARGV). It is
+   * removed when that run ends, so that no later script or function sees it.
+   */
   setGlobal(name: string, value: LuaValue): void {
     this.rt.globals.rawSet(name, value);
+    this.runGlobals.add(name);
   }
 
   /**
@@ -88,6 +96,7 @@ export class LuaEngine {
     memory.active = true;
     rt.chunkName = chunkName;
     rt.line = 0;
+    this.depth++;
     try {
       return rt.call(fn, args);
     } catch (e) {
@@ -95,6 +104,10 @@ export class LuaEngine {
       throw e;
     } finally {
       Object.assign(memory, outer);
+      if (--this.depth === 0) {
+        for (const name of this.runGlobals) rt.globals.rawSet(name, undefined);
+        this.runGlobals.clear();
+      }
     }
   }
 }

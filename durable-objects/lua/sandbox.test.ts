@@ -9,16 +9,11 @@ import { describe, expect, it } from "vitest";
 import { ScriptHost } from "../scripting/host";
 import { LuaError, arrayTable, fromUtf8, tostringRaw, type LuaValue } from "./index";
 
-function hostWithArgs(): ScriptHost {
-  const host = new ScriptHost();
-  host.lua.setGlobal("KEYS", arrayTable([]));
-  host.lua.setGlobal("ARGV", arrayTable([]));
-  return host;
-}
-
-const host = hostWithArgs();
+const host = new ScriptHost();
 
 function run(src: string, on = host): LuaValue[] {
+  on.lua.setGlobal("KEYS", arrayTable([fromUtf8("k")]));
+  on.lua.setGlobal("ARGV", arrayTable([]));
   return on.lua.run(on.lua.compile(fromUtf8(src)), []);
 }
 
@@ -107,7 +102,7 @@ describe("shared objects are read-only", () => {
   });
 
   it("lets nothing leak between successive scripts or between the engines of two shards", () => {
-    const other = hostWithArgs();
+    const other = new ScriptHost();
     const attempts = [
       "x = 1",
       "_G.x = 1",
@@ -130,5 +125,11 @@ describe("shared objects are read-only", () => {
     expect((after as { length(): number }).length()).toBe((before as { length(): number }).length());
     // Locals and tables a script makes are its own, and writable.
     expect(run("local t = setmetatable({}, {__index = function(_, k) return k .. '!' end}) t.a = 1 return t.a, t.b")).toEqual([1, "b!"]);
+  });
+
+  it("gives KEYS and ARGV to one run only: a later function does not see them", () => {
+    expect(run("return KEYS[1]")).toEqual(["k"]);
+    const fn = host.lua.compile(fromUtf8("return KEYS"));
+    expect(() => host.lua.run(fn, [])).toThrow(/nonexistent global variable 'KEYS'/);
   });
 });

@@ -55,4 +55,15 @@ describe("the Lua sandbox over HTTP", () => {
     const many = await as(undefined, "EVAL", "for i = 1, 200 do local v = redis.call('GET', KEYS[1]) end return 1", 1, k);
     expect(many.error).toMatch(/^ERR not enough memory script: [0-9a-f]{40}, on @user_script:1\.$/);
   });
+
+  it("gives a script's KEYS and ARGV to no later function", async () => {
+    const k = freshKey("keys-leak");
+    const lib = `leaklib${Date.now().toString(36)}`;
+    const code = `#!lua name=${lib}\nredis.register_function('${lib}_f', function(keys, args) return KEYS[1] end)`;
+    expect(await cmd("FUNCTION", "LOAD", code)).toEqual({ result: lib });
+    expect(await cmd("EVAL", "return KEYS[1]", 1, k)).toEqual({ result: k });
+    const later = await cmd("FCALL", `${lib}_f`, 1, k);
+    expect(later.error).toMatch(/Script attempted to access nonexistent global variable 'KEYS'/);
+    expect(await cmd("FUNCTION", "DELETE", lib)).toEqual({ result: "OK" });
+  });
 });
