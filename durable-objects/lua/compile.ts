@@ -16,7 +16,7 @@
 import type * as AST from "luaparse";
 import { parse } from "luaparse";
 import type { Runtime } from "./runtime";
-import { LuaError, LuaFunction, LuaTable, charge, toNumber, type LuaValue } from "./value";
+import { LuaError, LuaFunction, LuaTable, allocate, charge, toNumber, type LuaValue } from "./value";
 
 interface Cell {
   v: LuaValue;
@@ -613,7 +613,9 @@ class Compiler {
         return (f) => {
           const x = a(f);
           const y = b(f);
-          return typeof x === "string" && typeof y === "string" && x.length + y.length < 1 << 20 ? x + y : rt.concat(x, y, da, db);
+          if (typeof x !== "string" || typeof y !== "string") return rt.concat(x, y, da, db);
+          allocate(x.length + y.length);
+          return x + y;
         };
       case "==":
         return (f) => rt.eq(a(f), b(f));

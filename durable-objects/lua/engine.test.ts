@@ -10,10 +10,10 @@ import fixture from "./fixtures/redis-7.0.json";
 import { LuaBudgetError, LuaEngine, arrayTable, LuaError, LuaSyntaxError, fromUtf8, toUtf8, tostringRaw, type LuaValue } from "./index";
 
 const host = new ScriptHost();
-host.lua.setGlobal("KEYS", arrayTable([]));
-host.lua.setGlobal("ARGV", arrayTable([]));
 
 function run(src: string, budget?: number): LuaValue[] {
+  host.lua.setGlobal("KEYS", arrayTable([]));
+  host.lua.setGlobal("ARGV", arrayTable([]));
   return host.lua.run(host.lua.compile(fromUtf8(src)), [], budget);
 }
 

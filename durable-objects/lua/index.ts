@@ -17,7 +17,7 @@ import { structLib } from "./lib-struct";
 import { stringLib } from "./lib-string";
 import { mathLib, tableLib } from "./lib-table";
 import { Runtime } from "./runtime";
-import { LuaError, LuaFunction, LuaTable, MAX_SLOTS, MAX_STORED_BYTES, memory, type LuaValue } from "./value";
+import { LuaError, LuaFunction, LuaTable, MAX_ALLOC, MAX_SLOTS, MAX_STORED_BYTES, memory, type LuaValue } from "./value";
 
 export { LuaSyntaxError } from "./compile";
 export { JSON_NULL } from "./lib-cjson";
@@ -47,10 +47,7 @@ export class LuaEngine {
       struct: structLib(),
       ...extra,
     };
-    for (const [name, t] of Object.entries(libs)) {
-      t.readonly = true;
-      g.rawSet(name, t);
-    }
+    for (const [name, t] of Object.entries(libs)) g.rawSet(name, t);
     g.rawSet("_G", g);
     g.rawSet("_VERSION", "Lua 5.1");
     const guard = new LuaTable();
@@ -62,7 +59,8 @@ export class LuaEngine {
       }),
     );
     g.metatable = guard;
-    g.readonly = true;
+    freeze(g);
+    freeze(rt.metatable("")!);
   }
 
   /** Compiles a chunk (a byte string); throws LuaSyntaxError with Lua's message. */
@@ -70,9 +68,17 @@ export class LuaEngine {
     return compileChunk(this.rt, source, name);
   }
 
-  /** Sets a global, bypassing the read-only guard (KEYS, ARGV). */
+  /** Globals set for the next run only. */
+  private readonly runGlobals = new Set<string>();
+  private depth = 0;
+
+  /**
+   * Sets a global for the next run, bypassing the read-only guard (KEYS, ARGV). It is
+   * removed when that run ends, so that no later script or function sees it.
+   */
   setGlobal(name: string, value: LuaValue): void {
     this.rt.globals.rawSet(name, value);
+    this.runGlobals.add(name);
   }
 
   /**
@@ -82,20 +88,44 @@ export class LuaEngine {
   run(fn: LuaFunction, args: LuaValue[] = [], budget = DEFAULT_BUDGET, chunkName = "user_script"): LuaValue[] {
     const rt = this.rt;
     rt.arm(budget);
+    const outer = { ...memory };
     memory.slots = MAX_SLOTS;
     memory.bytes = MAX_STORED_BYTES;
-    const outer = memory.active;
+    memory.alloc = MAX_ALLOC;
+    memory.meter = rt;
     memory.active = true;
     rt.chunkName = chunkName;
     rt.line = 0;
+    this.depth++;
     try {
       return rt.call(fn, args);
     } catch (e) {
       if (e instanceof RangeError) throw new LuaError(`${rt.where()}stack overflow`);
       throw e;
     } finally {
-      memory.active = outer;
+      Object.assign(memory, outer);
+      if (--this.depth === 0) {
+        for (const name of this.runGlobals) rt.globals.rawSet(name, undefined);
+        this.runGlobals.clear();
+      }
     }
+  }
+}
+
+/**
+ * Marks `t`, every table reachable from it (values and keys) and their metatables read-only:
+ * the globals, every library table and the string metatable are shared by every script the
+ * engine runs, so none may change them (Redis does the same since CVE-2022-24735 for the
+ * globals and since CVE-2025-46818 for the metatables of basic types).
+ */
+export function freeze(t: LuaTable, seen = new Set<LuaTable>()): void {
+  if (seen.has(t)) return;
+  seen.add(t);
+  t.readonly = true;
+  if (t.metatable) freeze(t.metatable, seen);
+  for (let e = t.next(undefined); e; e = t.next(e[0])) {
+    if (e[0] instanceof LuaTable) freeze(e[0], seen);
+    if (e[1] instanceof LuaTable) freeze(e[1], seen);
   }
 }
 

@@ -6,7 +6,10 @@
 import { argError, checkAny, checkInt, checkTable, lib, optInt } from "./args";
 import { LuaSyntaxError, compileChunk } from "./compile";
 import type { Runtime } from "./runtime";
-import { LuaBudgetError, LuaError, LuaFunction, LuaTable, stringToNumber, type, type LuaValue } from "./value";
+import { LuaBudgetError, LuaError, LuaFunction, LuaTable, allocate, stringToNumber, type, type LuaValue, work } from "./value";
+
+/** Memory a syntax tree and its compiled closures take per byte of source, about (measured). */
+const PARSE_BYTES_PER_SOURCE_BYTE = 16;
 
 /** Runs `fn` protected: Lua errors become `[false, value]`; the budget error passes through. */
 export function protectedCall(rt: Runtime, fn: LuaValue, args: LuaValue[], handler?: LuaValue): LuaValue[] {
@@ -90,6 +93,7 @@ export function baseLib(rt: Runtime): LuaTable {
       const e = a[2] === undefined ? t.length() : checkInt(a, 2, "unpack");
       if (i > e) return [];
       if (e - i >= 8000) throw new LuaError("too many results to unpack", true);
+      work(e - i + 1, 1);
       const out: LuaValue[] = [];
       for (let k = i; k <= e; k++) out.push(t.get(k));
       return out;
@@ -102,7 +106,8 @@ export function baseLib(rt: Runtime): LuaTable {
       const t = checkTable(a, 0, "rawset");
       checkAny(a, 1, "rawset");
       checkAny(a, 2, "rawset");
-      rt.rawSet(t, a[1], a[2]);
+      // Raised from a C function in Lua: no position (`Attempt to modify a readonly table`).
+      t.set(a[1], a[2]);
       return [t];
     },
     rawequal: (a) => [checkAny(a, 0, "rawequal") === checkAny(a, 1, "rawequal")],
@@ -111,7 +116,7 @@ export function baseLib(rt: Runtime): LuaTable {
       const mt = a[1];
       if (mt !== undefined && !(mt instanceof LuaTable)) argError(1, "setmetatable", "nil or table expected");
       if (t.metatable?.getStr("__metatable") !== undefined) throw new LuaError("cannot change a protected metatable", true);
-      if (t.readonly) throw new LuaError("Attempt to modify a readonly table", true);
+      if (t.readonly) throw new LuaError("Attempt to modify a readonly table");
       t.metatable = mt;
       return [t];
     },
@@ -133,6 +138,10 @@ function load(rt: Runtime, a: LuaValue[], fname: string): LuaValue[] {
   if (typeof src !== "string") return argError(0, fname, `string expected, got ${type(src)}`);
   if (src.charCodeAt(0) === 27) return [undefined, "binary code is not supported"];
   const chunk = typeof a[1] === "string" ? a[1] : src;
+  // Parsing costs about an instruction per byte and holds a syntax tree many times the
+  // source's size while it compiles.
+  work(src.length, 1);
+  allocate(src.length * PARSE_BYTES_PER_SOURCE_BYTE);
   try {
     return [compileChunk(rt, src, `[string "${chunk.split("\n")[0]!.slice(0, 60)}"]`)];
   } catch (e) {

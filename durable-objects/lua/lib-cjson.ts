@@ -5,7 +5,7 @@
  */
 import { lib } from "./args";
 import type { Runtime } from "./runtime";
-import { LuaError, LuaFunction, LuaTable, LuaUserdata, formatG, fromUtf8, type, type LuaValue } from "./value";
+import { LuaError, LuaFunction, LuaTable, LuaUserdata, Pieces, allocate, formatG, fromUtf8, type, type LuaValue, work } from "./value";
 
 export const JSON_NULL = new LuaUserdata("cjson.null");
 const MAX_DEPTH = 1000;
@@ -14,14 +14,17 @@ export function cjsonLib(rt: Runtime): LuaTable {
   const t = lib({
     encode: (a) => {
       if (a.length !== 1) throw new LuaError("bad argument #1 to 'encode' (expected 1 argument)", true);
-      const out: string[] = [];
+      const out = new Pieces();
       encode(rt, a[0], out, 0);
-      return [out.join("")];
+      return [out.join()];
     },
     decode: (a) => {
       if (a.length !== 1) throw new LuaError("bad argument #1 to 'decode' (expected 1 argument)", true);
       const s = a[0];
       if (typeof s !== "string") throw new LuaError(`bad argument #1 to 'decode' (string expected, got ${typeof s === "number" ? "number" : "no value"})`, true);
+      // Decoding reads every byte and makes strings of at most the input's size in all.
+      work(s.length, 1);
+      allocate(s.length);
       return [new Decoder(s).document()];
     },
   });
@@ -37,16 +40,21 @@ function encodeNumber(n: number): string {
 const ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "/": "\\/", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 function encodeString(s: string): string {
+  return '"' + escape(s) + '"';
+}
+
+for (let c = 0; c < 0x20; c++) ESCAPES[String.fromCharCode(c)] ??= "\\u" + c.toString(16).padStart(4, "0");
+
+function escape(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return '"' + s.replace(/["\\/\x00-\x1f]/g, (c) => ESCAPES[c] ?? "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0")) + '"';
+  return s.replace(/["\\/\x00-\x1f]/g, (c) => ESCAPES[c]!);
 }
 
 /** The array length of a table, or -1 when it must be an object (lua-cjson's lua_array_length). */
 function arrayLength(t: LuaTable): number {
   let max = 0;
   let items = 0;
-  for (let e = t.next(undefined); e; e = t.next(e[0])) {
-    const k = e[0];
+  for (const [k] of t.entries()) {
     if (typeof k !== "number" || !Number.isInteger(k) || k < 1) return -1;
     if (k > max) max = k;
     items++;
@@ -55,7 +63,7 @@ function arrayLength(t: LuaTable): number {
   return max;
 }
 
-function encode(rt: Runtime, v: LuaValue, out: string[], depth: number): void {
+function encode(rt: Runtime, v: LuaValue, out: Pieces, depth: number): void {
   switch (typeof v) {
     case "undefined":
       out.push("null");
@@ -67,7 +75,21 @@ function encode(rt: Runtime, v: LuaValue, out: string[], depth: number): void {
       out.push(encodeNumber(v));
       return;
     case "string":
-      out.push(encodeString(v));
+      if (v.length <= 65536) {
+        const e = encodeString(v);
+        // An escape costs about an instruction per byte it adds.
+        work(e.length - v.length - 2, 1);
+        out.push(e);
+      } else {
+        // In slices, so that escaping never holds a copy of a big string before it is counted.
+        out.push('"');
+        for (let i = 0; i < v.length; i += 65536) {
+          const e = escape(v.slice(i, i + 65536));
+          work(e.length - Math.min(65536, v.length - i), 1);
+          out.push(e);
+        }
+        out.push('"');
+      }
       return;
   }
   if (v === JSON_NULL) {
@@ -82,6 +104,7 @@ function encode(rt: Runtime, v: LuaValue, out: string[], depth: number): void {
       out.push("[");
       for (let i = 1; i <= n; i++) {
         if (i > 1) out.push(",");
+        rt.tick();
         encode(rt, v.get(i), out, depth);
       }
       out.push("]");
@@ -89,7 +112,7 @@ function encode(rt: Runtime, v: LuaValue, out: string[], depth: number): void {
     }
     out.push("{");
     let first = true;
-    for (let e = v.next(undefined); e; e = v.next(e[0])) {
+    for (const e of v.entries()) {
       const k = e[0];
       let key: string;
       if (typeof k === "string") key = encodeString(k);
@@ -98,6 +121,7 @@ function encode(rt: Runtime, v: LuaValue, out: string[], depth: number): void {
       if (!first) out.push(",");
       first = false;
       out.push(key, ":");
+      rt.tick();
       encode(rt, e[1], out, depth);
     }
     out.push("}");
@@ -105,6 +129,8 @@ function encode(rt: Runtime, v: LuaValue, out: string[], depth: number): void {
   }
   throw new LuaError(`Cannot serialise ${v instanceof LuaFunction ? "function" : "userdata"}: type not supported`, true);
 }
+
+const SIMPLE_ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 
 class Decoder {
   pos = 0;
@@ -225,42 +251,44 @@ class Decoder {
   private string(): string {
     const s = this.s;
     let i = this.pos + 1;
-    let out = "";
+    // Runs without escapes are copied whole, escapes decoded in between.
+    const parts: string[] = [];
+    let run = i;
     for (;;) {
       if (i >= s.length) {
         this.pos = i;
         throw new LuaError(`Expected value but found invalid token at character ${this.pos + 1}`, true);
       }
-      const c = s[i]!;
-      if (c === '"') break;
-      if (c === "\\") {
-        const e = s[i + 1];
-        const simple: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
-        if (e !== undefined && e in simple) {
-          out += simple[e];
-          i += 2;
-          continue;
-        }
-        if (e === "u") {
-          let code = parseInt(s.slice(i + 2, i + 6), 16);
-          i += 6;
-          if (code >= 0xd800 && code < 0xdc00 && s[i] === "\\" && s[i + 1] === "u") {
-            const low = parseInt(s.slice(i + 2, i + 6), 16);
-            if (low >= 0xdc00 && low < 0xe000) {
-              code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-              i += 6;
-            }
+      const c = s.charCodeAt(i);
+      if (c === 34) break;
+      if (c !== 92) {
+        i++;
+        continue;
+      }
+      parts.push(s.slice(run, i));
+      const e = s[i + 1];
+      if (e !== undefined && e in SIMPLE_ESCAPES) {
+        parts.push(SIMPLE_ESCAPES[e]!);
+        i += 2;
+      } else if (e === "u") {
+        let code = parseInt(s.slice(i + 2, i + 6), 16);
+        i += 6;
+        if (code >= 0xd800 && code < 0xdc00 && s[i] === "\\" && s[i + 1] === "u") {
+          const low = parseInt(s.slice(i + 2, i + 6), 16);
+          if (low >= 0xdc00 && low < 0xe000) {
+            code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+            i += 6;
           }
-          if (Number.isNaN(code)) throw new LuaError(`Expected value but found invalid unicode escape code at character ${this.pos + 1}`, true);
-          out += fromUtf8(String.fromCodePoint(code));
-          continue;
         }
+        if (Number.isNaN(code)) throw new LuaError(`Expected value but found invalid unicode escape code at character ${this.pos + 1}`, true);
+        parts.push(fromUtf8(String.fromCodePoint(code)));
+      } else {
         throw new LuaError(`Expected value but found invalid escape code at character ${this.pos + 1}`, true);
       }
-      out += c;
-      i++;
+      run = i;
     }
+    parts.push(s.slice(run, i));
     this.pos = i + 1;
-    return out;
+    return parts.length === 1 ? parts[0]! : parts.join("");
   }
 }

@@ -6,7 +6,7 @@
  * offset to continue from.
  */
 import { argError, checkInt, checkString, lib, optInt } from "./args";
-import { LuaError, LuaTable, type LuaValue } from "./value";
+import { LuaError, LuaTable, Pieces, allocate, work, type LuaValue } from "./value";
 
 const MAX_NESTING = 16;
 
@@ -14,7 +14,7 @@ function byteString(b: number[]): string {
   return String.fromCharCode(...b);
 }
 
-function encodeInt(n: number, out: string[]): void {
+function encodeInt(n: number, out: Pieces): void {
   if (n >= 0) {
     if (n <= 127) out.push(String.fromCharCode(n));
     else if (n <= 0xff) out.push(byteString([0xcc, n]));
@@ -36,7 +36,7 @@ function be(v: bigint, bytes: number): number[] {
   return out;
 }
 
-function encodeFloat(n: number, out: string[]): void {
+function encodeFloat(n: number, out: Pieces): void {
   const f = Math.fround(n);
   const dv = new DataView(new ArrayBuffer(8));
   if (f === n || Number.isNaN(n)) {
@@ -48,7 +48,7 @@ function encodeFloat(n: number, out: string[]): void {
   }
 }
 
-function lenHeader(n: number, fix: number, fixMax: number, c16: number, c32: number, out: string[]): void {
+function lenHeader(n: number, fix: number, fixMax: number, c16: number, c32: number, out: Pieces): void {
   if (n < fixMax) out.push(String.fromCharCode(fix | n));
   else if (n <= 0xffff) out.push(byteString([c16, n >> 8, n & 0xff]));
   else out.push(byteString([c32, ...be(BigInt(n), 4)]));
@@ -66,7 +66,7 @@ function isArray(t: LuaTable): number {
   return max === count ? max : -1;
 }
 
-function encode(v: LuaValue, out: string[], level: number): void {
+function encode(v: LuaValue, out: Pieces, level: number): void {
   if (typeof v === "string") {
     const n = v.length;
     if (n < 32) out.push(String.fromCharCode(0xa0 | n));
@@ -82,11 +82,13 @@ function encode(v: LuaValue, out: string[], level: number): void {
     const n = isArray(v);
     if (n >= 0) {
       lenHeader(n, 0x90, 16, 0xdc, 0xdd, out);
+      work(n, 1);
       for (let i = 1; i <= n; i++) encode(v.get(i), out, level + 1);
     } else {
       let count = 0;
       for (let e = v.next(undefined); e; e = v.next(e[0])) count++;
       lenHeader(count, 0x80, 16, 0xde, 0xdf, out);
+      work(count, 1);
       for (let e = v.next(undefined); e; e = v.next(e[0])) {
         encode(e[0], out, level + 1);
         encode(e[1], out, level + 1);
@@ -211,6 +213,9 @@ function unpackFrom(s: string, limit: number, offset: number): { values: LuaValu
   d.pos = offset;
   const values: LuaValue[] = [];
   while (d.pos < s.length && (limit === 0 || values.length < limit)) values.push(d.value());
+  // What was read: its bytes of work, and strings of at most its size.
+  work(d.pos - offset, 2);
+  allocate(d.pos - offset);
   return { values, next: d.pos < s.length ? d.pos : -1 };
 }
 
@@ -218,9 +223,9 @@ export function cmsgpackLib(): LuaTable {
   return lib({
     pack: (a) => {
       if (a.length === 0) throw new LuaError("bad argument #0 to 'pack' (MessagePack pack needs input.)", true);
-      const out: string[] = [];
+      const out = new Pieces();
       for (const v of a) encode(v, out, 0);
-      return [out.join("")];
+      return [out.join()];
     },
     unpack: (a) => unpackFrom(checkString(a, 0, "unpack"), 0, 0).values,
     unpack_one: (a) => {

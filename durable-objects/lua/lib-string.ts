@@ -7,7 +7,10 @@ import { argError, checkInt, checkNumber, checkString, lib, optInt } from "./arg
 import { MatchState, SPECIALS, doMatch } from "./pattern";
 import { toExponentialC, toFixedC, toGeneralC } from "./numfmt";
 import type { Runtime } from "./runtime";
-import { LuaError, LuaFunction, LuaTable, checkSize, nonFinite, type LuaValue } from "./value";
+import { LuaError, LuaFunction, LuaTable, Pieces, allocate, checkSize, nonFinite, work, type LuaValue } from "./value";
+
+/** At most this many results from one call (Lua 5.1's LUAI_MAXCSTACK). */
+const MAX_RESULTS = 8000;
 
 /** Lua 5.1's posrelat: negative positions count from the end. */
 function posrelat(pos: number, len: number): number {
@@ -20,7 +23,25 @@ function sub(s: string, i: number, j: number): string {
   let b = posrelat(j, l);
   if (a < 1) a = 1;
   if (b > l) b = l;
-  return a <= b ? s.slice(a - 1, b) : "";
+  if (a > b) return "";
+  allocate(b - a + 1);
+  return s.slice(a - 1, b);
+}
+
+/** A new string made by `make` from `s`, of the same length (case mapping, reverse). */
+function mapped(s: string, make: (s: string) => string): string {
+  allocate(s.length);
+  return make(s);
+}
+
+function reverse(s: string): string {
+  const parts: string[] = [];
+  for (let end = s.length; end > 0; end -= 8192) {
+    const codes: number[] = [];
+    for (let i = end - 1, stop = Math.max(0, end - 8192); i >= stop; i--) codes.push(s.charCodeAt(i));
+    parts.push(String.fromCharCode(...codes));
+  }
+  return parts.join("");
 }
 
 export function stringLib(rt: Runtime): LuaTable {
@@ -28,16 +49,16 @@ export function stringLib(rt: Runtime): LuaTable {
   const t = lib({
     len: (a) => [checkString(a, 0, "len").length],
     sub: (a) => [sub(checkString(a, 0, "sub"), checkInt(a, 1, "sub"), optInt(a, 2, "sub", -1))],
-    upper: (a) => [checkString(a, 0, "upper").replace(/[a-z]+/g, (m) => m.toUpperCase())],
-    lower: (a) => [checkString(a, 0, "lower").replace(/[A-Z]+/g, (m) => m.toLowerCase())],
+    upper: (a) => [mapped(checkString(a, 0, "upper"), (s) => s.replace(/[a-z]+/g, (m) => m.toUpperCase()))],
+    lower: (a) => [mapped(checkString(a, 0, "lower"), (s) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase()))],
     rep: (a) => {
       const s = checkString(a, 0, "rep");
       const n = checkInt(a, 1, "rep");
       if (n <= 0 || s.length === 0) return [""];
-      checkSize(s.length * n);
+      allocate(s.length * n);
       return [s.repeat(n)];
     },
-    reverse: (a) => [checkString(a, 0, "reverse").split("").reverse().join("")],
+    reverse: (a) => [mapped(checkString(a, 0, "reverse"), reverse)],
     byte: (a) => {
       const s = checkString(a, 0, "byte");
       const l = s.length;
@@ -45,11 +66,14 @@ export function stringLib(rt: Runtime): LuaTable {
       const j = posrelat(a[2] === undefined ? i : checkInt(a, 2, "byte"), l);
       if (i <= 0) i = 1;
       const e = Math.min(j, l);
+      if (e - i + 1 > MAX_RESULTS) throw new LuaError("stack overflow (string slice too long)", true);
+      work(Math.max(0, e - i + 1), 1);
       const out: LuaValue[] = [];
       for (let k = i; k <= e; k++) out.push(s.charCodeAt(k - 1));
       return out;
     },
     char: (a) => {
+      allocate(a.length);
       let out = "";
       for (let i = 0; i < a.length; i++) {
         const c = checkInt(a, i, "char");
@@ -93,6 +117,7 @@ function find(a: LuaValue[], isFind: boolean, tick: () => void): LuaValue[] {
   else if (init > s.length) init = s.length;
   if (isFind && (a[3] !== undefined && a[3] !== false || !SPECIALS.test(p))) {
     const at = s.indexOf(p, init);
+    work((at === -1 ? s.length : at + p.length) - init);
     return at === -1 ? [undefined] : [at + 1, at + p.length];
   }
   const anchor = p[0] === "^";
@@ -122,24 +147,27 @@ function gsub(rt: Runtime, a: LuaValue[]): LuaValue[] {
   const maxN = a[3] === undefined ? Infinity : checkInt(a, 3, "gsub");
   const anchor = p[0] === "^";
   const pstart = anchor ? 1 : 0;
+  // The result is built from pieces joined once; each piece is counted as it is added, so
+  // an oversized result stops early instead of after it has been built.
+  const out = new Pieces();
   let s = 0;
+  let copied = 0;
   let n = 0;
-  let out = "";
   while (n < maxN) {
     const ms = new MatchState(src, p, tick);
     const e = doMatch(ms, s, pstart);
     if (e !== -1) {
       n++;
-      out += replacement(rt, ms, s, e, repl);
+      out.push(src.slice(copied, s), replacement(rt, ms, s, e, repl));
+      copied = e;
     }
     if (e !== -1 && e > s) s = e;
-    else if (s < src.length) out += src[s++];
+    else if (s < src.length) s++;
     else break;
-    if (out.length > 1 << 20) checkSize(out.length);
     if (anchor) break;
   }
-  out += src.slice(s);
-  return [out, n];
+  out.push(src.slice(copied));
+  return [out.join(), n];
 }
 
 function replacement(rt: Runtime, ms: MatchState, s: number, e: number, repl: LuaValue): string {
@@ -147,25 +175,24 @@ function replacement(rt: Runtime, ms: MatchState, s: number, e: number, repl: Lu
   let value: LuaValue;
   if (typeof repl === "string" || typeof repl === "number") {
     const r = typeof repl === "number" ? rt.tostring(repl) : repl;
-    let out = "";
-    for (let i = 0; i < r.length; i++) {
-      const c = r[i]!;
-      if (c !== "%") {
-        out += c;
-        continue;
-      }
-      i++;
-      const d = r[i];
+    if (!r.includes("%")) return r;
+    const out: string[] = [];
+    let from = 0;
+    for (let i = r.indexOf("%"); i !== -1; i = r.indexOf("%", from)) {
+      out.push(r.slice(from, i));
+      const d = r[i + 1];
+      from = i + 2;
       if (d === undefined || d < "0" || d > "9") {
-        out += d ?? "";
+        out.push(d ?? "");
       } else if (d === "0") {
-        out += whole;
+        out.push(whole);
       } else {
         const cap = ms.capture(d.charCodeAt(0) - 49, s, e);
-        out += typeof cap === "number" ? String(cap) : cap;
+        out.push(typeof cap === "number" ? String(cap) : cap);
       }
     }
-    return out;
+    out.push(r.slice(from));
+    return out.join("");
   }
   const first = ms.captures(s, e, true)[0];
   if (repl instanceof LuaTable) value = rt.index(repl, first);
@@ -205,9 +232,12 @@ function format(rt: Runtime, a: LuaValue[]): string {
   let arg = 0;
   let out = "";
   for (let i = 0; i < fmt.length; i++) {
-    const c = fmt[i]!;
-    if (c !== "%") {
-      out += c;
+    if (fmt[i] !== "%") {
+      // A run of plain text, copied whole.
+      const next = fmt.indexOf("%", i);
+      const end = next === -1 ? fmt.length : next;
+      out += fmt.slice(i, end);
+      i = end - 1;
       continue;
     }
     if (fmt[i + 1] === "%") {
@@ -279,15 +309,14 @@ function format(rt: Runtime, a: LuaValue[]): string {
       }
       case "q": {
         const s = checkString(a, arg, "format");
-        let q = '"';
-        for (let k = 0; k < s.length; k++) {
-          const ch = s[k]!;
-          if (ch === '"' || ch === "\\" || ch === "\n") q += "\\" + ch;
-          else if (ch === "\r") q += "\\r";
-          else if (ch === "\0") q += "\\000";
-          else q += ch;
+        // In slices, counted as they grow: escaping may make the string four times longer.
+        const q = new Pieces();
+        q.push('"');
+        for (let k = 0; k < s.length; k += 65536) {
+          q.push(s.slice(k, k + 65536).replace(/["\\\n\r\0]/g, (ch) => (ch === "\r" ? "\\r" : ch === "\0" ? "\\000" : "\\" + ch)));
         }
-        out += q + '"';
+        q.push('"');
+        out += q.join();
         break;
       }
       case "s": {
@@ -302,5 +331,6 @@ function format(rt: Runtime, a: LuaValue[]): string {
     }
     if (out.length > 1 << 20) checkSize(out.length);
   }
+  allocate(out.length);
   return out;
 }

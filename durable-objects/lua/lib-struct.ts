@@ -6,7 +6,7 @@
  * previous value).
  */
 import { argError, checkNumber, checkString, lib, optInt } from "./args";
-import { LuaError, type LuaTable, type LuaValue } from "./value";
+import { LuaError, Pieces, allocate, work, type LuaTable, type LuaValue } from "./value";
 
 interface Spec {
   opt: string;
@@ -106,18 +106,25 @@ export function structLib(): LuaTable {
   return lib({
     pack: (a) => {
       const f = new Format(checkString(a, 0, "pack"), "pack");
-      let out = "";
+      const out = new Pieces();
+      let length = 0;
+      const add = (piece: string) => {
+        out.push(piece);
+        length += piece.length;
+      };
       let arg = 1;
       for (let s = f.next(); s; s = f.next()) {
-        out += "\0".repeat(f.padding(out.length, s.size));
+        work(1, 1);
+        const padding = f.padding(length, s.size);
+        if (padding > 0) add("\0".repeat(padding));
         if (s.opt !== "x" && arg >= a.length) a.length = arg + 1;
         switch (s.opt) {
           case "x":
-            out += "\0";
+            add("\0");
             break;
           case "f":
           case "d":
-            out += floatBytes(checkNumber(a, arg++, "pack"), s.size, f.little);
+            add(floatBytes(checkNumber(a, arg++, "pack"), s.size, f.little));
             break;
           case "c":
           case "s": {
@@ -126,16 +133,16 @@ export function structLib(): LuaTable {
             if (s.opt === "c") {
               if (size === 0) size = str.length;
               if (str.length < size) argError(arg, "pack", "string too short");
-              out += str.slice(0, size);
-            } else out += str + "\0";
+              add(str.slice(0, size));
+            } else add(str + "\0");
             arg++;
             break;
           }
           default:
-            out += intBytes(checkNumber(a, arg++, "pack"), s.size, f.little);
+            add(intBytes(checkNumber(a, arg++, "pack"), s.size, f.little));
         }
       }
-      return [out];
+      return [out.join()];
     },
     unpack: (a) => {
       const f = new Format(checkString(a, 0, "unpack"), "unpack");
@@ -147,6 +154,7 @@ export function structLib(): LuaTable {
         if (pos + n > data.length) argError(1, "unpack", "data string too short");
       };
       for (let s = f.next(); s; s = f.next()) {
+        work(1, 1);
         pos += f.padding(pos, s.size);
         switch (s.opt) {
           case "x":
@@ -170,13 +178,16 @@ export function structLib(): LuaTable {
               size = prev;
             }
             need(size);
+            allocate(size);
             out.push(data.slice(pos, pos + size));
             pos += size;
             break;
           }
           case "s": {
             const end = data.indexOf("\0", pos);
+            work(end === -1 ? data.length - pos : end - pos);
             if (end === -1) argError(1, "unpack", "unfinished string in data");
+            allocate(end - pos);
             out.push(data.slice(pos, end));
             pos = end + 1;
             break;

@@ -3,7 +3,7 @@
  */
 import { argError, checkInt, checkNumber, checkTable, lib, optInt, optString } from "./args";
 import type { Runtime } from "./runtime";
-import { LuaError, LuaTable, checkSize, numberToString, type, type LuaValue } from "./value";
+import { LuaError, LuaTable, Pieces, numberToString, type, type LuaValue, work } from "./value";
 
 export function tableLib(rt: Runtime): LuaTable {
   return lib({
@@ -43,23 +43,23 @@ export function tableLib(rt: Runtime): LuaTable {
       const sep = optString(a, 1, "concat", "");
       const i = optInt(a, 2, "concat", 1);
       const j = a[3] === undefined ? t.length() : checkInt(a, 3, "concat");
-      const parts: string[] = [];
-      let size = 0;
+      const out = new Pieces();
       for (let k = i; k <= j; k++) {
+        rt.tick();
         const v = t.get(k);
-        if (typeof v === "string") parts.push(v);
-        else if (typeof v === "number") parts.push(numberToString(v));
+        if (k > i && sep !== "") out.push(sep);
+        if (typeof v === "string") out.push(v);
+        else if (typeof v === "number") out.push(numberToString(v));
         else throw new LuaError(`invalid value (${type(v)}) at index ${k} in table for 'concat'`, true);
-        size += parts[parts.length - 1]!.length + sep.length;
-        if (size > 1 << 20) checkSize(size);
       }
-      return [parts.join(sep)];
+      return [out.join()];
     },
     sort: (a) => {
       const t = checkTable(a, 0, "sort");
       const cmp = a[1];
       if (cmp !== undefined && typeof cmp !== "object") argError(1, "sort", `function expected, got ${typeof cmp === "string" ? "string" : typeof cmp === "number" ? "number" : "boolean"}`);
       const n = t.length();
+      work(n * Math.ceil(Math.log2(n + 1)), 1);
       const items: LuaValue[] = [];
       for (let k = 1; k <= n; k++) items.push(t.get(k));
       const less =

@@ -44,6 +44,20 @@ export function toFixedC(x: number, f: number): string {
 
 /** The digits and exponent of a finite nonzero |x| rounded to `p` significant digits. */
 export function toPrecisionC(x: number, p: number): { digits: string; exp: number } {
+  if (p <= 15 && x >= 2.2250738585072014e-308) {
+    // Fast path: when the shortest round-trip digits of a normal x number at most p, they
+    // are the p-digit rounding (x is within half an ulp of them, far less than half a step
+    // of p digits for p <= 15), and there is no tie to break.
+    const short = x.toExponential();
+    const at = short.indexOf("e");
+    const digits = short[0]! + short.slice(2, at);
+    if (digits.length <= p) return { digits: digits.padEnd(p, "0"), exp: Number(short.slice(at + 1)) };
+  }
+  return toPrecisionExact(x, p);
+}
+
+/** toPrecisionC by exact big-integer arithmetic. */
+export function toPrecisionExact(x: number, p: number): { digits: string; exp: number } {
   const [d, s] = exact(x);
   const nd = d.toString().length;
   let exp = nd - 1 - s;

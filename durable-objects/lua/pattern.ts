@@ -4,7 +4,7 @@
  * %s %u %w %x %z` and their complements), sets `[...]`, quantifiers `* + - ?`, anchors,
  * captures (with position captures `()`), back-references `%1`, `%b()` and `%f[set]`.
  */
-import { LuaError } from "./value";
+import { LuaError, allocate, work } from "./value";
 
 const MAXCAPTURES = 32;
 const CAP_UNFINISHED = -1;
@@ -26,13 +26,13 @@ export class MatchState {
   /** The capture `i` (0-based): a string, or a 1-based position for `()`. */
   capture(i: number, s: number, e: number): string | number {
     if (i >= this.level) {
-      if (i === 0) return this.src.slice(s, e);
+      if (i === 0) return slice(this.src, s, e);
       throw new LuaError("invalid capture index", true);
     }
     const l = this.capLen[i]!;
     if (l === CAP_UNFINISHED) throw new LuaError("unfinished capture", true);
     if (l === CAP_POSITION) return this.capStart[i]! + 1;
-    return this.src.slice(this.capStart[i]!, this.capStart[i]! + l);
+    return slice(this.src, this.capStart[i]!, this.capStart[i]! + l);
   }
 
   /** All captures (or the whole match when the pattern has none). */
@@ -42,6 +42,12 @@ export class MatchState {
     for (let i = 0; i < n; i++) out.push(this.capture(i, s, e));
     return out;
   }
+}
+
+/** A capture: a new string, counted against the run's allocation. */
+function slice(src: string, s: number, e: number): string {
+  allocate(e - s);
+  return src.slice(s, e);
 }
 
 function classEnd(ms: MatchState, p: number): number {
@@ -147,17 +153,23 @@ function matchBalance(ms: MatchState, s: number, p: number): number {
   const b = ms.pat[p]!;
   const e = ms.pat[p + 1]!;
   let cont = 1;
+  const from = s;
   while (++s < src.length) {
     if (src[s] === e) {
-      if (--cont === 0) return s + 1;
+      if (--cont === 0) {
+        work(s - from);
+        return s + 1;
+      }
     } else if (src[s] === b) cont++;
   }
+  work(s - from);
   return -1;
 }
 
 function maxExpand(ms: MatchState, s: number, p: number, ep: number): number {
   let i = 0;
   while (singleMatch(ms, s + i, p, ep)) i++;
+  work(i);
   while (i >= 0) {
     ms.tick();
     const res = doMatch(ms, s + i, ep + 1);
@@ -206,6 +218,7 @@ function matchCapture(ms: MatchState, s: number, l: number): number {
   const idx = l - 49;
   if (idx < 0 || idx >= ms.level || ms.capLen[idx] === CAP_UNFINISHED) throw new LuaError("invalid capture index", true);
   const len = ms.capLen[idx]!;
+  work(len);
   const cap = ms.src.substr(ms.capStart[idx]!, len);
   if (ms.src.length - s >= len && ms.src.substr(s, len) === cap) return s + len;
   return -1;

@@ -9,7 +9,7 @@ import {
   LuaFunction,
   LuaTable,
   LuaUserdata,
-  checkSize,
+  allocate,
   numberToString,
   toNumber,
   type,
@@ -219,7 +219,7 @@ export class Runtime {
     const tb = typeof b;
     if ((ta === "string" || ta === "number") && (tb === "string" || tb === "number")) {
       const s = (ta === "number" ? numberToString(a as number) : (a as string)) + (tb === "number" ? numberToString(b as number) : (b as string));
-      if (s.length > 1 << 20) checkSize(s.length);
+      allocate(s.length);
       return s;
     }
     const h = this.metamethod(a, "__concat") ?? this.metamethod(b, "__concat");

@@ -77,6 +77,10 @@ export class LuaTable {
   private keysCache: unknown[] | null = null;
   private keysIndex: Map<unknown, number> | null = null;
 
+  constructor() {
+    allocateTable();
+  }
+
   get(key: LuaValue): LuaValue {
     if (typeof key === "number") {
       const a = this.arr;
@@ -143,6 +147,13 @@ export class LuaTable {
     }
   }
 
+  /** The entries in next()'s order, without next()'s key index (for whole-table walks). */
+  *entries(): Generator<[LuaValue, LuaValue]> {
+    const a = this.arr;
+    for (let i = 0; i < a.length; i++) if (a[i] !== undefined) yield [i + 1, a[i]];
+    for (const [k, v] of this.hash) if (v !== undefined) yield [k as LuaValue, v];
+  }
+
   /** The border `#t`: the array part's length, or a border found in the hash part. */
   length(): number {
     const n = this.arr.length;
@@ -206,6 +217,9 @@ export function truthy(v: LuaValue): boolean {
   return v !== undefined && v !== false;
 }
 
+/** What formatting a number that is not a small integer costs in instructions, about (measured). */
+const NUMBER_FORMAT_STEPS = 16;
+
 /** `printf("%.14g")`, Lua 5.1's LUAI_NUMFFORMAT, with C's inf/nan spellings. */
 export function numberToString(n: number): string {
   if (Number.isInteger(n) && Math.abs(n) < 1e14) return Object.is(n, -0) ? "-0" : String(n);
@@ -215,6 +229,7 @@ export function numberToString(n: number): string {
 /** C's `%.{precision}g` (`alt`: the `#` flag keeps trailing zeros). */
 export function formatG(n: number, precision: number, upper: boolean, alt: boolean): string {
   if (!Number.isFinite(n)) return nonFinite(n, upper);
+  work(NUMBER_FORMAT_STEPS, 1);
   const body = toGeneralC(Math.abs(n), precision, alt);
   const out = n < 0 || Object.is(n, -0) ? "-" + body : body;
   return upper ? out.toUpperCase() : out;
@@ -264,9 +279,16 @@ export function fromUtf8(s: string): string {
 }
 
 export function fromBytes(b: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < b.length; i += 8192) out += String.fromCharCode(...b.subarray(i, i + 8192));
-  return out;
+  if (isAscii(b)) return new TextDecoder().decode(b);
+  // apply takes the typed array as it is; a spread would walk it through its iterator (slow).
+  const parts: string[] = [];
+  for (let i = 0; i < b.length; i += 8192) parts.push(String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]));
+  return parts.join("");
+}
+
+function isAscii(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) return false;
+  return true;
 }
 
 export function toBytes(s: string): Uint8Array {
@@ -283,24 +305,101 @@ export function toUtf8(s: string): string {
 }
 
 /**
- * What a script run may keep in tables: new table slots, and the bytes of big strings stored
- * in tables (the only way a script can hold on to much memory; its locals are few). Counted
- * per run and reset by LuaEngine.run; past either limit a store raises "not enough memory".
+ * What one script run may use beyond its instructions, counted per run and reset by
+ * LuaEngine.run (docs/lua-engine.md, "Budget"):
+ * - `slots`: new table slots;
+ * - `bytes`: bytes of big strings stored in tables;
+ * - `alloc`: bytes of every string the run makes (concatenation, library results, replies of
+ *   redis.call), cumulative: a string built and dropped counts as much as one kept, since
+ *   the garbage collector cannot be observed. Past any of them: "not enough memory".
+ * - `meter`: the running engine's instruction counter, which native work is charged to.
  */
-export const memory = { active: false, slots: 0, bytes: 0 };
+export const memory = { active: false, slots: 0, bytes: 0, alloc: 0, meter: null as { steps: number } | null };
 export const MAX_SLOTS = 4_000_000;
-export const MAX_STORED_BYTES = 64 * 1024 * 1024;
+export const MAX_STORED_BYTES = 48 * 1024 * 1024;
+/** Bytes of strings one run may make in all. */
+export const MAX_ALLOC = 48 * 1024 * 1024;
+/** The largest string a script may build (concatenation, rep, format, gsub…). */
+export const MAX_STRING = 16 * 1024 * 1024;
+/** Bytes of plain native work (copying, scanning, case mapping) that cost one instruction. */
+export const BYTES_PER_STEP = 16;
 
+/** What a table and a table slot take in the isolate, about (an object and its Map; an entry). */
+export const TABLE_BYTES = 200;
+export const SLOT_BYTES = 40;
+
+/** Counts a new slot holding `value` (and its bytes, for a big string). */
 export function charge(value: LuaValue): void {
   if (!memory.active) return;
-  if (--memory.slots < 0 || (typeof value === "string" && value.length >= 1024 && (memory.bytes -= value.length) < 0)) {
-    throw new LuaError("not enough memory", true);
+  if (--memory.slots < 0 || (memory.alloc -= SLOT_BYTES) < 0 || (typeof value === "string" && value.length >= 1024 && (memory.bytes -= value.length) < 0)) {
+    outOfMemory();
   }
 }
 
-/** The largest string a script may build (concatenation, rep, format, gsub…). */
-export const MAX_STRING = 64 * 1024 * 1024;
+/** Counts a new table while a script runs. */
+function allocateTable(): void {
+  if (memory.active && (memory.alloc -= TABLE_BYTES) < 0) outOfMemory();
+}
+
+/** Lua's memory error: no position, catchable by pcall. */
+export function outOfMemory(): never {
+  throw new LuaError("not enough memory");
+}
+
+/**
+ * Charges native work over `bytes` bytes to the instruction budget (`bytesPerStep` bytes per
+ * instruction); LuaBudgetError when it is spent. Called before the work is done.
+ */
+export function work(bytes: number, bytesPerStep = BYTES_PER_STEP): void {
+  const m = memory.meter;
+  if (m === null || !memory.active) return;
+  if ((m.steps -= Math.floor(bytes / bytesPerStep)) < 0) throw new LuaBudgetError();
+}
+
+/** Counts a new string of `n` bytes: the size cap, the run's allocation, and its copying work. */
+export function allocate(n: number): void {
+  if (n > MAX_STRING) outOfMemory();
+  if (!memory.active) return;
+  if ((memory.alloc -= n) < 0) outOfMemory();
+  work(n);
+}
 
 export function checkSize(n: number): void {
-  if (n > MAX_STRING) throw new LuaError("not enough memory", true);
+  if (n > MAX_STRING) outOfMemory();
+}
+
+/**
+ * A string built from pieces, its size counted against the run's allocation as it grows, so
+ * that an oversized result stops early instead of after it has been built. Pieces are joined
+ * a thousand at a time, so that many small pieces never stay held one by one.
+ */
+export class Pieces {
+  private parts: string[] = [];
+  private readonly chunks: string[] = [];
+  private size = 0;
+  private counted = 0;
+
+  push(...pieces: string[]): void {
+    for (const piece of pieces) {
+      this.parts.push(piece);
+      this.size += piece.length;
+    }
+    if (this.parts.length >= 1024) {
+      this.chunks.push(this.parts.join(""));
+      this.parts = [];
+    }
+    if (this.size - this.counted >= 65536) this.count();
+  }
+
+  private count(): void {
+    checkSize(this.size);
+    allocate(this.size - this.counted);
+    this.counted = this.size;
+  }
+
+  join(): string {
+    this.count();
+    this.chunks.push(this.parts.join(""));
+    return this.chunks.join("");
+  }
 }

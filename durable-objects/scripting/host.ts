@@ -24,12 +24,14 @@ import {
   LuaFunction,
   LuaSyntaxError,
   LuaTable,
+  allocate,
   arrayTable,
   formatG,
   fromBytes,
   fromUtf8,
   toBytes,
   tostringRaw,
+  work,
   type LuaValue,
 } from "../lua";
 import { CommandError, isError, isStatus, type Reply } from "../reply";
@@ -106,6 +108,19 @@ export class ScriptHost {
   private redisLib(): LuaTable {
     const t = new LuaTable();
     const fn = (name: string, f: (a: LuaValue[]) => LuaValue[]) => t.rawSet(name, new LuaFunction(name, f));
+    // A reply becomes Lua strings: its bytes count against the run's allocation, and
+    // converting them costs about a step per 4 bytes.
+    const counted = (r: Reply): Reply => {
+      const size = replySize(r);
+      allocate(size);
+      work(size, 4);
+      return r;
+    };
+    const replySize = (r: Reply): number => {
+      if (typeof r === "string" || r instanceof Uint8Array) return r.length;
+      if (Array.isArray(r)) return r.reduce<number>((n, x) => n + replySize(x), r.length);
+      return 1;
+    };
     fn("call", (a) => {
       const r = this.call(a);
       if (isError(r)) {
@@ -113,9 +128,9 @@ export class ScriptHost {
         e.fromRedis = true;
         throw e;
       }
-      return [replyToLua(r)];
+      return [replyToLua(counted(r))];
     });
-    fn("pcall", (a) => [replyToLua(this.call(a))]);
+    fn("pcall", (a) => [replyToLua(counted(this.call(a)))]);
     fn("error_reply", (a) => {
       if (typeof a[0] !== "string") throw new LuaError("wrong number or type of arguments", true);
       return [errorTable(errorReplyText(a[0]))];
@@ -130,7 +145,9 @@ export class ScriptHost {
       if (a.length !== 1) throw new LuaError("wrong number of arguments", true);
       const v = a[0];
       const s = typeof v === "string" ? v : typeof v === "number" ? tostringRaw(v) : "";
-      return [sha1hex(toBytes(s))];
+      // Hashing costs about an instruction per byte; charged before it is done.
+      work(s.length, 1);
+      return [sha1hex(s)];
     });
     fn("log", (a) => {
       if (a.length < 2) throw new LuaError("redis.log() requires two arguments or more.", true);
