@@ -102,6 +102,9 @@ export const RequestErrors = {
   badPercentEncoding: "ERR malformed percent-encoding in the request path",
   bodyTooLarge: (limit: number) => `ERR request body exceeds the limit of ${limit} bytes`,
   tooManyCommands: (count: number, limit: number) => `ERR request has ${count} commands, the limit is ${limit}`,
+  notUtf8:
+    "ERR the request body is not valid UTF-8: send binary arguments as the raw body of the path form (POST /set/<key> with the bytes as body)",
+  nestedTooDeep: "ERR the request body is nested too deeply: arguments must be strings, numbers or booleans",
 } as const;
 
 /** Errors of scripting (EVAL, SCRIPT, FUNCTION, FCALL and redis.* inside scripts), as Redis 7.0. */
