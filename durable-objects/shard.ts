@@ -30,6 +30,7 @@ import { migrate } from "./store/schema";
 import { Participant, type PrepareRequest, type PrepareResult } from "./participant";
 import type { Coordinator } from "./coordinator";
 import { err } from "./reply";
+import { ReplyBudget } from "./reply-budget";
 import { Errors } from "./errors";
 import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
 
@@ -83,12 +84,24 @@ export class Shard extends DurableObject {
     });
   }
 
-  /** Runs a batch of commands in order; one reply per command (errors are replies). */
-  exec(batch: Arg[][]): Reply[] {
+  /**
+   * Runs a batch of commands in order; one reply per command (errors are replies). The replies
+   * together take at most `limits.replyBytes` (reply-budget.ts; never more than one RPC holds):
+   * a read whose reply does not fit answers an error entry instead, a write whose large reply
+   * does not fit is rolled back and answers one.
+   */
+  exec(batch: Arg[][], limits?: { replyBytes?: number }): Reply[] {
     const ctx = this.context();
     if (this.participant.blocks(batch)) return batch.map(() => err(Errors.txLocked));
-    const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(fn);
-    return batch.map((argv) => dispatch(COMMANDS, ctx, argv, atomically));
+    const budget = new ReplyBudget(limits?.replyBytes, batch.length);
+    let argv: Arg[] = [];
+    const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
+    const out: Reply[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      argv = batch[i]!;
+      out[i] = budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
+    }
+    return out;
   }
 
   /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */

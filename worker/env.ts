@@ -16,12 +16,16 @@ export interface Env {
   MAX_REQUEST_BYTES?: string;
   /** Most commands accepted in one /pipeline or /multi-exec request (default 10000). */
   MAX_PIPELINE_COMMANDS?: string;
+  /** What one request's replies may take in all, in bytes (default 32 MiB; README "Limits"). */
+  MAX_REPLY_BYTES?: string;
 }
 
 export const DEFAULT_SHARDS = 16;
 export const DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 /** Ten times what the official client sends in one auto-pipeline (1000). */
 export const DEFAULT_MAX_PIPELINE_COMMANDS = 10_000;
+/** Replies of one request in all; one shard's share is further capped by the RPC limit (durable-objects/reply-budget.ts). */
+export const DEFAULT_MAX_REPLY_BYTES = 32 * 1024 * 1024;
 
 export function positiveInt(value: string | undefined, fallback: number): number {
   const n = Number(value);

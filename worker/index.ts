@@ -16,6 +16,7 @@ import { checkAccess, tokenFrom } from "./auth";
 import { entryToJson } from "./encode";
 import {
   DEFAULT_MAX_PIPELINE_COMMANDS,
+  DEFAULT_MAX_REPLY_BYTES,
   DEFAULT_MAX_REQUEST_BYTES,
   DEFAULT_SHARDS,
   positiveInt,
@@ -53,6 +54,7 @@ interface Limits {
   shards: number;
   maxRequestBytes: number;
   maxPipelineCommands: number;
+  maxReplyBytes: number;
 }
 const limitsByEnv = new WeakMap<Env, Limits>();
 
@@ -64,6 +66,7 @@ function limitsOf(env: Env): Limits {
       shards: positiveInt(env.SHARDS, DEFAULT_SHARDS),
       maxRequestBytes: positiveInt(env.MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES),
       maxPipelineCommands: positiveInt(env.MAX_PIPELINE_COMMANDS, DEFAULT_MAX_PIPELINE_COMMANDS),
+      maxReplyBytes: positiveInt(env.MAX_REPLY_BYTES, DEFAULT_MAX_REPLY_BYTES),
     };
     limitsByEnv.set(env, limits);
   }
@@ -105,6 +108,7 @@ app.use("*", async (c, next) => {
   if (access === "denied") return errorJson(RequestErrors.unauthorized, 401);
   c.set("opts", {
     shards: limitsOf(c.env).shards,
+    replyBytes: limitsOf(c.env).maxReplyBytes,
     readOnly: access === "read-only",
     tx: c.env.COORDINATOR ? txBackend(c.env) : undefined,
   });
@@ -115,11 +119,12 @@ app.use("*", async (c, next) => {
 
 /** The shard's RPC surface, typed here once (the generated stub type of a recursive Reply is too deep). */
 interface ShardRpc {
-  exec(batch: Arg[][]): Promise<Reply[]>;
+  exec(batch: Arg[][], limits?: { replyBytes?: number }): Promise<Reply[]>;
 }
 
 function shardExec(env: Env): ShardExec {
-  return (shard, batch) => (env.SHARD.getByName(`shard-${shard}`) as unknown as ShardRpc).exec(batch);
+  return (shard, batch, replyLimit) =>
+    (env.SHARD.getByName(`shard-${shard}`) as unknown as ShardRpc).exec(batch, replyLimit === undefined ? undefined : { replyBytes: replyLimit });
 }
 
 /** Cross-shard transactions: the shards as participants, Coordinator objects for the decisions. */

@@ -27,7 +27,7 @@ const keepDigits: Reviver = (_key, value, context) =>
   typeof value === "number" && !Number.isSafeInteger(value) && typeof context?.source === "string" ? context.source : value;
 
 /** Fatal: a body that is not valid UTF-8 is refused rather than stored with U+FFFD in place of its bytes. */
-const decoder = new TextDecoder("utf-8", { fatal: true });
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 function decodeUtf8(body: Uint8Array): string {
   try {
