@@ -11,9 +11,9 @@
 import { Hono, type Context } from "hono";
 import type { Arg } from "../durable-objects/args";
 import { RequestErrors } from "../durable-objects/errors";
-import type { Reply } from "../durable-objects/reply";
+import { isError, type Reply } from "../durable-objects/reply";
 import { checkAccess, tokenFrom } from "./auth";
-import { entryToJson } from "./encode";
+import { entriesBody, entryBody } from "./encode";
 import {
   DEFAULT_MAX_PIPELINE_COMMANDS,
   DEFAULT_MAX_REPLY_BYTES,
@@ -46,7 +46,7 @@ function apiHeaders(): Record<string, string> {
   };
 }
 
-function json(body: string, status = 200, headers: Record<string, string> = {}): Response {
+function json(body: BodyInit, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(body, { status, headers: { "content-type": "application/json", ...apiHeaders(), ...headers } });
 }
 
@@ -177,14 +177,10 @@ async function commandList(c: Ctx): Promise<Arg[][]> {
   return parseCommandList(await requestBody(c), limitsOf(c.env).maxPipelineCommands);
 }
 
-function entries(replies: Reply[], base64: boolean): string {
-  return "[" + replies.map((r) => entryToJson(r, base64)).join(",") + "]";
-}
-
 async function pipeline(c: Ctx): Promise<Response> {
   const cmds = await commandList(c);
   const replies = await runPipeline(cmds, c.get("opts"), shardExec(c.env));
-  return json(entries(replies, c.get("base64")));
+  return json(entriesBody(replies, c.get("base64")));
 }
 
 /** A transaction refused as a whole (nothing ran) is one error with 400; otherwise one entry per command. */
@@ -192,7 +188,7 @@ async function multiExec(c: Ctx): Promise<Response> {
   const cmds = await commandList(c);
   const result = await runTransaction(cmds, c.get("opts"), shardExec(c.env));
   if (!result.ok) return errorJson(result.error, 400);
-  return json(entries(result.replies, c.get("base64")));
+  return json(entriesBody(result.replies, c.get("base64")));
 }
 
 /** `POST /`: the body form; any other path: the path form. */
@@ -202,8 +198,7 @@ async function single(c: Ctx): Promise<Response> {
   const body = hasBody ? await requestBody(c) : null;
   const argv = url.pathname === "/" && hasBody ? parseCommandBody(body!) : parsePathCommand(url, body);
   const [reply] = await runPipeline([argv], c.get("opts"), shardExec(c.env));
-  const text = entryToJson(reply!, c.get("base64"));
-  return json(text, text.startsWith('{"error"') ? 400 : 200);
+  return json(entryBody(reply!, c.get("base64")), isError(reply!) ? 400 : 200);
 }
 
 for (const path of ["/pipeline", "/pipeline/"]) app.on(["POST", "PUT"], path, pipeline);
