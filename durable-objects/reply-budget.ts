@@ -21,7 +21,7 @@ export const RPC_MAX_BYTES = 32 * 1024 * 1024;
 /** The most one shard's replies to one batch may take: the RPC limit less a margin for framing. */
 export const SHARD_REPLY_MAX_BYTES = RPC_MAX_BYTES - 1024 * 1024;
 /** A reply this small is always kept, whatever the budget. */
-export const SMALL_REPLY_BYTES = 256;
+export const SMALL_REPLY_BYTES = 512;
 
 /** An upper bound of the bytes `r` takes once serialised. */
 export function replyBytes(r: Reply): number {

@@ -350,7 +350,7 @@ function refusedAsLocked(replies: Reply[]): boolean {
  * batch before the failure (the reply can be lost on its way back), so a write's entry says its
  * outcome is unknown, never that it failed; a read's says the shard was unavailable.
  */
-export function guarded(exec: ShardExec): ShardExec {
+function guarded(exec: ShardExec): ShardExec {
   return async (shard, batch, limit) => {
     try {
       return await exec(shard, batch, limit);
