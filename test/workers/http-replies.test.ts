@@ -4,7 +4,7 @@
  * its own, every other entry stays truthful.
  */
 import { describe, expect, it } from "vitest";
-import { call, callWith, cmd, freshKey, multiExec, pipeline } from "./http-helpers";
+import { call, callWith, cmd, freshKey, keysOnDistinctShards, multiExec, pipeline } from "./http-helpers";
 
 type Entry = { result?: unknown; error?: string };
 const MiB = 1024 * 1024;
@@ -71,6 +71,22 @@ describe("a batch's replies never exceed what one RPC holds", () => {
     expect(entries[0]!.error).toMatch(/the command was not applied$/);
     expect(entries[1]).toEqual({ result: "OK" });
   });
+});
+
+describe("a transaction over several shards", () => {
+  it("40 GETs of a 1 MiB value beside a write on another shard: the write stands, the reads over the budget answer errors, no key stays locked", async () => {
+    const [w, big] = keysOnDistinctShards("xbig", 2);
+    await setRaw(big!, MiB);
+    const res = await multiExec([["SET", w!, "written"], ...Array.from({ length: 40 }, () => ["GET", big!])], { base64: true });
+    expect(res.status).toBe(200);
+    const out = (await res.json()) as Entry[];
+    expect(out[0]).toEqual({ result: "OK" });
+    const values = out.slice(1).filter((e) => typeof e.result === "string");
+    expect(values.length).toBeGreaterThanOrEqual(1);
+    expect(out.slice(1 + values.length).every((e) => e.error?.startsWith("ERR reply of 'get'"))).toBe(true);
+    expect(await cmd("GET", w!)).toEqual({ result: "written" });
+    expect(await cmd("SET", big!, "after")).toEqual({ result: "OK" });
+  }, 60_000);
 });
 
 describe("one request holds a bounded amount of reply", () => {
