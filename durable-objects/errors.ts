@@ -86,6 +86,13 @@ export const Errors = {
   rateLimitParam: (name: string) => `ERR ${name} must be a positive integer`,
   rateLimitCost: "ERR cost must be a non-negative integer",
   digestUnsupported: "ERR IFDEQ and IFDNE (digest comparisons) are not supported: use IFEQ or IFNE",
+  replyTooLarge: (cmd: string, bytes: number, left: number) =>
+    `ERR reply of '${cmd}' (about ${bytes} bytes) exceeds the ${left} bytes left of this request's reply budget: read it in a request of its own or in parts (GETRANGE, LRANGE, HSCAN, …)`,
+  writeReplyTooLarge: (cmd: string, bytes: number, left: number) =>
+    `ERR reply of '${cmd}' (about ${bytes} bytes) exceeds the ${left} bytes left of this request's reply budget; the command was not applied`,
+  shardUnavailable: (shard: number, message: string) => `ERR shard ${shard} unavailable: ${message}`,
+  shardOutcomeUnknown: (shard: number, message: string) =>
+    `ERR shard ${shard} did not answer (${message}); this write may or may not have been applied`,
 } as const;
 
 /** Errors of the HTTP layer (worker/): the request itself is refused before any command runs. */
@@ -102,6 +109,9 @@ export const RequestErrors = {
   badPercentEncoding: "ERR malformed percent-encoding in the request path",
   bodyTooLarge: (limit: number) => `ERR request body exceeds the limit of ${limit} bytes`,
   tooManyCommands: (count: number, limit: number) => `ERR request has ${count} commands, the limit is ${limit}`,
+  notUtf8:
+    "ERR the request body is not valid UTF-8: send binary arguments as the raw body of the path form (POST /set/<key> with the bytes as body)",
+  nestedTooDeep: "ERR the request body is nested too deeply: arguments must be strings, numbers or booleans",
 } as const;
 
 /** Errors of scripting (EVAL, SCRIPT, FUNCTION, FCALL and redis.* inside scripts), as Redis 7.0. */

@@ -34,10 +34,13 @@ import { CommandError, err, type Reply } from "./reply";
 import { keyIndices, lookupCommand, isWrite } from "./table";
 import { text } from "./args";
 import { dumpKeys, type DumpResult } from "./scratch";
+import { ReplyBudget } from "./reply-budget";
 
 const PREPARED = 0;
 const DONE = 1;
 const ABORTED = 2;
+/** What a commit's replies may take, so that they fit the one KV value they are kept in (key and value at most 2 MB). */
+const STORED_REPLIES_MAX_BYTES = 1_900_000;
 
 /** How long DONE and ABORTED records are kept (repeated commits, late prepares). */
 const RETAIN_MS = 10 * 60_000;
@@ -161,7 +164,8 @@ export class Participant {
       if (row?.state === DONE) return this.storage.kv.get<Reply[]>(`txr:${txid}`) ?? [];
       if (!row || row.state !== PREPARED) throw new Error(`transaction ${txid} is not prepared here`);
       const writes = [...this.storage.kv.list<Arg[]>({ prefix: `txw:${txid}:` })].map(([, argv]) => argv);
-      const replies = this.run(ctx, writes);
+      // The replies are kept as one KV value (at most 2 MB with its key): bounded to fit it.
+      const replies = this.run(ctx, writes, STORED_REPLIES_MAX_BYTES);
       this.release(txid);
       this.dropWrites(txid);
       this.storage.kv.put(`txr:${txid}`, replies);
@@ -241,11 +245,15 @@ export class Participant {
     return false;
   }
 
-  private run(ctx: ExecContext, batch: Arg[][]): Reply[] {
-    const atomically = <T>(fn: () => T) => this.storage.transactionSync(fn);
-    return batch.map((argv) => {
+  /** Runs `batch`, its replies bounded as a shard's exec bounds them (reply-budget.ts) by `replyLimit`. */
+  private run(ctx: ExecContext, batch: Arg[][], replyLimit?: number): Reply[] {
+    const budget = new ReplyBudget(replyLimit, batch.length);
+    let argv: Arg[] = [];
+    const atomically = <T>(fn: () => T) => this.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
+    return batch.map((command) => {
+      argv = command;
       try {
-        return dispatch(COMMANDS, ctx, argv, atomically);
+        return budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
       } catch (e) {
         return err(`ERR ${e instanceof Error ? e.message : String(e)}`);
       }

@@ -32,6 +32,7 @@ import { migrate } from "./store/schema";
 import { Participant, type PrepareRequest, type PrepareResult } from "./participant";
 import type { Coordinator } from "./coordinator";
 import { err } from "./reply";
+import { ReplyBudget } from "./reply-budget";
 import { Errors } from "./errors";
 import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
 import { pack, unpackBatch, type Streamed } from "./transport";
@@ -88,23 +89,33 @@ export class Shard extends DurableObject {
   }
 
   /**
-   * Runs a batch of commands in order; one reply per command (errors are replies). Replies too
-   * large for one RPC message come back with their long byte strings in a stream (transport.ts).
+   * Runs a batch of commands in order; one reply per command (errors are replies). The replies
+   * together take at most `limits.replyBytes` (reply-budget.ts): a read whose reply does not fit
+   * answers an error entry instead, a write whose large reply does not fit is rolled back and
+   * answers one. Replies too large for one RPC message come back with their long byte strings in
+   * a stream (transport.ts).
    */
-  exec(batch: Arg[][]): Reply[] | Streamed<Reply[]> {
-    return pack(this.run(batch));
+  exec(batch: Arg[][], limits?: { replyBytes?: number }): Reply[] | Streamed<Reply[]> {
+    return pack(this.run(batch, limits));
   }
 
   /** `exec` of a batch too large for one RPC message: its long arguments arrive in a stream first. */
-  async execStreamed(batch: Streamed<Arg[][]>): Promise<Reply[] | Streamed<Reply[]>> {
-    return this.exec(await unpackBatch(batch));
+  async execStreamed(batch: Streamed<Arg[][]>, limits?: { replyBytes?: number }): Promise<Reply[] | Streamed<Reply[]>> {
+    return this.exec(await unpackBatch(batch), limits);
   }
 
-  private run(batch: Arg[][]): Reply[] {
+  private run(batch: Arg[][], limits?: { replyBytes?: number }): Reply[] {
     const ctx = this.context();
     if (this.participant.blocks(batch)) return batch.map(() => err(Errors.txLocked));
-    const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(fn);
-    return batch.map((argv) => dispatch(COMMANDS, ctx, argv, atomically));
+    const budget = new ReplyBudget(limits?.replyBytes, batch.length);
+    let argv: Arg[] = [];
+    const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
+    const out: Reply[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      argv = batch[i]!;
+      out[i] = budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
+    }
+    return out;
   }
 
   /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */

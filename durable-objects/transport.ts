@@ -18,7 +18,7 @@ import { err, type Reply } from "./reply";
 /** Above this many bytes of byte strings, a batch or its replies go by stream (well under 32 MiB with the rest). */
 export const INLINE_RPC_BYTES = 16 * 1024 * 1024;
 /** Only byte strings at least this long leave the message. */
-const SPILL_MIN_BYTES = 64 * 1024;
+export const SPILL_MIN_BYTES = 64 * 1024;
 /** Bytes per stream chunk. */
 const PIECE_BYTES = 1024 * 1024;
 

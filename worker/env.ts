@@ -24,6 +24,8 @@ export interface Env {
    * unset for CF-Connecting-IP on requests through Cloudflare only, "none", or a header name.
    */
   CLIENT_IP_HEADER?: string;
+  /** What one request's replies may take in all, in bytes (default: the value limit plus REQUEST_OVERHEAD_BYTES, 33 MiB; README "Limits"). */
+  MAX_REPLY_BYTES?: string;
 }
 
 export const DEFAULT_SHARDS = 16;
@@ -36,6 +38,10 @@ export function defaultMaxRequestBytes(maxValue: number): number {
 export const DEFAULT_MAX_REQUEST_BYTES = defaultMaxRequestBytes(DEFAULT_MAX_VALUE_BYTES);
 /** Ten times what the official client sends in one auto-pipeline (1000). */
 export const DEFAULT_MAX_PIPELINE_COMMANDS = 10_000;
+/** The default for the replies of one request in all: one value of the largest size, plus the overhead (durable-objects/reply-budget.ts). */
+export function defaultMaxReplyBytes(maxValue: number): number {
+  return maxValue + REQUEST_OVERHEAD_BYTES;
+}
 
 export function positiveInt(value: string | undefined, fallback: number): number {
   const n = Number(value);

@@ -113,3 +113,61 @@ describe("runTransaction", () => {
     expect(rec.calls).toHaveLength(0);
   });
 });
+
+describe("a failed shard RPC never claims a write failed", () => {
+  const [a, b] = keysOnShards(2);
+  const failing = shardOf(a!, SHARDS);
+  /** The shard ran the batch (its writes committed), then the reply was lost on the way back. */
+  const lostReply: ShardExec = async (shard, batch) => {
+    if (shard === failing) throw new Error("Serialized RPC return value is too large");
+    return batch.map(() => "ok");
+  };
+
+  it("in a pipeline: writes answer an unknown outcome, reads that the shard was unavailable", async () => {
+    const replies = await runPipeline([["SET", a!, "v"], ["INCR", a!], ["GET", a!], ["GET", b!]], opts, lostReply);
+    const unknown = { error: `ERR shard ${failing} did not answer (Serialized RPC return value is too large); this write may or may not have been applied` };
+    expect(replies).toEqual([unknown, unknown, { error: `ERR shard ${failing} unavailable: Serialized RPC return value is too large` }, "ok"]);
+  });
+
+  it("in a one-shard transaction: entries, not a thrown error (which would be a 503 after commit)", async () => {
+    const result = await runTransaction([["SET", a!, "v"], ["GET", a!]], opts, lostReply);
+    expect(result).toEqual({
+      ok: true,
+      replies: [
+        { error: expect.stringMatching(/^ERR shard \d+ did not answer .*may or may not have been applied$/) },
+        { error: expect.stringMatching(/^ERR shard \d+ unavailable: /) },
+      ],
+    });
+  });
+});
+
+describe("the request's reply budget", () => {
+  it("is split evenly over the shards of a round trip, and what is left passes to the next", async () => {
+    const keys = keysOnShards(4);
+    const calls: { name: Arg; limit: number | undefined }[] = [];
+    const exec: ShardExec = async (_shard, batch, limit) => {
+      calls.push({ name: batch[0]![0]!, limit });
+      return batch.map((argv): Reply => (argv[0] === "SCAN" ? ["0", []] : new Uint8Array(100)));
+    };
+    const cmds = [...keys.map((k) => ["GET", k]), ["SCAN", "0"], ...keys.map((k) => ["GET", k])];
+    const replies = await runPipeline(cmds, { ...opts, replyBytes: 4000 }, exec);
+    expect(replies).toHaveLength(cmds.length);
+    const gets = calls.filter((c) => c.name === "GET").map((c) => c.limit!);
+    expect(gets.slice(0, 4)).toEqual([1000, 1000, 1000, 1000]);
+    // The first round's four replies of 100 bytes (124 as counted) and the SCAN's came off the budget.
+    const second = gets.slice(4);
+    expect(second).toHaveLength(4);
+    expect(new Set(second).size).toBe(1);
+    expect(second[0]!).toBeLessThan((4000 - 4 * 124) / 4);
+  });
+
+  it("a one-shard transaction gets the whole budget", async () => {
+    const seen: (number | undefined)[] = [];
+    const exec: ShardExec = async (_s, batch, limit) => {
+      seen.push(limit);
+      return batch.map(() => null);
+    };
+    await runTransaction([["GET", "{t}a"], ["GET", "{t}b"]], { ...opts, replyBytes: 5000 }, exec);
+    expect(seen).toEqual([5000]);
+  });
+});

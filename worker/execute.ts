@@ -20,13 +20,17 @@ import { Errors } from "../durable-objects/errors";
 import { NOT_GATHERED } from "../durable-objects/context";
 import { CommandError, err, isError, type Reply } from "../durable-objects/reply";
 import { isWrite, keyIndices, lookupCommand, type CommandSpec } from "../durable-objects/table";
+import { replyBytes, SHARD_REPLY_MAX_BYTES } from "../durable-objects/reply-budget";
 import { shardOf } from "./slot";
 import { planCross, type CrossCommand } from "./cross-commands";
 import { planGathered, planGatheredTransaction } from "./cross-gathered";
 import { runCrossShard, type TxBackend, type TxOptions, type TxPart, type TxResult } from "./cross-shard";
 
-/** How the executor reaches shard `i`: one RPC that runs a batch in order. */
-export type ShardExec = (shard: number, batch: Arg[][]) => Promise<Reply[]>;
+/**
+ * How the executor reaches shard `i`: one RPC that runs a batch in order, its replies taking at
+ * most `replyLimit` bytes (durable-objects/reply-budget.ts; the shard's own cap when absent).
+ */
+export type ShardExec = (shard: number, batch: Arg[][], replyLimit?: number) => Promise<Reply[]>;
 
 export interface ExecOptions {
   shards: number;
@@ -34,6 +38,8 @@ export interface ExecOptions {
   /** Cross-shard transactions; without it, multi-key work across shards answers CROSSSLOT. */
   tx?: TxBackend;
   txOptions?: TxOptions;
+  /** What one request's replies may take in all (bytes, estimated): split over the shards each round trip touches. */
+  replyBytes?: number;
 }
 
 interface Part {
@@ -245,15 +251,17 @@ export async function runPipeline(cmds: Arg[][], opts: ExecOptions, shardExec: S
   const exec = retryingLocked(shardExec);
   const plans = cmds.map((c) => plan(c, opts));
   const out: Reply[] = new Array(cmds.length);
+  const budget = { left: opts.replyBytes ?? SHARD_REPLY_MAX_BYTES };
   let i = 0;
   while (i < plans.length) {
     let j = i;
     while (j < plans.length && plans[j]!.kind !== "special" && plans[j]!.kind !== "cross") j++;
-    await runSegment(plans, i, j, out, exec);
+    await runSegment(plans, i, j, out, exec, budget);
     if (j < plans.length) {
       const p = plans[j]!;
       if (p.kind === "special") out[j] = await p.run(guarded(exec));
       else if (p.kind === "cross") out[j] = await runCrossCommand(p.cross, opts);
+      budget.left -= replyBytes(out[j]!);
       j++;
     }
     i = j;
@@ -261,7 +269,11 @@ export async function runPipeline(cmds: Arg[][], opts: ExecOptions, shardExec: S
   return out;
 }
 
-async function runSegment(plans: Plan[], from: number, to: number, out: Reply[], exec: ShardExec): Promise<void> {
+/**
+ * One round trip: each shard's batch in parallel, the request's reply budget left split evenly
+ * between them (so a request touching every shard holds at most its budget in all).
+ */
+async function runSegment(plans: Plan[], from: number, to: number, out: Reply[], exec: ShardExec, budget: { left: number }): Promise<void> {
   const batches = new Map<number, Arg[][]>();
   const where: { shard: number; index: number }[][] = [];
   for (let c = from; c < to; c++) {
@@ -281,7 +293,9 @@ async function runSegment(plans: Plan[], from: number, to: number, out: Reply[],
   }
   const results = new Map<number, Reply[]>();
   const run = guarded(exec);
-  await Promise.all([...batches].map(async ([shard, batch]) => results.set(shard, await run(shard, batch))));
+  const share = Math.floor(Math.max(0, budget.left) / Math.max(1, batches.size));
+  await Promise.all([...batches].map(async ([shard, batch]) => results.set(shard, await run(shard, batch, share))));
+  if (to < plans.length) for (const replies of results.values()) for (const r of replies) budget.left -= replyBytes(r);
   for (let c = from; c < to; c++) {
     const p = plans[c]!;
     if (p.kind !== "parts") continue;
@@ -315,12 +329,12 @@ const LOCK_RETRY_MS = [2, 4, 8, 16, 32, 64, 128, 256, 512];
 
 /** A batch refused because a key is locked (nothing ran) is sent again after a short wait. */
 export function retryingLocked(exec: ShardExec): ShardExec {
-  return async (shard, batch) => {
-    let replies = await exec(shard, batch);
+  return async (shard, batch, limit) => {
+    let replies = await exec(shard, batch, limit);
     for (const wait of LOCK_RETRY_MS) {
       if (!refusedAsLocked(replies)) break;
       await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random())));
-      replies = await exec(shard, batch);
+      replies = await exec(shard, batch, limit);
     }
     return replies;
   };
@@ -331,16 +345,26 @@ function refusedAsLocked(replies: Reply[]): boolean {
   return first !== undefined && isError(first) && first.error === Errors.txLocked;
 }
 
-/** A shard that cannot be reached answers an error reply for each of its commands. */
+/**
+ * A failed RPC answers an error entry for each command of its batch. The shard may have run the
+ * batch before the failure (the reply can be lost on its way back), so a write's entry says its
+ * outcome is unknown, never that it failed; a read's says the shard was unavailable.
+ */
 function guarded(exec: ShardExec): ShardExec {
-  return async (shard, batch) => {
+  return async (shard, batch, limit) => {
     try {
-      return await exec(shard, batch);
+      return await exec(shard, batch, limit);
     } catch (e) {
-      const message = `ERR shard ${shard} unavailable: ${e instanceof Error ? e.message : String(e)}`;
-      return batch.map(() => err(message));
+      const message = e instanceof Error ? e.message : String(e);
+      return batch.map((argv) => err(mayWrite(argv) ? Errors.shardOutcomeUnknown(shard, message) : Errors.shardUnavailable(shard, message)));
     }
   };
+}
+
+/** Whether a command may have written: flagged `write` in the table. */
+function mayWrite(argv: Arg[]): boolean {
+  const found = lookupCommand(COMMANDS, argv);
+  return !found.ok || isWrite(found.spec);
 }
 
 export type TransactionResult = { ok: true; replies: Reply[] } | { ok: false; error: string };
@@ -369,7 +393,8 @@ export async function runTransaction(cmds: Arg[][], opts: ExecOptions, shardExec
   }
   if (shards.size <= 1) {
     const only = shards.size === 0 ? KEYLESS_SHARD : [...shards][0]!;
-    const replies = await exec(only, cmds);
+    // One batch: its replies are EXEC's entries (an oversized read is an error entry, the writes stand).
+    const replies = await guarded(exec)(only, cmds, opts.replyBytes ?? SHARD_REPLY_MAX_BYTES);
     return { ok: true, replies: plans.map((p, i) => (p as Extract<Plan, { kind: "parts" }>).merge([replies[i]!])) };
   }
   if (!opts.tx) return { ok: false, error: Errors.crossSlot };

@@ -11,13 +11,14 @@
 import { Hono, type Context } from "hono";
 import type { Arg } from "../durable-objects/args";
 import { RequestErrors } from "../durable-objects/errors";
-import type { Reply } from "../durable-objects/reply";
+import { isError, type Reply } from "../durable-objects/reply";
 import { checkAccess, tokenFrom } from "./auth";
-import { entriesBody, entryBody } from "./encode-stream";
+import { entriesBody, entryBody } from "./encode";
 import { maxValueBytes } from "../durable-objects/limits";
 import {
   DEFAULT_MAX_PIPELINE_COMMANDS,
   DEFAULT_SHARDS,
+  defaultMaxReplyBytes,
   defaultMaxRequestBytes,
   positiveInt,
   type Env,
@@ -47,7 +48,7 @@ function apiHeaders(): Record<string, string> {
   };
 }
 
-function json(body: string | ReadableStream<Uint8Array>, status = 200, headers: Record<string, string> = {}): Response {
+function json(body: BodyInit, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(body, { status, headers: { "content-type": "application/json", ...apiHeaders(), ...headers } });
 }
 
@@ -55,6 +56,7 @@ interface Limits {
   shards: number;
   maxRequestBytes: number;
   maxPipelineCommands: number;
+  maxReplyBytes: number;
 }
 const limitsByEnv = new WeakMap<Env, Limits>();
 
@@ -66,6 +68,7 @@ function limitsOf(env: Env): Limits {
       shards: positiveInt(env.SHARDS, DEFAULT_SHARDS),
       maxRequestBytes: positiveInt(env.MAX_REQUEST_BYTES, defaultMaxRequestBytes(maxValueBytes(env.MAX_VALUE_BYTES))),
       maxPipelineCommands: positiveInt(env.MAX_PIPELINE_COMMANDS, DEFAULT_MAX_PIPELINE_COMMANDS),
+      maxReplyBytes: positiveInt(env.MAX_REPLY_BYTES, defaultMaxReplyBytes(maxValueBytes(env.MAX_VALUE_BYTES))),
     };
     limitsByEnv.set(env, limits);
   }
@@ -107,6 +110,7 @@ app.use("*", async (c, next) => {
   if (access === "denied") return errorJson(RequestErrors.unauthorized, 401);
   c.set("opts", {
     shards: limitsOf(c.env).shards,
+    replyBytes: limitsOf(c.env).maxReplyBytes,
     readOnly: access === "read-only",
     tx: c.env.COORDINATOR ? txBackend(c.env) : undefined,
   });
@@ -116,7 +120,8 @@ app.use("*", async (c, next) => {
 });
 
 function shardExec(env: Env): ShardExec {
-  return (shard, batch) => execOnShard(env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc, batch);
+  return (shard, batch, replyLimit) =>
+    execOnShard(env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc, batch, replyLimit === undefined ? undefined : { replyBytes: replyLimit });
 }
 
 /** Cross-shard transactions: the shards as participants, Coordinator objects for the decisions. */
@@ -190,8 +195,7 @@ async function single(c: Ctx): Promise<Response> {
   const body = hasBody ? await requestBody(c) : null;
   const argv = url.pathname === "/" && hasBody ? parseCommandBody(body!) : parsePathCommand(url, body);
   const [reply] = await runPipeline([argv], c.get("opts"), shardExec(c.env));
-  const out = entryBody(reply!, c.get("base64"));
-  return json(out, typeof out === "string" && out.startsWith('{"error"') ? 400 : 200);
+  return json(entryBody(reply!, c.get("base64")), isError(reply!) ? 400 : 200);
 }
 
 for (const path of ["/pipeline", "/pipeline/"]) app.on(["POST", "PUT"], path, pipeline);

@@ -49,3 +49,40 @@ describe("JSON bodies", () => {
     expect(parseCommandList(enc('[["PING"],["PING"]]'), 2)).toHaveLength(2);
   });
 });
+
+describe("bodies that must never reach a 5xx", () => {
+  const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+
+  it("deep nesting beside an inexact number is a 400, in the body and pipeline forms", () => {
+    expect(() => parseCommandBody(enc(`["SET",1e400,${deep(5000)}]`))).toThrow("ERR argument 3 of the command is an array");
+    expect(() => parseCommandList(enc(`[["SET","k",1e400],${deep(5000)}]`), 10)).toThrow(BadRequest);
+    expect(() => parseCommandList(enc(`[["SET",1e400,${deep(5000)}]]`), 10)).toThrow("ERR argument 3 of the command is an array");
+    expect(() => parseCommandBody(enc(deep(1_000_000)))).toThrow(BadRequest);
+    expect(() => parseCommandList(enc(`[${deep(1_000_000)},["SET",1e400]]`), 10)).toThrow(BadRequest);
+  });
+
+  it("an inexact number still keeps its digits when the shape is right", () => {
+    expect(parseCommandList(enc('[["SET","k",1e400],["INCRBY","k",12345678901234567890]]'), 10)).toEqual([
+      ["SET", "k", "1e400"],
+      ["INCRBY", "k", "12345678901234567890"],
+    ]);
+  });
+
+  it("invalid UTF-8 is refused with a 400, never stored as U+FFFD", () => {
+    const bad = (json: string, bytes: number[]) => {
+      const [before, after] = json.split("#") as [string, string];
+      return new Uint8Array([...enc(before), ...bytes, ...enc(after)]);
+    };
+    for (const bytes of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xc0, 0xaf]]) {
+      expect(() => parseCommandBody(bad('["SET","k","#"]', bytes))).toThrow("ERR the request body is not valid UTF-8");
+      expect(() => parseCommandList(bad('[["SET","k","#"]]', bytes), 10)).toThrow(BadRequest);
+    }
+    expect(parseCommandBody(enc('["SET","k","é€😀"]'))).toEqual(["SET", "k", "é€😀"]);
+    expect(parseCommandBody(new Uint8Array([0xef, 0xbb, 0xbf, ...enc('["PING"]')]))).toEqual(["PING"]);
+  });
+
+  it("the path form keeps a binary body as it is", () => {
+    const body = new Uint8Array([0xff, 0x00, 0xc3]);
+    expect(path("/set/k", body)).toEqual(["set", "k", body]);
+  });
+});

@@ -7,7 +7,9 @@
  *   not an argument). So `POST /set/k?EX=100` with body `v` is `SET k v EX 100`.
  * - `/pipeline` and `/multi-exec`: a JSON array of such arrays.
  * Numbers and booleans in JSON become their string form (a number beyond 2^53 keeps the digits
- * it was written with); anything else (null, objects, nested arrays) is refused.
+ * it was written with); anything else (null, objects, nested arrays) is refused. A JSON body
+ * must be valid UTF-8 (else 400, nothing runs): binary arguments travel as the raw body of the
+ * path form.
  */
 import type { Arg } from "../durable-objects/args";
 import { RequestErrors } from "../durable-objects/errors";
@@ -24,17 +26,33 @@ type Reviver = (this: unknown, key: string, value: unknown, context?: { source?:
 const keepDigits: Reviver = (_key, value, context) =>
   typeof value === "number" && !Number.isSafeInteger(value) && typeof context?.source === "string" ? context.source : value;
 
-const decoder = new TextDecoder();
+/** Fatal: a body that is not valid UTF-8 is refused rather than stored with U+FFFD in place of its bytes. */
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
-function parseJson(body: Uint8Array): unknown {
-  const source = decoder.decode(body);
+function decodeUtf8(body: Uint8Array): string {
+  try {
+    return decoder.decode(body);
+  } catch {
+    throw new BadRequest(RequestErrors.notUtf8);
+  }
+}
+
+/**
+ * Parses a JSON body and checks its shape with `shape` (which throws BadRequest). Only a body of
+ * the right shape (arguments two levels deep at most) is parsed again with the digit-keeping
+ * reviver, whose recursion would otherwise follow any nesting depth a client sends.
+ */
+function parseJson<T>(body: Uint8Array, shape: (value: unknown) => T): T {
+  const source = decodeUtf8(body);
   let value: unknown;
   try {
     value = JSON.parse(source);
-  } catch {
+  } catch (e) {
+    if (e instanceof RangeError) throw new BadRequest(RequestErrors.nestedTooDeep);
     throw new BadRequest(source.trim() === "" ? RequestErrors.emptyCommand : RequestErrors.notJson);
   }
-  return hasInexactNumber(value) ? JSON.parse(source, keepDigits as Parameters<typeof JSON.parse>[1]) : value;
+  const checked = shape(value);
+  return hasInexactNumber(value) ? shape(JSON.parse(source, keepDigits as Parameters<typeof JSON.parse>[1])) : checked;
 }
 
 /** A number (at most two levels deep, where arguments are) that String() would not give back as written. */
@@ -65,15 +83,16 @@ function jsonArgs(value: unknown): Arg[] {
 
 /** The body of `POST /`: one command. */
 export function parseCommandBody(body: Uint8Array): Arg[] {
-  return jsonArgs(parseJson(body));
+  return parseJson(body, jsonArgs);
 }
 
 /** The body of `/pipeline` or `/multi-exec`: a non-empty list of at most `maxCommands` commands. */
 export function parseCommandList(body: Uint8Array, maxCommands: number): Arg[][] {
-  const value = parseJson(body);
-  if (!Array.isArray(value) || value.length === 0) throw new BadRequest(RequestErrors.commandListNotArray);
-  if (value.length > maxCommands) throw new TooLarge(RequestErrors.tooManyCommands(value.length, maxCommands));
-  return value.map(jsonArgs);
+  return parseJson(body, (value) => {
+    if (!Array.isArray(value) || value.length === 0) throw new BadRequest(RequestErrors.commandListNotArray);
+    if (value.length > maxCommands) throw new TooLarge(RequestErrors.tooManyCommands(value.length, maxCommands));
+    return value.map(jsonArgs);
+  });
 }
 
 function decodeSegment(s: string): string {

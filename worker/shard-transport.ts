@@ -7,15 +7,20 @@ import type { Arg } from "../durable-objects/args";
 import type { Reply } from "../durable-objects/reply";
 import { isStreamed, pack, unpackReplies, type Streamed } from "../durable-objects/transport";
 
+/** What a batch's replies may take (durable-objects/reply-budget.ts). */
+export interface ExecLimits {
+  replyBytes?: number;
+}
+
 /** A shard's RPC surface for batches (typed here once: the generated stub type of a recursive Reply is too deep). */
 export interface ShardBatchRpc {
-  exec(batch: Arg[][]): Promise<Reply[] | Streamed<Reply[]>>;
-  execStreamed(batch: Streamed<Arg[][]>): Promise<Reply[] | Streamed<Reply[]>>;
+  exec(batch: Arg[][], limits?: ExecLimits): Promise<Reply[] | Streamed<Reply[]>>;
+  execStreamed(batch: Streamed<Arg[][]>, limits?: ExecLimits): Promise<Reply[] | Streamed<Reply[]>>;
 }
 
 /** Runs `batch` on the shard behind `stub`: one reply per command, in order. */
-export async function execOnShard(stub: ShardBatchRpc, batch: Arg[][]): Promise<Reply[]> {
+export async function execOnShard(stub: ShardBatchRpc, batch: Arg[][], limits?: ExecLimits): Promise<Reply[]> {
   const sent = pack(batch);
-  const result = isStreamed(sent) ? await stub.execStreamed(sent) : await stub.exec(batch);
+  const result = isStreamed(sent) ? await stub.execStreamed(sent, limits) : await stub.exec(batch, limits);
   return isStreamed(result) ? unpackReplies(result) : result;
 }

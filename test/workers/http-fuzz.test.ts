@@ -155,3 +155,35 @@ describe("fuzz: every command with junk arguments answers a reply, never an inte
     }
   }, 60_000);
 });
+
+describe("fuzz: deep nesting and broken bytes in JSON bodies answer 400, never a 5xx", () => {
+  /** A JSON body of the given form with deep nesting, inexact numbers and stray bytes spliced in. */
+  function hostileBody(rand: () => number, batch: boolean): Uint8Array {
+    const depth = [2, 50, 5000, 100_000][Math.floor(rand() * 4)]!;
+    const nest = rand() < 0.5 ? "[".repeat(depth) + "]".repeat(depth) : '{"a":'.repeat(depth) + "1" + "}".repeat(depth);
+    const inexact = ["1e400", "-1e400", "12345678901234567890", "1.5", "0.1e-400"][Math.floor(rand() * 5)]!;
+    const parts = [`"SET"`, inexact, `"v"`, nest].sort(() => rand() - 0.5);
+    const one = `[${parts.join(",")}]`;
+    const text = batch ? `[["PING"],${rand() < 0.5 ? one : nest},[${inexact}]]` : one;
+    const bytes = new TextEncoder().encode(text);
+    if (rand() < 0.5) return bytes;
+    const at = Math.floor(rand() * bytes.length);
+    const stray = [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x28, 0xa1]][Math.floor(rand() * 5)]!;
+    return new Uint8Array([...bytes.subarray(0, at), ...stray, ...bytes.subarray(at)]);
+  }
+
+  it("40 bodies per form", async () => {
+    const rand = mulberry32(7);
+    for (const path of ["/", "/pipeline", "/multi-exec"]) {
+      for (let i = 0; i < 40; i++) {
+        const b = hostileBody(rand, path !== "/");
+        const res = await call(path, { method: "POST", body: b });
+        const text = await res.text();
+        const label = `${path} #${i} ${new TextDecoder().decode(b.subarray(0, 80))} → ${text.slice(0, 200)}`;
+        expect(res.status, label).toBe(400);
+        expect(isEntry(JSON.parse(text)), label).toBe(true);
+        expect(text, label).not.toMatch(/internal error|unavailable/);
+      }
+    }
+  }, 60_000);
+});

@@ -84,10 +84,11 @@ describe("a value of the largest size", { timeout: 120_000 }, () => {
   });
 
   it("a pipeline whose batch and replies exceed one RPC message keeps every entry", async () => {
-    const [a, b] = [freshKey("large-pipe-a"), freshKey("large-pipe-b")];
+    const a = freshKey("large-pipe-a");
     const big = "Q".repeat(16.25 * 1024 * 1024);
-    // Both keys on one shard, so one batch carries 32.5 MiB of values (and its replies as much again), more than one RPC message holds.
-    const [ka, kb] = [`{${a}}:1`, `{${a}}:2`];
+    // Every key on one shard, so one batch carries 32.5 MiB of values (and its replies as much
+    // again), more than one RPC message holds; its replies fit the request's reply budget (33 MiB).
+    const [ka, kb, b] = [`{${a}}:1`, `{${a}}:2`, `{${a}}:3`];
     const res = await post(
       "/pipeline",
       JSON.stringify([

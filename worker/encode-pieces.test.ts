@@ -1,11 +1,13 @@
 /**
- * A streamed body is exactly the text encode.ts writes in one piece: multi-byte characters and
+ * A body streamed in pieces is exactly the text encode.ts writes in one string: multi-byte characters and
  * invalid UTF-8 across piece boundaries, base64, nested arrays, errors and statuses.
  */
 import { describe, expect, it } from "vitest";
 import { OK, type Reply } from "../durable-objects/reply";
-import { entryToJson } from "./encode";
-import { entriesBody, entryBody, STREAM_BYTES } from "./encode-stream";
+import { entriesBody, entryBody, entryToJson } from "./encode";
+
+/** More bytes of values than a response takes in one string. */
+const STREAM_BYTES = 1024 * 1024;
 
 async function textOf(body: string | ReadableStream<Uint8Array>): Promise<string> {
   return typeof body === "string" ? body : new Response(body).text();
