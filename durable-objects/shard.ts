@@ -88,7 +88,10 @@ export class Shard extends DurableObject {
     const ctx = this.context();
     if (this.participant.blocks(batch)) return batch.map(() => err(Errors.txLocked));
     const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(fn);
-    return batch.map((argv) => dispatch(COMMANDS, ctx, argv, atomically));
+    const run = () => batch.map((argv) => dispatch(COMMANDS, ctx, argv, atomically));
+    if (this.participant.lockedKeys() === 0) return run();
+    // Keys a command does not declare (a script's) are checked where every access passes.
+    return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
   }
 
   /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */

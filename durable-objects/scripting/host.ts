@@ -15,7 +15,7 @@ import { text } from "../args";
 import { COMMANDS } from "../commands";
 import type { ExecContext } from "../context";
 import { dispatch } from "../dispatch";
-import { ScriptErrors } from "../errors";
+import { Errors, ScriptErrors } from "../errors";
 import {
   DEFAULT_BUDGET,
   LuaBudgetError,
@@ -34,6 +34,7 @@ import {
 } from "../lua";
 import { CommandError, isError, isStatus, type Reply } from "../reply";
 import { slotOf } from "../slots";
+import { KeyLockedError } from "../store/keyspace";
 import { validate } from "../table";
 import { sha1hex } from "./sha1";
 
@@ -176,7 +177,10 @@ export class ScriptHost {
     for (const key of found.keys) {
       if (only ? !only.has(key) : !run.slots.has(slotOf(key))) return { error: ScriptErrors.nonLocalKey };
     }
-    return dispatch(COMMANDS, run.ctx, argv, identity);
+    const reply = dispatch(COMMANDS, run.ctx, argv, identity);
+    // A locked key ends the whole script (pcall cannot catch it): its command answers TRYAGAIN, nothing kept.
+    if (isError(reply) && reply.error === Errors.txLocked) throw new KeyLockedError(text(argv[1] ?? ""));
+    return reply;
   }
 
   private registerFunction(a: LuaValue[]): LuaValue[] {
