@@ -16,6 +16,12 @@ export const Errors = {
     `ERR unknown command '${name}', with args beginning with: ${args.map((a) => `'${a}' `).join("")}`,
   unknownSubcommand: (sub: string, cmd: string) =>
     `ERR unknown subcommand '${sub}'. Try ${cmd.toUpperCase()} HELP.`,
+  unknownSubcommandOrArity: (sub: string, cmd: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cmd.toUpperCase()} HELP.`,
+  getkeysInvalidCommand: "ERR Invalid command specified",
+  getkeysInvalidArity: "ERR Invalid number of arguments specified for command",
+  getkeysNoKeys: "ERR The command has no key arguments",
+  getkeysInvalidArguments: "ERR Invalid arguments specified for command",
   crossSlot: "CROSSSLOT Keys in request don't hash to the same slot",
   internal: (cmd: string, message: string) => `ERR internal error in '${cmd}': ${message}`,
   txLocked: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again",
@@ -28,6 +34,7 @@ export const Errors = {
     `ERR a key of this cross-shard command holds more than ${elements} elements or ${bytes} bytes (or its keys more than ${total} bytes together) and is not moved between shards; keep the command's keys on one shard with a hash tag`,
   noPerm: (cmd: string) => `NOPERM this token is read-only and cannot run the '${cmd}' command`,
   execAbortPrefix: "EXECABORT Transaction discarded because of previous errors:",
+  keyTooLarge: (max: number) => `ERR key exceeds maximum allowed size (${max} bytes)`,
   valueTooLarge: (max: number) => `ERR string exceeds maximum allowed size (${max} bytes)`,
   offsetOutOfRange: "ERR offset is out of range",
   invalidCursor: "ERR invalid cursor",
@@ -147,4 +154,5 @@ export const ScriptErrors = {
   registering: (error: string) => `ERR Error registering functions: ${error}`,
   badMetadata: (opt: string) => `ERR Invalid metadata value given: ${opt}`,
   badNumKeys: "ERR Bad number of keys provided",
+  flushMode: (cmd: string) => `ERR ${cmd} FLUSH only support${cmd === "FUNCTION" ? "s" : ""} SYNC|ASYNC option`,
 } as const;

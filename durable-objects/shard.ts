@@ -34,6 +34,7 @@ import type { Coordinator } from "./coordinator";
 import { err } from "./reply";
 import { ReplyBudget } from "./reply-budget";
 import { Errors } from "./errors";
+import { ScriptState } from "./scripting/state";
 import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
 import { pack, unpackBatch, type Streamed } from "./transport";
 
@@ -60,6 +61,8 @@ export interface Sweeper {
 
 export class Shard extends DurableObject {
   private readonly keyspace: Keyspace;
+  /** Scripts, functions and the Lua engine of this shard. */
+  private readonly scripts: ScriptState;
   /** Every kind of deadline the alarm serves. */
   private readonly sweepers: Sweeper[];
   private readonly participant: Participant;
@@ -73,6 +76,7 @@ export class Shard extends DurableObject {
     this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
     this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
     registerElementStores(this.keyspace);
+    this.scripts = new ScriptState(storage.sql, COMMANDS);
     const keyspace = this.keyspace;
     this.sweepers = [
       { earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) },
@@ -110,12 +114,17 @@ export class Shard extends DurableObject {
     const budget = new ReplyBudget(limits?.replyBytes, batch.length);
     let argv: Arg[] = [];
     const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
-    const out: Reply[] = new Array(batch.length);
-    for (let i = 0; i < batch.length; i++) {
-      argv = batch[i]!;
-      out[i] = budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
-    }
-    return out;
+    const run = () => {
+      const out: Reply[] = new Array(batch.length);
+      for (let i = 0; i < batch.length; i++) {
+        argv = batch[i]!;
+        out[i] = budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
+      }
+      return out;
+    };
+    if (this.participant.lockedKeys() === 0) return run();
+    // Keys a command does not declare (a script's) are checked where every access passes.
+    return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
   }
 
   /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */
@@ -201,7 +210,7 @@ export class Shard extends DurableObject {
   private context(): ExecContext {
     const now = Date.now();
     this.keyspace.now = now;
-    return { keyspace: this.keyspace, now };
+    return { keyspace: this.keyspace, scripts: this.scripts, now };
   }
 
   /**

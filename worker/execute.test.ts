@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { Arg } from "../durable-objects/args";
 import { COMMANDS } from "../durable-objects/commands";
 import { CommandError, type Reply } from "../durable-objects/reply";
-import { runPipeline, runTransaction, type ShardExec } from "./execute";
+import { runPipeline, type ShardExec } from "./execute";
+import { runTransaction } from "./transaction";
 import { shardOf } from "./slot";
 
 const SHARDS = 16;
@@ -110,6 +111,22 @@ describe("runTransaction", () => {
       await runTransaction([["GET", a!], ["SET", a!, "1"]], { ...opts, readOnly: true }, rec.exec),
     ];
     expect(refused.map((r) => r.ok)).toEqual([false, false, false, false]);
+    expect(rec.calls).toHaveLength(0);
+  });
+
+  it("a command error discards the transaction with EXECABORT, whatever else spans shards before it", async () => {
+    const [a, b] = keysOnShards(2);
+    const rec = recorder();
+    const abort = /^EXECABORT Transaction discarded because of previous errors: /;
+    for (const cmds of [
+      [["KEYS", "*"], ["NOPE", a!]],
+      [["SCAN", "0"], ["GET"]],
+      [["DBSIZE"], ["SET", a!, "1"], ["SET", b!, "1"], ["SCRIPT", "NOPE"]],
+      [["SET", a!, "1"], ["SET", b!, "1"], ["FLUSHDB"], ["GET", a!, "extra"]],
+    ]) {
+      const result = await runTransaction(cmds, { ...opts, tx: undefined }, rec.exec);
+      expect(result.ok ? null : result.error).toMatch(abort);
+    }
     expect(rec.calls).toHaveLength(0);
   });
 });

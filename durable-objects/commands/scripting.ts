@@ -1,7 +1,8 @@
 /**
  * Scripting: EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT LOAD|EXISTS|FLUSH|KILL, FUNCTION
  * LOAD|LIST|DELETE|FLUSH, FCALL FCALL_RO. Scripts run in the shard's Lua engine
- * (scripting/host.ts); bodies are cached by SHA1 in the shard's script store.
+ * (scripting/host.ts); bodies are cached by SHA1 in the shard's script store, compiled scripts
+ * and loaded libraries in its ScriptState (scripting/state.ts, `ctx.scripts`).
  *
  * Across shards: SCRIPT LOAD, SCRIPT FLUSH, FUNCTION LOAD/DELETE/FLUSH run on every shard (the
  * Worker fans them out), so EVALSHA and FCALL find them wherever their keys live. EVAL caches
@@ -9,15 +10,16 @@
  * client falls back to EVAL, as with Redis Cluster. A script whose KEYS span shards runs once on
  * the first key's shard over gathered copies of them (worker/cross-gathered.ts).
  */
+import { keynumSpec } from "../key-specs";
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors, ScriptErrors } from "../errors";
 import { LuaFunction, LuaSyntaxError, arrayTable, fromBytes, type LuaValue } from "../lua";
 import { CommandError, OK, type Reply } from "../reply";
-import { hostFor, type ScriptHost } from "../scripting/host";
+import type { ScriptHost } from "../scripting/host";
+import type { Library, LoadedFunction, PreparedScript } from "../scripting/state";
 import { sha1hex } from "../scripting/sha1";
-import { ScriptStore } from "../store/scripts";
-import type { CommandSpec } from "../table";
+import { container, type CommandSpec } from "../table";
 
 const SCRIPT_FLAGS = new Set(["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys", "allow-key-locking"]);
 
@@ -33,13 +35,6 @@ function parseNumKeys(argv: Arg[], notInteger: string = Errors.notInteger): numb
   if (n < 0n) throw new CommandError(ScriptErrors.negativeKeys);
   if (n > BigInt(argv.length - 3)) throw new CommandError(ScriptErrors.tooManyKeys);
   return Number(n);
-}
-
-const stores = new WeakMap<object, ScriptStore>();
-function storeOf(ctx: ExecContext): ScriptStore {
-  let s = stores.get(ctx.keyspace);
-  if (!s) stores.set(ctx.keyspace, (s = new ScriptStore(ctx.keyspace.sql)));
-  return s;
 }
 
 /** Parses a `#!lua flags=a,b` first line; the body keeps its line numbers (the line is blanked). */
@@ -61,40 +56,24 @@ function shebang(body: string): { flags: string[]; body: string } {
   return { flags, body: nl === -1 ? "" : body.slice(nl) };
 }
 
-interface Prepared {
-  fn: LuaFunction;
-  flags: string[];
-}
-
-/** Compiled scripts by SHA1, per shard object: a hit skips the store and the compiler. */
-const prepared = new WeakMap<ScriptHost, Map<string, Prepared>>();
-
-function preparedScripts(host: ScriptHost): Map<string, Prepared> {
-  let m = prepared.get(host);
-  if (!m) prepared.set(host, (m = new Map()));
-  return m;
-}
-
 /** The compiled script `sha` (from `source`, or the store when absent); null when unknown. */
-function prepare(ctx: ExecContext, sha: string, source: Uint8Array | null): Prepared | null {
-  const host = hostFor(ctx.keyspace);
-  const cache = preparedScripts(host);
-  let p = cache.get(sha);
+function prepare(ctx: ExecContext, sha: string, source: Uint8Array | null): PreparedScript | null {
+  const scripts = ctx.scripts;
+  let p = scripts.compiledScript(sha);
   if (p) return p;
   const stored = source === null;
-  if (source === null) source = sha.length === 40 ? storeOf(ctx).getScript(sha) : null;
+  if (source === null) source = sha.length === 40 ? scripts.store.getScript(sha) : null;
   if (source === null) return null;
   const { flags, body } = shebang(fromBytes(source));
-  p = { fn: host.compile(sha, body), flags };
-  if (!stored) storeOf(ctx).putScript(sha, source);
-  if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
-  cache.set(sha, p);
+  p = { fn: scripts.host.compile(body), flags };
+  if (!stored) scripts.store.putScript(sha, source);
+  scripts.keepCompiled(sha, p);
   return p;
 }
 
-function runScript(ctx: ExecContext, argv: Arg[], sha: string, script: Prepared, readOnly: boolean): Reply {
+function runScript(ctx: ExecContext, argv: Arg[], sha: string, script: PreparedScript, readOnly: boolean): Reply {
   const numkeys = parseNumKeys(argv);
-  const host = hostFor(ctx.keyspace);
+  const host = ctx.scripts.host;
   const keys = argv.slice(3, 3 + numkeys);
   host.lua.setGlobal("KEYS", arrayTable(keys.map(luaString)));
   host.lua.setGlobal("ARGV", arrayTable(argv.slice(3 + numkeys).map(luaString)));
@@ -126,55 +105,52 @@ function evalshaGeneric(readOnly: boolean) {
   };
 }
 
-// SCRIPT LOAD script | EXISTS sha1 [sha1 ...] | FLUSH [ASYNC|SYNC] | KILL
-function script(ctx: ExecContext, argv: Arg[]): Reply {
-  const sub = text(argv[1]!).toUpperCase();
-  const store = storeOf(ctx);
-  if (sub === "LOAD" && argv.length === 3) {
-    const source = bytes(argv[2]!);
-    const sha = sha1hex(source);
-    preparedScripts(hostFor(ctx.keyspace)).delete(sha);
-    prepare(ctx, sha, source);
-    return sha;
-  }
-  if (sub === "EXISTS" && argv.length >= 3) return argv.slice(2).map((s) => (store.hasScript(text(s).toLowerCase()) ? 1 : 0));
-  if (sub === "FLUSH" && argv.length <= 3) {
-    if (argv.length === 3 && !["ASYNC", "SYNC"].includes(text(argv[2]!).toUpperCase())) throw new CommandError(Errors.syntax);
-    store.flushScripts();
-    hostFor(ctx.keyspace).forget();
-    preparedScripts(hostFor(ctx.keyspace)).clear();
-    return OK;
-  }
-  if (sub === "KILL" && argv.length === 2) throw new CommandError(ScriptErrors.notBusy);
-  throw new CommandError(Errors.unknownSubcommand(text(argv[1]!), "script"));
+// SCRIPT LOAD script
+function scriptLoad(ctx: ExecContext, argv: Arg[]): Reply {
+  const source = bytes(argv[2]!);
+  const sha = sha1hex(source);
+  ctx.scripts.forgetCompiled(sha);
+  prepare(ctx, sha, source);
+  return sha;
 }
 
-interface LoadedFunction {
-  callback: LuaFunction;
-  flags: string[];
-  description: LuaValue;
-  library: string;
+// SCRIPT EXISTS sha1 [sha1 ...]
+function scriptExists(ctx: ExecContext, argv: Arg[]): Reply {
+  const store = ctx.scripts.store;
+  return argv.slice(2).map((s) => (store.hasScript(text(s).toLowerCase()) ? 1 : 0));
 }
-interface Library {
-  code: Uint8Array;
-  functions: Map<string, LoadedFunction>;
+
+/** The optional `ASYNC|SYNC` of SCRIPT FLUSH and FUNCTION FLUSH (both flush at once here). */
+function flushMode(argv: Arg[], container: "SCRIPT" | "FUNCTION"): void {
+  if (argv.length === 3 && ["ASYNC", "SYNC"].includes(text(argv[2]!).toUpperCase())) return;
+  if (argv.length === 2) return;
+  if (argv.length > 3 && container === "FUNCTION") throw new CommandError(Errors.unknownSubcommandOrArity("flush", "function"));
+  throw new CommandError(ScriptErrors.flushMode(container));
+}
+
+// SCRIPT FLUSH [ASYNC|SYNC]
+function scriptFlush(ctx: ExecContext, argv: Arg[]): Reply {
+  flushMode(argv, "SCRIPT");
+  ctx.scripts.store.flushScripts();
+  ctx.scripts.forgetCompiled();
+  return OK;
+}
+
+// SCRIPT KILL
+function scriptKill(): Reply {
+  throw new CommandError(ScriptErrors.notBusy);
 }
 
 /** The function libraries of a shard, loaded from its store on first use. */
-const registries = new WeakMap<ScriptHost, Map<string, Library>>();
-
 function libraries(ctx: ExecContext): Map<string, Library> {
-  const host = hostFor(ctx.keyspace);
-  let libs = registries.get(host);
-  if (!libs) {
-    libs = new Map();
-    registries.set(host, libs);
-    for (const { name, code } of storeOf(ctx).libraries()) {
-      try {
-        libs.set(name, loadLibrary(ctx, host, name, code));
-      } catch {
-        // A library that no longer loads is skipped; FUNCTION LOAD REPLACE can fix it.
-      }
+  const scripts = ctx.scripts;
+  if (scripts.libraries) return scripts.libraries;
+  const libs = (scripts.libraries = new Map());
+  for (const { name, code } of scripts.store.libraries()) {
+    try {
+      libs.set(name, loadLibrary(ctx, scripts.host, name, code));
+    } catch {
+      // A library that no longer loads is skipped; FUNCTION LOAD REPLACE can fix it.
     }
   }
   return libs;
@@ -217,64 +193,67 @@ function loadLibrary(ctx: ExecContext, host: ScriptHost, name: string, code: Uin
   return { code, functions };
 }
 
-// FUNCTION LOAD [REPLACE] code | LIST [LIBRARYNAME pattern] [WITHCODE] | DELETE name | FLUSH [ASYNC|SYNC]
-function functionCmd(ctx: ExecContext, argv: Arg[]): Reply {
-  const sub = text(argv[1]!).toUpperCase();
+// FUNCTION LOAD [REPLACE] code
+function functionLoad(ctx: ExecContext, argv: Arg[]): Reply {
   const libs = libraries(ctx);
-  const store = storeOf(ctx);
-  if (sub === "LOAD" && argv.length >= 3) {
-    const p = new ArgCursor(argv, 2);
-    const replace = argv.length === 4 && p.eat("REPLACE");
-    if (argv.length > 4 || (argv.length === 4 && !replace)) throw new CommandError(Errors.syntax);
-    const code = bytes(argv[argv.length - 1]!);
-    const name = libraryName(fromBytes(code));
-    if (libs.has(name) && !replace) throw new CommandError(ScriptErrors.libraryExists(name));
-    const lib = loadLibrary(ctx, hostFor(ctx.keyspace), name, code);
-    for (const fname of lib.functions.keys()) {
-      for (const [other, l] of libs) if (other !== name && l.functions.has(fname)) throw new CommandError(ScriptErrors.functionExists(fname));
-    }
-    libs.set(name, lib);
-    store.putLibrary(name, code);
-    return name;
+  const p = new ArgCursor(argv, 2);
+  const replace = argv.length === 4 && p.eat("REPLACE");
+  if (argv.length > 4 || (argv.length === 4 && !replace)) throw new CommandError(Errors.syntax);
+  const code = bytes(argv[argv.length - 1]!);
+  const name = libraryName(fromBytes(code));
+  if (libs.has(name) && !replace) throw new CommandError(ScriptErrors.libraryExists(name));
+  const lib = loadLibrary(ctx, ctx.scripts.host, name, code);
+  for (const fname of lib.functions.keys()) {
+    for (const [other, l] of libs) if (other !== name && l.functions.has(fname)) throw new CommandError(ScriptErrors.functionExists(fname));
   }
-  if (sub === "LIST") {
-    const p = new ArgCursor(argv, 2);
-    let pattern: RegExp | null = null;
-    let withCode = false;
-    while (p.more()) {
-      if (p.eat("WITHCODE")) withCode = true;
-      else if (p.eat("LIBRARYNAME")) pattern = globToRegExp(p.takeText());
-      else p.syntaxError();
-    }
-    const out: Reply[] = [];
-    for (const [name, lib] of [...libs].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (pattern && !pattern.test(name)) continue;
-      const fns: Reply[] = [...lib.functions].map(([fname, f]) => [
-        "name",
-        fname,
-        "description",
-        typeof f.description === "string" ? f.description : null,
-        "flags",
-        f.flags,
-      ]);
-      const entry: Reply[] = ["library_name", name, "engine", "LUA", "functions", fns];
-      if (withCode) entry.push("library_code", lib.code);
-      out.push(entry);
-    }
-    return out;
+  libs.set(name, lib);
+  ctx.scripts.store.putLibrary(name, code);
+  return name;
+}
+
+// FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE]
+function functionList(ctx: ExecContext, argv: Arg[]): Reply {
+  const libs = libraries(ctx);
+  const p = new ArgCursor(argv, 2);
+  let pattern: RegExp | null = null;
+  let withCode = false;
+  while (p.more()) {
+    if (p.eat("WITHCODE")) withCode = true;
+    else if (p.eat("LIBRARYNAME")) pattern = globToRegExp(p.takeText());
+    else p.syntaxError();
   }
-  if (sub === "DELETE" && argv.length === 3) {
-    const name = text(argv[2]!);
-    if (!libs.delete(name)) throw new CommandError(ScriptErrors.libraryNotFound);
-    store.deleteLibrary(name);
-    return OK;
+  const out: Reply[] = [];
+  for (const [name, lib] of [...libs].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (pattern && !pattern.test(name)) continue;
+    const fns: Reply[] = [...lib.functions].map(([fname, f]) => [
+      "name",
+      fname,
+      "description",
+      typeof f.description === "string" ? f.description : null,
+      "flags",
+      f.flags,
+    ]);
+    const entry: Reply[] = ["library_name", name, "engine", "LUA", "functions", fns];
+    if (withCode) entry.push("library_code", lib.code);
+    out.push(entry);
   }
-  if (sub === "FLUSH" && argv.length <= 3) {
-    libs.clear();
-    store.flushLibraries();
-    return OK;
-  }
-  throw new CommandError(Errors.unknownSubcommand(text(argv[1]!), "function"));
+  return out;
+}
+
+// FUNCTION DELETE library-name
+function functionDelete(ctx: ExecContext, argv: Arg[]): Reply {
+  const name = text(argv[2]!);
+  if (!libraries(ctx).delete(name)) throw new CommandError(ScriptErrors.libraryNotFound);
+  ctx.scripts.store.deleteLibrary(name);
+  return OK;
+}
+
+// FUNCTION FLUSH [ASYNC|SYNC]
+function functionFlush(ctx: ExecContext, argv: Arg[]): Reply {
+  flushMode(argv, "FUNCTION");
+  libraries(ctx).clear();
+  ctx.scripts.store.flushLibraries();
+  return OK;
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -295,20 +274,33 @@ function fcallGeneric(readOnly: boolean) {
     if (readOnly && !noWrites) throw new CommandError(ScriptErrors.writeFunctionInRo);
     const keys = argv.slice(3, 3 + numkeys);
     const args: LuaValue[] = [arrayTable(keys.map(luaString)), arrayTable(argv.slice(3 + numkeys).map(luaString))];
-    return hostFor(ctx.keyspace).run(ctx, f.callback, args, { name, chunk: "user_function", keys, readOnly: readOnly || noWrites });
+    return ctx.scripts.host.run(ctx, f.callback, args, { name, chunk: "user_function", keys, readOnly: readOnly || noWrites });
   };
 }
 
+const WORST_RW = "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
+const WORST_RO = "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS";
 const ALL_OK = { kind: "all", merge: "ok" } as const;
+/** Scripts and functions run once, over copies of their KEYS when these span shards. */
+const GATHERED = { kind: "cross", gather: true } as const;
 
 export const scriptingCommands: CommandSpec[] = [
-  { name: "eval", arity: -3, flags: ["write", "noscript"], keys: numkeysKeys, run: evalGeneric(false) },
-  { name: "eval_ro", arity: -3, flags: ["readonly", "noscript"], keys: numkeysKeys, run: evalGeneric(true) },
-  { name: "evalsha", arity: -3, flags: ["write", "noscript"], keys: numkeysKeys, run: evalshaGeneric(false) },
-  { name: "evalsha_ro", arity: -3, flags: ["readonly", "noscript"], keys: numkeysKeys, run: evalshaGeneric(true) },
-  { name: "script", arity: -2, flags: ["noscript"], cluster: ALL_OK, run: script },
-  { name: "function", arity: -2, flags: ["write", "noscript"], cluster: ALL_OK, run: functionCmd },
-  { name: "fcall", arity: -3, flags: ["write", "noscript"], keys: numkeysKeys, run: fcallGeneric(false) },
-  { name: "fcall_ro", arity: -3, flags: ["readonly", "noscript"], keys: numkeysKeys, run: fcallGeneric(true) },
+  { name: "eval", arity: -3, flags: ["write", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RW", "access", "update"], 2, WORST_RW)], run: evalGeneric(false) },
+  { name: "eval_ro", arity: -3, flags: ["readonly", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RO", "access"], 2, WORST_RO)], run: evalGeneric(true) },
+  { name: "evalsha", arity: -3, flags: ["write", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RW", "access", "update"], 2)], run: evalshaGeneric(false) },
+  { name: "evalsha_ro", arity: -3, flags: ["readonly", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RO", "access"], 2)], run: evalshaGeneric(true) },
+  container("script", "SCRIPT <subcommand> [arg ...]", [
+    { name: "script|load", arity: 3, flags: ["noscript", "stale"], state: "scripts", cluster: ALL_OK, summary: "SCRIPT LOAD script", run: scriptLoad },
+    { name: "script|exists", arity: -3, flags: ["noscript"], cluster: ALL_OK, summary: "SCRIPT EXISTS sha1 [sha1 ...]", run: scriptExists },
+    { name: "script|flush", arity: -2, flags: ["noscript"], state: "scripts", cluster: ALL_OK, summary: "SCRIPT FLUSH [ASYNC|SYNC]", run: scriptFlush },
+    { name: "script|kill", arity: 2, flags: ["noscript", "allow_busy"], summary: "SCRIPT KILL", run: scriptKill },
+  ]),
+  container("function", "FUNCTION <subcommand> [arg ...]", [
+    { name: "function|load", arity: -3, flags: ["write", "denyoom", "noscript"], state: "functions", cluster: ALL_OK, summary: "FUNCTION LOAD [REPLACE] function-code", run: functionLoad },
+    { name: "function|list", arity: -2, flags: ["noscript"], cluster: ALL_OK, summary: "FUNCTION LIST [LIBRARYNAME library-name-pattern] [WITHCODE]", run: functionList },
+    { name: "function|delete", arity: 3, flags: ["write", "noscript"], state: "functions", cluster: ALL_OK, summary: "FUNCTION DELETE library-name", run: functionDelete },
+    { name: "function|flush", arity: -2, flags: ["write", "noscript"], state: "functions", cluster: ALL_OK, summary: "FUNCTION FLUSH [ASYNC|SYNC]", run: functionFlush },
+  ]),
+  { name: "fcall", arity: -3, flags: ["write", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RW", "access", "update"], 2, WORST_RW)], run: fcallGeneric(false) },
+  { name: "fcall_ro", arity: -3, flags: ["readonly", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RO", "access"], 2, WORST_RO)], run: fcallGeneric(true) },
 ];
-

@@ -10,6 +10,7 @@ import { COMMANDS } from "../commands";
 import { dispatch } from "../dispatch";
 import { Errors } from "../errors";
 import { CommandError, type Reply } from "../reply";
+import { ScriptState } from "../scripting/state";
 import type { Shard } from "../shard";
 import { rowsReadPerStep, uniqueName } from "../../test/workers/shard-client";
 import { registerElementStores } from "./elements";
@@ -57,7 +58,8 @@ function inShard<T>(fn: (f: Fixture) => T): Promise<T> {
     const ks = new Keyspace(sql, () => {});
     registerElementStores(ks);
     ks.now = Date.now();
-    const run = (...argv: Arg[]) => dispatch(COMMANDS, { keyspace: ks, now: ks.now }, argv, (f) => state.storage.transactionSync(f));
+    const scripts = new ScriptState(sql, COMMANDS);
+    const run = (...argv: Arg[]) => dispatch(COMMANDS, { keyspace: ks, scripts, now: ks.now }, argv, (f) => state.storage.transactionSync(f));
     const chunkRows = () => sql.exec<{ n: number }>("SELECT count(*) AS n FROM string_chunks").one().n;
     return fn({ ks, sql, run, chunkRows });
   });
