@@ -1,6 +1,6 @@
 /**
  * Scripting: EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT LOAD|EXISTS|FLUSH|KILL, FUNCTION
- * LOAD|LIST|DELETE|FLUSH, FCALL FCALL_RO. Scripts run in the shard's Lua engine
+ * LOAD|LIST|DELETE|FLUSH|DUMP|RESTORE|STATS|KILL, FCALL FCALL_RO. Scripts run in the shard's Lua engine
  * (scripting/host.ts); bodies are cached by SHA1 in the shard's script store.
  *
  * Across shards: SCRIPT LOAD, SCRIPT FLUSH, FUNCTION LOAD/DELETE/FLUSH run on every shard (the
@@ -14,7 +14,9 @@ import type { ExecContext } from "../context";
 import { Errors, ScriptErrors } from "../errors";
 import { LuaFunction, LuaSyntaxError, arrayTable, fromBytes, type LuaValue } from "../lua";
 import { CommandError, OK, type Reply } from "../reply";
+import { dumpLibraries, readLibraryDump } from "../scripting/functions-dump";
 import { hostFor, type ScriptHost } from "../scripting/host";
+import { parseLibraryMetadata, splitArgs } from "../scripting/library-metadata";
 import { sha1hex } from "../scripting/sha1";
 import { ScriptStore } from "../store/scripts";
 import type { CommandSpec } from "../table";
@@ -42,23 +44,28 @@ function storeOf(ctx: ExecContext): ScriptStore {
   return s;
 }
 
-/** Parses a `#!lua flags=a,b` first line; the body keeps its line numbers (the line is blanked). */
+/**
+ * Parses a `#!lua flags=a,b` first line (split as Redis splits it, eval.c evalExtractShebangFlags;
+ * the engine name is case-sensitive here, unlike a library's); the body keeps its line numbers
+ * (the line is blanked).
+ */
 function shebang(body: string): { flags: string[]; body: string } {
   if (!body.startsWith("#!")) return { flags: [], body };
   const nl = body.indexOf("\n");
-  const line = nl === -1 ? body : body.slice(0, nl);
-  const parts = line.slice(2).split(" ").filter((p) => p !== "");
-  if (parts[0] !== "lua") throw new CommandError(ScriptErrors.badEngine(line));
+  if (nl === -1) throw new CommandError(ScriptErrors.invalidShebang);
+  const parts = splitArgs(body.slice(0, nl));
+  if (parts === null || parts.length === 0) throw new CommandError(ScriptErrors.invalidShebangEngine);
+  if (parts[0] !== "#!lua") throw new CommandError(ScriptErrors.badEngine(parts[0]!));
   const flags: string[] = [];
   for (const opt of parts.slice(1)) {
     if (!opt.startsWith("flags=")) throw new CommandError(ScriptErrors.badShebangOption(opt));
-    for (const f of opt.slice(6).split(",")) {
-      if (f === "") continue;
+    // `flags=` is no flag; an empty one between commas is an unknown flag.
+    for (const f of opt === "flags=" ? [] : opt.slice(6).split(",")) {
       if (!SCRIPT_FLAGS.has(f)) throw new CommandError(ScriptErrors.badFlag(f));
       flags.push(f);
     }
   }
-  return { flags, body: nl === -1 ? "" : body.slice(nl) };
+  return { flags, body: body.slice(nl) };
 }
 
 interface Prepared {
@@ -158,6 +165,25 @@ interface LoadedFunction {
 interface Library {
   code: Uint8Array;
   functions: Map<string, LoadedFunction>;
+  /** The same functions by lower-case name: Redis finds and collides function names without regard to case. */
+  byLowerName: Map<string, LoadedFunction>;
+}
+
+/** The function called `name` (in any case) in `libs`, if one is loaded. */
+function findFunction(libs: Iterable<Library>, name: string): LoadedFunction | undefined {
+  const lower = name.toLowerCase();
+  for (const lib of libs) {
+    const f = lib.byLowerName.get(lower);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+/** FUNCTION LOAD's and RESTORE's collision check: the first of `lib`'s functions already in `others`. */
+function collidingFunction(lib: Library, others: Iterable<Library>): string | undefined {
+  const list = [...others];
+  for (const fname of lib.functions.keys()) if (findFunction(list, fname)) return fname;
+  return undefined;
 }
 
 /** The function libraries of a shard, loaded from its store on first use. */
@@ -171,7 +197,7 @@ function libraries(ctx: ExecContext): Map<string, Library> {
     registries.set(host, libs);
     for (const { name, code } of storeOf(ctx).libraries()) {
       try {
-        libs.set(name, loadLibrary(ctx, host, name, code));
+        libs.set(name, loadLibrary(ctx, host, code));
       } catch {
         // A library that no longer loads is skipped; FUNCTION LOAD REPLACE can fix it.
       }
@@ -180,22 +206,9 @@ function libraries(ctx: ExecContext): Map<string, Library> {
   return libs;
 }
 
-function libraryName(code: string): string {
-  if (!code.startsWith("#!")) throw new CommandError(ScriptErrors.missingMetadata);
-  const nl = code.indexOf("\n");
-  const parts = (nl === -1 ? code : code.slice(0, nl)).slice(2).split(" ").filter((p) => p !== "");
-  if (parts[0] !== "lua") throw new CommandError(ScriptErrors.badEngine(parts[0] ?? ""));
-  const bad = parts.slice(1).find((p) => !p.startsWith("name="));
-  if (bad !== undefined) throw new CommandError(ScriptErrors.badMetadata(bad));
-  const name = parts.find((p) => p.startsWith("name="))?.slice(5);
-  if (name === undefined) throw new CommandError(ScriptErrors.libraryNameMissing);
-  return name;
-}
-
-function loadLibrary(ctx: ExecContext, host: ScriptHost, name: string, code: Uint8Array): Library {
-  const src = fromBytes(code);
-  const nl = src.indexOf("\n");
-  const body = nl === -1 ? "" : src.slice(nl);
+/** Compiles library `code` and runs it to collect the functions it registers (FUNCTION LOAD's work). */
+function loadLibrary(ctx: ExecContext, host: ScriptHost, code: Uint8Array): Library & { name: string } {
+  const { name, body } = parseLibraryMetadata(fromBytes(code));
   let fn: LuaFunction;
   try {
     fn = host.lua.compile(body, "user_function");
@@ -213,8 +226,13 @@ function loadLibrary(ctx: ExecContext, host: ScriptHost, name: string, code: Uin
   }
   if (reg.size === 0) throw new CommandError(ScriptErrors.noFunctions);
   const functions = new Map<string, LoadedFunction>();
-  for (const [fname, f] of reg) functions.set(fname, { ...f, library: name });
-  return { code, functions };
+  const byLowerName = new Map<string, LoadedFunction>();
+  for (const [fname, f] of reg) {
+    const loaded = { ...f, library: name };
+    functions.set(fname, loaded);
+    byLowerName.set(fname.toLowerCase(), loaded);
+  }
+  return { name, code, functions, byLowerName };
 }
 
 // FUNCTION LOAD [REPLACE] code | LIST [LIBRARYNAME pattern] [WITHCODE] | DELETE name | FLUSH [ASYNC|SYNC]
@@ -227,12 +245,11 @@ function functionCmd(ctx: ExecContext, argv: Arg[]): Reply {
     const replace = argv.length === 4 && p.eat("REPLACE");
     if (argv.length > 4 || (argv.length === 4 && !replace)) throw new CommandError(Errors.syntax);
     const code = bytes(argv[argv.length - 1]!);
-    const name = libraryName(fromBytes(code));
+    const { name } = parseLibraryMetadata(fromBytes(code));
     if (libs.has(name) && !replace) throw new CommandError(ScriptErrors.libraryExists(name));
-    const lib = loadLibrary(ctx, hostFor(ctx.keyspace), name, code);
-    for (const fname of lib.functions.keys()) {
-      for (const [other, l] of libs) if (other !== name && l.functions.has(fname)) throw new CommandError(ScriptErrors.functionExists(fname));
-    }
+    const lib = loadLibrary(ctx, hostFor(ctx.keyspace), code);
+    const clash = collidingFunction(lib, [...libs].filter(([other]) => other !== name).map(([, l]) => l));
+    if (clash !== undefined) throw new CommandError(ScriptErrors.functionExists(clash));
     libs.set(name, lib);
     store.putLibrary(name, code);
     return name;
@@ -247,7 +264,7 @@ function functionCmd(ctx: ExecContext, argv: Arg[]): Reply {
       else p.syntaxError();
     }
     const out: Reply[] = [];
-    for (const [name, lib] of [...libs].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [name, lib] of sortedLibraries(libs)) {
       if (pattern && !pattern.test(name)) continue;
       const fns: Reply[] = [...lib.functions].map(([fname, f]) => [
         "name",
@@ -269,12 +286,64 @@ function functionCmd(ctx: ExecContext, argv: Arg[]): Reply {
     store.deleteLibrary(name);
     return OK;
   }
-  if (sub === "FLUSH" && argv.length <= 3) {
+  if (sub === "FLUSH") {
+    if (argv.length > 3) throw new CommandError(Errors.subcommandSyntax(text(argv[1]!), "function"));
+    if (argv.length === 3 && !["ASYNC", "SYNC"].includes(text(argv[2]!).toUpperCase())) throw new CommandError(ScriptErrors.badFunctionFlush);
     libs.clear();
     store.flushLibraries();
     return OK;
   }
+  if (sub === "DUMP" || sub === "STATS" || sub === "KILL") {
+    if (argv.length !== 2) throw new CommandError(Errors.wrongArity(`function|${sub.toLowerCase()}`));
+    if (sub === "DUMP") return dumpLibraries(sortedLibraries(libs).map(([, lib]) => lib.code));
+    // Scripts run one at a time, each to its end within its budget: none is ever running now.
+    if (sub === "KILL") throw new CommandError(ScriptErrors.notBusy);
+    let functions = 0;
+    for (const lib of libs.values()) functions += lib.functions.size;
+    return ["running_script", null, "engines", ["LUA", ["libraries_count", libs.size, "functions_count", functions]]];
+  }
+  if (sub === "RESTORE" && argv.length >= 3) return functionRestore(ctx, argv, libs, store);
   throw new CommandError(Errors.unknownSubcommand(text(argv[1]!), "function"));
+}
+
+function sortedLibraries(libs: Map<string, Library>): [string, Library][] {
+  return [...libs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+// FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]
+function functionRestore(ctx: ExecContext, argv: Arg[], libs: Map<string, Library>, store: ScriptStore): Reply {
+  if (argv.length > 4) throw new CommandError(Errors.subcommandSyntax(text(argv[1]!), "function"));
+  const policy = argv.length === 4 ? text(argv[3]!).toUpperCase() : "APPEND";
+  if (policy !== "APPEND" && policy !== "REPLACE" && policy !== "FLUSH") throw new CommandError(ScriptErrors.badRestorePolicy);
+  // Every library is loaded (and checked) apart first: a failure leaves the current ones as they were.
+  const incoming = new Map<string, Library>();
+  const host = hostFor(ctx.keyspace);
+  for (const code of readLibraryDump(bytes(argv[2]!))) {
+    const { name } = parseLibraryMetadata(fromBytes(code));
+    if (incoming.has(name)) throw new CommandError(ScriptErrors.libraryExists(name));
+    const lib = loadLibrary(ctx, host, code);
+    const clash = collidingFunction(lib, incoming.values());
+    if (clash !== undefined) throw new CommandError(ScriptErrors.functionExists(clash));
+    incoming.set(name, lib);
+  }
+  if (policy === "FLUSH") {
+    libs.clear();
+    store.flushLibraries();
+  } else {
+    for (const name of incoming.keys()) {
+      if (libs.has(name) && policy === "APPEND") throw new CommandError(ScriptErrors.restoredLibraryExists(name));
+    }
+    const kept = [...libs].filter(([name]) => !incoming.has(name)).map(([, lib]) => lib);
+    for (const lib of incoming.values()) {
+      const clash = collidingFunction(lib, kept);
+      if (clash !== undefined) throw new CommandError(ScriptErrors.functionExists(clash));
+    }
+  }
+  for (const [name, lib] of incoming) {
+    libs.set(name, lib);
+    store.putLibrary(name, lib.code);
+  }
+  return OK;
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -287,11 +356,14 @@ function globToRegExp(glob: string): RegExp {
 function fcallGeneric(readOnly: boolean) {
   return (ctx: ExecContext, argv: Arg[]): Reply => {
     const name = text(argv[1]!);
-    let f: LoadedFunction | undefined;
-    for (const lib of libraries(ctx).values()) if ((f = lib.functions.get(name))) break;
+    const f = findFunction(libraries(ctx).values(), name);
     if (!f) throw new CommandError(ScriptErrors.noSuchFunction);
     const numkeys = parseNumKeys(argv, ScriptErrors.badNumKeys);
     const noWrites = f.flags.includes("no-writes");
+    // A function without `no-writes` is refused by FCALL_RO even when it only reads, as Redis
+    // does, and as Upstash documents it: "The function must have been registered with the
+    // no-writes flag; calling a function without it returns an error"
+    // (https://upstash.com/docs/redis/commands/functions/fcall-ro).
     if (readOnly && !noWrites) throw new CommandError(ScriptErrors.writeFunctionInRo);
     const keys = argv.slice(3, 3 + numkeys);
     const args: LuaValue[] = [arrayTable(keys.map(luaString)), arrayTable(argv.slice(3 + numkeys).map(luaString))];
