@@ -9,8 +9,3 @@ export interface ExecContext {
   readonly onlyKeys?: ReadonlySet<string>;
 }
 
-/**
- * Commands that keep state beside their key on its own shard (the lock fencing counters), so
- * they cannot run over copies of keys gathered from several shards: refused there.
- */
-export const NOT_GATHERED: ReadonlySet<string> = new Set(["lock.acquire", "lock.release", "lock.extend", "lock.status"]);

@@ -1,6 +1,6 @@
 /**
- * Runs one command inside a shard: look up and check arity (from the table), call the handler,
- * turn a CommandError into an error reply. Synchronous: nothing interleaves with a command.
+ * Runs one command inside a shard: validate it (table.ts `validate`: lookup, arity, key sizes),
+ * call the handler, turn a CommandError into an error reply. Synchronous: nothing interleaves with a command.
  *
  * Any other exception (a bug or a storage fault) also ends as that command's error reply, after
  * its writes were rolled back, so one failing command never takes the rest of a batch with it.
@@ -9,7 +9,7 @@ import type { Arg } from "./args";
 import type { ExecContext } from "./context";
 import { Errors } from "./errors";
 import { CommandError, err, type Reply } from "./reply";
-import { isWrite, lookupCommand, type CommandTable } from "./table";
+import { changesState, validate, type CommandTable } from "./table";
 
 /**
  * `atomically` runs a write command all-or-nothing (a SQLite savepoint), so a command that
@@ -21,11 +21,11 @@ export function dispatch(
   argv: Arg[],
   atomically: <T>(fn: () => T) => T,
 ): Reply {
-  const found = lookupCommand(table, argv);
+  const found = validate(table, argv, { gathered: ctx.onlyKeys !== undefined });
   if (!found.ok) return err(found.error);
   const { spec } = found;
   try {
-    return isWrite(spec) ? atomically(() => spec.run(ctx, argv)) : spec.run(ctx, argv);
+    return changesState(spec) ? atomically(() => spec.run(ctx, argv)) : spec.run(ctx, argv);
   } catch (e) {
     if (e instanceof CommandError) return err(e.reply);
     console.error(`edgekv: '${spec.name}' failed`, e);

@@ -16,8 +16,8 @@ export const Errors = {
     `ERR unknown command '${name}', with args beginning with: ${args.map((a) => `'${a}' `).join("")}`,
   unknownSubcommand: (sub: string, cmd: string) =>
     `ERR unknown subcommand '${sub}'. Try ${cmd.toUpperCase()} HELP.`,
-  subcommandSyntax: (sub: string, cmd: string) =>
-    `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${cmd.toUpperCase()} HELP.`,
+  unknownSubcommandOrArity: (sub: string, cmd: string) =>
+    `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cmd.toUpperCase()} HELP.`,
   crossSlot: "CROSSSLOT Keys in request don't hash to the same slot",
   internal: (cmd: string, message: string) => `ERR internal error in '${cmd}': ${message}`,
   txLocked: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again",
@@ -30,6 +30,7 @@ export const Errors = {
     `ERR a key of this cross-shard command holds more than ${elements} elements or ${bytes} bytes (or its keys more than ${total} bytes together) and is not moved between shards; keep the command's keys on one shard with a hash tag`,
   noPerm: (cmd: string) => `NOPERM this token is read-only and cannot run the '${cmd}' command`,
   execAbortPrefix: "EXECABORT Transaction discarded because of previous errors:",
+  keyTooLarge: (max: number) => `ERR key exceeds maximum allowed size (${max} bytes)`,
   valueTooLarge: (max: number) => `ERR string exceeds maximum allowed size (${max} bytes)`,
   offsetOutOfRange: "ERR offset is out of range",
   invalidCursor: "ERR invalid cursor",
@@ -149,5 +150,5 @@ export const ScriptErrors = {
   notAFunction: "ERR given type is not a function",
   badLibraryPayload: "ERR Failed loading library payload",
   restoredLibraryExists: (name: string) => `ERR Library ${name} already exists`,
-  badFunctionFlush: "ERR FUNCTION FLUSH only supports SYNC|ASYNC option",
+  flushMode: (cmd: string) => `ERR ${cmd} FLUSH only support${cmd === "FUNCTION" ? "s" : ""} SYNC|ASYNC option`,
 } as const;

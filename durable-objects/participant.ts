@@ -30,9 +30,8 @@ import type { Arg } from "./args";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
 import { COMMANDS } from "./commands";
-import { CommandError, err, type Reply } from "./reply";
-import { keyIndices, lookupCommand, isWrite } from "./table";
-import { text } from "./args";
+import { err, type Reply } from "./reply";
+import { isWrite, validate } from "./table";
 import { dumpKeys, type DumpResult } from "./scratch";
 
 const PREPARED = 0;
@@ -101,15 +100,10 @@ export class Participant {
     if (this.locked === 0) return false;
     const keys: string[] = [];
     for (const argv of batch) {
-      const found = lookupCommand(COMMANDS, argv);
+      const found = validate(COMMANDS, argv);
       if (!found.ok) continue;
-      const { spec } = found;
-      if (spec.cluster?.kind === "all" && isWrite(spec)) return true;
-      try {
-        for (const i of keyIndices(spec, argv)) keys.push(text(argv[i]!));
-      } catch (e) {
-        if (!(e instanceof CommandError)) throw e;
-      }
+      if (found.spec.cluster?.kind === "all" && isWrite(found.spec)) return true;
+      keys.push(...found.keys);
     }
     return this.lockedAmong(keys, null);
   }

@@ -1,32 +1,47 @@
 /**
- * The command table: one declarative entry per command. Dispatch inside a shard, routing in
- * the Worker, read-only tokens and COMMAND all read this one description (as Redis reads
- * src/commands/*.json). Handlers assume a well-formed argv: arity and lookup happen here, once.
+ * The command table: one declarative entry per command and per subcommand. Validation (here:
+ * `validate`), dispatch inside a shard, routing in the Worker, the read-only token, scripts and
+ * COMMAND all read this one description (as Redis reads src/commands/*.json). Handlers assume
+ * a well-formed argv: lookup, arity, permissions and key sizes are checked here, once.
  *
  * Flags (Redis's meanings):
- * - `write`     may modify the keyspace; refused for read-only tokens.
+ * - `write`     may modify the keyspace.
  * - `readonly`  never modifies the keyspace.
  * - `denyoom`   may grow memory use.
  * - `fast`      O(1) or O(log n).
- * - `admin`     administrative (FLUSHALL, …).
+ * - `admin`     administrative (FLUSHALL, CONFIG SET, …).
  * - `noscript`  not callable from scripts.
  * - `random`    output is not deterministic (RANDOMKEY, SPOP, TIME, …).
- * - `loading`, `stale`, `pubsub`: as Redis; informational here.
+ * - `loading`, `stale`, `pubsub`, `allow_busy`: as Redis; informational here.
+ *
+ * `state` names server state beyond the keyspace that a command changes (the script cache,
+ * function libraries): Redis does not flag SCRIPT LOAD or SCRIPT FLUSH `write`, but they change
+ * what the server holds, so the read-only token refuses them as it refuses `write`.
+ *
+ * A container (SCRIPT, FUNCTION, COMMAND) lists its `subcommands`, each a full entry named
+ * `container|sub` with its own arity, flags, keys and cluster mode; lookup resolves argv[1]
+ * to one of them, with Redis's errors for an unknown subcommand or a wrong arity.
  *
  * Cluster behaviour (`cluster`), read by the Worker when keys may live on several shards:
  * - `single` (default): every key must be on one shard, else CROSSSLOT. Keyless commands
- *   run on a deterministic shard.
+ *   run on a deterministic shard. It may run over keys gathered from several shards inside
+ *   a gathered transaction (worker/cross-gathered.ts).
+ * - `pinned`: as `single`, but the command keeps state beside its key on its own shard (the
+ *   lock fencing counters), so it never runs over gathered copies of keys.
+ * - `cross`: a multi-key command whose atomicity Redis guarantees: across shards it runs as a
+ *   cross-shard transaction, by the planner it names (`planner`, a Worker-side registry in
+ *   worker/cross-commands.ts) and/or gathered: run once over copies of all its keys (`gather`).
  * - `fanout`: the keys are independent (MGET, DEL, EXISTS, TOUCH, UNLINK): the Worker
  *   splits the keys per shard, runs the same command on each part and merges the replies
  *   (`sum` of integers, or `concat`: one reply per key, put back in argument order).
- * - `all`: keyspace-wide (DBSIZE, KEYS, FLUSHDB, …): runs on every shard and merges
- *   (`sum`, `concat` arrays, `ok` if all answered OK). SCAN, RANDOMKEY and INFO have their
- *   own merge in the Worker (`scan`, `random`, `info`).
+ * - `all`: keyspace-wide (DBSIZE, KEYS, FLUSHDB, SCRIPT LOAD, …): runs on every shard and
+ *   merges (`sum`, `concat` arrays, `ok`: the first reply if all succeeded). SCAN, RANDOMKEY
+ *   and INFO have their own merge in the Worker (`scan`, `random`, `info`).
  */
 import type { Arg } from "./args";
 import { text } from "./args";
-import { Errors } from "./errors";
-import type { Reply } from "./reply";
+import { Errors, ScriptErrors } from "./errors";
+import { CommandError, type Reply } from "./reply";
 import type { ExecContext } from "./context";
 
 export type Flag =
@@ -39,7 +54,8 @@ export type Flag =
   | "random"
   | "loading"
   | "stale"
-  | "pubsub";
+  | "pubsub"
+  | "allow_busy";
 
 /** Where the keys are: argv indices first..last (negative last counts from the end) by step. */
 export interface KeyRange {
@@ -50,24 +66,51 @@ export interface KeyRange {
 /** For commands whose keys follow a count (EVAL numkeys, ZUNIONSTORE numkeys, …): key indices. */
 export type KeyFinder = KeyRange | ((argv: Arg[]) => number[]);
 
+/** The cross-shard planners the Worker knows (worker/cross-commands.ts), by the name an entry declares. */
+export type CrossPlanner = "mset" | "msetnx" | "smove" | "lmove" | "rpoplpush" | "rename" | "renamenx" | "copy";
+
 export type ClusterMode =
   | { kind: "single" }
+  | { kind: "pinned" }
+  | { kind: "cross"; planner?: CrossPlanner; gather?: boolean }
   | { kind: "fanout"; merge: "sum" | "concat" }
   | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" };
 
 export type Handler = (ctx: ExecContext, argv: Arg[]) => Reply;
 
 export interface CommandSpec {
-  /** Lower-case name. */
+  /** Lower-case name; a subcommand's is `container|sub`. */
   name: string;
-  /** N: exactly N arguments including the name; -N: at least N. */
+  /** N: exactly N arguments including the name (and the subcommand); -N: at least N. */
   arity: number;
   flags: Flag[];
   keys?: KeyFinder;
   cluster?: ClusterMode;
+  /** Server state beyond the keyspace this command changes: refused to the read-only token. */
+  state?: "scripts" | "functions";
   run: Handler;
   /** One-line syntax, shown by COMMAND DOCS. */
   summary?: string;
+  /** A container's subcommands (argv[1]); the container's own `run` is never called. */
+  subcommands?: CommandSpec[];
+}
+
+/**
+ * A container entry (SCRIPT, FUNCTION, COMMAND): lookup resolves argv[1] to one of
+ * `subcommands`; `own` is the container's arity and its handler when called alone (COMMAND).
+ */
+export function container(
+  name: string,
+  summary: string,
+  subcommands: CommandSpec[],
+  own: Pick<CommandSpec, "arity" | "flags" | "run"> = { arity: -2, flags: [], run: unreachable },
+): CommandSpec {
+  for (const s of subcommands) if (!s.name.startsWith(`${name}|`)) throw new Error(`subcommand ${s.name} is not of ${name}`);
+  return { name, summary, subcommands, ...own };
+}
+
+function unreachable(): never {
+  throw new Error("a container has no handler of its own");
 }
 
 /** A registry of command specs by lower-case name. */
@@ -78,28 +121,45 @@ export class CommandTable {
     for (const s of specs) {
       if (this.byName.has(s.name)) throw new Error(`duplicate command ${s.name}`);
       this.byName.set(s.name, s);
+      for (const sub of s.subcommands ?? []) this.byName.set(sub.name, sub);
     }
     return this;
   }
 
+  /** The entry of a command (`get`) or subcommand (`script|flush`), by name in any case. */
   get(name: string): CommandSpec | undefined {
     return this.byName.get(name.toLowerCase());
   }
 
+  /** The top-level commands (COMMAND COUNT counts these). */
   all(): CommandSpec[] {
+    return [...this.byName.values()].filter((s) => !s.name.includes("|"));
+  }
+
+  /** Every entry: the top-level commands and their subcommands. */
+  entries(): CommandSpec[] {
     return [...this.byName.values()];
   }
 }
 
-export type Lookup = { ok: true; spec: CommandSpec } | { ok: false; error: string };
+/** The most bytes a key may hold. See README "Limits": well inside a SQLite row (2 MB) with its value chunk. */
+export const MAX_KEY_BYTES = 32 * 1024;
 
-/** Looks a command up and checks its arity: Redis's processCommand, before any work. */
+export type Lookup = { ok: true; spec: CommandSpec } | { ok: false; error: string; unknown?: true };
+
+/** Looks a command (and its subcommand) up and checks its arity: Redis's processCommand, before any work. */
 export function lookupCommand(table: CommandTable, argv: Arg[]): Lookup {
   if (argv.length === 0) return { ok: false, error: "ERR empty command" };
   const name = text(argv[0]!);
-  const spec = table.get(name);
-  if (!spec) {
-    return { ok: false, error: Errors.unknownCommand(name, argv.slice(1, 21).map((a) => text(a).slice(0, 128))) };
+  let spec = table.get(name);
+  if (!spec || spec.name.includes("|")) {
+    return { ok: false, unknown: true, error: Errors.unknownCommand(name, argv.slice(1, 21).map((a) => text(a).slice(0, 128))) };
+  }
+  if (spec.subcommands && argv.length >= 2) {
+    const sub = text(argv[1]!);
+    const found = spec.subcommands.find((s) => s.name === `${spec!.name}|${sub.toLowerCase()}`);
+    if (!found) return { ok: false, unknown: true, error: Errors.unknownSubcommand(sub, spec.name) };
+    spec = found;
   }
   const n = argv.length;
   if ((spec.arity > 0 && n !== spec.arity) || (spec.arity < 0 && n < -spec.arity)) {
@@ -119,6 +179,67 @@ export function keyIndices(spec: CommandSpec, argv: Arg[]): number[] {
   return out;
 }
 
+/** True when the command may modify the keyspace. */
 export function isWrite(spec: CommandSpec): boolean {
   return spec.flags.includes("write");
+}
+
+/** True when the command changes anything the server holds (keyspace, scripts, functions): refused to the read-only token. */
+export function changesState(spec: CommandSpec): boolean {
+  return isWrite(spec) || spec.state !== undefined;
+}
+
+/** Who is asking: a client (with a read-only token or not), or a script's redis.call. */
+export interface ValidateOptions {
+  /** A read-only token (client) or a read-only script (EVAL_RO, no-writes). */
+  readOnly?: boolean;
+  /** From a script: Redis's script error texts; `noscript` commands refused. */
+  inScript?: boolean;
+  /** Over keys gathered from several shards: `pinned` commands refused. */
+  gathered?: boolean;
+}
+
+export type Validated = { ok: true; spec: CommandSpec; keys: string[] } | { ok: false; error: string };
+
+/**
+ * The one validation of a command, on every path (Worker planning, shard dispatch, scripts,
+ * cross-shard participants): lookup and arity, permissions, the key spec's keys and their size.
+ * Answers the entry and its keys, or the error reply Redis would give.
+ */
+export function validate(table: CommandTable, argv: Arg[], opts: ValidateOptions = {}): Validated {
+  const found = lookupCommand(table, argv);
+  if (!found.ok) {
+    if (!opts.inScript) return found;
+    return { ok: false, error: found.unknown ? ScriptErrors.unknownCommand : ScriptErrors.wrongArity };
+  }
+  const { spec } = found;
+  if (opts.inScript) {
+    if (spec.flags.includes("noscript")) return { ok: false, error: ScriptErrors.notAllowed };
+    if (opts.readOnly && changesState(spec)) return { ok: false, error: ScriptErrors.writeInReadOnly };
+  } else if (opts.readOnly && changesState(spec)) {
+    return { ok: false, error: Errors.noPerm(spec.name) };
+  }
+  if (opts.gathered && spec.cluster?.kind === "pinned") return { ok: false, error: Errors.notGathered(spec.name) };
+  let idx: number[];
+  try {
+    idx = keyIndices(spec, argv);
+  } catch (e) {
+    // A key finder may refuse its arguments (a bad numkeys): that is the command's error reply.
+    if (e instanceof CommandError) return { ok: false, error: e.reply };
+    throw e;
+  }
+  const keys: string[] = [];
+  for (const i of idx) {
+    const arg = argv[i]!;
+    if (byteLength(arg) > MAX_KEY_BYTES) return { ok: false, error: Errors.keyTooLarge(MAX_KEY_BYTES) };
+    keys.push(text(arg));
+  }
+  return { ok: true, spec, keys };
+}
+
+const encoder = new TextEncoder();
+
+function byteLength(a: Arg): number {
+  if (typeof a !== "string") return a.length;
+  return a.length * 3 <= MAX_KEY_BYTES ? a.length : encoder.encode(a).length;
 }

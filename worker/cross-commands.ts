@@ -11,6 +11,7 @@
 import { text, type Arg } from "../durable-objects/args";
 import { Errors } from "../durable-objects/errors";
 import { err, isError, OK, type Reply } from "../durable-objects/reply";
+import type { CrossPlanner } from "../durable-objects/table";
 import type { Between, TxBackend, TxPart } from "./cross-shard";
 import { shardOf } from "./slot";
 
@@ -180,7 +181,8 @@ function movePlanner(kind: "rename" | "renamenx" | "copy"): Planner {
   };
 }
 
-const PLANNERS: Record<string, Planner> = {
+/** The planners by the name an entry's cluster mode declares (`{ kind: "cross", planner }`, durable-objects/table.ts). */
+const PLANNERS: Record<CrossPlanner, Planner> = {
   mset: msetPlanner(false),
   msetnx: msetPlanner(true),
   smove: smovePlanner,
@@ -191,8 +193,7 @@ const PLANNERS: Record<string, Planner> = {
   copy: movePlanner("copy"),
 };
 
-/** The cross-shard plan of `name` over keys on several shards, or null when it has none (CROSSSLOT). */
-export function planCross(name: string, argv: Arg[], shards: number): CrossCommand | { error: string } | null {
-  const planner = PLANNERS[name];
-  return planner ? planner(argv, shards) : null;
+/** The cross-shard plan of `argv` by `planner` over keys on several shards, or null when this form has none. */
+export function planCross(planner: CrossPlanner, argv: Arg[], shards: number): CrossCommand | { error: string } | null {
+  return PLANNERS[planner](argv, shards);
 }

@@ -1,8 +1,8 @@
 /**
  * Gather, run, scatter: commands whose keys span shards and that must run once over all of
- * them — EVAL/EVALSHA/FCALL (and their _RO forms) with KEYS on several shards, S*STORE,
- * Z*STORE, SINTER/SUNION/SDIFF/SINTERCARD, ZUNION/ZINTER/ZDIFF/ZINTERCARD, LMPOP, ZMPOP, LCS,
- * and RENAME/RENAMENX/COPY of a collection (durable-objects/scratch.ts is the shard's side;
+ * them — the entries whose cluster mode is `{ kind: "cross", gather: true }` (EVAL/FCALL and
+ * their forms, S*STORE, Z*STORE, set and zset algebra, LMPOP, ZMPOP, LCS, RENAME/RENAMENX/COPY
+ * of a collection) (durable-objects/scratch.ts is the shard's side;
  * docs/cross-shard-transactions.md has the correctness argument).
  *
  * A cross-shard transaction whose parts lock every key and gather their contents at prepare;
@@ -29,42 +29,15 @@ import type { CrossCommand } from "./cross-commands";
 import type { Between, TxBackend, TxPart } from "./cross-shard";
 import { shardOf } from "./slot";
 
-const GATHERED = new Set([
-  "eval",
-  "evalsha",
-  "eval_ro",
-  "evalsha_ro",
-  "fcall",
-  "fcall_ro",
-  "sinterstore",
-  "sunionstore",
-  "sdiffstore",
-  "zunionstore",
-  "zinterstore",
-  "zdiffstore",
-  "zrangestore",
-  "sinter",
-  "sunion",
-  "sdiff",
-  "sintercard",
-  "zunion",
-  "zinter",
-  "zdiff",
-  "zintercard",
-  "lmpop",
-  "zmpop",
-  "lcs",
-  "rename",
-  "renamenx",
-  "copy",
-]);
-
 const tooLarge = (d: DumpResult | undefined): boolean => d !== null && d !== undefined && !("type" in d);
 
-/** The gathered plan of `argv` over `keys` (its key arguments, in order), or null when it has none. */
-export function planGathered(name: string, argv: Arg[], keys: string[], shards: number): CrossCommand | null {
-  if (!GATHERED.has(name) || keys.length === 0) return null;
-  if (name === "copy" && argv.slice(3).some((a) => text(a).toUpperCase() === "DB")) return null;
+/**
+ * The gathered plan of `argv` (an entry declaring `{ kind: "cross", gather: true }`) over `keys`
+ * (its key arguments, in order), or null when it has none (COPY … DB: CROSSSLOT).
+ */
+export function planGathered(argv: Arg[], keys: string[], shards: number): CrossCommand | null {
+  if (keys.length === 0) return null;
+  if (argv.slice(3).some((a) => text(a).toUpperCase() === "DB") && text(argv[0]!).toLowerCase() === "copy") return null;
   return gatheredPlan([argv], keys, shards, (replies) => replies[0]!);
 }
 

@@ -112,4 +112,20 @@ describe("runTransaction", () => {
     expect(refused.map((r) => r.ok)).toEqual([false, false, false, false]);
     expect(rec.calls).toHaveLength(0);
   });
+
+  it("a command error discards the transaction with EXECABORT, whatever else spans shards before it", async () => {
+    const [a, b] = keysOnShards(2);
+    const rec = recorder();
+    const abort = /^EXECABORT Transaction discarded because of previous errors: /;
+    for (const cmds of [
+      [["KEYS", "*"], ["NOPE", a!]],
+      [["SCAN", "0"], ["GET"]],
+      [["DBSIZE"], ["SET", a!, "1"], ["SET", b!, "1"], ["SCRIPT", "NOPE"]],
+      [["SET", a!, "1"], ["SET", b!, "1"], ["FLUSHDB"], ["GET", a!, "extra"]],
+    ]) {
+      const result = await runTransaction(cmds, { ...opts, tx: undefined }, rec.exec);
+      expect(result.ok ? null : result.error).toMatch(abort);
+    }
+    expect(rec.calls).toHaveLength(0);
+  });
 });

@@ -17,9 +17,8 @@ import { text, type Arg } from "../durable-objects/args";
 import { COMMANDS } from "../durable-objects/commands";
 import { humanBytes } from "../durable-objects/commands/server";
 import { Errors } from "../durable-objects/errors";
-import { NOT_GATHERED } from "../durable-objects/context";
-import { CommandError, err, isError, type Reply } from "../durable-objects/reply";
-import { isWrite, keyIndices, lookupCommand, type CommandSpec } from "../durable-objects/table";
+import { err, isError, type Reply } from "../durable-objects/reply";
+import { validate, type CommandSpec } from "../durable-objects/table";
 import { shardOf } from "./slot";
 import { planCross, type CrossCommand } from "./cross-commands";
 import { planGathered, planGatheredTransaction } from "./cross-gathered";
@@ -56,44 +55,38 @@ const FLOATING = -1;
 const KEYLESS_SHARD = 0;
 
 export function plan(argv: Arg[], opts: ExecOptions): Plan {
-  const found = lookupCommand(COMMANDS, argv);
+  const found = validate(COMMANDS, argv, { readOnly: opts.readOnly });
   if (!found.ok) return { kind: "error", error: found.error };
-  const spec = found.spec;
-  if (opts.readOnly && isWrite(spec)) return { kind: "error", error: Errors.noPerm(spec.name) };
+  const { spec, keys } = found;
   const mode = spec.cluster ?? { kind: "single" };
-  try {
-    switch (mode.kind) {
-      case "single":
-        return planSingle(spec, argv, opts);
-      case "fanout":
-        return planFanout(spec, argv, opts, mode.merge);
-      case "all":
-        return planAll(argv, opts, mode.merge);
-    }
-  } catch (e) {
-    // A key finder may refuse its arguments (a bad numkeys): that is the command's error reply.
-    if (e instanceof CommandError) return { kind: "error", error: e.reply };
-    throw e;
+  switch (mode.kind) {
+    case "fanout":
+      return planFanout(spec, argv, keys, opts, mode.merge);
+    case "all":
+      return planAll(argv, opts, mode.merge);
+    default:
+      return planSingle(spec, argv, keys, opts);
   }
 }
 
-function planSingle(spec: CommandSpec, argv: Arg[], opts: ExecOptions): Plan {
-  const idx = keyIndices(spec, argv);
-  const shard = idx.length === 0 ? FLOATING : shardOf(text(argv[idx[0]!]!), opts.shards);
-  for (let i = 1; i < idx.length; i++) {
-    if (shardOf(text(argv[idx[i]!]!), opts.shards) !== shard) return planAcross(spec, argv, idx, opts);
+function planSingle(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOptions): Plan {
+  const shard = keys.length === 0 ? FLOATING : shardOf(keys[0]!, opts.shards);
+  for (let i = 1; i < keys.length; i++) {
+    if (shardOf(keys[i]!, opts.shards) !== shard) return planAcross(spec, argv, keys, opts);
   }
   return { kind: "parts", parts: [{ shard, argv }], merge: (r) => r[0]! };
 }
 
 /**
- * A command whose keys span shards: a cross-shard transaction when it has a planner (its own,
- * or gather-run-scatter), else CROSSSLOT.
+ * A command whose keys span shards: what its entry's cluster mode declares — a cross-shard
+ * transaction by its planner, gathered (run once over copies of its keys), or both (the
+ * planner first, gathered when the planner answers CROSSSLOT); anything else is CROSSSLOT.
  */
-function planAcross(spec: CommandSpec, argv: Arg[], idx: number[], opts: ExecOptions): Plan {
-  if (!opts.tx) return { kind: "error", error: Errors.crossSlot };
-  const gathered = () => planGathered(spec.name, argv, idx.map((i) => text(argv[i]!)), opts.shards);
-  const cross = planCross(spec.name, argv, opts.shards) ?? gathered();
+function planAcross(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOptions): Plan {
+  const mode = spec.cluster;
+  if (!opts.tx || mode?.kind !== "cross") return { kind: "error", error: Errors.crossSlot };
+  const gathered = () => (mode.gather ? planGathered(argv, keys, opts.shards) : null);
+  const cross = (mode.planner ? planCross(mode.planner, argv, opts.shards) : null) ?? gathered();
   if (!cross) return { kind: "error", error: Errors.crossSlot };
   if ("error" in cross) return { kind: "error", error: cross.error };
   if (!cross.between) cross.fallback = gathered() ?? undefined;
@@ -101,20 +94,19 @@ function planAcross(spec: CommandSpec, argv: Arg[], idx: number[], opts: ExecOpt
 }
 
 /** MGET, DEL, EXISTS, …: the same command on each shard's share of the keys, merged. */
-function planFanout(spec: CommandSpec, argv: Arg[], opts: ExecOptions, merge: "sum" | "concat"): Plan {
-  const idx = keyIndices(spec, argv);
+function planFanout(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOptions, merge: "sum" | "concat"): Plan {
   const byShard = new Map<number, number[]>();
-  idx.forEach((argIndex, keyPos) => {
-    const s = shardOf(text(argv[argIndex]!), opts.shards);
+  keys.forEach((key, keyPos) => {
+    const s = shardOf(key, opts.shards);
     let list = byShard.get(s);
     if (!list) byShard.set(s, (list = []));
     list.push(keyPos);
   });
-  if (byShard.size <= 1) return planSingle(spec, argv, opts);
+  if (byShard.size <= 1) return planSingle(spec, argv, keys, opts);
   const groups = [...byShard.entries()];
   const parts = groups.map(([shard, keyPositions]) => ({
     shard,
-    argv: [argv[0]!, ...keyPositions.map((k) => argv[idx[k]!]!)],
+    argv: [argv[0]!, ...keyPositions.map((k) => keys[k]!)],
   }));
   if (merge === "sum") return { kind: "parts", parts, merge: sumReplies };
   return {
@@ -123,7 +115,7 @@ function planFanout(spec: CommandSpec, argv: Arg[], opts: ExecOptions, merge: "s
     merge: (replies) => {
       const firstError = replies.find(isError);
       if (firstError) return firstError;
-      const out: Reply[] = new Array(idx.length);
+      const out: Reply[] = new Array(keys.length);
       groups.forEach(([, keyPositions], g) => {
         const r = replies[g] as Reply[];
         keyPositions.forEach((k, j) => (out[k] = r[j]!));
@@ -356,8 +348,11 @@ export async function runTransaction(cmds: Arg[][], opts: ExecOptions, shardExec
   const plans = cmds.map((c) => plan(c, opts));
   const shards = new Set<number>();
   let gather = false;
+  // A command error discards the transaction (EXECABORT) before anything about where it runs.
+  const refused = plans.find((p) => p.kind === "error");
+  if (refused) return { ok: false, error: `${Errors.execAbortPrefix} ${refused.error}` };
   for (const p of plans) {
-    if (p.kind === "error") return { ok: false, error: `${Errors.execAbortPrefix} ${p.error}` };
+    if (p.kind === "error") continue;
     if (p.kind === "special") return { ok: false, error: Errors.crossSlot };
     if (p.kind === "cross") {
       if (p.cross.between || p.cross.parts.some((part) => part.reads.length > 0 || part.writes.length !== 1)) gather = true;
@@ -417,7 +412,7 @@ async function runTransactionAcross(
  * its keys (cross-gathered.ts), each command's reply an entry as in EXEC.
  */
 async function runTransactionGathered(cmds: Arg[][], opts: ExecOptions): Promise<TransactionResult> {
-  if (cmds.some((argv) => NOT_GATHERED.has(text(argv[0]!).toLowerCase()))) return { ok: false, error: Errors.crossSlot };
+  if (cmds.some((argv) => !validate(COMMANDS, argv, { gathered: true }).ok)) return { ok: false, error: Errors.crossSlot };
   const cross = planGatheredTransaction(cmds, cmds.flatMap(keysOf), opts.shards);
   if (!cross) return { ok: false, error: Errors.crossSlot };
   const result = await runCrossShard(cross.parts, cross.shouldCommit, opts.tx!, opts.txOptions, cross.between!(opts.tx!));
@@ -429,7 +424,6 @@ async function runTransactionGathered(cmds: Arg[][], opts: ExecOptions): Promise
 
 /** The keys of one command (for the locks of a cross-shard transaction). */
 function keysOf(argv: Arg[]): string[] {
-  const found = lookupCommand(COMMANDS, argv);
-  if (!found.ok) return [];
-  return keyIndices(found.spec, argv).map((i) => text(argv[i]!));
+  const found = validate(COMMANDS, argv);
+  return found.ok ? found.keys : [];
 }

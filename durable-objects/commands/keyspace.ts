@@ -329,6 +329,7 @@ export const keyspaceCommands: CommandSpec[] = [
   { name: "persist", arity: 2, flags: ["write", "fast"], keys: ONE_KEY, summary: "PERSIST key", run: persist },
   {
     name: "rename",
+    cluster: { kind: "cross", planner: "rename", gather: true },
     arity: 3,
     flags: ["write"],
     keys: TWO_KEYS,
@@ -337,6 +338,7 @@ export const keyspaceCommands: CommandSpec[] = [
   },
   {
     name: "renamenx",
+    cluster: { kind: "cross", planner: "renamenx", gather: true },
     arity: 3,
     flags: ["write", "fast"],
     keys: TWO_KEYS,
@@ -345,6 +347,7 @@ export const keyspaceCommands: CommandSpec[] = [
   },
   {
     name: "copy",
+    cluster: { kind: "cross", planner: "copy", gather: true },
     arity: -3,
     flags: ["write", "denyoom"],
     keys: TWO_KEYS,

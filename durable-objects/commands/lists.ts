@@ -195,7 +195,7 @@ export const listCommands: CommandSpec[] = [
   { name: "ltrim", arity: 4, flags: ["write"], keys: ONE_KEY, run: ltrim },
   { name: "linsert", arity: 5, flags: ["write", "denyoom"], keys: ONE_KEY, run: linsert },
   { name: "lpos", arity: -3, flags: ["readonly"], keys: ONE_KEY, run: lpos },
-  { name: "lmove", arity: 5, flags: ["write", "denyoom"], keys: TWO_KEYS, run: lmove },
-  { name: "rpoplpush", arity: 3, flags: ["write", "denyoom"], keys: TWO_KEYS, run: rpoplpush },
-  { name: "lmpop", arity: -4, flags: ["write"], keys: lmpopKeys, run: lmpop },
+  { name: "lmove", arity: 5, flags: ["write", "denyoom"], keys: TWO_KEYS, cluster: { kind: "cross", planner: "lmove" }, run: lmove },
+  { name: "rpoplpush", arity: 3, flags: ["write", "denyoom"], keys: TWO_KEYS, cluster: { kind: "cross", planner: "rpoplpush" }, run: rpoplpush },
+  { name: "lmpop", arity: -4, flags: ["write"], keys: lmpopKeys, cluster: { kind: "cross", gather: true }, run: lmpop },
 ];

@@ -63,10 +63,10 @@ function delex(ctx: ExecContext, argv: Arg[]): Reply {
 }
 
 export const lockCommands: CommandSpec[] = [
-  { name: "lock.acquire", arity: 4, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: lockAcquire, summary: "LOCK.ACQUIRE key owner ttl-ms" },
-  { name: "lock.release", arity: 3, flags: ["write", "fast"], keys: ONE_KEY, run: lockRelease, summary: "LOCK.RELEASE key owner" },
-  { name: "lock.extend", arity: 4, flags: ["write", "fast"], keys: ONE_KEY, run: lockExtend, summary: "LOCK.EXTEND key owner ttl-ms" },
-  { name: "lock.status", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: lockStatusCommand, summary: "LOCK.STATUS key" },
+  { name: "lock.acquire", arity: 4, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, cluster: { kind: "pinned" }, run: lockAcquire, summary: "LOCK.ACQUIRE key owner ttl-ms" },
+  { name: "lock.release", arity: 3, flags: ["write", "fast"], keys: ONE_KEY, cluster: { kind: "pinned" }, run: lockRelease, summary: "LOCK.RELEASE key owner" },
+  { name: "lock.extend", arity: 4, flags: ["write", "fast"], keys: ONE_KEY, cluster: { kind: "pinned" }, run: lockExtend, summary: "LOCK.EXTEND key owner ttl-ms" },
+  { name: "lock.status", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, cluster: { kind: "pinned" }, run: lockStatusCommand, summary: "LOCK.STATUS key" },
   { name: "delifeq", arity: 3, flags: ["write", "fast"], keys: ONE_KEY, run: delifeq, summary: "DELIFEQ key value" },
   { name: "delex", arity: -2, flags: ["write", "fast"], keys: ONE_KEY, run: delex, summary: "DELEX key [IFEQ value|IFNE value]" },
 ];

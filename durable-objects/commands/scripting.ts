@@ -19,7 +19,7 @@ import { hostFor, type ScriptHost } from "../scripting/host";
 import { parseLibraryMetadata, splitArgs } from "../scripting/library-metadata";
 import { sha1hex } from "../scripting/sha1";
 import { ScriptStore } from "../store/scripts";
-import type { CommandSpec } from "../table";
+import { container, type CommandSpec } from "../table";
 
 const SCRIPT_FLAGS = new Set(["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys", "allow-key-locking"]);
 
@@ -133,27 +133,41 @@ function evalshaGeneric(readOnly: boolean) {
   };
 }
 
-// SCRIPT LOAD script | EXISTS sha1 [sha1 ...] | FLUSH [ASYNC|SYNC] | KILL
-function script(ctx: ExecContext, argv: Arg[]): Reply {
-  const sub = text(argv[1]!).toUpperCase();
+// SCRIPT LOAD script
+function scriptLoad(ctx: ExecContext, argv: Arg[]): Reply {
+  const source = bytes(argv[2]!);
+  const sha = sha1hex(source);
+  preparedScripts(hostFor(ctx.keyspace)).delete(sha);
+  prepare(ctx, sha, source);
+  return sha;
+}
+
+// SCRIPT EXISTS sha1 [sha1 ...]
+function scriptExists(ctx: ExecContext, argv: Arg[]): Reply {
   const store = storeOf(ctx);
-  if (sub === "LOAD" && argv.length === 3) {
-    const source = bytes(argv[2]!);
-    const sha = sha1hex(source);
-    preparedScripts(hostFor(ctx.keyspace)).delete(sha);
-    prepare(ctx, sha, source);
-    return sha;
-  }
-  if (sub === "EXISTS" && argv.length >= 3) return argv.slice(2).map((s) => (store.hasScript(text(s).toLowerCase()) ? 1 : 0));
-  if (sub === "FLUSH" && argv.length <= 3) {
-    if (argv.length === 3 && !["ASYNC", "SYNC"].includes(text(argv[2]!).toUpperCase())) throw new CommandError(Errors.syntax);
-    store.flushScripts();
-    hostFor(ctx.keyspace).forget();
-    preparedScripts(hostFor(ctx.keyspace)).clear();
-    return OK;
-  }
-  if (sub === "KILL" && argv.length === 2) throw new CommandError(ScriptErrors.notBusy);
-  throw new CommandError(Errors.unknownSubcommand(text(argv[1]!), "script"));
+  return argv.slice(2).map((s) => (store.hasScript(text(s).toLowerCase()) ? 1 : 0));
+}
+
+/** The optional `ASYNC|SYNC` of SCRIPT FLUSH and FUNCTION FLUSH (both flush at once here). */
+function flushMode(argv: Arg[], container: "SCRIPT" | "FUNCTION"): void {
+  if (argv.length === 3 && ["ASYNC", "SYNC"].includes(text(argv[2]!).toUpperCase())) return;
+  if (argv.length === 2) return;
+  if (argv.length > 3 && container === "FUNCTION") throw new CommandError(Errors.unknownSubcommandOrArity(text(argv[1]!), "function"));
+  throw new CommandError(ScriptErrors.flushMode(container));
+}
+
+// SCRIPT FLUSH [ASYNC|SYNC]
+function scriptFlush(ctx: ExecContext, argv: Arg[]): Reply {
+  flushMode(argv, "SCRIPT");
+  storeOf(ctx).flushScripts();
+  hostFor(ctx.keyspace).forget();
+  preparedScripts(hostFor(ctx.keyspace)).clear();
+  return OK;
+}
+
+// SCRIPT KILL
+function scriptKill(): Reply {
+  throw new CommandError(ScriptErrors.notBusy);
 }
 
 interface LoadedFunction {
@@ -235,75 +249,85 @@ function loadLibrary(ctx: ExecContext, host: ScriptHost, code: Uint8Array): Libr
   return { name, code, functions, byLowerName };
 }
 
-// FUNCTION LOAD [REPLACE] code | LIST [LIBRARYNAME pattern] [WITHCODE] | DELETE name | FLUSH [ASYNC|SYNC]
-function functionCmd(ctx: ExecContext, argv: Arg[]): Reply {
-  const sub = text(argv[1]!).toUpperCase();
+// FUNCTION LOAD [REPLACE] code
+function functionLoad(ctx: ExecContext, argv: Arg[]): Reply {
   const libs = libraries(ctx);
-  const store = storeOf(ctx);
-  if (sub === "LOAD" && argv.length >= 3) {
-    const p = new ArgCursor(argv, 2);
-    const replace = argv.length === 4 && p.eat("REPLACE");
-    if (argv.length > 4 || (argv.length === 4 && !replace)) throw new CommandError(Errors.syntax);
-    const code = bytes(argv[argv.length - 1]!);
-    const { name } = parseLibraryMetadata(fromBytes(code));
-    if (libs.has(name) && !replace) throw new CommandError(ScriptErrors.libraryExists(name));
-    const lib = loadLibrary(ctx, hostFor(ctx.keyspace), code);
-    const clash = collidingFunction(lib, [...libs].filter(([other]) => other !== name).map(([, l]) => l));
-    if (clash !== undefined) throw new CommandError(ScriptErrors.functionExists(clash));
-    libs.set(name, lib);
-    store.putLibrary(name, code);
-    return name;
+  const p = new ArgCursor(argv, 2);
+  const replace = argv.length === 4 && p.eat("REPLACE");
+  if (argv.length > 4 || (argv.length === 4 && !replace)) throw new CommandError(Errors.syntax);
+  const code = bytes(argv[argv.length - 1]!);
+  const { name } = parseLibraryMetadata(fromBytes(code));
+  if (libs.has(name) && !replace) throw new CommandError(ScriptErrors.libraryExists(name));
+  const lib = loadLibrary(ctx, hostFor(ctx.keyspace), code);
+  const clash = collidingFunction(lib, [...libs].filter(([other]) => other !== name).map(([, l]) => l));
+  if (clash !== undefined) throw new CommandError(ScriptErrors.functionExists(clash));
+  libs.set(name, lib);
+  storeOf(ctx).putLibrary(name, code);
+  return name;
+}
+
+// FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE]
+function functionList(ctx: ExecContext, argv: Arg[]): Reply {
+  const libs = libraries(ctx);
+  const p = new ArgCursor(argv, 2);
+  let pattern: RegExp | null = null;
+  let withCode = false;
+  while (p.more()) {
+    if (p.eat("WITHCODE")) withCode = true;
+    else if (p.eat("LIBRARYNAME")) pattern = globToRegExp(p.takeText());
+    else p.syntaxError();
   }
-  if (sub === "LIST") {
-    const p = new ArgCursor(argv, 2);
-    let pattern: RegExp | null = null;
-    let withCode = false;
-    while (p.more()) {
-      if (p.eat("WITHCODE")) withCode = true;
-      else if (p.eat("LIBRARYNAME")) pattern = globToRegExp(p.takeText());
-      else p.syntaxError();
-    }
-    const out: Reply[] = [];
-    for (const [name, lib] of sortedLibraries(libs)) {
-      if (pattern && !pattern.test(name)) continue;
-      const fns: Reply[] = [...lib.functions].map(([fname, f]) => [
-        "name",
-        fname,
-        "description",
-        typeof f.description === "string" ? f.description : null,
-        "flags",
-        f.flags,
-      ]);
-      const entry: Reply[] = ["library_name", name, "engine", "LUA", "functions", fns];
-      if (withCode) entry.push("library_code", lib.code);
-      out.push(entry);
-    }
-    return out;
+  const out: Reply[] = [];
+  for (const [name, lib] of sortedLibraries(libs)) {
+    if (pattern && !pattern.test(name)) continue;
+    const fns: Reply[] = [...lib.functions].map(([fname, f]) => [
+      "name",
+      fname,
+      "description",
+      typeof f.description === "string" ? f.description : null,
+      "flags",
+      f.flags,
+    ]);
+    const entry: Reply[] = ["library_name", name, "engine", "LUA", "functions", fns];
+    if (withCode) entry.push("library_code", lib.code);
+    out.push(entry);
   }
-  if (sub === "DELETE" && argv.length === 3) {
-    const name = text(argv[2]!);
-    if (!libs.delete(name)) throw new CommandError(ScriptErrors.libraryNotFound);
-    store.deleteLibrary(name);
-    return OK;
-  }
-  if (sub === "FLUSH") {
-    if (argv.length > 3) throw new CommandError(Errors.subcommandSyntax(text(argv[1]!), "function"));
-    if (argv.length === 3 && !["ASYNC", "SYNC"].includes(text(argv[2]!).toUpperCase())) throw new CommandError(ScriptErrors.badFunctionFlush);
-    libs.clear();
-    store.flushLibraries();
-    return OK;
-  }
-  if (sub === "DUMP" || sub === "STATS" || sub === "KILL") {
-    if (argv.length !== 2) throw new CommandError(Errors.wrongArity(`function|${sub.toLowerCase()}`));
-    if (sub === "DUMP") return dumpLibraries(sortedLibraries(libs).map(([, lib]) => lib.code));
-    // Scripts run one at a time, each to its end within its budget: none is ever running now.
-    if (sub === "KILL") throw new CommandError(ScriptErrors.notBusy);
-    let functions = 0;
-    for (const lib of libs.values()) functions += lib.functions.size;
-    return ["running_script", null, "engines", ["LUA", ["libraries_count", libs.size, "functions_count", functions]]];
-  }
-  if (sub === "RESTORE" && argv.length >= 3) return functionRestore(ctx, argv, libs, store);
-  throw new CommandError(Errors.unknownSubcommand(text(argv[1]!), "function"));
+  return out;
+}
+
+// FUNCTION DELETE library-name
+function functionDelete(ctx: ExecContext, argv: Arg[]): Reply {
+  const name = text(argv[2]!);
+  if (!libraries(ctx).delete(name)) throw new CommandError(ScriptErrors.libraryNotFound);
+  storeOf(ctx).deleteLibrary(name);
+  return OK;
+}
+
+// FUNCTION FLUSH [ASYNC|SYNC]
+function functionFlush(ctx: ExecContext, argv: Arg[]): Reply {
+  flushMode(argv, "FUNCTION");
+  libraries(ctx).clear();
+  storeOf(ctx).flushLibraries();
+  return OK;
+}
+
+// FUNCTION DUMP
+function functionDump(ctx: ExecContext): Reply {
+  return dumpLibraries(sortedLibraries(libraries(ctx)).map(([, lib]) => lib.code));
+}
+
+// FUNCTION STATS
+function functionStats(ctx: ExecContext): Reply {
+  const libs = libraries(ctx);
+  let functions = 0;
+  for (const lib of libs.values()) functions += lib.functions.size;
+  return ["running_script", null, "engines", ["LUA", ["libraries_count", libs.size, "functions_count", functions]]];
+}
+
+// FUNCTION KILL: scripts run one at a time, each to its end within its budget, so none is
+// ever running while another command is served.
+function functionKill(): Reply {
+  throw new CommandError(ScriptErrors.notBusy);
 }
 
 function sortedLibraries(libs: Map<string, Library>): [string, Library][] {
@@ -311,8 +335,8 @@ function sortedLibraries(libs: Map<string, Library>): [string, Library][] {
 }
 
 // FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]
-function functionRestore(ctx: ExecContext, argv: Arg[], libs: Map<string, Library>, store: ScriptStore): Reply {
-  if (argv.length > 4) throw new CommandError(Errors.subcommandSyntax(text(argv[1]!), "function"));
+function functionRestore(ctx: ExecContext, argv: Arg[]): Reply {
+  if (argv.length > 4) throw new CommandError(Errors.unknownSubcommandOrArity(text(argv[1]!), "function"));
   const policy = argv.length === 4 ? text(argv[3]!).toUpperCase() : "APPEND";
   if (policy !== "APPEND" && policy !== "REPLACE" && policy !== "FLUSH") throw new CommandError(ScriptErrors.badRestorePolicy);
   // Every library is loaded (and checked) apart first: a failure leaves the current ones as they were.
@@ -326,6 +350,8 @@ function functionRestore(ctx: ExecContext, argv: Arg[], libs: Map<string, Librar
     if (clash !== undefined) throw new CommandError(ScriptErrors.functionExists(clash));
     incoming.set(name, lib);
   }
+  const libs = libraries(ctx);
+  const store = storeOf(ctx);
   if (policy === "FLUSH") {
     libs.clear();
     store.flushLibraries();
@@ -372,15 +398,38 @@ function fcallGeneric(readOnly: boolean) {
 }
 
 const ALL_OK = { kind: "all", merge: "ok" } as const;
+/** Scripts and functions run once, over copies of their KEYS when these span shards. */
+const GATHERED = { kind: "cross", gather: true } as const;
 
 export const scriptingCommands: CommandSpec[] = [
-  { name: "eval", arity: -3, flags: ["write", "noscript"], keys: numkeysKeys, run: evalGeneric(false) },
-  { name: "eval_ro", arity: -3, flags: ["readonly", "noscript"], keys: numkeysKeys, run: evalGeneric(true) },
-  { name: "evalsha", arity: -3, flags: ["write", "noscript"], keys: numkeysKeys, run: evalshaGeneric(false) },
-  { name: "evalsha_ro", arity: -3, flags: ["readonly", "noscript"], keys: numkeysKeys, run: evalshaGeneric(true) },
-  { name: "script", arity: -2, flags: ["noscript"], cluster: ALL_OK, run: script },
-  { name: "function", arity: -2, flags: ["write", "noscript"], cluster: ALL_OK, run: functionCmd },
-  { name: "fcall", arity: -3, flags: ["write", "noscript"], keys: numkeysKeys, run: fcallGeneric(false) },
-  { name: "fcall_ro", arity: -3, flags: ["readonly", "noscript"], keys: numkeysKeys, run: fcallGeneric(true) },
+  { name: "eval", arity: -3, flags: ["write", "noscript"], keys: numkeysKeys, cluster: GATHERED, run: evalGeneric(false) },
+  { name: "eval_ro", arity: -3, flags: ["readonly", "noscript"], keys: numkeysKeys, cluster: GATHERED, run: evalGeneric(true) },
+  { name: "evalsha", arity: -3, flags: ["write", "noscript"], keys: numkeysKeys, cluster: GATHERED, run: evalshaGeneric(false) },
+  { name: "evalsha_ro", arity: -3, flags: ["readonly", "noscript"], keys: numkeysKeys, cluster: GATHERED, run: evalshaGeneric(true) },
+  container("script", "SCRIPT <subcommand> [arg ...]", [
+    { name: "script|load", arity: 3, flags: ["noscript", "stale"], state: "scripts", cluster: ALL_OK, summary: "SCRIPT LOAD script", run: scriptLoad },
+    { name: "script|exists", arity: -3, flags: ["noscript"], cluster: ALL_OK, summary: "SCRIPT EXISTS sha1 [sha1 ...]", run: scriptExists },
+    { name: "script|flush", arity: -2, flags: ["noscript"], state: "scripts", cluster: ALL_OK, summary: "SCRIPT FLUSH [ASYNC|SYNC]", run: scriptFlush },
+    { name: "script|kill", arity: 2, flags: ["noscript", "allow_busy"], summary: "SCRIPT KILL", run: scriptKill },
+  ]),
+  container("function", "FUNCTION <subcommand> [arg ...]", [
+    { name: "function|load", arity: -3, flags: ["write", "denyoom", "noscript"], state: "functions", cluster: ALL_OK, summary: "FUNCTION LOAD [REPLACE] function-code", run: functionLoad },
+    { name: "function|list", arity: -2, flags: ["noscript"], cluster: ALL_OK, summary: "FUNCTION LIST [LIBRARYNAME library-name-pattern] [WITHCODE]", run: functionList },
+    { name: "function|delete", arity: 3, flags: ["write", "noscript"], state: "functions", cluster: ALL_OK, summary: "FUNCTION DELETE library-name", run: functionDelete },
+    { name: "function|flush", arity: -2, flags: ["write", "noscript"], state: "functions", cluster: ALL_OK, summary: "FUNCTION FLUSH [ASYNC|SYNC]", run: functionFlush },
+    { name: "function|dump", arity: 2, flags: ["noscript"], summary: "FUNCTION DUMP", run: functionDump },
+    {
+      name: "function|restore",
+      arity: -3,
+      flags: ["write", "denyoom", "noscript"],
+      state: "functions",
+      cluster: ALL_OK,
+      summary: "FUNCTION RESTORE serialized-value [FLUSH|APPEND|REPLACE]",
+      run: functionRestore,
+    },
+    { name: "function|stats", arity: 2, flags: ["noscript", "allow_busy"], summary: "FUNCTION STATS", run: functionStats },
+    { name: "function|kill", arity: 2, flags: ["noscript", "allow_busy"], summary: "FUNCTION KILL", run: functionKill },
+  ]),
+  { name: "fcall", arity: -3, flags: ["write", "noscript"], keys: numkeysKeys, cluster: GATHERED, run: fcallGeneric(false) },
+  { name: "fcall_ro", arity: -3, flags: ["readonly", "noscript"], keys: numkeysKeys, cluster: GATHERED, run: fcallGeneric(true) },
 ];
-

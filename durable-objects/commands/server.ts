@@ -8,7 +8,7 @@ import type { ExecContext } from "../context";
 import { Errors } from "../errors";
 import { CommandError, OK, status, type Reply } from "../reply";
 import { compileGlob } from "../store/glob";
-import type { CommandSpec } from "../table";
+import { container, type CommandSpec } from "../table";
 import { COMMANDS } from "./index";
 
 /** The Redis version whose semantics edgekv follows (reported by INFO as redis_version). */
@@ -54,7 +54,7 @@ function commandInfo(spec: CommandSpec): Reply {
   const k = spec.keys;
   const [first, last, step] = k === undefined || typeof k === "function" ? [0, 0, 0] : [k.first, k.last, k.step];
   const flags = typeof k === "function" ? [...spec.flags, "movablekeys"] : spec.flags;
-  return [spec.name, spec.arity, flags.map(status), first, last, step, aclCategories(spec), [], [], []];
+  return [spec.name, spec.arity, flags.map(status), first, last, step, aclCategories(spec), [], [], (spec.subcommands ?? []).map(commandInfo)];
 }
 
 /** COMMAND DOCS, minimal: the command's one-line syntax as its summary. */
@@ -78,33 +78,39 @@ const COMMAND_HELP = [
   "    Print this help.",
 ];
 
-// COMMAND [COUNT | INFO [name ...] | DOCS [name ...] | LIST [FILTERBY ...] | HELP]
-function command(_ctx: ExecContext, argv: Arg[]): Reply {
-  const all = COMMANDS.all();
-  if (argv.length === 1) return all.map(commandInfo);
-  const sub = text(argv[1]!).toUpperCase();
-  const names = argv.slice(2).map((a) => text(a));
-  switch (sub) {
-    case "COUNT":
-      if (argv.length !== 2) throw new CommandError(Errors.wrongArity("command|count"));
-      return all.length;
-    case "INFO":
-      if (names.length === 0) return all.map(commandInfo);
-      return names.map((n) => {
-        const spec = COMMANDS.get(n);
-        return spec ? commandInfo(spec) : null;
-      });
-    case "DOCS": {
-      const specs = names.length === 0 ? all : names.flatMap((n) => COMMANDS.get(n) ?? []);
-      return specs.flatMap((s) => commandDocs(s) as Reply[]);
-    }
-    case "LIST":
-      return commandList(all, argv);
-    case "HELP":
-      if (argv.length !== 2) throw new CommandError(Errors.wrongArity("command|help"));
-      return COMMAND_HELP.map(status);
-  }
-  throw new CommandError(Errors.unknownSubcommand(text(argv[1]!), "command"));
+// COMMAND: every command's COMMAND INFO entry
+function commandAll(): Reply {
+  return COMMANDS.all().map(commandInfo);
+}
+
+// COMMAND COUNT
+function commandCount(): Reply {
+  return COMMANDS.all().length;
+}
+
+// COMMAND INFO [command-name ...]
+function commandInfoCmd(_ctx: ExecContext, argv: Arg[]): Reply {
+  if (argv.length === 2) return commandAll();
+  return argv.slice(2).map((a) => {
+    const spec = COMMANDS.get(text(a));
+    return spec ? commandInfo(spec) : null;
+  });
+}
+
+// COMMAND DOCS [command-name ...]
+function commandDocsCmd(_ctx: ExecContext, argv: Arg[]): Reply {
+  const specs = argv.length === 2 ? COMMANDS.all() : argv.slice(2).flatMap((a) => COMMANDS.get(text(a)) ?? []);
+  return specs.flatMap((s) => commandDocs(s) as Reply[]);
+}
+
+// COMMAND LIST [FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]
+function commandListCmd(_ctx: ExecContext, argv: Arg[]): Reply {
+  return commandList(COMMANDS.entries(), argv);
+}
+
+// COMMAND HELP
+function commandHelp(): Reply {
+  return COMMAND_HELP.map(status);
 }
 
 function commandList(all: CommandSpec[], argv: Arg[]): Reply {
@@ -177,13 +183,18 @@ export const serverCommands: CommandSpec[] = [
   { name: "echo", arity: 2, flags: ["fast"], summary: "ECHO message", run: echo },
   { name: "time", arity: 1, flags: ["random", "fast"], summary: "TIME", run: time },
   { name: "select", arity: 2, flags: ["loading", "stale", "fast"], summary: "SELECT index", run: select },
-  {
-    name: "command",
-    arity: -1,
-    flags: ["loading", "stale"],
-    summary: "COMMAND [COUNT|INFO [command-name ...]|DOCS [command-name ...]|LIST [FILTERBY ...]|HELP]",
-    run: command,
-  },
+  container(
+    "command",
+    "COMMAND [COUNT|INFO [command-name ...]|DOCS [command-name ...]|LIST [FILTERBY ...]|GETKEYS command [arg ...]|HELP]",
+    [
+      { name: "command|count", arity: 2, flags: ["loading", "stale"], summary: "COMMAND COUNT", run: commandCount },
+      { name: "command|info", arity: -2, flags: ["loading", "stale"], summary: "COMMAND INFO [command-name ...]", run: commandInfoCmd },
+      { name: "command|docs", arity: -2, flags: ["loading", "stale"], summary: "COMMAND DOCS [command-name ...]", run: commandDocsCmd },
+      { name: "command|list", arity: -2, flags: ["loading", "stale"], summary: "COMMAND LIST [FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]", run: commandListCmd },
+      { name: "command|help", arity: 2, flags: ["loading", "stale"], summary: "COMMAND HELP", run: commandHelp },
+    ],
+    { arity: -1, flags: ["loading", "stale"], run: commandAll },
+  ),
   {
     name: "info",
     arity: -1,

@@ -258,8 +258,8 @@ export const stringCommands: CommandSpec[] = [
     run: mget,
     summary: "MGET key [key ...]",
   },
-  { name: "mset", arity: -3, flags: ["write", "denyoom"], keys: EVERY_OTHER_KEY, run: msetGeneric(false), summary: "MSET key value [key value ...]" },
-  { name: "msetnx", arity: -3, flags: ["write", "denyoom"], keys: EVERY_OTHER_KEY, run: msetGeneric(true), summary: "MSETNX key value [key value ...]" },
+  { name: "mset", arity: -3, flags: ["write", "denyoom"], keys: EVERY_OTHER_KEY, cluster: { kind: "cross", planner: "mset" }, run: msetGeneric(false), summary: "MSET key value [key value ...]" },
+  { name: "msetnx", arity: -3, flags: ["write", "denyoom"], keys: EVERY_OTHER_KEY, cluster: { kind: "cross", planner: "msetnx" }, run: msetGeneric(true), summary: "MSETNX key value [key value ...]" },
   { name: "incr", arity: 2, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrByOne(1n), summary: "INCR key" },
   { name: "decr", arity: 2, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrByOne(-1n), summary: "DECR key" },
   { name: "incrby", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrby, summary: "INCRBY key increment" },
@@ -272,6 +272,7 @@ export const stringCommands: CommandSpec[] = [
   { name: "setrange", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setrange, summary: "SETRANGE key offset value" },
   {
     name: "lcs",
+    cluster: { kind: "cross", gather: true },
     arity: -3,
     flags: ["readonly"],
     keys: { first: 1, last: 2, step: 1 },

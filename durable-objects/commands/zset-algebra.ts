@@ -215,14 +215,14 @@ function zmpop(ctx: ExecContext, argv: Arg[]): Reply {
 }
 
 export const zsetAlgebraCommands: CommandSpec[] = [
-  { name: "zunion", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), run: algebraGeneric("union", false), summary: "ZUNION numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]" },
-  { name: "zinter", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), run: algebraGeneric("inter", false), summary: "ZINTER numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]" },
-  { name: "zdiff", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), run: algebraGeneric("diff", false), summary: "ZDIFF numkeys key [key ...] [WITHSCORES]" },
-  { name: "zunionstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), run: algebraGeneric("union", true), summary: "ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]" },
-  { name: "zinterstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), run: algebraGeneric("inter", true), summary: "ZINTERSTORE destination numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]" },
-  { name: "zdiffstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), run: algebraGeneric("diff", true), summary: "ZDIFFSTORE destination numkeys key [key ...]" },
-  { name: "zintercard", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), run: zintercard, summary: "ZINTERCARD numkeys key [key ...] [LIMIT limit]" },
+  { name: "zunion", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), cluster: { kind: "cross", gather: true }, run: algebraGeneric("union", false), summary: "ZUNION numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]" },
+  { name: "zinter", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), cluster: { kind: "cross", gather: true }, run: algebraGeneric("inter", false), summary: "ZINTER numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]" },
+  { name: "zdiff", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), cluster: { kind: "cross", gather: true }, run: algebraGeneric("diff", false), summary: "ZDIFF numkeys key [key ...] [WITHSCORES]" },
+  { name: "zunionstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), cluster: { kind: "cross", gather: true }, run: algebraGeneric("union", true), summary: "ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]" },
+  { name: "zinterstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), cluster: { kind: "cross", gather: true }, run: algebraGeneric("inter", true), summary: "ZINTERSTORE destination numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]" },
+  { name: "zdiffstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), cluster: { kind: "cross", gather: true }, run: algebraGeneric("diff", true), summary: "ZDIFFSTORE destination numkeys key [key ...]" },
+  { name: "zintercard", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), cluster: { kind: "cross", gather: true }, run: zintercard, summary: "ZINTERCARD numkeys key [key ...] [LIMIT limit]" },
   { name: "zpopmin", arity: -2, flags: ["write", "fast"], keys: ONE_KEY, run: popGeneric(false), summary: "ZPOPMIN key [count]" },
   { name: "zpopmax", arity: -2, flags: ["write", "fast"], keys: ONE_KEY, run: popGeneric(true), summary: "ZPOPMAX key [count]" },
-  { name: "zmpop", arity: -4, flags: ["write"], keys: numkeysFinder(1), run: zmpop, summary: "ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]" },
+  { name: "zmpop", arity: -4, flags: ["write"], keys: numkeysFinder(1), cluster: { kind: "cross", gather: true }, run: zmpop, summary: "ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]" },
 ];

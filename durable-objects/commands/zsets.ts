@@ -294,7 +294,7 @@ export const zsetCommands: CommandSpec[] = [
   { name: "zrank", arity: -3, flags: ["readonly", "fast"], keys: ONE_KEY, run: rankGeneric(false), summary: "ZRANK key member [WITHSCORE]" },
   { name: "zrevrank", arity: -3, flags: ["readonly", "fast"], keys: ONE_KEY, run: rankGeneric(true), summary: "ZREVRANK key member [WITHSCORE]" },
   { name: "zrange", arity: -4, flags: ["readonly"], keys: ONE_KEY, run: rangeGeneric("zrange", false), summary: "ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]" },
-  { name: "zrangestore", arity: -5, flags: ["write", "denyoom"], keys: TWO_KEYS, run: rangeGeneric("zrange", true), summary: "ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]" },
+  { name: "zrangestore", arity: -5, flags: ["write", "denyoom"], keys: TWO_KEYS, cluster: { kind: "cross", gather: true }, run: rangeGeneric("zrange", true), summary: "ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]" },
   { name: "zrevrange", arity: -4, flags: ["readonly"], keys: ONE_KEY, run: rangeGeneric("zrevrange", false), summary: "ZREVRANGE key start stop [WITHSCORES]" },
   { name: "zrangebyscore", arity: -4, flags: ["readonly"], keys: ONE_KEY, run: rangeGeneric("byscore", false), summary: "ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count]" },
   { name: "zrevrangebyscore", arity: -4, flags: ["readonly"], keys: ONE_KEY, run: rangeGeneric("revbyscore", false), summary: "ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]" },

@@ -13,9 +13,9 @@
 import type { Arg } from "../args";
 import { text } from "../args";
 import { COMMANDS } from "../commands";
-import { NOT_GATHERED, type ExecContext } from "../context";
+import type { ExecContext } from "../context";
 import { dispatch } from "../dispatch";
-import { Errors, ScriptErrors } from "../errors";
+import { ScriptErrors } from "../errors";
 import {
   DEFAULT_BUDGET,
   LuaBudgetError,
@@ -34,7 +34,7 @@ import {
 } from "../lua";
 import { CommandError, isError, isStatus, type Reply } from "../reply";
 import { slotOf } from "../slots";
-import { isWrite, keyIndices, lookupCommand } from "../table";
+import { validate } from "../table";
 import { sha1hex } from "./sha1";
 
 /** What one run of a script may do. */
@@ -173,15 +173,10 @@ export class ScriptHost {
       else if (typeof v === "number") argv.push(formatG(v, 17, false, false));
       else return { error: ScriptErrors.badArgType };
     }
-    const found = lookupCommand(COMMANDS, argv);
-    if (!found.ok) return { error: found.error.startsWith("ERR unknown command") ? ScriptErrors.unknownCommand : ScriptErrors.wrongArity };
-    const spec = found.spec;
-    if (spec.flags.includes("noscript")) return { error: ScriptErrors.notAllowed };
-    if (run.readOnly && isWrite(spec)) return { error: ScriptErrors.writeInReadOnly };
     const only = run.ctx.onlyKeys;
-    if (only && NOT_GATHERED.has(spec.name)) return { error: Errors.notGathered(spec.name) };
-    for (const i of keyIndices(spec, argv)) {
-      const key = text(argv[i]!);
+    const found = validate(COMMANDS, argv, { inScript: true, readOnly: run.readOnly, gathered: only !== undefined });
+    if (!found.ok) return { error: found.error };
+    for (const key of found.keys) {
       if (only ? !only.has(key) : !run.slots.has(slotOf(key))) return { error: ScriptErrors.nonLocalKey };
     }
     return dispatch(COMMANDS, run.ctx, argv, identity);

@@ -24,7 +24,7 @@ async function accounts(name: string): Promise<{ a: string; b: string; shards: n
 
 /** Runs EVAL TRANSFER over a and b through `backend`; answers the driver's result and the command's reply. */
 async function transfer(a: string, b: string, backend: TxBackend, opts: TxOptions = {}): Promise<{ result: TxResult; reply: () => Reply }> {
-  const cross = planGathered("eval", ["EVAL", TRANSFER, "2", a, b, "30"], [a, b], SHARDS)!;
+  const cross = planGathered(["EVAL", TRANSFER, "2", a, b, "30"], [a, b], SHARDS)!;
   const result = await runCrossShard(cross.parts, cross.shouldCommit, backend, { leaseMs: LEASE_MS, ...opts }, cross.between!(backend));
   return { result, reply: () => cross.reply([], result.status === "committed") };
 }

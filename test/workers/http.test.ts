@@ -3,6 +3,8 @@
  * limits and malformed input. Pipelines and transactions: http-batch.test.ts; junk: http-fuzz.test.ts.
  */
 import { describe, expect, it } from "vitest";
+import { sha1hex } from "../../durable-objects/scripting/sha1";
+import { MAX_KEY_BYTES } from "../../durable-objects/table";
 import { b64, call, callWith, cmd, freshKey, READONLY_TOKEN, TOKEN, toBase64 } from "./http-helpers";
 
 describe("body form", () => {
@@ -229,6 +231,40 @@ describe("auth", () => {
     res = await call(`/set/${k}/w?_token=${READONLY_TOKEN}`, { token: null });
     expect(res.status).toBe(400);
     expect(await cmd("GET", k)).toEqual({ result: "v" });
+  });
+
+  it("a read-only token cannot change scripts or functions (SCRIPT LOAD/FLUSH, FUNCTION LOAD/DELETE/FLUSH); it may list them", async () => {
+    const ro = async (...argv: string[]) => (await call("/", { body: JSON.stringify(argv), token: READONLY_TOKEN })).json();
+    const kept = ((await cmd("SCRIPT", "LOAD", "return 'kept'")) as { result: string }).result;
+    const lib = "#!lua name=rolib\nredis.register_function('rofn', function() return 1 end)";
+    expect(await cmd("FUNCTION", "LOAD", "REPLACE", lib)).toEqual({ result: "rolib" });
+    expect(await ro("SCRIPT", "FLUSH")).toEqual({ error: "NOPERM this token is read-only and cannot run the 'script|flush' command" });
+    expect(await ro("SCRIPT", "LOAD", "return 'new'")).toEqual({ error: "NOPERM this token is read-only and cannot run the 'script|load' command" });
+    for (const sub of [["LOAD", "REPLACE", lib], ["DELETE", "rolib"], ["FLUSH"]]) {
+      expect(((await ro("FUNCTION", ...sub)) as { error: string }).error).toMatch(/^NOPERM .*'function\|/);
+    }
+    expect(await ro("SCRIPT", "EXISTS", kept)).toEqual({ result: [1] });
+    const listed = (await ro("FUNCTION", "LIST", "LIBRARYNAME", "rolib")) as { result: unknown[] };
+    expect(listed.result).toHaveLength(1);
+    expect(await cmd("FCALL", "rofn", "0")).toEqual({ result: 1 });
+  });
+
+  it("a read-only SCRIPT LOAD stores nothing", async () => {
+    const body = `return 'never loaded ${freshKey("sha")}'`;
+    const refused = (await (await call("/", { body: JSON.stringify(["SCRIPT", "LOAD", body]), token: READONLY_TOKEN })).json()) as { error: string };
+    expect(refused.error).toMatch(/^NOPERM /);
+    expect(await cmd("SCRIPT", "EXISTS", sha1hex(new TextEncoder().encode(body)))).toEqual({ result: [0] });
+  });
+
+  it("a key above the key-size limit is refused with a clear error and nothing is stored", async () => {
+    const huge = "k".repeat(8 * 1024 * 1024);
+    const tooBig = { error: `ERR key exceeds maximum allowed size (${MAX_KEY_BYTES} bytes)` };
+    expect(await cmd("SET", huge, "v")).toEqual(tooBig);
+    const k = freshKey("small");
+    expect(await cmd("MSET", k, "1", "x".repeat(MAX_KEY_BYTES + 1), "2")).toEqual(tooBig);
+    expect(await cmd("EXISTS", k)).toEqual({ result: 0 });
+    const script = await cmd("EVAL", "return redis.pcall('SET', ARGV[1], 'v')", "0", "y".repeat(MAX_KEY_BYTES + 1));
+    expect(script).toEqual(tooBig);
   });
 
   it("a server without a configured token refuses every request", async () => {
