@@ -18,6 +18,7 @@ import { dumpLibraries, readLibraryDump } from "../scripting/functions-dump";
 import { hostFor, type ScriptHost } from "../scripting/host";
 import { parseLibraryMetadata, splitArgs } from "../scripting/library-metadata";
 import { sha1hex } from "../scripting/sha1";
+import { globMatch } from "../store/glob";
 import { ScriptStore } from "../store/scripts";
 import { container, type CommandSpec } from "../table";
 
@@ -252,9 +253,11 @@ function loadLibrary(ctx: ExecContext, host: ScriptHost, code: Uint8Array): Libr
 // FUNCTION LOAD [REPLACE] code
 function functionLoad(ctx: ExecContext, argv: Arg[]): Reply {
   const libs = libraries(ctx);
-  const p = new ArgCursor(argv, 2);
-  const replace = argv.length === 4 && p.eat("REPLACE");
-  if (argv.length > 4 || (argv.length === 4 && !replace)) throw new CommandError(Errors.syntax);
+  // Every argument before the code is an option, and REPLACE is the only one (repeats allowed).
+  for (const opt of argv.slice(2, -1)) {
+    if (text(opt).toUpperCase() !== "REPLACE") throw new CommandError(ScriptErrors.unknownLoadOption(text(opt)));
+  }
+  const replace = argv.length > 3;
   const code = bytes(argv[argv.length - 1]!);
   const { name } = parseLibraryMetadata(fromBytes(code));
   if (libs.has(name) && !replace) throw new CommandError(ScriptErrors.libraryExists(name));
@@ -269,17 +272,24 @@ function functionLoad(ctx: ExecContext, argv: Arg[]): Reply {
 // FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE]
 function functionList(ctx: ExecContext, argv: Arg[]): Reply {
   const libs = libraries(ctx);
-  const p = new ArgCursor(argv, 2);
-  let pattern: RegExp | null = null;
+  let pattern: string | null = null;
   let withCode = false;
-  while (p.more()) {
-    if (p.eat("WITHCODE")) withCode = true;
-    else if (p.eat("LIBRARYNAME")) pattern = globToRegExp(p.takeText());
-    else p.syntaxError();
+  // Each option once; a second one is an unknown argument, as in Redis.
+  for (let i = 2; i < argv.length; i++) {
+    const arg = text(argv[i]!);
+    if (!withCode && arg.toUpperCase() === "WITHCODE") {
+      withCode = true;
+    } else if (pattern === null && arg.toUpperCase() === "LIBRARYNAME") {
+      if (i === argv.length - 1) throw new CommandError(ScriptErrors.libraryPatternMissing);
+      pattern = text(argv[++i]!).toLowerCase();
+    } else {
+      throw new CommandError(ScriptErrors.unknownListArgument(arg));
+    }
   }
   const out: Reply[] = [];
   for (const [name, lib] of sortedLibraries(libs)) {
-    if (pattern && !pattern.test(name)) continue;
+    // Redis matches the pattern without regard to case.
+    if (pattern !== null && !globMatch(pattern, name.toLowerCase())) continue;
     const fns: Reply[] = [...lib.functions].map(([fname, f]) => [
       "name",
       fname,
@@ -370,12 +380,6 @@ function functionRestore(ctx: ExecContext, argv: Arg[]): Reply {
     store.putLibrary(name, lib.code);
   }
   return OK;
-}
-
-function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (const c of glob) re += c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`^${re}$`, "s");
 }
 
 // FCALL function numkeys [key ...] [arg ...] / FCALL_RO

@@ -150,6 +150,25 @@ export const functionCases = defineCases("functions", [
     },
   },
   {
+    name: "FUNCTION LOAD options and FUNCTION LIST arguments as Redis parses them",
+    async run({ r }) {
+      await r("FUNCTION", "FLUSH");
+      const lib = "#!lua name=Listed\nredis.register_function('listed_f', function() return 1 end)";
+      expect(await r("FUNCTION", "LOAD", "foo", "bar", lib)).toEqual(error("ERR Unknown option given: foo"));
+      expect(await r("FUNCTION", "LOAD", "replace", "REPLACE", lib)).toEqual("Listed");
+      expect(await r("FUNCTION", "LOAD", "REPLACE")).toEqual(error("ERR Missing library metadata"));
+      expect(await r("FUNCTION", "LIST", "bad_argument")).toEqual(error("ERR Unknown argument bad_argument"));
+      expect(await r("FUNCTION", "LIST", "libraryname")).toEqual(error("ERR library name argument was not given"));
+      expect(await r("FUNCTION", "LIST", "withcode", "withcode")).toEqual(error("ERR Unknown argument withcode"));
+      expect(await r("FUNCTION", "LIST", "withcode", "libraryname", "foo", "libraryname", "foo")).toEqual(error("ERR Unknown argument libraryname"));
+      const entry = ["library_name", "Listed", "engine", "LUA", "functions", [["name", "listed_f", "description", null, "flags", []]]];
+      expect(await r("FUNCTION", "LIST", "LIBRARYNAME", "list*")).toEqual([entry]);
+      expect(await r("FUNCTION", "LIST", "libraryname", "L?STED", "withcode")).toEqual([[...entry, "library_code", lib]]);
+      expect(await r("FUNCTION", "LIST", "LIBRARYNAME", "other*")).toEqual([]);
+      await r("FUNCTION", "FLUSH");
+    },
+  },
+  {
     name: "function names are found and collide without regard to case; register_function flags",
     async run({ r }) {
       await r("FUNCTION", "FLUSH");
