@@ -2,6 +2,9 @@
  * Runs one command inside a shard: validate it (table.ts `validate`: lookup, arity, key sizes),
  * call the handler, turn a CommandError into an error reply. Synchronous: nothing interleaves with a command.
  *
+ * A command that meets a key locked by a cross-shard transaction (KeyLockedError, from the
+ * keyspace) is rolled back and answers TRYAGAIN.
+ *
  * Any other exception (a bug or a storage fault) also ends as that command's error reply, after
  * its writes were rolled back, so one failing command never takes the rest of a batch with it.
  */
@@ -9,6 +12,7 @@ import type { Arg } from "./args";
 import type { ExecContext } from "./context";
 import { Errors } from "./errors";
 import { CommandError, err, type Reply } from "./reply";
+import { KeyLockedError } from "./store/keyspace";
 import { changesState, validate, type CommandTable } from "./table";
 
 /**
@@ -28,6 +32,7 @@ export function dispatch(
     return changesState(spec) ? atomically(() => spec.run(ctx, argv)) : spec.run(ctx, argv);
   } catch (e) {
     if (e instanceof CommandError) return err(e.reply);
+    if (e instanceof KeyLockedError) return err(Errors.txLocked);
     console.error(`edgekv: '${spec.name}' failed`, e);
     return err(Errors.internal(spec.name, e instanceof Error ? e.message : String(e)));
   }

@@ -20,7 +20,10 @@
  *
  * While a key is locked, any other batch touching it (and a keyspace-wide write such as
  * FLUSHDB while anything is locked) is refused whole with TRYAGAIN before any of it runs; the
- * Worker waits and retries. Nobody reads or writes a key between its prepare and its commit.
+ * Worker waits and retries. A key a command did not declare (a script may touch any key of its
+ * declared keys' slots) is checked where every access passes, in the keyspace (`isLocked`, via
+ * Keyspace.guarded): that command is rolled back and answers TRYAGAIN. Nobody reads or writes a
+ * key between its prepare and its commit.
  *
  * A prepared transaction whose lease runs out is resolved by the shard's alarm (`overdue`):
  * it asks the coordinator for the outcome, which answers COMMITTED or records and answers
@@ -106,6 +109,11 @@ export class Participant {
       keys.push(...found.keys);
     }
     return this.lockedAmong(keys, null);
+  }
+
+  /** True when `key` is locked by a prepared transaction (the keyspace's guard during client batches). */
+  isLocked(key: string): boolean {
+    return this.locked > 0 && this.sql.exec("SELECT 1 FROM tx_lock WHERE key = ?", key).toArray().length > 0;
   }
 
   prepare(ctx: ExecContext, req: PrepareRequest): PrepareResult {

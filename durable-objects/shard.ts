@@ -31,6 +31,7 @@ import { Participant, type PrepareRequest, type PrepareResult } from "./particip
 import type { Coordinator } from "./coordinator";
 import { err } from "./reply";
 import { Errors } from "./errors";
+import { ScriptState } from "./scripting/state";
 import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
 
 /** Items deleted per step of the alarm handler, and steps per sweeper before it yields and re-arms. */
@@ -56,6 +57,8 @@ export interface Sweeper {
 
 export class Shard extends DurableObject {
   private readonly keyspace: Keyspace;
+  /** Scripts, functions and the Lua engine of this shard. */
+  private readonly scripts: ScriptState;
   /** Every kind of deadline the alarm serves. */
   private readonly sweepers: Sweeper[];
   private readonly participant: Participant;
@@ -68,6 +71,7 @@ export class Shard extends DurableObject {
     migrate(storage.sql, storage);
     this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
     registerElementStores(this.keyspace);
+    this.scripts = new ScriptState(storage.sql, COMMANDS);
     const keyspace = this.keyspace;
     this.sweepers = [
       { earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) },
@@ -88,7 +92,10 @@ export class Shard extends DurableObject {
     const ctx = this.context();
     if (this.participant.blocks(batch)) return batch.map(() => err(Errors.txLocked));
     const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(fn);
-    return batch.map((argv) => dispatch(COMMANDS, ctx, argv, atomically));
+    const run = () => batch.map((argv) => dispatch(COMMANDS, ctx, argv, atomically));
+    if (this.participant.lockedKeys() === 0) return run();
+    // Keys a command does not declare (a script's) are checked where every access passes.
+    return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
   }
 
   /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */
@@ -174,7 +181,7 @@ export class Shard extends DurableObject {
   private context(): ExecContext {
     const now = Date.now();
     this.keyspace.now = now;
-    return { keyspace: this.keyspace, now };
+    return { keyspace: this.keyspace, scripts: this.scripts, now };
   }
 
   /**

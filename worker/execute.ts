@@ -318,9 +318,9 @@ export function retryingLocked(exec: ShardExec): ShardExec {
   };
 }
 
+/** Only a batch refused whole (every reply TRYAGAIN: nothing ran, or was rolled back) may be sent again. */
 function refusedAsLocked(replies: Reply[]): boolean {
-  const first = replies[0];
-  return first !== undefined && isError(first) && first.error === Errors.txLocked;
+  return replies.length > 0 && replies.every((r) => isError(r) && r.error === Errors.txLocked);
 }
 
 /** A shard that cannot be reached answers an error reply for each of its commands. */

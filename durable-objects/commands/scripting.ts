@@ -1,7 +1,8 @@
 /**
  * Scripting: EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT LOAD|EXISTS|FLUSH|KILL, FUNCTION
- * LOAD|LIST|DELETE|FLUSH|DUMP|RESTORE|STATS|KILL, FCALL FCALL_RO. Scripts run in the shard's Lua engine
- * (scripting/host.ts); bodies are cached by SHA1 in the shard's script store.
+ * LOAD|LIST|DELETE|FLUSH|DUMP|RESTORE|STATS|KILL, FCALL FCALL_RO. Scripts run in the shard's Lua
+ * engine (scripting/host.ts); bodies are cached by SHA1 in the shard's script store, compiled
+ * scripts and loaded libraries in its ScriptState (scripting/state.ts, `ctx.scripts`).
  *
  * Across shards: SCRIPT LOAD, SCRIPT FLUSH, FUNCTION LOAD/DELETE/FLUSH run on every shard (the
  * Worker fans them out), so EVALSHA and FCALL find them wherever their keys live. EVAL caches
@@ -15,11 +16,11 @@ import { Errors, ScriptErrors } from "../errors";
 import { LuaFunction, LuaSyntaxError, arrayTable, fromBytes, type LuaValue } from "../lua";
 import { CommandError, OK, type Reply } from "../reply";
 import { dumpLibraries, readLibraryDump } from "../scripting/functions-dump";
-import { hostFor, type ScriptHost } from "../scripting/host";
+import type { ScriptHost } from "../scripting/host";
 import { parseLibraryMetadata, splitArgs } from "../scripting/library-metadata";
 import { sha1hex } from "../scripting/sha1";
+import type { Library, LoadedFunction, PreparedScript } from "../scripting/state";
 import { globMatch } from "../store/glob";
-import { ScriptStore } from "../store/scripts";
 import { container, type CommandSpec } from "../table";
 
 const SCRIPT_FLAGS = new Set(["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys", "allow-key-locking"]);
@@ -36,13 +37,6 @@ function parseNumKeys(argv: Arg[], notInteger: string = Errors.notInteger): numb
   if (n < 0n) throw new CommandError(ScriptErrors.negativeKeys);
   if (n > BigInt(argv.length - 3)) throw new CommandError(ScriptErrors.tooManyKeys);
   return Number(n);
-}
-
-const stores = new WeakMap<object, ScriptStore>();
-function storeOf(ctx: ExecContext): ScriptStore {
-  let s = stores.get(ctx.keyspace);
-  if (!s) stores.set(ctx.keyspace, (s = new ScriptStore(ctx.keyspace.sql)));
-  return s;
 }
 
 /**
@@ -69,40 +63,24 @@ function shebang(body: string): { flags: string[]; body: string } {
   return { flags, body: body.slice(nl) };
 }
 
-interface Prepared {
-  fn: LuaFunction;
-  flags: string[];
-}
-
-/** Compiled scripts by SHA1, per shard object: a hit skips the store and the compiler. */
-const prepared = new WeakMap<ScriptHost, Map<string, Prepared>>();
-
-function preparedScripts(host: ScriptHost): Map<string, Prepared> {
-  let m = prepared.get(host);
-  if (!m) prepared.set(host, (m = new Map()));
-  return m;
-}
-
 /** The compiled script `sha` (from `source`, or the store when absent); null when unknown. */
-function prepare(ctx: ExecContext, sha: string, source: Uint8Array | null): Prepared | null {
-  const host = hostFor(ctx.keyspace);
-  const cache = preparedScripts(host);
-  let p = cache.get(sha);
+function prepare(ctx: ExecContext, sha: string, source: Uint8Array | null): PreparedScript | null {
+  const scripts = ctx.scripts;
+  let p = scripts.compiledScript(sha);
   if (p) return p;
   const stored = source === null;
-  if (source === null) source = sha.length === 40 ? storeOf(ctx).getScript(sha) : null;
+  if (source === null) source = sha.length === 40 ? scripts.store.getScript(sha) : null;
   if (source === null) return null;
   const { flags, body } = shebang(fromBytes(source));
-  p = { fn: host.compile(sha, body), flags };
-  if (!stored) storeOf(ctx).putScript(sha, source);
-  if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
-  cache.set(sha, p);
+  p = { fn: scripts.host.compile(body), flags };
+  if (!stored) scripts.store.putScript(sha, source);
+  scripts.keepCompiled(sha, p);
   return p;
 }
 
-function runScript(ctx: ExecContext, argv: Arg[], sha: string, script: Prepared, readOnly: boolean): Reply {
+function runScript(ctx: ExecContext, argv: Arg[], sha: string, script: PreparedScript, readOnly: boolean): Reply {
   const numkeys = parseNumKeys(argv);
-  const host = hostFor(ctx.keyspace);
+  const host = ctx.scripts.host;
   const keys = argv.slice(3, 3 + numkeys);
   host.lua.setGlobal("KEYS", arrayTable(keys.map(luaString)));
   host.lua.setGlobal("ARGV", arrayTable(argv.slice(3 + numkeys).map(luaString)));
@@ -138,14 +116,14 @@ function evalshaGeneric(readOnly: boolean) {
 function scriptLoad(ctx: ExecContext, argv: Arg[]): Reply {
   const source = bytes(argv[2]!);
   const sha = sha1hex(source);
-  preparedScripts(hostFor(ctx.keyspace)).delete(sha);
+  ctx.scripts.forgetCompiled(sha);
   prepare(ctx, sha, source);
   return sha;
 }
 
 // SCRIPT EXISTS sha1 [sha1 ...]
 function scriptExists(ctx: ExecContext, argv: Arg[]): Reply {
-  const store = storeOf(ctx);
+  const store = ctx.scripts.store;
   return argv.slice(2).map((s) => (store.hasScript(text(s).toLowerCase()) ? 1 : 0));
 }
 
@@ -160,28 +138,14 @@ function flushMode(argv: Arg[], container: "SCRIPT" | "FUNCTION"): void {
 // SCRIPT FLUSH [ASYNC|SYNC]
 function scriptFlush(ctx: ExecContext, argv: Arg[]): Reply {
   flushMode(argv, "SCRIPT");
-  storeOf(ctx).flushScripts();
-  hostFor(ctx.keyspace).forget();
-  preparedScripts(hostFor(ctx.keyspace)).clear();
+  ctx.scripts.store.flushScripts();
+  ctx.scripts.forgetCompiled();
   return OK;
 }
 
 // SCRIPT KILL
 function scriptKill(): Reply {
   throw new CommandError(ScriptErrors.notBusy);
-}
-
-interface LoadedFunction {
-  callback: LuaFunction;
-  flags: string[];
-  description: LuaValue;
-  library: string;
-}
-interface Library {
-  code: Uint8Array;
-  functions: Map<string, LoadedFunction>;
-  /** The same functions by lower-case name: Redis finds and collides function names without regard to case. */
-  byLowerName: Map<string, LoadedFunction>;
 }
 
 /** The function called `name` (in any case) in `libs`, if one is loaded. */
@@ -202,20 +166,15 @@ function collidingFunction(lib: Library, others: Iterable<Library>): string | un
 }
 
 /** The function libraries of a shard, loaded from its store on first use. */
-const registries = new WeakMap<ScriptHost, Map<string, Library>>();
-
 function libraries(ctx: ExecContext): Map<string, Library> {
-  const host = hostFor(ctx.keyspace);
-  let libs = registries.get(host);
-  if (!libs) {
-    libs = new Map();
-    registries.set(host, libs);
-    for (const { name, code } of storeOf(ctx).libraries()) {
-      try {
-        libs.set(name, loadLibrary(ctx, host, code));
-      } catch {
-        // A library that no longer loads is skipped; FUNCTION LOAD REPLACE can fix it.
-      }
+  const scripts = ctx.scripts;
+  if (scripts.libraries) return scripts.libraries;
+  const libs = (scripts.libraries = new Map());
+  for (const { name, code } of scripts.store.libraries()) {
+    try {
+      libs.set(name, loadLibrary(ctx, scripts.host, code));
+    } catch {
+      // A library that no longer loads is skipped; FUNCTION LOAD REPLACE can fix it.
     }
   }
   return libs;
@@ -261,11 +220,11 @@ function functionLoad(ctx: ExecContext, argv: Arg[]): Reply {
   const code = bytes(argv[argv.length - 1]!);
   const { name } = parseLibraryMetadata(fromBytes(code));
   if (libs.has(name) && !replace) throw new CommandError(ScriptErrors.libraryExists(name));
-  const lib = loadLibrary(ctx, hostFor(ctx.keyspace), code);
+  const lib = loadLibrary(ctx, ctx.scripts.host, code);
   const clash = collidingFunction(lib, [...libs].filter(([other]) => other !== name).map(([, l]) => l));
   if (clash !== undefined) throw new CommandError(ScriptErrors.functionExists(clash));
   libs.set(name, lib);
-  storeOf(ctx).putLibrary(name, code);
+  ctx.scripts.store.putLibrary(name, code);
   return name;
 }
 
@@ -309,7 +268,7 @@ function functionList(ctx: ExecContext, argv: Arg[]): Reply {
 function functionDelete(ctx: ExecContext, argv: Arg[]): Reply {
   const name = text(argv[2]!);
   if (!libraries(ctx).delete(name)) throw new CommandError(ScriptErrors.libraryNotFound);
-  storeOf(ctx).deleteLibrary(name);
+  ctx.scripts.store.deleteLibrary(name);
   return OK;
 }
 
@@ -317,7 +276,7 @@ function functionDelete(ctx: ExecContext, argv: Arg[]): Reply {
 function functionFlush(ctx: ExecContext, argv: Arg[]): Reply {
   flushMode(argv, "FUNCTION");
   libraries(ctx).clear();
-  storeOf(ctx).flushLibraries();
+  ctx.scripts.store.flushLibraries();
   return OK;
 }
 
@@ -351,7 +310,7 @@ function functionRestore(ctx: ExecContext, argv: Arg[]): Reply {
   if (policy !== "APPEND" && policy !== "REPLACE" && policy !== "FLUSH") throw new CommandError(ScriptErrors.badRestorePolicy);
   // Every library is loaded (and checked) apart first: a failure leaves the current ones as they were.
   const incoming = new Map<string, Library>();
-  const host = hostFor(ctx.keyspace);
+  const host = ctx.scripts.host;
   for (const code of readLibraryDump(bytes(argv[2]!))) {
     const { name } = parseLibraryMetadata(fromBytes(code));
     if (incoming.has(name)) throw new CommandError(ScriptErrors.libraryExists(name));
@@ -361,7 +320,7 @@ function functionRestore(ctx: ExecContext, argv: Arg[]): Reply {
     incoming.set(name, lib);
   }
   const libs = libraries(ctx);
-  const store = storeOf(ctx);
+  const store = ctx.scripts.store;
   if (policy === "FLUSH") {
     libs.clear();
     store.flushLibraries();
@@ -397,7 +356,7 @@ function fcallGeneric(readOnly: boolean) {
     if (readOnly && !noWrites) throw new CommandError(ScriptErrors.writeFunctionInRo);
     const keys = argv.slice(3, 3 + numkeys);
     const args: LuaValue[] = [arrayTable(keys.map(luaString)), arrayTable(argv.slice(3 + numkeys).map(luaString))];
-    return hostFor(ctx.keyspace).run(ctx, f.callback, args, { name, chunk: "user_function", keys, readOnly: readOnly || noWrites });
+    return ctx.scripts.host.run(ctx, f.callback, args, { name, chunk: "user_function", keys, readOnly: readOnly || noWrites });
   };
 }
 

@@ -3,7 +3,8 @@
  * status_reply, sha1hex, log, setresp, …), KEYS/ARGV, reply conversion both ways as Redis 7.0
  * does it, and the error texts a client sees (`… script: <sha>, on @user_script:<line>.`).
  *
- * One engine per shard object: compiled scripts are cached by SHA1. A script runs
+ * One engine per shard object (its ScriptState, state.ts, which also caches compiled scripts by
+ * SHA1). The host is given the command table, so it never imports it. A script runs
  * synchronously with an instruction budget; `redis.call` goes through the shard's dispatch in
  * the same batch context. A key a script touches must share a slot with one of its declared
  * keys (KEYS), so that no script can read or write a key that belongs to another shard. A script
@@ -12,10 +13,9 @@
  */
 import type { Arg } from "../args";
 import { text } from "../args";
-import { COMMANDS } from "../commands";
 import type { ExecContext } from "../context";
 import { dispatch } from "../dispatch";
-import { ScriptErrors } from "../errors";
+import { Errors, ScriptErrors } from "../errors";
 import {
   DEFAULT_BUDGET,
   LuaBudgetError,
@@ -34,7 +34,8 @@ import {
 } from "../lua";
 import { CommandError, isError, isStatus, type Reply } from "../reply";
 import { slotOf } from "../slots";
-import { validate } from "../table";
+import { KeyLockedError } from "../store/keyspace";
+import { CommandTable, validate } from "../table";
 import { sha1hex } from "./sha1";
 
 /** What one run of a script may do. */
@@ -61,32 +62,23 @@ const FUNCTION_FLAGS = ["no-writes", "allow-oom", "allow-stale", "no-cluster", "
 
 export class ScriptHost {
   readonly lua: LuaEngine;
-  private readonly compiled = new Map<string, LuaFunction>();
   private running: Running | null = null;
   /** Set while FUNCTION LOAD runs a library: where register_function puts its functions. */
   registering: Map<string, { callback: LuaFunction; flags: string[]; description: LuaValue }> | null = null;
 
-  constructor() {
+  /** `table`: what redis.call runs (none given: every command is unknown, for engine tests). */
+  constructor(private readonly table: CommandTable = new CommandTable()) {
     this.lua = new LuaEngine({ redis: this.redisLib() });
   }
 
-  /** The compiled chunk of `body` (byte string), cached by its SHA1; throws CommandError on a syntax error. */
-  compile(sha: string, body: string, chunk = "user_script"): LuaFunction {
-    let fn = this.compiled.get(sha);
-    if (fn) return fn;
+  /** The compiled chunk of `body` (byte string); throws CommandError on a syntax error. */
+  compile(body: string, chunk = "user_script"): LuaFunction {
     try {
-      fn = this.lua.compile(body, chunk);
+      return this.lua.compile(body, chunk);
     } catch (e) {
       if (e instanceof LuaSyntaxError) throw new CommandError(ScriptErrors.compile(e.message));
       throw e;
     }
-    if (this.compiled.size >= 1000) this.compiled.delete(this.compiled.keys().next().value!);
-    this.compiled.set(sha, fn);
-    return fn;
-  }
-
-  forget(): void {
-    this.compiled.clear();
   }
 
   /** Runs `fn` with `args`, converting its result (or its error) into a reply. */
@@ -150,7 +142,7 @@ export class ScriptHost {
     fn("debug", () => []);
     fn("acl_check_cmd", (a) => {
       const name = typeof a[0] === "string" ? a[0] : "";
-      if (!COMMANDS.get(name)) throw new LuaError("Invalid command passed to redis.acl_check_cmd()", true);
+      if (!this.table.get(name)) throw new LuaError("Invalid command passed to redis.acl_check_cmd()", true);
       return [true];
     });
     fn("register_function", (a) => this.registerFunction(a));
@@ -174,12 +166,15 @@ export class ScriptHost {
       else return { error: ScriptErrors.badArgType };
     }
     const only = run.ctx.onlyKeys;
-    const found = validate(COMMANDS, argv, { inScript: true, readOnly: run.readOnly, gathered: only !== undefined });
+    const found = validate(this.table, argv, { inScript: true, readOnly: run.readOnly, gathered: only !== undefined });
     if (!found.ok) return { error: found.error };
     for (const key of found.keys) {
       if (only ? !only.has(key) : !run.slots.has(slotOf(key))) return { error: ScriptErrors.nonLocalKey };
     }
-    return dispatch(COMMANDS, run.ctx, argv, identity);
+    const reply = dispatch(this.table, run.ctx, argv, identity);
+    // A locked key ends the whole script (pcall cannot catch it): its command answers TRYAGAIN, nothing kept.
+    if (isError(reply) && reply.error === Errors.txLocked) throw new KeyLockedError(text(argv[1] ?? ""));
+    return reply;
   }
 
   private registerFunction(a: LuaValue[]): LuaValue[] {
@@ -295,15 +290,6 @@ export function luaToReply(v: LuaValue, depth = 0): Reply {
 
 function toText(s: string): string {
   return new TextDecoder().decode(toBytes(s));
-}
-
-const hosts = new WeakMap<object, ScriptHost>();
-
-/** The script host of a shard (one per keyspace object). */
-export function hostFor(owner: object): ScriptHost {
-  let h = hosts.get(owner);
-  if (!h) hosts.set(owner, (h = new ScriptHost()));
-  return h;
 }
 
 export { DEFAULT_BUDGET };

@@ -5,6 +5,11 @@
  * Expiry is lazy on lookup (an expired key is deleted and reported absent) and active through
  * the shard's alarm (`sweepExpired`). `now` is the time of the running command batch: every
  * command of a batch sees one clock, as Redis sees one clock per command.
+ *
+ * Keys locked by a prepared cross-shard transaction (participant.ts): while a client batch runs,
+ * `guarded` makes every lookup and insert of a key check the locks, so no command — a script
+ * touching a key it did not declare included — reads or writes a locked key: it throws
+ * KeyLockedError, which aborts the command (and its writes) with TRYAGAIN.
  */
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
@@ -37,6 +42,13 @@ export interface ElementStore {
   copy(from: number, to: number): void;
 }
 
+/** A command met a key locked by a prepared cross-shard transaction: it must not run now. */
+export class KeyLockedError extends Error {
+  constructor(readonly key: string) {
+    super(`key is locked by a cross-shard transaction in progress`);
+  }
+}
+
 const SELECT_KEY = "SELECT id, key, type, value, expire_at FROM keys WHERE key = ?";
 
 export class Keyspace {
@@ -50,12 +62,31 @@ export class Keyspace {
     private readonly onExpiry: (at: number) => void,
   ) {}
 
+  /** While a client batch runs with keys locked on this shard: true for a locked key. */
+  private isLocked: ((key: string) => boolean) | null = null;
+
+  /** Runs `fn` with every key lookup and insert checked against `isLocked` (see the file's comment). */
+  guarded<T>(isLocked: (key: string) => boolean, fn: () => T): T {
+    const outer = this.isLocked;
+    this.isLocked = isLocked;
+    try {
+      return fn();
+    } finally {
+      this.isLocked = outer;
+    }
+  }
+
+  private checkLock(key: string): void {
+    if (this.isLocked?.(key)) throw new KeyLockedError(key);
+  }
+
   registerElementStore(type: KeyType, store: ElementStore): void {
     this.elementStores.set(type, store);
   }
 
   /** The live row of `key`, or null (an expired key is deleted on the way). */
   find(key: string): KeyRow | null {
+    this.checkLock(key);
     const row = this.sql.exec<KeyRow & Record<string, SqlStorageValue>>(SELECT_KEY, key).toArray()[0];
     if (!row) return null;
     if (row.expire_at !== null && row.expire_at <= this.now) {
@@ -78,6 +109,7 @@ export class Keyspace {
 
   /** Inserts a new key (it must not exist) and returns its id. */
   insert(key: string, type: KeyType, value: Uint8Array | null, expireAt: number | null): number {
+    this.checkLock(key);
     const id = this.sql
       .exec<{ id: number }>(
         "INSERT INTO keys (key, type, value, expire_at) VALUES (?, ?, ?, ?) RETURNING id",

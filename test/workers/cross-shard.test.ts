@@ -266,4 +266,27 @@ describe("isolation", () => {
     expect(await reader).toEqual({ result: "after" });
     expect(await stub.lockedKeys()).toBe(0);
   });
+
+  it("a script cannot write a locked key it did not declare, even in the slot of one it did: TRYAGAIN, nothing written", async () => {
+    const tag = freshKey("xlockscript");
+    const [declared, locked] = [`{${tag}}a`, `{${tag}}b`];
+    const shard = shardOf(declared, SHARDS);
+    const stub = shardStub(shard);
+    const prepared = await stub.prepare({ txid: "iso-script", coordinator: "coordinator-iso", keys: [locked], reads: [], writes: [["SET", locked, "from-tx"]], leaseMs: 60_000 });
+    expect(prepared).toEqual({ ok: true, reads: [] });
+    const exec = env.SHARD.getByName(`shard-${shard}`) as unknown as { exec(b: unknown[][]): Promise<unknown[]> };
+    const locks = { error: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again" };
+    const writeBoth = "redis.call('SET', KEYS[1], 'script') return redis.call('SET', ARGV[1], 'script')";
+    expect(await exec.exec([["EVAL", writeBoth, "1", declared, locked]])).toEqual([locks]);
+    const pcallRead = "local r = redis.pcall('GET', ARGV[1]) redis.call('SET', KEYS[1], 'script') return r";
+    expect(await exec.exec([["EVAL", pcallRead, "1", declared, locked]])).toEqual([locks]);
+    expect(await exec.exec([["SET", declared, "plain"], ["EVAL", writeBoth, "1", declared, locked], ["GET", declared]])).toEqual([
+      { status: "OK" },
+      locks,
+      new TextEncoder().encode("plain"),
+    ]);
+    expect(await stub.commit("iso-script")).toEqual([{ status: "OK" }]);
+    expect(await exec.exec([["GET", locked], ["GET", declared]])).toEqual([new TextEncoder().encode("from-tx"), new TextEncoder().encode("plain")]);
+    expect(await stub.lockedKeys()).toBe(0);
+  });
 });

@@ -10,6 +10,7 @@ import { dispatch } from "../../durable-objects/dispatch";
 import type { Reply } from "../../durable-objects/reply";
 import type { Shard } from "../../durable-objects/shard";
 import { registerElementStores } from "../../durable-objects/store/elements";
+import { ScriptState } from "../../durable-objects/scripting/state";
 import { Keyspace } from "../../durable-objects/store/keyspace";
 import type { Value } from "../conformance/harness";
 import { fromReply } from "../conformance/normalize";
@@ -93,9 +94,10 @@ export function withClock(prefix: string, fn: (run: ClockedRun) => void): Promis
   return runInDurableObject(env.SHARD.getByName(uniqueName(prefix)), (_: Shard, state: DurableObjectState) => {
     const ks = new Keyspace(state.storage.sql, () => {});
     registerElementStores(ks);
+    const scripts = new ScriptState(state.storage.sql, COMMANDS);
     fn((now, ...argv) => {
       ks.now = now;
-      return dispatch(COMMANDS, { keyspace: ks, now }, argv.map(String) as Arg[], (f) => state.storage.transactionSync(f));
+      return dispatch(COMMANDS, { keyspace: ks, scripts, now }, argv.map(String) as Arg[], (f) => state.storage.transactionSync(f));
     });
   });
 }
