@@ -59,6 +59,14 @@ describe("RDB lengths", () => {
     expect(() => new RdbReader(unhex("c4")).string()).toThrow(RdbError);
     expect(() => new RdbReader(unhex("c30a05ffffff")).string()).toThrow(RdbError);
   });
+
+  it("refuses a string longer than its limit, or an LZF one claiming more than LZF can expand to, before allocating", () => {
+    // Claims 2^32-1 bytes from 2 compressed ones; then 89 bytes from 1.
+    expect(() => new RdbReader(unhex("c3028000ffffffff" + "0000")).string()).toThrow(/length/);
+    expect(() => new RdbReader(unhex("c3015900")).string()).toThrow(/length/);
+    expect(() => new RdbReader(unhex("0461626364"), undefined, 3).string()).toThrow(/too long/);
+    expect(new TextDecoder().decode(new RdbReader(unhex("0461626364"), undefined, 4).string())).toBe("abcd");
+  });
 });
 
 describe("LZF", () => {

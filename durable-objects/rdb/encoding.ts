@@ -24,6 +24,12 @@ const ENC_INT16 = 1;
 const ENC_INT32 = 2;
 const ENC_LZF = 3;
 
+/**
+ * The longest string a reader accepts (32 MiB): a payload cannot make the server allocate more
+ * for one string, whatever length it claims.
+ */
+export const MAX_RDB_STRING = 32 * 1024 * 1024;
+
 /** A malformed RDB stream; the message says what was wrong (for logs and tests). */
 export class RdbError extends Error {}
 
@@ -116,6 +122,7 @@ export class RdbReader {
     private readonly data: Uint8Array,
     /** Where reading must stop (a DUMP payload's 10-byte footer is not data). */
     readonly end = data.length,
+    readonly maxString = MAX_RDB_STRING,
   ) {}
 
   remaining(): number {
@@ -163,7 +170,10 @@ export class RdbReader {
   /** rdbGenericLoadStringObject: the string's bytes, whatever its encoding. */
   string(): Uint8Array {
     const { encoded, value } = this.lengthOrEncoding();
-    if (!encoded) return this.raw(value).slice();
+    if (!encoded) {
+      if (value > this.maxString) throw new RdbError("string too long");
+      return this.raw(value).slice();
+    }
     switch (value) {
       case ENC_INT8: {
         const b = this.raw(1);
@@ -180,6 +190,8 @@ export class RdbReader {
       case ENC_LZF: {
         const clen = this.length();
         const len = this.length();
+        // LZF's densest form is a 3-byte reference to 264 bytes: a longer claim is corrupt.
+        if (len > this.maxString || len > clen * 88) throw new RdbError("invalid LZF compressed string length");
         const out = lzfDecompress(this.raw(clen), len);
         if (!out) throw new RdbError("invalid LZF compressed string");
         return out;
