@@ -18,6 +18,10 @@ export const Errors = {
     `ERR unknown subcommand '${sub}'. Try ${cmd.toUpperCase()} HELP.`,
   unknownSubcommandOrArity: (sub: string, cmd: string) =>
     `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cmd.toUpperCase()} HELP.`,
+  getkeysInvalidCommand: "ERR Invalid command specified",
+  getkeysInvalidArity: "ERR Invalid number of arguments specified for command",
+  getkeysNoKeys: "ERR The command has no key arguments",
+  getkeysInvalidArguments: "ERR Invalid arguments specified for command",
   crossSlot: "CROSSSLOT Keys in request don't hash to the same slot",
   internal: (cmd: string, message: string) => `ERR internal error in '${cmd}': ${message}`,
   txLocked: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "./commands";
-import { MAX_KEY_BYTES, validate } from "./table";
+import { specKeyIndices } from "./key-specs";
+import { keyIndices, MAX_KEY_BYTES, validate } from "./table";
 
 const error = (argv: string[], opts = {}) => {
   const v = validate(COMMANDS, argv, opts);
@@ -60,5 +61,21 @@ describe("validate: the one check of a command, from its entry", () => {
     expect(error(["GET", "é".repeat(MAX_KEY_BYTES / 2 + 1)])).toBe(message);
     expect(error(["GET", new TextEncoder().encode(tooBig) as unknown as string])).toBe(message);
     expect(error(["SET", "k", tooBig])).toBeNull();
+  });
+});
+
+describe("key specs", () => {
+  it("where an entry declares key specs and a key finder, they find the same keys", () => {
+    const declared = COMMANDS.entries().filter((s) => s.keySpecs && s.keys);
+    expect(declared.length).toBeGreaterThan(20);
+    for (const spec of declared) {
+      const base = Math.abs(spec.arity);
+      for (let n = base + 2; n <= base + 5; n++) {
+        const argv = [spec.name, ...Array.from({ length: n - 1 }, (_, i) => `k${i + 1}`)];
+        for (const ks of spec.keySpecs!) if (ks.find.type === "keynum") argv[ks.index + ks.find.keynumidx] = "2";
+        const bySpecs = [...new Set(spec.keySpecs!.flatMap((ks) => specKeyIndices(ks, argv) ?? []))].sort((a, b) => a - b);
+        expect([spec.name, bySpecs]).toEqual([spec.name, [...new Set(keyIndices(spec, argv))].sort((a, b) => a - b)]);
+      }
+    }
   });
 });

@@ -13,6 +13,7 @@
  * - `noscript`  not callable from scripts.
  * - `random`    output is not deterministic (RANDOMKEY, SPOP, TIME, …).
  * - `loading`, `stale`, `pubsub`, `allow_busy`: as Redis; informational here.
+ * - `no_mandatory_keys`  may run without keys although it takes some (EVAL … 0).
  *
  * `state` names server state beyond the keyspace that a command changes (the script cache,
  * function libraries): Redis does not flag SCRIPT LOAD or SCRIPT FLUSH `write`, but they change
@@ -43,6 +44,7 @@ import { text } from "./args";
 import { Errors, ScriptErrors } from "./errors";
 import { CommandError, type Reply } from "./reply";
 import type { ExecContext } from "./context";
+import type { KeySpec } from "./key-specs";
 
 export type Flag =
   | "write"
@@ -55,7 +57,8 @@ export type Flag =
   | "loading"
   | "stale"
   | "pubsub"
-  | "allow_busy";
+  | "allow_busy"
+  | "no_mandatory_keys";
 
 /** Where the keys are: argv indices first..last (negative last counts from the end) by step. */
 export interface KeyRange {
@@ -85,6 +88,8 @@ export interface CommandSpec {
   arity: number;
   flags: Flag[];
   keys?: KeyFinder;
+  /** Redis 7 key specifications for COMMAND INFO / GETKEYSANDFLAGS (key-specs.ts); derived from `keys` when absent. */
+  keySpecs?: KeySpec[];
   cluster?: ClusterMode;
   /** Server state beyond the keyspace this command changes: refused to the read-only token. */
   state?: "scripts" | "functions";

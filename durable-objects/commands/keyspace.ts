@@ -4,6 +4,7 @@
  * the table's `cluster` field tells the Worker how to fan them out (DEL/EXISTS/TOUCH/UNLINK per
  * key, SCAN/KEYS/… on every shard) or to refuse them across shards (RENAME, COPY).
  */
+import { rangeSpec } from "../key-specs";
 import { ArgCursor, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
@@ -247,9 +248,10 @@ function flush(ctx: ExecContext, argv: Arg[]): Reply {
 const SUM = { kind: "fanout", merge: "sum" } as const;
 
 export const keyspaceCommands: CommandSpec[] = [
-  { name: "del", arity: -2, flags: ["write"], keys: ALL_KEYS, cluster: SUM, summary: "DEL key [key ...]", run: del },
+  { name: "del", arity: -2, flags: ["write"], keys: ALL_KEYS, cluster: SUM, summary: "DEL key [key ...]", keySpecs: [rangeSpec(["RM", "delete"], 1, -1)], run: del },
   {
     name: "unlink",
+    keySpecs: [rangeSpec(["RM", "delete"], 1, -1)],
     arity: -2,
     flags: ["write", "fast"],
     keys: ALL_KEYS,
@@ -259,6 +261,7 @@ export const keyspaceCommands: CommandSpec[] = [
   },
   {
     name: "exists",
+    keySpecs: [rangeSpec(["RO"], 1, -1)],
     arity: -2,
     flags: ["readonly", "fast"],
     keys: ALL_KEYS,
@@ -268,6 +271,7 @@ export const keyspaceCommands: CommandSpec[] = [
   },
   {
     name: "touch",
+    keySpecs: [rangeSpec(["RO"], 1, -1)],
     arity: -2,
     flags: ["readonly", "fast"],
     keys: ALL_KEYS,
@@ -278,6 +282,7 @@ export const keyspaceCommands: CommandSpec[] = [
   { name: "type", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, summary: "TYPE key", run: type },
   {
     name: "expire",
+    keySpecs: [rangeSpec(["RW", "update"], 1)],
     arity: -3,
     flags: ["write", "fast"],
     keys: ONE_KEY,
@@ -329,6 +334,7 @@ export const keyspaceCommands: CommandSpec[] = [
   { name: "persist", arity: 2, flags: ["write", "fast"], keys: ONE_KEY, summary: "PERSIST key", run: persist },
   {
     name: "rename",
+    keySpecs: [rangeSpec(["RW", "access", "delete"], 1), rangeSpec(["OW", "update"], 2)],
     cluster: { kind: "cross", planner: "rename", gather: true },
     arity: 3,
     flags: ["write"],
@@ -338,6 +344,7 @@ export const keyspaceCommands: CommandSpec[] = [
   },
   {
     name: "renamenx",
+    keySpecs: [rangeSpec(["RW", "access", "delete"], 1), rangeSpec(["OW", "insert"], 2)],
     cluster: { kind: "cross", planner: "renamenx", gather: true },
     arity: 3,
     flags: ["write", "fast"],
@@ -347,6 +354,7 @@ export const keyspaceCommands: CommandSpec[] = [
   },
   {
     name: "copy",
+    keySpecs: [rangeSpec(["RO", "access"], 1), rangeSpec(["OW", "update"], 2)],
     cluster: { kind: "cross", planner: "copy", gather: true },
     arity: -3,
     flags: ["write", "denyoom"],

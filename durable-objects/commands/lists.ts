@@ -4,6 +4,7 @@
  * Blocking variants (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) are not offered: a request over
  * HTTP cannot wait on a key, and a non-blocking imitation would answer differently from Redis.
  */
+import { keynumSpec, rangeSpec } from "../key-specs";
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
@@ -181,7 +182,7 @@ function lmpop(ctx: ExecContext, argv: Arg[]): Reply {
 }
 
 export const listCommands: CommandSpec[] = [
-  { name: "lpush", arity: -3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: pushGeneric("left", false) },
+  { name: "lpush", arity: -3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, keySpecs: [rangeSpec(["RW", "insert"], 1)], run: pushGeneric("left", false) },
   { name: "rpush", arity: -3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: pushGeneric("right", false) },
   { name: "lpushx", arity: -3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: pushGeneric("left", true) },
   { name: "rpushx", arity: -3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: pushGeneric("right", true) },
@@ -195,7 +196,7 @@ export const listCommands: CommandSpec[] = [
   { name: "ltrim", arity: 4, flags: ["write"], keys: ONE_KEY, run: ltrim },
   { name: "linsert", arity: 5, flags: ["write", "denyoom"], keys: ONE_KEY, run: linsert },
   { name: "lpos", arity: -3, flags: ["readonly"], keys: ONE_KEY, run: lpos },
-  { name: "lmove", arity: 5, flags: ["write", "denyoom"], keys: TWO_KEYS, cluster: { kind: "cross", planner: "lmove" }, run: lmove },
-  { name: "rpoplpush", arity: 3, flags: ["write", "denyoom"], keys: TWO_KEYS, cluster: { kind: "cross", planner: "rpoplpush" }, run: rpoplpush },
-  { name: "lmpop", arity: -4, flags: ["write"], keys: lmpopKeys, cluster: { kind: "cross", gather: true }, run: lmpop },
+  { name: "lmove", arity: 5, flags: ["write", "denyoom"], keys: TWO_KEYS, cluster: { kind: "cross", planner: "lmove" }, keySpecs: [rangeSpec(["RW", "access", "delete"], 1), rangeSpec(["RW", "insert"], 2)], run: lmove },
+  { name: "rpoplpush", arity: 3, flags: ["write", "denyoom"], keys: TWO_KEYS, cluster: { kind: "cross", planner: "rpoplpush" }, keySpecs: [rangeSpec(["RW", "access", "delete"], 1), rangeSpec(["RW", "insert"], 2)], run: rpoplpush },
+  { name: "lmpop", arity: -4, flags: ["write"], keys: lmpopKeys, cluster: { kind: "cross", gather: true }, keySpecs: [keynumSpec(["RW", "access", "delete"], 1)], run: lmpop },
 ];

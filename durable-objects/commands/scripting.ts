@@ -10,6 +10,7 @@
  * client falls back to EVAL, as with Redis Cluster. A script whose KEYS span shards runs once on
  * the first key's shard over gathered copies of them (worker/cross-gathered.ts).
  */
+import { keynumSpec } from "../key-specs";
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors, ScriptErrors } from "../errors";
@@ -360,15 +361,17 @@ function fcallGeneric(readOnly: boolean) {
   };
 }
 
+const WORST_RW = "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE";
+const WORST_RO = "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS";
 const ALL_OK = { kind: "all", merge: "ok" } as const;
 /** Scripts and functions run once, over copies of their KEYS when these span shards. */
 const GATHERED = { kind: "cross", gather: true } as const;
 
 export const scriptingCommands: CommandSpec[] = [
-  { name: "eval", arity: -3, flags: ["write", "noscript"], keys: numkeysKeys, cluster: GATHERED, run: evalGeneric(false) },
-  { name: "eval_ro", arity: -3, flags: ["readonly", "noscript"], keys: numkeysKeys, cluster: GATHERED, run: evalGeneric(true) },
-  { name: "evalsha", arity: -3, flags: ["write", "noscript"], keys: numkeysKeys, cluster: GATHERED, run: evalshaGeneric(false) },
-  { name: "evalsha_ro", arity: -3, flags: ["readonly", "noscript"], keys: numkeysKeys, cluster: GATHERED, run: evalshaGeneric(true) },
+  { name: "eval", arity: -3, flags: ["write", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RW", "access", "update"], 2, WORST_RW)], run: evalGeneric(false) },
+  { name: "eval_ro", arity: -3, flags: ["readonly", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RO", "access"], 2, WORST_RO)], run: evalGeneric(true) },
+  { name: "evalsha", arity: -3, flags: ["write", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RW", "access", "update"], 2)], run: evalshaGeneric(false) },
+  { name: "evalsha_ro", arity: -3, flags: ["readonly", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RO", "access"], 2)], run: evalshaGeneric(true) },
   container("script", "SCRIPT <subcommand> [arg ...]", [
     { name: "script|load", arity: 3, flags: ["noscript", "stale"], state: "scripts", cluster: ALL_OK, summary: "SCRIPT LOAD script", run: scriptLoad },
     { name: "script|exists", arity: -3, flags: ["noscript"], cluster: ALL_OK, summary: "SCRIPT EXISTS sha1 [sha1 ...]", run: scriptExists },
@@ -393,6 +396,6 @@ export const scriptingCommands: CommandSpec[] = [
     { name: "function|stats", arity: 2, flags: ["noscript", "allow_busy"], summary: "FUNCTION STATS", run: functionStats },
     { name: "function|kill", arity: 2, flags: ["noscript", "allow_busy"], summary: "FUNCTION KILL", run: functionKill },
   ]),
-  { name: "fcall", arity: -3, flags: ["write", "noscript"], keys: numkeysKeys, cluster: GATHERED, run: fcallGeneric(false) },
-  { name: "fcall_ro", arity: -3, flags: ["readonly", "noscript"], keys: numkeysKeys, cluster: GATHERED, run: fcallGeneric(true) },
+  { name: "fcall", arity: -3, flags: ["write", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RW", "access", "update"], 2, WORST_RW)], run: fcallGeneric(false) },
+  { name: "fcall_ro", arity: -3, flags: ["readonly", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RO", "access"], 2, WORST_RO)], run: fcallGeneric(true) },
 ];

@@ -8,7 +8,8 @@ import type { ExecContext } from "../context";
 import { Errors } from "../errors";
 import { CommandError, OK, status, type Reply } from "../reply";
 import { compileGlob } from "../store/glob";
-import { container, type CommandSpec } from "../table";
+import { keyFlagsAt, keysBySpecs, keySpecReply, keySpecsOf, legacyKeyRange } from "../key-specs";
+import { container, keyIndices, lookupCommand, type CommandSpec } from "../table";
 import { COMMANDS } from "./index";
 
 /** The Redis version whose semantics edgekv follows (reported by INFO as redis_version). */
@@ -51,10 +52,10 @@ function aclCategories(spec: CommandSpec): Reply[] {
 
 /** One COMMAND INFO entry: name, arity, flags, first/last/step key, ACL categories, tips, key specs, subcommands. */
 function commandInfo(spec: CommandSpec): Reply {
-  const k = spec.keys;
-  const [first, last, step] = k === undefined || typeof k === "function" ? [0, 0, 0] : [k.first, k.last, k.step];
-  const flags = typeof k === "function" ? [...spec.flags, "movablekeys"] : spec.flags;
-  return [spec.name, spec.arity, flags.map(status), first, last, step, aclCategories(spec), [], [], (spec.subcommands ?? []).map(commandInfo)];
+  const { range, movable } = legacyKeyRange(spec);
+  const flags = movable ? [...spec.flags, "movablekeys"] : spec.flags;
+  const keySpecs = keySpecsOf(spec).map(keySpecReply);
+  return [spec.name, spec.arity, flags.map(status), ...range, aclCategories(spec), [], keySpecs, (spec.subcommands ?? []).map(commandInfo)];
 }
 
 /** COMMAND DOCS, minimal: the command's one-line syntax as its summary. */
@@ -106,6 +107,24 @@ function commandDocsCmd(_ctx: ExecContext, argv: Arg[]): Reply {
 // COMMAND LIST [FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]
 function commandListCmd(_ctx: ExecContext, argv: Arg[]): Reply {
   return commandList(COMMANDS.entries(), argv);
+}
+
+// COMMAND GETKEYS command [arg ...] / COMMAND GETKEYSANDFLAGS command [arg ...]
+function getKeysGeneric(withFlags: boolean) {
+  return (_ctx: ExecContext, argv: Arg[]): Reply => {
+    const inner = argv.slice(2);
+    const found = lookupCommand(COMMANDS, inner);
+    if (!found.ok) throw new CommandError(found.unknown ? Errors.getkeysInvalidCommand : Errors.getkeysInvalidArity);
+    const { spec } = found;
+    if (!spec.keys && !spec.keySpecs) throw new CommandError(Errors.getkeysNoKeys);
+    const idx = keysBySpecs(spec, inner, keyIndices);
+    if (idx === null || idx.length === 0) {
+      if (spec.flags.includes("no_mandatory_keys")) return [];
+      throw new CommandError(Errors.getkeysInvalidArguments);
+    }
+    if (!withFlags) return idx.map((i) => inner[i]!);
+    return idx.map((i) => [inner[i]!, keyFlagsAt(spec, inner, i).map(status)]);
+  };
 }
 
 // COMMAND HELP
@@ -191,6 +210,8 @@ export const serverCommands: CommandSpec[] = [
       { name: "command|info", arity: -2, flags: ["loading", "stale"], summary: "COMMAND INFO [command-name ...]", run: commandInfoCmd },
       { name: "command|docs", arity: -2, flags: ["loading", "stale"], summary: "COMMAND DOCS [command-name ...]", run: commandDocsCmd },
       { name: "command|list", arity: -2, flags: ["loading", "stale"], summary: "COMMAND LIST [FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]", run: commandListCmd },
+      { name: "command|getkeys", arity: -4, flags: ["loading", "stale"], summary: "COMMAND GETKEYS command [arg ...]", run: getKeysGeneric(false) },
+      { name: "command|getkeysandflags", arity: -4, flags: ["loading", "stale"], summary: "COMMAND GETKEYSANDFLAGS command [arg ...]", run: getKeysGeneric(true) },
       { name: "command|help", arity: 2, flags: ["loading", "stale"], summary: "COMMAND HELP", run: commandHelp },
     ],
     { arity: -1, flags: ["loading", "stale"], run: commandAll },

@@ -4,6 +4,7 @@
  * Multi-key commands (SINTER, SUNION, SDIFF, their STORE forms, SINTERCARD, SMOVE) run on one
  * shard, atomically; keys on different shards answer CROSSSLOT, as in Redis Cluster.
  */
+import { rangeSpec } from "../key-specs";
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
@@ -164,11 +165,11 @@ export const setCommands: CommandSpec[] = [
   { name: "scard", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: scard },
   { name: "spop", arity: -2, flags: ["write", "random", "fast"], keys: ONE_KEY, run: spop },
   { name: "srandmember", arity: -2, flags: ["readonly", "random"], keys: ONE_KEY, run: srandmember },
-  { name: "smove", arity: 4, flags: ["write", "fast"], keys: TWO_KEYS, cluster: { kind: "cross", planner: "smove" }, run: smove },
+  { name: "smove", arity: 4, flags: ["write", "fast"], keys: TWO_KEYS, cluster: { kind: "cross", planner: "smove" }, keySpecs: [rangeSpec(["RW", "access", "delete"], 1), rangeSpec(["RW", "insert"], 2)], run: smove },
   { name: "sinter", arity: -2, flags: ["readonly"], keys: ALL_KEYS, cluster: { kind: "cross", gather: true }, run: algebra("inter") },
   { name: "sunion", arity: -2, flags: ["readonly"], keys: ALL_KEYS, cluster: { kind: "cross", gather: true }, run: algebra("union") },
   { name: "sdiff", arity: -2, flags: ["readonly"], keys: ALL_KEYS, cluster: { kind: "cross", gather: true }, run: algebra("diff") },
-  { name: "sinterstore", arity: -3, flags: ["write", "denyoom"], keys: ALL_KEYS, cluster: { kind: "cross", gather: true }, run: algebraStore("inter") },
+  { name: "sinterstore", arity: -3, flags: ["write", "denyoom"], keys: ALL_KEYS, cluster: { kind: "cross", gather: true }, keySpecs: [rangeSpec(["RW", "update"], 1), rangeSpec(["RO", "access"], 2, -1)], run: algebraStore("inter") },
   { name: "sunionstore", arity: -3, flags: ["write", "denyoom"], keys: ALL_KEYS, cluster: { kind: "cross", gather: true }, run: algebraStore("union") },
   { name: "sdiffstore", arity: -3, flags: ["write", "denyoom"], keys: ALL_KEYS, cluster: { kind: "cross", gather: true }, run: algebraStore("diff") },
   { name: "sintercard", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), cluster: { kind: "cross", gather: true }, run: sintercard },

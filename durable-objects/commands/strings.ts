@@ -1,6 +1,7 @@
 /**
  * String commands: argv → typed arguments → store/strings.ts → reply.
  */
+import { rangeSpec } from "../key-specs";
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
@@ -227,9 +228,10 @@ function lcs(ctx: ExecContext, argv: Arg[]): Reply {
 }
 
 export const stringCommands: CommandSpec[] = [
-  { name: "get", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: get, summary: "GET key" },
+  { name: "get", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, keySpecs: [rangeSpec(["RO", "access"], 1)], run: get, summary: "GET key" },
   {
     name: "set",
+    keySpecs: [rangeSpec(["RW", "access", "update", "variable_flags"], 1, 0, 1, "RW and ACCESS due to the optional `GET` argument")],
     arity: -3,
     flags: ["write", "denyoom"],
     keys: ONE_KEY,
@@ -240,7 +242,7 @@ export const stringCommands: CommandSpec[] = [
   { name: "setex", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setexGeneric("EX", "setex"), summary: "SETEX key seconds value" },
   { name: "psetex", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setexGeneric("PX", "psetex"), summary: "PSETEX key milliseconds value" },
   { name: "getset", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: getset, summary: "GETSET key value" },
-  { name: "getdel", arity: 2, flags: ["write", "fast"], keys: ONE_KEY, run: getdel, summary: "GETDEL key" },
+  { name: "getdel", arity: 2, flags: ["write", "fast"], keys: ONE_KEY, keySpecs: [rangeSpec(["RW", "access", "delete"], 1)], run: getdel, summary: "GETDEL key" },
   {
     name: "getex",
     arity: -2,
@@ -251,6 +253,7 @@ export const stringCommands: CommandSpec[] = [
   },
   {
     name: "mget",
+    keySpecs: [rangeSpec(["RO", "access"], 1, -1)],
     arity: -2,
     flags: ["readonly", "fast"],
     keys: ALL_KEYS,
@@ -258,20 +261,21 @@ export const stringCommands: CommandSpec[] = [
     run: mget,
     summary: "MGET key [key ...]",
   },
-  { name: "mset", arity: -3, flags: ["write", "denyoom"], keys: EVERY_OTHER_KEY, cluster: { kind: "cross", planner: "mset" }, run: msetGeneric(false), summary: "MSET key value [key value ...]" },
-  { name: "msetnx", arity: -3, flags: ["write", "denyoom"], keys: EVERY_OTHER_KEY, cluster: { kind: "cross", planner: "msetnx" }, run: msetGeneric(true), summary: "MSETNX key value [key value ...]" },
-  { name: "incr", arity: 2, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrByOne(1n), summary: "INCR key" },
+  { name: "mset", arity: -3, flags: ["write", "denyoom"], keys: EVERY_OTHER_KEY, cluster: { kind: "cross", planner: "mset" }, keySpecs: [rangeSpec(["OW", "update"], 1, -1, 2)], run: msetGeneric(false), summary: "MSET key value [key value ...]" },
+  { name: "msetnx", arity: -3, flags: ["write", "denyoom"], keys: EVERY_OTHER_KEY, cluster: { kind: "cross", planner: "msetnx" }, keySpecs: [rangeSpec(["OW", "insert"], 1, -1, 2)], run: msetGeneric(true), summary: "MSETNX key value [key value ...]" },
+  { name: "incr", arity: 2, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, keySpecs: [rangeSpec(["RW", "access", "update"], 1)], run: incrByOne(1n), summary: "INCR key" },
   { name: "decr", arity: 2, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrByOne(-1n), summary: "DECR key" },
   { name: "incrby", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrby, summary: "INCRBY key increment" },
   { name: "decrby", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: decrby, summary: "DECRBY key decrement" },
   { name: "incrbyfloat", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrbyfloat, summary: "INCRBYFLOAT key increment" },
-  { name: "append", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: append, summary: "APPEND key value" },
+  { name: "append", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, keySpecs: [rangeSpec(["RW", "insert"], 1)], run: append, summary: "APPEND key value" },
   { name: "strlen", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: strlen, summary: "STRLEN key" },
   { name: "getrange", arity: 4, flags: ["readonly"], keys: ONE_KEY, run: getrange, summary: "GETRANGE key start end" },
   { name: "substr", arity: 4, flags: ["readonly"], keys: ONE_KEY, run: getrange, summary: "SUBSTR key start end" },
   { name: "setrange", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setrange, summary: "SETRANGE key offset value" },
   {
     name: "lcs",
+    keySpecs: [rangeSpec(["RO", "access"], 1, 1)],
     cluster: { kind: "cross", gather: true },
     arity: -3,
     flags: ["readonly"],

@@ -4,6 +4,7 @@
  * result is built in memory, as Redis builds it (its size is the reply's size). As in Redis, an
  * input may also be a plain set, whose members all have score 1.
  */
+import { keynumSpec, rangeSpec } from "../key-specs";
 import { ArgCursor, parseI64, parseIntArg, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
@@ -215,10 +216,10 @@ function zmpop(ctx: ExecContext, argv: Arg[]): Reply {
 }
 
 export const zsetAlgebraCommands: CommandSpec[] = [
-  { name: "zunion", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), cluster: { kind: "cross", gather: true }, run: algebraGeneric("union", false), summary: "ZUNION numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]" },
+  { name: "zunion", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), cluster: { kind: "cross", gather: true }, keySpecs: [keynumSpec(["RO", "access"], 1)], run: algebraGeneric("union", false), summary: "ZUNION numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]" },
   { name: "zinter", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), cluster: { kind: "cross", gather: true }, run: algebraGeneric("inter", false), summary: "ZINTER numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]" },
   { name: "zdiff", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), cluster: { kind: "cross", gather: true }, run: algebraGeneric("diff", false), summary: "ZDIFF numkeys key [key ...] [WITHSCORES]" },
-  { name: "zunionstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), cluster: { kind: "cross", gather: true }, run: algebraGeneric("union", true), summary: "ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]" },
+  { name: "zunionstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), cluster: { kind: "cross", gather: true }, keySpecs: [rangeSpec(["OW", "update"], 1), keynumSpec(["RO", "access"], 2)], run: algebraGeneric("union", true), summary: "ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]" },
   { name: "zinterstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), cluster: { kind: "cross", gather: true }, run: algebraGeneric("inter", true), summary: "ZINTERSTORE destination numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]" },
   { name: "zdiffstore", arity: -4, flags: ["write", "denyoom"], keys: numkeysFinder(2, [1]), cluster: { kind: "cross", gather: true }, run: algebraGeneric("diff", true), summary: "ZDIFFSTORE destination numkeys key [key ...]" },
   { name: "zintercard", arity: -3, flags: ["readonly"], keys: numkeysFinder(1), cluster: { kind: "cross", gather: true }, run: zintercard, summary: "ZINTERCARD numkeys key [key ...] [LIMIT limit]" },

@@ -81,6 +81,65 @@ export const serverCases = defineCases("server", [
     },
   },
   {
+    name: "COMMAND INFO answers Redis 7 key specifications",
+    async run({ r }) {
+      const begin = (index: number) => ["type", "index", "spec", ["index", index]];
+      const range = (index: number, lastkey: number, keystep = 1) => [begin(index), ["type", "range", "spec", ["lastkey", lastkey, "keystep", keystep, "limit", 0]]];
+      const keynum = (index: number) => [begin(index), ["type", "keynum", "spec", ["keynumidx", 0, "firstkey", 1, "keystep", 1]]];
+      const spec = (flags: string[], [b, f]: Value[][]) => ["flags", flags, "begin_search", b!, "find_keys", f!];
+      const [get, mset, rename, zunionstore, evalRo, del] = (await r("COMMAND", "INFO", "get", "mset", "rename", "zunionstore", "eval_ro", "del")) as Value[][];
+      expect(get![8]).toEqual([spec(["RO", "access"], range(1, 0))]);
+      expect(head(mset!)).toEqual(["mset", -3, ["write", "denyoom"], 1, -1, 2]);
+      expect(mset![8]).toEqual([spec(["OW", "update"], range(1, -1, 2))]);
+      expect(rename![3]).toEqual(1);
+      expect(rename![4]).toEqual(2);
+      expect(rename![8]).toEqual([spec(["RW", "access", "delete"], range(1, 0)), spec(["OW", "update"], range(2, 0))]);
+      expect(head(zunionstore!)).toEqual(["zunionstore", -4, ["write", "denyoom", "movablekeys"], 1, 1, 1]);
+      expect(zunionstore![8]).toEqual([spec(["OW", "update"], range(1, 0)), spec(["RO", "access"], keynum(2))]);
+      expect(evalRo!.slice(3, 6)).toEqual([0, 0, 0]);
+      expect(evalRo![2]).toEqual(expect.arrayContaining(["readonly", "noscript", "no_mandatory_keys", "movablekeys"]));
+      expect(evalRo![8]).toEqual([["notes", "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS", ...spec(["RO", "access"], keynum(2))]]);
+      expect(del![8]).toEqual([spec(["RM", "delete"], range(1, -1))]);
+    },
+  },
+  {
+    name: "COMMAND INFO of a container lists its subcommands, each with its own arity and flags",
+    async run({ r }) {
+      const [flush] = (await r("COMMAND", "INFO", "script|flush")) as Value[][];
+      expect(head(flush!)).toEqual(["script|flush", -2, ["noscript"], 0, 0, 0]);
+      const [script] = (await r("COMMAND", "INFO", "script")) as Value[][];
+      expect(head(script!)).toEqual(["script", -2, [], 0, 0, 0]);
+      const subs = (script![9] as Value[][]).map(head);
+      expect(subs).toEqual(expect.arrayContaining([["script|load", 3, ["noscript", "stale"], 0, 0, 0], ["script|exists", -3, ["noscript"], 0, 0, 0]]));
+      const [list, load] = (await r("COMMAND", "INFO", "function|list", "function|load")) as Value[][];
+      expect(head(list!)).toEqual(["function|list", -2, ["noscript"], 0, 0, 0]);
+      expect(head(load!)).toEqual(["function|load", -3, ["write", "denyoom", "noscript"], 0, 0, 0]);
+      expect(await r("COMMAND", "LIST", "FILTERBY", "PATTERN", "script|fl*")).toEqual(["script|flush"]);
+    },
+  },
+  {
+    name: "COMMAND GETKEYS and GETKEYSANDFLAGS find keys from the key specs",
+    async run({ r }) {
+      expect(await r("COMMAND", "GETKEYS", "GET", "a")).toEqual(["a"]);
+      expect(await r("COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2")).toEqual(["a", "b"]);
+      expect(await r("COMMAND", "GETKEYS", "ZUNIONSTORE", "d", "2", "a", "b", "WEIGHTS", "1", "2")).toEqual(["d", "a", "b"]);
+      expect(await r("COMMAND", "GETKEYS", "EVAL", "return 1", "2", "a", "b", "arg")).toEqual(["a", "b"]);
+      expect(await r("COMMAND", "GETKEYS", "EVAL", "return 1", "0")).toEqual([]);
+      expect(await r("COMMAND", "GETKEYS", "EVAL", "return 1", "5", "a")).toEqual([]);
+      expect(await r("COMMAND", "GETKEYS", "LMPOP", "2", "a", "b", "LEFT")).toEqual(["a", "b"]);
+      expect(await r("COMMAND", "GETKEYS", "ZUNIONSTORE", "d", "5", "a")).toEqual(error("ERR Invalid arguments specified for command"));
+      expect(await r("COMMAND", "GETKEYS", "NOSUCH", "a")).toEqual(error("ERR Invalid command specified"));
+      expect(await r("COMMAND", "GETKEYS", "GET", "a", "b")).toEqual(error("ERR Invalid number of arguments specified for command"));
+      expect(await r("COMMAND", "GETKEYS", "SET", "a")).toEqual(error("ERR Invalid number of arguments specified for command"));
+      expect(await r("COMMAND", "GETKEYS", "PING", "x")).toEqual(error("ERR The command has no key arguments"));
+      expect(await r("COMMAND", "GETKEYS", "SCRIPT", "FLUSH")).toEqual(error("ERR The command has no key arguments"));
+      expect(await r("COMMAND", "GETKEYS", "PING")).toEqual(error("ERR wrong number of arguments for 'command|getkeys' command"));
+      expect(await r("COMMAND", "GETKEYSANDFLAGS", "RENAME", "a", "b")).toEqual([["a", ["RW", "access", "delete"]], ["b", ["OW", "update"]]]);
+      expect(await r("COMMAND", "GETKEYSANDFLAGS", "LMOVE", "a", "b", "LEFT", "RIGHT")).toEqual([["a", ["RW", "access", "delete"]], ["b", ["RW", "insert"]]]);
+      expect(await r("COMMAND", "GETKEYSANDFLAGS", "GET", "a")).toEqual([["a", ["RO", "access"]]]);
+    },
+  },
+  {
     name: "INFO keyspace sums the keys of every shard",
     async run({ r, spread }) {
       await r("FLUSHALL");
