@@ -6,7 +6,7 @@
  * (cases run one at a time).
  */
 import { expect } from "vitest";
-import { defineCases, error, type BinaryValue } from "../harness";
+import { defineCases, error, type BinaryValue, type Value } from "../harness";
 
 const hex = (v: BinaryValue) => {
   expect(v).toBeInstanceOf(Uint8Array);
@@ -124,6 +124,18 @@ export const functionCases = defineCases("functions", [
       expect(await r("FUNCTION", "FLUSH", "x")).toEqual(error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option"));
       expect(await r("FUNCTION", "FLUSH", "sync", "x")).toEqual(error("ERR unknown subcommand or wrong number of arguments for 'FLUSH'. Try FUNCTION HELP."));
       expect(await r("FUNCTION", "FLUSH", "SYNC")).toEqual("OK");
+    },
+  },
+  {
+    name: "COMMAND INFO of FUNCTION DUMP, RESTORE, STATS and KILL: Redis's arity and flags",
+    async run({ r }) {
+      const infos = (await r("COMMAND", "INFO", "function|dump", "function|restore", "function|stats", "function|kill")) as Value[][];
+      expect(infos.map((info) => info.slice(0, 6))).toEqual([
+        ["function|dump", 2, ["noscript"], 0, 0, 0],
+        ["function|restore", -3, ["write", "denyoom", "noscript"], 0, 0, 0],
+        ["function|stats", 2, ["noscript", "allow_busy"], 0, 0, 0],
+        ["function|kill", 2, ["noscript", "allow_busy"], 0, 0, 0],
+      ]);
     },
   },
   {
