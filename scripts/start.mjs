@@ -7,6 +7,8 @@
  *   EDGEKV_TOKEN           read-write token (default: the development token below, unless
  *                          .dev.vars sets EDGEKV_TOKEN)
  *   EDGEKV_READONLY_TOKEN  optional read-only token
+ *   CLIENT_IP_HEADER       the header trusted for the client's IP in rate limiting (default
+ *                          "none": under wrangler dev any client can send CF-Connecting-IP)
  *   EDGEKV_LOG             wrangler's log level (default "warn"; "info" or "debug" for more)
  *   EDGEKV_TRACE=1         record wrangler's local per-request traces (off by default: they
  *                          grow a SQLite file under the persist directory without bound)
@@ -51,6 +53,12 @@ if (process.env.EDGEKV_TOKEN || !fromDevVars.has("EDGEKV_TOKEN")) {
   args.push("--var", `EDGEKV_TOKEN:${process.env.EDGEKV_TOKEN || DEV_TOKEN}`);
 }
 if (process.env.EDGEKV_READONLY_TOKEN) args.push("--var", `EDGEKV_READONLY_TOKEN:${process.env.EDGEKV_READONLY_TOKEN}`);
+// wrangler dev fakes `request.cf` and keeps a client's own CF-Connecting-IP: trust no header
+// for the client's IP unless configured (docs/rate-limiting.md, "The client's IP").
+const setsClientIpHeader = extra.some((a) => a.startsWith("CLIENT_IP_HEADER:") || a.startsWith("CLIENT_IP_HEADER="));
+if (!setsClientIpHeader && !fromDevVars.has("CLIENT_IP_HEADER")) {
+  args.push("--var", `CLIENT_IP_HEADER:${process.env.CLIENT_IP_HEADER || "none"}`);
+}
 args.push(...extra);
 
 const wrangler = join(dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin", "wrangler.js");

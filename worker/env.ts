@@ -16,6 +16,11 @@ export interface Env {
   MAX_REQUEST_BYTES?: string;
   /** Most commands accepted in one /pipeline or /multi-exec request (default 10000). */
   MAX_PIPELINE_COMMANDS?: string;
+  /**
+   * The header trusted for the client's IP in rate limiting (worker/ratelimit/client-ip.ts):
+   * unset for CF-Connecting-IP on requests through Cloudflare only, "none", or a header name.
+   */
+  CLIENT_IP_HEADER?: string;
 }
 
 export const DEFAULT_SHARDS = 16;

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { Arg } from "../durable-objects/args";
 import { COMMANDS } from "../durable-objects/commands";
 import { CommandError, type Reply } from "../durable-objects/reply";
-import { runPipeline, runTransaction, type ShardExec } from "./execute";
+import { runPipeline, type ShardExec } from "./execute";
+import { runTransaction } from "./transaction";
 import { shardOf } from "./slot";
 
 const SHARDS = 16;

@@ -1,6 +1,6 @@
 /**
  * The edgekv Worker: the Upstash-compatible HTTP API in front of the shard Durable Objects.
- * Stateless: authenticate, parse (request.ts), route (execute.ts), encode (encode.ts).
+ * Stateless: authenticate, parse (request.ts), route (plan.ts, execute.ts, transaction.ts), encode (encode.ts).
  *
  * Routes: `POST /` (a command as a JSON array), `GET|POST /<command>/<arg>/…` (path form),
  * `POST /pipeline`, `POST /multi-exec`. As Upstash does, HEAD is answered like GET and PUT like
@@ -22,7 +22,8 @@ import {
   type Env,
 } from "./env";
 import { rpcBackend, type CoordinatorRpc, type ParticipantRpc, type TxBackend } from "./cross-shard";
-import { runPipeline, runTransaction, type ExecOptions, type ShardExec } from "./execute";
+import { runPipeline, type ExecOptions, type ShardExec } from "./execute";
+import { runTransaction } from "./transaction";
 import { frontDoor } from "./ratelimit/front-door";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
 

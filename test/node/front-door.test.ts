@@ -1,7 +1,8 @@
 /**
  * End to end: the real local server (`npm start`, i.e. wrangler dev) as a front door to a
  * local origin. Rules and origin come from configuration (--var); admitted requests reach
- * the origin unchanged, refused ones get 429; the API keeps answering on its own host name,
+ * the origin unchanged, refused ones get 429, whatever the spelling of the path or host; a
+ * client's own CF-Connecting-IP is not trusted; the API keeps answering on its own host name,
  * and its rate-limit commands stay exact under concurrency.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -23,6 +24,8 @@ const seen: { method: string; url: string; body: string; headers: http.IncomingH
 const RULES = {
   "/api/*": { algorithm: "fixed", limit: 3, window: 3_600_000, key: "ip" },
   "POST /login": { algorithm: "sliding", limit: 1, window: 3_600_000, key: "header:x-user" },
+  "admin.site.test/*": { algorithm: "fixed", limit: 1, window: 3_600_000, key: "global" },
+  "/*": { algorithm: "fixed", limit: 1000, window: 3_600_000, key: "global" },
 };
 
 beforeAll(async () => {
@@ -60,10 +63,10 @@ afterAll(async () => {
 });
 
 /** A request to the server under a website's host name (the front door). */
-function site(path: string, o: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+function site(path: string, o: { method?: string; headers?: Record<string, string>; body?: string; host?: string } = {}) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port, path, method: o.method ?? "GET", headers: { host: "www.site.test", ...o.headers } },
+      { host: "127.0.0.1", port, path, method: o.method ?? "GET", headers: { host: o.host ?? "www.site.test", ...o.headers } },
       (res) => {
         let body = "";
         res.on("data", (c: Buffer) => (body += c.toString()));
@@ -98,8 +101,24 @@ describe("front door in front of a local origin", () => {
     expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
     expect(seen.filter((s) => s.url === "/api/items?page=2").length).toBe(3);
     expect(seen[0]!.headers["x-custom"]).toBe("kept");
-    // Another client has its own limit.
-    expect((await site("/api/items", { headers: { "cf-connecting-ip": "198.51.100.4" } })).status).toBe(200);
+    // A CF-Connecting-IP sent by the client is its own claim under wrangler dev (npm start
+    // trusts no header): it does not make another client.
+    expect((await site("/api/items", { headers: { "cf-connecting-ip": "198.51.100.4" } })).status).toBe(429);
+    expect((await site("/api/items", { headers: { "x-real-ip": "198.51.100.5" } })).status).toBe(429);
+  });
+
+  it("at its limit, no spelling of POST /login or of the admin host reaches the origin", async () => {
+    const post = (path: string) => site(path, { method: "POST", headers: { "x-user": "mallory" }, body: "pw" });
+    expect((await post("/login")).status).toBe(200);
+    const before = seen.length;
+    for (const path of ["/login", "/login/", "//login", "/LOGIN", "/Login", "/%6cogin", "/a/../login", "/x%2F..%2Flogin", "/login;x=1"]) {
+      expect((await post(path)).status, path).toBe(429);
+    }
+    expect((await site("/panel", { host: "admin.site.test" })).status).toBe(200);
+    for (const host of ["admin.site.test.", "admin.site.test:8080", "ADMIN.site.test"]) {
+      expect((await site("/panel", { host })).status, host).toBe(429);
+    }
+    expect(seen.length).toBe(before + 1);
   });
 
   it("bodies and methods pass through; rules by method and header", async () => {
@@ -112,7 +131,10 @@ describe("front door in front of a local origin", () => {
     expect((await login("bob")).status).toBe(200);
     const free = await site("/about", { method: "PUT", body: "x" });
     expect(free.status).toBe(200);
-    expect(free.headers["x-ratelimit-limit"]).toBeUndefined();
+    // Only the catch-all matches: its headers.
+    expect(free.headers["x-ratelimit-limit"]).toBe("1000");
+    // The login rule is the one closest to refusing: its headers, not the catch-all's.
+    expect((await login("carol")).headers["x-ratelimit-limit"]).toBe("1");
   });
 
   it("the API keeps answering on its host name, and its decisions are exact under concurrency", async () => {

@@ -1,20 +1,25 @@
 /**
  * Front-door mode: this Worker in front of a website. With `ORIGIN` configured, a request is
- * matched against the rules of `RATE_LIMIT_RULES` (first match wins); a refused request gets
- * the middleware's 429, an admitted or unmatched one is proxied to the origin unchanged
- * (method, path, query, headers, body) and the origin's response comes back with the
- * RateLimit headers added. Requests to a host named in `API_HOSTNAMES` reach the edgekv API
- * as usual. Without `ORIGIN` the front door does nothing: the Worker is the API only.
+ * matched against the rules of `RATE_LIMIT_RULES` on its canonical forms (canonical.ts), and
+ * every rule that matches applies: the request is admitted only if each of them admits it,
+ * and a refused request gets the refusing rule's 429. An admitted or unmatched request is
+ * proxied to the origin as it arrived (method, path, query, headers, body) and the origin's
+ * response comes back with the RateLimit headers added. Requests to a host named in
+ * `API_HOSTNAMES` reach the edgekv API as usual. Without `ORIGIN` the front door does
+ * nothing: the Worker is the API only.
  *
  * RATE_LIMIT_RULES is a JSON object from pattern to rule (or an array of rules with a
  * `pattern` field). A pattern is a path (`/api/*`), a host and path (`shop.example.com/cart*`)
  * or either behind a method (`POST /login`); `*` matches any run of characters. A rule:
  * `{ "algorithm": "sliding", "limit": 100, "window": 60000, "key": "ip" }` with optional
  * `refill` (bucket), `cost`, `split`, `failure` ("open" | "closed") and `key` one of "ip",
- * "route", "ip+route", "global" or "header:<name>".
+ * "route", "ip+route", "global" or "header:<name>". The client's IP is taken from the header
+ * `CLIENT_IP_HEADER` trusts (client-ip.ts).
  */
 import type { MiddlewareHandler } from "hono";
-import { ALGORITHMS, bindingStore, keyBy, rateLimit, type Algorithm, type RateLimitOptions } from "./index";
+import { canonicalHost, compilePattern, requestForms, type PatternMatcher } from "./canonical";
+import { checkIpHeaderSetting } from "./client-ip";
+import { ALGORITHMS, bindingStore, keyBy, rateLimiter, unavailable, type Algorithm, type RateLimiter, type RateLimitOptions } from "./index";
 
 export interface FrontDoorEnv {
   SHARD: DurableObjectNamespace;
@@ -25,6 +30,8 @@ export interface FrontDoorEnv {
   RATE_LIMIT_RULES?: string;
   /** Comma-separated host names that reach the edgekv API instead of the origin. */
   API_HOSTNAMES?: string;
+  /** The header trusted for the client's IP (client-ip.ts); default CF-Connecting-IP through Cloudflare only. */
+  CLIENT_IP_HEADER?: string;
 }
 
 export interface FrontDoorRule {
@@ -42,23 +49,14 @@ export interface FrontDoorRule {
 
 interface CompiledRule {
   method: string | null;
-  hostAndPath: boolean;
-  re: RegExp;
-  limiter: MiddlewareHandler;
-}
-
-function patternRegExp(glob: string): RegExp {
-  const body = glob
-    .split("*")
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-    .join(".*");
-  return new RegExp(`^${body}$`);
+  pattern: PatternMatcher;
+  limiter: RateLimiter;
 }
 
 function keyFunction(spec: string | undefined): RateLimitOptions["key"] {
   const k = spec ?? "ip";
   if (k === "ip") return keyBy.ip;
-  if (k === "route") return keyBy.route;
+  if (k === "route") return keyBy.route; // the method and the canonical path
   if (k === "ip+route") return (c) => `${keyBy.ip(c)} ${keyBy.route(c)}`;
   if (k === "global") return () => "global";
   if (k.startsWith("header:") && k.length > 7) return keyBy.header(k.slice(7));
@@ -87,7 +85,7 @@ export function parseRules(json: string, shards: number, namespace: DurableObjec
     const glob = m ? m[2]! : r.pattern;
     const algorithm = r.algorithm ?? "sliding";
     if (!ALGORITHMS.includes(algorithm)) throw new TypeError(`RATE_LIMIT_RULES: unknown algorithm "${String(algorithm)}"`);
-    const limiter = rateLimit({
+    const limiter = rateLimiter({
       store,
       algorithm,
       limit: r.limit,
@@ -100,13 +98,14 @@ export function parseRules(json: string, shards: number, namespace: DurableObjec
       prefix: `rl:fd:${r.pattern}:`,
       policy: "edge",
     });
-    return { method, hostAndPath: !glob.startsWith("/"), re: patternRegExp(glob), limiter };
+    return { method, pattern: compilePattern(glob), limiter };
   });
 }
 
 const compiled = new Map<string, CompiledRule[]>();
 
 function rulesOf(env: FrontDoorEnv): CompiledRule[] {
+  checkIpHeaderSetting(env.CLIENT_IP_HEADER);
   const json = env.RATE_LIMIT_RULES?.trim() ?? "";
   if (json === "") return [];
   const shards = Number(env.SHARDS) > 0 ? Number(env.SHARDS) : 16;
@@ -119,7 +118,10 @@ function rulesOf(env: FrontDoorEnv): CompiledRule[] {
   return rules;
 }
 
-/** The request, sent on to `origin` unchanged (redirects are passed back, not followed). */
+/**
+ * The request, sent on to `origin` as it arrived (redirects are passed back, not followed).
+ * Not its canonical form: that folds case and slashes, which an origin may tell apart.
+ */
 export function proxyToOrigin(req: Request, origin: string): Promise<Response> {
   const url = new URL(req.url);
   const target = origin.replace(/\/+$/, "") + url.pathname + url.search;
@@ -137,21 +139,32 @@ export function frontDoor(): MiddlewareHandler {
     const origin = env?.ORIGIN?.trim();
     if (!env || !origin) return next();
     const url = new URL(c.req.url);
-    const apiHosts = (env.API_HOSTNAMES ?? "").split(",").map((h) => h.trim().toLowerCase());
-    if (apiHosts.includes(url.hostname.toLowerCase())) return next();
+    const apiHosts = (env.API_HOSTNAMES ?? "").split(",").map((h) => canonicalHost(h.trim()));
+    if (apiHosts.includes(canonicalHost(url.hostname))) return next();
     let rules: CompiledRule[];
     try {
       rules = rulesOf(env);
     } catch (e) {
       return c.text(`front door misconfigured: ${e instanceof Error ? e.message : String(e)}`, 500);
     }
-    const rule = rules.find(
-      (r) => (r.method === null || r.method === c.req.method) && r.re.test(r.hostAndPath ? url.host + url.pathname : url.pathname),
-    );
-    if (!rule) return proxyToOrigin(c.req.raw, origin);
-    const refused = await rule.limiter(c, async () => {
-      c.res = await proxyToOrigin(c.req.raw, origin);
-    });
-    return refused instanceof Response ? refused : c.res;
+    const forms = requestForms(c.req.raw, url);
+    const matched = rules.filter((r) => (r.method === null || forms.methods.has(r.method)) && r.pattern.test(forms));
+    if (matched.length === 0) return proxyToOrigin(c.req.raw, origin);
+    // Every matching rule counts the request (in parallel: one round trip of latency).
+    const outcomes = await Promise.all(matched.map((r) => r.limiter.decide(c)));
+    let binding: { limiter: RateLimiter; d: Exclude<(typeof outcomes)[number], "unavailable"> } | null = null;
+    for (let i = 0; i < matched.length; i++) {
+      const limiter = matched[i]!.limiter;
+      const d = outcomes[i]!;
+      if (d === "unavailable") {
+        if (limiter.failure === "closed") return unavailable(c);
+        continue;
+      }
+      if (!d.allowed) return limiter.refusal(c, d);
+      // The headers shown are those of the rule closest to refusing (the first on a tie).
+      if (!binding || d.remaining < binding.d.remaining) binding = { limiter, d };
+    }
+    const res = await proxyToOrigin(c.req.raw, origin);
+    return binding ? binding.limiter.annotate(res, binding.d) : res;
   };
 }

@@ -5,7 +5,19 @@
 import { env } from "cloudflare:test";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { ALGORITHMS, bindingStore, httpStore, keyBy, rateLimit, RefusalCache, splitShare, type RateLimitOptions, type RateLimitStore } from "./index";
+import {
+  ALGORITHMS,
+  bindingStore,
+  clientIp,
+  httpStore,
+  keyBy,
+  rateLimit,
+  RefusalCache,
+  splitShare,
+  UNKNOWN_CLIENT,
+  type RateLimitOptions,
+  type RateLimitStore,
+} from "./index";
 
 const shards = Number((env as { SHARDS?: string }).SHARDS ?? 16);
 const real = bindingStore(env.SHARD as unknown as DurableObjectNamespace, shards);
@@ -32,8 +44,9 @@ function app(o: Partial<RateLimitOptions> & { limit: number; windowMs: number })
   return a;
 }
 
+/** A request as Cloudflare's edge delivers it: with `request.cf` and the `CF-Connecting-IP` it set. */
 const get = (a: Hono, path: string, ip = "203.0.113.7", headers: Record<string, string> = {}) =>
-  a.request(path, { headers: { "cf-connecting-ip": ip, ...headers } });
+  a.request(path, { headers: { "cf-connecting-ip": ip, ...headers }, cf: { colo: "AMS" } } as RequestInit);
 
 describe("rateLimit middleware", () => {
   for (const algorithm of ALGORITHMS) {
@@ -135,6 +148,43 @@ describe("rateLimit middleware", () => {
     expect((await get(a, "/r/a", "1.1.1.1")).status).toBe(200);
     expect((await get(a, "/r/a", "9.9.9.9")).status).toBe(429);
     expect((await get(a, "/r/b", "9.9.9.9")).status).toBe(200);
+  });
+
+  it("keyBy.ip: CF-Connecting-IP only through Cloudflare by default; the app's CLIENT_IP_HEADER; keyBy.ipFrom", async () => {
+    const limited = (key?: RateLimitOptions["key"]) =>
+      new Hono().use("*", rateLimit({ store: real, prefix: fresh(), algorithm: "fixed", limit: 1, windowMs: 3_600_000, key })).get("*", (c) => c.text("ok"));
+    const local = async (a: Hono, headers: Record<string, string>, env?: Record<string, string>) => (await a.request("/", { headers }, env)).status;
+
+    // Default: through Cloudflare (request.cf) each IP is its own client…
+    const edge = limited();
+    expect((await get(edge, "/", "203.0.113.1")).status).toBe(200);
+    expect((await get(edge, "/", "203.0.113.2")).status).toBe(200);
+    // …without it, neither CF-Connecting-IP nor X-Real-IP is trusted: one shared "unknown" client.
+    const plain = limited();
+    expect(await local(plain, { "cf-connecting-ip": "198.51.100.1" })).toBe(200);
+    expect(await local(plain, { "cf-connecting-ip": "198.51.100.2" })).toBe(429);
+    expect(await local(plain, { "x-real-ip": "198.51.100.3" })).toBe(429);
+
+    // The app's CLIENT_IP_HEADER names the trusted header.
+    const configured = limited();
+    const vars = { CLIENT_IP_HEADER: "x-real-ip" };
+    expect(await local(configured, { "x-real-ip": "192.0.2.1" }, vars)).toBe(200);
+    expect(await local(configured, { "x-real-ip": "192.0.2.2" }, vars)).toBe(200);
+    expect(await local(configured, { "x-real-ip": "192.0.2.2", "cf-connecting-ip": "192.0.2.9" }, vars)).toBe(429);
+
+    // keyBy.ipFrom trusts the header it names, whatever the environment says.
+    const fromHeader = limited(keyBy.ipFrom("x-client-ip"));
+    expect(await local(fromHeader, { "x-client-ip": "192.0.2.1" })).toBe(200);
+    expect(await local(fromHeader, { "x-client-ip": "192.0.2.2" })).toBe(200);
+    expect(await local(fromHeader, { "x-client-ip": "192.0.2.2" })).toBe(429);
+    expect(clientIp(new Request("http://h/", { headers: { "x-client-ip": "192.0.2.1" } }), "none")).toBe(UNKNOWN_CLIENT);
+  });
+
+  it("keyBy.route is the canonical route: /R/a/ and /r/a share a limiter", async () => {
+    const a = new Hono().use("*", rateLimit({ store: real, prefix: fresh(), limit: 1, windowMs: 3_600_000, key: keyBy.route })).get("*", (c) => c.text("ok"));
+    expect((await get(a, "/r/a")).status).toBe(200);
+    expect((await get(a, "/R//a/")).status).toBe(429);
+    expect((await get(a, "/r/b")).status).toBe(200);
   });
 
   it("split mode: never admits more than the limit; far above it, admits exactly the limit", async () => {

@@ -20,9 +20,12 @@
  * }));
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { strictPath } from "./canonical";
+import { clientIp } from "./client-ip";
 import type { RateLimitStore } from "./store";
 
 export { bindingStore, httpStore, StoreError, type HttpStoreOptions, type RateLimitStore } from "./store";
+export { clientIp, trustedIpHeader, UNKNOWN_CLIENT } from "./client-ip";
 
 export type Algorithm = "fixed" | "sliding" | "log" | "bucket" | "gcra";
 export const ALGORITHMS: readonly Algorithm[] = ["fixed", "sliding", "log", "bucket", "gcra"];
@@ -41,7 +44,7 @@ export interface RateLimitOptions {
   windowMs: number;
   /** Bucket only: tokens added back every window (default: `limit`). */
   refill?: number;
-  /** Who is limited: default the client's IP (`CF-Connecting-IP`). See `keyBy`. */
+  /** Who is limited: default the client's IP (`keyBy.ip`). See `keyBy`. */
   key?: (c: AnyContext) => string | Promise<string>;
   /** Prefix of the limiter keys in edgekv (default "rl:"). */
   prefix?: string;
@@ -74,12 +77,18 @@ export interface RateLimitDecision {
 
 /** Key builders for the common cases. */
 export const keyBy = {
-  /** The client's IP as Cloudflare reports it ("unknown" outside Cloudflare). */
-  ip: (c: AnyContext) => c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? "unknown",
+  /**
+   * The client's IP from the header the app's `CLIENT_IP_HEADER` variable trusts (by default
+   * `CF-Connecting-IP` on requests that came through Cloudflare); "unknown" when none does.
+   * @see clientIp
+   */
+  ip: (c: AnyContext) => clientIp(c.req.raw, (c.env as { CLIENT_IP_HEADER?: string } | undefined)?.CLIENT_IP_HEADER),
+  /** The client's IP from `header`, trusted on every request (a header your own proxy sets); "none" trusts nothing. */
+  ipFrom: (header: string) => (c: AnyContext) => clientIp(c.req.raw, header),
   /** A request header (an API key, a user id set by an auth layer); "anonymous" when absent. */
   header: (name: string) => (c: AnyContext) => c.req.header(name) ?? "anonymous",
-  /** The route (method and path): one limiter for everyone on that route. */
-  route: (c: AnyContext) => `${c.req.method} ${new URL(c.req.url).pathname}`,
+  /** The route (method and canonical path, so `/Login/` is `/login`): one limiter for everyone on that route. */
+  route: (c: AnyContext) => `${c.req.method} ${strictPath(new URL(c.req.url).pathname)}`,
 };
 
 /**
@@ -162,11 +171,27 @@ function mutable(res: Response): Response {
   }
 }
 
+/** The outcome of one limiter for one request: a decision, or "unavailable" when the store could not answer. */
+export type LimiterOutcome = RateLimitDecision | "unavailable";
+
+/** A limiter built from options: decides requests; the middleware and the front door both use it. */
+export interface RateLimiter {
+  readonly windowMs: number;
+  readonly policy: string;
+  readonly failure: "open" | "closed";
+  /** One decision for `c` (the refusal cache first, then the store). */
+  decide(c: AnyContext): Promise<LimiterOutcome>;
+  /** The response to a refused request, with its headers. */
+  refusal(c: AnyContext, d: RateLimitDecision): Promise<Response>;
+  /** `res` (made mutable) with the headers of an admitting decision. */
+  annotate(res: Response, d: RateLimitDecision): Response;
+}
+
 /**
- * The rate-limit middleware.
+ * A limiter: `rateLimit`'s options, checked when built.
  * @see RateLimitOptions
  */
-export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
+export function rateLimiter(options: RateLimitOptions): RateLimiter {
   const algorithm = options.algorithm ?? "sliding";
   if (!ALGORITHMS.includes(algorithm)) throw new TypeError(`rateLimit: unknown algorithm ${String(algorithm)}`);
   const limit = positiveInt(options.limit, "limit");
@@ -185,35 +210,63 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
   const cache = options.refusalCache === false ? null : options.refusalCache instanceof RefusalCache ? options.refusalCache : new RefusalCache();
   const policy = options.policy ?? "default";
 
-  return async function rateLimitMiddleware(c, next) {
-    const cost = typeof options.cost === "function" ? options.cost(c) : (options.cost ?? 1);
-    const part = split > 1 ? Math.floor(Math.random() * split) : 0;
-    const key = prefix + (await keyOf(c)) + (split > 1 ? `#${part}` : "");
-    const now = Date.now();
-    let d = cache?.check(key, cost, now) ?? null;
-    if (!d) {
-      const partLimit = splitShare(limit, split, part);
-      const partRefill = splitShare(refill, split, part);
+  return {
+    windowMs,
+    policy,
+    failure: options.failure ?? "open",
+    async decide(c) {
+      const cost = typeof options.cost === "function" ? options.cost(c) : (options.cost ?? 1);
+      const part = split > 1 ? Math.floor(Math.random() * split) : 0;
+      const key = prefix + (await keyOf(c)) + (split > 1 ? `#${part}` : "");
+      const now = Date.now();
+      const cached = cache?.check(key, cost, now);
+      if (cached) return cached;
+      let d: RateLimitDecision;
       try {
         const store = typeof options.store === "function" ? options.store(c) : options.store;
         const [limited, , remaining, retryAfter, resetAfter] = await store.run(
-          decisionCommand(algorithm, key, partLimit, windowMs, partRefill, cost),
+          decisionCommand(algorithm, key, splitShare(limit, split, part), windowMs, splitShare(refill, split, part), cost),
         );
         d = { allowed: limited === 0, limit, remaining: Math.min(limit, remaining! * split), retryAfter: retryAfter!, resetAfter: resetAfter! };
       } catch {
-        if (options.failure === "closed") return c.text("Rate limiter unavailable", 503, { "Retry-After": "1" });
-        await next();
-        return;
+        return "unavailable";
       }
       cache?.remember(key, cost, now, d);
-    }
-    if (!d.allowed) {
+      return d;
+    },
+    async refusal(c, d) {
       const res = mutable(options.onRefused ? await options.onRefused(c, d) : c.text("Too Many Requests", 429));
       setRateLimitHeaders(res.headers, d, windowMs, policy);
       return res;
+    },
+    annotate(res, d) {
+      const out = mutable(res);
+      setRateLimitHeaders(out.headers, d, windowMs, policy);
+      return out;
+    },
+  };
+}
+
+/** The response of a limiter whose store is unreachable and that fails closed. */
+export function unavailable(c: AnyContext): Response {
+  return c.text("Rate limiter unavailable", 503, { "Retry-After": "1" });
+}
+
+/**
+ * The rate-limit middleware.
+ * @see RateLimitOptions
+ */
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
+  const limiter = rateLimiter(options);
+  return async function rateLimitMiddleware(c, next) {
+    const d = await limiter.decide(c);
+    if (d === "unavailable") {
+      if (limiter.failure === "closed") return unavailable(c);
+      await next();
+      return;
     }
+    if (!d.allowed) return limiter.refusal(c, d);
     await next();
-    c.res = mutable(c.res);
-    setRateLimitHeaders(c.res.headers, d, windowMs, policy);
+    c.res = limiter.annotate(c.res, d);
   };
 }

@@ -1,0 +1,134 @@
+/**
+ * Planning: one command of a request → where it runs, from its table entry. `validate`
+ * (durable-objects/table.ts) checks it; its cluster mode says whether it runs on the one
+ * shard of its keys, fans out over shards and merges, visits every shard, or runs as a
+ * cross-shard transaction by its declared planner or gathered (cross-commands.ts,
+ * cross-gathered.ts). Nothing here sends anything.
+ */
+import { type Arg } from "../durable-objects/args";
+import { COMMANDS } from "../durable-objects/commands";
+import { Errors } from "../durable-objects/errors";
+import { isError, type Reply } from "../durable-objects/reply";
+import { validate, type CommandSpec } from "../durable-objects/table";
+import { planCross, type CrossCommand } from "./cross-commands";
+import { planGathered } from "./cross-gathered";
+import type { ExecOptions, ShardExec } from "./execute";
+import { infoAcrossShards, randomKeyAcrossShards, scanAcrossShards } from "./merge-all";
+import { shardOf } from "./slot";
+
+export interface Part {
+  shard: number;
+  argv: Arg[];
+}
+
+/** One planned command: an error found before running, its parts on shards, or a special. */
+export type Plan =
+  | { kind: "error"; error: string }
+  | { kind: "parts"; parts: Part[]; merge: (replies: Reply[]) => Reply; everyShard?: true }
+  | { kind: "special"; run: (exec: ShardExec) => Promise<Reply> }
+  | { kind: "cross"; cross: CrossCommand };
+
+/**
+ * Keyless commands (PING, TIME, …) may run on any shard: inside a transaction they follow the
+ * transaction's shard (FLOATING); elsewhere they run on shard 0.
+ */
+export const FLOATING = -1;
+export const KEYLESS_SHARD = 0;
+
+export function plan(argv: Arg[], opts: ExecOptions): Plan {
+  const found = validate(COMMANDS, argv, { readOnly: opts.readOnly });
+  if (!found.ok) return { kind: "error", error: found.error };
+  const { spec, keys } = found;
+  const mode = spec.cluster ?? { kind: "single" };
+  switch (mode.kind) {
+    case "fanout":
+      return planFanout(spec, argv, keys, opts, mode.merge);
+    case "all":
+      return planAll(argv, opts, mode.merge);
+    default:
+      return planSingle(spec, argv, keys, opts);
+  }
+}
+
+function planSingle(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOptions): Plan {
+  const shard = keys.length === 0 ? FLOATING : shardOf(keys[0]!, opts.shards);
+  for (let i = 1; i < keys.length; i++) {
+    if (shardOf(keys[i]!, opts.shards) !== shard) return planAcross(spec, argv, keys, opts);
+  }
+  return { kind: "parts", parts: [{ shard, argv }], merge: (r) => r[0]! };
+}
+
+/**
+ * A command whose keys span shards: what its entry's cluster mode declares — a cross-shard
+ * transaction by its planner, gathered (run once over copies of its keys), or both (the
+ * planner first, gathered when the planner answers CROSSSLOT); anything else is CROSSSLOT.
+ */
+function planAcross(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOptions): Plan {
+  const mode = spec.cluster;
+  if (!opts.tx || mode?.kind !== "cross") return { kind: "error", error: Errors.crossSlot };
+  const gathered = () => (mode.gather ? planGathered(argv, keys, opts.shards) : null);
+  const cross = (mode.planner ? planCross(mode.planner, argv, opts.shards) : null) ?? gathered();
+  if (!cross) return { kind: "error", error: Errors.crossSlot };
+  if ("error" in cross) return { kind: "error", error: cross.error };
+  if (!cross.between) cross.fallback = gathered() ?? undefined;
+  return { kind: "cross", cross };
+}
+
+/** MGET, DEL, EXISTS, …: the same command on each shard's share of the keys, merged. */
+function planFanout(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOptions, merge: "sum" | "concat"): Plan {
+  const byShard = new Map<number, number[]>();
+  keys.forEach((key, keyPos) => {
+    const s = shardOf(key, opts.shards);
+    let list = byShard.get(s);
+    if (!list) byShard.set(s, (list = []));
+    list.push(keyPos);
+  });
+  if (byShard.size <= 1) return planSingle(spec, argv, keys, opts);
+  const groups = [...byShard.entries()];
+  const parts = groups.map(([shard, keyPositions]) => ({
+    shard,
+    argv: [argv[0]!, ...keyPositions.map((k) => keys[k]!)],
+  }));
+  if (merge === "sum") return { kind: "parts", parts, merge: sumReplies };
+  return {
+    kind: "parts",
+    parts,
+    merge: (replies) => {
+      const firstError = replies.find(isError);
+      if (firstError) return firstError;
+      const out: Reply[] = new Array(keys.length);
+      groups.forEach(([, keyPositions], g) => {
+        const r = replies[g] as Reply[];
+        keyPositions.forEach((k, j) => (out[k] = r[j]!));
+      });
+      return out;
+    },
+  };
+}
+
+export function sumReplies(replies: Reply[]): Reply {
+  let total = 0;
+  for (const r of replies) {
+    if (isError(r)) return r;
+    total += Number(r);
+  }
+  return total;
+}
+
+/** Keyspace-wide commands: every shard, merged. */
+function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" | "scan" | "random" | "info"): Plan {
+  if (opts.shards === 1) return { kind: "parts", parts: [{ shard: 0, argv }], merge: (r) => r[0]! };
+  if (merge === "scan") return { kind: "special", run: (exec) => scanAcrossShards(argv, opts, exec) };
+  if (merge === "random") return { kind: "special", run: (exec) => randomKeyAcrossShards(argv, opts, exec) };
+  if (merge === "info") return { kind: "special", run: (exec) => infoAcrossShards(argv, opts, exec) };
+  const parts = Array.from({ length: opts.shards }, (_, shard) => ({ shard, argv }));
+  const mergeFn = (replies: Reply[]): Reply => {
+    const firstError = replies.find(isError);
+    if (firstError) return firstError;
+    if (merge === "sum") return sumReplies(replies);
+    if (merge === "concat") return (replies as Reply[][]).flat();
+    return replies[0]!;
+  };
+  return { kind: "parts", parts, merge: mergeFn, everyShard: true };
+}
+

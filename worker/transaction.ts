@@ -1,0 +1,110 @@
+/**
+ * Transactions (`/multi-exec`), atomic: in one RPC on the one shard that owns all their keys,
+ * or as a cross-shard transaction over the shards that own them (cross-shard.ts), gathered as
+ * a whole when a command reads before it writes (cross-gathered.ts). Refused as a whole, before
+ * anything runs, when a command is unknown, has the wrong arity or is a write under a
+ * read-only token (EXECABORT, whatever else the transaction holds), and with CROSSSLOT for what
+ * cannot join a cross-shard transaction.
+ */
+import { type Arg } from "../durable-objects/args";
+import { COMMANDS } from "../durable-objects/commands";
+import { Errors } from "../durable-objects/errors";
+import { err, isError, type Reply } from "../durable-objects/reply";
+import { validate } from "../durable-objects/table";
+import { planGatheredTransaction } from "./cross-gathered";
+import { runCrossShard, type TxPart, type TxResult } from "./cross-shard";
+import { retryingLocked, txFailure, type ExecOptions, type ShardExec } from "./execute";
+import { FLOATING, KEYLESS_SHARD, plan, type Plan } from "./plan";
+
+export type TransactionResult = { ok: true; replies: Reply[] } | { ok: false; error: string };
+
+/**
+ * Runs a transaction atomically: in one RPC on the one shard that owns all its keys, or as a
+ * cross-shard transaction over the shards that own them. Refused whole, before anything runs,
+ * for a command error, or CROSSSLOT for what cannot join a cross-shard transaction (SCAN and
+ * other keyspace-wide commands, and multi-key commands that must read before they write).
+ */
+export async function runTransaction(cmds: Arg[][], opts: ExecOptions, shardExec: ShardExec): Promise<TransactionResult> {
+  const exec = retryingLocked(shardExec);
+  const plans = cmds.map((c) => plan(c, opts));
+  const shards = new Set<number>();
+  let gather = false;
+  // A command error discards the transaction (EXECABORT) before anything about where it runs.
+  const refused = plans.find((p) => p.kind === "error");
+  if (refused) return { ok: false, error: `${Errors.execAbortPrefix} ${refused.error}` };
+  for (const p of plans) {
+    if (p.kind === "error") continue;
+    if (p.kind === "special") return { ok: false, error: Errors.crossSlot };
+    if (p.kind === "cross") {
+      if (p.cross.between || p.cross.parts.some((part) => part.reads.length > 0 || part.writes.length !== 1)) gather = true;
+      for (const part of p.cross.parts) shards.add(part.shard);
+      continue;
+    }
+    for (const part of p.parts) if (part.shard !== FLOATING) shards.add(part.shard);
+    if (p.parts.length > 1 && p.everyShard) return { ok: false, error: Errors.crossSlot };
+  }
+  if (shards.size <= 1) {
+    const only = shards.size === 0 ? KEYLESS_SHARD : [...shards][0]!;
+    const replies = await exec(only, cmds);
+    return { ok: true, replies: plans.map((p, i) => (p as Extract<Plan, { kind: "parts" }>).merge([replies[i]!])) };
+  }
+  if (!opts.tx) return { ok: false, error: Errors.crossSlot };
+  if (gather) return runTransactionGathered(cmds, opts);
+  return runTransactionAcross(plans as Exclude<Plan, { kind: "error" } | { kind: "special" }>[], opts, Math.min(...shards));
+}
+
+/** Each command's parts join their shard's batch (keyless ones the lowest shard's); replies are merged back. */
+async function runTransactionAcross(
+  plans: Exclude<Plan, { kind: "error" } | { kind: "special" }>[],
+  opts: ExecOptions,
+  keylessShard: number,
+): Promise<TransactionResult> {
+  const parts = new Map<number, TxPart>();
+  const where: { shard: number; index: number }[][] = [];
+  const add = (s: number, argv: Arg[]) => {
+    const shard = s === FLOATING ? keylessShard : s;
+    let part = parts.get(shard);
+    if (!part) parts.set(shard, (part = { shard, keys: [], reads: [], writes: [] }));
+    part.keys.push(...keysOf(argv));
+    part.writes.push(argv);
+    return { shard, index: part.writes.length - 1 };
+  };
+  plans.forEach((p, c) => {
+    where[c] = p.kind === "cross" ? p.cross.parts.map((part) => add(part.shard, part.writes[0]!)) : p.parts.map((part) => add(part.shard, part.argv));
+  });
+  const list = [...parts.values()];
+  const result = await runCrossShard(list, () => true, opts.tx!, opts.txOptions);
+  if (result.status !== "committed") return { ok: false, error: txFailure(result as Exclude<TxResult, { status: "committed" } | { status: "aborted" }>) };
+  const replies = new Map<number, Reply[] | null>(list.map((part, i) => [part.shard, result.replies[i]!]));
+  return {
+    ok: true,
+    replies: plans.map((p, c) => {
+      const got = where[c]!.map(({ shard, index }) => replies.get(shard)?.[index] ?? err(Errors.txReplyLost));
+      const lost = got.find((r) => isError(r) && r.error === Errors.txReplyLost);
+      if (lost) return lost;
+      return p.kind === "cross" ? p.cross.reply([], true) : p.merge(got);
+    }),
+  };
+}
+
+/**
+ * A transaction with a command that must read before it writes across shards (MSETNX, SMOVE,
+ * RENAME, a script, SUNIONSTORE, …): the whole transaction runs gathered on one shard over all
+ * its keys (cross-gathered.ts), each command's reply an entry as in EXEC.
+ */
+async function runTransactionGathered(cmds: Arg[][], opts: ExecOptions): Promise<TransactionResult> {
+  if (cmds.some((argv) => !validate(COMMANDS, argv, { gathered: true }).ok)) return { ok: false, error: Errors.crossSlot };
+  const cross = planGatheredTransaction(cmds, cmds.flatMap(keysOf), opts.shards);
+  if (!cross) return { ok: false, error: Errors.crossSlot };
+  const result = await runCrossShard(cross.parts, cross.shouldCommit, opts.tx!, opts.txOptions, cross.between!(opts.tx!));
+  if (result.status !== "committed" && result.status !== "aborted") return { ok: false, error: txFailure(result) };
+  const reply = cross.reply(result.reads, result.status === "committed");
+  if (!Array.isArray(reply)) return { ok: false, error: reply !== null && isError(reply) ? reply.error : Errors.crossSlot };
+  return { ok: true, replies: reply };
+}
+
+/** The keys of one command (for the locks of a cross-shard transaction). */
+function keysOf(argv: Arg[]): string[] {
+  const found = validate(COMMANDS, argv);
+  return found.ok ? found.keys : [];
+}
