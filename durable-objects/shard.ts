@@ -3,7 +3,8 @@
  *
  * The Worker calls `exec` over RPC with a batch of commands (one command, a pipeline's share
  * for this shard, or a whole MULTI/EXEC). The batch runs synchronously, so nothing interleaves
- * with it, and the runtime's output gate holds the reply until its writes are durable.
+ * with it, and the runtime's output gate holds the reply until its writes are durable. A batch
+ * or reply too large for one RPC message travels partly as a byte stream (transport.ts).
  *
  * Expiry: one alarm for every kind of deadline. Each kind is a `Sweeper` (whole keys; hash
  * fields, store/hashes.ts) that knows its earliest deadline and deletes due items in
@@ -23,6 +24,7 @@ import { COMMANDS } from "./commands";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
 import type { Reply } from "./reply";
+import { maxValueBytes } from "./limits";
 import { Keyspace } from "./store/keyspace";
 import { registerElementStores } from "./store/elements";
 import { hashFieldSweeper } from "./store/hashes";
@@ -33,6 +35,7 @@ import { err } from "./reply";
 import { Errors } from "./errors";
 import { ScriptState } from "./scripting/state";
 import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
+import { pack, unpackBatch, type Streamed } from "./transport";
 
 /** Items deleted per step of the alarm handler, and steps per sweeper before it yields and re-arms. */
 const SWEEP_BATCH = 500;
@@ -70,6 +73,7 @@ export class Shard extends DurableObject {
     const storage = ctx.storage;
     migrate(storage.sql, storage);
     this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
+    this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
     registerElementStores(this.keyspace);
     this.scripts = new ScriptState(storage.sql, COMMANDS);
     const keyspace = this.keyspace;
@@ -87,8 +91,20 @@ export class Shard extends DurableObject {
     });
   }
 
-  /** Runs a batch of commands in order; one reply per command (errors are replies). */
-  exec(batch: Arg[][]): Reply[] {
+  /**
+   * Runs a batch of commands in order; one reply per command (errors are replies). Replies too
+   * large for one RPC message come back with their long byte strings in a stream (transport.ts).
+   */
+  exec(batch: Arg[][]): Reply[] | Streamed<Reply[]> {
+    return pack(this.run(batch));
+  }
+
+  /** `exec` of a batch too large for one RPC message: its long arguments arrive in a stream first. */
+  async execStreamed(batch: Streamed<Arg[][]>): Promise<Reply[] | Streamed<Reply[]>> {
+    return this.exec(await unpackBatch(batch));
+  }
+
+  private run(batch: Arg[][]): Reply[] {
     const ctx = this.context();
     if (this.participant.blocks(batch)) return batch.map(() => err(Errors.txLocked));
     const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(fn);

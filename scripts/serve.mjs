@@ -81,6 +81,8 @@ export function edgekvBindings({ shards, readOnly }) {
   ];
   const maxBytes = wranglerValue("MAX_REQUEST_BYTES");
   if (maxBytes) bindings.push(`(name = "MAX_REQUEST_BYTES", text = ${capnpString(maxBytes)})`);
+  const maxValue = wranglerValue("MAX_VALUE_BYTES");
+  if (maxValue) bindings.push(`(name = "MAX_VALUE_BYTES", text = ${capnpString(maxValue)})`);
   if (readOnly) bindings.push(`(name = "EDGEKV_READONLY_TOKEN", fromEnvironment = "EDGEKV_READONLY_TOKEN")`);
   return bindings;
 }

@@ -1,4 +1,5 @@
 import type { Coordinator } from "../durable-objects/coordinator";
+import { DEFAULT_MAX_VALUE_BYTES } from "../durable-objects/limits";
 import type { Shard } from "../durable-objects/shard";
 
 /** The Worker's bindings: see wrangler.toml and README "Configuration". */
@@ -12,8 +13,10 @@ export interface Env {
   EDGEKV_TOKEN?: string;
   /** Optional read-only token (a secret): commands flagged `write` are refused with it. */
   EDGEKV_READONLY_TOKEN?: string;
-  /** Largest accepted request body in bytes (default 10 MiB). */
+  /** Largest accepted request body in bytes (default: the value limit plus REQUEST_OVERHEAD_BYTES, 33 MiB). */
   MAX_REQUEST_BYTES?: string;
+  /** Largest string value in bytes (default 32 MiB; durable-objects/limits.ts). */
+  MAX_VALUE_BYTES?: string;
   /** Most commands accepted in one /pipeline or /multi-exec request (default 10000). */
   MAX_PIPELINE_COMMANDS?: string;
   /**
@@ -24,7 +27,13 @@ export interface Env {
 }
 
 export const DEFAULT_SHARDS = 16;
-export const DEFAULT_MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+/** What a request may hold beyond one value of the largest size: the command, its key and options, JSON's quotes. */
+export const REQUEST_OVERHEAD_BYTES = 1024 * 1024;
+/** The default request limit for a value limit: one value of that size, plus the overhead. */
+export function defaultMaxRequestBytes(maxValue: number): number {
+  return maxValue + REQUEST_OVERHEAD_BYTES;
+}
+export const DEFAULT_MAX_REQUEST_BYTES = defaultMaxRequestBytes(DEFAULT_MAX_VALUE_BYTES);
 /** Ten times what the official client sends in one auto-pipeline (1000). */
 export const DEFAULT_MAX_PIPELINE_COMMANDS = 10_000;
 
@@ -40,6 +49,7 @@ declare global {
       SHARD: DurableObjectNamespace<Shard>;
       COORDINATOR: DurableObjectNamespace<Coordinator>;
       SHARDS?: string;
+      MAX_VALUE_BYTES?: string;
     }
   }
 }

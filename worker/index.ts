@@ -13,11 +13,12 @@ import type { Arg } from "../durable-objects/args";
 import { RequestErrors } from "../durable-objects/errors";
 import type { Reply } from "../durable-objects/reply";
 import { checkAccess, tokenFrom } from "./auth";
-import { entryToJson } from "./encode";
+import { entriesBody, entryBody } from "./encode-stream";
+import { maxValueBytes } from "../durable-objects/limits";
 import {
   DEFAULT_MAX_PIPELINE_COMMANDS,
-  DEFAULT_MAX_REQUEST_BYTES,
   DEFAULT_SHARDS,
+  defaultMaxRequestBytes,
   positiveInt,
   type Env,
 } from "./env";
@@ -25,6 +26,7 @@ import { rpcBackend, type CoordinatorRpc, type ParticipantRpc, type TxBackend } 
 import { runPipeline, type ExecOptions, type ShardExec } from "./execute";
 import { runTransaction } from "./transaction";
 import { frontDoor } from "./ratelimit/front-door";
+import { execOnShard, type ShardBatchRpc } from "./shard-transport";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
 
 export { Shard } from "../durable-objects/shard";
@@ -46,7 +48,7 @@ function apiHeaders(): Record<string, string> {
   };
 }
 
-function json(body: string, status = 200, headers: Record<string, string> = {}): Response {
+function json(body: string | ReadableStream<Uint8Array>, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(body, { status, headers: { "content-type": "application/json", ...apiHeaders(), ...headers } });
 }
 
@@ -63,7 +65,7 @@ function limitsOf(env: Env): Limits {
   if (!limits) {
     limits = {
       shards: positiveInt(env.SHARDS, DEFAULT_SHARDS),
-      maxRequestBytes: positiveInt(env.MAX_REQUEST_BYTES, DEFAULT_MAX_REQUEST_BYTES),
+      maxRequestBytes: positiveInt(env.MAX_REQUEST_BYTES, defaultMaxRequestBytes(maxValueBytes(env.MAX_VALUE_BYTES))),
       maxPipelineCommands: positiveInt(env.MAX_PIPELINE_COMMANDS, DEFAULT_MAX_PIPELINE_COMMANDS),
     };
     limitsByEnv.set(env, limits);
@@ -114,13 +116,8 @@ app.use("*", async (c, next) => {
   await next();
 });
 
-/** The shard's RPC surface, typed here once (the generated stub type of a recursive Reply is too deep). */
-interface ShardRpc {
-  exec(batch: Arg[][]): Promise<Reply[]>;
-}
-
 function shardExec(env: Env): ShardExec {
-  return (shard, batch) => (env.SHARD.getByName(`shard-${shard}`) as unknown as ShardRpc).exec(batch);
+  return (shard, batch) => execOnShard(env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc, batch);
 }
 
 /** Cross-shard transactions: the shards as participants, Coordinator objects for the decisions. */
@@ -173,14 +170,10 @@ async function commandList(c: Ctx): Promise<Arg[][]> {
   return parseCommandList(await requestBody(c), limitsOf(c.env).maxPipelineCommands);
 }
 
-function entries(replies: Reply[], base64: boolean): string {
-  return "[" + replies.map((r) => entryToJson(r, base64)).join(",") + "]";
-}
-
 async function pipeline(c: Ctx): Promise<Response> {
   const cmds = await commandList(c);
   const replies = await runPipeline(cmds, c.get("opts"), shardExec(c.env));
-  return json(entries(replies, c.get("base64")));
+  return json(entriesBody(replies, c.get("base64")));
 }
 
 /** A transaction refused as a whole (nothing ran) is one error with 400; otherwise one entry per command. */
@@ -188,7 +181,7 @@ async function multiExec(c: Ctx): Promise<Response> {
   const cmds = await commandList(c);
   const result = await runTransaction(cmds, c.get("opts"), shardExec(c.env));
   if (!result.ok) return errorJson(result.error, 400);
-  return json(entries(result.replies, c.get("base64")));
+  return json(entriesBody(result.replies, c.get("base64")));
 }
 
 /** `POST /`: the body form; any other path: the path form. */
@@ -198,8 +191,8 @@ async function single(c: Ctx): Promise<Response> {
   const body = hasBody ? await requestBody(c) : null;
   const argv = url.pathname === "/" && hasBody ? parseCommandBody(body!) : parsePathCommand(url, body);
   const [reply] = await runPipeline([argv], c.get("opts"), shardExec(c.env));
-  const text = entryToJson(reply!, c.get("base64"));
-  return json(text, text.startsWith('{"error"') ? 400 : 200);
+  const out = entryBody(reply!, c.get("base64"));
+  return json(out, typeof out === "string" && out.startsWith('{"error"') ? 400 : 200);
 }
 
 for (const path of ["/pipeline", "/pipeline/"]) app.on(["POST", "PUT"], path, pipeline);

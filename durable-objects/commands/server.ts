@@ -58,9 +58,11 @@ function commandInfo(spec: CommandSpec): Reply {
   return [spec.name, spec.arity, flags.map(status), ...range, aclCategories(spec), [], keySpecs, (spec.subcommands ?? []).map(commandInfo)];
 }
 
-/** COMMAND DOCS, minimal: the command's one-line syntax as its summary. */
+/** COMMAND DOCS, minimal: the command's one-line syntax as its summary; a container's subcommands' docs with it. */
 function commandDocs(spec: CommandSpec): Reply {
-  return [spec.name, ["summary", spec.summary ?? ""]];
+  const doc: Reply[] = ["summary", spec.summary ?? ""];
+  if (spec.subcommands) doc.push("subcommands", spec.subcommands.flatMap((s) => commandDocs(s) as Reply[]));
+  return [spec.name, doc];
 }
 
 const COMMAND_HELP = [

@@ -1,14 +1,16 @@
 /**
- * Wires every collection type's element store into a shard's keyspace, so deleting, copying
- * or flushing a key of any type also handles its element rows.
+ * Wires every type's element store into a shard's keyspace (collections' elements, large
+ * strings' chunks), so deleting, copying or flushing a key of any type also handles its rows.
  */
 import { KeyType, type Keyspace } from "./keyspace";
 import { hashElements } from "./hashes";
 import { listElements } from "./lists";
 import { setElements } from "./sets";
+import { stringChunks } from "./string-chunks";
 import { zsetElements } from "./zsets";
 
 export function registerElementStores(ks: Keyspace): void {
+  ks.registerElementStore(KeyType.String, stringChunks(ks.sql));
   ks.registerElementStore(KeyType.Hash, hashElements(ks.sql));
   ks.registerElementStore(KeyType.List, listElements(ks.sql));
   ks.registerElementStore(KeyType.Set, setElements(ks.sql));

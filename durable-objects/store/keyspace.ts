@@ -13,6 +13,7 @@
  */
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
+import { DEFAULT_MAX_VALUE_BYTES } from "../limits";
 
 export const enum KeyType {
   String = 0,
@@ -30,9 +31,14 @@ export interface KeyRow {
   type: KeyType;
   value: ArrayBuffer | null;
   expire_at: number | null;
+  /** A string too large for this row: its length, its bytes in chunk rows (string-chunks.ts); else null or absent. */
+  size?: number | null;
 }
 
-/** How a collection type keeps its elements: called when a key of that type is deleted or copied. */
+/**
+ * How a type keeps rows beside its key: called when a key of that type is deleted or copied. A
+ * string has such rows only when it is chunked (`size` not null).
+ */
 export interface ElementStore {
   /** Deletes every element row of key `id`. */
   drop(id: number): void;
@@ -49,11 +55,15 @@ export class KeyLockedError extends Error {
   }
 }
 
-const SELECT_KEY = "SELECT id, key, type, value, expire_at FROM keys WHERE key = ?";
+const SELECT_KEY = "SELECT id, key, type, value, expire_at, size FROM keys WHERE key = ?";
+const UPDATE_STRING = "UPDATE keys SET type = ?, value = ?, expire_at = ? WHERE id = ?";
+const UPDATE_STRING_UNCHUNKED = "UPDATE keys SET type = ?, value = ?, expire_at = ?, size = NULL WHERE id = ?";
 
 export class Keyspace {
   /** Time of the running batch, ms since the epoch. */
   now = Date.now();
+  /** Largest string value in bytes (strings.ts refuses to grow a value past it). */
+  maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
   private readonly elementStores = new Map<KeyType, ElementStore>();
 
   constructor(
@@ -108,15 +118,16 @@ export class Keyspace {
   }
 
   /** Inserts a new key (it must not exist) and returns its id. */
-  insert(key: string, type: KeyType, value: Uint8Array | null, expireAt: number | null): number {
+  insert(key: string, type: KeyType, value: Uint8Array | null, expireAt: number | null, size: number | null = null): number {
     this.checkLock(key);
     const id = this.sql
       .exec<{ id: number }>(
-        "INSERT INTO keys (key, type, value, expire_at) VALUES (?, ?, ?, ?) RETURNING id",
+        "INSERT INTO keys (key, type, value, expire_at, size) VALUES (?, ?, ?, ?, ?) RETURNING id",
         key,
         type,
         value,
         expireAt,
+        size,
       )
       .one().id;
     if (expireAt !== null) this.onExpiry(expireAt);
@@ -124,8 +135,9 @@ export class Keyspace {
   }
 
   /**
-   * Makes `key` a string holding `value`. An existing key of any type is replaced in place (its
-   * id kept, its elements dropped); `expireAt` undefined keeps the current expiry (KEEPTTL).
+   * Makes `key` a string holding `value` in its row. An existing key of any type is replaced in
+   * place (its id kept, its elements or chunks dropped); `expireAt` undefined keeps the current
+   * expiry (KEEPTTL).
    */
   writeString(key: string, value: Uint8Array, expireAt: number | null | undefined, existing?: KeyRow | null): void {
     const row = existing === undefined ? this.find(key) : existing;
@@ -133,10 +145,37 @@ export class Keyspace {
       this.insert(key, KeyType.String, value, expireAt ?? null);
       return;
     }
-    if (row.type !== KeyType.String) this.elementStores.get(row.type)?.drop(row.id);
+    this.dropElements(row);
     const at = expireAt === undefined ? row.expire_at : expireAt;
-    this.sql.exec("UPDATE keys SET type = ?, value = ?, expire_at = ? WHERE id = ?", KeyType.String, value, at, row.id);
+    // A value that was chunked also loses its length; any other keeps the fast path's statement.
+    const update = row.size != null ? UPDATE_STRING_UNCHUNKED : UPDATE_STRING;
+    this.sql.exec(update, KeyType.String, value, at, row.id);
     if (at !== null && at !== row.expire_at) this.onExpiry(at);
+  }
+
+  /**
+   * Makes `key` a chunked string of `size` bytes with no chunk rows yet (all zeros, see
+   * string-chunks.ts) and returns its id, to write the chunks under. Replaces as writeString does.
+   */
+  writeChunkedString(key: string, size: number, expireAt: number | null | undefined, existing?: KeyRow | null): number {
+    const row = existing === undefined ? this.find(key) : existing;
+    if (!row) return this.insert(key, KeyType.String, null, expireAt ?? null, size);
+    this.dropElements(row);
+    const at = expireAt === undefined ? row.expire_at : expireAt;
+    this.sql.exec("UPDATE keys SET type = ?, value = NULL, expire_at = ?, size = ? WHERE id = ?", KeyType.String, at, size, row.id);
+    if (at !== null && at !== row.expire_at) this.onExpiry(at);
+    return row.id;
+  }
+
+  /** Sets the length of a chunked string (APPEND and SETRANGE grow it in place). */
+  resizeChunkedString(row: KeyRow, size: number): void {
+    this.sql.exec("UPDATE keys SET size = ? WHERE id = ?", size, row.id);
+    row.size = size;
+  }
+
+  /** Drops the rows a key keeps beside its own: a collection's elements, a chunked string's chunks. */
+  private dropElements(row: Pick<KeyRow, "id" | "type" | "size">): void {
+    if (row.type !== KeyType.String || row.size != null) this.elementStores.get(row.type)?.drop(row.id);
   }
 
   /** Makes sure the shard's alarm fires by `at`, for deadlines kept outside `keys` (hash fields). */
@@ -158,8 +197,8 @@ export class Keyspace {
     return true;
   }
 
-  deleteRow(row: Pick<KeyRow, "id" | "type">): void {
-    if (row.type !== KeyType.String) this.elementStores.get(row.type)?.drop(row.id);
+  deleteRow(row: Pick<KeyRow, "id" | "type" | "size">): void {
+    this.dropElements(row);
     this.sql.exec("DELETE FROM keys WHERE id = ?", row.id);
   }
 
@@ -173,8 +212,8 @@ export class Keyspace {
 
   /** Copies a live key to `to` (which must not exist): value, elements and expiry. */
   copy(row: KeyRow, to: string): void {
-    const id = this.insert(to, row.type, row.value === null ? null : new Uint8Array(row.value), row.expire_at);
-    if (row.type !== KeyType.String) this.elementStores.get(row.type)?.copy(row.id, id);
+    const id = this.insert(to, row.type, row.value === null ? null : new Uint8Array(row.value), row.expire_at, row.size ?? null);
+    if (row.type !== KeyType.String || row.size != null) this.elementStores.get(row.type)?.copy(row.id, id);
   }
 
   /** Live keys in this shard. */
@@ -198,7 +237,7 @@ export class Keyspace {
   rowsAfter(after: number, limit: number): { rows: KeyRow[]; more: boolean } {
     const rows = this.sql
       .exec<KeyRow & Record<string, SqlStorageValue>>(
-        "SELECT id, key, type, NULL AS value, expire_at FROM keys WHERE id > ? ORDER BY id LIMIT ?",
+        "SELECT id, key, type, NULL AS value, expire_at, size FROM keys WHERE id > ? ORDER BY id LIMIT ?",
         after,
         limit + 1,
       )
@@ -236,7 +275,7 @@ export class Keyspace {
       const pick = bounds.lo + Math.floor(Math.random() * (bounds.hi - bounds.lo + 1));
       const row = this.sql
         .exec<KeyRow & Record<string, SqlStorageValue>>(
-          "SELECT id, key, type, NULL AS value, expire_at FROM keys WHERE id >= ? ORDER BY id LIMIT 1",
+          "SELECT id, key, type, NULL AS value, expire_at, size FROM keys WHERE id >= ? ORDER BY id LIMIT 1",
           pick,
         )
         .toArray()[0];
@@ -270,8 +309,8 @@ export class Keyspace {
   /** Deletes up to `limit` keys whose time has come; returns how many. */
   sweepExpired(limit: number): number {
     const due = this.sql
-      .exec<{ id: number; type: number }>(
-        "SELECT id, type FROM keys WHERE expire_at IS NOT NULL AND expire_at <= ? ORDER BY expire_at LIMIT ?",
+      .exec<{ id: number; type: number; size: number | null }>(
+        "SELECT id, type, size FROM keys WHERE expire_at IS NOT NULL AND expire_at <= ? ORDER BY expire_at LIMIT ?",
         this.now,
         limit,
       )

@@ -8,13 +8,15 @@
  * expiry time in ms (NULL: no expiry). The rowid `id` is stable for the life of a key (an
  * overwrite keeps it, RENAME keeps it), so collections key their element rows by `id` and
  * SCAN walks keys in `id` order. Collections (hash, list, set, sorted set) keep one row per
- * element in tables of their own, added by later migrations.
+ * element in tables of their own, added by later migrations; so does a string value too large
+ * for its key's row (`size` is then its length, its bytes are in `string_chunks`).
  */
 import { HASH_MIGRATION } from "./hashes";
 import { LIST_MIGRATION } from "./lists";
 import { LOCK_MIGRATION } from "./locks";
 import { SCRIPT_MIGRATION } from "./scripts";
 import { SET_MIGRATION } from "./sets";
+import { STRING_CHUNK_MIGRATION } from "./string-chunks";
 import { TX_MIGRATION } from "./tx";
 import { ZSET_MIGRATION, ZSET_SEQ_MIGRATION } from "./zsets";
 
@@ -41,6 +43,8 @@ export const MIGRATIONS: readonly string[] = [
   SCRIPT_MIGRATION,
   // 9: cross-shard transactions: prepared records and key locks (participant.ts).
   TX_MIGRATION,
+  // 10: string values larger than a row, in chunk rows (keys.size: their length).
+  STRING_CHUNK_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

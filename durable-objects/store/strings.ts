@@ -1,38 +1,104 @@
 /**
  * Typed operations on string keys. They take and return bytes; nothing here knows argv.
  *
- * A string lives in its key's row of `keys` (the `value` BLOB), so every operation is one
- * lookup and at most one write of that row. The value is bounded by MAX_STRING_BYTES (a
- * Durable Object SQLite row holds at most 2 MB): SET, APPEND and SETRANGE refuse to grow a
- * value past it, before anything is written or allocated. Numbers (INCR…, INCRBYFLOAT) are
- * stored as their decimal text, as Redis shows them; INCR's 64-bit arithmetic is BigInt and
- * INCRBYFLOAT's is 80-bit long double (long-double.ts). Updates in place (INCR, APPEND,
- * SETRANGE) keep the key's expiry; SET and its family replace it.
+ * A value of up to MAX_STRING_BYTES lives in its key's row of `keys` (the `value` BLOB), so
+ * every operation on it is one lookup and at most one write of that row: the fast path. A
+ * Durable Object SQLite row holds at most 2 MB, so a larger value (up to the keyspace's
+ * `maxValueBytes`, 32 MiB by default: ../limits.ts) is kept in chunk rows instead
+ * (string-chunks.ts): the row's `size` is its length and `value` is NULL. APPEND, SETRANGE and
+ * GETRANGE on a chunked value touch only the chunks their range overlaps; STRLEN reads `size`.
+ * A value never shrinks back into its row except by being replaced (SET and its family).
+ * SET, APPEND and SETRANGE refuse to grow a value past the limit, before anything is written or
+ * allocated.
+ *
+ * Numbers (INCR…, INCRBYFLOAT) are stored as their decimal text, as Redis shows them; INCR's
+ * 64-bit arithmetic is BigInt and INCRBYFLOAT's is 80-bit long double (long-double.ts); a
+ * chunked value is never a number. Updates in place (INCR, APPEND, SETRANGE) keep the key's
+ * expiry; SET and its family replace it.
  */
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
 import { parseI64, utf8 } from "../args";
 import { KeyType, type KeyRow, type Keyspace } from "./keyspace";
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from "./long-double";
+import { readChunks, writeChunks } from "./string-chunks";
 
-/** Largest string value: a SQLite row holds at most 2 MB on Durable Objects. */
+/**
+ * Largest value kept in its key's row, and largest element of a collection (a hash field and
+ * value, a list element, a member): one SQLite row holds at most 2 MB on Durable Objects.
+ */
 export const MAX_STRING_BYTES = 1024 * 1024;
 
+/** Refuses an element (or in-row value) larger than MAX_STRING_BYTES. */
 export function checkSize(n: number): void {
   if (n > MAX_STRING_BYTES) throw new CommandError(Errors.valueTooLarge(MAX_STRING_BYTES));
+}
+
+/** Refuses a string value larger than the keyspace's limit. */
+function checkValueSize(ks: Keyspace, n: number | bigint): void {
+  if (n > ks.maxValueBytes) throw new CommandError(Errors.valueTooLarge(ks.maxValueBytes));
 }
 
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
 
-function valueOf(row: KeyRow): Uint8Array {
+/** The length in bytes of a string row's value. */
+function lengthOf(row: KeyRow): number {
+  return row.size ?? row.value?.byteLength ?? 0;
+}
+
+/** The whole value of a string row (a chunked one read from its chunks). */
+function valueOf(ks: Keyspace, row: KeyRow): Uint8Array {
+  if (row.size != null) return readChunks(ks.sql, row.id, 0, row.size);
   return row.value ? new Uint8Array(row.value) : EMPTY;
+}
+
+/** Bytes [from, to) of a string row's value. */
+function sliceOf(ks: Keyspace, row: KeyRow, from: number, to: number): Uint8Array {
+  if (row.size != null) return readChunks(ks.sql, row.id, from, to);
+  return row.value ? new Uint8Array(row.value, from, to - from).slice() : EMPTY;
+}
+
+/** Makes `key` hold `value`: in its row when it fits, else in chunks. Replaces any old value or type. */
+function writeValue(ks: Keyspace, key: string, value: Uint8Array, expireAt: number | null | undefined, row: KeyRow | null): void {
+  if (value.length <= MAX_STRING_BYTES) {
+    ks.writeString(key, value, expireAt, row);
+    return;
+  }
+  const id = ks.writeChunkedString(key, value.length, expireAt, row);
+  writeChunks(ks.sql, id, 0, value);
+}
+
+/**
+ * Writes `patch` at byte `at` of string `key` (`row`: its row, null when missing), zero-padding
+ * as needed, keeping its expiry; the new length. A value that outgrows its row moves to chunks.
+ */
+function writeAt(ks: Keyspace, key: string, row: KeyRow | null, at: number, patch: Uint8Array): number {
+  const oldLength = row ? lengthOf(row) : 0;
+  const length = Math.max(oldLength, at + patch.length);
+  if (row && row.size != null) {
+    writeChunks(ks.sql, row.id, at, patch);
+    if (length !== row.size) ks.resizeChunkedString(row, length);
+    return length;
+  }
+  if (length <= MAX_STRING_BYTES) {
+    const value = new Uint8Array(length);
+    if (row?.value) value.set(new Uint8Array(row.value), 0);
+    value.set(patch, at);
+    ks.writeString(key, value, undefined, row);
+    return length;
+  }
+  const old = row?.value ? new Uint8Array(row.value) : EMPTY;
+  const id = ks.writeChunkedString(key, length, undefined, row);
+  writeChunks(ks.sql, id, 0, old);
+  writeChunks(ks.sql, id, at, patch);
+  return length;
 }
 
 /** The bytes of a string key, null if absent; WRONGTYPE for another type. */
 export function getString(ks: Keyspace, key: string): Uint8Array | null {
   const row = ks.findOfType(key, KeyType.String);
-  return row ? valueOf(row) : null;
+  return row ? valueOf(ks, row) : null;
 }
 
 export interface SetStringOptions {
@@ -55,17 +121,17 @@ export interface SetStringResult {
 
 /** SET's one generic operation: SET, SETNX, SETEX, PSETEX, GETSET and MSET use it. */
 export function setString(ks: Keyspace, key: string, value: Uint8Array, opts: SetStringOptions = {}): SetStringResult {
-  checkSize(value.length);
+  checkValueSize(ks, value.length);
   const row = ks.find(key);
   let old: Uint8Array | null = null;
   if (opts.get && row) {
     if (row.type !== KeyType.String) throw new CommandError(Errors.wrongType);
-    old = valueOf(row);
+    old = valueOf(ks, row);
   }
   if ((opts.mode === "nx" && row) || (opts.mode === "xx" && !row)) return { written: false, old };
   if (opts.cond) {
     if (row && row.type !== KeyType.String) throw new CommandError(Errors.wrongType);
-    const equal = row !== null && sameBytes(valueOf(row), opts.cond.value);
+    const equal = row !== null && lengthOf(row) === opts.cond.value.length && sameBytes(valueOf(ks, row), opts.cond.value);
     if (equal !== opts.cond.equal) return { written: false, old };
   }
   const expireAt = opts.keepTtl ? undefined : (opts.expireAt ?? null);
@@ -74,7 +140,7 @@ export function setString(ks: Keyspace, key: string, value: Uint8Array, opts: Se
     if (row) ks.deleteRow(row);
     return { written: true, old };
   }
-  ks.writeString(key, value, expireAt, row);
+  writeValue(ks, key, value, expireAt, row);
   return { written: true, old };
 }
 
@@ -88,8 +154,9 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function getDelString(ks: Keyspace, key: string): Uint8Array | null {
   const row = ks.findOfType(key, KeyType.String);
   if (!row) return null;
+  const value = valueOf(ks, row);
   ks.deleteRow(row);
-  return valueOf(row);
+  return value;
 }
 
 /** What GETEX does to the expiry: keep it, remove it, or set it (a past time deletes the key). */
@@ -103,7 +170,7 @@ export function getExString(ks: Keyspace, key: string, change: () => ExpiryChang
   const row = ks.findOfType(key, KeyType.String);
   if (!row) return null;
   const c = change();
-  const value = valueOf(row);
+  const value = valueOf(ks, row);
   if (c.kind === "at" && c.at <= ks.now) ks.deleteRow(row);
   else if (c.kind === "at") ks.setExpire(row, c.at);
   else if (c.kind === "persist" && row.expire_at !== null) ks.setExpire(row, null);
@@ -114,34 +181,30 @@ export function getExString(ks: Keyspace, key: string, change: () => ExpiryChang
 export function getStrings(ks: Keyspace, keys: string[]): (Uint8Array | null)[] {
   return keys.map((key) => {
     const row = ks.find(key);
-    return row && row.type === KeyType.String ? valueOf(row) : null;
+    return row && row.type === KeyType.String ? valueOf(ks, row) : null;
   });
 }
 
 /** MSET / MSETNX (`onlyIfNoneExist`): all pairs or, for MSETNX when any key exists, none. */
 export function setStrings(ks: Keyspace, pairs: [string, Uint8Array][], onlyIfNoneExist = false): boolean {
-  for (const [, value] of pairs) checkSize(value.length);
+  for (const [, value] of pairs) checkValueSize(ks, value.length);
   if (onlyIfNoneExist && pairs.some(([key]) => ks.exists(key))) return false;
-  for (const [key, value] of pairs) ks.writeString(key, value, null);
+  for (const [key, value] of pairs) writeValue(ks, key, value, null, ks.find(key));
   return true;
 }
 
 /** STRLEN: the length in bytes, 0 for a missing key. */
 export function stringLength(ks: Keyspace, key: string): number {
   const row = ks.findOfType(key, KeyType.String);
-  return row?.value ? row.value.byteLength : 0;
+  return row ? lengthOf(row) : 0;
 }
 
 /** APPEND: the new length. A missing key is created (even by an empty suffix). */
 export function appendString(ks: Keyspace, key: string, suffix: Uint8Array): number {
   const row = ks.findOfType(key, KeyType.String);
-  const old = row ? valueOf(row) : EMPTY;
-  checkSize(old.length + suffix.length);
-  const value = new Uint8Array(old.length + suffix.length);
-  value.set(old, 0);
-  value.set(suffix, old.length);
-  ks.writeString(key, value, undefined, row);
-  return value.length;
+  const length = row ? lengthOf(row) : 0;
+  checkValueSize(ks, length + suffix.length);
+  return writeAt(ks, key, row, length, suffix);
 }
 
 /**
@@ -152,8 +215,7 @@ export function appendString(ks: Keyspace, key: string, suffix: Uint8Array): num
 export function getRange(ks: Keyspace, key: string, start: bigint, end: bigint): Uint8Array {
   const row = ks.findOfType(key, KeyType.String);
   if (!row) return EMPTY;
-  const value = valueOf(row);
-  const n = BigInt(value.length);
+  const n = BigInt(lengthOf(row));
   if (start < 0n && end < 0n && start > end) return EMPTY;
   if (start < 0n) start += n;
   if (end < 0n) end += n;
@@ -161,7 +223,7 @@ export function getRange(ks: Keyspace, key: string, start: bigint, end: bigint):
   if (end < 0n) end = 0n;
   if (end >= n) end = n - 1n;
   if (start > end || n === 0n) return EMPTY;
-  return value.slice(Number(start), Number(end) + 1);
+  return sliceOf(ks, row, Number(start), Number(end) + 1);
 }
 
 /**
@@ -170,17 +232,9 @@ export function getRange(ks: Keyspace, key: string, start: bigint, end: bigint):
  */
 export function setRange(ks: Keyspace, key: string, offset: bigint, patch: Uint8Array): number {
   const row = ks.findOfType(key, KeyType.String);
-  const old = row ? valueOf(row) : EMPTY;
-  if (patch.length === 0) return old.length;
-  if (offset + BigInt(patch.length) > BigInt(MAX_STRING_BYTES)) {
-    throw new CommandError(Errors.valueTooLarge(MAX_STRING_BYTES));
-  }
-  const at = Number(offset);
-  const value = new Uint8Array(Math.max(old.length, at + patch.length));
-  value.set(old, 0);
-  value.set(patch, at);
-  ks.writeString(key, value, undefined, row);
-  return value.length;
+  if (patch.length === 0) return row ? lengthOf(row) : 0;
+  checkValueSize(ks, offset + BigInt(patch.length));
+  return writeAt(ks, key, row, Number(offset), patch);
 }
 
 const I64_MIN = -(2n ** 63n);
@@ -191,7 +245,7 @@ export function incrementInteger(ks: Keyspace, key: string, delta: bigint): bigi
   const row = ks.findOfType(key, KeyType.String);
   let current = 0n;
   if (row) {
-    const parsed = parseI64(utf8(valueOf(row)));
+    const parsed = row.size == null ? parseI64(utf8(valueOf(ks, row))) : null;
     if (parsed === null) throw new CommandError(Errors.notInteger);
     current = parsed;
   }
@@ -206,7 +260,7 @@ const LD_ZERO: LongDouble = { kind: "finite", neg: false, m: 0n, e: 0 };
 /** INCRBYFLOAT: adds `increment` (text) in long double precision; the new value as Redis prints it. */
 export function incrementFloat(ks: Keyspace, key: string, increment: string): string {
   const row = ks.findOfType(key, KeyType.String);
-  const current = row ? parseLongDouble(utf8(valueOf(row))) : LD_ZERO;
+  const current = !row ? LD_ZERO : row.size == null ? parseLongDouble(utf8(valueOf(ks, row))) : null;
   if (!current) throw new CommandError(Errors.notFloat);
   const incr = parseLongDouble(increment);
   if (!incr) throw new CommandError(Errors.notFloat);
@@ -224,5 +278,5 @@ export function getStringPair(ks: Keyspace, a: string, b: string): [Uint8Array, 
   if ((ra && ra.type !== KeyType.String) || (rb && rb.type !== KeyType.String)) {
     throw new CommandError(Errors.lcsNotStrings);
   }
-  return [ra ? valueOf(ra) : EMPTY, rb ? valueOf(rb) : EMPTY];
+  return [ra ? valueOf(ks, ra) : EMPTY, rb ? valueOf(ks, rb) : EMPTY];
 }

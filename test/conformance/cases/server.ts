@@ -115,6 +115,13 @@ export const serverCases = defineCases("server", [
       expect(head(list!)).toEqual(["function|list", -2, ["noscript"], 0, 0, 0]);
       expect(head(load!)).toEqual(["function|load", -3, ["write", "denyoom", "noscript"], 0, 0, 0]);
       expect(await r("COMMAND", "LIST", "FILTERBY", "PATTERN", "script|fl*")).toEqual(["script|flush"]);
+      const [name, doc] = (await r("COMMAND", "DOCS", "script")) as [string, Value[]];
+      expect(name).toEqual("script");
+      const subDocs = doc[doc.indexOf("subcommands") + 1] as Value[];
+      expect(subDocs.filter((_, i) => i % 2 === 0)).toEqual(expect.arrayContaining(["script|flush", "script|load", "script|exists", "script|kill"]));
+      const [flushName, flushDoc] = (await r("COMMAND", "DOCS", "script|flush")) as [string, Value[]];
+      expect(flushName).toEqual("script|flush");
+      expect(flushDoc[0]).toEqual("summary");
     },
   },
   {

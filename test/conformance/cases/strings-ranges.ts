@@ -180,6 +180,36 @@ export const stringRangeCases: Case[] = [
     },
   },
   {
+    name: "SETRANGE and GETRANGE far into a value larger than 1 MiB",
+    async run({ r, key }) {
+      expect(await r("SETRANGE", key(), 3_000_000, "end")).toEqual(3_000_003);
+      expect(await r("STRLEN", key())).toEqual(3_000_003);
+      expect(await r("GETRANGE", key(), 2_999_998, -1)).toEqual("\u0000\u0000end");
+      expect(await r("GETRANGE", key(), 0, 3)).toEqual("\u0000\u0000\u0000\u0000");
+      expect(await r("SETRANGE", key(), 1_048_575, "ab")).toEqual(3_000_003);
+      expect(await r("GETRANGE", key(), 1_048_574, 1_048_577)).toEqual("\u0000ab\u0000");
+      expect(await r("APPEND", key(), "!")).toEqual(3_000_004);
+      expect(await r("GETRANGE", key(), -4, -1)).toEqual("end!");
+      expect(await r("SET", key(), "small")).toEqual("OK");
+      expect(await r("GET", key())).toEqual("small");
+    },
+  },
+  {
+    name: "APPEND grows a value past 1 MiB in steps",
+    async run({ r, key }) {
+      const step = 400_000;
+      expect(await r("APPEND", key(), "a".repeat(step))).toEqual(step);
+      expect(await r("APPEND", key(), "b".repeat(step))).toEqual(2 * step);
+      expect(await r("APPEND", key(), "c".repeat(step))).toEqual(3 * step);
+      expect(await r("GETRANGE", key(), step - 1, step)).toEqual("ab");
+      expect(await r("GETRANGE", key(), 2 * step - 1, 2 * step)).toEqual("bc");
+      expect(await r("STRLEN", key())).toEqual(3 * step);
+      expect(await r("COPY", key(), key("copy"))).toEqual(1);
+      expect(await r("GETRANGE", key("copy"), -2, -1)).toEqual("cc");
+      expect(await r("DEL", key(), key("copy"))).toEqual(2);
+    },
+  },
+  {
     name: "SETRANGE keeps the TTL",
     async run({ r, key }) {
       expect(await r("SET", key(), "hello", "EX", 100)).toEqual("OK");

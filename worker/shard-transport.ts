@@ -1,0 +1,21 @@
+/**
+ * The Worker's side of a shard's `exec` RPC: a batch too large for one RPC message is sent with
+ * its long arguments in a byte stream (`execStreamed`), and replies that came back the same way
+ * are made whole again (durable-objects/transport.ts). Small batches cost one size check.
+ */
+import type { Arg } from "../durable-objects/args";
+import type { Reply } from "../durable-objects/reply";
+import { isStreamed, pack, unpackReplies, type Streamed } from "../durable-objects/transport";
+
+/** A shard's RPC surface for batches (typed here once: the generated stub type of a recursive Reply is too deep). */
+export interface ShardBatchRpc {
+  exec(batch: Arg[][]): Promise<Reply[] | Streamed<Reply[]>>;
+  execStreamed(batch: Streamed<Arg[][]>): Promise<Reply[] | Streamed<Reply[]>>;
+}
+
+/** Runs `batch` on the shard behind `stub`: one reply per command, in order. */
+export async function execOnShard(stub: ShardBatchRpc, batch: Arg[][]): Promise<Reply[]> {
+  const sent = pack(batch);
+  const result = isStreamed(sent) ? await stub.execStreamed(sent) : await stub.exec(batch);
+  return isStreamed(result) ? unpackReplies(result) : result;
+}
