@@ -1,8 +1,8 @@
 /**
  * Scripting: EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT LOAD|EXISTS|FLUSH|KILL, FUNCTION
- * LOAD|LIST|DELETE|FLUSH, FCALL FCALL_RO. Scripts run in the shard's Lua engine
- * (scripting/host.ts); bodies are cached by SHA1 in the shard's script store, compiled scripts
- * and loaded libraries in its ScriptState (scripting/state.ts, `ctx.scripts`).
+ * LOAD|LIST|DELETE|FLUSH|DUMP|RESTORE|STATS|KILL, FCALL FCALL_RO. Scripts run in the shard's Lua
+ * engine (scripting/host.ts); bodies are cached by SHA1 in the shard's script store, compiled
+ * scripts and loaded libraries in its ScriptState (scripting/state.ts, `ctx.scripts`).
  *
  * Across shards: SCRIPT LOAD, SCRIPT FLUSH, FUNCTION LOAD/DELETE/FLUSH run on every shard (the
  * Worker fans them out), so EVALSHA and FCALL find them wherever their keys live. EVAL caches
@@ -16,9 +16,12 @@ import type { ExecContext } from "../context";
 import { Errors, ScriptErrors } from "../errors";
 import { LuaFunction, LuaSyntaxError, arrayTable, fromBytes, type LuaValue } from "../lua";
 import { CommandError, OK, type Reply } from "../reply";
+import { dumpLibraries, readLibraryDump } from "../scripting/functions-dump";
 import type { ScriptHost } from "../scripting/host";
-import type { Library, LoadedFunction, PreparedScript } from "../scripting/state";
+import { parseLibraryMetadata, splitArgs } from "../scripting/library-metadata";
 import { sha1hex } from "../scripting/sha1";
+import type { Library, LoadedFunction, PreparedScript } from "../scripting/state";
+import { globMatch } from "../store/glob";
 import { container, type CommandSpec } from "../table";
 
 const SCRIPT_FLAGS = new Set(["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys", "allow-key-locking"]);
@@ -37,23 +40,28 @@ function parseNumKeys(argv: Arg[], notInteger: string = Errors.notInteger): numb
   return Number(n);
 }
 
-/** Parses a `#!lua flags=a,b` first line; the body keeps its line numbers (the line is blanked). */
+/**
+ * Parses a `#!lua flags=a,b` first line (split as Redis splits it, eval.c evalExtractShebangFlags;
+ * the engine name is case-sensitive here, unlike a library's); the body keeps its line numbers
+ * (the line is blanked).
+ */
 function shebang(body: string): { flags: string[]; body: string } {
   if (!body.startsWith("#!")) return { flags: [], body };
   const nl = body.indexOf("\n");
-  const line = nl === -1 ? body : body.slice(0, nl);
-  const parts = line.slice(2).split(" ").filter((p) => p !== "");
-  if (parts[0] !== "lua") throw new CommandError(ScriptErrors.badEngine(line));
+  if (nl === -1) throw new CommandError(ScriptErrors.invalidShebang);
+  const parts = splitArgs(body.slice(0, nl));
+  if (parts === null || parts.length === 0) throw new CommandError(ScriptErrors.invalidShebangEngine);
+  if (parts[0] !== "#!lua") throw new CommandError(ScriptErrors.badEngine(parts[0]!));
   const flags: string[] = [];
   for (const opt of parts.slice(1)) {
     if (!opt.startsWith("flags=")) throw new CommandError(ScriptErrors.badShebangOption(opt));
-    for (const f of opt.slice(6).split(",")) {
-      if (f === "") continue;
+    // `flags=` is no flag; an empty one between commas is an unknown flag.
+    for (const f of opt === "flags=" ? [] : opt.slice(6).split(",")) {
       if (!SCRIPT_FLAGS.has(f)) throw new CommandError(ScriptErrors.badFlag(f));
       flags.push(f);
     }
   }
-  return { flags, body: nl === -1 ? "" : body.slice(nl) };
+  return { flags, body: body.slice(nl) };
 }
 
 /** The compiled script `sha` (from `source`, or the store when absent); null when unknown. */
@@ -124,7 +132,7 @@ function scriptExists(ctx: ExecContext, argv: Arg[]): Reply {
 function flushMode(argv: Arg[], container: "SCRIPT" | "FUNCTION"): void {
   if (argv.length === 3 && ["ASYNC", "SYNC"].includes(text(argv[2]!).toUpperCase())) return;
   if (argv.length === 2) return;
-  if (argv.length > 3 && container === "FUNCTION") throw new CommandError(Errors.unknownSubcommandOrArity("flush", "function"));
+  if (argv.length > 3 && container === "FUNCTION") throw new CommandError(Errors.unknownSubcommandOrArity(text(argv[1]!), "function"));
   throw new CommandError(ScriptErrors.flushMode(container));
 }
 
@@ -141,6 +149,23 @@ function scriptKill(): Reply {
   throw new CommandError(ScriptErrors.notBusy);
 }
 
+/** The function called `name` (in any case) in `libs`, if one is loaded. */
+function findFunction(libs: Iterable<Library>, name: string): LoadedFunction | undefined {
+  const lower = name.toLowerCase();
+  for (const lib of libs) {
+    const f = lib.byLowerName.get(lower);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+/** FUNCTION LOAD's and RESTORE's collision check: the first of `lib`'s functions already in `others`. */
+function collidingFunction(lib: Library, others: Iterable<Library>): string | undefined {
+  const list = [...others];
+  for (const fname of lib.functions.keys()) if (findFunction(list, fname)) return fname;
+  return undefined;
+}
+
 /** The function libraries of a shard, loaded from its store on first use. */
 function libraries(ctx: ExecContext): Map<string, Library> {
   const scripts = ctx.scripts;
@@ -148,7 +173,7 @@ function libraries(ctx: ExecContext): Map<string, Library> {
   const libs = (scripts.libraries = new Map());
   for (const { name, code } of scripts.store.libraries()) {
     try {
-      libs.set(name, loadLibrary(ctx, scripts.host, name, code));
+      libs.set(name, loadLibrary(ctx, scripts.host, code));
     } catch {
       // A library that no longer loads is skipped; FUNCTION LOAD REPLACE can fix it.
     }
@@ -156,22 +181,9 @@ function libraries(ctx: ExecContext): Map<string, Library> {
   return libs;
 }
 
-function libraryName(code: string): string {
-  if (!code.startsWith("#!")) throw new CommandError(ScriptErrors.missingMetadata);
-  const nl = code.indexOf("\n");
-  const parts = (nl === -1 ? code : code.slice(0, nl)).slice(2).split(" ").filter((p) => p !== "");
-  if (parts[0] !== "lua") throw new CommandError(ScriptErrors.badEngine(parts[0] ?? ""));
-  const bad = parts.slice(1).find((p) => !p.startsWith("name="));
-  if (bad !== undefined) throw new CommandError(ScriptErrors.badMetadata(bad));
-  const name = parts.find((p) => p.startsWith("name="))?.slice(5);
-  if (name === undefined) throw new CommandError(ScriptErrors.libraryNameMissing);
-  return name;
-}
-
-function loadLibrary(ctx: ExecContext, host: ScriptHost, name: string, code: Uint8Array): Library {
-  const src = fromBytes(code);
-  const nl = src.indexOf("\n");
-  const body = nl === -1 ? "" : src.slice(nl);
+/** Compiles library `code` and runs it to collect the functions it registers (FUNCTION LOAD's work). */
+function loadLibrary(ctx: ExecContext, host: ScriptHost, code: Uint8Array): Library & { name: string } {
+  const { name, body } = parseLibraryMetadata(fromBytes(code));
   let fn: LuaFunction;
   try {
     fn = host.lua.compile(body, "user_function");
@@ -189,23 +201,29 @@ function loadLibrary(ctx: ExecContext, host: ScriptHost, name: string, code: Uin
   }
   if (reg.size === 0) throw new CommandError(ScriptErrors.noFunctions);
   const functions = new Map<string, LoadedFunction>();
-  for (const [fname, f] of reg) functions.set(fname, { ...f, library: name });
-  return { code, functions };
+  const byLowerName = new Map<string, LoadedFunction>();
+  for (const [fname, f] of reg) {
+    const loaded = { ...f, library: name };
+    functions.set(fname, loaded);
+    byLowerName.set(fname.toLowerCase(), loaded);
+  }
+  return { name, code, functions, byLowerName };
 }
 
 // FUNCTION LOAD [REPLACE] code
 function functionLoad(ctx: ExecContext, argv: Arg[]): Reply {
   const libs = libraries(ctx);
-  const p = new ArgCursor(argv, 2);
-  const replace = argv.length === 4 && p.eat("REPLACE");
-  if (argv.length > 4 || (argv.length === 4 && !replace)) throw new CommandError(Errors.syntax);
-  const code = bytes(argv[argv.length - 1]!);
-  const name = libraryName(fromBytes(code));
-  if (libs.has(name) && !replace) throw new CommandError(ScriptErrors.libraryExists(name));
-  const lib = loadLibrary(ctx, ctx.scripts.host, name, code);
-  for (const fname of lib.functions.keys()) {
-    for (const [other, l] of libs) if (other !== name && l.functions.has(fname)) throw new CommandError(ScriptErrors.functionExists(fname));
+  // Every argument before the code is an option, and REPLACE is the only one (repeats allowed).
+  for (const opt of argv.slice(2, -1)) {
+    if (text(opt).toUpperCase() !== "REPLACE") throw new CommandError(ScriptErrors.unknownLoadOption(text(opt)));
   }
+  const replace = argv.length > 3;
+  const code = bytes(argv[argv.length - 1]!);
+  const { name } = parseLibraryMetadata(fromBytes(code));
+  if (libs.has(name) && !replace) throw new CommandError(ScriptErrors.libraryExists(name));
+  const lib = loadLibrary(ctx, ctx.scripts.host, code);
+  const clash = collidingFunction(lib, [...libs].filter(([other]) => other !== name).map(([, l]) => l));
+  if (clash !== undefined) throw new CommandError(ScriptErrors.functionExists(clash));
   libs.set(name, lib);
   ctx.scripts.store.putLibrary(name, code);
   return name;
@@ -214,17 +232,24 @@ function functionLoad(ctx: ExecContext, argv: Arg[]): Reply {
 // FUNCTION LIST [LIBRARYNAME pattern] [WITHCODE]
 function functionList(ctx: ExecContext, argv: Arg[]): Reply {
   const libs = libraries(ctx);
-  const p = new ArgCursor(argv, 2);
-  let pattern: RegExp | null = null;
+  let pattern: string | null = null;
   let withCode = false;
-  while (p.more()) {
-    if (p.eat("WITHCODE")) withCode = true;
-    else if (p.eat("LIBRARYNAME")) pattern = globToRegExp(p.takeText());
-    else p.syntaxError();
+  // Each option once; a second one is an unknown argument, as in Redis.
+  for (let i = 2; i < argv.length; i++) {
+    const arg = text(argv[i]!);
+    if (!withCode && arg.toUpperCase() === "WITHCODE") {
+      withCode = true;
+    } else if (pattern === null && arg.toUpperCase() === "LIBRARYNAME") {
+      if (i === argv.length - 1) throw new CommandError(ScriptErrors.libraryPatternMissing);
+      pattern = text(argv[++i]!).toLowerCase();
+    } else {
+      throw new CommandError(ScriptErrors.unknownListArgument(arg));
+    }
   }
   const out: Reply[] = [];
-  for (const [name, lib] of [...libs].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (pattern && !pattern.test(name)) continue;
+  for (const [name, lib] of sortedLibraries(libs)) {
+    // Redis matches the pattern without regard to case.
+    if (pattern !== null && !globMatch(pattern, name.toLowerCase())) continue;
     const fns: Reply[] = [...lib.functions].map(([fname, f]) => [
       "name",
       fname,
@@ -256,21 +281,79 @@ function functionFlush(ctx: ExecContext, argv: Arg[]): Reply {
   return OK;
 }
 
-function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (const c of glob) re += c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`^${re}$`, "s");
+// FUNCTION DUMP
+function functionDump(ctx: ExecContext): Reply {
+  return dumpLibraries(sortedLibraries(libraries(ctx)).map(([, lib]) => lib.code));
+}
+
+// FUNCTION STATS
+function functionStats(ctx: ExecContext): Reply {
+  const libs = libraries(ctx);
+  let functions = 0;
+  for (const lib of libs.values()) functions += lib.functions.size;
+  return ["running_script", null, "engines", ["LUA", ["libraries_count", libs.size, "functions_count", functions]]];
+}
+
+// FUNCTION KILL: scripts run one at a time, each to its end within its budget, so none is
+// ever running while another command is served.
+function functionKill(): Reply {
+  throw new CommandError(ScriptErrors.notBusy);
+}
+
+function sortedLibraries(libs: Map<string, Library>): [string, Library][] {
+  return [...libs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+// FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]
+function functionRestore(ctx: ExecContext, argv: Arg[]): Reply {
+  if (argv.length > 4) throw new CommandError(Errors.unknownSubcommandOrArity(text(argv[1]!), "function"));
+  const policy = argv.length === 4 ? text(argv[3]!).toUpperCase() : "APPEND";
+  if (policy !== "APPEND" && policy !== "REPLACE" && policy !== "FLUSH") throw new CommandError(ScriptErrors.badRestorePolicy);
+  // Every library is loaded (and checked) apart first: a failure leaves the current ones as they were.
+  const incoming = new Map<string, Library>();
+  const host = ctx.scripts.host;
+  for (const code of readLibraryDump(bytes(argv[2]!))) {
+    const { name } = parseLibraryMetadata(fromBytes(code));
+    if (incoming.has(name)) throw new CommandError(ScriptErrors.libraryExists(name));
+    const lib = loadLibrary(ctx, host, code);
+    const clash = collidingFunction(lib, incoming.values());
+    if (clash !== undefined) throw new CommandError(ScriptErrors.functionExists(clash));
+    incoming.set(name, lib);
+  }
+  const libs = libraries(ctx);
+  const store = ctx.scripts.store;
+  if (policy === "FLUSH") {
+    libs.clear();
+    store.flushLibraries();
+  } else {
+    for (const name of incoming.keys()) {
+      if (libs.has(name) && policy === "APPEND") throw new CommandError(ScriptErrors.restoredLibraryExists(name));
+    }
+    const kept = [...libs].filter(([name]) => !incoming.has(name)).map(([, lib]) => lib);
+    for (const lib of incoming.values()) {
+      const clash = collidingFunction(lib, kept);
+      if (clash !== undefined) throw new CommandError(ScriptErrors.functionExists(clash));
+    }
+  }
+  for (const [name, lib] of incoming) {
+    libs.set(name, lib);
+    store.putLibrary(name, lib.code);
+  }
+  return OK;
 }
 
 // FCALL function numkeys [key ...] [arg ...] / FCALL_RO
 function fcallGeneric(readOnly: boolean) {
   return (ctx: ExecContext, argv: Arg[]): Reply => {
     const name = text(argv[1]!);
-    let f: LoadedFunction | undefined;
-    for (const lib of libraries(ctx).values()) if ((f = lib.functions.get(name))) break;
+    const f = findFunction(libraries(ctx).values(), name);
     if (!f) throw new CommandError(ScriptErrors.noSuchFunction);
     const numkeys = parseNumKeys(argv, ScriptErrors.badNumKeys);
     const noWrites = f.flags.includes("no-writes");
+    // A function without `no-writes` is refused by FCALL_RO even when it only reads, as Redis
+    // does, and as Upstash documents it: "The function must have been registered with the
+    // no-writes flag; calling a function without it returns an error"
+    // (https://upstash.com/docs/redis/commands/functions/fcall-ro).
     if (readOnly && !noWrites) throw new CommandError(ScriptErrors.writeFunctionInRo);
     const keys = argv.slice(3, 3 + numkeys);
     const args: LuaValue[] = [arrayTable(keys.map(luaString)), arrayTable(argv.slice(3 + numkeys).map(luaString))];
@@ -300,6 +383,18 @@ export const scriptingCommands: CommandSpec[] = [
     { name: "function|list", arity: -2, flags: ["noscript"], cluster: ALL_OK, summary: "FUNCTION LIST [LIBRARYNAME library-name-pattern] [WITHCODE]", run: functionList },
     { name: "function|delete", arity: 3, flags: ["write", "noscript"], state: "functions", cluster: ALL_OK, summary: "FUNCTION DELETE library-name", run: functionDelete },
     { name: "function|flush", arity: -2, flags: ["write", "noscript"], state: "functions", cluster: ALL_OK, summary: "FUNCTION FLUSH [ASYNC|SYNC]", run: functionFlush },
+    { name: "function|dump", arity: 2, flags: ["noscript"], summary: "FUNCTION DUMP", run: functionDump },
+    {
+      name: "function|restore",
+      arity: -3,
+      flags: ["write", "denyoom", "noscript"],
+      state: "functions",
+      cluster: ALL_OK,
+      summary: "FUNCTION RESTORE serialized-value [FLUSH|APPEND|REPLACE]",
+      run: functionRestore,
+    },
+    { name: "function|stats", arity: 2, flags: ["noscript", "allow_busy"], summary: "FUNCTION STATS", run: functionStats },
+    { name: "function|kill", arity: 2, flags: ["noscript", "allow_busy"], summary: "FUNCTION KILL", run: functionKill },
   ]),
   { name: "fcall", arity: -3, flags: ["write", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RW", "access", "update"], 2, WORST_RW)], run: fcallGeneric(false) },
   { name: "fcall_ro", arity: -3, flags: ["readonly", "noscript", "no_mandatory_keys"], keys: numkeysKeys, cluster: GATHERED, keySpecs: [keynumSpec(["RO", "access"], 2, WORST_RO)], run: fcallGeneric(true) },

@@ -59,6 +59,9 @@ interface Running {
 
 const identity = <T>(fn: () => T): T => fn();
 
+/** The flags redis.register_function takes, in the order FUNCTION LIST shows them. */
+const FUNCTION_FLAGS = ["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys", "allow-key-locking"];
+
 export class ScriptHost {
   readonly lua: LuaEngine;
   private running: Running | null = null;
@@ -204,14 +207,20 @@ export class ScriptHost {
       callback = t.get("callback");
       description = t.get("description");
       const f = t.get("flags");
+      if (f !== undefined && !(f instanceof LuaTable)) throw new LuaError("flags argument to redis.register_function must be a table representing function flags");
       if (f instanceof LuaTable) for (let i = 1; f.get(i) !== undefined; i++) flags.push(String(f.get(i)));
     } else {
       [name, callback] = a;
     }
-    if (typeof name !== "string" || !/^[A-Za-z0-9_]+$/.test(name)) throw new LuaError(ScriptErrors.badFunctionName.slice(4), true);
+    // Redis 7.0 names a bad function name with its library-name text.
+    if (typeof name !== "string" || !/^[A-Za-z0-9_]+$/.test(name)) throw new LuaError(ScriptErrors.badLibraryName.slice(4));
     if (!(callback instanceof LuaFunction)) throw new LuaError("callback must be a function", true);
     if (reg.has(name)) throw new LuaError("Function already exists in the library");
-    flags = flags.filter((f) => f !== "");
+    // Flags are matched without regard to case and listed in Redis's order (script.c
+    // scripts_flags_def), each once; `allow-key-locking` is Upstash's.
+    const given = new Set(flags.map((f) => f.toLowerCase()));
+    if ([...given].some((f) => !FUNCTION_FLAGS.includes(f))) throw new LuaError("unknown flag given");
+    flags = FUNCTION_FLAGS.filter((f) => given.has(f));
     reg.set(name, { callback, flags, description });
     return [];
   }

@@ -28,6 +28,8 @@ export interface LoadedFunction {
 export interface Library {
   code: Uint8Array;
   functions: Map<string, LoadedFunction>;
+  /** The same functions by lower-case name: Redis finds and collides function names without regard to case. */
+  byLowerName: Map<string, LoadedFunction>;
 }
 
 export class ScriptState {

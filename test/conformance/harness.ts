@@ -12,16 +12,24 @@ import { describe, it } from "vitest";
 
 export type Value = string | number | bigint | null | { error: string } | Value[];
 export type Call = (...args: (string | number)[]) => Promise<Value>;
+/** A reply with its bytes kept: bulk strings as bytes, status replies (`OK`) as text. */
+export type BinaryValue = Uint8Array | string | number | bigint | null | { error: string } | BinaryValue[];
+/** A binary-safe call: at most one argument may be bytes (the HTTP target sends it as the raw body). */
+export type BinaryCall = (...args: (string | number | Uint8Array)[]) => Promise<BinaryValue>;
 
 export interface Target {
   name: string;
   call: Call;
+  /** The same command, binary-safe both ways (for payloads such as FUNCTION DUMP's). */
+  callBinary: BinaryCall;
   /** Number of shards behind the target (1 for redis-server and a single shard). */
   shards: number;
 }
 
 export interface CaseContext {
   r: Call;
+  /** `r` with bytes kept both ways. */
+  rb: BinaryCall;
   key(name?: string): string;
   spread(name?: string): string;
   target: Target;
@@ -59,6 +67,7 @@ export function runConformance(target: () => Target, groups: CaseGroup[]): void 
           const tag = `t${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
           await c.run({
             r: t.call,
+            rb: t.callBinary,
             key: (name = "k") => `{${tag}}:${name}`,
             spread: (name = "k") => `${tag}:${name}`,
             target: t,

@@ -3,12 +3,13 @@
  * commands sent one at a time, replies normalized to the suite's `Value`.
  */
 import net from "node:net";
-import type { Value } from "../conformance/harness";
+import type { BinaryValue, Value } from "../conformance/harness";
 
 export class RespClient {
   private socket: net.Socket;
   private buffer = Buffer.alloc(0);
-  private waiting: ((v: Value) => void)[] = [];
+  /** Callers in request order; `binary` keeps bulk strings as bytes. */
+  private waiting: { binary: boolean; resolve: (v: BinaryValue) => void }[] = [];
   private ready: Promise<void>;
 
   constructor(port: number, host = "127.0.0.1") {
@@ -20,25 +21,32 @@ export class RespClient {
     this.socket.on("data", (chunk) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);
       for (;;) {
-        const parsed = parse(this.buffer, 0);
+        const parsed = parse(this.buffer, 0, this.waiting[0]?.binary ?? false);
         if (!parsed) break;
         this.buffer = this.buffer.subarray(parsed.end);
-        this.waiting.shift()?.(parsed.value);
+        this.waiting.shift()?.resolve(parsed.value);
       }
     });
   }
 
   async call(...args: (string | number)[]): Promise<Value> {
+    return (await this.send(args, false)) as Value;
+  }
+
+  /** `call` with byte arguments allowed and bulk replies kept as bytes. */
+  async callBinary(...args: (string | number | Uint8Array)[]): Promise<BinaryValue> {
+    return this.send(args, true);
+  }
+
+  private async send(args: (string | number | Uint8Array)[], binary: boolean): Promise<BinaryValue> {
     await this.ready;
-    const parts = args.map((a) => Buffer.from(String(a)));
-    let out = `*${parts.length}\r\n`;
-    const chunks: Buffer[] = [];
+    const parts = args.map((a) => (a instanceof Uint8Array ? Buffer.from(a) : Buffer.from(String(a))));
+    const chunks: Buffer[] = [Buffer.from(`*${parts.length}\r\n`)];
     for (const p of parts) {
       chunks.push(Buffer.from(`$${p.length}\r\n`), p, Buffer.from("\r\n"));
     }
-    const promise = new Promise<Value>((res) => this.waiting.push(res));
-    this.socket.write(Buffer.concat([Buffer.from(out), ...chunks]));
-    out = "";
+    const promise = new Promise<BinaryValue>((resolve) => this.waiting.push({ binary, resolve }));
+    this.socket.write(Buffer.concat(chunks));
     return promise;
   }
 
@@ -47,7 +55,7 @@ export class RespClient {
   }
 }
 
-function parse(buf: Buffer, at: number): { value: Value; end: number } | null {
+function parse(buf: Buffer, at: number, binary: boolean): { value: BinaryValue; end: number } | null {
   const nl = buf.indexOf("\r\n", at);
   if (nl === -1) return null;
   const type = String.fromCharCode(buf[at]!);
@@ -65,15 +73,16 @@ function parse(buf: Buffer, at: number): { value: Value; end: number } | null {
       const len = Number(line);
       if (len < 0) return { value: null, end: nl + 2 };
       if (buf.length < nl + 2 + len + 2) return null;
-      return { value: buf.toString("utf8", nl + 2, nl + 2 + len), end: nl + 2 + len + 2 };
+      const data = buf.subarray(nl + 2, nl + 2 + len);
+      return { value: binary ? new Uint8Array(data) : data.toString("utf8"), end: nl + 2 + len + 2 };
     }
     case "*": {
       const n = Number(line);
       if (n < 0) return { value: null, end: nl + 2 };
-      const items: Value[] = [];
+      const items: BinaryValue[] = [];
       let end = nl + 2;
       for (let i = 0; i < n; i++) {
-        const item = parse(buf, end);
+        const item = parse(buf, end, binary);
         if (!item) return null;
         items.push(item.value);
         end = item.end;

@@ -1,0 +1,217 @@
+/**
+ * RDB's building blocks (Redis src/rdb.c), shared by FUNCTION DUMP/RESTORE and the DUMP/RESTORE
+ * of keys: the length encoding, the string encodings (verbatim, small integers, LZF), and the
+ * payload frame that DUMP adds (the 2-byte RDB version, then the CRC-64 of all before it).
+ *
+ * Lengths: the top two bits of the first byte say `00` 6-bit length, `01` 14-bit length
+ * (big-endian over two bytes), `10` with 0x80 a 32-bit and 0x81 a 64-bit big-endian length,
+ * `11` a special string encoding in the low six bits (0, 1, 2: an 8/16/32-bit little-endian
+ * signed integer written as its decimal text; 3: LZF, compressed length then original length).
+ *
+ * Writing follows rdbSaveRawString: a string of at most 11 bytes that is a canonical 64-bit
+ * integer within 32 bits is stored as an integer; one over 20 bytes is LZF-compressed when that
+ * saves at least 4 bytes (Redis's default `rdbcompression yes`); anything else verbatim.
+ */
+import { parseI64 } from "../args";
+import { crc64Footer } from "./crc64";
+import { lzfCompress, lzfDecompress } from "./lzf";
+
+/** The RDB version Redis 7.0 writes (and the newest it reads). */
+export const RDB_VERSION = 10;
+
+const ENC_INT8 = 0;
+const ENC_INT16 = 1;
+const ENC_INT32 = 2;
+const ENC_LZF = 3;
+
+/**
+ * The longest string a reader accepts (32 MiB): a payload cannot make the server allocate more
+ * for one string, whatever length it claims.
+ */
+export const MAX_RDB_STRING = 32 * 1024 * 1024;
+
+/** A malformed RDB stream; the message says what was wrong (for logs and tests). */
+export class RdbError extends Error {}
+
+const encoder = new TextEncoder();
+
+/** A growable byte buffer with RDB's writers. */
+export class RdbWriter {
+  private buf = new Uint8Array(64);
+  private n = 0;
+
+  private room(extra: number): void {
+    if (this.n + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.n + extra) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.n));
+    this.buf = next;
+  }
+
+  byte(b: number): this {
+    this.room(1);
+    this.buf[this.n++] = b & 0xff;
+    return this;
+  }
+
+  raw(bytes: Uint8Array): this {
+    this.room(bytes.length);
+    this.buf.set(bytes, this.n);
+    this.n += bytes.length;
+    return this;
+  }
+
+  /** rdbSaveLen. */
+  length(len: number): this {
+    if (len < 1 << 6) return this.byte(len);
+    if (len < 1 << 14) return this.byte((len >> 8) | 0x40).byte(len);
+    if (len <= 0xffffffff) {
+      this.byte(0x80);
+      return this.byte(len >>> 24).byte(len >>> 16).byte(len >>> 8).byte(len);
+    }
+    this.byte(0x81);
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, BigInt(len), false);
+    return this.raw(b);
+  }
+
+  /** rdbSaveRawString (with compression on, as Redis's default). */
+  string(s: Uint8Array | string, compress = true): this {
+    const bytes = typeof s === "string" ? encoder.encode(s) : s;
+    if (bytes.length <= 11) {
+      const enc = integerEncoding(bytes);
+      if (enc) return this.raw(enc);
+    }
+    if (compress && bytes.length > 20) {
+      const packed = lzfCompress(bytes, bytes.length - 4);
+      if (packed) return this.byte(0xc0 | ENC_LZF).length(packed.length).length(bytes.length).raw(packed);
+    }
+    return this.length(bytes.length).raw(bytes);
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.slice(0, this.n);
+  }
+
+  /** The bytes written so far framed as a DUMP payload: RDB version (little-endian), CRC-64. */
+  payload(version = RDB_VERSION): Uint8Array {
+    this.byte(version).byte(version >> 8);
+    const body = this.buf.subarray(0, this.n);
+    return this.raw(crc64Footer(body)).bytes();
+  }
+}
+
+/** rdbTryIntegerEncoding: the integer form of a canonical decimal within 32 bits, else null. */
+function integerEncoding(bytes: Uint8Array): Uint8Array | null {
+  let s = "";
+  for (const b of bytes) s += String.fromCharCode(b);
+  const v = parseI64(s);
+  if (v === null) return null;
+  const n = Number(v);
+  if (n >= -(1 << 7) && n < 1 << 7) return Uint8Array.of(0xc0 | ENC_INT8, n & 0xff);
+  if (n >= -(1 << 15) && n < 1 << 15) return Uint8Array.of(0xc0 | ENC_INT16, n & 0xff, (n >> 8) & 0xff);
+  if (n >= -(2 ** 31) && n < 2 ** 31) return Uint8Array.of(0xc0 | ENC_INT32, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff);
+  return null;
+}
+
+/** Reads an RDB stream; every read past the end or malformed encoding throws RdbError. */
+export class RdbReader {
+  pos = 0;
+  constructor(
+    private readonly data: Uint8Array,
+    /** Where reading must stop (a DUMP payload's 10-byte footer is not data). */
+    readonly end = data.length,
+    readonly maxString = MAX_RDB_STRING,
+  ) {}
+
+  remaining(): number {
+    return this.end - this.pos;
+  }
+
+  byte(): number {
+    if (this.pos >= this.end) throw new RdbError("unexpected end of data");
+    return this.data[this.pos++]!;
+  }
+
+  raw(n: number): Uint8Array {
+    if (n > this.end - this.pos) throw new RdbError("unexpected end of data");
+    const out = this.data.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  /** rdbLoadLenByRef: a length, or (encoded) the number of a special string encoding. */
+  lengthOrEncoding(): { encoded: boolean; value: number } {
+    const first = this.byte();
+    const type = first >> 6;
+    if (type === 3) return { encoded: true, value: first & 0x3f };
+    if (type === 0) return { encoded: false, value: first & 0x3f };
+    if (type === 1) return { encoded: false, value: ((first & 0x3f) << 8) | this.byte() };
+    if (first === 0x80) {
+      const b = this.raw(4);
+      return { encoded: false, value: ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0 };
+    }
+    if (first === 0x81) {
+      const v = new DataView(this.raw(8).slice().buffer).getBigUint64(0, false);
+      if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new RdbError("length too large");
+      return { encoded: false, value: Number(v) };
+    }
+    throw new RdbError(`unknown length encoding ${first}`);
+  }
+
+  /** A plain length (an encoded one here is an error). */
+  length(): number {
+    const { encoded, value } = this.lengthOrEncoding();
+    if (encoded) throw new RdbError("unexpected string encoding where a length was expected");
+    return value;
+  }
+
+  /** rdbGenericLoadStringObject: the string's bytes, whatever its encoding. */
+  string(): Uint8Array {
+    const { encoded, value } = this.lengthOrEncoding();
+    if (!encoded) {
+      if (value > this.maxString) throw new RdbError("string too long");
+      return this.raw(value).slice();
+    }
+    switch (value) {
+      case ENC_INT8: {
+        const b = this.raw(1);
+        return encoder.encode(String((b[0]! << 24) >> 24));
+      }
+      case ENC_INT16: {
+        const b = this.raw(2);
+        return encoder.encode(String(((b[0]! | (b[1]! << 8)) << 16) >> 16));
+      }
+      case ENC_INT32: {
+        const b = this.raw(4);
+        return encoder.encode(String(b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)));
+      }
+      case ENC_LZF: {
+        const clen = this.length();
+        const len = this.length();
+        // LZF's densest form is a 3-byte reference to 264 bytes: a longer claim is corrupt.
+        if (len > this.maxString || len > clen * 88) throw new RdbError("invalid LZF compressed string length");
+        const out = lzfDecompress(this.raw(clen), len);
+        if (!out) throw new RdbError("invalid LZF compressed string");
+        return out;
+      }
+      default:
+        throw new RdbError(`unknown string encoding ${value}`);
+    }
+  }
+}
+
+/**
+ * verifyDumpPayload: the RDB version of a DUMP payload whose footer checks out (version at most
+ * ours, CRC-64 right), else null.
+ */
+export function verifyPayload(payload: Uint8Array): number | null {
+  if (payload.length < 10) return null;
+  const footer = payload.length - 10;
+  const version = payload[footer]! | (payload[footer + 1]! << 8);
+  if (version > RDB_VERSION) return null;
+  const crc = crc64Footer(payload.subarray(0, payload.length - 8));
+  for (let i = 0; i < 8; i++) if (crc[i] !== payload[footer + 2 + i]) return null;
+  return version;
+}
