@@ -14,6 +14,8 @@
  *   compared by length; without a count, by whether an element came back.
  * - TTL/PTTL/EXPIRETIME/PEXPIRETIME: the two sides set their expiry a few milliseconds apart,
  *   so a positive answer matches within 2 s (2000 ms). Negative answers (-1, -2) are exact.
+ * - `ERR string exceeds maximum allowed size (…)`: the limit in parentheses is each side's own
+ *   (Redis: proto-max-bulk-len, 512 MB; edgekv: its documented value limit).
  * - A transaction refused whole: Redis answers each bad command when it is queued and EXEC with
  *   `EXECABORT Transaction discarded because of previous errors.`; edgekv answers the whole
  *   request with `EXECABORT Transaction discarded because of previous errors: <first error>`.
@@ -109,6 +111,7 @@ async function scanned(argv: Argv, call: (a: Argv) => Promise<Value>): Promise<V
   return ["unfinished", ...out];
 }
 
+const TOO_BIG = "ERR string exceeds maximum allowed size";
 const UNORDERED = new Set(["keys", "smembers", "sinter", "sunion", "sdiff", "hkeys", "hvals", "spop"]);
 const PAIRED = new Set(["hgetall", "hscan", "zscan"]);
 const RANDOM = new Set(["srandmember", "zrandmember", "hrandfield"]);
@@ -126,7 +129,8 @@ function sortPairs(xs: Value[]): Value[] {
 
 /** One command's reply in the form both sides must agree on (see the list at the top). */
 export function normalize(argv: Argv, reply: Value): Value {
-  if (isError(reply) || reply === null) return reply;
+  if (isError(reply)) return reply.error.startsWith(TOO_BIG) ? { error: `${TOO_BIG} (…)` } : reply;
+  if (reply === null) return reply;
   const name = argv[0]!.toLowerCase();
   if (SCANS.has(name) && Array.isArray(reply)) {
     const [cursor, ...rest] = reply;
