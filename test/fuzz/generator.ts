@@ -60,6 +60,28 @@ export interface StepOptions {
 /** Commands compared after iterating to the end (differential.ts): single steps only. */
 export const SCANS = new Set(["scan", "sscan", "hscan", "zscan"]);
 
+const LEX_COMMANDS = new Set(["zrangebylex", "zrevrangebylex", "zlexcount", "zremrangebylex"]);
+
+/**
+ * The sorted set a lexicographic range command reads, or null for any other command. Redis
+ * leaves a lex range over members of different scores unspecified, so differential.ts runs such
+ * a command only over a set whose scores are all equal (it is a single step for that reason).
+ */
+export function lexSource(argv: Argv): string | null {
+  const name = argv[0]!.toLowerCase();
+  if (LEX_COMMANDS.has(name)) return argv[1] ?? null;
+  const byLex = argv.some((a) => a.toLowerCase() === "bylex");
+  if (name === "zrange" && byLex) return argv[1] ?? null;
+  if (name === "zrangestore" && byLex) return argv[2] ?? null;
+  return null;
+}
+
+/** Commands that only come as single steps: scans, lex ranges (see lexSource), DBSIZE (differential.ts). */
+function singleOnly(argv: Argv): boolean {
+  const name = argv[0]!.toLowerCase();
+  return SCANS.has(name) || name === "dbsize" || lexSource(argv) !== null;
+}
+
 const INTS = ["0", "1", "2", "3", "-1", "-2", "5", "10", "-10", "100"];
 const BAD_INTS = ["abc", "1.5", "", " 1", "1 ", "9223372036854775807", "9223372036854775808", "-9223372036854775809", "0x10", "1e3", "+1", "-0"];
 const FLOATS = ["0", "1", "1.5", "-2.5", "10", "-inf", "+inf", "inf", "3e2", ".5", "5.", "0.1", "-0"];
@@ -384,7 +406,7 @@ export function command(g: Gen): Argv {
   return argv;
 }
 
-/** A batch for a pipeline or a transaction: no SCAN family; no keyspace-wide commands in a transaction. */
+/** A batch for a pipeline or a transaction: no single-only commands; no keyspace-wide ones in a transaction. */
 function batch(g: Gen, multi: boolean, oneShard: boolean): Argv[] {
   g.oneShard = oneShard;
   const out: Argv[] = [];
@@ -393,7 +415,7 @@ function batch(g: Gen, multi: boolean, oneShard: boolean): Argv[] {
     g.irregular = false;
     const c = command(g);
     const name = c[0]!.toLowerCase();
-    if (SCANS.has(name) || (multi && KEYSPACE_WIDE.has(name)) || (oneShard && g.irregular)) continue;
+    if (singleOnly(c) || (multi && KEYSPACE_WIDE.has(name)) || (oneShard && g.irregular)) continue;
     out.push(c);
   }
   g.oneShard = false;
