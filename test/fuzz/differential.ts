@@ -18,9 +18,6 @@
  *   (Redis: proto-max-bulk-len, 512 MB; edgekv: its documented value limit).
  * - DBSIZE: Redis counts a key whose expiry has passed until it is reclaimed (edgekv does not),
  *   so the Redis side runs `KEYS *` (which reclaims them) just before. DBSIZE is a single step.
- * - Lex ranges (ZRANGEBYLEX, ZLEXCOUNT, ZRANGE … BYLEX, …) over a sorted set whose scores
- *   differ: unspecified in Redis (its answer depends on the skiplist's random levels), so such a
- *   step is skipped on both sides (counted in the result); over equal scores it is compared.
  * - A transaction refused whole: Redis answers each bad command when it is queued and EXEC with
  *   `EXECABORT Transaction discarded because of previous errors.`; edgekv answers the whole
  *   request with `EXECABORT Transaction discarded because of previous errors: <first error>`.
@@ -29,7 +26,7 @@
 import type { Value } from "../conformance/harness";
 import { fromEntry, parseJsonExact } from "../conformance/normalize";
 import type { RespClient } from "../node/resp-client";
-import { Gen, lexSource, rng, SCANS, step, type Argv, type Step, type StepOptions } from "./generator";
+import { Gen, rng, SCANS, step, type Argv, type Step, type StepOptions } from "./generator";
 
 /** A step's normalised outcome: one Value per command (a transaction refused whole: one string). */
 export type Outcome = Value[] | string;
@@ -201,20 +198,10 @@ export interface Difference {
   repro: Step[];
 }
 
-/** True if Redis leaves the step's answer unspecified in the current state (a lex range over different scores). */
-async function unspecified(s: Step, redis: Side): Promise<boolean> {
-  const key = s.kind === "single" ? lexSource(s.cmd) : null;
-  if (key === null) return false;
-  const all = await redis.call(["ZRANGE", key, "0", "-1", "WITHSCORES"]);
-  if (!Array.isArray(all)) return false;
-  return new Set(all.filter((_, i) => i % 2 === 1)).size > 1;
-}
-
 /** Runs `steps` on fresh databases; the index of the first differing step, or -1. */
 async function replay(steps: Step[], a: Side, b: Side): Promise<number> {
   await Promise.all([a.reset(), b.reset()]);
   for (let i = 0; i < steps.length; i++) {
-    if (await unspecified(steps[i]!, a)) continue;
     const [x, y] = await Promise.all([a.run(steps[i]!), b.run(steps[i]!)]);
     if (differs(steps[i]!, x, y)) return i;
   }
@@ -252,8 +239,6 @@ async function shrink(steps: Step[], a: Side, b: Side, budget = 60): Promise<Ste
 export interface SeedResult {
   /** Steps run on both sides and compared. */
   compared: number;
-  /** Steps skipped as unspecified (see `unspecified`). */
-  skipped: number;
   difference: Difference | null;
 }
 
@@ -261,23 +246,18 @@ export interface SeedResult {
 export async function runSeed(seed: number, ops: number, redis: Side, edgekv: Side, opts: StepOptions = {}): Promise<SeedResult> {
   const g = new Gen(rng(seed));
   const steps: Step[] = [];
-  let skipped = 0;
   await Promise.all([redis.reset(), edgekv.reset()]);
   for (let i = 0; i < ops; i++) {
     const s = step(g, opts);
-    if (await unspecified(s, redis)) {
-      skipped++;
-      continue;
-    }
     steps.push(s);
     const [want, got] = await Promise.all([redis.run(s), edgekv.run(s)]);
     const where = differs(s, want, got);
     if (where) {
       const repro = await shrink(steps, redis, edgekv);
-      return { compared: i + 1 - skipped, skipped, difference: { seed, index: i, where, step: s, redis: want, edgekv: got, repro } };
+      return { compared: i + 1, difference: { seed, index: i, where, step: s, redis: want, edgekv: got, repro } };
     }
   }
-  return { compared: ops - skipped, skipped, difference: null };
+  return { compared: ops, difference: null };
 }
 
 /** The failure message: seed, step, both answers and the reproduction, one step a line. */

@@ -129,6 +129,28 @@ export const precedenceCases = defineCases("error precedence", [
     },
   },
   {
+    name: "Lex ranges over a small set of different scores walk in score order, as Redis's listpack",
+    async run({ r, key }) {
+      // Redis leaves this unspecified but answers it deterministically for a small set: from the
+      // first member not below min (REV: the last not above max), while members stay in range.
+      await r("ZADD", key(), 0, "c", 1, "a", 2, "d", 3, "b", 4, "e");
+      expect(await r("ZRANGEBYLEX", key(), "-", "+")).toEqual(["c", "a", "d", "b", "e"]);
+      expect(await r("ZRANGEBYLEX", key(), "[b", "[d")).toEqual(["c", "a", "d", "b"]);
+      expect(await r("ZRANGEBYLEX", key(), "[a", "(c")).toEqual([]);
+      expect(await r("ZRANGEBYLEX", key(), "(c", "+")).toEqual(["d", "b", "e"]);
+      expect(await r("ZREVRANGEBYLEX", key(), "[d", "[b")).toEqual(["b", "d"]);
+      expect(await r("ZREVRANGEBYLEX", key(), "+", "[c")).toEqual(["e"]);
+      expect(await r("ZLEXCOUNT", key(), "[b", "[d")).toEqual(4);
+      expect(await r("ZRANGEBYLEX", key(), "-", "+", "LIMIT", 2, 2)).toEqual(["d", "b"]);
+      expect(await r("ZRANGEBYLEX", key(), "[a", "[d", "LIMIT", 1, 10)).toEqual(["a", "d", "b"]);
+      expect(await r("ZREVRANGEBYLEX", key(), "[d", "-", "LIMIT", 1, 2)).toEqual(["d", "a"]);
+      expect(await r("ZRANGE", key(), "[d", "[b", "BYLEX", "REV")).toEqual(["b", "d"]);
+      expect(await r("ZRANGESTORE", key("dst"), key(), "[b", "[d", "BYLEX")).toEqual(4);
+      expect(await r("ZREMRANGEBYLEX", key(), "[b", "[d")).toEqual(4);
+      expect(await r("ZRANGE", key(), 0, -1)).toEqual(["e"]);
+    },
+  },
+  {
     name: "EVALSHA: a name that is no SHA1 is NOSCRIPT, otherwise numkeys is checked first",
     async run({ r, key }) {
       const unknown = "b2b9f5a3c3d2d1b9e1e5c0f6b8a0a6c1d9e6c0a1";
