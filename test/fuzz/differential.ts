@@ -17,7 +17,8 @@
  * - `ERR string exceeds maximum allowed size (…)`: the limit in parentheses is each side's own
  *   (Redis: proto-max-bulk-len, 512 MB; edgekv: its documented value limit).
  * - DBSIZE: Redis counts a key whose expiry has passed until it is reclaimed (edgekv does not),
- *   so the Redis side runs `KEYS *` (which reclaims them) just before. DBSIZE is a single step.
+ *   so the Redis side runs a whole SCAN (which reclaims them; KEYS only hides them) just before.
+ *   DBSIZE is a single step.
  * - A transaction refused whole: Redis answers each bad command when it is queued and EXEC with
  *   `EXECABORT Transaction discarded because of previous errors.`; edgekv answers the whole
  *   request with `EXECABORT Transaction discarded because of previous errors: <first error>`.
@@ -51,9 +52,10 @@ export function redisSide(client: RespClient): Side {
     async reset() {
       await call(["FLUSHALL"]);
       await call(["SCRIPT", "FLUSH"]);
+      await call(["FUNCTION", "FLUSH"]);
     },
     async run(s) {
-      if (s.kind === "single" && s.cmd[0]!.toLowerCase() === "dbsize") await call(["KEYS", "*"]);
+      if (s.kind === "single" && s.cmd[0]!.toLowerCase() === "dbsize") await scanned(["SCAN", "0", "COUNT", "1000"], call);
       if (s.kind === "single") return [await scanned(s.cmd, call)];
       if (s.kind === "pipeline") return Promise.all(s.cmds.map(call));
       await call(["MULTI"]);
@@ -83,6 +85,7 @@ export function edgekvSide(url: string, token: string): Side {
     async reset() {
       await call(["FLUSHALL"]);
       await call(["SCRIPT", "FLUSH"]);
+      await call(["FUNCTION", "FLUSH"]);
     },
     async run(s) {
       if (s.kind === "single") return [await scanned(s.cmd, call)];

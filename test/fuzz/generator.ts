@@ -44,11 +44,11 @@ export const UNTAGGED = ["x", "y"];
 export const KEYS = [...TAGGED, ...UNTAGGED];
 
 /**
- * Commands that visit every shard (SCRIPT too: its cache is per shard), kept out of
+ * Commands that visit every shard (SCRIPT and FUNCTION too: scripts live per shard), kept out of
  * transactions: edgekv answers CROSSSLOT for them in `/multi-exec` today, a known gap of its
  * own (keyspace-wide commands in a transaction) rather than a difference to find again.
  */
-export const KEYSPACE_WIDE = new Set(["keys", "dbsize", "scan", "randomkey", "flushdb", "flushall", "script"]);
+export const KEYSPACE_WIDE = new Set(["keys", "dbsize", "scan", "randomkey", "flushdb", "flushall", "script", "function"]);
 
 export interface StepOptions {
   /**
@@ -345,7 +345,20 @@ const SCRIPTS = [
   "return #KEYS + #ARGV",
 ];
 
+/** A function library: one reading function, one declared no-writes. */
+const LIBRARY = [
+  "#!lua name=fuzzlib",
+  "redis.register_function('fz_get', function(keys, args) return redis.call('GET', keys[1]) end)",
+  "redis.register_function('fz_incr', function(keys, args) return redis.call('INCRBY', keys[1], args[1]) end)",
+  "redis.register_function{function_name='fz_count', callback=function(keys, args) return #keys + #args end, flags={'no-writes'}}",
+].join("\n");
+
 const SCRIPTING: Record<string, Maker> = {
+  functionload: () => ["FUNCTION", "LOAD", "REPLACE", LIBRARY],
+  fcall: (g) => {
+    const [name, n] = g.pick([["fz_get", 1], ["fz_incr", 1], ["fz_count", 2], ["fz_count", 0], ["nosuch", 0]] as const);
+    return [g.pick(["FCALL", "FCALL", "FCALL_RO"]), name, g.numkeys(n), ...g.slotKeys(n), g.num()];
+  },
   eval: (g) => {
     const n = g.int(0, 2);
     return [g.pick(["EVAL", "EVAL", "EVAL_RO"]), g.pick(SCRIPTS), g.numkeys(n), ...g.slotKeys(n), ...g.members(0, 2)];
@@ -362,11 +375,11 @@ const SEEDERS: Maker[] = [STRINGS.set!, HASHES.hset!, LISTS.push!, SETS.sadd!, Z
 
 /**
  * Not mangled: SPOP (it could pop at random), ZRANK/ZREVRANK (edgekv has 7.2's WITHSCORE, so
- * one more argument is no arity error there, by design), SCRIPT (a known gap: subcommands have
+ * one more argument is no arity error there, by design), SCRIPT and FUNCTION (a known gap: subcommands have
  * no arity of their own yet, so `SCRIPT LOAD` without a script answers "unknown subcommand"
  * instead of Redis's "wrong number of arguments for 'script|load' command").
  */
-const NOT_MANGLED = new Set(["spop", "zrank", "zrevrank", "script"]);
+const NOT_MANGLED = new Set(["spop", "zrank", "zrevrank", "script", "function"]);
 
 /**
  * One command, then sometimes mangled: an argument dropped, a junk one added, or one replaced
