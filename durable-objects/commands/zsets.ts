@@ -282,6 +282,8 @@ function zscan(ctx: ExecContext, argv: Arg[]): Reply {
     } else p.syntaxError();
   }
   const page = set.card() <= SCAN_WHOLE_MAX ? { entries: set.read(0, set.card()), next: 0 } : set.scanPage(Number(cursor), count);
+  // As Redis: MATCH * is no pattern at all (the bare matcher refuses `*` against an empty member).
+  if (match && match.length === 1 && match[0] === 0x2a) match = null;
   const kept = match ? page.entries.filter((e) => globMatch(match, e.member)) : page.entries;
   return [String(page.next), entriesReply(kept, true)];
 }

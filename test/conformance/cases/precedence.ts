@@ -61,6 +61,10 @@ export const precedenceCases = defineCases("error precedence", [
       // As HSCAN and SSCAN, a signed cursor is read as C's strtoul reads it.
       expect(await r("ZSCAN", key("z"), "-1")).toEqual(["0", ["a", "1"]]);
       expect(await r("ZSCAN", key("z"), "+0")).toEqual(["0", ["a", "1"]]);
+      // MATCH * is no pattern: it keeps the empty member (the last MATCH wins).
+      await r("ZADD", key("z"), 2, "");
+      expect(await r("ZSCAN", key("z"), 0, "MATCH", "?", "MATCH", "*")).toEqual(["0", ["a", "1", "", "2"]]);
+      expect(await r("ZSCAN", key("z"), 0, "MATCH", "**")).toEqual(["0", ["a", "1"]]);
     },
   },
   {
