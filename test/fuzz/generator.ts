@@ -10,16 +10,20 @@
  * design, as Redis Cluster does. Fan-out commands (DEL, EXISTS, MGET, …) and the cross-shard
  * MSET/MSETNX draw from the whole key space.
  *
- * Left out on purpose: commands redis-server 7.0 lacks (hash field expiry, HGETDEL, HGETEX,
- * HSETEX, …) and edgekv's own (LOCK.*, RL.*, DELIFEQ); commands whose answer is the machine's
- * (INFO, TIME, COMMAND, DEBUG); another database than 0 (SELECT, COPY … DB: edgekv has one, as Redis Cluster); short positive expiries (a key
- * expiring between two commands makes the comparison a race; expiries are 0/negative, in the
- * past, or far away). SPOP and the other random commands are drawn so that their answer is
- * either deterministic (a count that takes the whole collection) or compared by shape
- * (differential.ts, `normalize`). Sorted sets stay small (under 128 short members): there Redis
- * answers a lex range over members of different scores deterministically (its listpack walk),
- * which edgekv follows; over a larger set Redis's answer depends on its skiplist's random levels. LPOS … RANK -9223372036854775808: redis-server 7.0 overflows
- * it into RANK -1, a bug fixed in 7.2 (redis/redis#12167).
+ * Left out or shaped on purpose:
+ * - commands redis-server 7.0 lacks (hash field expiry, HGETDEL, HGETEX, HSETEX, …) and
+ *   edgekv's own (LOCK.*, RL.*, DELIFEQ);
+ * - commands whose answer is the machine's (INFO, TIME, COMMAND, DEBUG);
+ * - databases other than 0 (SELECT, COPY … DB): edgekv has one, as Redis Cluster;
+ * - short positive expiries: a key expiring between two commands makes the comparison a race,
+ *   so expiries are 0, negative, in the past, or far away;
+ * - SPOP and the other random commands: drawn so that their answer is deterministic (a count
+ *   that takes the whole collection) or compared by shape (differential.ts, `normalize`);
+ * - sorted sets stay small (under 128 short members): there Redis answers a lex range over
+ *   members of different scores deterministically (its listpack walk), which edgekv follows;
+ *   over a larger set Redis's answer depends on its skiplist's random levels;
+ * - LPOS … RANK -9223372036854775808: redis-server 7.0 overflows it into RANK -1, a bug fixed
+ *   in 7.2 (redis/redis#12167).
  */
 
 export type Argv = string[];

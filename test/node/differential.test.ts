@@ -96,7 +96,7 @@ describe.runIf(hasRedis || process.env.CI)("differential fuzzer: edgekv against 
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it(`${seeds.length} seeds × ${ops} steps answer as redis-server does`, { timeout: Math.max(60_000, seeds.length * ops * 20) }, async () => {
+  it(`${seeds.length} seeds × ${ops} steps answer as redis-server does`, { timeout: Math.max(120_000, seeds.length * ops * 40) }, async () => {
     const failures: string[] = [];
     let compared = 0;
     for (const seed of seeds) {
