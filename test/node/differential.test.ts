@@ -19,8 +19,8 @@ import { edgekvSide, redisSide, report, runSeed, type Side } from "../fuzz/diffe
 import { freePort, waitForPort } from "./ports";
 import { RespClient } from "./resp-client";
 
-const CI_SEEDS = "1-12";
-const CI_OPS = 250;
+const CI_SEEDS = "1-10";
+const CI_OPS = 200;
 
 const root = resolve(import.meta.dirname, "../..");
 const token = "differential-token";
