@@ -51,6 +51,13 @@ function positiveCount(a: Arg): number {
   return v > BigInt(LIMIT) ? LIMIT : Number(v);
 }
 
+/** A count in 0..LONG_MAX, with `error` for anything else, unparsable included (LPOS's COUNT and MAXLEN). */
+function nonNegative(a: Arg, error: string): number {
+  const v = parseI64(text(a));
+  if (v === null || v < 0n) throw new CommandError(error);
+  return v > BigInt(LIMIT) ? LIMIT : Number(v);
+}
+
 /** A count in 1..LONG_MAX, with `error` for anything else (LMPOP's numkeys and COUNT). */
 function atLeastOne(a: Arg, error: string): number {
   const v = parseI64(text(a));
@@ -90,11 +97,16 @@ function lrange(ctx: ExecContext, argv: Arg[]): Reply {
 
 // LINDEX key index
 function lindex(ctx: ExecContext, argv: Arg[]): Reply {
-  return listIndex(ctx.keyspace, text(argv[1]!), takeIndex(new ArgCursor(argv, 2)));
+  const key = text(argv[1]!);
+  // As Redis: the key is looked up (nil, WRONGTYPE) before the index is parsed.
+  if (listLength(ctx.keyspace, key) === 0) return null;
+  return listIndex(ctx.keyspace, key, takeIndex(new ArgCursor(argv, 2)));
 }
 
 // LSET key index element
 function lset(ctx: ExecContext, argv: Arg[]): Reply {
+  // As Redis: the key is looked up (no such key, WRONGTYPE) before the index is parsed.
+  if (listLength(ctx.keyspace, text(argv[1]!)) === 0) throw new CommandError(Errors.noSuchKey);
   listSet(ctx.keyspace, text(argv[1]!), takeIndex(new ArgCursor(argv, 2)), bytes(argv[3]!));
   return OK;
 }
@@ -132,11 +144,9 @@ function lpos(ctx: ExecContext, argv: Arg[]): Reply {
       rank = takeIndex(p);
       if (rank === 0) throw new CommandError(Errors.lposRankZero);
     } else if (p.remaining() >= 2 && p.eat("COUNT")) {
-      count = takeIndex(p);
-      if (count < 0) throw new CommandError(Errors.lposCountNegative);
+      count = nonNegative(p.take(), Errors.lposCountNegative);
     } else if (p.remaining() >= 2 && p.eat("MAXLEN")) {
-      maxlen = takeIndex(p);
-      if (maxlen < 0) throw new CommandError(Errors.lposMaxlenNegative);
+      maxlen = nonNegative(p.take(), Errors.lposMaxlenNegative);
     } else {
       p.syntaxError();
     }

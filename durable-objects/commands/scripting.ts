@@ -107,6 +107,9 @@ function evalGeneric(readOnly: boolean) {
 function evalshaGeneric(readOnly: boolean) {
   return (ctx: ExecContext, argv: Arg[]): Reply => {
     const sha = text(argv[1]!).toLowerCase();
+    // As Redis: a name that cannot be a SHA1 is NOSCRIPT at once; otherwise numkeys is checked first.
+    if (sha.length !== 40) throw new CommandError(ScriptErrors.noScript);
+    parseNumKeys(argv);
     const script = prepare(ctx, sha, null);
     if (!script) throw new CommandError(ScriptErrors.noScript);
     return runScript(ctx, argv, sha, script, readOnly);

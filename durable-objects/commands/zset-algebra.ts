@@ -83,9 +83,8 @@ function openInput(ks: Keyspace, key: string): Input | null {
   return findZset(ks, key);
 }
 
-/** The sorted set algebra of ZUNION/ZINTER/ZDIFF, sorted by score then member. */
-function combine(ctx: ExecContext, op: Op, keys: string[], weights: number[], how: Aggregate): Entry[] {
-  const sets = keys.map((k) => openInput(ctx.keyspace, k));
+/** The sorted set algebra of ZUNION/ZINTER/ZDIFF over the opened inputs, sorted by score then member. */
+function combine(op: Op, sets: (Input | null)[], weights: number[], how: Aggregate): Entry[] {
   const out = new Map<string, Entry>();
   if (op === "union") {
     sets.forEach((set, i) => {
@@ -135,6 +134,8 @@ function algebraGeneric(op: Op, store: boolean) {
   const cmd = `z${op}${store ? "store" : ""}`;
   return (ctx: ExecContext, argv: Arg[]): Reply => {
     const { keys, next } = parseKeys(argv, store ? 2 : 1, cmd);
+    // As Redis: every input's type is checked before the options are parsed.
+    const sets = keys.map((k) => openInput(ctx.keyspace, k));
     const weights = keys.map(() => 1);
     let how: Aggregate = "sum";
     let withScores = false;
@@ -152,7 +153,7 @@ function algebraGeneric(op: Op, store: boolean) {
         p.syntaxError();
       }
     }
-    const result = combine(ctx, op, keys, weights, how);
+    const result = combine(op, sets, weights, how);
     if (store) return storeZset(ctx.keyspace, text(argv[1]!), result);
     return entriesReply(result, withScores);
   };
@@ -161,15 +162,16 @@ function algebraGeneric(op: Op, store: boolean) {
 // ZINTERCARD numkeys key [key ...] [LIMIT limit]
 function zintercard(ctx: ExecContext, argv: Arg[]): Reply {
   const { keys, next } = parseKeys(argv, 1, "zintercard");
+  // As Redis: every input's type is checked before the options are parsed.
+  const sets = keys.map((k) => openInput(ctx.keyspace, k));
   let limit = 0;
   const p = new ArgCursor(argv, next);
   while (p.more()) {
     if (p.remaining() >= 2 && p.eat("LIMIT")) {
-      limit = p.takeInt();
+      limit = parseIntArg(p.take(), Errors.limitNegative);
       if (limit < 0) throw new CommandError(Errors.limitNegative);
     } else p.syntaxError();
   }
-  const sets = keys.map((k) => openInput(ctx.keyspace, k));
   if (sets.some((s) => !s)) return 0;
   const order = (sets as Input[]).slice().sort((a, b) => a.card() - b.card());
   const [first, ...rest] = order;

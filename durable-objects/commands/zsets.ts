@@ -12,6 +12,7 @@ import { CommandError, type Reply } from "../reply";
 import { globMatch } from "../store/glob";
 import { findZset, storeZset, zadd, type Entry, type Range, type RangeOptions, type SortedSet, type ZaddOptions } from "../store/zsets";
 import type { CommandSpec } from "../table";
+import { parseScanCursor } from "./hashes";
 import { entriesReply, parseLexBound, parseScore, parseScoreBound } from "./zset-args";
 import { zsetAlgebraCommands } from "./zset-algebra";
 
@@ -139,10 +140,14 @@ function rangeGeneric(style: RangeStyle, store: boolean) {
       else if (p.remaining() >= 3 && p.eat("LIMIT")) limit = { offset: p.takeInt(), count: p.takeInt() };
       else if (style === "zrange" && p.eat("BYSCORE")) by = by === "rank" ? "score" : p.syntaxError();
       else if (style === "zrange" && p.eat("BYLEX")) by = by === "rank" ? "lex" : p.syntaxError();
-      else if (style === "zrange" && p.eat("REV")) rev = true;
+      else if (style === "zrange" && !rev && p.eat("REV")) rev = true;
       else p.syntaxError();
     }
-    if (limit && by === "rank") throw new CommandError(Errors.zrangeLimitNeedsBy);
+    if (limit && by === "rank") {
+      // As Redis: a rank range only refuses a LIMIT that limits (any count but -1; the offset is ignored).
+      if (limit.count !== -1) throw new CommandError(Errors.zrangeLimitNeedsBy);
+      limit = undefined;
+    }
     if (withScores && by === "lex") throw new CommandError(Errors.zrangeWithscoresBylex);
     let [a, b] = [argv[src + 1]!, argv[src + 2]!];
     if (rev && by !== "rank") [a, b] = [b, a];
@@ -262,8 +267,10 @@ const SCAN_WHOLE_MAX = 128;
 
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 function zscan(ctx: ExecContext, argv: Arg[]): Reply {
-  const cursorText = text(argv[2]!);
-  if (!/^[0-9]+$/.test(cursorText) || BigInt(cursorText) >= 2n ** 64n) throw new CommandError(Errors.invalidCursor);
+  const cursor = parseScanCursor(argv[2]!);
+  // As Redis: the cursor, then the key (a missing key is an empty scan, WRONGTYPE), then the options.
+  const set = findZset(ctx.keyspace, text(argv[1]!));
+  if (!set) return ["0", []];
   let match: Uint8Array | null = null;
   let count = 10;
   const p = new ArgCursor(argv, 3);
@@ -274,10 +281,9 @@ function zscan(ctx: ExecContext, argv: Arg[]): Reply {
       if (count < 1) p.syntaxError();
     } else p.syntaxError();
   }
-  const set = findZset(ctx.keyspace, text(argv[1]!));
-  if (!set) return ["0", []];
-  const page =
-    set.card() <= SCAN_WHOLE_MAX ? { entries: set.read(0, set.card()), next: 0 } : set.scanPage(Number(cursorText), count);
+  const page = set.card() <= SCAN_WHOLE_MAX ? { entries: set.read(0, set.card()), next: 0 } : set.scanPage(Number(cursor), count);
+  // As Redis: MATCH * is no pattern at all (the bare matcher refuses `*` against an empty member).
+  if (match && match.length === 1 && match[0] === 0x2a) match = null;
   const kept = match ? page.entries.filter((e) => globMatch(match, e.member)) : page.entries;
   return [String(page.next), entriesReply(kept, true)];
 }

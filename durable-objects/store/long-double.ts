@@ -70,14 +70,12 @@ function exponent(s: string | undefined): number {
 }
 
 /**
- * Parses as Redis's string2ld: the whole text must be one `strtold` number (decimal, hex,
- * inf/infinity; text after an embedded NUL is ignored, as C sees it), no leading space, no NaN,
- * and no overflow or underflow to zero. Null if it is not a valid float.
+ * Parses as Redis's getLongDoubleFromObject: the whole text must be one `strtold` number
+ * (decimal, hex, inf/infinity; an embedded NUL ends the number early, so it is refused), no
+ * leading space, no NaN, and no overflow or underflow to zero. Null if it is not a valid float.
  */
-export function parseLongDouble(text: string): LongDouble | null {
-  if (text.length === 0 || text.length >= MAX_CHARS || /^\s/.test(text)) return null;
-  const nul = text.indexOf("\0");
-  const s = nul === -1 ? text : text.slice(0, nul);
+export function parseLongDouble(s: string): LongDouble | null {
+  if (s.length === 0 || s.length >= MAX_CHARS || /^\s/.test(s) || s.includes("\0")) return null;
   if (INFINITY.test(s)) return { kind: "inf", neg: s.startsWith("-") };
   if (NAN.test(s)) return null;
   let m = DECIMAL.exec(s);

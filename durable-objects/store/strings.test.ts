@@ -100,10 +100,10 @@ describe("binary safety", () => {
     });
   });
 
-  it("reads a float up to an embedded NUL, as C's strtold sees it", async () => {
+  it("refuses a float with an embedded NUL, as Redis's INCRBYFLOAT does", async () => {
     await withKeyspace((ks) => {
       setString(ks, "k", Uint8Array.of(0x31, 0, 0x78));
-      expect(incrementFloat(ks, "k", "1")).toEqual("2");
+      expect(() => incrementFloat(ks, "k", "1")).toThrow("ERR value is not a valid float");
     });
   });
 });

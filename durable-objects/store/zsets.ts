@@ -10,7 +10,11 @@
  * along the index", so any range, count or rank costs O(log n + k).
  *
  * Lex ranges assume, as Redis does, that all members share one score (then a lex bound is a
- * position in the member index); with several scores they binary-search the rank order.
+ * position in the member index). With several scores Redis leaves the answer unspecified, but a
+ * small set (Redis's listpack, up to 128 members) answers deterministically: a walk in rank
+ * order from the first member not below min (ZREVRANGEBYLEX: from the last not above max) for
+ * as long as members stay on the near side of the other bound; small sets walk the same way
+ * (`lexWalk`). Larger ones binary-search the rank order.
  */
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
@@ -206,7 +210,47 @@ export class SortedSet {
     const low = this.endScore(false);
     if (low === null) return [0, 0];
     const oneScore = low === this.endScore(true) ? low : null;
+    if (oneScore === null && this.card() <= LEX_WALK_MAX) return this.lexWalk(range, false);
     return [this.lexRank(range.min, false, oneScore), this.lexRank(range.max, true, oneScore)];
+  }
+
+  /** True if a lex range over this set must walk (`lexWalk`): several scores, at most LEX_WALK_MAX members. */
+  private walksLex(range: Range): range is Extract<Range, { by: "lex" }> {
+    if (range.by !== "lex" || this.card() > LEX_WALK_MAX) return false;
+    const low = this.endScore(false);
+    return low !== null && low !== this.endScore(true);
+  }
+
+  /**
+   * A lex range over members of several scores, as Redis walks a listpack: nothing unless the
+   * last member is not below min and the first not above max; then from the first member not
+   * below min (rev: the last not above max), past `offset` members, for up to `count` members
+   * while each stays not above max (rev: not below min). The ranks [from, to).
+   */
+  private lexWalk(range: Extract<Range, { by: "lex" }>, rev: boolean, limit?: { offset: number; count: number }): [number, number] {
+    if (lexEmpty(range.min, range.max)) return [0, 0];
+    const members = this.read(0, this.card()).map((e) => e.member);
+    const n = members.length;
+    const gteMin = (m: Uint8Array) => lexGteMin(m, range.min);
+    const lteMax = (m: Uint8Array) => lexLteMax(m, range.max);
+    if (n === 0 || !gteMin(members[n - 1]!) || !lteMax(members[0]!)) return [0, 0];
+    const offset = limit?.offset ?? 0;
+    const count = limit && limit.count >= 0 ? limit.count : n;
+    if (offset < 0) return [0, 0];
+    if (!rev) {
+      const first = members.findIndex(gteMin);
+      if (first === -1 || !lteMax(members[first]!)) return [0, 0];
+      const from = first + offset;
+      let to = from;
+      while (to < n && to - from < count && lteMax(members[to]!)) to++;
+      return from < n ? [from, to] : [0, 0];
+    }
+    const last = members.findLastIndex(lteMax);
+    if (last === -1 || !gteMin(members[last]!)) return [0, 0];
+    const to = last + 1 - offset;
+    let from = to;
+    while (from > 0 && to - from < count && gteMin(members[from - 1]!)) from--;
+    return to > 0 ? [from, to] : [0, 0];
   }
 
   /** The rank interval [from, to) selected by a range with its options, in reply order. */
@@ -221,6 +265,9 @@ export class SortedSet {
       if (start > stop || start >= card) return { from: 0, to: 0, rev };
       if (stop >= card) stop = card - 1;
       [from, to] = rev ? [card - 1 - stop, card - start] : [start, stop + 1];
+    } else if (this.walksLex(range)) {
+      [from, to] = this.lexWalk(range, rev, opts.limit);
+      if (from >= to) return { from: 0, to: 0, rev };
     } else {
       [from, to] = this.span(range);
       if (from >= to) return { from: 0, to: 0, rev };
@@ -325,6 +372,23 @@ export class SortedSet {
       after = rows[rows.length - 1]!;
     }
   }
+}
+
+/** Sorted sets up to this size walk a lex range over several scores as Redis's listpack does. */
+const LEX_WALK_MAX = 128;
+
+/** True if member `m` is not below the lex bound `min` (as Redis's zslLexValueGteMin). */
+function lexGteMin(m: Uint8Array, min: LexBound): boolean {
+  if (min.kind !== "value") return min.kind === "min";
+  const c = compareBytes(m, min.value);
+  return min.exclusive ? c > 0 : c >= 0;
+}
+
+/** True if member `m` is not above the lex bound `max` (as Redis's zslLexValueLteMax). */
+function lexLteMax(m: Uint8Array, max: LexBound): boolean {
+  if (max.kind !== "value") return max.kind === "max";
+  const c = compareBytes(m, max.value);
+  return max.exclusive ? c < 0 : c <= 0;
 }
 
 function lexEmpty(min: LexBound, max: LexBound): boolean {

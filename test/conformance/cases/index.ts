@@ -7,10 +7,11 @@ import { keyspaceCases } from "./keyspace";
 import { keyspaceTypeCases } from "./keyspace-types";
 import { keyspaceWalkCases } from "./keyspace-walk";
 import { listCases } from "./lists";
+import { precedenceCases } from "./precedence";
 import { scriptingCases, scriptingOwnCases } from "./scripting";
 import { serverCases } from "./server";
 import { setCases } from "./sets";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases];

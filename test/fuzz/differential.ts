@@ -1,0 +1,275 @@
+/**
+ * The differential fuzzer: the same seeded steps (generator.ts) against a real redis-server and
+ * against edgekv over HTTP, reply by reply. A difference fails with the seed, the step, both
+ * replies and a shrunk reproduction (the shortest step list found that still differs).
+ *
+ * Normalisations, each for a difference by design (`normalize`), and nothing else:
+ * - SCAN/SSCAN/HSCAN/ZSCAN: cursors are each side's own; a scan is iterated to its end on each
+ *   side (bounded) and the sorted union of what it returned is compared.
+ * - KEYS and the replies of unordered types (SMEMBERS, SINTER/SUNION/SDIFF, HGETALL, HKEYS,
+ *   HVALS, SPOP with a count): sorted (pairs kept together). Redis's own order is an encoding
+ *   detail (hash table order) that its documentation leaves unspecified.
+ * - RANDOMKEY, SRANDMEMBER, ZRANDMEMBER, HRANDFIELD: random by definition. A positive count of
+ *   at least 100 takes the whole (small) collection and is compared sorted; any other count is
+ *   compared by length; without a count, by whether an element came back.
+ * - TTL/PTTL/EXPIRETIME/PEXPIRETIME: the two sides set their expiry a few milliseconds apart,
+ *   so a positive answer matches within 2 s (2000 ms). Negative answers (-1, -2) are exact.
+ * - `ERR string exceeds maximum allowed size (…)`: the limit in parentheses is each side's own
+ *   (Redis: proto-max-bulk-len, 512 MB; edgekv: its documented value limit).
+ * - DBSIZE: Redis counts a key whose expiry has passed until it is reclaimed (edgekv does not),
+ *   so the Redis side runs a whole SCAN (which reclaims them; KEYS only hides them) just before.
+ *   DBSIZE is a single step.
+ * - A transaction refused whole: Redis answers each bad command when it is queued and EXEC with
+ *   `EXECABORT Transaction discarded because of previous errors.`; edgekv answers the whole
+ *   request with `EXECABORT Transaction discarded because of previous errors: <first error>`.
+ *   Both are turned into `EXECABORT: <first error>`.
+ */
+import type { Value } from "../conformance/harness";
+import { fromEntry, parseJsonExact } from "../conformance/normalize";
+import type { RespClient } from "../node/resp-client";
+import { Gen, rng, SCANS, step, type Argv, type Step, type StepOptions } from "./generator";
+
+/** A step's normalised outcome: one Value per command (a transaction refused whole: one string). */
+export type Outcome = Value[] | string;
+
+export interface Side {
+  name: string;
+  run(s: Step): Promise<Outcome>;
+  /** One command, its reply as is (for the runner's own questions). */
+  call(argv: Argv): Promise<Value>;
+  /** Empties the database and the script caches (between seeds and shrink attempts). */
+  reset(): Promise<void>;
+}
+
+const EXECABORT = "EXECABORT Transaction discarded because of previous errors";
+
+/** redis-server through one RESP connection. */
+export function redisSide(client: RespClient): Side {
+  const call = (argv: Argv) => client.call(...argv);
+  return {
+    name: "redis",
+    call,
+    async reset() {
+      await call(["FLUSHALL"]);
+      await call(["SCRIPT", "FLUSH"]);
+      await call(["FUNCTION", "FLUSH"]);
+    },
+    async run(s) {
+      if (s.kind === "single" && s.cmd[0]!.toLowerCase() === "dbsize") await scanned(["SCAN", "0", "COUNT", "1000"], call);
+      if (s.kind === "single") return [await scanned(s.cmd, call)];
+      if (s.kind === "pipeline") return Promise.all(s.cmds.map(call));
+      await call(["MULTI"]);
+      const queued = await Promise.all(s.cmds.map(call));
+      const exec = await call(["EXEC"]);
+      if (isError(exec)) {
+        const first = queued.find(isError);
+        return `${exec.error.startsWith(EXECABORT) ? "EXECABORT" : exec.error}: ${first ? first.error : ""}`;
+      }
+      return exec as Value[];
+    },
+  };
+}
+
+/** edgekv's Worker over HTTP: `/` for a single command, `/pipeline`, `/multi-exec`. */
+export function edgekvSide(url: string, token: string): Side {
+  const post = async (path: string, body: unknown): Promise<{ status: number; json: unknown }> => {
+    const res = await fetch(url + path, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+    const text = await res.text();
+    if (res.status >= 500) throw new Error(`edgekv answered ${res.status} to ${path} ${JSON.stringify(body)}: ${text}`);
+    return { status: res.status, json: parseJsonExact(text) };
+  };
+  const call = async (argv: Argv) => fromEntry((await post("/", argv)).json);
+  return {
+    name: "edgekv",
+    call,
+    async reset() {
+      await call(["FLUSHALL"]);
+      await call(["SCRIPT", "FLUSH"]);
+      await call(["FUNCTION", "FLUSH"]);
+    },
+    async run(s) {
+      if (s.kind === "single") return [await scanned(s.cmd, call)];
+      const res = await post(s.kind === "pipeline" ? "/pipeline" : "/multi-exec", s.cmds);
+      if (!Array.isArray(res.json)) {
+        const e = fromEntry(res.json);
+        if (isError(e) && e.error.startsWith(EXECABORT)) return `EXECABORT: ${e.error.slice(EXECABORT.length + 1).trim()}`;
+        return isError(e) ? `${e.error}: ` : `unexpected ${JSON.stringify(res.json)}`;
+      }
+      return res.json.map(fromEntry);
+    },
+  };
+}
+
+function isError(v: Value): v is { error: string } {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && "error" in v;
+}
+
+/** A SCAN-family command from cursor 0 iterated to its end (at most 100 calls): `[“0”, elements…]`. */
+async function scanned(argv: Argv, call: (a: Argv) => Promise<Value>): Promise<Value> {
+  const name = argv[0]!.toLowerCase();
+  if (!SCANS.has(name)) return call(argv);
+  const at = name === "scan" ? 1 : 2;
+  const out: Value[] = [];
+  let cursor = argv[at]!;
+  for (let i = 0; i < 100; i++) {
+    const reply = await call([...argv.slice(0, at), cursor, ...argv.slice(at + 1)]);
+    if (!Array.isArray(reply)) return reply;
+    out.push(...(reply[1] as Value[]));
+    cursor = String(reply[0]);
+    if (cursor === "0") return ["0", ...out];
+  }
+  return ["unfinished", ...out];
+}
+
+const TOO_BIG = "ERR string exceeds maximum allowed size";
+const UNORDERED = new Set(["keys", "smembers", "sinter", "sunion", "sdiff", "hkeys", "hvals", "spop"]);
+const PAIRED = new Set(["hgetall", "hscan", "zscan"]);
+const RANDOM = new Set(["srandmember", "zrandmember", "hrandfield"]);
+const TTLS: Record<string, number> = { ttl: 2, pttl: 2000, expiretime: 2, pexpiretime: 2000 };
+
+function sortValues(xs: Value[]): Value[] {
+  return [...xs].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0));
+}
+
+function sortPairs(xs: Value[]): Value[] {
+  const pairs: Value[] = [];
+  for (let i = 0; i + 1 < xs.length; i += 2) pairs.push([xs[i]!, xs[i + 1]!]);
+  return sortValues(pairs).flat() as Value[];
+}
+
+/** One command's reply in the form both sides must agree on (see the list at the top). */
+export function normalize(argv: Argv, reply: Value): Value {
+  if (isError(reply)) return reply.error.startsWith(TOO_BIG) ? { error: `${TOO_BIG} (…)` } : reply;
+  if (reply === null) return reply;
+  const name = argv[0]!.toLowerCase();
+  if (SCANS.has(name) && Array.isArray(reply)) {
+    const [cursor, ...rest] = reply;
+    return [cursor!, ...(name === "scan" || name === "sscan" ? sortValues([...new Set(rest)]) : sortPairs(rest))];
+  }
+  if (UNORDERED.has(name) && Array.isArray(reply)) return sortValues(reply);
+  if (PAIRED.has(name) && Array.isArray(reply)) return sortPairs(reply);
+  if (name === "randomkey") return "some key";
+  if (RANDOM.has(name)) {
+    if (!Array.isArray(reply)) return "some element";
+    const count = Number(argv[2]);
+    const paired = argv.length > 3;
+    return count >= 100 ? (paired ? sortPairs(reply) : sortValues(reply)) : `${reply.length} elements`;
+  }
+  return reply;
+}
+
+function withinTolerance(argv: Argv, a: Value, b: Value): boolean {
+  const slack = TTLS[argv[0]!.toLowerCase()];
+  return slack !== undefined && typeof a === "number" && typeof b === "number" && a >= 0 && b >= 0 && Math.abs(a - b) <= slack;
+}
+
+function commandsOf(s: Step): Argv[] {
+  return s.kind === "single" ? [s.cmd] : s.cmds;
+}
+
+/** Where two outcomes of one step differ, or null. */
+export function differs(s: Step, want: Outcome, got: Outcome): string | null {
+  if (typeof want === "string" || typeof got === "string" || want.length !== got.length) {
+    return JSON.stringify(want) === JSON.stringify(got) ? null : `whole step`;
+  }
+  const cmds = commandsOf(s);
+  for (let i = 0; i < cmds.length; i++) {
+    const a = normalize(cmds[i]!, want[i]!);
+    const b = normalize(cmds[i]!, got[i]!);
+    if (JSON.stringify(a, bigints) !== JSON.stringify(b, bigints) && !withinTolerance(cmds[i]!, a, b)) return `command ${i + 1}`;
+  }
+  return null;
+}
+
+function bigints(_k: string, v: unknown): unknown {
+  return typeof v === "bigint" ? `${v}n` : v;
+}
+
+export function describeStep(s: Step): string {
+  const cmds = commandsOf(s).map((c) => JSON.stringify(c));
+  return s.kind === "single" ? cmds[0]! : `${s.kind} [${cmds.join(", ")}]`;
+}
+
+export interface Difference {
+  seed: number;
+  index: number;
+  where: string;
+  step: Step;
+  redis: Outcome;
+  edgekv: Outcome;
+  /** The shortest step list found that still differs at its last step. */
+  repro: Step[];
+}
+
+/** Runs `steps` on fresh databases; the index of the first differing step, or -1. */
+async function replay(steps: Step[], a: Side, b: Side): Promise<number> {
+  await Promise.all([a.reset(), b.reset()]);
+  for (let i = 0; i < steps.length; i++) {
+    const [x, y] = await Promise.all([a.run(steps[i]!), b.run(steps[i]!)]);
+    if (differs(steps[i]!, x, y)) return i;
+  }
+  return -1;
+}
+
+/**
+ * Shrinks a failing prefix: drops chunks of earlier steps (halves, then quarters, … then
+ * single steps) while the last step still differs, within `budget` replays.
+ */
+async function shrink(steps: Step[], a: Side, b: Side, budget = 60): Promise<Step[]> {
+  let current = steps;
+  for (let size = Math.max(1, Math.floor(current.length / 2)); size >= 1 && budget > 0; size = Math.floor(size / 2)) {
+    for (let start = current.length - 1 - size; start >= 0 && budget > 0; start -= size) {
+      const candidate = [...current.slice(0, start), ...current.slice(start + size)];
+      budget--;
+      if ((await replay(candidate, a, b)) === candidate.length - 1) {
+        current = candidate;
+        start = Math.min(start, current.length - 1);
+      }
+    }
+    if (size === 1) break;
+  }
+  // A batch: the one differing command alone, if it differs alone.
+  const last = current[current.length - 1]!;
+  if (last.kind !== "single" && budget > 0) {
+    for (const cmd of last.cmds) {
+      const candidate: Step[] = [...current.slice(0, -1), { kind: "single", cmd }];
+      if ((await replay(candidate, a, b)) === candidate.length - 1) return candidate;
+    }
+  }
+  return current;
+}
+
+export interface SeedResult {
+  /** Steps run on both sides and compared. */
+  compared: number;
+  difference: Difference | null;
+}
+
+/** Runs `ops` steps of `seed` on both sides (fresh databases), up to the first difference. */
+export async function runSeed(seed: number, ops: number, redis: Side, edgekv: Side, opts: StepOptions = {}): Promise<SeedResult> {
+  const g = new Gen(rng(seed));
+  const steps: Step[] = [];
+  await Promise.all([redis.reset(), edgekv.reset()]);
+  for (let i = 0; i < ops; i++) {
+    const s = step(g, opts);
+    steps.push(s);
+    const [want, got] = await Promise.all([redis.run(s), edgekv.run(s)]);
+    const where = differs(s, want, got);
+    if (where) {
+      const repro = await shrink(steps, redis, edgekv);
+      return { compared: i + 1, difference: { seed, index: i, where, step: s, redis: want, edgekv: got, repro } };
+    }
+  }
+  return { compared: ops, difference: null };
+}
+
+/** The failure message: seed, step, both answers and the reproduction, one step a line. */
+export function report(d: Difference): string {
+  return [
+    `seed ${d.seed}, step ${d.index + 1} (${d.where}): ${describeStep(d.step)}`,
+    `  redis:  ${JSON.stringify(d.redis, bigints)}`,
+    `  edgekv: ${JSON.stringify(d.edgekv, bigints)}`,
+    `reproduction (${d.repro.length} steps, from an empty database):`,
+    ...d.repro.map((s) => `  ${describeStep(s)}`),
+  ].join("\n");
+}
