@@ -54,6 +54,7 @@ const GATHERED = new Set([
   "lmpop",
   "zmpop",
   "lcs",
+  "pfcount", "pfmerge",
   "rename",
   "renamenx",
   "copy",

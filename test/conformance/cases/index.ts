@@ -2,6 +2,7 @@
 import type { CaseGroup } from "../harness";
 import { crossShardCases } from "./cross-shard";
 import { hashCases } from "./hashes";
+import { hyperLogLogCases } from "./hyperloglog";
 import { keyspaceCases } from "./keyspace";
 import { keyspaceTypeCases } from "./keyspace-types";
 import { keyspaceWalkCases } from "./keyspace-walk";
@@ -12,4 +13,4 @@ import { setCases } from "./sets";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, serverCases, scriptingCases, scriptingOwnCases, crossShardCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, serverCases, scriptingCases, scriptingOwnCases, crossShardCases, hyperLogLogCases];
