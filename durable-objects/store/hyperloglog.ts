@@ -137,10 +137,10 @@ function cacheValid(v: Uint8Array): boolean {
   return (v[15]! & 0x80) === 0;
 }
 
-function readCache(v: Uint8Array): bigint {
+function readCache(v: Uint8Array): number | bigint {
   let n = 0n;
   for (let i = 15; i >= 8; i--) n = (n << 8n) | BigInt(v[i]!);
-  return n;
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
 }
 
 function writeCache(v: Uint8Array, card: number): void {

@@ -5,6 +5,7 @@
  * Bytes travel as hex through a Lua script, so nothing is lost to text decoding.
  */
 import { afterAll, describe, expect, inject, it } from "vitest";
+import { CommandError } from "../../durable-objects/reply";
 import { addElements, cardinality, countRegisters, isDense, isHll, mergeInto, mergedValue, REGISTERS } from "../../durable-objects/store/hyperloglog";
 import { RespClient } from "./resp-client";
 
@@ -152,5 +153,52 @@ describe.runIf(port > 0)("HyperLogLog bytes equal redis-server's", () => {
     expect(await r("EVAL", SET_HEX, 1, key, hex(ours))).toBe("OK");
     expect(cardinality(ours).card).toBe(await r("PFCOUNT", key));
     expect(await r("PFADD", key, "z1", "z2")).toBe(addElements(ours, [enc.encode("z1"), enc.encode("z2")]).changed ? 1 : 0);
+  });
+
+  it("randomly corrupted HLLs answer what redis-server answers (after Redis's fuzzing test)", async () => {
+    const rand = rng(51);
+    /** What a command answers here: its value, or its error as the client sees it. */
+    const answer = <T>(fn: () => T): T | { error: string } => {
+      try {
+        return fn();
+      } catch (e) {
+        if (e instanceof CommandError) return { error: e.reply };
+        throw e;
+      }
+    };
+    const HLL_WRONGTYPE = { error: "WRONGTYPE Key is not a valid HyperLogLog string value." };
+    for (let t = 0; t < 80; t++) {
+      const els = Array.from({ length: Math.floor(rand() * (t % 4 === 0 ? 3000 : 200)) }, () => enc.encode(element(rand)));
+      const v = addElements(null, els).value.slice();
+      for (let i = 0; i < 5; i++) {
+        v[Math.floor(rand() * v.length)] = Math.floor(rand() * 256);
+        if (rand() < 0.5) break;
+      }
+      const key = fresh();
+      expect(await r("EVAL", SET_HEX, 1, key, hex(v))).toBe("OK");
+      const extra = ["f1", "f2", String(t)];
+      const union = answer(() => {
+        if (!isHll(v)) return HLL_WRONGTYPE;
+        const max = new Uint8Array(REGISTERS);
+        mergeInto(max, v);
+        return countRegisters(max);
+      });
+      expect(await r("PFCOUNT", key, fresh())).toEqual(union);
+      const single = answer(() => (isHll(v) ? cardinality(v) : HLL_WRONGTYPE));
+      const count = await r("PFCOUNT", key);
+      if ("error" in single) expect(count).toEqual(single);
+      else {
+        expect(count).toEqual(single.card);
+        expect(hex(single.value ?? v)).toBe(await getHex(key));
+      }
+      const current = Buffer.from((await getHex(key)) as string, "hex");
+      const added = answer(() => (isHll(current) ? addElements(current, extra.map((e) => enc.encode(e))) : HLL_WRONGTYPE));
+      const reply = await r("PFADD", key, ...extra);
+      if ("error" in added) expect(reply).toEqual(added);
+      else {
+        expect(reply).toBe(added.changed ? 1 : 0);
+        expect(hex(added.value)).toBe(await getHex(key));
+      }
+    }
   });
 });
