@@ -90,14 +90,14 @@ export const hyperLogLogCases = defineCases("hyperloglog", [
   {
     name: "a large dense HLL and PFCOUNT of several keys (the union, nothing written)",
     async run({ r, key }) {
-      expect(await addRange(r, key("h"), "x", 20000, 500)).toEqual(40);
-      expect(await r("PFCOUNT", key("h"))).toEqual(19985);
+      expect(await addRange(r, key("h"), "x", 6000, 500)).toEqual(12);
+      expect(await r("PFCOUNT", key("h"))).toEqual(5996);
       expect(await addRange(r, key("m"), "e", 2000, 100)).toEqual(20);
       expect(await addRange(r, key("b"), "e", 3000, 100)).toEqual(30);
       const before = await Promise.all([digest(r, key("h")), digest(r, key("m")), digest(r, key("b"))]);
       expect(await r("PFCOUNT", key("m"), key("b"))).toEqual(2979);
       expect(await r("PFCOUNT", key("m"), key("b"), key("missing"))).toEqual(2979);
-      expect(await r("PFCOUNT", key("h"), key("b"), key("m"))).toEqual(23047);
+      expect(await r("PFCOUNT", key("h"), key("b"), key("m"))).toEqual(8950);
       expect(await Promise.all([digest(r, key("h")), digest(r, key("m")), digest(r, key("b"))])).toEqual(before);
     },
   },
