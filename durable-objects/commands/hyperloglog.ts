@@ -6,20 +6,24 @@
  * does; like Redis it is a read command (flag `readonly`), so a read-only token may run it and
  * that write of the cache happens for it too: the value's registers, and so every count, stay
  * the same; only its cached-cardinality bytes change. PFCOUNT of several keys writes nothing.
+ * PFDEBUG (GETREG, DECODE, ENCODING, TODENSE) is Redis's debugging view of the representation.
  */
 import { bytes, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
-import { CommandError, int, OK, type Reply } from "../reply";
+import { CommandError, int, OK, status, type Reply } from "../reply";
 import {
   REGISTERS,
   addElements,
   cardinality,
   countRegisters,
+  decodeSparse,
   isDense,
   isHll,
   mergeInto,
   mergedValue,
+  registerValues,
+  toDense,
 } from "../store/hyperloglog";
 import type { Keyspace } from "../store/keyspace";
 import { getString, setString } from "../store/strings";
@@ -78,6 +82,30 @@ function pfmerge(ctx: ExecContext, argv: Arg[]): Reply {
   return OK;
 }
 
+// PFDEBUG GETREG|DECODE|ENCODING|TODENSE key (GETREG and TODENSE leave the value dense)
+function pfdebug(ctx: ExecContext, argv: Arg[]): Reply {
+  const sub = text(argv[1]!);
+  const key = text(argv[2]!);
+  const v = readHll(ctx.keyspace, key);
+  if (v === null) throw new CommandError(Errors.hllNoKey);
+  switch (sub.toLowerCase()) {
+    case "getreg":
+      if (!isDense(v)) writeHll(ctx.keyspace, key, toDense(v));
+      return registerValues(v);
+    case "decode":
+      if (isDense(v)) throw new CommandError(Errors.hllNotSparse);
+      return decodeSparse(v);
+    case "encoding":
+      return status(isDense(v) ? "dense" : "sparse");
+    case "todense":
+      if (isDense(v)) return 0;
+      writeHll(ctx.keyspace, key, toDense(v));
+      return 1;
+    default:
+      throw new CommandError(Errors.pfdebugUnknown(sub));
+  }
+}
+
 export const hyperLogLogCommands: CommandSpec[] = [
   {
     name: "pfadd",
@@ -102,5 +130,13 @@ export const hyperLogLogCommands: CommandSpec[] = [
     keys: { first: 1, last: -1, step: 1 },
     run: pfmerge,
     summary: "PFMERGE destkey [sourcekey [sourcekey ...]]",
+  },
+  {
+    name: "pfdebug",
+    arity: 3,
+    flags: ["write", "denyoom", "admin"],
+    keys: { first: 2, last: 2, step: 1 },
+    run: pfdebug,
+    summary: "PFDEBUG subcommand key",
   },
 ];

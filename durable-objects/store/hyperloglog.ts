@@ -525,6 +525,32 @@ export function mergedValue(dest: Uint8Array | null, max: Uint8Array, dense: boo
   return value;
 }
 
+/** PFDEBUG GETREG: every register's value (from the dense form). */
+export function registerValues(v: Uint8Array): number[] {
+  const d = toDense(v);
+  return Array.from({ length: REGISTERS }, (_, i) => denseGet(d, i));
+}
+
+/** PFDEBUG DECODE: a sparse value's opcodes as Redis prints them (`Z:n` XZERO, `z:n` ZERO, `v:value,len` VAL). */
+export function decodeSparse(v: Uint8Array): string {
+  const out: string[] = [];
+  let p = HEADER_BYTES;
+  while (p < v.length) {
+    const b = v[p]!;
+    if (isZero(b)) {
+      out.push(`z:${zeroLen(b)}`);
+      p++;
+    } else if (isXZero(b)) {
+      out.push(`Z:${xzeroLen(b, p + 1 < v.length ? v[p + 1]! : 0)}`);
+      p += 2;
+    } else {
+      out.push(`v:${valValue(b)},${valLen(b)}`);
+      p++;
+    }
+  }
+  return out.join(" ");
+}
+
 /** Whether a valid HLL is dense. */
 export function isDense(v: Uint8Array): boolean {
   return v[4] === DENSE;

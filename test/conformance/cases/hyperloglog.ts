@@ -1,5 +1,5 @@
 /**
- * HyperLogLog cases: PFADD, PFCOUNT, PFMERGE (after Redis's tests/unit/hyperloglog.tcl).
+ * HyperLogLog cases: PFADD, PFCOUNT, PFMERGE, PFDEBUG (after Redis's tests/unit/hyperloglog.tcl).
  * An HLL's bytes are not text, so they are read through a script: its hex (small values) or
  * its length, encoding byte and SHA-1 (values up to 12 kB). Expectations are redis-server 7.0.15's.
  */
@@ -222,5 +222,46 @@ export const hyperLogLogCases = defineCases("hyperloglog", [
       expect(await r("PFCOUNT", spread("a"), spread("str"))).toEqual(HLL_WRONGTYPE);
     },
   },
+  {
+    name: "PFDEBUG ENCODING, DECODE, TODENSE and GETREG",
+    async run({ r, key }) {
+      await r("PFADD", key(), "a", "b", "c");
+      expect(await r("PFDEBUG", "ENCODING", key())).toEqual("sparse");
+      expect(await r("PFDEBUG", "DECODE", key())).toEqual("Z:8436 v:1,1 Z:4274 v:2,1 Z:3068 v:1,1 Z:603");
+      expect(await r("PFDEBUG", "TODENSE", key())).toEqual(1);
+      expect(await r("PFDEBUG", "TODENSE", key())).toEqual(0);
+      expect(await r("PFDEBUG", "ENCODING", key())).toEqual("dense");
+      expect(await r("PFDEBUG", "DECODE", key())).toEqual(error("ERR HLL encoding is not sparse"));
+      expect(await digest(r, key())).toEqual([12304, 0, expect.any(String)]);
+      expect(String(await hex(r, key())).slice(0, 32)).toEqual("48594c4c000000000000000000000080");
+      const regs = (await r("PFDEBUG", "GETREG", key())) as number[];
+      expect(regs).toHaveLength(16384);
+      expect(regs.filter((x) => x !== 0)).toEqual([1, 2, 1]);
+      expect(regs[8436]).toEqual(1);
+      await r("PFADD", key("s"), "x");
+      expect(((await r("PFDEBUG", "GETREG", key("s"))) as number[]).filter((x) => x !== 0)).toHaveLength(1);
+      expect(await r("PFDEBUG", "ENCODING", key("s"))).toEqual("dense");
+      expect(await r("PFDEBUG", "NOPE", key())).toEqual(error("ERR Unknown PFDEBUG subcommand 'NOPE'"));
+      expect(await r("PFDEBUG", "ENCODING", key("missing"))).toEqual(error("ERR The specified key does not exist"));
+      await r("SET", key("str"), "x");
+      expect(await r("PFDEBUG", "ENCODING", key("str"))).toEqual(HLL_WRONGTYPE);
+      expect(await r("PFDEBUG", "ENCODING")).toEqual(error("ERR wrong number of arguments for 'pfdebug' command"));
+    },
+  },
+  {
+    name: "a sparse and a dense HLL of the same elements count the same (Redis's stress test, shortened)",
+    async run({ r, key }) {
+      for (let x = 0; x < 10; x++) {
+        const els = Array.from({ length: 10 * x + 1 }, (_, i) => `s${x}:${i * 7919}`);
+        await r("PFADD", key(`d${x}`));
+        expect(await r("PFDEBUG", "TODENSE", key(`d${x}`))).toEqual(1);
+        await r("PFADD", key(`s${x}`), ...els);
+        await r("PFADD", key(`d${x}`), ...els);
+        expect(await r("PFDEBUG", "ENCODING", key(`s${x}`))).toEqual("sparse");
+        expect(await r("PFDEBUG", "ENCODING", key(`d${x}`))).toEqual("dense");
+        expect(await r("PFCOUNT", key(`s${x}`))).toEqual(await r("PFCOUNT", key(`d${x}`)));
+      }
+      expect(await r("PFCOUNT", key("s9"))).toEqual(91);
+    },
+  },
 ]);
-
