@@ -12,10 +12,10 @@ import {
   isHll,
   mergeInto,
   mergedValue,
-  murmurHash64A,
   registerOf,
   toDense,
 } from "./hyperloglog";
+import { murmurHash64A } from "./murmur64";
 
 const enc = new TextEncoder();
 const M64 = (1n << 64n) - 1n;
