@@ -48,6 +48,11 @@ export const Errors = {
   copyToOtherDb: "ERR Copying to another database is not allowed in cluster mode",
   selectOtherDb: "ERR SELECT is not allowed in cluster mode",
   decrementOverflow: "ERR decrement would overflow",
+  hllCorrupt: "INVALIDOBJ Corrupted HLL object detected",
+  hllWrongType: "WRONGTYPE Key is not a valid HyperLogLog string value.",
+  hllNoKey: "ERR The specified key does not exist",
+  hllNotSparse: "ERR HLL encoding is not sparse",
+  pfdebugUnknown: (sub: string) => `ERR Unknown PFDEBUG subcommand '${sub}'`,
   lcsNotStrings: "ERR The specified keys must contain string values",
   lcsLenAndIdx: "ERR If you want both the length and indexes, please just use IDX.",
   lcsTooLarge: (cells: number) =>

@@ -4,6 +4,7 @@
  */
 import { CommandTable } from "../table";
 import { hashCommands } from "./hashes";
+import { hyperLogLogCommands } from "./hyperloglog";
 import { keyspaceCommands } from "./keyspace";
 import { listCommands } from "./lists";
 import { lockCommands } from "./locks";
@@ -25,4 +26,5 @@ export const COMMANDS = new CommandTable().add(
   ...rateLimitCommands,
   ...lockCommands,
   ...scriptingCommands,
+  ...hyperLogLogCommands,
 );

@@ -3,6 +3,7 @@ import type { CaseGroup } from "../harness";
 import { crossShardCases } from "./cross-shard";
 import { functionCases } from "./functions";
 import { hashCases } from "./hashes";
+import { hyperLogLogCases } from "./hyperloglog";
 import { keyspaceCases } from "./keyspace";
 import { keyspaceTypeCases } from "./keyspace-types";
 import { keyspaceWalkCases } from "./keyspace-walk";
@@ -14,4 +15,4 @@ import { setCases } from "./sets";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases];
