@@ -23,7 +23,7 @@ export interface Part {
 
 /** One planned command: an error found before running, its parts on shards, or a special. */
 export type Plan =
-  | { kind: "error"; error: string }
+  | { kind: "error"; error: string; atExec?: true }
   | { kind: "parts"; parts: Part[]; merge: (replies: Reply[]) => Reply; everyShard?: true }
   | { kind: "special"; run: (exec: ShardExec) => Promise<Reply> }
   | { kind: "cross"; cross: CrossCommand };
@@ -69,7 +69,9 @@ function planAcross(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOp
   const gathered = () => (mode.gather ? planGathered(argv, keys, opts.shards) : null);
   const cross = (mode.planner ? planCross(mode.planner, argv, opts.shards) : null) ?? gathered();
   if (!cross) return { kind: "error", error: Errors.crossSlot };
-  if ("error" in cross) return { kind: "error", error: cross.error };
+  // The planner's own refusal (MSET's odd arguments) is what the command answers when it runs:
+  // inside a transaction an entry of EXEC's reply, as Redis, not a reason to discard it.
+  if ("error" in cross) return { kind: "error", error: cross.error, atExec: true };
   if (!cross.between) cross.fallback = gathered() ?? undefined;
   return { kind: "cross", cross };
 }

@@ -31,7 +31,7 @@ export async function runTransaction(cmds: Arg[][], opts: ExecOptions, shardExec
   const shards = new Set<number>();
   let gather = false;
   // A command error discards the transaction (EXECABORT) before anything about where it runs.
-  const refused = plans.find((p) => p.kind === "error");
+  const refused = plans.find((p): p is Extract<Plan, { kind: "error" }> => p.kind === "error" && !p.atExec);
   if (refused) return { ok: false, error: `${Errors.execAbortPrefix} ${refused.error}` };
   for (const p of plans) {
     if (p.kind === "error") continue;
@@ -48,16 +48,16 @@ export async function runTransaction(cmds: Arg[][], opts: ExecOptions, shardExec
     const only = shards.size === 0 ? KEYLESS_SHARD : [...shards][0]!;
     // One batch: its replies are EXEC's entries (an oversized read is an error entry, the writes stand).
     const replies = await guarded(exec)(only, cmds, opts.replyBytes ?? SHARD_REPLY_MAX_BYTES);
-    return { ok: true, replies: plans.map((p, i) => (p as Extract<Plan, { kind: "parts" }>).merge([replies[i]!])) };
+    return { ok: true, replies: plans.map((p, i) => (p.kind === "parts" ? p.merge([replies[i]!]) : replies[i]!)) };
   }
   if (!opts.tx) return { ok: false, error: Errors.crossSlot };
   if (gather) return runTransactionGathered(cmds, opts);
-  return runTransactionAcross(plans as Exclude<Plan, { kind: "error" } | { kind: "special" }>[], opts, Math.min(...shards));
+  return runTransactionAcross(plans as Exclude<Plan, { kind: "special" }>[], opts, Math.min(...shards));
 }
 
 /** Each command's parts join their shard's batch (keyless ones the lowest shard's); replies are merged back. */
 async function runTransactionAcross(
-  plans: Exclude<Plan, { kind: "error" } | { kind: "special" }>[],
+  plans: Exclude<Plan, { kind: "special" }>[],
   opts: ExecOptions,
   keylessShard: number,
 ): Promise<TransactionResult> {
@@ -72,7 +72,8 @@ async function runTransactionAcross(
     return { shard, index: part.writes.length - 1 };
   };
   plans.forEach((p, c) => {
-    where[c] = p.kind === "cross" ? p.cross.parts.map((part) => add(part.shard, part.writes[0]!)) : p.parts.map((part) => add(part.shard, part.argv));
+    if (p.kind === "error") where[c] = [];
+    else where[c] = p.kind === "cross" ? p.cross.parts.map((part) => add(part.shard, part.writes[0]!)) : p.parts.map((part) => add(part.shard, part.argv));
   });
   const list = [...parts.values()];
   const result = await runCrossShard(list, () => true, opts.tx!, opts.txOptions);
@@ -81,7 +82,11 @@ async function runTransactionAcross(
   return {
     ok: true,
     replies: plans.map((p, c) => {
-      const got = where[c]!.map(({ shard, index }) => replies.get(shard)?.[index] ?? err(Errors.txReplyLost));
+      if (p.kind === "error") return err(p.error);
+      const got = where[c]!.map(({ shard, index }) => {
+        const reply = replies.get(shard)?.[index];
+        return reply === undefined ? err(Errors.txReplyLost) : reply;
+      });
       const lost = got.find((r) => isError(r) && r.error === Errors.txReplyLost);
       if (lost) return lost;
       return p.kind === "cross" ? p.cross.reply([], true) : p.merge(got);

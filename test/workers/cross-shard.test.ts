@@ -116,6 +116,22 @@ describe("multi-key commands across shards", () => {
 });
 
 describe("/multi-exec across shards", () => {
+  it("a nil reply is an entry like any other, not a lost reply (redis-server: [-2, nil])", async () => {
+    const [a, b] = keysOnDistinctShards("xnil", 2);
+    const res = await multiExec([["PTTL", a!], ["ZSCORE", b!, "e"]]);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([{ result: -2 }, { result: null }]);
+  });
+
+  it("MSET with an odd number of arguments over two shards is an error entry of EXEC, not a discarded transaction", async () => {
+    const [a, b, c] = keysOnDistinctShards("xodd", 3);
+    await cmd("SET", c!, "v");
+    const res = await multiExec([["MSET", a!, "1", b!], ["GET", c!]]);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([{ error: "ERR wrong number of arguments for 'mset' command" }, { result: "v" }]);
+    expect(await cmd("EXISTS", a!, b!)).toEqual({ result: 0 });
+  });
+
   it("the bank transfer: DECRBY on one shard and INCRBY on another apply together", async () => {
     const [a, b] = keysOnDistinctShards("xbank", 2);
     await cmd("MSET", a!, "100", b!, "0");
