@@ -57,6 +57,7 @@ const GATHERED = new Set([
   "rename",
   "renamenx",
   "copy",
+  "geosearchstore", "georadius", "georadiusbymember",
 ]);
 
 const tooLarge = (d: DumpResult | undefined): boolean => d !== null && d !== undefined && !("type" in d);

@@ -1,6 +1,7 @@
 /** Every conformance group; each target runs all of them. */
 import type { CaseGroup } from "../harness";
 import { crossShardCases } from "./cross-shard";
+import { geoCases } from "./geo";
 import { hashCases } from "./hashes";
 import { keyspaceCases } from "./keyspace";
 import { keyspaceTypeCases } from "./keyspace-types";
@@ -12,4 +13,4 @@ import { setCases } from "./sets";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, serverCases, scriptingCases, scriptingOwnCases, crossShardCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, crossShardCases];
