@@ -40,7 +40,7 @@ interface EngineBody {
   template: string[][];
   n: number;
   range: number;
-  kind: "zset" | "hash" | "list" | "set";
+  kind: "zset" | "hash" | "list" | "set" | "geo";
   key: string;
   from: number;
   count: number;
@@ -91,13 +91,14 @@ export class EngineShard extends Shard {
   }
 
   /** Adds elements `from` … `from + count - 1` to one collection, 500 per command. */
-  fill(kind: "zset" | "hash" | "list" | "set", key: string, from: number, count: number): string | null {
+  fill(kind: "zset" | "hash" | "list" | "set" | "geo", key: string, from: number, count: number): string | null {
     const cmds: Arg[][] = [];
     for (let start = from; start < from + count; start += 500) {
       const end = Math.min(start + 500, from + count);
-      const argv: Arg[] = [{ zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD" }[kind], key];
+      const argv: Arg[] = [{ zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD" }[kind], key];
       for (let i = start; i < end; i++) {
         if (kind === "zset") argv.push(String(i), `m:${i}`);
+        else if (kind === "geo") argv.push(...geoPoint(i), `m:${i}`);
         else if (kind === "hash") argv.push(`f:${i}`, `v:${i}`);
         else argv.push(kind === "list" ? `v:${i}` : `m:${i}`);
       }
@@ -105,6 +106,16 @@ export class EngineShard extends Shard {
     }
     return firstError(this.exec(cmds));
   }
+}
+
+/**
+ * Point i of a geo fill: spread evenly over lon -180..180 and lat -80..80 by two coprime
+ * strides (deterministic, so every run searches the same set).
+ */
+export function geoPoint(i: number): [string, string] {
+  const lon = ((i * 7919) % 3_600_000) / 10_000 - 180;
+  const lat = ((i * 104_729) % 1_600_000) / 10_000 - 80;
+  return [String(lon), String(lat)];
 }
 
 const PLACEHOLDER = /\{(r|i)(?:\+(\d+))?\}/g;

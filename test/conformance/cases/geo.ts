@@ -59,7 +59,7 @@ const REGRESSION: [number, number, number, number][] = [
   [564862, 149, 84.062063109158544, -65.685403922426232],
   [1546032440391, 16751, -1.8175081637769495, 20.665668878082954],
 ];
-const FUZZY_POINTS = 400;
+const FUZZY_POINTS = 300;
 
 /** One fuzzy round: random points (lat within ±70, as Redis's test), one search, checked by brute force. */
 async function fuzzyRound(r: Call, key: string, type: "byradius" | "bybox", vector: [number, number, number, number]): Promise<void> {
