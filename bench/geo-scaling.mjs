@@ -6,7 +6,7 @@
  * Usage: node bench/geo-scaling.mjs [--levels 1000,100000,1000000] [--runs 2000] [--rounds 3]
  *
  * Same method as bench/zset-scaling.mjs; the set is grown with GEOADD of 500 points per command
- * (bench/worker.ts `geoPoint`: points spread evenly over lon ±180, lat ±80). "{r}" is a random
+ * (bench/worker.ts `geoPoint`: in ascending score order, on a grid of about 9 km). "{r}" is a random
  * integer below N, so "m:{r}" is a random member.
  */
 import { runScaling, scalingOptions } from "./scaling-common.mjs";

@@ -17,6 +17,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "../durable-objects/args";
 import type { Reply } from "../durable-objects/reply";
 import { Shard } from "../durable-objects/shard";
+import { decodeScore } from "../durable-objects/store/geohash";
 
 interface Env {
   BARE: DurableObjectNamespace<BareStore>;
@@ -109,12 +110,14 @@ export class EngineShard extends Shard {
 }
 
 /**
- * Point i of a geo fill: spread evenly over lon -180..180 and lat -80..80 by two coprime
- * strides (deterministic, so every run searches the same set).
+ * Point i of a geo fill: the centre of the cell whose score is 3·2^50 + i·2^29 (3·2^50 is the
+ * corner at 0°, 0° of the north-east quarter of the map), so scores grow with i (each GEOADD
+ * appends at the end of the sorted set, as the zset fill does) and the points lie on a fixed
+ * grid of about 9 km, filling that quarter in Z-order (2^21 points fill it): the density around
+ * a member is the same at every N, so a search finds about as many points at 1k as at 1M.
  */
 export function geoPoint(i: number): [string, string] {
-  const lon = ((i * 7919) % 3_600_000) / 10_000 - 180;
-  const lat = ((i * 104_729) % 1_600_000) / 10_000 - 80;
+  const [lon, lat] = decodeScore(3 * 2 ** 50 + (i % 2 ** 21) * 2 ** 29);
   return [String(lon), String(lat)];
 }
 

@@ -1,7 +1,7 @@
 /**
  * Geo commands: points kept in a sorted set, each member's score the 52-bit geohash of its
  * position (store/geohash.ts has the math). Searches read only the score ranges of the cells
- * around the centre (at most 9 ranges of the sorted set, O(log n + k) each), then filter by
+ * around the centre (at most 9 score ranges of the sorted set's index, O(log n + k) each), then filter by
  * distance; replies are formatted as Redis formats them (distances with 4 decimals, coordinates
  * as `%.17Lf` without trailing zeros).
  */
@@ -164,18 +164,11 @@ export function pointsWithin(set: SortedSet, shape: Shape, limit = 0): Found[] {
   const found: Found[] = [];
   for (const span of searchSpans(shape)) {
     if (limit && found.length >= limit) break;
-    const [from, to] = set.span({
-      by: "score",
-      min: { value: span.min, exclusive: false },
-      max: { value: span.max, exclusive: true },
-    });
-    for (let pos = from; pos < to; pos += CELL_CHUNK) {
-      for (const e of set.read(pos, Math.min(to, pos + CELL_CHUNK))) {
-        const [lon, lat] = decodeScore(e.score);
-        const dist = distanceIfWithin(shape, lon, lat);
-        if (dist !== null) found.push({ member: e.member, score: e.score, lon, lat, dist });
-        if (limit && found.length >= limit) return found;
-      }
+    for (const e of set.scoreRange(span.min, span.max, CELL_CHUNK)) {
+      const [lon, lat] = decodeScore(e.score);
+      const dist = distanceIfWithin(shape, lon, lat);
+      if (dist !== null) found.push({ member: e.member, score: e.score, lon, lat, dist });
+      if (limit && found.length >= limit) return found;
     }
   }
   return found;

@@ -4,6 +4,7 @@
  * around its centre, never the whole set.
  */
 import { describe, expect, it } from "vitest";
+import { shard } from "../../test/workers/shard-client";
 import { formatCoordinate, formatDistance, formatFixed } from "../format";
 import { pointsWithin } from "../commands/geo";
 import type { SortedSet } from "./zsets";
@@ -84,21 +85,17 @@ describe("geohash", () => {
     points.sort((a, b) => a.score - b.score);
     let rowsRead = 0;
     const fake = {
-      span(range: { min: { value: number }; max: { value: number } }): [number, number] {
-        const first = (pred: (s: number) => boolean) => {
-          let lo = 0, hi = points.length;
-          while (lo < hi) {
-            const mid = (lo + hi) >> 1;
-            if (pred(points[mid]!.score)) hi = mid;
-            else lo = mid + 1;
-          }
-          return lo;
-        };
-        return [first((s) => s >= range.min.value), first((s) => s >= range.max.value)];
-      },
-      read(from: number, to: number) {
-        rowsRead += to - from;
-        return points.slice(from, to);
+      *scoreRange(min: number, max: number) {
+        let lo = 0, hi = points.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (points[mid]!.score >= min) hi = mid;
+          else lo = mid + 1;
+        }
+        for (let i = lo; i < points.length && points[i]!.score < max; i++) {
+          rowsRead++;
+          yield points[i]!;
+        }
       },
     } as unknown as SortedSet;
     const shape: Shape = { kind: "radius", lon: 2.35, lat: 48.85, radius: 200, toMeters: 1000 };
@@ -112,5 +109,19 @@ describe("geohash", () => {
     rowsRead = 0;
     expect(pointsWithin(fake, { ...shape, radius: 5000 }, 3).length).toBe(3);
     expect(rowsRead).toBeLessThan(points.length / 10);
+  });
+
+  it("a cell's score range is read whole in a shard, across chunks of members with one score", async () => {
+    const { r: call } = shard("geo-chunks");
+    const args: string[] = [];
+    for (let i = 0; i < 1200; i++) args.push("13.361389", "38.115556", `same:${String(i).padStart(4, "0")}`);
+    await call("GEOADD", "g", ...args);
+    await call("GEOADD", "g", "15.087269", "37.502669", "Catania", "-73.9454966", "40.747533", "far");
+    const found = (await call("GEOSEARCH", "g", "FROMLONLAT", "13.361389", "38.115556", "BYRADIUS", "200", "km")) as string[];
+    expect(found.length).toBe(1201);
+    // Within a cell, members of one score come in member order; Catania is in another cell.
+    expect(found.filter((m) => m !== "Catania")).toEqual(args.filter((_, i) => i % 3 === 2));
+    expect(found).toContain("Catania");
+    expect(((await call("GEOSEARCH", "g", "FROMMEMBER", "Catania", "BYRADIUS", "200", "km", "COUNT", "700", "ANY")) as string[]).length).toBe(700);
   });
 });
