@@ -3,7 +3,8 @@
  * are what a real redis-server 7.0 answers (the reference target runs every case), byte for
  * byte: scores, distances with 4 decimals, coordinates as `%.17Lf`. The fuzzy cases use fixed
  * seeds and Redis's regression vectors and check the results against a brute-force haversine,
- * with the tolerance of Redis's own test.
+ * with the tolerance of Redis's own test. One file, a little over 500 lines, so that it reads in
+ * the order of geo.tcl with its fuzzy helpers beside the cases that use them.
  */
 import { expect } from "vitest";
 import { defineCases, error, type Call, type Value } from "../harness";
