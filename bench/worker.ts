@@ -17,6 +17,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "../durable-objects/args";
 import type { Reply } from "../durable-objects/reply";
 import { Shard } from "../durable-objects/shard";
+import { decodeScore } from "../durable-objects/store/geohash";
 
 interface Env {
   BARE: DurableObjectNamespace<BareStore>;
@@ -40,7 +41,7 @@ interface EngineBody {
   template: string[][];
   n: number;
   range: number;
-  kind: "zset" | "hash" | "list" | "set";
+  kind: "zset" | "hash" | "list" | "set" | "geo";
   key: string;
   from: number;
   count: number;
@@ -91,13 +92,14 @@ export class EngineShard extends Shard {
   }
 
   /** Adds elements `from` … `from + count - 1` to one collection, 500 per command. */
-  fill(kind: "zset" | "hash" | "list" | "set", key: string, from: number, count: number): string | null {
+  fill(kind: "zset" | "hash" | "list" | "set" | "geo", key: string, from: number, count: number): string | null {
     const cmds: Arg[][] = [];
     for (let start = from; start < from + count; start += 500) {
       const end = Math.min(start + 500, from + count);
-      const argv: Arg[] = [{ zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD" }[kind], key];
+      const argv: Arg[] = [{ zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD" }[kind], key];
       for (let i = start; i < end; i++) {
         if (kind === "zset") argv.push(String(i), `m:${i}`);
+        else if (kind === "geo") argv.push(...geoPoint(i), `m:${i}`);
         else if (kind === "hash") argv.push(`f:${i}`, `v:${i}`);
         else argv.push(kind === "list" ? `v:${i}` : `m:${i}`);
       }
@@ -105,6 +107,18 @@ export class EngineShard extends Shard {
     }
     return firstError(this.exec(cmds));
   }
+}
+
+/**
+ * Point i of a geo fill: the centre of the cell whose score is 3·2^50 + i·2^29 (3·2^50 is the
+ * corner at 0°, 0° of the north-east quarter of the map), so scores grow with i (each GEOADD
+ * appends at the end of the sorted set, as the zset fill does) and the points lie on a fixed
+ * grid of about 9 km, filling that quarter in Z-order (2^21 points fill it): the density around
+ * a member is the same at every N, so a search finds about as many points at 1k as at 1M.
+ */
+export function geoPoint(i: number): [string, string] {
+  const [lon, lat] = decodeScore(3 * 2 ** 50 + (i % 2 ** 21) * 2 ** 29);
+  return [String(lon), String(lat)];
 }
 
 const PLACEHOLDER = /\{(r|i)(?:\+(\d+))?\}/g;

@@ -3,6 +3,7 @@
  * To add a command: one entry in its group's array, one handler, one conformance case.
  */
 import { CommandTable } from "../table";
+import { geoCommands } from "./geo";
 import { hashCommands } from "./hashes";
 import { hyperLogLogCommands } from "./hyperloglog";
 import { keyspaceCommands } from "./keyspace";
@@ -22,6 +23,7 @@ export const COMMANDS = new CommandTable().add(
   ...listCommands,
   ...setCommands,
   ...zsetCommands,
+  ...geoCommands,
   ...serverCommands,
   ...rateLimitCommands,
   ...lockCommands,

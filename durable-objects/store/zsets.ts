@@ -346,6 +346,39 @@ export class SortedSet {
     return { entries: rows.map(toEntry), next };
   }
 
+  /**
+   * The members with min <= score < max, ascending, `chunk` rows per query: one walk of the
+   * score index with no ranks (a geo search reads up to 9 such ranges; store/geohash.ts).
+   */
+  *scoreRange(min: number, maxExclusive: number, chunk = 512): Generator<Entry> {
+    let after: Entry | null = null;
+    for (;;) {
+      const rows: Entry[] = (
+        after
+          ? this.ks.sql.exec<{ score: number; member: ArrayBuffer }>(
+              "SELECT score, member FROM zset_member WHERE key_id = ? AND (score, member) > (?, ?) AND score < ? ORDER BY score, member LIMIT ?",
+              this.id,
+              after.score,
+              after.member,
+              maxExclusive,
+              chunk,
+            )
+          : this.ks.sql.exec<{ score: number; member: ArrayBuffer }>(
+              "SELECT score, member FROM zset_member WHERE key_id = ? AND score >= ? AND score < ? ORDER BY score, member LIMIT ?",
+              this.id,
+              min,
+              maxExclusive,
+              chunk,
+            )
+      )
+        .toArray()
+        .map(toEntry);
+      yield* rows;
+      if (rows.length < chunk) return;
+      after = rows[rows.length - 1]!;
+    }
+  }
+
   /** Every member in ascending order, `chunk` at a time (for set algebra over big sets). */
   *scan(chunk = 512): Generator<Entry> {
     let after: Entry | null = null;

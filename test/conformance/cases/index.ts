@@ -15,4 +15,4 @@ import { setCases } from "./sets";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases];
