@@ -2,6 +2,7 @@
 import type { CaseGroup } from "../harness";
 import { crossShardCases } from "./cross-shard";
 import { functionCases } from "./functions";
+import { geoCases } from "./geo";
 import { hashCases } from "./hashes";
 import { hyperLogLogCases } from "./hyperloglog";
 import { keyspaceCases } from "./keyspace";
