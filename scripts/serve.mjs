@@ -14,6 +14,9 @@
  *   EDGEKV_READONLY_TOKEN  optional read-only token
  *   SHARDS                 number of shards (default: wrangler.toml's SHARDS)
  *   EDGEKV_DATA            data directory (default .edgekv-data); one .sqlite file per shard
+ *   MAX_VALUE_BYTES, MAX_REQUEST_BYTES, MAX_REPLY_BYTES, MAX_PIPELINE_COMMANDS, ORIGIN,
+ *   API_HOSTNAMES, RATE_LIMIT_RULES, CLIENT_IP_HEADER
+ *                          as in wrangler.toml's [vars] (README "Configuration"), which they override
  *
  * Durability: see docs/performance.md ("Self-hosted durability").
  *
@@ -71,6 +74,18 @@ export function capnpString(s) {
   return JSON.stringify(s);
 }
 
+/** Settings passed to the Worker as text bindings: from the environment, else wrangler.toml's [vars]. */
+const PASSED_VARS = [
+  "MAX_REQUEST_BYTES",
+  "MAX_VALUE_BYTES",
+  "MAX_REPLY_BYTES",
+  "MAX_PIPELINE_COMMANDS",
+  "ORIGIN",
+  "API_HOSTNAMES",
+  "RATE_LIMIT_RULES",
+  "CLIENT_IP_HEADER",
+];
+
 /** The capnp binding list for the edgekv Worker (tokens read from the environment, not written to disk). */
 export function edgekvBindings({ shards, readOnly }) {
   const bindings = [
@@ -79,10 +94,11 @@ export function edgekvBindings({ shards, readOnly }) {
     `(name = "SHARDS", text = ${capnpString(String(shards))})`,
     `(name = "EDGEKV_TOKEN", fromEnvironment = "EDGEKV_TOKEN")`,
   ];
-  const maxBytes = wranglerValue("MAX_REQUEST_BYTES");
-  if (maxBytes) bindings.push(`(name = "MAX_REQUEST_BYTES", text = ${capnpString(maxBytes)})`);
-  const maxValue = wranglerValue("MAX_VALUE_BYTES");
-  if (maxValue) bindings.push(`(name = "MAX_VALUE_BYTES", text = ${capnpString(maxValue)})`);
+  for (const name of PASSED_VARS) {
+    // Requests here never come through Cloudflare: trust no client-sent IP header unless told to.
+    const value = process.env[name] || wranglerValue(name) || (name === "CLIENT_IP_HEADER" ? "none" : "");
+    if (value) bindings.push(`(name = ${capnpString(name)}, text = ${capnpString(value)})`);
+  }
   if (readOnly) bindings.push(`(name = "EDGEKV_READONLY_TOKEN", fromEnvironment = "EDGEKV_READONLY_TOKEN")`);
   return bindings;
 }

@@ -2,7 +2,7 @@
  * Gather, run, scatter: commands whose keys span shards and that must run once over all of
  * them — the entries whose cluster mode is `{ kind: "cross", gather: true }` (EVAL/FCALL and
  * their forms, S*STORE, Z*STORE, set and zset algebra, LMPOP, ZMPOP, LCS, RENAME/RENAMENX/COPY
- * of a collection) (durable-objects/scratch.ts is the shard's side;
+ * of a collection, PFCOUNT/PFMERGE, GEOSEARCHSTORE and GEORADIUS … STORE) (durable-objects/scratch.ts is the shard's side;
  * docs/cross-shard-transactions.md has the correctness argument).
  *
  * A cross-shard transaction whose parts lock every key and gather their contents at prepare;
