@@ -55,11 +55,7 @@ export const KEYS = [...TAGGED, ...UNTAGGED];
 export const KEYSPACE_WIDE = new Set(["keys", "dbsize", "scan", "randomkey", "flushdb", "flushall", "script", "function"]);
 
 export interface StepOptions {
-  /**
-   * Transactions over keys of several shards (edgekv's two-phase commit). Off by default while
-   * a known defect stands: a nil reply inside a committed cross-shard transaction comes back as
-   * `ERR cross-shard transaction committed, but this reply was lost` (FUZZ_CROSS_SHARD_TX=1).
-   */
+  /** Transactions over keys of several shards (edgekv's two-phase commit); on unless FUZZ_CROSS_SHARD_TX=0. */
   crossShardTx?: boolean;
 }
 
