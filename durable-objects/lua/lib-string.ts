@@ -101,6 +101,8 @@ export function stringLib(rt: Runtime): LuaTable {
         }
         return [undefined];
       });
+      // The iterator keeps its subject alive: stored, it counts as the subject would.
+      fn.holds = s.length + p.length;
       return [fn];
     },
     gsub: (a) => gsub(rt, a),
