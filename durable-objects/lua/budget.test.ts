@@ -167,6 +167,8 @@ describe("the memory cap counts what a run holds, not all it ever made", () => {
   it("big strings kept by closures: an upvalue chain reaches the cap", () => {
     const chain = "local function mk(n, prev) local s = big .. n return function() return s, prev end end local f for i = 1, 20 do f = mk(i, f) end return 1";
     expect(failure(big + chain)).toBe("not enough memory");
+    // A substring is a string of its own, not a view keeping a dropped longer string.
+    expect(run(big + "local t = {} for i = 1, 40 do t[i] = (big .. i):sub(1, 40) end return #t[40]")).toEqual([40]);
     // A string iterator keeps its subject.
     expect(failure(big + "local t = {} for i = 1, 20 do t[i] = (big .. i):gmatch('x') end return 1")).toBe("not enough memory");
   });

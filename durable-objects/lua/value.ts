@@ -397,6 +397,15 @@ function allocateTable(): void {
 
 export const OUT_OF_MEMORY = "not enough memory";
 
+/**
+ * `s.slice(a, b)` as a string of its own: V8 makes a slice of 13 bytes or more a view that
+ * keeps all of `s` alive, so a part of a longer string is copied (as C Lua always does).
+ */
+export function substring(s: string, a: number, b: number): string {
+  const piece = s.slice(a, b);
+  return piece.length >= 13 && piece.length < s.length ? (" " + piece).slice(1) : piece;
+}
+
 /** Lua's memory error: no position, catchable by pcall. */
 export function outOfMemory(): never {
   throw new LuaError(OUT_OF_MEMORY);
