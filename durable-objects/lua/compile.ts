@@ -16,7 +16,7 @@
 import type * as AST from "luaparse";
 import { parse } from "luaparse";
 import type { Runtime } from "./runtime";
-import { LuaError, LuaFunction, LuaTable, allocate, charge, toNumber, type LuaValue } from "./value";
+import { LOCAL_BYTES, LuaError, LuaFunction, LuaTable, SMALL_STRING, allocate, charge, hold, memory, recharge, sizeOf, toNumber, type LuaValue } from "./value";
 
 interface Cell {
   v: LuaValue;
@@ -25,12 +25,102 @@ interface Cell {
 class Frame {
   s: Cell[];
   ret: LuaValue[] = NONE;
+  /** Bytes of the strings in this call's own (uncaptured) locals, counted until it returns. */
+  held = 0;
   constructor(
     n: number,
     readonly up: Cell[],
     readonly va: LuaValue[],
+    /** The arguments: the caller's values (counted by the caller while the call runs). */
+    readonly args: LuaValue[],
   ) {
     this.s = new Array<Cell>(n);
+  }
+}
+
+/*
+ * Memory (docs/lua-engine.md, "Memory"). A local that no closure captures is this call's
+ * own: only this call reads or writes it, so its string counts while it is stored and is
+ * credited when overwritten (as a temporary of the current statement, which may still hold
+ * it) or when the call returns. A captured local is shared, like a table slot: its strings
+ * count for the rest of the run (only the chunk itself, which no other function can be
+ * waiting on, credits an overwritten value). A parameter's first value is the caller's.
+ */
+
+/** A declaration: `v` in a new cell of `slot`, crediting the cell it replaces (a loop's). */
+function declare(f: Frame, slot: number, v: LuaValue, shared: boolean): void {
+  const n = sizeOf(v);
+  if (shared) {
+    if (n !== 0) hold(n);
+  } else {
+    const old = f.s[slot];
+    if (old !== undefined) release(f, old.v);
+    if (n >= SMALL_STRING) {
+      hold(n);
+      f.held += n;
+    }
+  }
+  f.s[slot] = { v };
+}
+
+/** An assignment to an existing local. */
+function assign(f: Frame, c: Cell, v: LuaValue, shared: boolean, param: number): void {
+  if (shared) recharge(v, c.v);
+  else {
+    if (param < 0 || c.v !== f.args[param]) release(f, c.v);
+    const n = sizeOf(v);
+    if (n >= SMALL_STRING) {
+      hold(n);
+      f.held += n;
+    }
+  }
+  c.v = v;
+}
+
+/** An own local's value leaves it: it stays counted until the current statement ends. */
+function release(f: Frame, old: LuaValue): void {
+  const m = sizeOf(old);
+  if (m >= SMALL_STRING) {
+    f.held -= m;
+    memory.temp += m;
+  }
+}
+
+/**
+ * Runs a function body in its own statement count. When it ends, its locals and its
+ * temporaries are released; what it returns (or raises) counts as a temporary of the caller.
+ */
+function runBody(body: Stmt, fr: Frame, nslots: number): LuaValue[] {
+  hold(nslots * LOCAL_BYTES);
+  fr.held = nslots * LOCAL_BYTES;
+  const outer = memory.temp;
+  memory.temp = 0;
+  let r: number;
+  try {
+    r = body(fr);
+  } catch (e) {
+    memory.alloc += fr.held + memory.temp;
+    memory.temp = outer;
+    if (e instanceof LuaError) temporary(e.value);
+    throw e;
+  }
+  memory.alloc += fr.held + memory.temp;
+  memory.temp = outer;
+  if (r !== RETURN) return NONE;
+  const ret = fr.ret;
+  for (let i = 0; i < ret.length; i++) temporary(ret[i]);
+  return ret;
+}
+
+/**
+ * Not checked against the cap: the value was counted in the call (made there, or held by
+ * its locals) until the moment it returned, so the count does not grow.
+ */
+function temporary(v: LuaValue): void {
+  const n = sizeOf(v);
+  if (n !== 0) {
+    memory.temp += n;
+    memory.alloc -= n;
   }
 }
 
@@ -48,6 +138,10 @@ type Resolved = { kind: "local"; slot: number } | { kind: "upvalue"; index: numb
 class FuncState {
   readonly scopes: Map<string, number>[] = [new Map()];
   nslots = 0;
+  /** The parameters' slots are 0..nparams-1. */
+  nparams = 0;
+  /** By slot: whether a closure captures the local (known once the whole chunk is compiled). */
+  readonly captured: boolean[] = [];
   readonly upvals: { name: string; fromLocal: boolean; index: number }[] = [];
   constructor(
     readonly parent: FuncState | undefined,
@@ -80,7 +174,10 @@ class FuncState {
     if (existing >= 0) return existing;
     if (!this.parent) return undefined;
     const slot = this.parent.findLocal(name);
-    if (slot !== undefined) return this.upvals.push({ name, fromLocal: true, index: slot }) - 1;
+    if (slot !== undefined) {
+      this.parent.captured[slot] = true;
+      return this.upvals.push({ name, fromLocal: true, index: slot }) - 1;
+    }
     const up = this.parent.findUpvalue(name);
     if (up === undefined) return undefined;
     return this.upvals.push({ name, fromLocal: false, index: up }) - 1;
@@ -112,8 +209,8 @@ export function compileChunk(rt: Runtime, source: string, name: string): LuaFunc
   return new LuaFunction(
     name,
     (args) => {
-      const f = new Frame(nslots(), [], args);
-      return body(f) === RETURN ? f.ret : NONE;
+      const n = nslots();
+      return runBody(body, new Frame(n, [], args, args), n);
     },
     false,
   );
@@ -160,6 +257,12 @@ class Compiler {
     const inner = this.stmtInner(s);
     return (f) => {
       rt.line = line;
+      // A new statement: the previous one's temporaries are gone.
+      const t = memory.temp;
+      if (t !== 0) {
+        memory.alloc += t;
+        memory.temp = 0;
+      }
       return inner(f);
     };
   }
@@ -170,19 +273,20 @@ class Compiler {
       case "LocalStatement": {
         const init = this.exprList(s.init, s.variables.length);
         const slots = s.variables.map((v) => this.fs.declare(v.name));
+        const cap = this.fs.captured;
         if (slots.length === 1) {
           const slot = slots[0]!;
           if (s.init.length === 1 && !this.isMulti(s.init[0]!)) {
             const e = this.expr(s.init[0]!);
             return (f) => {
-              f.s[slot] = { v: e(f) };
+              declare(f, slot, e(f), cap[slot] === true);
               return NORMAL;
             };
           }
         }
         return (f) => {
           const vals = init(f);
-          for (let i = 0; i < slots.length; i++) f.s[slots[i]!] = { v: vals[i] };
+          for (let i = 0; i < slots.length; i++) declare(f, slots[i]!, vals[i], cap[slots[i]!] === true);
           return NORMAL;
         };
       }
@@ -329,21 +433,33 @@ class Compiler {
         const init = this.exprList(s.iterators, 3);
         this.fs.scopes.push(new Map());
         const slots = s.variables.map((v) => this.fs.declare(v.name));
+        const cap = this.fs.captured;
         const body = this.block(s.body);
         this.fs.scopes.pop();
-        return (f) => {
-          const [iter, st, first] = init(f);
+        const loop = (f: Frame, iter: LuaValue, st: LuaValue, first: LuaValue): number => {
           let ctl: LuaValue = first;
           for (;;) {
             const rs = rt.call(iter, [st, ctl]);
             const v0 = rs[0];
             if (v0 === undefined) return NORMAL;
             ctl = v0;
-            for (let i = 0; i < slots.length; i++) f.s[slots[i]!] = { v: rs[i] };
+            for (let i = 0; i < slots.length; i++) declare(f, slots[i]!, rs[i], cap[slots[i]!] === true);
             const r = body(f);
             if (r === BREAK) return NORMAL;
             if (r === RETURN) return r;
           }
+        };
+        return (f) => {
+          const [iter, st, first] = init(f);
+          // The iterator, its state and what they hold (a gmatch subject) live as long as the
+          // loop: the header's temporaries stay counted until it ends.
+          const kept = memory.temp;
+          memory.temp = 0;
+          f.held += kept;
+          const r = loop(f, iter, st, first);
+          f.held -= kept;
+          memory.temp += kept;
+          return r;
         };
       }
       default:
@@ -357,14 +473,18 @@ class Compiler {
       const r = this.fs.resolve(v.name);
       if (r.kind === "local") {
         const slot = r.slot;
+        const cap = this.fs.captured;
+        const param = slot < this.fs.nparams ? slot : -1;
         return (f, x) => {
-          f.s[slot]!.v = x;
+          assign(f, f.s[slot]!, x, cap[slot] === true, param);
         };
       }
       if (r.kind === "upvalue") {
         const index = r.index;
         return (f, x) => {
-          f.up[index]!.v = x;
+          const c = f.up[index]!;
+          recharge(x, c.v);
+          c.v = x;
         };
       }
       const name = v.name;
@@ -693,25 +813,36 @@ class Compiler {
     const params: number[] = [];
     if (method) params.push(fs.declare("self"));
     for (const p of node.parameters) if (p.type === "Identifier") params.push(fs.declare(p.name));
+    fs.nparams = params.length;
     const body = this.block(node.body, false);
     this.fs = parent;
     const upvals = fs.upvals;
     const np = params.length;
+    const cap = fs.captured;
+    void rt;
     return (f) => {
       const up: Cell[] = upvals.map((u) => (u.fromLocal ? f.s[u.index]! : f.up[u.index]!));
       return new LuaFunction(
         name,
         (args) => {
-          const fr = new Frame(fs.nslots, up, vararg && args.length > np ? args.slice(np) : NONE);
-          for (let i = 0; i < np; i++) fr.s[params[i]!] = { v: args[i] };
-          const r = body(fr);
-          void rt;
-          return r === RETURN ? fr.ret : NONE;
+          const fr = new Frame(fs.nslots, up, vararg && args.length > np ? args.slice(np) : NONE, args);
+          for (let i = 0; i < np; i++) {
+            const v = args[i];
+            // A captured parameter may outlive the call (and the caller's count of it).
+            if (cap[i] === true) temporaryHeld(v);
+            fr.s[params[i]!] = { v };
+          }
+          return runBody(body, fr, fs.nslots);
         },
         false,
       );
     };
   }
+}
+
+function temporaryHeld(v: LuaValue): void {
+  const n = sizeOf(v);
+  if (n !== 0) hold(n);
 }
 
 function isCallOrVararg(e: AST.Expression): boolean {

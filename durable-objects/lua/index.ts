@@ -17,7 +17,7 @@ import { structLib } from "./lib-struct";
 import { stringLib } from "./lib-string";
 import { mathLib, tableLib } from "./lib-table";
 import { Runtime } from "./runtime";
-import { LuaError, LuaFunction, LuaTable, MAX_ALLOC, MAX_SLOTS, MAX_STORED_BYTES, memory, type LuaValue } from "./value";
+import { LuaError, LuaFunction, LuaTable, MAX_ALLOC, MAX_SLOTS, memory, type LuaValue } from "./value";
 
 export { LuaSyntaxError } from "./compile";
 export { JSON_NULL } from "./lib-cjson";
@@ -90,9 +90,10 @@ export class LuaEngine {
     rt.arm(budget);
     const outer = { ...memory };
     memory.slots = MAX_SLOTS;
-    memory.bytes = MAX_STORED_BYTES;
     memory.alloc = MAX_ALLOC;
+    memory.temp = 0;
     memory.meter = rt;
+    memory.depth = rt;
     memory.active = true;
     rt.chunkName = chunkName;
     rt.line = 0;

@@ -5,7 +5,7 @@
  */
 import { lib } from "./args";
 import type { Runtime } from "./runtime";
-import { LuaError, LuaFunction, LuaTable, LuaUserdata, Pieces, allocate, formatG, fromUtf8, type, type LuaValue, work } from "./value";
+import { LuaError, LuaFunction, LuaTable, LuaUserdata, Pieces, allocate, formatG, substring, fromUtf8, type, type LuaValue, work } from "./value";
 
 export const JSON_NULL = new LuaUserdata("cjson.null");
 const MAX_DEPTH = 1000;
@@ -289,6 +289,6 @@ class Decoder {
     }
     parts.push(s.slice(run, i));
     this.pos = i + 1;
-    return parts.length === 1 ? parts[0]! : parts.join("");
+    return parts.length === 1 ? substring(s, run, i) : parts.join("");
   }
 }

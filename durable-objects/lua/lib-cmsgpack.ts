@@ -6,7 +6,7 @@
  * offset to continue from.
  */
 import { argError, checkInt, checkString, lib, optInt } from "./args";
-import { LuaError, LuaTable, Pieces, allocate, work, type LuaValue } from "./value";
+import { LuaError, LuaTable, Pieces, allocate, substring, work, type LuaValue } from "./value";
 
 const MAX_NESTING = 16;
 
@@ -121,7 +121,7 @@ class Decoder {
 
   private str(n: number): string {
     this.need(n);
-    const out = this.s.slice(this.pos, this.pos + n);
+    const out = substring(this.s, this.pos, this.pos + n);
     this.pos += n;
     return out;
   }

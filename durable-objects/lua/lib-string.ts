@@ -7,7 +7,7 @@ import { argError, checkInt, checkNumber, checkString, lib, optInt } from "./arg
 import { MatchState, SPECIALS, doMatch } from "./pattern";
 import { toExponentialC, toFixedC, toGeneralC } from "./numfmt";
 import type { Runtime } from "./runtime";
-import { LuaError, LuaFunction, LuaTable, Pieces, allocate, checkSize, nonFinite, work, type LuaValue } from "./value";
+import { LuaError, LuaFunction, LuaTable, Pieces, allocate, checkSize, substring, nonFinite, work, type LuaValue } from "./value";
 
 /** At most this many results from one call (Lua 5.1's LUAI_MAXCSTACK). */
 const MAX_RESULTS = 8000;
@@ -25,7 +25,7 @@ function sub(s: string, i: number, j: number): string {
   if (b > l) b = l;
   if (a > b) return "";
   allocate(b - a + 1);
-  return s.slice(a - 1, b);
+  return substring(s, a - 1, b);
 }
 
 /** A new string made by `make` from `s`, of the same length (case mapping, reverse). */
@@ -101,6 +101,8 @@ export function stringLib(rt: Runtime): LuaTable {
         }
         return [undefined];
       });
+      // The iterator keeps its subject alive: stored, it counts as the subject would.
+      fn.holds = s.length + p.length;
       return [fn];
     },
     gsub: (a) => gsub(rt, a),

@@ -6,7 +6,7 @@
  * previous value).
  */
 import { argError, checkNumber, checkString, lib, optInt } from "./args";
-import { LuaError, Pieces, allocate, work, type LuaTable, type LuaValue } from "./value";
+import { LuaError, Pieces, allocate, substring, work, type LuaTable, type LuaValue } from "./value";
 
 interface Spec {
   opt: string;
@@ -179,7 +179,7 @@ export function structLib(): LuaTable {
             }
             need(size);
             allocate(size);
-            out.push(data.slice(pos, pos + size));
+            out.push(substring(data, pos, pos + size));
             pos += size;
             break;
           }
@@ -188,7 +188,7 @@ export function structLib(): LuaTable {
             work(end === -1 ? data.length - pos : end - pos);
             if (end === -1) argError(1, "unpack", "unfinished string in data");
             allocate(end - pos);
-            out.push(data.slice(pos, end));
+            out.push(substring(data, pos, end));
             pos = end + 1;
             break;
           }

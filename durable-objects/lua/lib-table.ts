@@ -3,7 +3,7 @@
  */
 import { argError, checkInt, checkNumber, checkTable, lib, optInt, optString } from "./args";
 import type { Runtime } from "./runtime";
-import { LuaError, LuaTable, Pieces, numberToString, type, type LuaValue, work } from "./value";
+import { LuaError, LuaTable, Pieces, memory, numberToString, type, type LuaValue, work } from "./value";
 
 export function tableLib(rt: Runtime): LuaTable {
   return lib({
@@ -70,7 +70,14 @@ export function tableLib(rt: Runtime): LuaTable {
               return r !== undefined && r !== false;
             };
       items.sort((x, y) => (less(x, y) ? -1 : less(y, x) ? 1 : 0));
-      for (let k = 0; k < n; k++) rt.rawSet(t, k + 1, items[k]);
+      // The same values in another order: nothing new to count.
+      const active = memory.active;
+      memory.active = false;
+      try {
+        for (let k = 0; k < n; k++) rt.rawSet(t, k + 1, items[k]);
+      } finally {
+        memory.active = active;
+      }
       return [];
     },
     getn: (a) => [checkTable(a, 0, "getn").length()],

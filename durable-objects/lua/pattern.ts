@@ -4,7 +4,7 @@
  * %s %u %w %x %z` and their complements), sets `[...]`, quantifiers `* + - ?`, anchors,
  * captures (with position captures `()`), back-references `%1`, `%b()` and `%f[set]`.
  */
-import { LuaError, allocate, work } from "./value";
+import { LuaError, allocate, substring, work } from "./value";
 
 const MAXCAPTURES = 32;
 const CAP_UNFINISHED = -1;
@@ -47,7 +47,7 @@ export class MatchState {
 /** A capture: a new string, counted against the run's allocation. */
 function slice(src: string, s: number, e: number): string {
   allocate(e - s);
-  return src.slice(s, e);
+  return substring(src, s, e);
 }
 
 function classEnd(ms: MatchState, p: number): number {

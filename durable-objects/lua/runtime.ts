@@ -9,6 +9,7 @@ import {
   LuaFunction,
   LuaTable,
   LuaUserdata,
+  OUT_OF_MEMORY,
   allocate,
   numberToString,
   toNumber,
@@ -171,7 +172,7 @@ export class Runtime {
     try {
       t.set(key, value);
     } catch (e) {
-      if (e instanceof LuaError && typeof e.value === "string") this.error(e.value);
+      if (e instanceof LuaError && typeof e.value === "string" && e.value !== OUT_OF_MEMORY) this.error(e.value);
       throw e;
     }
   }

@@ -32,6 +32,8 @@ export class LuaUserdata {
 /** A Lua function: compiled Lua code or a native (library) function. Always returns a list. */
 export class LuaFunction {
   readonly id = nextId();
+  /** Bytes the function keeps alive by itself (a gmatch iterator: its subject). */
+  holds = 0;
   constructor(
     readonly name: string,
     readonly call: (args: LuaValue[]) => LuaValue[],
@@ -105,6 +107,7 @@ export class LuaTable {
       const a = this.arr;
       if (Number.isInteger(key) && key >= 1) {
         if (key <= a.length) {
+          if (memory.active) recharge(value, a[key - 1]);
           a[key - 1] = value;
           if (value === undefined && key === a.length) {
             let n = a.length - 1;
@@ -137,12 +140,15 @@ export class LuaTable {
       throw new LuaError("table index is nil");
     }
     if (value === undefined) {
+      if (memory.active) recharge(undefined, this.hash.get(key));
       this.hash.delete(key);
     } else {
-      if (!this.hash.has(key)) {
+      const old = this.hash.get(key);
+      if (old === undefined) {
         charge(value);
+        if (memory.active && typeof key === "string") hold(key.length);
         if (this.keysCache !== null) this.keysCache = this.keysIndex = null;
-      } else if (typeof value === "string" && value.length >= 1024) charge(value);
+      } else if (memory.active) recharge(value, old);
       this.hash.set(key, value);
     }
   }
@@ -305,19 +311,31 @@ export function toUtf8(s: string): string {
 }
 
 /**
- * What one script run may use beyond its instructions, counted per run and reset by
- * LuaEngine.run (docs/lua-engine.md, "Budget"):
+ * What one script run may hold beyond its instructions, counted per run and reset by
+ * LuaEngine.run (docs/lua-engine.md, "Memory"):
  * - `slots`: new table slots;
- * - `bytes`: bytes of big strings stored in tables;
- * - `alloc`: bytes of every string the run makes (concatenation, library results, replies of
- *   redis.call), cumulative: a string built and dropped counts as much as one kept, since
- *   the garbage collector cannot be observed. Past any of them: "not enough memory".
- * - `meter`: the running engine's instruction counter, which native work is charged to.
+ * - `alloc`: bytes the run may still hold (Infinity outside a run). Counted in it: every
+ *   string made, as a temporary of the statement that made it (`temp`), until the next
+ *   statement of the same function starts; the strings stored in the function's own locals,
+ *   until they are overwritten or the call returns (`Frame.held`); strings stored in table
+ *   slots and in locals that closures capture, for the rest of the run; tables, slots and
+ *   compiled chunks, for the rest of the run. Past it: "not enough memory".
+ * - `temp`: the current statement's temporaries (a call starts its own and restores the
+ *   caller's when it returns);
+ * - `meter`: the running engine's instruction counter, which native work is charged to;
+ * - `depth`: the running engine's call depth (1: the chunk itself, whose stores may credit
+ *   shared storage, since no other function is active then).
  */
-export const memory = { active: false, slots: 0, bytes: 0, alloc: 0, meter: null as { steps: number } | null };
+export const memory = {
+  active: false,
+  slots: 0,
+  alloc: Infinity,
+  temp: 0,
+  meter: null as { steps: number } | null,
+  depth: null as { depth: number } | null,
+};
 export const MAX_SLOTS = 4_000_000;
-export const MAX_STORED_BYTES = 48 * 1024 * 1024;
-/** Bytes of strings one run may make in all. */
+/** Bytes of script data one run may hold at once. */
 export const MAX_ALLOC = 48 * 1024 * 1024;
 /** The largest string a script may build (concatenation, rep, format, gsub…). */
 export const MAX_STRING = 16 * 1024 * 1024;
@@ -327,23 +345,70 @@ export const BYTES_PER_STEP = 16;
 /** What a table and a table slot take in the isolate, about (an object and its Map; an entry). */
 export const TABLE_BYTES = 200;
 export const SLOT_BYTES = 40;
+/**
+ * What each local of a running call is counted, from its call to its return: its cell, and
+ * up to SMALL_STRING bytes of a string it holds (shorter strings in a call's own locals are
+ * not counted one by one; longer ones count their bytes while stored).
+ */
+export const LOCAL_BYTES = 96;
+export const SMALL_STRING = 64;
 
-/** Counts a new slot holding `value` (and its bytes, for a big string). */
+/** The bytes a value keeps alive by itself: a string's, or a string iterator's subject. */
+export function sizeOf(v: LuaValue): number {
+  return typeof v === "string" ? v.length : v instanceof LuaFunction ? v.holds : 0;
+}
+
+/** Counts a new slot holding `value` (and its bytes), for the rest of the run. */
 export function charge(value: LuaValue): void {
   if (!memory.active) return;
-  if (--memory.slots < 0 || (memory.alloc -= SLOT_BYTES) < 0 || (typeof value === "string" && value.length >= 1024 && (memory.bytes -= value.length) < 0)) {
-    outOfMemory();
-  }
+  if (--memory.slots < 0) outOfMemory();
+  hold(SLOT_BYTES + sizeOf(value));
+}
+
+/**
+ * A slot or a captured local overwritten with `value` in place of `old`: the new value counts
+ * for the rest of the run; the old one is credited (as a temporary of the current statement)
+ * only when the chunk itself writes, since a function deeper in the stack may have a caller
+ * still holding the old value in the middle of an expression.
+ */
+export function recharge(value: LuaValue, old: LuaValue): void {
+  const n = sizeOf(value);
+  if (n !== 0) hold(n);
+  const d = memory.depth;
+  if (d !== null && d.depth === 1) memory.temp += sizeOf(old);
+}
+
+/** Counts `n` bytes held for the rest of the run (a compiled chunk, a captured local). */
+export function hold(n: number): void {
+  // A refused count is not made, so that what pcall catches leaves the run able to go on.
+  if (memory.alloc < n) outOfMemory();
+  memory.alloc -= n;
+}
+
+/** Moves `n` bytes just made by the current statement to what counts for the rest of the run. */
+export function keep(n: number): void {
+  if (memory.active) memory.temp -= n;
 }
 
 /** Counts a new table while a script runs. */
 function allocateTable(): void {
-  if (memory.active && (memory.alloc -= TABLE_BYTES) < 0) outOfMemory();
+  if (memory.active) hold(TABLE_BYTES);
+}
+
+export const OUT_OF_MEMORY = "not enough memory";
+
+/**
+ * `s.slice(a, b)` as a string of its own: V8 makes a slice of 13 bytes or more a view that
+ * keeps all of `s` alive, so a part of a longer string is copied (as C Lua always does).
+ */
+export function substring(s: string, a: number, b: number): string {
+  const piece = s.slice(a, b);
+  return piece.length >= 13 && piece.length < s.length ? (" " + piece).slice(1) : piece;
 }
 
 /** Lua's memory error: no position, catchable by pcall. */
 export function outOfMemory(): never {
-  throw new LuaError("not enough memory");
+  throw new LuaError(OUT_OF_MEMORY);
 }
 
 /**
@@ -356,11 +421,15 @@ export function work(bytes: number, bytesPerStep = BYTES_PER_STEP): void {
   if ((m.steps -= Math.floor(bytes / bytesPerStep)) < 0) throw new LuaBudgetError();
 }
 
-/** Counts a new string of `n` bytes: the size cap, the run's allocation, and its copying work. */
+/**
+ * Counts a new string of `n` bytes: the size cap, a temporary of the current statement, and
+ * its copying work.
+ */
 export function allocate(n: number): void {
   if (n > MAX_STRING) outOfMemory();
   if (!memory.active) return;
-  if ((memory.alloc -= n) < 0) outOfMemory();
+  hold(n);
+  memory.temp += n;
   work(n);
 }
 
