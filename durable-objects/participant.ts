@@ -18,6 +18,11 @@
  * commit answers the same replies without applying twice. abort(txid): releases the locks and
  * leaves an ABORTED tombstone, so a prepare that arrives after its abort is refused.
  *
+ * A transaction with a keyspace-wide command (DBSIZE, KEYS, SCAN, FLUSHDB, …) locks the whole
+ * shard instead (`lockAll`, `tx_lock_all`): its prepare is busy while any other transaction holds
+ * a lock here, and while it holds it every other prepare is busy and every batch is refused
+ * (TRYAGAIN), every key access included.
+ *
  * While a key is locked, any other batch touching it (and a keyspace-wide write such as
  * FLUSHDB while anything is locked) is refused whole with TRYAGAIN before any of it runs; the
  * Worker waits and retries. A key a command did not declare (a script may touch any key of its
@@ -64,6 +69,8 @@ export interface PrepareRequest {
   leaseMs: number;
   /** Keys whose whole contents are answered too (gather, run, scatter: scratch.ts). */
   dumps?: string[];
+  /** Lock the whole shard, not just `keys` (a keyspace-wide command among the writes). */
+  lockAll?: true;
 }
 
 export type PrepareResult = { ok: true; reads: Reply[]; dumps?: DumpResult[] } | { ok: false; reason: "busy" | "aborted" };
@@ -74,14 +81,16 @@ export interface OverdueTx {
 }
 
 export class Participant {
-  /** Keys locked on this shard (mirrors `tx_lock`, so the fast path costs no query; recounted after each change). */
-  private locked: number;
+  /** Locks held on this shard: keys, plus one per whole-shard lock (mirrors `tx_lock` and `tx_lock_all`, so the fast path costs no query; recounted after each change). */
+  private locked = 0;
+  /** True while a transaction holds the whole shard (`tx_lock_all`). */
+  private lockedAll = false;
 
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly onLease: (at: number) => void,
   ) {
-    this.locked = this.countLocks();
+    this.countLocks();
   }
 
   /** Runs `fn` in one SQLite transaction; the lock count is read back after, whatever happened. */
@@ -89,12 +98,14 @@ export class Participant {
     try {
       return this.storage.transactionSync(fn);
     } finally {
-      this.locked = this.countLocks();
+      this.countLocks();
     }
   }
 
-  private countLocks(): number {
-    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM tx_lock").one().n;
+  private countLocks(): void {
+    const all = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM tx_lock_all").one().n;
+    this.lockedAll = all > 0;
+    this.locked = all + this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM tx_lock").one().n;
   }
 
   private get sql(): SqlStorage {
@@ -104,6 +115,7 @@ export class Participant {
   /** True when some command of `batch` touches a locked key: the batch must not run now. */
   blocks(batch: Arg[][]): boolean {
     if (this.locked === 0) return false;
+    if (this.lockedAll) return true;
     const keys: string[] = [];
     for (const argv of batch) {
       const found = validate(COMMANDS, argv);
@@ -116,6 +128,7 @@ export class Participant {
 
   /** True when `key` is locked by a prepared transaction (the keyspace's guard during client batches). */
   isLocked(key: string): boolean {
+    if (this.lockedAll) return true;
     return this.locked > 0 && this.sql.exec("SELECT 1 FROM tx_lock WHERE key = ?", key).toArray().length > 0;
   }
 
@@ -125,8 +138,9 @@ export class Participant {
       const row = this.record(req.txid);
       if (row && row.state !== PREPARED) return { ok: false, reason: "aborted" };
       if (!row) {
-        const keys = [...new Set(req.keys)];
-        if (this.lockedAmong(keys, req.txid)) return { ok: false, reason: "busy" };
+        const keys = req.lockAll ? [] : [...new Set(req.keys)];
+        if (this.lockedAll || (req.lockAll ? this.locked > 0 : this.lockedAmong(keys, req.txid))) return { ok: false, reason: "busy" };
+        if (req.lockAll) this.sql.exec("INSERT INTO tx_lock_all (txid) VALUES (?)", req.txid);
         for (const key of keys) this.sql.exec("INSERT INTO tx_lock (key, txid) VALUES (?, ?)", key, req.txid);
         const leaseUntil = ctx.now + req.leaseMs;
         this.sql.exec(
@@ -218,7 +232,7 @@ export class Participant {
     return this.sql.exec<{ t: number | null }>("SELECT min(lease_until) AS t FROM tx WHERE state = 0").one().t;
   }
 
-  /** Number of keys locked on this shard. */
+  /** Number of locks held on this shard: locked keys, plus one per whole-shard lock. */
   lockedKeys(): number {
     return this.locked;
   }
@@ -234,6 +248,7 @@ export class Participant {
 
   private release(txid: string): void {
     this.sql.exec("DELETE FROM tx_lock WHERE txid = ?", txid);
+    this.sql.exec("DELETE FROM tx_lock_all WHERE txid = ?", txid);
   }
 
   private lockedAmong(keys: string[], except: string | null): boolean {

@@ -156,7 +156,7 @@ export class Shard extends DurableObject {
     }
   }
 
-  /** Keys currently locked by prepared transactions on this shard (for tests and INFO). */
+  /** Locks held by prepared transactions on this shard: locked keys, plus one per whole-shard lock (for tests and INFO). */
   lockedKeys(): number {
     return this.participant.lockedKeys();
   }

@@ -56,6 +56,8 @@ export interface TxPart {
   writesFrom?: (earlier: Reply[][]) => Arg[][];
   /** Keys whose whole contents prepare answers (gather, run, scatter). */
   dumps?: string[];
+  /** Locks the whole shard at prepare, not just `keys` (a keyspace-wide command among the writes). */
+  lockAll?: true;
 }
 
 /**
@@ -187,7 +189,7 @@ async function attemptOnce(
   const leaseMs = options.leaseMs ?? TX_LEASE_MS;
   const request: Request = (p, earlier) => {
     const writes = p.writesFrom ? p.writesFrom(earlier) : p.writes;
-    return backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes, leaseMs, ...(p.dumps ? { dumps: p.dumps } : {}) });
+    return backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes, leaseMs, ...(p.dumps ? { dumps: p.dumps } : {}), ...(p.lockAll ? { lockAll: true } : {}) });
   };
   const prepared = mode === "parallel" ? await prepareParallel(parts, request) : await prepareInTurn(parts, request, mode === "ordered");
   const abortAll = () => Promise.allSettled(parts.map((p) => backend.abort(p.shard, txid)));

@@ -1,7 +1,9 @@
 /**
  * Keyspace-wide commands whose replies need more than a sum or a concatenation to merge over
  * every shard (`all` cluster modes `scan`, `random`, `info`): SCAN's cursor over shards,
- * RANDOMKEY's pick of a shard, INFO's combined figures. Each runs its own round trips.
+ * RANDOMKEY's pick of a shard, INFO's combined figures. Outside a transaction each runs its own
+ * round trips; inside one (transaction.ts) every shard's reply is computed at commit and the
+ * pure merges here (mergeScan, mergeRandomKey, mergeInfo) combine them.
  */
 import { text, type Arg } from "../durable-objects/args";
 import { humanBytes } from "../durable-objects/commands/server";
@@ -9,31 +11,68 @@ import { Errors } from "../durable-objects/errors";
 import { err, isError, type Reply } from "../durable-objects/reply";
 import type { ExecOptions, ShardExec } from "./execute";
 
+/** A SCAN over every shard, planned from its cursor: where it starts and how many keys it wants. */
+export interface ScanAcross {
+  argv: Arg[];
+  shards: number;
+  /** The cursor's shard and position within it. */
+  shard: number;
+  position: bigint;
+  count: number;
+}
+
 /**
- * SCAN over all shards. The cursor packs (position within shard, shard):
- * `cursor = position * shards + shard`, so 0 is the start and the end. Each shard scans in
- * key-id order, so a key present throughout the scan is returned exactly once.
+ * The cursor packs (position within shard, shard): `cursor = position * shards + shard`, so 0
+ * is the start and the end. Each shard scans in key-id order, so a key present throughout the
+ * scan is returned exactly once. An invalid cursor is the command's error.
  */
-export async function scanAcrossShards(argv: Arg[], opts: ExecOptions, exec: ShardExec): Promise<Reply> {
+export function planScan(argv: Arg[], shards: number): ScanAcross | { error: string } {
   const cursorText = text(argv[1]!);
-  if (!/^[0-9]+$/.test(cursorText) || BigInt(cursorText) > 2n ** 64n - 1n) return err(Errors.invalidCursor);
-  const n = BigInt(opts.shards);
+  if (!/^[0-9]+$/.test(cursorText) || BigInt(cursorText) > 2n ** 64n - 1n) return { error: Errors.invalidCursor };
   const cursor = BigInt(cursorText);
-  let shard = Number(cursor % n);
-  let position = cursor / n;
-  const count = countOption(argv);
+  const n = BigInt(shards);
+  return { argv, shards, shard: Number(cursor % n), position: cursor / n, count: countOption(argv) };
+}
+
+/** The SCAN that shard `shard` runs: the cursor's shard from its position, later shards from 0. */
+export function scanArgv(scan: ScanAcross, shard: number): Arg[] {
+  const position = shard === scan.shard ? scan.position : 0n;
+  return [scan.argv[0]!, String(position), ...scan.argv.slice(2)];
+}
+
+/**
+ * One shard's reply in the walk from the cursor's shard upwards (`keys` gathers what was found):
+ * the merged reply when the walk ends at this shard, or null to go on to the next one.
+ */
+export function scanStep(scan: ScanAcross, shard: number, reply: Reply, keys: Reply[]): Reply | null {
+  if (isError(reply)) return reply;
+  const [next, found] = reply as [string, Reply[]];
+  keys.push(...found);
+  const nextPos = BigInt(next);
+  if (nextPos !== 0n) return [String(nextPos * BigInt(scan.shards) + BigInt(shard)), keys];
+  if (shard + 1 >= scan.shards) return ["0", keys];
+  if (keys.length >= scan.count) return [String(shard + 1), keys];
+  return null;
+}
+
+/** The merged reply from every shard's precomputed reply (`replies[s]`: shard s's, from the cursor's shard on). */
+export function mergeScan(scan: ScanAcross, replies: Reply[]): Reply {
   const keys: Reply[] = [];
-  for (;;) {
-    const [reply] = await exec(shard, [[argv[0]!, String(position), ...argv.slice(2)]]);
-    if (isError(reply!)) return reply!;
-    const [next, found] = reply as [string, Reply[]];
-    keys.push(...found);
-    const nextPos = BigInt(next);
-    if (nextPos !== 0n) return [String(nextPos * n + BigInt(shard)), keys];
-    shard++;
-    position = 0n;
-    if (shard >= opts.shards) return ["0", keys];
-    if (keys.length >= count) return [String(shard), keys];
+  for (let shard = scan.shard; ; shard++) {
+    const merged = scanStep(scan, shard, replies[shard]!, keys);
+    if (merged !== null) return merged;
+  }
+}
+
+/** SCAN over all shards, one shard at a time from the cursor's, until enough keys are found. */
+export async function scanAcrossShards(argv: Arg[], opts: ExecOptions, exec: ShardExec): Promise<Reply> {
+  const scan = planScan(argv, opts.shards);
+  if ("error" in scan) return err(scan.error);
+  const keys: Reply[] = [];
+  for (let shard = scan.shard; ; shard++) {
+    const [reply] = await exec(shard, [scanArgv(scan, shard)]);
+    const merged = scanStep(scan, shard, reply!, keys);
+    if (merged !== null) return merged;
   }
 }
 
@@ -60,12 +99,25 @@ export async function randomKeyAcrossShards(argv: Arg[], opts: ExecOptions, exec
   return null;
 }
 
+/** RANDOMKEY from every shard's reply: an error if one answered one, else a random non-null reply (null when all are). */
+export function mergeRandomKey(replies: Reply[]): Reply {
+  const firstError = replies.find(isError);
+  if (firstError) return firstError;
+  const found = replies.filter((r) => r !== null);
+  return found.length === 0 ? null : found[Math.floor(Math.random() * found.length)]!;
+}
+
 /**
  * INFO: shard 0's sections, with the per-shard figures combined: keyspace counts and
  * used_memory summed, avg_ttl weighted by each shard's keys with an expiry.
  */
 export async function infoAcrossShards(argv: Arg[], opts: ExecOptions, exec: ShardExec): Promise<Reply> {
   const replies = await Promise.all(Array.from({ length: opts.shards }, (_, s) => exec(s, [argv]).then((r) => r[0]!)));
+  return mergeInfo(replies, opts.shards);
+}
+
+/** INFO's merged reply from every shard's reply (`replies[s]`: shard s's). */
+export function mergeInfo(replies: Reply[], shards: number): Reply {
   const firstError = replies.find(isError);
   if (firstError) return firstError;
   const texts = replies.map((r) => (typeof r === "string" ? r : r instanceof Uint8Array ? new TextDecoder().decode(r) : ""));
@@ -87,6 +139,6 @@ export async function infoAcrossShards(argv: Arg[], opts: ExecOptions, exec: Sha
   if (keys > 0) merged = merged.replace(/# Keyspace\r\n/, `# Keyspace\r\n${db0}\r\n`);
   merged = merged.replace(/^used_memory:\d+/m, `used_memory:${memory}`);
   merged = merged.replace(/^used_memory_human:.*$/m, `used_memory_human:${humanBytes(memory)}`);
-  return merged.replace(/^shards:\d+/m, `shards:${opts.shards}`);
+  return merged.replace(/^shards:\d+/m, `shards:${shards}`);
 }
 

@@ -8,12 +8,12 @@
 import { type Arg } from "../durable-objects/args";
 import { COMMANDS } from "../durable-objects/commands";
 import { Errors } from "../durable-objects/errors";
-import { isError, type Reply } from "../durable-objects/reply";
 import { validate, type CommandSpec } from "../durable-objects/table";
 import { planCross, type CrossCommand } from "./cross-commands";
 import { planGathered } from "./cross-gathered";
 import type { ExecOptions, ShardExec } from "./execute";
-import { infoAcrossShards, randomKeyAcrossShards, scanAcrossShards } from "./merge-all";
+import { err, isError, type Reply } from "../durable-objects/reply";
+import { infoAcrossShards, mergeInfo, mergeRandomKey, mergeScan, planScan, randomKeyAcrossShards, scanAcrossShards, scanArgv } from "./merge-all";
 import { shardOf } from "./slot";
 
 export interface Part {
@@ -25,7 +25,11 @@ export interface Part {
 export type Plan =
   | { kind: "error"; error: string; atExec?: true }
   | { kind: "parts"; parts: Part[]; merge: (replies: Reply[]) => Reply; everyShard?: true }
-  | { kind: "special"; run: (exec: ShardExec) => Promise<Reply> }
+  /**
+   * Several sequential round trips (SCAN, RANDOMKEY, INFO over shards); inside a transaction,
+   * `everyShard` instead: each shard's part runs at commit and `merge` combines their replies.
+   */
+  | { kind: "special"; run: (exec: ShardExec) => Promise<Reply>; everyShard: { parts: Part[]; merge: (replies: Reply[]) => Reply } }
   | { kind: "cross"; cross: CrossCommand };
 
 /**
@@ -120,10 +124,21 @@ export function sumReplies(replies: Reply[]): Reply {
 /** Keyspace-wide commands: every shard, merged. */
 function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" | "scan" | "random" | "info"): Plan {
   if (opts.shards === 1) return { kind: "parts", parts: [{ shard: 0, argv }], merge: (r) => r[0]! };
-  if (merge === "scan") return { kind: "special", run: (exec) => scanAcrossShards(argv, opts, exec) };
-  if (merge === "random") return { kind: "special", run: (exec) => randomKeyAcrossShards(argv, opts, exec) };
-  if (merge === "info") return { kind: "special", run: (exec) => infoAcrossShards(argv, opts, exec) };
   const parts = Array.from({ length: opts.shards }, (_, shard) => ({ shard, argv }));
+  if (merge === "scan") {
+    const scan = planScan(argv, opts.shards);
+    const everyShard =
+      "error" in scan
+        ? { parts: [], merge: () => err(scan.error) }
+        : {
+            // The cursor's shard and those after it; the merge reads each shard's reply at its index.
+            parts: parts.slice(scan.shard).map(({ shard }) => ({ shard, argv: scanArgv(scan, shard) })),
+            merge: (replies: Reply[]) => mergeScan(scan, [...new Array<Reply>(scan.shard).fill(null), ...replies]),
+          };
+    return { kind: "special", run: (exec) => scanAcrossShards(argv, opts, exec), everyShard };
+  }
+  if (merge === "random") return { kind: "special", run: (exec) => randomKeyAcrossShards(argv, opts, exec), everyShard: { parts, merge: mergeRandomKey } };
+  if (merge === "info") return { kind: "special", run: (exec) => infoAcrossShards(argv, opts, exec), everyShard: { parts, merge: (r) => mergeInfo(r, opts.shards) } };
   const mergeFn = (replies: Reply[]): Reply => {
     const firstError = replies.find(isError);
     if (firstError) return firstError;

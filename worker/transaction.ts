@@ -4,7 +4,8 @@
  * a whole when a command reads before it writes (cross-gathered.ts). Refused as a whole, before
  * anything runs, when a command is unknown, has the wrong arity or is a write under a
  * read-only token (EXECABORT, whatever else the transaction holds), and with CROSSSLOT for what
- * cannot join a cross-shard transaction.
+ * cannot join a cross-shard transaction. A keyspace-wide command (KEYS, DBSIZE, SCAN, FLUSHDB, …)
+ * makes it a cross-shard transaction over every shard, each locked whole.
  */
 import { type Arg } from "../durable-objects/args";
 import { COMMANDS } from "../durable-objects/commands";
@@ -22,8 +23,8 @@ export type TransactionResult = { ok: true; replies: Reply[] } | { ok: false; er
 /**
  * Runs a transaction atomically: in one RPC on the one shard that owns all its keys, or as a
  * cross-shard transaction over the shards that own them. Refused whole, before anything runs,
- * for a command error, or CROSSSLOT for what cannot join a cross-shard transaction (SCAN and
- * other keyspace-wide commands, and multi-key commands that must read before they write).
+ * for a command error, or CROSSSLOT for what cannot join a cross-shard transaction (a
+ * keyspace-wide command together with a multi-key command that must read before it writes).
  */
 export async function runTransaction(cmds: Arg[][], opts: ExecOptions, shardExec: ShardExec): Promise<TransactionResult> {
   const exec = retryingLocked(shardExec);
@@ -33,16 +34,26 @@ export async function runTransaction(cmds: Arg[][], opts: ExecOptions, shardExec
   // A command error discards the transaction (EXECABORT) before anything about where it runs.
   const refused = plans.find((p): p is Extract<Plan, { kind: "error" }> => p.kind === "error" && !p.atExec);
   if (refused) return { ok: false, error: `${Errors.execAbortPrefix} ${refused.error}` };
+  let everyShard = false;
   for (const p of plans) {
     if (p.kind === "error") continue;
-    if (p.kind === "special") return { ok: false, error: Errors.crossSlot };
+    if (p.kind === "special") {
+      everyShard = true;
+      continue;
+    }
     if (p.kind === "cross") {
       if (p.cross.between || p.cross.parts.some((part) => part.reads.length > 0 || part.writes.length !== 1)) gather = true;
       for (const part of p.cross.parts) shards.add(part.shard);
       continue;
     }
     for (const part of p.parts) if (part.shard !== FLOATING) shards.add(part.shard);
-    if (p.parts.length > 1 && p.everyShard) return { ok: false, error: Errors.crossSlot };
+    if (p.parts.length > 1 && p.everyShard) everyShard = true;
+  }
+  // A keyspace-wide command over several shards: a cross-shard transaction holding every shard
+  // whole (not with one gathered: that runs on copies of its keys, not on the shards).
+  if (everyShard) {
+    if (!opts.tx || gather) return { ok: false, error: Errors.crossSlot };
+    return runTransactionAcross(plans, opts, 0, opts.shards);
   }
   if (shards.size <= 1) {
     const only = shards.size === 0 ? KEYLESS_SHARD : [...shards][0]!;
@@ -52,28 +63,31 @@ export async function runTransaction(cmds: Arg[][], opts: ExecOptions, shardExec
   }
   if (!opts.tx) return { ok: false, error: Errors.crossSlot };
   if (gather) return runTransactionGathered(cmds, opts);
-  return runTransactionAcross(plans as Exclude<Plan, { kind: "special" }>[], opts, Math.min(...shards));
+  return runTransactionAcross(plans, opts, Math.min(...shards));
 }
 
-/** Each command's parts join their shard's batch (keyless ones the lowest shard's); replies are merged back. */
-async function runTransactionAcross(
-  plans: Exclude<Plan, { kind: "special" }>[],
-  opts: ExecOptions,
-  keylessShard: number,
-): Promise<TransactionResult> {
+/**
+ * Each command's parts join their shard's batch (keyless ones the lowest shard's); replies are
+ * merged back. With `everyShard` (the shard count), every shard takes part and is locked whole:
+ * a keyspace-wide command's parts sit in every shard's batch at its position, so each shard's
+ * part of it sees that shard after the transaction's earlier commands.
+ */
+async function runTransactionAcross(plans: Plan[], opts: ExecOptions, keylessShard: number, everyShard?: number): Promise<TransactionResult> {
   const parts = new Map<number, TxPart>();
+  for (let shard = 0; shard < (everyShard ?? 0); shard++) parts.set(shard, { shard, keys: [], reads: [], writes: [], lockAll: true });
   const where: { shard: number; index: number }[][] = [];
   const add = (s: number, argv: Arg[]) => {
     const shard = s === FLOATING ? keylessShard : s;
     let part = parts.get(shard);
     if (!part) parts.set(shard, (part = { shard, keys: [], reads: [], writes: [] }));
-    part.keys.push(...keysOf(argv));
+    if (!part.lockAll) part.keys.push(...keysOf(argv));
     part.writes.push(argv);
     return { shard, index: part.writes.length - 1 };
   };
   plans.forEach((p, c) => {
     if (p.kind === "error") where[c] = [];
-    else where[c] = p.kind === "cross" ? p.cross.parts.map((part) => add(part.shard, part.writes[0]!)) : p.parts.map((part) => add(part.shard, part.argv));
+    else if (p.kind === "cross") where[c] = p.cross.parts.map((part) => add(part.shard, part.writes[0]!));
+    else where[c] = (p.kind === "special" ? p.everyShard.parts : p.parts).map((part) => add(part.shard, part.argv));
   });
   const list = [...parts.values()];
   const result = await runCrossShard(list, () => true, opts.tx!, opts.txOptions);
@@ -89,7 +103,8 @@ async function runTransactionAcross(
       });
       const lost = got.find((r) => isError(r) && r.error === Errors.txReplyLost);
       if (lost) return lost;
-      return p.kind === "cross" ? p.cross.reply([], true) : p.merge(got);
+      if (p.kind === "cross") return p.cross.reply([], true);
+      return p.kind === "special" ? p.everyShard.merge(got) : p.merge(got);
     }),
   };
 }

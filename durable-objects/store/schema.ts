@@ -17,7 +17,7 @@ import { LOCK_MIGRATION } from "./locks";
 import { SCRIPT_MIGRATION } from "./scripts";
 import { SET_MIGRATION } from "./sets";
 import { STRING_CHUNK_MIGRATION } from "./string-chunks";
-import { TX_MIGRATION } from "./tx";
+import { TX_LOCK_ALL_MIGRATION, TX_MIGRATION } from "./tx";
 import { ZSET_MIGRATION, ZSET_SEQ_MIGRATION } from "./zsets";
 
 export const MIGRATIONS: readonly string[] = [
@@ -45,6 +45,8 @@ export const MIGRATIONS: readonly string[] = [
   TX_MIGRATION,
   // 10: string values larger than a row, in chunk rows (keys.size: their length).
   STRING_CHUNK_MIGRATION,
+  // 11: whole-shard locks of cross-shard transactions with keyspace-wide commands (participant.ts).
+  TX_LOCK_ALL_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

@@ -76,6 +76,52 @@ describe("the Worker (which drives the protocol) dies", () => {
   });
 });
 
+describe("a transaction holding every shard whole (a keyspace-wide command)", () => {
+  /** SET `key` and DBSIZE everywhere, each shard locked whole. */
+  const wide = (key: string): TxPart[] =>
+    Array.from({ length: SHARDS }, (_, shard) => ({
+      shard,
+      keys: [],
+      reads: [],
+      writes: shard === shardOf(key, SHARDS) ? [["SET", key, "x"], ["DBSIZE"]] : [["DBSIZE"]],
+      lockAll: true,
+    }));
+  const every = Array.from({ length: SHARDS }, (_, s) => s);
+
+  it("the Worker dies after prepare: every shard refuses every batch until the leases run out, then nothing applied", async () => {
+    const { keys: [a], shards } = await accounts("fault-wide-predecide", 1, 100);
+    const crashAt = (p: string) => {
+      if (p === "prepared") throw new Crash();
+    };
+    // A lease long enough to look at all sixteen locks before the shards' own alarms resolve them.
+    await expect(runCrossShard(wide(a!), always, real, options({ crashAt, leaseMs: 500 }))).rejects.toThrow(Crash);
+    expect(await lockedOn(every)).toBe(SHARDS);
+    const other = (shards[0]! + 1) % SHARDS;
+    expect(await shardStub(other).exec([["PING"]])).toEqual([{ error: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again" }]);
+    await recover(every);
+    expect(await cmd("GET", a!)).toEqual({ result: "100" });
+  });
+
+  it("the Worker dies after the decision: every shard applies, no lock is left", async () => {
+    const { keys: [a] } = await accounts("fault-wide-postdecide", 1, 100);
+    const crashAt = (p: string) => {
+      if (p === "decided") throw new Crash();
+    };
+    await expect(runCrossShard(wide(a!), always, real, options({ crashAt }))).rejects.toThrow(Crash);
+    await recover(every);
+    expect(await cmd("GET", a!)).toEqual({ result: "x" });
+  });
+
+  it("one shard fails at prepare: the others are released, nothing applies", async () => {
+    const { keys: [a], shards } = await accounts("fault-wide-part", 1, 100);
+    const down = (shards[0]! + 3) % SHARDS;
+    const backend: TxBackend = { ...real, prepare: (s, req) => (s === down ? Promise.reject(new Error("participant down")) : real.prepare(s, req)) };
+    expect(await runCrossShard(wide(a!), always, backend, options())).toEqual({ status: "failed", error: "participant down" });
+    expect(await lockedOn(every)).toBe(0);
+    expect(await cmd("GET", a!)).toEqual({ result: "100" });
+  });
+});
+
 describe("a participant fails", () => {
   it("before prepare: the others are aborted, nothing applies", async () => {
     const { keys: [a, b], shards } = await accounts("fault-part-before", 2, 100);

@@ -212,14 +212,15 @@ describe("/multi-exec across shards", () => {
     expect(await lockedAnywhere()).toBe(0);
   });
 
-  it("refuses what cannot join a cross-shard transaction with CROSSSLOT; nothing runs", async () => {
-    const [a, b] = keysOnDistinctShards("xexecno", 2);
-    for (const extra of [["DBSIZE"], ["SCAN", "0"], ["RANDOMKEY"]]) {
-      const res = await multiExec([["SET", a!, "1"], ["SET", b!, "1"], extra]);
+  it("a keyspace-wide command with one that must read before it writes across shards is CROSSSLOT; nothing runs", async () => {
+    const [a, b, c] = keysOnDistinctShards("xexecno", 3);
+    for (const extra of [["DBSIZE"], ["SCAN", "0"], ["RANDOMKEY"], ["FLUSHDB"]]) {
+      const res = await multiExec([["SET", c!, "1"], ["SMOVE", a!, b!, "m"], extra]);
       expect(res.status).toBe(400);
       expect(await res.json()).toEqual({ error: "CROSSSLOT Keys in request don't hash to the same slot" });
     }
-    expect(await cmd("EXISTS", a!, b!)).toEqual({ result: 0 });
+    expect(await cmd("EXISTS", c!)).toEqual({ result: 0 });
+    expect(await lockedAnywhere()).toBe(0);
   });
 
   it("concurrent transfers between accounts on different shards never change the total", async () => {
@@ -237,6 +238,106 @@ describe("/multi-exec across shards", () => {
     expect(bodies.filter(([status]) => status === 200).length).toBeGreaterThan(bodies.length / 2);
     const values = (await cmd("MGET", ...accounts)).result as string[];
     expect(values.reduce((sum, v) => sum + Number(v), 0)).toBe(4000);
+    expect(await lockedAnywhere()).toBe(0);
+  });
+});
+
+describe("keyspace-wide commands in /multi-exec across shards", () => {
+  const unique = (name: string) => `${name}${Math.random().toString(36).slice(2, 8)}`;
+
+  it("DBSIZE and KEYS see the transaction's earlier commands on every shard", async () => {
+    const name = unique("xwidecount");
+    const [a, b] = keysOnDistinctShards(name, 2);
+    const before = (await cmd("DBSIZE")).result as number;
+    const res = await multiExec([["SET", a!, "1"], ["SET", b!, "2"], ["DBSIZE"], ["KEYS", `http:${name}*`], ["DEL", a!], ["DBSIZE"]]);
+    expect(res.status).toBe(200);
+    const entries = (await res.json()) as Entry[];
+    expect(entries[3]!.result as string[]).toHaveLength(2);
+    expect({ ...entries, 3: { result: (entries[3]!.result as string[]).sort() } }).toEqual({
+      0: { result: "OK" },
+      1: { result: "OK" },
+      2: { result: before + 2 },
+      3: { result: [a!, b!].sort() },
+      4: { result: 1 },
+      5: { result: before + 1 },
+    });
+    expect(await cmd("DBSIZE")).toEqual({ result: before + 1 });
+    expect(await lockedAnywhere()).toBe(0);
+  });
+
+  it("FLUSHDB and FLUSHALL inside a transaction empty every shard between the writes around them", async () => {
+    const [a, b, c] = keysOnDistinctShards("xwideflush", 3);
+    for (const flush of ["FLUSHDB", "FLUSHALL"]) {
+      await cmd("SET", c!, "old");
+      const res = await multiExec([["SET", a!, "1"], [flush], ["SET", b!, "2"], ["DBSIZE"], ["EXISTS", a!, b!, c!], ["PING"]]);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual([{ result: "OK" }, { result: "OK" }, { result: "OK" }, { result: 1 }, { result: 1 }, { result: "PONG" }]);
+      expect(await cmd("MGET", a!, b!, c!)).toEqual({ result: [null, "2", null] });
+      await cmd("DEL", b!);
+    }
+    expect(await lockedAnywhere()).toBe(0);
+  });
+
+  it("SCAN inside a transaction walks the shards as outside one, its own writes included", async () => {
+    const name = unique("xwidescan");
+    const keys = keysOnDistinctShards(name, 5);
+    const pattern = `http:${name}*`;
+    const res = await multiExec([...keys.map((k) => ["SET", k, "v"]), ["SCAN", "0", "MATCH", pattern, "COUNT", "100000"], ["SCAN", "x"]]);
+    expect(res.status).toBe(200);
+    const entries = (await res.json()) as Entry[];
+    const [cursor, found] = entries[5]!.result as [string, string[]];
+    expect(cursor).toBe("0");
+    expect([...found].sort()).toEqual([...keys].sort());
+    expect(entries[6]).toEqual({ error: "ERR invalid cursor" });
+    // Step by step, a transaction per step, with a small COUNT: the same cursors as outside one.
+    const walk = async (step: (cursor: string) => Promise<[string, string[]]>) => {
+      const seen: string[] = [];
+      const cursors: string[] = [];
+      let at = "0";
+      for (let i = 0; i < 500; i++) {
+        const [next, got] = await step(at);
+        seen.push(...got);
+        cursors.push(next);
+        at = next;
+        if (at === "0") break;
+      }
+      return { seen: seen.sort(), cursors };
+    };
+    const inTx = await walk(async (c) => ((await (await multiExec([["SCAN", c, "MATCH", pattern, "COUNT", "50"]])).json()) as Entry[])[0]!.result as [string, string[]]);
+    const plain = await walk(async (c) => (await cmd("SCAN", c, "MATCH", pattern, "COUNT", "50")).result as [string, string[]]);
+    expect(inTx.seen).toEqual([...keys].sort());
+    expect(inTx).toEqual(plain);
+    expect(await lockedAnywhere()).toBe(0);
+  });
+
+  it("RANDOMKEY inside a transaction answers a key that exists then", async () => {
+    const [a, b] = keysOnDistinctShards("xwiderandom", 2);
+    const res = await multiExec([["SET", a!, "1"], ["SET", b!, "1"], ["RANDOMKEY"]]);
+    expect(res.status).toBe(200);
+    const entries = (await res.json()) as Entry[];
+    expect(typeof entries[2]!.result).toBe("string");
+    expect(await cmd("EXISTS", entries[2]!.result as string)).toEqual({ result: 1 });
+  });
+
+  it("concurrent cross-shard writes are never seen half-way: KEYS always finds both keys of a pair or neither", async () => {
+    const name = unique("xwidepairs");
+    const pairs = Array.from({ length: 8 }, (_, i) => keysOnDistinctShards(`${name}p${i}`, 2));
+    const counts: number[] = [];
+    const work: Promise<unknown>[] = [];
+    for (let i = 0; i < 8; i++) {
+      work.push(cmd("MSET", pairs[i]![0]!, "1", pairs[i]![1]!, "1"));
+      work.push(
+        multiExec([["KEYS", `http:${name}*`]]).then(async (res) => {
+          const body = await res.json();
+          if (res.status !== 200) return expect(body).toMatchObject({ error: expect.stringMatching(/^TRYAGAIN /) });
+          counts.push(((body as Entry[])[0]!.result as string[]).length);
+        }),
+      );
+    }
+    await Promise.all(work);
+    expect(counts.length).toBeGreaterThan(0);
+    for (const n of counts) expect(n % 2).toBe(0);
+    expect(((await multiExec([["KEYS", `http:${name}*`]]).then((r) => r.json())) as Entry[])[0]!.result).toHaveLength(16);
     expect(await lockedAnywhere()).toBe(0);
   });
 });
@@ -280,6 +381,34 @@ describe("isolation", () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(await stub.commit("iso-1")).toEqual([{ status: "OK" }]);
     expect(await reader).toEqual({ result: "after" });
+    expect(await stub.lockedKeys()).toBe(0);
+  });
+
+  it("a shard locked whole refuses every batch and every other prepare until it commits", async () => {
+    const key = freshKey("xlockall");
+    const shard = shardOf(key, SHARDS);
+    const stub = shardStub(shard);
+    const locks = { error: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again" };
+    const exec = env.SHARD.getByName(`shard-${shard}`) as unknown as { exec(b: unknown[][]): Promise<unknown[]> };
+    // Busy while another transaction holds a key there.
+    expect(await stub.prepare({ txid: "all-0", coordinator: "coordinator-iso", keys: [key], reads: [], writes: [], leaseMs: 60_000 })).toEqual({ ok: true, reads: [] });
+    expect(await stub.prepare({ txid: "all-1", coordinator: "coordinator-iso", keys: [], reads: [], writes: [["DBSIZE"]], leaseMs: 60_000, lockAll: true })).toEqual({ ok: false, reason: "busy" });
+    await stub.abort("all-0");
+    expect(await stub.prepare({ txid: "all-2", coordinator: "coordinator-iso", keys: [], reads: [], writes: [["SET", key, "tx"], ["DBSIZE"]], leaseMs: 60_000, lockAll: true })).toEqual({ ok: true, reads: [] });
+    expect(await stub.lockedKeys()).toBe(1);
+    const other = freshKey("xlockall-other");
+    expect(await exec.exec([["GET", other]])).toEqual([locks]);
+    expect(await exec.exec([["PING"], ["DBSIZE"]])).toEqual([locks, locks]);
+    expect(await stub.prepare({ txid: "all-3", coordinator: "coordinator-iso", keys: [other], reads: [], writes: [], leaseMs: 60_000 })).toEqual({ ok: false, reason: "busy" });
+    expect(await stub.prepare({ txid: "all-4", coordinator: "coordinator-iso", keys: [], reads: [], writes: [], leaseMs: 60_000, lockAll: true })).toEqual({ ok: false, reason: "busy" });
+    // A client's write waits (TRYAGAIN, retried by the Worker) and lands after the commit.
+    const writer = cmd("SET", key, "client");
+    await new Promise((r) => setTimeout(r, 20));
+    const [set, size] = (await stub.commit("all-2")) as [unknown, number];
+    expect(set).toEqual({ status: "OK" });
+    expect(typeof size).toBe("number");
+    expect(await writer).toEqual({ result: "OK" });
+    expect(await cmd("GET", key)).toEqual({ result: "client" });
     expect(await stub.lockedKeys()).toBe(0);
   });
 
