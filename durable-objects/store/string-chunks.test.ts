@@ -17,6 +17,7 @@ import { registerElementStores } from "./elements";
 import { Keyspace } from "./keyspace";
 import { CHUNK_BYTES } from "./string-chunks";
 import { appendString, getRange, getString, MAX_STRING_BYTES, setRange, setString, stringLength } from "./strings";
+import { seededRandom } from "../../test/random";
 
 /** A value just past the in-row limit, with every byte position distinguishable. */
 function pattern(n: number, seed = 1): Uint8Array {
@@ -235,17 +236,7 @@ describe("the value limit", () => {
   });
 });
 
-/** A small seeded generator (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 describe("model check", () => {
   it("SETRANGE, APPEND and GETRANGE agree with a byte array", async () => {

@@ -25,23 +25,15 @@
  * - LPOS … RANK -9223372036854775808: redis-server 7.0 overflows it into RANK -1, a bug fixed
  *   in 7.2 (redis/redis#12167).
  */
+import { seededRandom } from "../random";
 
 export type Argv = string[];
 
 /** One step of a run: a single command, a pipeline (`/pipeline`) or a transaction (`/multi-exec`). */
 export type Step = { kind: "single"; cmd: Argv } | { kind: "pipeline"; cmds: Argv[] } | { kind: "multi"; cmds: Argv[] };
 
-/** mulberry32: a small, fast, seedable PRNG (the same seed gives the same run everywhere). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The fuzzer's seeded generator (test/random.ts). */
+export const rng = seededRandom;
 
 export const TAGGED = ["{t}a", "{t}b", "{t}c"];
 export const UNTAGGED = ["x", "y"];

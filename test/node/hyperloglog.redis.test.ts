@@ -8,6 +8,7 @@ import { afterAll, describe, expect, inject, it } from "vitest";
 import { CommandError } from "../../durable-objects/reply";
 import { addElements, cardinality, countRegisters, isDense, isHll, mergeInto, mergedValue, REGISTERS } from "../../durable-objects/store/hyperloglog";
 import { RespClient } from "./resp-client";
+import { seededRandom } from "../random";
 
 const port = inject("redisPort");
 
@@ -21,17 +22,7 @@ const SET_HEX =
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const enc = new TextEncoder();
 
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 function element(rand: () => number): string {
   const kind = rand();

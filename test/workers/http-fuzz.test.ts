@@ -7,17 +7,9 @@
 import { describe, expect, it } from "vitest";
 import { COMMANDS } from "../../durable-objects/commands";
 import { call, READONLY_TOKEN, TOKEN } from "./http-helpers";
+import { seededRandom } from "../random";
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
 
 const NAMES = COMMANDS.all()
   .map((s) => s.name)

@@ -8,6 +8,7 @@
  */
 import { expect } from "vitest";
 import { defineCases, error, type Call, type Value } from "../harness";
+import { seededRandom } from "../../random";
 
 const SYNTAX = error("ERR syntax error");
 const NYC: (string | number)[] = [
@@ -21,17 +22,7 @@ const NYC: (string | number)[] = [
 ];
 const SICILY: (string | number)[] = [13.361389, 38.115556, "Palermo", 15.087269, 37.502669, "Catania"];
 
-/** A small seeded PRNG (mulberry32), so fuzzy cases are the same on every target and run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 /** The haversine of Redis's test, in metres. */
 function haversine(lon1: number, lat1: number, lon2: number, lat2: number): number {
