@@ -350,51 +350,36 @@ export class SortedSet {
    * The members with min <= score < max, ascending, `chunk` rows per query: one walk of the
    * score index with no ranks (a geo search reads up to 9 such ranges; store/geohash.ts).
    */
-  *scoreRange(min: number, maxExclusive: number, chunk = 512): Generator<Entry> {
-    let after: Entry | null = null;
-    for (;;) {
-      const rows: Entry[] = (
-        after
-          ? this.ks.sql.exec<{ score: number; member: ArrayBuffer }>(
-              "SELECT score, member FROM zset_member WHERE key_id = ? AND (score, member) > (?, ?) AND score < ? ORDER BY score, member LIMIT ?",
-              this.id,
-              after.score,
-              after.member,
-              maxExclusive,
-              chunk,
-            )
-          : this.ks.sql.exec<{ score: number; member: ArrayBuffer }>(
-              "SELECT score, member FROM zset_member WHERE key_id = ? AND score >= ? AND score < ? ORDER BY score, member LIMIT ?",
-              this.id,
-              min,
-              maxExclusive,
-              chunk,
-            )
-      )
-        .toArray()
-        .map(toEntry);
-      yield* rows;
-      if (rows.length < chunk) return;
-      after = rows[rows.length - 1]!;
-    }
+  scoreRange(min: number, maxExclusive: number, chunk = 512): Generator<Entry> {
+    return this.walk(min, maxExclusive, chunk);
   }
 
   /** Every member in ascending order, `chunk` at a time (for set algebra over big sets). */
-  *scan(chunk = 512): Generator<Entry> {
+  scan(chunk = 512): Generator<Entry> {
+    return this.walk(null, null, chunk);
+  }
+
+  /** Members in (score, member) order from `min` (null: the first) below `maxExclusive` (null: no end), paged by `chunk`. */
+  private *walk(min: number | null, maxExclusive: number | null, chunk: number): Generator<Entry> {
+    const below = maxExclusive === null ? "" : " AND score < ?";
+    const bound = maxExclusive === null ? [] : [maxExclusive];
     let after: Entry | null = null;
     for (;;) {
       const rows: Entry[] = (
         after
           ? this.ks.sql.exec<{ score: number; member: ArrayBuffer }>(
-              "SELECT score, member FROM zset_member WHERE key_id = ? AND (score, member) > (?, ?) ORDER BY score, member LIMIT ?",
+              `SELECT score, member FROM zset_member WHERE key_id = ? AND (score, member) > (?, ?)${below} ORDER BY score, member LIMIT ?`,
               this.id,
               after.score,
               after.member,
+              ...bound,
               chunk,
             )
           : this.ks.sql.exec<{ score: number; member: ArrayBuffer }>(
-              "SELECT score, member FROM zset_member WHERE key_id = ? ORDER BY score, member LIMIT ?",
+              `SELECT score, member FROM zset_member WHERE key_id = ?${min === null ? "" : " AND score >= ?"}${below} ORDER BY score, member LIMIT ?`,
               this.id,
+              ...(min === null ? [] : [min]),
+              ...bound,
               chunk,
             )
       )

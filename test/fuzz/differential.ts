@@ -43,17 +43,20 @@ export interface Side {
 
 const EXECABORT = "EXECABORT Transaction discarded because of previous errors";
 
+/** Empties a side: keys, cached scripts and function libraries. */
+async function resetAll(call: (argv: Argv) => Promise<unknown>): Promise<void> {
+  await call(["FLUSHALL"]);
+  await call(["SCRIPT", "FLUSH"]);
+  await call(["FUNCTION", "FLUSH"]);
+}
+
 /** redis-server through one RESP connection. */
 export function redisSide(client: RespClient): Side {
   const call = (argv: Argv) => client.call(...argv);
   return {
     name: "redis",
     call,
-    async reset() {
-      await call(["FLUSHALL"]);
-      await call(["SCRIPT", "FLUSH"]);
-      await call(["FUNCTION", "FLUSH"]);
-    },
+    reset: () => resetAll(call),
     async run(s) {
       if (s.kind === "single" && s.cmd[0]!.toLowerCase() === "dbsize") await scanned(["SCAN", "0", "COUNT", "1000"], call);
       if (s.kind === "single") return [await scanned(s.cmd, call)];
@@ -82,11 +85,7 @@ export function edgekvSide(url: string, token: string): Side {
   return {
     name: "edgekv",
     call,
-    async reset() {
-      await call(["FLUSHALL"]);
-      await call(["SCRIPT", "FLUSH"]);
-      await call(["FUNCTION", "FLUSH"]);
-    },
+    reset: () => resetAll(call),
     async run(s) {
       if (s.kind === "single") return [await scanned(s.cmd, call)];
       const res = await post(s.kind === "pipeline" ? "/pipeline" : "/multi-exec", s.cmds);
