@@ -41,11 +41,15 @@ interface EngineBody {
   template: string[][];
   n: number;
   range: number;
-  kind: "zset" | "hash" | "list" | "set" | "geo";
+  kind: FillKind;
   key: string;
   from: number;
   count: number;
 }
+
+/** The collections the scaling table grows, and the command that grows each (500 elements a call). */
+const FILL_COMMAND = { zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD", hll: "PFADD" } as const;
+type FillKind = keyof typeof FILL_COMMAND;
 
 /** The cheapest store round trip a Durable Object offers: synchronous KV calls over RPC. */
 export class BareStore extends DurableObject {
@@ -92,11 +96,11 @@ export class EngineShard extends Shard {
   }
 
   /** Adds elements `from` … `from + count - 1` to one collection, 500 per command. */
-  fill(kind: "zset" | "hash" | "list" | "set" | "geo", key: string, from: number, count: number): string | null {
+  fill(kind: FillKind, key: string, from: number, count: number): string | null {
     const cmds: Arg[][] = [];
     for (let start = from; start < from + count; start += 500) {
       const end = Math.min(start + 500, from + count);
-      const argv: Arg[] = [{ zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD" }[kind], key];
+      const argv: Arg[] = [FILL_COMMAND[kind], key];
       for (let i = start; i < end; i++) {
         if (kind === "zset") argv.push(String(i), `m:${i}`);
         else if (kind === "geo") argv.push(...geoPoint(i), `m:${i}`);
