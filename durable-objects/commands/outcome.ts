@@ -6,7 +6,7 @@
  * member, the element …). The shard handler calls it with what it reads from its own keyspace;
  * the Worker's cross-shard planner (worker/cross-commands.ts) calls it with the participants'
  * reads at prepare and commits exactly when it says to write. A change of rule is made once and
- * both paths follow it; durable-objects/commands/outcome.test.ts drives every function over
+ * both paths follow it; worker/cross-commands.test.ts drives every function and planner over
  * every combination of observations, and the "one-shard and cross-shard agree" conformance
  * cases run each combination both ways.
  */
