@@ -10,7 +10,8 @@
  * Covered: MSET, MSETNX, SMOVE, LMOVE, RPOPLPUSH; RENAME, RENAMENX and COPY (without DB) of a
  * string key. RENAME/RENAMENX/COPY of a collection fall back to gather, run, scatter
  * (cross-gathered.ts, which also covers scripts, *STORE, set and zset algebra, LMPOP, ZMPOP and
- * LCS). Whatever has neither plan still answers CROSSSLOT (never silently non-atomic). */
+ * LCS). Whatever has neither plan still answers CROSSSLOT (never silently non-atomic).
+ */
 import { text, type Arg } from "../durable-objects/args";
 import { copyNamesDb, copyOutcome, parseCopyOptions, renameOutcome } from "../durable-objects/commands/keyspace";
 import { lmoveOutcome, parseMoveEnds } from "../durable-objects/commands/lists";
