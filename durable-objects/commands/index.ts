@@ -13,6 +13,7 @@ import { rateLimitCommands } from "./ratelimit";
 import { scriptingCommands } from "./scripting";
 import { serverCommands } from "./server";
 import { setCommands } from "./sets";
+import { sortCommands } from "./sort";
 import { stringCommands } from "./strings";
 import { zsetCommands } from "./zsets";
 
@@ -29,4 +30,5 @@ export const COMMANDS = new CommandTable().add(
   ...lockCommands,
   ...scriptingCommands,
   ...hyperLogLogCommands,
+  ...sortCommands,
 );
