@@ -9,6 +9,7 @@ import { hyperLogLogCommands } from "./hyperloglog";
 import { keyspaceCommands } from "./keyspace";
 import { listCommands } from "./lists";
 import { lockCommands } from "./locks";
+import { memoryCommands } from "./memory";
 import { rateLimitCommands } from "./ratelimit";
 import { scriptingCommands } from "./scripting";
 import { serverCommands } from "./server";
@@ -31,4 +32,5 @@ export const COMMANDS = new CommandTable().add(
   ...scriptingCommands,
   ...hyperLogLogCommands,
   ...sortCommands,
+  ...memoryCommands,
 );
