@@ -244,8 +244,9 @@ function item(mem: Memory, value: Uint8Array): Item {
 }
 
 /**
- * The elements to sort. Unsorted (BY nosort) lists and sorted sets read only the LIMIT range, in
- * order (reversed with DESC); then `range` is re-based to the items read.
+ * The elements to sort, and the inclusive range [start, end] of them to answer. Unsorted (BY
+ * nosort) lists and sorted sets read only the LIMIT range, in order (reversed with DESC), and the
+ * range is then all of what was read.
  */
 function loadItems(ks: Keyspace, req: SortRequest, mem: Memory): { items: Item[]; start: number; end: number } {
   const row = ks.find(req.key);
