@@ -10,5 +10,10 @@ export interface ExecContext {
   readonly now: number;
   /** Set while a command runs over keys gathered from several shards: a script may touch only these. */
   readonly onlyKeys?: ReadonlySet<string>;
+  /**
+   * Set with `onlyKeys`: the gathered key whose shard runs the command. Keys of its slot are this
+   * shard's own (SORT's BY/GET keys, which are never gathered, are read only then).
+   */
+  readonly gatheredHome?: string;
 }
 

@@ -111,6 +111,13 @@ export const Errors = {
   geoByOne: (cmd: string) => `ERR exactly one of BYRADIUS and BYBOX can be specified for ${cmd}`,
   geoAnyNeedsCount: "ERR the ANY argument requires COUNT argument",
   digestUnsupported: "ERR IFDEQ and IFDNE (digest comparisons) are not supported: use IFEQ or IFNE",
+  sortScoreNotDouble: "ERR One or more scores can't be converted into double",
+  sortPatternCrossSlot: (option: "BY" | "GET") =>
+    `ERR ${option} option of SORT denied in Cluster mode when keys formed by the pattern may be in different slots.`,
+  sortPatternGathered: (option: "BY" | "GET") =>
+    `ERR ${option} option of SORT denied over keys gathered from several shards: the keys its pattern forms are not gathered; keep the STORE destination on the sorted key's shard with its hash tag`,
+  sortTooLarge: (bytes: number) =>
+    `ERR SORT would hold more than ${bytes} bytes in memory (elements, BY values and results): sort a smaller collection, or read a list or sorted set in order with BY nosort and LIMIT`,
   replyTooLarge: (cmd: string, bytes: number, left: number) =>
     `ERR reply of '${cmd}' (about ${bytes} bytes) exceeds the ${left} bytes left of this request's reply budget: read it in a request of its own or in parts (GETRANGE, LRANGE, HSCAN, …)`,
   writeReplyTooLarge: (cmd: string, bytes: number, left: number) =>

@@ -232,7 +232,7 @@ export function runScratch(storage: DurableObjectStorage, ctx: ExecContext, req:
           if (r !== null && isError(r)) throw new Error(`loading '${key}': ${r.error}`);
         }
       }
-      const scoped = { ...ctx, onlyKeys: new Set(req.keys) };
+      const scoped = { ...ctx, onlyKeys: new Set(req.keys), gatheredHome: req.keys[0] };
       const replies = req.batch.map((argv) => dispatch(COMMANDS, scoped, argv, atomically));
       result = { replies, after: dumpKeys(run, req.keys) };
       throw new Rollback();

@@ -40,6 +40,27 @@ export function slotOf(key: string): number {
   return crc16(b) & (SLOTS - 1);
 }
 
+/**
+ * The one slot every key matching a glob-style pattern hashes to, or -1 when they may hash to
+ * several (Redis Cluster's patternHashSlot): a wildcard or an escape before a non-empty `{tag}`
+ * means any slot; a non-empty `{tag}` first means that tag's slot; no wildcard at all means the
+ * pattern is one key. SORT's BY and GET patterns are allowed only when this is the sorted key's slot.
+ * @example patternSlot("{user1}:w_*") === slotOf("{user1}:list"); patternSlot("w_*") === -1
+ */
+export function patternSlot(pattern: Uint8Array): number {
+  let open = -1;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === 0x2a || c === 0x3f || c === 0x5b || c === 0x5c) return -1; // * ? [ \
+    if (open === -1 && c === 0x7b) open = i;
+    else if (open >= 0 && c === 0x7d) {
+      if (i === open + 1) open = -2; // "{}": the whole pattern is hashed
+      else return crc16(pattern, open + 1, i) & (SLOTS - 1);
+    }
+  }
+  return crc16(pattern) & (SLOTS - 1);
+}
+
 /** The shard that owns a slot: contiguous ranges of slots per shard. */
 export function shardForSlot(slot: number, shards: number): number {
   return Math.floor((slot * shards) / SLOTS);

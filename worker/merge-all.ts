@@ -19,6 +19,8 @@ export interface ScanAcross {
   shard: number;
   position: bigint;
   count: number;
+  /** Reply entries per key: 2 with WITHTYPE (the key, then its type), else 1. */
+  perKey: number;
 }
 
 /**
@@ -31,7 +33,8 @@ export function planScan(argv: Arg[], shards: number): ScanAcross | { error: str
   if (!/^[0-9]+$/.test(cursorText) || BigInt(cursorText) > 2n ** 64n - 1n) return { error: Errors.invalidCursor };
   const cursor = BigInt(cursorText);
   const n = BigInt(shards);
-  return { argv, shards, shard: Number(cursor % n), position: cursor / n, count: countOption(argv) };
+  const perKey = argv.slice(2).some((a) => text(a).toUpperCase() === "WITHTYPE") ? 2 : 1;
+  return { argv, shards, shard: Number(cursor % n), position: cursor / n, count: countOption(argv), perKey };
 }
 
 /** The SCAN that shard `shard` runs: the cursor's shard from its position, later shards from 0. */
@@ -51,7 +54,7 @@ export function scanStep(scan: ScanAcross, shard: number, reply: Reply, keys: Re
   const nextPos = BigInt(next);
   if (nextPos !== 0n) return [String(nextPos * BigInt(scan.shards) + BigInt(shard)), keys];
   if (shard + 1 >= scan.shards) return ["0", keys];
-  if (keys.length >= scan.count) return [String(shard + 1), keys];
+  if (keys.length >= scan.count * scan.perKey) return [String(shard + 1), keys];
   return null;
 }
 
@@ -78,7 +81,9 @@ export async function scanAcrossShards(argv: Arg[], opts: ExecOptions, exec: Sha
 
 function countOption(argv: Arg[]): number {
   for (let i = 2; i + 1 < argv.length; i += 2) {
-    if (text(argv[i]!).toUpperCase() === "COUNT") {
+    const opt = text(argv[i]!).toUpperCase();
+    if (opt === "WITHTYPE") i--;
+    else if (opt === "COUNT") {
       const c = Number(text(argv[i + 1]!));
       if (Number.isFinite(c) && c > 0) return c;
     }

@@ -9,10 +9,12 @@ import { hyperLogLogCommands } from "./hyperloglog";
 import { keyspaceCommands } from "./keyspace";
 import { listCommands } from "./lists";
 import { lockCommands } from "./locks";
+import { memoryCommands } from "./memory";
 import { rateLimitCommands } from "./ratelimit";
 import { scriptingCommands } from "./scripting";
 import { serverCommands } from "./server";
 import { setCommands } from "./sets";
+import { sortCommands } from "./sort";
 import { stringCommands } from "./strings";
 import { zsetCommands } from "./zsets";
 
@@ -29,4 +31,6 @@ export const COMMANDS = new CommandTable().add(
   ...lockCommands,
   ...scriptingCommands,
   ...hyperLogLogCommands,
+  ...sortCommands,
+  ...memoryCommands,
 );

@@ -226,9 +226,10 @@ function keys(ctx: ExecContext, argv: Arg[]): Reply {
 }
 
 /**
- * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. Inside a shard the cursor is the id of
- * the last key examined (ids only grow, so a key present for the whole scan is returned exactly
- * once); "0" when the walk is done. The Worker packs (cursor, shard) into the client's cursor.
+ * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type] [WITHTYPE]. Inside a shard the cursor is
+ * the id of the last key examined (ids only grow, so a key present for the whole scan is returned
+ * exactly once); "0" when the walk is done. The Worker packs (cursor, shard) into the client's
+ * cursor. WITHTYPE is Upstash's: each key is followed by its type (`key1 string key2 zset …`).
  */
 function scan(ctx: ExecContext, argv: Arg[]): Reply {
   const cursorText = text(argv[1]!);
@@ -237,8 +238,13 @@ function scan(ctx: ExecContext, argv: Arg[]): Reply {
   let count = 10;
   let match: ReturnType<typeof compileGlob> | null = null;
   let typeName: string | null = null;
+  let withType = false;
   const p = new ArgCursor(argv, 2);
   while (p.more()) {
+    if (p.eat("WITHTYPE")) {
+      withType = true;
+      continue;
+    }
     if (p.remaining() < 2) p.syntaxError();
     const opt = p.peekUpper();
     p.pos++;
@@ -267,6 +273,7 @@ function scan(ctx: ExecContext, argv: Arg[]): Reply {
     if (typeName !== null && TYPE_NAMES[row.type] !== typeName) continue;
     if (match && !match.test(row.key)) continue;
     out.push(row.key);
+    if (withType) out.push(TYPE_NAMES[row.type] ?? "none");
   }
   return [more ? String(rows[rows.length - 1]!.id) : "0", out];
 }

@@ -284,6 +284,21 @@ export function listPush(ks: Keyspace, key: string, end: End, values: Uint8Array
   return list.len;
 }
 
+/**
+ * Replaces `key` with a list of `values` (SORT … STORE): an existing key of any type is deleted
+ * first, and no values means no key. Returns the new length.
+ */
+export function storeList(ks: Keyspace, key: string, values: Uint8Array[]): number {
+  for (const v of values) checkSize(v.length);
+  const old = ks.find(key);
+  if (old) ks.deleteRow(old);
+  if (values.length === 0) return 0;
+  const list = createList(ks, key);
+  list.push("right", values);
+  list.save();
+  return list.len;
+}
+
 /** LPOP/RPOP: up to `count` elements, or null when there is no list. */
 export function listPop(ks: Keyspace, key: string, end: End, count: number): Uint8Array[] | null {
   const list = findList(ks, key);

@@ -323,6 +323,26 @@ const ZSETS: Record<string, Maker> = {
   },
 };
 
+/**
+ * SORT and SORT_RO without key-forming BY/GET patterns: those must carry the sorted key's hash
+ * tag (edgekv refuses others, as Redis Cluster does, and the reference runs standalone), and in
+ * a cross-shard transaction edgekv refuses them unless the transaction's first key shares that
+ * slot. BY nosort only with STORE: then Redis sorts a set ALPHA; without it a set comes back in
+ * its hash order. Never mangled: a junk argument could become a GET pattern of another slot.
+ */
+const SORTS: Record<string, Maker> = {
+  sort: (g) => {
+    g.slotBound = true;
+    const store = g.chance(0.4);
+    const opts = g.options([() => limit(g), () => [g.word("GET"), "#"], () => [g.word("ASC", "DESC")], () => [g.word("ALPHA")], ...(store ? [() => [g.word("BY"), "nosort"]] : [])], 3);
+    return ["SORT", g.key(), ...opts, ...(store ? [g.word("STORE"), g.key()] : [])];
+  },
+  sortro: (g) => {
+    g.slotBound = true;
+    return ["SORT_RO", g.key(), ...g.options([() => limit(g), () => [g.word("GET"), "#"], () => [g.word("ASC", "DESC")], () => [g.word("ALPHA")]], 3)];
+  },
+};
+
 const SCRIPTS = [
   "return redis.call('GET', KEYS[1])",
   "return redis.call('INCR', KEYS[1])",
@@ -359,7 +379,7 @@ const SCRIPTING: Record<string, Maker> = {
   evalsha: (g) => ["EVALSHA", g.pick(["b2b9f5a3c3d2d1b9e1e5c0f6b8a0a6c1d9e6c0a1", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"]), "1", g.key()],
 };
 
-const GROUPS: Record<string, Maker>[] = [STRINGS, KEYSPACE, HASHES, LISTS, SETS, ZSETS, SCRIPTING];
+const GROUPS: Record<string, Maker>[] = [STRINGS, KEYSPACE, HASHES, LISTS, SETS, ZSETS, SORTS, SCRIPTING];
 const MAKERS: Maker[] = GROUPS.flatMap((group) => Object.values(group));
 
 /** A type-populating write for each type, so that reads and wrong-type errors meet real data. */

@@ -9,11 +9,13 @@ import { keyspaceCases } from "./keyspace";
 import { keyspaceTypeCases } from "./keyspace-types";
 import { keyspaceWalkCases } from "./keyspace-walk";
 import { listCases } from "./lists";
+import { memoryCases } from "./memory";
 import { precedenceCases } from "./precedence";
 import { scriptingCases, scriptingOwnCases } from "./scripting";
 import { serverCases } from "./server";
 import { setCases } from "./sets";
+import { sortCases } from "./sort";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases];

@@ -115,6 +115,45 @@ export const keyspaceWalkCases = defineCases("keyspace-walk", [
     },
   },
   {
+    name: "SCAN TYPE finds keys of every type",
+    async run({ r, key }) {
+      await r("SET", key("s"), "v");
+      await r("HSET", key("h"), "f", "v");
+      await r("RPUSH", key("l"), "a");
+      await r("SADD", key("set"), "a");
+      await r("ZADD", key("z"), 1, "a");
+      await r("PFADD", key("hll"), "a");
+      await r("GEOADD", key("geo"), 13.361389, 38.115556, "p");
+      const of = async (type: string) => [...(await scanAll(r, "MATCH", key("*"), "COUNT", 100, "TYPE", type))].sort();
+      expect(await of("string")).toEqual([key("hll"), key("s")].sort());
+      expect(await of("hash")).toEqual([key("h")]);
+      expect(await of("list")).toEqual([key("l")]);
+      expect(await of("set")).toEqual([key("set")]);
+      expect(await of("zset")).toEqual([key("geo"), key("z")].sort());
+    },
+  },
+  {
+    name: "SCAN WITHTYPE follows each key with its type",
+    fromDocs: "Upstash SCAN docs and @upstash/redis scan.test.ts (WITHTYPE: [cursor, [key, type, …]])",
+    async run({ r, key }) {
+      await r("SET", key("s"), "v");
+      await r("HSET", key("h"), "f", "v");
+      await r("ZADD", key("z"), 1, "a");
+      const pairs = new Map<string, string>();
+      let cursor = "0";
+      for (let i = 0; i < 10_000; i++) {
+        const [next, items] = (await r("SCAN", cursor, "MATCH", key("*"), "WITHTYPE", "COUNT", 2)) as [string, string[]];
+        expect(items.length % 2).toEqual(0);
+        for (let j = 0; j < items.length; j += 2) pairs.set(items[j]!, items[j + 1]!);
+        cursor = next;
+        if (cursor === "0") break;
+      }
+      expect(Object.fromEntries(pairs)).toEqual({ [key("s")]: "string", [key("h")]: "hash", [key("z")]: "zset" });
+      expect(await scanAll(r, "MATCH", key("*"), "TYPE", "hash", "WITHTYPE")).toEqual([key("h"), "hash"]);
+      expect(await r("SCAN", 0, "WITHTYPE", "COUNT")).toEqual(error("ERR syntax error"));
+    },
+  },
+  {
     name: "SCAN never returns an expired key",
     async run({ r, key }) {
       await r("SET", key("live"), "v");
