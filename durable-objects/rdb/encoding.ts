@@ -18,6 +18,11 @@ import { lzfCompress, lzfDecompress } from "./lzf";
 
 /** The RDB version Redis 7.0 writes (and the newest it reads). */
 export const RDB_VERSION = 10;
+/**
+ * The RDB version of Redis 7.4, the first with hash fields that have their own TTL: a payload
+ * holding such a hash says so (and redis-server 7.0 refuses it, as it refuses Redis 7.4's).
+ */
+export const RDB_VERSION_HASH_TTL = 12;
 
 const ENC_INT8 = 0;
 const ENC_INT16 = 1;
@@ -90,6 +95,25 @@ export class RdbWriter {
     return this.length(bytes.length).raw(bytes);
   }
 
+  /** rdbSaveMillisecondTime: a signed 64-bit little-endian integer. */
+  millis(ms: number): this {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigInt64(0, BigInt(ms), true);
+    return this.raw(b);
+  }
+
+  /** rdbSaveBinaryDoubleValue: the IEEE 754 double, little-endian. */
+  binaryDouble(d: number): this {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setFloat64(0, d, true);
+    return this.raw(b);
+  }
+
+  /** Bytes written so far. */
+  get size(): number {
+    return this.n;
+  }
+
   bytes(): Uint8Array {
     return this.buf.slice(0, this.n);
   }
@@ -118,11 +142,15 @@ function integerEncoding(bytes: Uint8Array): Uint8Array | null {
 /** Reads an RDB stream; every read past the end or malformed encoding throws RdbError. */
 export class RdbReader {
   pos = 0;
+  /** Bytes the strings read so far decoded to (LZF can make them many times the payload). */
+  private decoded = 0;
   constructor(
     private readonly data: Uint8Array,
     /** Where reading must stop (a DUMP payload's 10-byte footer is not data). */
     readonly end = data.length,
     readonly maxString = MAX_RDB_STRING,
+    /** The most bytes all strings of the stream may decode to together. */
+    readonly maxDecoded = Infinity,
   ) {}
 
   remaining(): number {
@@ -167,8 +195,36 @@ export class RdbReader {
     return value;
   }
 
+  /** rdbLoadMillisecondTime (RDB 9 and later): a signed 64-bit little-endian integer. */
+  millis(): bigint {
+    return new DataView(this.raw(8).slice().buffer).getBigInt64(0, true);
+  }
+
+  /** rdbLoadBinaryDoubleValue. */
+  binaryDouble(): number {
+    return new DataView(this.raw(8).slice().buffer).getFloat64(0, true);
+  }
+
+  /** rdbLoadDoubleValue (RDB_TYPE_ZSET): a length byte (253 nan, 254 inf, 255 -inf), then ASCII. */
+  textDouble(): number {
+    const len = this.byte();
+    if (len === 253) return NaN;
+    if (len === 254) return Infinity;
+    if (len === 255) return -Infinity;
+    let s = "";
+    for (const b of this.raw(len)) s += String.fromCharCode(b);
+    return strtod(s);
+  }
+
   /** rdbGenericLoadStringObject: the string's bytes, whatever its encoding. */
   string(): Uint8Array {
+    const out = this.stringBytes();
+    this.decoded += out.length;
+    if (this.decoded > this.maxDecoded) throw new RdbError("payload decodes to more than the value limit");
+    return out;
+  }
+
+  private stringBytes(): Uint8Array {
     const { encoded, value } = this.lengthOrEncoding();
     if (!encoded) {
       if (value > this.maxString) throw new RdbError("string too long");
@@ -203,14 +259,27 @@ export class RdbReader {
 }
 
 /**
- * verifyDumpPayload: the RDB version of a DUMP payload whose footer checks out (version at most
- * ours, CRC-64 right), else null.
+ * C's strtod over a whole string, as Redis reads a score kept as text: decimal or hex-free
+ * floating point, `inf`/`infinity`/`nan` in any case; NaN for anything else.
  */
-export function verifyPayload(payload: Uint8Array): number | null {
+export function strtod(s: string): number {
+  const t = s.trim().toLowerCase();
+  const sign = t.startsWith("-") ? -1 : 1;
+  const body = t.replace(/^[+-]/, "");
+  if (body === "inf" || body === "infinity") return sign * Infinity;
+  if (/^((\d+\.?\d*)|(\.\d+))(e[+-]?\d+)?$/.test(body)) return sign * Number(body);
+  return NaN;
+}
+
+/**
+ * verifyDumpPayload: the RDB version of a DUMP payload whose footer checks out (version at most
+ * `maxVersion`, CRC-64 right), else null.
+ */
+export function verifyPayload(payload: Uint8Array, maxVersion = RDB_VERSION): number | null {
   if (payload.length < 10) return null;
   const footer = payload.length - 10;
   const version = payload[footer]! | (payload[footer + 1]! << 8);
-  if (version > RDB_VERSION) return null;
+  if (version > maxVersion) return null;
   const crc = crc64Footer(payload.subarray(0, payload.length - 8));
   for (let i = 0; i < 8; i++) if (crc[i] !== payload[footer + 2 + i]) return null;
   return version;
