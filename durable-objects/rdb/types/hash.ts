@@ -1,7 +1,7 @@
 /**
  * Hashes, written as redis-server writes them:
  *
- * - no field with a TTL, at most 128 fields (hash-max-listpack-entries) each field and value at
+ * - no field with a TTL, at most 512 fields (hash-max-listpack-entries) each field and value at
  *   most 64 bytes (hash-max-listpack-value): RDB_TYPE_HASH_LISTPACK (16), one listpack of
  *   field, value, … in insertion order, as Redis 7.0 keeps a small hash: byte-identical;
  * - no field with a TTL, larger: RDB_TYPE_HASH (4), the count then field, value strings. Redis
@@ -23,7 +23,7 @@ import { ListpackWriter, readListpack, readZiplist, readZipmap } from "../listpa
 import { RdbTypes, type DumpTarget, type RdbType } from "../registry";
 import { collectionLength, expireNew, nonEmpty, unique } from "./common";
 
-const MAX_LISTPACK_ENTRIES = 128;
+const MAX_LISTPACK_ENTRIES = 512;
 const MAX_LISTPACK_VALUE = 64;
 /** EB_EXPIRE_TIME_MAX: the largest field expiry Redis accepts (2^48 - 1 ms). */
 const MAX_FIELD_EXPIRE = 2 ** 48 - 1;
