@@ -48,6 +48,24 @@ const BUSY = error("BUSYKEY Target key name already exists.");
 
 export const dumpCases = defineCases("dump", [
   {
+    name: "COMMAND INFO dump restore: arity, flags, key positions and key specs",
+    async run({ r }) {
+      const spec = (flags: string[]) => [
+        "flags",
+        flags,
+        "begin_search",
+        ["type", "index", "spec", ["index", 1]],
+        "find_keys",
+        ["type", "range", "spec", ["lastkey", 0, "keystep", 1, "limit", 0]],
+      ];
+      const [dump, restore] = (await r("COMMAND", "INFO", "dump", "restore")) as unknown[][];
+      expect(dump!.slice(0, 6)).toEqual(["dump", 2, ["readonly"], 1, 1, 1]);
+      expect(dump![8]).toEqual([spec(["RO", "access"])]);
+      expect(restore!.slice(0, 6)).toEqual(["restore", -4, ["write", "denyoom"], 1, 1, 1]);
+      expect(restore![8]).toEqual([spec(["OW", "update"])]);
+    },
+  },
+  {
     name: "DUMP gives redis-server's bytes for strings, integers, LZF, listpack, hash table, quicklist, intset, sets, sorted sets, HLLs",
     async run({ r, rb, key }) {
       expect(await r("SET", key("s"), "v")).toEqual("OK");
