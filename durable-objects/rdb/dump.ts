@@ -17,15 +17,17 @@ import "./types/index";
 /** What a payload may take beyond the value limit (as a request may: worker/env.ts). */
 const PAYLOAD_OVERHEAD_BYTES = 1024 * 1024;
 
-/** The DUMP payload of a live key. */
-export function dumpKey(ks: Keyspace, row: KeyRow): Uint8Array {
+/** The DUMP payload of a live key, or null when it holds nothing after all. */
+export function dumpKey(ks: Keyspace, row: KeyRow): Uint8Array | null {
   const type = rdbTypeForKey(row.type);
   if (!type) throw new CommandError(DumpErrors.badData);
   const limit = ks.maxValueBytes + PAYLOAD_OVERHEAD_BYTES;
   const tooLarge = (bytes: number) => {
     if (bytes > limit) throw new CommandError(DumpErrors.tooLarge(limit));
   };
-  const payload = encodePayload(type, type.read({ ks, row, check: tooLarge }));
+  const value = type.read({ ks, row, check: tooLarge });
+  if (value === null) return null;
+  const payload = encodePayload(type, value);
   tooLarge(payload.length);
   return payload;
 }

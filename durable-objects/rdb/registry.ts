@@ -31,8 +31,11 @@ export interface RdbType<V = unknown> {
   readonly keyType: KeyType;
   /** The RDB object types this module reads. */
   readonly reads: readonly number[];
-  /** The value of a live key, read in pages (calling `t.check` as it grows). */
-  read(t: DumpTarget): V;
+  /**
+   * The value of a live key, read in pages (calling `t.check` as it grows); null when it turns
+   * out to hold nothing (a hash whose last fields expired on the way).
+   */
+  read(t: DumpTarget): V | null;
   /** Writes the object type byte and the body; answers the RDB version the payload must carry. */
   encode(v: V, w: RdbWriter): number;
   /** Decodes a body of object type `rdbType`; throws RdbError on anything malformed. */

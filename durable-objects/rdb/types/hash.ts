@@ -35,9 +35,9 @@ export interface HashField {
   expireAt: number | null;
 }
 
-function allRows(t: DumpTarget): HashField[] {
+function allRows(t: DumpTarget): HashField[] | null {
   const h = openHash(t.ks, t.row.key);
-  if (!h) throw new RdbError("hash vanished");
+  if (!h) return null;
   const rows: HashField[] = [];
   let bytes = 0;
   for (let from = 0; ; ) {

@@ -29,7 +29,7 @@ export const listType: RdbType<Uint8Array[]> = {
   reads: [RdbTypes.LIST, RdbTypes.LIST_ZIPLIST, RdbTypes.LIST_QUICKLIST, RdbTypes.LIST_QUICKLIST_2],
   read(t) {
     const list = findList(t.ks, t.row.key);
-    if (!list) throw new RdbError("list vanished");
+    if (!list) return null;
     const values: Uint8Array[] = [];
     let bytes = 0;
     for (let i = 0; i < list.len; i += PAGE) {

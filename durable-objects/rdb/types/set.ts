@@ -23,7 +23,7 @@ export const setType: RdbType<Uint8Array[]> = {
   reads: [RdbTypes.SET, RdbTypes.SET_INTSET, RdbTypes.SET_LISTPACK],
   read(t) {
     const set = findSet(t.ks, t.row.key);
-    if (!set) throw new RdbError("set vanished");
+    if (!set) return null;
     const members: Uint8Array[] = [];
     let bytes = 0;
     for (let cursor = 0; ; ) {

@@ -6,7 +6,7 @@
  */
 import { KeyType } from "../../store/keyspace";
 import { getString, setString } from "../../store/strings";
-import { RdbError, RDB_VERSION } from "../encoding";
+import { RDB_VERSION } from "../encoding";
 import { RdbTypes, type RdbType } from "../registry";
 
 export const stringType: RdbType<Uint8Array> = {
@@ -15,7 +15,7 @@ export const stringType: RdbType<Uint8Array> = {
   reads: [RdbTypes.STRING],
   read({ ks, row, check }) {
     const value = getString(ks, row.key);
-    if (value === null) throw new RdbError("string vanished");
+    if (value === null) return null;
     check(value.length);
     return value;
   },

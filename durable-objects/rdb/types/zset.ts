@@ -29,7 +29,7 @@ export const zsetType: RdbType<Entry[]> = {
   reads: [RdbTypes.ZSET, RdbTypes.ZSET_2, RdbTypes.ZSET_ZIPLIST, RdbTypes.ZSET_LISTPACK],
   read(t) {
     const set = findZset(t.ks, t.row.key);
-    if (!set) throw new RdbError("sorted set vanished");
+    if (!set) return null;
     const entries: Entry[] = [];
     let bytes = 0;
     for (const e of set.scan()) {
