@@ -259,8 +259,9 @@ export class RdbReader {
 }
 
 /**
- * C's strtod over a whole string, as Redis reads a score kept as text: decimal or hex-free
- * floating point, `inf`/`infinity`/`nan` in any case; NaN for anything else.
+ * C's strtod over a whole string, as Redis reads a score kept as text: a decimal number (no
+ * hexadecimal: Redis never writes one), `inf`/`infinity` in any case with a sign; NaN for
+ * anything else (`nan` included, which a sorted set refuses).
  */
 export function strtod(s: string): number {
   const t = s.trim().toLowerCase();
