@@ -3,9 +3,9 @@
  * verifyDumpPayload + rdbLoadObject): the RDB object type byte, the object, the 2-byte RDB
  * version and the CRC-64 of all before it. The per-type work is in rdb/types/.
  *
- * Bounds: a payload written here is at most the value limit plus 1 MiB (what one request may
- * carry back); one read here decodes to at most the value limit plus its own length, whatever
- * its lengths claim, before anything is written.
+ * Bounds: the value a payload written here holds is at most the value limit plus 1 MiB (what
+ * one request may carry back), counted in its elements' bytes; a payload read here decodes to
+ * at most as much, whatever its lengths claim, before anything is written.
  */
 import { DumpErrors } from "../errors";
 import { CommandError } from "../reply";
@@ -17,11 +17,16 @@ import "./types/index";
 /** What a payload may take beyond the value limit (as a request may: worker/env.ts). */
 const PAYLOAD_OVERHEAD_BYTES = 1024 * 1024;
 
+/** The most bytes a DUMP here holds, and a RESTORE may decode. */
+function payloadLimit(ks: Keyspace): number {
+  return ks.maxValueBytes + PAYLOAD_OVERHEAD_BYTES;
+}
+
 /** The DUMP payload of a live key, or null when it holds nothing after all. */
 export function dumpKey(ks: Keyspace, row: KeyRow): Uint8Array | null {
   const type = rdbTypeForKey(row.type);
   if (!type) throw new CommandError(DumpErrors.badData);
-  const limit = ks.maxValueBytes + PAYLOAD_OVERHEAD_BYTES;
+  const limit = payloadLimit(ks);
   const tooLarge = (bytes: number) => {
     if (bytes > limit) throw new CommandError(DumpErrors.tooLarge(limit));
   };
@@ -59,13 +64,13 @@ export function decodePayload(payload: Uint8Array, maxString: number, maxDecoded
 
 /**
  * RESTORE's reading of a payload: the decoded value (at most the value limit per string, the
- * value limit plus the payload's length in all); CommandError with Redis's texts for a bad
+ * value limit plus 1 MiB in all); CommandError with Redis's texts for a bad
  * footer or a body that does not decode.
  */
 export function readPayload(ks: Keyspace, payload: Uint8Array): Decoded {
   let decoded: Decoded | null;
   try {
-    decoded = decodePayload(payload, ks.maxValueBytes, ks.maxValueBytes + payload.length);
+    decoded = decodePayload(payload, ks.maxValueBytes, payloadLimit(ks));
   } catch (e) {
     if (e instanceof RdbError) throw new CommandError(DumpErrors.badData);
     throw e;
