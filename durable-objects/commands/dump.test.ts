@@ -43,6 +43,15 @@ describe("DUMP and RESTORE limits", () => {
       expect(run("LLEN", "copy")).toBe(1000);
     }));
 
+  it("the largest TTLs and ABSTTL times are kept (rounded past 2^53 ms, as EXPIRE's)", () =>
+    inShard((run) => {
+      const payload = new RdbWriter().byte(0).string("v").payload();
+      expect(run("RESTORE", "a", "9223372036854775807", payload, "ABSTTL")).toEqual({ status: "OK" });
+      expect(run("RESTORE", "b", "9223372036854775807", payload)).toEqual({ status: "OK" });
+      expect(run("GET", "b")).toEqual(new TextEncoder().encode("v"));
+      expect(run("RESTORE", "c", "9223372036854775808", payload)).toEqual({ error: "ERR value is not an integer or out of range" });
+    }));
+
   it("a string longer than the value limit is bad data, whatever it claims or compresses to", () =>
     inShard((run) => {
       const plain = new RdbWriter().byte(0).string(new Uint8Array(VALUE_LIMIT + 1).fill(7)).payload();

@@ -5,6 +5,8 @@
  * test/node/rdb-types.redis.test.ts and the `dump` conformance cases.
  */
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test/random";
+import { crc64Footer } from "./crc64";
 import { decodePayload, encodePayload } from "./dump";
 import { RdbError, RdbWriter } from "./encoding";
 import { ListpackWriter } from "./listpack";
@@ -128,5 +130,46 @@ describe("hostile payloads: bounded work and memory, RdbError", () => {
       new RdbWriter().byte(99).payload(),
     ];
     for (const p of bad) expect(() => decode(p), String(p[0])).toThrow(RdbError);
+  });
+});
+
+describe("seeded mutations of sound payloads (checksum recomputed, so the body decoder meets them)", () => {
+  it("every mutation decodes or throws RdbError, nothing else", () => {
+    const hash = rdbTypeForCode(4)!;
+    const seeds: Uint8Array[] = [
+      new RdbWriter().byte(0).string("a".repeat(100)).payload(),
+      encodePayload(hash, [{ field: enc.encode("f"), value: enc.encode("12345"), expireAt: null }]),
+      encodePayload(hash, [{ field: enc.encode("f"), value: enc.encode("v"), expireAt: 1_900_000_000_000 }]),
+      encodePayload(hash, Array.from({ length: 600 }, (_, i) => ({ field: enc.encode(`f${i}`), value: enc.encode("v"), expireAt: i === 3 ? 1_900_000_000_000 : null }))),
+      encodePayload(rdbTypeForCode(18)!, Array.from({ length: 300 }, (_, i) => enc.encode(i % 2 ? String(i * 1000) : "e".repeat(i)))),
+      encodePayload(rdbTypeForCode(11)!, [enc.encode("1"), enc.encode("-70000")]),
+      encodePayload(rdbTypeForCode(2)!, [enc.encode("x"), enc.encode("y")]),
+      encodePayload(rdbTypeForCode(17)!, [{ member: enc.encode("m"), score: 1.5 }]),
+      encodePayload(rdbTypeForCode(17)!, Array.from({ length: 200 }, (_, i) => ({ member: enc.encode(`m${i}`), score: i / 7 }))),
+      new RdbWriter().byte(10).string(ziplist(["x", "y"])).payload(6),
+    ];
+    const next = seededRandom(11);
+    const below = (n: number) => Math.floor(next() * n);
+    let decoded = 0;
+    for (let round = 0; round < 3000; round++) {
+      const seed = seeds[round % seeds.length]!;
+      const body = Array.from(seed.subarray(0, seed.length - 10));
+      for (let k = 0, edits = 1 + below(4); k < edits; k++) {
+        const at = below(body.length);
+        const op = below(4);
+        if (op === 0) body[at] = below(256);
+        else if (op === 1) body[at]! ^= 1 << below(8);
+        else if (op === 2) body.splice(at, 1 + below(4));
+        else body.splice(at, 0, below(256));
+      }
+      const head = Uint8Array.from([...body, seed[seed.length - 10]!, seed[seed.length - 9]!]);
+      const payload = Uint8Array.from([...head, ...crc64Footer(head)]);
+      try {
+        if (decode(payload, 1 << 22)) decoded++;
+      } catch (e) {
+        if (!(e instanceof RdbError)) throw new Error(`round ${round}: ${String(e)}`);
+      }
+    }
+    expect(decoded).toBeGreaterThan(0);
   });
 });
