@@ -104,6 +104,20 @@ describe("hostile payloads: bounded work and memory, RdbError", () => {
     expect(texts(decode(p, 10_000_000)!.value)).toHaveLength(200);
   });
 
+  it("millions of tiny elements are refused by their count, not decoded (each costs ELEMENT_COST)", () => {
+    const budget = 33 * 1024 * 1024;
+    const lp = new ListpackWriter();
+    for (let i = 0; i < 300_000; i++) lp.addInt(BigInt(i % 100));
+    const quicklist = new RdbWriter().byte(18).length(1).length(2).string(lp.bytes()).payload();
+    expect(() => decode(quicklist, budget)).toThrow(RdbError);
+    const set = new RdbWriter().byte(2).length(300_000);
+    for (let i = 0; i < 300_000; i++) set.string(Uint8Array.of(i & 0xff, (i >> 8) & 0xff, i >> 16));
+    expect(() => decode(set.payload(), budget)).toThrow(RdbError);
+    const fewer = new ListpackWriter();
+    for (let i = 0; i < 100_000; i++) fewer.addInt(BigInt(i % 100));
+    expect(decode(new RdbWriter().byte(18).length(1).length(2).string(fewer.bytes()).payload(), budget)!.value).toHaveLength(100_000);
+  });
+
   it("a count claiming more elements than the payload holds fails before reading them", () => {
     expect(() => decode(new RdbWriter().byte(2).length(2 ** 32 - 1).string("a").payload())).toThrow(RdbError);
     expect(() => decode(new RdbWriter().byte(5).length(1000).string("a").binaryDouble(1).payload())).toThrow(RdbError);

@@ -35,6 +35,22 @@ const ENC_LZF = 3;
  */
 export const MAX_RDB_STRING = 32 * 1024 * 1024;
 
+/**
+ * What one decoded element costs in memory beyond its bytes, about: a small Uint8Array with its
+ * own buffer takes some 200 bytes of heap. RESTORE charges it per element against its budget,
+ * so a payload of millions of tiny elements is refused rather than decoded.
+ */
+export const ELEMENT_COST = 128;
+
+/**
+ * What DUMP counts for an element of `length` bytes against the payload limit: more than
+ * RESTORE charges for it (its bytes, its cost, its share of a listpack node), so whatever DUMP
+ * writes here, RESTORE here takes.
+ */
+export function dumpCost(length: number): number {
+  return length + 2 * ELEMENT_COST + 16;
+}
+
 /** A malformed RDB stream; the message says what was wrong (for logs and tests). */
 export class RdbError extends Error {}
 
@@ -219,10 +235,18 @@ export class RdbReader {
   /** rdbGenericLoadStringObject: the string's bytes, whatever its encoding. */
   string(): Uint8Array {
     const out = this.stringBytes();
-    this.decoded += out.length;
-    if (this.decoded > this.maxDecoded) throw new RdbError("payload decodes to more than the value limit");
+    this.charge(out.length + ELEMENT_COST);
     return out;
   }
+
+  /** Counts `n` bytes of decoded data against the budget. */
+  charge(n: number): void {
+    this.decoded += n;
+    if (this.decoded > this.maxDecoded) throw new RdbError("payload decodes to more than the limit");
+  }
+
+  /** Charges one element taken out of a blob already read (a listpack's entries). */
+  readonly entry = (): void => this.charge(ELEMENT_COST);
 
   private stringBytes(): Uint8Array {
     const { encoded, value } = this.lengthOrEncoding();

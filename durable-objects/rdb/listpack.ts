@@ -118,8 +118,11 @@ function signed(b: Uint8Array, at: number, width: number): bigint {
   return BigInt.asIntN(width * 8, u);
 }
 
-/** The entries of a listpack (lpValidateIntegrity: header, each entry and its backlen, count). */
-export function readListpack(lp: Uint8Array): Uint8Array[] {
+/**
+ * The entries of a listpack (lpValidateIntegrity: header, each entry and its backlen, count).
+ * Each reader calls `onEntry` before it keeps an entry (RESTORE charges its budget there).
+ */
+export function readListpack(lp: Uint8Array, onEntry: () => void = () => {}): Uint8Array[] {
   if (lp.length < 7 || u32le(lp, 0) !== lp.length) throw new RdbError("listpack header length is wrong");
   const claimed = lp[4]! | (lp[5]! << 8);
   const out: Uint8Array[] = [];
@@ -168,6 +171,7 @@ export function readListpack(lp: Uint8Array): Uint8Array[] {
     need(lp, p + len, back.length);
     for (let i = 0; i < back.length; i++) if (lp[p + len + i] !== back[i]) throw new RdbError("listpack backlen is wrong");
     p += len + back.length;
+    onEntry();
     out.push(entry);
   }
   if (p !== lp.length - 1) throw new RdbError("listpack ends before its length");
@@ -176,7 +180,7 @@ export function readListpack(lp: Uint8Array): Uint8Array[] {
 }
 
 /** The entries of a ziplist (Redis before 7.0): prevlen, encoding, data; then 0xFF. */
-export function readZiplist(zl: Uint8Array): Uint8Array[] {
+export function readZiplist(zl: Uint8Array, onEntry: () => void = () => {}): Uint8Array[] {
   if (zl.length < 11 || u32le(zl, 0) !== zl.length) throw new RdbError("ziplist header length is wrong");
   const claimed = zl[8]! | (zl[9]! << 8);
   const out: Uint8Array[] = [];
@@ -186,6 +190,7 @@ export function readZiplist(zl: Uint8Array): Uint8Array[] {
     if (zl[p] === 0xff) break;
     if (zl[p] === 0xfe) p += 5;
     else p += 1;
+    onEntry();
     need(zl, p, 1);
     const b = zl[p]!;
     if (b >> 6 === 0) {
@@ -243,7 +248,7 @@ export function writeIntset(values: bigint[]): Uint8Array {
 }
 
 /** The members of an intset (intsetValidateIntegrity: width, length, strictly ascending). */
-export function readIntset(is: Uint8Array): Uint8Array[] {
+export function readIntset(is: Uint8Array, onEntry: () => void = () => {}): Uint8Array[] {
   if (is.length < 8) throw new RdbError("intset too short");
   const width = u32le(is, 0);
   const count = u32le(is, 4);
@@ -254,13 +259,14 @@ export function readIntset(is: Uint8Array): Uint8Array[] {
     const v = signed(is, 8 + i * width, width);
     if (prev !== null && v <= prev) throw new RdbError("intset is not sorted");
     prev = v;
+    onEntry();
     out.push(decimal(v));
   }
   return out;
 }
 
 /** The field, value pairs of a zipmap (Redis 2.x hashes): zmlen, (len key len free value)*, 0xFF. */
-export function readZipmap(zm: Uint8Array): Uint8Array[] {
+export function readZipmap(zm: Uint8Array, onEntry: () => void = () => {}): Uint8Array[] {
   const out: Uint8Array[] = [];
   let p = 1;
   const len = (): number => {
@@ -281,6 +287,8 @@ export function readZipmap(zm: Uint8Array): Uint8Array[] {
   for (;;) {
     need(zm, p, 1);
     if (zm[p] === 0xff) break;
+    onEntry();
+    onEntry();
     const klen = len();
     need(zm, p, klen);
     out.push(zm.slice(p, p + klen));

@@ -18,7 +18,7 @@
  */
 import { KeyType } from "../../store/keyspace";
 import { openHash, openHashForWrite } from "../../store/hashes";
-import { RdbError, RDB_VERSION, RDB_VERSION_HASH_TTL, type RdbReader } from "../encoding";
+import { dumpCost, RdbError, RDB_VERSION, RDB_VERSION_HASH_TTL, type RdbReader } from "../encoding";
 import { ListpackWriter, readListpack, readZiplist, readZipmap } from "../listpack";
 import { RdbTypes, type DumpTarget, type RdbType } from "../registry";
 import { collectionLength, expireNew, nonEmpty, unique } from "./common";
@@ -44,7 +44,7 @@ function allRows(t: DumpTarget): HashField[] | null {
     const page = h.page(from, 512);
     for (const r of page.rows) {
       rows.push({ field: r.field, value: r.value, expireAt: r.expireAt });
-      bytes += r.field.length + r.value.length + 2;
+      bytes += dumpCost(r.field.length) + dumpCost(r.value.length);
     }
     t.check(bytes);
     if (!page.more || page.rows.length === 0) break;
@@ -133,7 +133,7 @@ function readFields(code: number, r: RdbReader): HashField[] {
     case RdbTypes.HASH_LISTPACK_EX:
     case RdbTypes.HASH_LISTPACK_EX_PRE_GA: {
       if (code === RdbTypes.HASH_LISTPACK_EX) expiry(r.millis());
-      const items = nonEmpty(readListpack(r.string()));
+      const items = nonEmpty(readListpack(r.string(), r.entry));
       if (items.length % 3 !== 0) throw new RdbError("listpack hash with a missing value or expiry");
       const out: HashField[] = [];
       for (let i = 0; i < items.length; i += 3) {
@@ -144,7 +144,7 @@ function readFields(code: number, r: RdbReader): HashField[] {
     }
     default: {
       const blob = r.string();
-      const items = nonEmpty(code === RdbTypes.HASH_ZIPMAP ? readZipmap(blob) : code === RdbTypes.HASH_ZIPLIST ? readZiplist(blob) : readListpack(blob));
+      const items = nonEmpty(code === RdbTypes.HASH_ZIPMAP ? readZipmap(blob, r.entry) : code === RdbTypes.HASH_ZIPLIST ? readZiplist(blob, r.entry) : readListpack(blob, r.entry));
       if (items.length % 2 !== 0) throw new RdbError("hash with a field and no value");
       const out: HashField[] = [];
       for (let i = 0; i < items.length; i += 2) out.push({ field: items[i]!, value: items[i + 1]!, expireAt: null });

@@ -12,7 +12,7 @@
  */
 import { KeyType } from "../../store/keyspace";
 import { findList, listPush } from "../../store/lists";
-import { RdbError, RDB_VERSION, type RdbReader } from "../encoding";
+import { dumpCost, RdbError, RDB_VERSION, type RdbReader } from "../encoding";
 import { ListpackWriter, readListpack, readZiplist } from "../listpack";
 import { RdbTypes, type RdbType } from "../registry";
 import { collectionLength, expireNew, nonEmpty } from "./common";
@@ -35,7 +35,7 @@ export const listType: RdbType<Uint8Array[]> = {
     for (let i = 0; i < list.len; i += PAGE) {
       for (const v of list.slice(i, Math.min(i + PAGE, list.len) - 1)) {
         values.push(v);
-        bytes += v.length + 2;
+        bytes += dumpCost(v.length);
       }
       t.check(bytes);
     }
@@ -66,18 +66,18 @@ export const listType: RdbType<Uint8Array[]> = {
 };
 
 function readElements(code: number, r: RdbReader): Uint8Array[] {
-  if (code === RdbTypes.LIST_ZIPLIST) return readZiplist(r.string());
+  if (code === RdbTypes.LIST_ZIPLIST) return readZiplist(r.string(), r.entry);
   const n = collectionLength(r);
   const out: Uint8Array[] = [];
   for (let i = 0; i < n; i++) {
     if (code === RdbTypes.LIST) {
       out.push(r.string());
     } else if (code === RdbTypes.LIST_QUICKLIST) {
-      out.push(...readZiplist(r.string()));
+      for (const v of readZiplist(r.string(), r.entry)) out.push(v);
     } else {
       const container = r.length();
       if (container === CONTAINER_PLAIN) out.push(r.string());
-      else if (container === CONTAINER_PACKED) out.push(...readListpack(r.string()));
+      else if (container === CONTAINER_PACKED) for (const v of readListpack(r.string(), r.entry)) out.push(v);
       else throw new RdbError("unknown quicklist node container");
     }
   }

@@ -9,7 +9,7 @@
 import { parseI64 } from "../../args";
 import { KeyType } from "../../store/keyspace";
 import { findSet, setAdd } from "../../store/sets";
-import { RdbError, RDB_VERSION, type RdbReader } from "../encoding";
+import { dumpCost, RdbError, RDB_VERSION, type RdbReader } from "../encoding";
 import { readIntset, readListpack, writeIntset } from "../listpack";
 import { RdbTypes, type RdbType } from "../registry";
 import { byteKey, collectionLength, expireNew, nonEmpty, unique } from "./common";
@@ -30,7 +30,7 @@ export const setType: RdbType<Uint8Array[]> = {
       const page = set.scan(cursor, PAGE);
       for (const m of page.members) {
         members.push(m);
-        bytes += m.length + 1;
+        bytes += dumpCost(m.length);
       }
       t.check(bytes);
       if (page.next === 0) break;
@@ -66,8 +66,8 @@ function compare(a: Uint8Array, b: Uint8Array): number {
 }
 
 function readMembers(code: number, r: RdbReader): Uint8Array[] {
-  if (code === RdbTypes.SET_INTSET) return readIntset(r.string());
-  if (code === RdbTypes.SET_LISTPACK) return readListpack(r.string());
+  if (code === RdbTypes.SET_INTSET) return readIntset(r.string(), r.entry);
+  if (code === RdbTypes.SET_LISTPACK) return readListpack(r.string(), r.entry);
   const n = collectionLength(r);
   const out: Uint8Array[] = [];
   for (let i = 0; i < n; i++) out.push(r.string());

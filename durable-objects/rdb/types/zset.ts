@@ -13,7 +13,7 @@
 import { formatDouble } from "../../format";
 import { KeyType } from "../../store/keyspace";
 import { findZset, zadd, type Entry } from "../../store/zsets";
-import { RdbError, RDB_VERSION, strtod, type RdbReader } from "../encoding";
+import { dumpCost, RdbError, RDB_VERSION, strtod, type RdbReader } from "../encoding";
 import { ListpackWriter, readListpack, readZiplist } from "../listpack";
 import { RdbTypes, type RdbType } from "../registry";
 import { byteKey, collectionLength, expireNew, nonEmpty, unique } from "./common";
@@ -34,7 +34,7 @@ export const zsetType: RdbType<Entry[]> = {
     let bytes = 0;
     for (const e of set.scan()) {
       entries.push(e);
-      bytes += e.member.length + 9;
+      bytes += dumpCost(e.member.length) + 8;
       if (entries.length % 512 === 0) t.check(bytes);
     }
     t.check(bytes);
@@ -69,7 +69,7 @@ export const zsetType: RdbType<Entry[]> = {
 
 function readEntries(code: number, r: RdbReader): Entry[] {
   if (code === RdbTypes.ZSET_ZIPLIST || code === RdbTypes.ZSET_LISTPACK) {
-    const items = code === RdbTypes.ZSET_LISTPACK ? readListpack(r.string()) : readZiplist(r.string());
+    const items = code === RdbTypes.ZSET_LISTPACK ? readListpack(r.string(), r.entry) : readZiplist(r.string(), r.entry);
     if (items.length % 2 !== 0) throw new RdbError("sorted set with a member and no score");
     const out: Entry[] = [];
     for (let i = 0; i < items.length; i += 2) out.push({ member: items[i]!, score: strtod(byteKey(items[i + 1]!)) });
