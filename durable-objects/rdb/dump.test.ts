@@ -118,6 +118,14 @@ describe("hostile payloads: bounded work and memory, RdbError", () => {
     expect(decode(new RdbWriter().byte(18).length(1).length(2).string(fewer.bytes()).payload(), budget)!.value).toHaveLength(100_000);
   });
 
+  it("two LZF strings that each fit one value but not both together: refused (the second is checked before it is allocated)", () => {
+    const w = new RdbWriter().byte(1).length(2).string(new Uint8Array(2_000_000)).string(new Uint8Array(2_000_000));
+    const p = w.payload();
+    expect(p.length).toBeLessThan(100_000);
+    expect(() => decodePayload(p, 2_500_000, 3_000_000)).toThrow(RdbError);
+    expect(texts(decodePayload(p, 2_500_000, 5_000_000)!.value)).toHaveLength(2);
+  });
+
   it("a count claiming more elements than the payload holds fails before reading them", () => {
     expect(() => decode(new RdbWriter().byte(2).length(2 ** 32 - 1).string("a").payload())).toThrow(RdbError);
     expect(() => decode(new RdbWriter().byte(5).length(1000).string("a").binaryDouble(1).payload())).toThrow(RdbError);

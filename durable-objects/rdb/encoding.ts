@@ -245,6 +245,11 @@ export class RdbReader {
     if (this.decoded > this.maxDecoded) throw new RdbError("payload decodes to more than the limit");
   }
 
+  /** Throws unless `n` more bytes fit the budget: checked before a string is allocated. */
+  private affords(n: number): void {
+    if (this.decoded + n > this.maxDecoded) throw new RdbError("payload decodes to more than the limit");
+  }
+
   /** Charges one element taken out of a blob already read (a listpack's entries). */
   readonly entry = (): void => this.charge(ELEMENT_COST);
 
@@ -252,6 +257,7 @@ export class RdbReader {
     const { encoded, value } = this.lengthOrEncoding();
     if (!encoded) {
       if (value > this.maxString) throw new RdbError("string too long");
+      this.affords(value);
       return this.raw(value).slice();
     }
     switch (value) {
@@ -272,6 +278,7 @@ export class RdbReader {
         const len = this.length();
         // LZF's densest form is a 3-byte reference to 264 bytes: a longer claim is corrupt.
         if (len > this.maxString || len > clen * 88) throw new RdbError("invalid LZF compressed string length");
+        this.affords(len);
         const out = lzfDecompress(this.raw(clen), len);
         if (!out) throw new RdbError("invalid LZF compressed string");
         return out;
