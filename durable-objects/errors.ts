@@ -194,3 +194,14 @@ export const ScriptErrors = {
   restoredLibraryExists: (name: string) => `ERR Library ${name} already exists`,
   flushMode: (cmd: string) => `ERR ${cmd} FLUSH only support${cmd === "FUNCTION" ? "s" : ""} SYNC|ASYNC option`,
 } as const;
+
+/** Errors of DUMP and RESTORE, as Redis 7.0 (cluster.c restoreCommand). */
+export const DumpErrors = {
+  badPayload: "ERR DUMP payload version or checksum are wrong",
+  badData: "ERR Bad data format",
+  busyKey: "BUSYKEY Target key name already exists.",
+  negativeTtl: "ERR Invalid TTL value, must be >= 0",
+  negativeIdle: "ERR Invalid IDLETIME value, must be >= 0",
+  badFreq: "ERR Invalid FREQ value, must be >= 0 and <= 255",
+  tooLarge: (max: number) => `ERR DUMP payload exceeds maximum allowed size (${max} bytes)`,
+} as const;

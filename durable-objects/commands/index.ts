@@ -3,6 +3,7 @@
  * To add a command: one entry in its group's array, one handler, one conformance case.
  */
 import { CommandTable } from "../table";
+import { dumpCommands } from "./dump";
 import { geoCommands } from "./geo";
 import { hashCommands } from "./hashes";
 import { hyperLogLogCommands } from "./hyperloglog";
@@ -33,4 +34,5 @@ export const COMMANDS = new CommandTable().add(
   ...hyperLogLogCommands,
   ...sortCommands,
   ...memoryCommands,
+  ...dumpCommands,
 );

@@ -18,6 +18,11 @@ import { lzfCompress, lzfDecompress } from "./lzf";
 
 /** The RDB version Redis 7.0 writes (and the newest it reads). */
 export const RDB_VERSION = 10;
+/**
+ * The RDB version of Redis 7.4, the first with hash fields that have their own TTL: a payload
+ * holding such a hash says so (and redis-server 7.0 refuses it, as it refuses Redis 7.4's).
+ */
+export const RDB_VERSION_HASH_TTL = 12;
 
 const ENC_INT8 = 0;
 const ENC_INT16 = 1;
@@ -29,6 +34,22 @@ const ENC_LZF = 3;
  * for one string, whatever length it claims.
  */
 export const MAX_RDB_STRING = 32 * 1024 * 1024;
+
+/**
+ * What one decoded element costs in memory beyond its bytes, about: a small Uint8Array with its
+ * own buffer takes some 200 bytes of heap. RESTORE charges it per element against its budget,
+ * so a payload of millions of tiny elements is refused rather than decoded.
+ */
+export const ELEMENT_COST = 128;
+
+/**
+ * What DUMP counts for an element of `length` bytes against the payload limit: more than
+ * RESTORE charges for it (its bytes, its cost, its share of a listpack node), so whatever DUMP
+ * writes here, RESTORE here takes.
+ */
+export function dumpCost(length: number): number {
+  return length + 2 * ELEMENT_COST + 16;
+}
 
 /** A malformed RDB stream; the message says what was wrong (for logs and tests). */
 export class RdbError extends Error {}
@@ -90,6 +111,25 @@ export class RdbWriter {
     return this.length(bytes.length).raw(bytes);
   }
 
+  /** rdbSaveMillisecondTime: a signed 64-bit little-endian integer. */
+  millis(ms: number): this {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigInt64(0, BigInt(ms), true);
+    return this.raw(b);
+  }
+
+  /** rdbSaveBinaryDoubleValue: the IEEE 754 double, little-endian. */
+  binaryDouble(d: number): this {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setFloat64(0, d, true);
+    return this.raw(b);
+  }
+
+  /** Bytes written so far. */
+  get size(): number {
+    return this.n;
+  }
+
   bytes(): Uint8Array {
     return this.buf.slice(0, this.n);
   }
@@ -118,11 +158,15 @@ function integerEncoding(bytes: Uint8Array): Uint8Array | null {
 /** Reads an RDB stream; every read past the end or malformed encoding throws RdbError. */
 export class RdbReader {
   pos = 0;
+  /** Bytes the strings read so far decoded to (LZF can make them many times the payload). */
+  private decoded = 0;
   constructor(
     private readonly data: Uint8Array,
     /** Where reading must stop (a DUMP payload's 10-byte footer is not data). */
     readonly end = data.length,
     readonly maxString = MAX_RDB_STRING,
+    /** The most bytes all strings of the stream may decode to together. */
+    readonly maxDecoded = Infinity,
   ) {}
 
   remaining(): number {
@@ -167,11 +211,53 @@ export class RdbReader {
     return value;
   }
 
+  /** rdbLoadMillisecondTime (RDB 9 and later): a signed 64-bit little-endian integer. */
+  millis(): bigint {
+    return new DataView(this.raw(8).slice().buffer).getBigInt64(0, true);
+  }
+
+  /** rdbLoadBinaryDoubleValue. */
+  binaryDouble(): number {
+    return new DataView(this.raw(8).slice().buffer).getFloat64(0, true);
+  }
+
+  /** rdbLoadDoubleValue (RDB_TYPE_ZSET): a length byte (253 nan, 254 inf, 255 -inf), then ASCII. */
+  textDouble(): number {
+    const len = this.byte();
+    if (len === 253) return NaN;
+    if (len === 254) return Infinity;
+    if (len === 255) return -Infinity;
+    let s = "";
+    for (const b of this.raw(len)) s += String.fromCharCode(b);
+    return strtod(s);
+  }
+
   /** rdbGenericLoadStringObject: the string's bytes, whatever its encoding. */
   string(): Uint8Array {
+    const out = this.stringBytes();
+    this.charge(out.length + ELEMENT_COST);
+    return out;
+  }
+
+  /** Counts `n` bytes of decoded data against the budget. */
+  charge(n: number): void {
+    this.decoded += n;
+    if (this.decoded > this.maxDecoded) throw new RdbError("payload decodes to more than the limit");
+  }
+
+  /** Throws unless `n` more bytes fit the budget: checked before a string is allocated. */
+  private affords(n: number): void {
+    if (this.decoded + n > this.maxDecoded) throw new RdbError("payload decodes to more than the limit");
+  }
+
+  /** Charges one element taken out of a blob already read (a listpack's entries). */
+  readonly entry = (): void => this.charge(ELEMENT_COST);
+
+  private stringBytes(): Uint8Array {
     const { encoded, value } = this.lengthOrEncoding();
     if (!encoded) {
       if (value > this.maxString) throw new RdbError("string too long");
+      this.affords(value);
       return this.raw(value).slice();
     }
     switch (value) {
@@ -192,6 +278,7 @@ export class RdbReader {
         const len = this.length();
         // LZF's densest form is a 3-byte reference to 264 bytes: a longer claim is corrupt.
         if (len > this.maxString || len > clen * 88) throw new RdbError("invalid LZF compressed string length");
+        this.affords(len);
         const out = lzfDecompress(this.raw(clen), len);
         if (!out) throw new RdbError("invalid LZF compressed string");
         return out;
@@ -203,14 +290,28 @@ export class RdbReader {
 }
 
 /**
- * verifyDumpPayload: the RDB version of a DUMP payload whose footer checks out (version at most
- * ours, CRC-64 right), else null.
+ * C's strtod over a whole string, as Redis reads a score kept as text: a decimal number (no
+ * hexadecimal: Redis never writes one), `inf`/`infinity` in any case with a sign; NaN for
+ * anything else (`nan` included, which a sorted set refuses).
  */
-export function verifyPayload(payload: Uint8Array): number | null {
+export function strtod(s: string): number {
+  const t = s.trim().toLowerCase();
+  const sign = t.startsWith("-") ? -1 : 1;
+  const body = t.replace(/^[+-]/, "");
+  if (body === "inf" || body === "infinity") return sign * Infinity;
+  if (/^((\d+\.?\d*)|(\.\d+))(e[+-]?\d+)?$/.test(body)) return sign * Number(body);
+  return NaN;
+}
+
+/**
+ * verifyDumpPayload: the RDB version of a DUMP payload whose footer checks out (version at most
+ * `maxVersion`, CRC-64 right), else null.
+ */
+export function verifyPayload(payload: Uint8Array, maxVersion = RDB_VERSION): number | null {
   if (payload.length < 10) return null;
   const footer = payload.length - 10;
   const version = payload[footer]! | (payload[footer + 1]! << 8);
-  if (version > RDB_VERSION) return null;
+  if (version > maxVersion) return null;
   const crc = crc64Footer(payload.subarray(0, payload.length - 8));
   for (let i = 0; i < 8; i++) if (crc[i] !== payload[footer + 2 + i]) return null;
   return version;

@@ -1,6 +1,7 @@
 /** Every conformance group; each target runs all of them. */
 import type { CaseGroup } from "../harness";
 import { crossShardCases } from "./cross-shard";
+import { dumpCases } from "./dump";
 import { functionCases } from "./functions";
 import { geoCases } from "./geo";
 import { hashCases } from "./hashes";
@@ -18,4 +19,4 @@ import { sortCases } from "./sort";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases];
