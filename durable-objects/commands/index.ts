@@ -3,6 +3,7 @@
  * To add a command: one entry in its group's array, one handler, one conformance case.
  */
 import { CommandTable } from "../table";
+import { bitmapCommands } from "./bitmaps";
 import { geoCommands } from "./geo";
 import { hashCommands } from "./hashes";
 import { hyperLogLogCommands } from "./hyperloglog";
@@ -29,4 +30,5 @@ export const COMMANDS = new CommandTable().add(
   ...lockCommands,
   ...scriptingCommands,
   ...hyperLogLogCommands,
+  ...bitmapCommands,
 );
