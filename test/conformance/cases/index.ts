@@ -1,5 +1,6 @@
 /** Every conformance group; each target runs all of them. */
 import type { CaseGroup } from "../harness";
+import { bitmapCases } from "./bitmaps";
 import { crossShardCases } from "./cross-shard";
 import { functionCases } from "./functions";
 import { geoCases } from "./geo";
@@ -16,4 +17,4 @@ import { setCases } from "./sets";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, bitmapCases];
