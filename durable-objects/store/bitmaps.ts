@@ -123,26 +123,39 @@ export function findBit(ks: Keyspace, bm: Bitmap, bit: number, from: number, to:
 
 export type BitOp = "and" | "or" | "xor" | "not" | "diff" | "diff1" | "andor" | "one";
 
-/** Combines one byte of every source (`bytes[i]`: source i's byte) as `op` does. */
-function combine(op: BitOp, bytes: number[]): number {
-  const x = bytes[0]!;
-  let acc = op === "not" ? ~x & 0xff : x;
-  let rest = 0;
-  let common = 0;
-  for (let i = 1; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (op === "and") acc &= b;
-    else if (op === "or") acc |= b;
-    else if (op === "xor") acc ^= b;
-    else if (op === "one") {
-      common |= acc & b;
-      acc = (acc ^ b) & ~common;
-    } else rest |= b;
+/** Combines one window of every source (`windows[0]` first) into `out`, as `op` does. */
+function combine(op: BitOp, windows: Uint8Array[], out: Uint8Array): void {
+  const n = out.length;
+  out.set(windows[0]!);
+  if (op === "not") {
+    for (let i = 0; i < n; i++) out[i] = ~out[i]!;
+    return;
   }
-  if (op === "diff") return x & ~rest & 0xff;
-  if (op === "diff1") return ~x & rest & 0xff;
-  if (op === "andor") return x & rest;
-  return acc & 0xff;
+  if (op === "and" || op === "or" || op === "xor") {
+    for (const w of windows.slice(1)) {
+      if (op === "and") for (let i = 0; i < n; i++) out[i]! &= w[i]!;
+      else if (op === "or") for (let i = 0; i < n; i++) out[i]! |= w[i]!;
+      else for (let i = 0; i < n; i++) out[i]! ^= w[i]!;
+    }
+    return;
+  }
+  if (op === "one") {
+    // Bits seen in two sources or more are cleared: what stays was set in exactly one.
+    const common = new Uint8Array(n);
+    for (const w of windows.slice(1)) {
+      for (let i = 0; i < n; i++) {
+        common[i]! |= out[i]! & w[i]!;
+        out[i] = (out[i]! ^ w[i]!) & ~common[i]!;
+      }
+    }
+    return;
+  }
+  // DIFF, DIFF1, ANDOR: the first source against the union of the others.
+  const rest = new Uint8Array(n);
+  for (const w of windows.slice(1)) for (let i = 0; i < n; i++) rest[i]! |= w[i]!;
+  if (op === "diff") for (let i = 0; i < n; i++) out[i]! &= ~rest[i]!;
+  else if (op === "diff1") for (let i = 0; i < n; i++) out[i] = ~out[i]! & rest[i]!;
+  else for (let i = 0; i < n; i++) out[i]! &= rest[i]!;
 }
 
 /**
@@ -160,14 +173,9 @@ export function bitOp(ks: Keyspace, op: BitOp, dest: string, sources: string[]):
   }
   checkValueSize(ks, length);
   const out = new Uint8Array(length);
-  const column: number[] = new Array<number>(maps.length).fill(0);
   for (let at = 0; at < length; at += CHUNK_BYTES) {
     const end = Math.min(length, at + CHUNK_BYTES);
-    const windows = maps.map((m) => readBytes(ks, m, at, end));
-    for (let i = 0; i < end - at; i++) {
-      for (let k = 0; k < windows.length; k++) column[k] = windows[k]![i]!;
-      out[at + i] = combine(op, column);
-    }
+    combine(op, maps.map((m) => readBytes(ks, m, at, end)), out.subarray(at, end));
   }
   writeValue(ks, dest, out, null, ks.find(dest));
   return length;
