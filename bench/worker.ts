@@ -41,7 +41,7 @@ interface EngineBody {
   template: string[][];
   n: number;
   range: number;
-  kind: "zset" | "hash" | "list" | "set" | "geo";
+  kind: "zset" | "hash" | "list" | "set" | "geo" | "bitmap";
   key: string;
   from: number;
   count: number;
@@ -91,8 +91,12 @@ export class EngineShard extends Shard {
     return { runs: n, error };
   }
 
-  /** Adds elements `from` … `from + count - 1` to one collection, 500 per command. */
-  fill(kind: "zset" | "hash" | "list" | "set" | "geo", key: string, from: number, count: number): string | null {
+  /**
+   * Adds elements `from` … `from + count - 1` to one collection, 500 per command; for a bitmap,
+   * bits `from` … `from + count - 1` (whole bytes), a byte pattern written 1 MiB per SETRANGE.
+   */
+  fill(kind: "zset" | "hash" | "list" | "set" | "geo" | "bitmap", key: string, from: number, count: number): string | null {
+    if (kind === "bitmap") return this.fillBitmap(key, from / 8, count / 8);
     const cmds: Arg[][] = [];
     for (let start = from; start < from + count; start += 500) {
       const end = Math.min(start + 500, from + count);
@@ -106,6 +110,17 @@ export class EngineShard extends Shard {
       cmds.push(argv);
     }
     return firstError(this.exec(cmds));
+  }
+
+  private fillBitmap(key: string, fromByte: number, bytes: number): string | null {
+    const piece = 1024 * 1024;
+    for (let at = fromByte; at < fromByte + bytes; at += piece) {
+      const part = new Uint8Array(Math.min(piece, fromByte + bytes - at));
+      for (let i = 0; i < part.length; i++) part[i] = ((at + i) * 151) & 0xff;
+      const error = firstError(this.exec([["SETRANGE", key, String(at), part]]));
+      if (error) return error;
+    }
+    return null;
   }
 }
 

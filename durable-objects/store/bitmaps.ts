@@ -15,7 +15,7 @@
  * (`string exceeds maximum allowed size`) before anything is written.
  */
 import { KeyType, type KeyRow, type Keyspace } from "./keyspace";
-import { CHUNK_BYTES, readChunks, writeChunks } from "./string-chunks";
+import { CHUNK_BYTES, readWithinChunk, writeChunks } from "./string-chunks";
 import { checkValueSize, lengthOf, sliceOf, writeAt, writeValue } from "./strings";
 
 /** How many bytes BITCOUNT and BITPOS hold at once. */
@@ -44,7 +44,7 @@ export function openBitmap(ks: Keyspace, key: string): Bitmap {
 function readBytes(ks: Keyspace, bm: Bitmap, from: number, to: number): Uint8Array {
   const end = Math.min(to, bm.length);
   if (!bm.row || end <= from) return new Uint8Array(to - from);
-  const part = sliceOf(ks, bm.row, from, end);
+  const part = bm.row.size != null && end - from <= 16 ? readWithinChunk(ks.sql, bm.row.id, from, end) : sliceOf(ks, bm.row, from, end);
   if (end === to) return part;
   const out = new Uint8Array(to - from);
   out.set(part);
@@ -239,7 +239,7 @@ function fieldBytes(ks: Keyspace, key: string, bm: Bitmap): FieldBytes {
   const row = bm.row;
   if (row && row.size != null) {
     return {
-      read: (at, n) => readChunks(ks.sql, row.id, at, Math.max(at, Math.min(at + n, bm.length))),
+      read: (at, n) => readWithinChunk(ks.sql, row.id, at, Math.max(at, Math.min(at + n, bm.length))),
       write: (at, bytes) => writeChunks(ks.sql, row.id, at, bytes),
       finish: () => {},
     };
