@@ -301,6 +301,19 @@ export const bitmapCases = defineCases("bitmaps", [
     },
   },
   {
+    name: "BITOP over keys on different shards runs gathered, as on one",
+    async run({ r, spread }) {
+      await setHex(r, spread("a"), "f0f0");
+      await setHex(r, spread("b"), "ff");
+      expect(await r("BITOP", "XOR", spread("d"), spread("a"), spread("b"), spread("missing"))).toEqual(2);
+      expect(await hex(r, spread("d"))).toEqual("0ff0");
+      expect(await r("BITOP", "NOT", spread("a"), spread("b"))).toEqual(1);
+      expect(await hex(r, spread("a"))).toEqual("00");
+      expect(await r("BITOP", "AND", spread("d"), spread("nothing"))).toEqual(0);
+      expect(await r("EXISTS", spread("d"))).toEqual(0);
+    },
+  },
+  {
     name: "BITOP DIFF, DIFF1, ANDOR and ONE (Redis 8.2)",
     fromDocs: "Redis 8.2 BITOP documentation (redis.io/commands/bitop, docs/develop/data-types/bitmaps) and src/bitops.c",
     async run({ r, key }) {
