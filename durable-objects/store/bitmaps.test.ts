@@ -165,6 +165,61 @@ describe("bitmaps larger than a row", () => {
   });
 });
 
+/** BITOP's result byte, from the byte of every source as Redis computes it (src/bitops.c's loop). */
+function bitopByte(op: string, bytes: number[]): number {
+  let out = op === "NOT" ? ~bytes[0]! & 0xff : bytes[0]!;
+  let union = 0;
+  let common = 0;
+  for (const b of bytes.slice(1)) {
+    if (op === "AND") out &= b;
+    else if (op === "OR") out |= b;
+    else if (op === "XOR") out ^= b;
+    else if (op === "ONE") {
+      common |= out & b;
+      out = (out ^ b) & ~common;
+    } else union |= b;
+  }
+  if (op === "DIFF") return out & ~union & 0xff;
+  if (op === "DIFF1") return ~out & union & 0xff;
+  if (op === "ANDOR") return out & union;
+  return out & 0xff;
+}
+
+describe("BITOP", () => {
+  it("every operation over sources in a row, in chunks and missing agrees with Redis's byte loop", async () => {
+    await inShard(({ run }) => {
+      const rand = seededRandom(5);
+      const values: Record<string, Uint8Array> = {
+        "{b}small": Uint8Array.from({ length: 300 }, () => Math.floor(rand() * 256)),
+        "{b}tiny": Uint8Array.of(0xf0, 0x0f),
+        "{b}big": Uint8Array.from({ length: MAX_STRING_BYTES + CHUNK_BYTES + 11 }, () => Math.floor(rand() * 256)),
+        "{b}big2": Uint8Array.from({ length: MAX_STRING_BYTES + 7 }, () => Math.floor(rand() * 256)),
+      };
+      for (const [k, v] of Object.entries(values)) run("SET", k, v);
+      const orders = [
+        ["{b}small", "{b}big", "{b}tiny"],
+        ["{b}big", "{b}missing", "{b}small", "{b}big2"],
+        ["{b}tiny", "{b}big2"],
+        ["{b}missing", "{b}tiny", "{b}small"],
+      ];
+      for (const op of ["AND", "OR", "XOR", "DIFF", "DIFF1", "ANDOR", "ONE"]) {
+        for (const keys of orders) {
+          const srcs = keys.map((k) => values[k] ?? new Uint8Array(0));
+          const length = Math.max(...srcs.map((v) => v.length));
+          expect(run("BITOP", op, "{b}dest", ...keys)).toBe(length);
+          const got = run("GET", "{b}dest") as Uint8Array;
+          expect(got.length).toBe(length);
+          const bad = got.findIndex((b, i) => b !== bitopByte(op, srcs.map((v) => v[i] ?? 0)));
+          expect(bad, `${op} ${keys.join(" ")}`).toBe(-1);
+        }
+      }
+      expect(run("BITOP", "NOT", "{b}dest", "{b}big")).toBe(values["{b}big"]!.length);
+      const not = run("GET", "{b}dest") as Uint8Array;
+      expect(not.findIndex((b, i) => b !== (~values["{b}big"]![i]! & 0xff))).toBe(-1);
+    });
+  });
+});
+
 /** BITCOUNT/BITPOS over bits [from, to] of a byte array. */
 function bitAt(v: Uint8Array, i: number): number {
   const b = Math.floor(i / 8);

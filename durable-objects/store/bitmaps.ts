@@ -9,8 +9,8 @@
  *   on an in-row value the row (at most 1 MiB), read once and written once per command.
  * - BITCOUNT and BITPOS read only the bytes of their range, WINDOW_BYTES at a time (bounded
  *   memory however large the value); BITPOS stops at the first match.
- * - BITOP reads its sources CHUNK_BYTES at a time and builds the result (at most the value limit)
- *   before writing it, as SET writes a value.
+ * - BITOP folds its sources into the result one at a time (a chunked one WINDOW_BYTES at a time),
+ *   then writes the result (at most the value limit) as SET writes a value.
  * Writes that would grow a value past the keyspace's limit answer SETRANGE's error
  * (`string exceeds maximum allowed size`) before anything is written.
  */
@@ -123,49 +123,53 @@ export function findBit(ks: Keyspace, bm: Bitmap, bit: number, from: number, to:
 
 export type BitOp = "and" | "or" | "xor" | "not" | "diff" | "diff1" | "andor" | "one";
 
-/** Combines one window of every source (`windows[0]` first) into `out`, as `op` does. */
-function combine(op: BitOp, windows: Uint8Array[], out: Uint8Array): void {
-  const n = out.length;
-  out.set(windows[0]!);
-  if (op === "not") {
-    for (let i = 0; i < n; i++) out[i] = ~out[i]!;
+/** Calls `fn` on the whole value of a bitmap, a window at a time (the row's own bytes when in its row). */
+function forEachPart(ks: Keyspace, bm: Bitmap, fn: (bytes: Uint8Array, at: number) => void): void {
+  if (!bm.row || bm.length === 0) return;
+  if (bm.row.size == null) {
+    fn(new Uint8Array(bm.row.value!), 0);
     return;
   }
-  if (op === "and" || op === "or" || op === "xor") {
-    for (const w of windows.slice(1)) {
-      if (op === "and") for (let i = 0; i < n; i++) out[i]! &= w[i]!;
-      else if (op === "or") for (let i = 0; i < n; i++) out[i]! |= w[i]!;
-      else for (let i = 0; i < n; i++) out[i]! ^= w[i]!;
-    }
-    return;
-  }
-  if (op === "one") {
+  forWindows(ks, bm, 0, bm.length - 1, (bytes, at) => {
+    fn(bytes, at);
+    return false;
+  });
+}
+
+/**
+ * Folds one more source into `out` (and `common`, for ONE): `out` starts as the first source
+ * and bytes past a source's end are zeros. DIFF1 and ANDOR fold the other sources' union into
+ * `out` and meet the first source at the end (`meetFirst`).
+ */
+function fold(op: BitOp, out: Uint8Array, common: Uint8Array | null, part: Uint8Array, at: number): void {
+  const n = part.length;
+  if (op === "and") for (let i = 0; i < n; i++) out[at + i]! &= part[i]!;
+  else if (op === "or" || op === "diff1" || op === "andor") for (let i = 0; i < n; i++) out[at + i]! |= part[i]!;
+  else if (op === "xor") for (let i = 0; i < n; i++) out[at + i]! ^= part[i]!;
+  else if (op === "diff") for (let i = 0; i < n; i++) out[at + i]! &= ~part[i]!;
+  else if (op === "one") {
     // Bits seen in two sources or more are cleared: what stays was set in exactly one.
-    const common = new Uint8Array(n);
-    for (const w of windows.slice(1)) {
-      for (let i = 0; i < n; i++) {
-        common[i]! |= out[i]! & w[i]!;
-        out[i] = (out[i]! ^ w[i]!) & ~common[i]!;
-      }
+    for (let i = 0, j = at; i < n; i++, j++) {
+      common![j]! |= out[j]! & part[i]!;
+      out[j] = (out[j]! ^ part[i]!) & ~common![j]!;
     }
-    return;
   }
-  // DIFF, DIFF1, ANDOR: the first source against the union of the others.
-  const rest = new Uint8Array(n);
-  for (const w of windows.slice(1)) for (let i = 0; i < n; i++) rest[i]! |= w[i]!;
-  if (op === "diff") for (let i = 0; i < n; i++) out[i]! &= ~rest[i]!;
-  else if (op === "diff1") for (let i = 0; i < n; i++) out[i] = ~out[i]! & rest[i]!;
-  else for (let i = 0; i < n; i++) out[i]! &= rest[i]!;
+}
+
+function meetFirst(op: BitOp, out: Uint8Array, part: Uint8Array, at: number): void {
+  for (let i = 0, j = at; i < part.length; i++, j++) out[j] = op === "diff1" ? ~part[i]! & out[j]! : part[i]! & out[j]!;
 }
 
 /**
  * BITOP: `op` over the values at `sources` (missing keys and shorter values read as zeros), stored
  * at `dest` with no expiry, or `dest` deleted when every source is empty; the result's length.
- * Every source is checked (WRONGTYPE) before anything is written.
+ * Every source is checked (WRONGTYPE) before anything is written. The sources are folded into the
+ * result one after another, so memory is the result (twice it for ONE) plus one source's row or
+ * window, however many sources there are.
  */
 export function bitOp(ks: Keyspace, op: BitOp, dest: string, sources: string[]): number {
-  const maps = sources.map((key) => openBitmap(ks, key));
-  const length = Math.max(0, ...maps.map((m) => m.length));
+  let length = 0;
+  for (const key of sources) length = Math.max(length, openBitmap(ks, key).length);
   if (length === 0) {
     const row = ks.find(dest);
     if (row) ks.deleteRow(row);
@@ -173,9 +177,21 @@ export function bitOp(ks: Keyspace, op: BitOp, dest: string, sources: string[]):
   }
   checkValueSize(ks, length);
   const out = new Uint8Array(length);
-  for (let at = 0; at < length; at += CHUNK_BYTES) {
-    const end = Math.min(length, at + CHUNK_BYTES);
-    combine(op, maps.map((m) => readBytes(ks, m, at, end)), out.subarray(at, end));
+  const common = op === "one" ? new Uint8Array(length) : null;
+  const first = openBitmap(ks, sources[0]!);
+  const twoStep = op === "diff1" || op === "andor";
+  if (!twoStep) forEachPart(ks, first, (part, at) => out.set(part, at));
+  if (op === "and" && first.length < length) out.fill(0, first.length);
+  for (const key of sources.slice(1)) {
+    const bm = openBitmap(ks, key);
+    forEachPart(ks, bm, (part, at) => fold(op, out, common, part, at));
+    if (op === "and") out.fill(0, bm.length);
+  }
+  if (op === "not") for (let i = 0; i < length; i++) out[i] = ~out[i]!;
+  if (twoStep) {
+    // The first source's zeros past its end meet the union too: ~0 keeps it (DIFF1), 0 clears it (ANDOR).
+    if (op === "andor") out.fill(0, first.length);
+    forEachPart(ks, openBitmap(ks, sources[0]!), (part, at) => meetFirst(op, out, part, at));
   }
   writeValue(ks, dest, out, null, ks.find(dest));
   return length;
@@ -296,7 +312,8 @@ export function bitfield(ks: Keyspace, key: string, ops: BitfieldOp[]): (bigint 
   let bm = openBitmap(ks, key);
   const writes = ops.filter((op) => op.kind !== "get");
   if (writes.length > 0) {
-    const needed = Math.max(...writes.map((op) => Math.floor((op.offset + op.bits - 1) / 8) + 1));
+    let needed = 0;
+    for (const op of writes) needed = Math.max(needed, Math.floor((op.offset + op.bits - 1) / 8) + 1);
     checkValueSize(ks, needed);
     if (needed > bm.length) {
       writeAt(ks, key, bm.row, needed - 1, new Uint8Array(1));
