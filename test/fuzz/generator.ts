@@ -350,6 +350,8 @@ const BITMAPS: Record<string, Maker> = {
     return ["BITOP", op, ...g.slotKeys(op === "NOT" && g.chance(0.8) ? 2 : g.int(2, 4))];
   },
   bitfield: (g) => ["BITFIELD", g.key(), ...Array.from({ length: g.int(0, 3) }, () => bitfieldOp(g, false)).flat()],
+  // All ones at the start of a value (a short one stays all ones): BITPOS 0's not-found rules.
+  ones: (g) => ["BITFIELD", g.key(), "SET", g.pick(["i8", "i16", "u4"]), "#0", "-1", ...(g.chance(0.5) ? ["SET", "i8", "#1", "-1"] : [])],
   bitfieldro: (g) => ["BITFIELD_RO", g.key(), ...Array.from({ length: g.int(0, 2) }, () => bitfieldOp(g, true)).flat()],
 };
 
