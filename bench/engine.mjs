@@ -33,7 +33,8 @@ export const ENGINE_COMMANDS = [
 /**
  * Per collection type: how to grow it and which commands to time (N = current size): [name,
  * template, and optionally the range of "{r}" at size N (default N)]. ZRANGE reads 10 members
- * by rank from a random rank.
+ * by rank from a random rank. An entry may bring its own `levels` (sizes in its own `unit`) when
+ * the table's element counts do not fit it, and `fillStep`, the most it grows per fill request.
  */
 const SCALING = [
   {
@@ -94,6 +95,21 @@ const SCALING = [
       ["PFCOUNT (after a PFADD)", () => [["PFADD", "scale:p", "c:{r}:{i}"], ["PFCOUNT", "scale:p"]]],
     ],
   },
+  {
+    // A 1 kB bitmap (in its key's row), a 16 Mbit one (2 MB) and a 100 Mbit one (12.5 MB), both
+    // in 64 KiB chunk rows: a SETBIT or GETBIT at a random offset touches one chunk, whatever
+    // the bitmap's size (the step from 1 kB is a 64 KiB chunk instead of a 1 kB row).
+    kind: "bitmap",
+    script: "bench/engine.mjs",
+    key: "scale:b",
+    unit: "bits",
+    levels: [8_000, 16_000_000, 100_000_000],
+    fillStep: 8 * 1024 * 1024 * 8,
+    ops: [
+      ["SETBIT", () => [["SETBIT", "scale:b", "{r}", "1"]]],
+      ["GETBIT", () => [["GETBIT", "scale:b", "{r}"]]],
+    ],
+  },
 ];
 
 async function call(bench, op, body) {
@@ -147,11 +163,12 @@ export async function scalingTable(bench, { levels, runs, rounds, fillBudgetS })
     let size = 0;
     let stopped = null;
     let fillSeconds = 0;
-    for (const level of levels) {
+    const own = t.levels ?? levels;
+    for (const level of own) {
       if (stopped) break;
       while (size < level) {
         const fillStart = performance.now();
-        const count = Math.min(20_000, level - size);
+        const count = Math.min(t.fillStep ?? 20_000, level - size);
         const r = await call(bench, "fill", { name, kind: t.kind, key: t.key, from: size, count });
         if (r.error) {
           stopped = r.error;
@@ -183,12 +200,14 @@ export async function scalingTable(bench, { levels, runs, rounds, fillBudgetS })
     for (const [op] of t.ops) {
       const row = (rows[op] ??= { levels: {} });
       row.fill = { elements: size, seconds: fillSeconds };
+      if (t.levels) Object.assign(row, { own_levels: t.levels, unit: t.unit });
       if (stopped) row.stopped = stopped;
     }
   }
   for (const row of Object.values(rows)) {
-    const first = row.levels[levels[0]]?.us_per_op;
-    const last = row.levels[levels[levels.length - 1]]?.us_per_op;
+    const own = row.own_levels ?? levels;
+    const first = row.levels[own[0]]?.us_per_op;
+    const last = row.levels[own[own.length - 1]]?.us_per_op;
     row.ratio = first && last ? last / first : null;
   }
   return rows;

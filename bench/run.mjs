@@ -246,10 +246,23 @@ function printEngine(engine) {
 }
 
 function printScaling(scaling, levels) {
-  console.log(`\nCollection scaling (µs per command, one collection of N elements, best of the rounds; ratio ${levels.at(-1)} ÷ ${levels[0]})`);
-  const width = Math.max(12, ...Object.keys(scaling).map((op) => op.length));
+  const shared = Object.entries(scaling).filter(([, row]) => !row.own_levels);
+  printScalingRows(`Collection scaling (µs per command, one collection of N elements, best of the rounds; ratio ${levels.at(-1)} ÷ ${levels[0]})`, shared, levels);
+  // Entries with levels of their own (bitmaps: sizes in bits), one block per set of levels.
+  const own = Object.entries(scaling).filter(([, row]) => row.own_levels);
+  for (const key of new Set(own.map(([, row]) => JSON.stringify([row.own_levels, row.unit])))) {
+    const rows = own.filter(([, row]) => JSON.stringify([row.own_levels, row.unit]) === key);
+    const [ls, unit] = JSON.parse(key);
+    printScalingRows(`Scaling in ${unit} (µs per command, one value of N ${unit}; ratio ${ls.at(-1)} ÷ ${ls[0]})`, rows, ls);
+  }
+}
+
+function printScalingRows(title, rows, levels) {
+  if (rows.length === 0) return;
+  console.log(`\n${title}`);
+  const width = Math.max(12, ...rows.map(([op]) => op.length));
   console.log(["command".padEnd(width), ...levels.map((l) => pad(l, 10)), pad("ratio", 7)].join(" "));
-  for (const [op, row] of Object.entries(scaling)) {
+  for (const [op, row] of rows) {
     const cells = levels.map((l) => {
       const c = row.levels[l];
       return pad(c ? (c.error ? "n/a" : fmt(c.us_per_op, 1)) : "-", 10);

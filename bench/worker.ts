@@ -48,7 +48,7 @@ interface EngineBody {
 }
 
 /** The collections the scaling table grows, and the command that grows each (500 elements a call). */
-const FILL_COMMAND = { zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD", hll: "PFADD" } as const;
+const FILL_COMMAND = { zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD", hll: "PFADD", bitmap: "SETRANGE" } as const;
 type FillKind = keyof typeof FILL_COMMAND;
 
 /** The cheapest store round trip a Durable Object offers: synchronous KV calls over RPC. */
@@ -95,8 +95,12 @@ export class EngineShard extends Shard {
     return { runs: n, error };
   }
 
-  /** Adds elements `from` … `from + count - 1` to one collection, 500 per command. */
+  /**
+   * Adds elements `from` … `from + count - 1` to one collection, 500 per command; for a bitmap,
+   * bits `from` … `from + count - 1` (whole bytes), a byte pattern written 1 MiB per SETRANGE.
+   */
   fill(kind: FillKind, key: string, from: number, count: number): string | null {
+    if (kind === "bitmap") return this.fillBitmap(key, from / 8, count / 8);
     const cmds: Arg[][] = [];
     for (let start = from; start < from + count; start += 500) {
       const end = Math.min(start + 500, from + count);
@@ -110,6 +114,17 @@ export class EngineShard extends Shard {
       cmds.push(argv);
     }
     return firstError(this.exec(cmds));
+  }
+
+  private fillBitmap(key: string, fromByte: number, bytes: number): string | null {
+    const piece = 1024 * 1024;
+    for (let at = fromByte; at < fromByte + bytes; at += piece) {
+      const part = new Uint8Array(Math.min(piece, fromByte + bytes - at));
+      for (let i = 0; i < part.length; i++) part[i] = ((at + i) * 151) & 0xff;
+      const error = firstError(this.exec([["SETRANGE", key, String(at), part]]));
+      if (error) return error;
+    }
+    return null;
   }
 }
 

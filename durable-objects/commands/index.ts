@@ -4,6 +4,7 @@
  */
 import { CommandTable } from "../table";
 import { dumpCommands } from "./dump";
+import { bitmapCommands } from "./bitmaps";
 import { geoCommands } from "./geo";
 import { hashCommands } from "./hashes";
 import { hyperLogLogCommands } from "./hyperloglog";
@@ -35,4 +36,5 @@ export const COMMANDS = new CommandTable().add(
   ...sortCommands,
   ...memoryCommands,
   ...dumpCommands,
+  ...bitmapCommands,
 );

@@ -46,6 +46,23 @@ export function readChunks(sql: SqlStorage, id: number, from: number, to: number
   return out;
 }
 
+/**
+ * Bytes [from, to) of key `id`'s chunked value when they lie in one chunk: SQLite cuts them out
+ * (`substr` of the BLOB), so a read of a few bytes does not copy the chunk's 64 KiB into the
+ * isolate. Bytes the chunk does not hold are zeros.
+ */
+export function readWithinChunk(sql: SqlStorage, id: number, from: number, to: number): Uint8Array {
+  const out = new Uint8Array(Math.max(0, to - from));
+  if (to <= from) return out;
+  const n = Math.floor(from / CHUNK_BYTES);
+  if (Math.floor((to - 1) / CHUNK_BYTES) !== n) return readChunks(sql, id, from, to);
+  const row = sql
+    .exec<{ part: ArrayBuffer | null }>("SELECT substr(bytes, ?, ?) AS part FROM string_chunks WHERE key_id = ? AND n = ?", from - n * CHUNK_BYTES + 1, to - from, id, n)
+    .toArray()[0];
+  if (row?.part) out.set(new Uint8Array(row.part).subarray(0, out.length));
+  return out;
+}
+
 /** Writes `patch` at byte `at` of key `id`'s chunked value, rewriting only the chunks it overlaps. */
 export function writeChunks(sql: SqlStorage, id: number, at: number, patch: Uint8Array): void {
   let done = 0;

@@ -34,8 +34,8 @@ export function checkSize(n: number): void {
   if (n > MAX_STRING_BYTES) throw new CommandError(Errors.valueTooLarge(MAX_STRING_BYTES));
 }
 
-/** Refuses a string value larger than the keyspace's limit. */
-function checkValueSize(ks: Keyspace, n: number | bigint): void {
+/** Refuses a string value larger than the keyspace's limit (bitmaps.ts too). */
+export function checkValueSize(ks: Keyspace, n: number | bigint): void {
   if (n > ks.maxValueBytes) throw new CommandError(Errors.valueTooLarge(ks.maxValueBytes));
 }
 
@@ -43,7 +43,7 @@ const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
 
 /** The length in bytes of a string row's value. */
-function lengthOf(row: KeyRow): number {
+export function lengthOf(row: KeyRow): number {
   return row.size ?? row.value?.byteLength ?? 0;
 }
 
@@ -53,14 +53,14 @@ function valueOf(ks: Keyspace, row: KeyRow): Uint8Array {
   return row.value ? new Uint8Array(row.value) : EMPTY;
 }
 
-/** Bytes [from, to) of a string row's value. */
-function sliceOf(ks: Keyspace, row: KeyRow, from: number, to: number): Uint8Array {
+/** Bytes [from, to) of a string row's value (the caller keeps the range inside it). */
+export function sliceOf(ks: Keyspace, row: KeyRow, from: number, to: number): Uint8Array {
   if (row.size != null) return readChunks(ks.sql, row.id, from, to);
   return row.value ? new Uint8Array(row.value, from, to - from).slice() : EMPTY;
 }
 
 /** Makes `key` hold `value`: in its row when it fits, else in chunks. Replaces any old value or type. */
-function writeValue(ks: Keyspace, key: string, value: Uint8Array, expireAt: number | null | undefined, row: KeyRow | null): void {
+export function writeValue(ks: Keyspace, key: string, value: Uint8Array, expireAt: number | null | undefined, row: KeyRow | null): void {
   if (value.length <= MAX_STRING_BYTES) {
     ks.writeString(key, value, expireAt, row);
     return;
@@ -72,8 +72,9 @@ function writeValue(ks: Keyspace, key: string, value: Uint8Array, expireAt: numb
 /**
  * Writes `patch` at byte `at` of string `key` (`row`: its row, null when missing), zero-padding
  * as needed, keeping its expiry; the new length. A value that outgrows its row moves to chunks.
+ * The caller has checked the new length against the limit.
  */
-function writeAt(ks: Keyspace, key: string, row: KeyRow | null, at: number, patch: Uint8Array): number {
+export function writeAt(ks: Keyspace, key: string, row: KeyRow | null, at: number, patch: Uint8Array): number {
   const oldLength = row ? lengthOf(row) : 0;
   const length = Math.max(oldLength, at + patch.length);
   if (row && row.size != null) {

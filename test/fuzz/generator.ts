@@ -343,6 +343,38 @@ const SORTS: Record<string, Maker> = {
   },
 };
 
+const BIT_OFFSETS = ["0", "1", "7", "8", "13", "31", "64", "100", "-1", "abc", "4294967296", "1.5"];
+const BIT_INDEXES = ["0", "1", "2", "-1", "-2", "-5", "3", "10", "100", "-100", "abc"];
+
+/** A BITFIELD operation: a type (sometimes invalid), an offset (`#n` too) and a value. */
+function bitfieldOp(g: Gen, readOnly: boolean): string[] {
+  const type = g.chance(0.1) ? g.pick(["u64", "i65", "i0", "U8", "x"]) : `${g.pick(["i", "u"])}${g.pick(["1", "2", "4", "5", "8", "13", "16", "32", "63"])}`;
+  const offset = g.chance(0.3) ? g.pick(["#0", "#1", "#3", "#-1"]) : g.pick(["0", "1", "3", "7", "9", "20", "-1", "abc"]);
+  const value = () => g.pick(["0", "1", "-1", "3", "100", "-100", "255", "9223372036854775807", "-9223372036854775808", "abc"]);
+  const kind = readOnly && g.chance(0.8) ? "GET" : g.pick(["GET", "SET", "INCRBY", "OVERFLOW"]);
+  if (kind === "OVERFLOW") return [g.word("OVERFLOW"), g.word("WRAP", "SAT", "FAIL", "NONE")];
+  return kind === "GET" ? [g.word("GET"), type, offset] : [g.word(kind), type, offset, value()];
+}
+
+const BITMAPS: Record<string, Maker> = {
+  setbit: (g) => ["SETBIT", g.key(), g.pick(BIT_OFFSETS), g.pick(["0", "1", "1", "2", "-1"])],
+  getbit: (g) => ["GETBIT", g.key(), g.pick(BIT_OFFSETS)],
+  bitcount: (g) => ["BITCOUNT", g.key(), ...(g.chance(0.7) ? [g.pick(BIT_INDEXES), g.pick(BIT_INDEXES), ...(g.chance(0.5) ? [g.word("BIT", "BYTE", "BITS")] : [])] : [])],
+  bitpos: (g) => {
+    const range = g.int(0, 3);
+    const unit = range === 3 ? [g.word("BIT", "BYTE", "NOPE")] : [];
+    return ["BITPOS", g.key(), g.pick(["0", "1", "1", "0", "2"]), ...Array.from({ length: Math.min(range, 2) }, () => g.pick(BIT_INDEXES)), ...unit];
+  },
+  bitop: (g) => {
+    const op = g.word("AND", "OR", "XOR", "NOT", "NAND");
+    return ["BITOP", op, ...g.slotKeys(op === "NOT" && g.chance(0.8) ? 2 : g.int(2, 4))];
+  },
+  bitfield: (g) => ["BITFIELD", g.key(), ...Array.from({ length: g.int(0, 3) }, () => bitfieldOp(g, false)).flat()],
+  // All ones at the start of a value (a short one stays all ones): BITPOS 0's not-found rules.
+  ones: (g) => ["BITFIELD", g.key(), "SET", g.pick(["i8", "i16", "u4"]), "#0", "-1", ...(g.chance(0.5) ? ["SET", "i8", "#1", "-1"] : [])],
+  bitfieldro: (g) => ["BITFIELD_RO", g.key(), ...Array.from({ length: g.int(0, 2) }, () => bitfieldOp(g, true)).flat()],
+};
+
 const SCRIPTS = [
   "return redis.call('GET', KEYS[1])",
   "return redis.call('INCR', KEYS[1])",
@@ -379,7 +411,7 @@ const SCRIPTING: Record<string, Maker> = {
   evalsha: (g) => ["EVALSHA", g.pick(["b2b9f5a3c3d2d1b9e1e5c0f6b8a0a6c1d9e6c0a1", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"]), "1", g.key()],
 };
 
-const GROUPS: Record<string, Maker>[] = [STRINGS, KEYSPACE, HASHES, LISTS, SETS, ZSETS, SORTS, SCRIPTING];
+const GROUPS: Record<string, Maker>[] = [STRINGS, KEYSPACE, HASHES, LISTS, SETS, ZSETS, SORTS, SCRIPTING, BITMAPS];
 const MAKERS: Maker[] = GROUPS.flatMap((group) => Object.values(group));
 
 /** A type-populating write for each type, so that reads and wrong-type errors meet real data. */
