@@ -17,6 +17,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "../durable-objects/args";
 import type { Reply } from "../durable-objects/reply";
 import { Shard } from "../durable-objects/shard";
+import { isStreamed, type Streamed } from "../durable-objects/transport";
 import { decodeScore } from "../durable-objects/store/geohash";
 
 interface Env {
@@ -146,7 +147,9 @@ function substitute(arg: string, r: number, i: number): string {
   return arg.replace(PLACEHOLDER, (_, name: string, plus?: string) => String((name === "r" ? r : i) + Number(plus ?? 0)));
 }
 
-function firstError(replies: Reply[]): string | null {
+/** The first error reply of a batch (the bench's batches reply small: a streamed reply is a fault). */
+function firstError(replies: Reply[] | Streamed<Reply[]>): string | null {
+  if (isStreamed(replies)) return "reply streamed: too large for a bench loop";
   for (const r of replies) {
     if (r !== null && typeof r === "object" && "error" in r) return r.error;
   }
