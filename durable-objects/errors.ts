@@ -187,3 +187,24 @@ export const ScriptErrors = {
   restoredLibraryExists: (name: string) => `ERR Library ${name} already exists`,
   flushMode: (cmd: string) => `ERR ${cmd} FLUSH only support${cmd === "FUNCTION" ? "s" : ""} SYNC|ASYNC option`,
 } as const;
+
+/** RedisJSON's error texts (JSON.* commands), as its module answers them. */
+export const JsonErrors = {
+  newAtRoot: "ERR new objects must be created at the root",
+  pathMissing: (path: string) => `ERR Path '${path}' does not exist`,
+  pathMissingOr: (path: string, or: string) => `ERR Path '${path}' does not exist or ${or}`,
+  pathMissingNoName: "ERR Path does not exist",
+  expected: (want: string, found: string) => `WRONGTYPE wrong type of path value - expected ${want} but found ${found}`,
+  noKey: "ERR could not perform this operation on a key that doesn't exist",
+  wrongStaticPath: "Err wrong static path",
+  mustEndWithKey: "Err path must end with object key to set",
+  indexOutOfRange: "ERR array index out of range",
+  indexOutOfBounds: "ERR index out of bounds",
+  notANumber: "result is not a number",
+  badNumber: "bad input number",
+  numericOverflow: "ERR numeric overflow",
+  debugUnknown: "ERR unknown subcommand - try `JSON.DEBUG HELP`",
+  tooLarge: (max: number) => `ERR JSON document exceeds maximum allowed size (${max} bytes)`,
+  tooDeep: (max: number) => `ERR JSON document nesting exceeds ${max} levels`,
+  formatResp2: "ERR FORMAT argument is not supported on RESP2",
+} as const;

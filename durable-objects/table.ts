@@ -76,7 +76,8 @@ export type ClusterMode =
   | { kind: "single" }
   | { kind: "pinned" }
   | { kind: "cross"; planner?: CrossPlanner; gather?: boolean }
-  | { kind: "fanout"; merge: "sum" | "concat" }
+  /** `tail`: trailing arguments after the keys that every part repeats (JSON.MGET's path). */
+  | { kind: "fanout"; merge: "sum" | "concat"; tail?: number }
   | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" };
 
 export type Handler = (ctx: ExecContext, argv: Arg[]) => Reply;

@@ -6,6 +6,7 @@ import { CommandTable } from "../table";
 import { geoCommands } from "./geo";
 import { hashCommands } from "./hashes";
 import { hyperLogLogCommands } from "./hyperloglog";
+import { jsonCommands } from "./json";
 import { keyspaceCommands } from "./keyspace";
 import { listCommands } from "./lists";
 import { lockCommands } from "./locks";
@@ -29,4 +30,5 @@ export const COMMANDS = new CommandTable().add(
   ...lockCommands,
   ...scriptingCommands,
   ...hyperLogLogCommands,
+  ...jsonCommands,
 );

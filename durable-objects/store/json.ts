@@ -1,0 +1,75 @@
+/**
+ * Typed storage of JSON documents (RedisJSON's `ReJSON-RL` type): a document is one value, its
+ * compact JSON text (as JSON.GET prints it), kept like a string: in the key's row up to
+ * MAX_STRING_BYTES, above that in the chunk rows of string-chunks.ts (`size` is its length),
+ * up to the keyspace's `maxValueBytes`.
+ *
+ * A command reads the document once (one parse) and, if it changed it, writes it once: an
+ * update of one path costs one rewrite of the document, never more. A document nests at most
+ * MAX_DOCUMENT_DEPTH containers (a value given to a command: value.ts's MAX_VALUE_DEPTH),
+ * so every walk over it recurses a bounded depth. Nothing here knows argv.
+ */
+import { CommandError } from "../reply";
+import { JsonErrors } from "../errors";
+import { KeyType, type KeyRow, type Keyspace } from "./keyspace";
+import { MAX_STRING_BYTES } from "./strings";
+import { readChunks, writeChunks } from "./string-chunks";
+import { parseJson, serialize, type JValue } from "../json/value";
+
+/** The deepest a whole document may nest (containers), across values set at deep paths. */
+export const MAX_DOCUMENT_DEPTH = 512;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A document read for a command: its key row and its parsed value. */
+export interface JsonDoc {
+  row: KeyRow;
+  root: JValue;
+}
+
+/** The document at `key`, or null; WRONGTYPE for a key of another type. */
+export function readJson(ks: Keyspace, key: string): JsonDoc | null {
+  const row = ks.findOfType(key, KeyType.Json);
+  if (!row) return null;
+  const bytes = row.size == null ? new Uint8Array(row.value!) : readChunks(ks.sql, row.id, 0, row.size);
+  return { row, root: parseJson(decoder.decode(bytes), MAX_DOCUMENT_DEPTH) };
+}
+
+/** The type check alone (JSON.SET on a key of another type answers WRONGTYPE before parsing anything). */
+export function findJsonRow(ks: Keyspace, key: string): KeyRow | null {
+  return ks.findOfType(key, KeyType.Json);
+}
+
+/** The bytes a document takes stored; refuses one larger than the keyspace's value limit. */
+export function encodeJson(ks: Keyspace, root: JValue): Uint8Array {
+  const bytes = encoder.encode(serialize(root));
+  if (bytes.length > ks.maxValueBytes) throw new CommandError(JsonErrors.tooLarge(ks.maxValueBytes));
+  return bytes;
+}
+
+/**
+ * Writes `root` as the document of `key`: a new key (no expiry) when `row` is null, else in
+ * place (its expiry kept, as RedisJSON's updates keep it).
+ */
+export function writeJson(ks: Keyspace, key: string, row: KeyRow | null, root: JValue): void {
+  const bytes = encodeJson(ks, root);
+  const big = bytes.length > MAX_STRING_BYTES;
+  if (!row) {
+    const id = ks.insert(key, KeyType.Json, big ? null : bytes, null, big ? bytes.length : null);
+    if (big) writeChunks(ks.sql, id, 0, bytes);
+    return;
+  }
+  if (row.size != null) ks.sql.exec("DELETE FROM string_chunks WHERE key_id = ?", row.id);
+  if (big) {
+    ks.sql.exec("UPDATE keys SET value = NULL, size = ? WHERE id = ?", bytes.length, row.id);
+    writeChunks(ks.sql, row.id, 0, bytes);
+  } else {
+    ks.sql.exec("UPDATE keys SET value = ?, size = NULL WHERE id = ?", bytes, row.id);
+  }
+}
+
+/** Deletes a document's key (JSON.DEL / JSON.FORGET of the root). */
+export function deleteJson(ks: Keyspace, row: KeyRow): void {
+  ks.deleteRow(row);
+}
