@@ -72,6 +72,13 @@ const SCALING = [
       ["SISMEMBER", () => [["SISMEMBER", "scale:s", "m:{r}"]]],
     ],
   },
+  {
+    // N is the document's size in bytes (1k: a 1 kB document, 1M: 1 MB): one path set in it.
+    kind: "json",
+    script: "bench/worker.ts (fill)",
+    key: "scale:j",
+    ops: [["JSON.SET path", () => [["JSON.SET", "scale:j", "$.n", "{r}"]]]],
+  },
 ];
 
 async function call(bench, op, body) {

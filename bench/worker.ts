@@ -41,7 +41,7 @@ interface EngineBody {
   template: string[][];
   n: number;
   range: number;
-  kind: "zset" | "hash" | "list" | "set" | "geo";
+  kind: "zset" | "hash" | "list" | "set" | "geo" | "json";
   key: string;
   from: number;
   count: number;
@@ -91,12 +91,22 @@ export class EngineShard extends Shard {
     return { runs: n, error };
   }
 
-  /** Adds elements `from` … `from + count - 1` to one collection, 500 per command. */
-  fill(kind: "zset" | "hash" | "list" | "set" | "geo", key: string, from: number, count: number): string | null {
+  /**
+   * Adds elements `from` … `from + count - 1` to one collection, 500 per command. For "json",
+   * N counts bytes: the document `{"n":0,"a":[…]}` grows by `count` bytes of 100-byte strings.
+   */
+  fill(kind: "zset" | "hash" | "list" | "set" | "geo" | "json", key: string, from: number, count: number): string | null {
+    if (kind === "json") {
+      const item = JSON.stringify("x".repeat(97));
+      const cmds: Arg[][] = from === 0 ? [["JSON.SET", key, "$", '{"n":0,"a":[]}']] : [];
+      const items = Math.max(1, Math.round(count / (item.length + 1)));
+      for (let i = 0; i < items; i += 500) cmds.push(["JSON.ARRAPPEND", key, "$.a", ...Array.from({ length: Math.min(500, items - i) }, () => item)]);
+      return firstError(this.exec(cmds));
+    }
     const cmds: Arg[][] = [];
     for (let start = from; start < from + count; start += 500) {
       const end = Math.min(start + 500, from + count);
-      const argv: Arg[] = [{ zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD" }[kind], key];
+      const argv: Arg[] = [{ zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD" }[kind as "zset"], key];
       for (let i = start; i < end; i++) {
         if (kind === "zset") argv.push(String(i), `m:${i}`);
         else if (kind === "geo") argv.push(...geoPoint(i), `m:${i}`);
