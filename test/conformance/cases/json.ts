@@ -404,4 +404,35 @@ export const jsonCases = defineCases("json", [
       expect(await r("EVAL", "return redis.call('JSON.ARRAPPEND', KEYS[1], '$.a', '3')", 1, key())).toEqual([3]);
     },
   },
+  {
+    name: "RENAME and COPY of a document between shards",
+    fromDocs: `${TESTS} (testCopyCommand)`,
+    async run({ r, spread }) {
+      const [a, b, c] = [spread("a"), spread("b"), spread("c")];
+      await r("JSON.SET", a, "$", '{"x":[1,2.0,"3"]}');
+      expect(await r("PEXPIRE", a, "100000")).toEqual(1);
+      expect(await r("RENAME", a, b)).toEqual("OK");
+      expect(await r("COPY", b, c)).toEqual(1);
+      expect(await r("JSON.GET", b)).toEqual('{"x":[1,2.0,"3"]}');
+      expect(await r("JSON.GET", c, "$.x[1]")).toEqual("[2.0]");
+      expect(await r("TYPE", c)).toEqual("ReJSON-RL");
+      expect(Number(await r("PTTL", b))).toBeGreaterThan(90_000);
+      expect(await r("EXISTS", a)).toEqual(0);
+      await r("DEL", b, c);
+    },
+  },
+  {
+    name: "A document larger than a row: set, updated at one path, read back",
+    fromDocs: doc("set"),
+    async run({ r, key }) {
+      const big = JSON.stringify({ n: 0, pad: "x".repeat(1_500_000), tail: [1] });
+      expect(await r("JSON.SET", key(), "$", big)).toEqual("OK");
+      expect(await r("JSON.SET", key(), "$.n", "42")).toEqual("OK");
+      expect(await r("JSON.ARRAPPEND", key(), "$.tail", "2")).toEqual([2]);
+      expect(await r("JSON.STRLEN", key(), "$.pad")).toEqual([1_500_000]);
+      expect(await r("JSON.GET", key(), "$.n", "$.tail")).toEqual('{"$.n":[42],"$.tail":[[1,2]]}');
+      expect(await r("JSON.SET", key(), "$.pad", '"small"')).toEqual("OK");
+      expect(await r("JSON.GET", key())).toEqual('{"n":42,"pad":"small","tail":[1,2]}');
+    },
+  },
 ]);
