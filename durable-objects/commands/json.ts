@@ -16,6 +16,7 @@ import type { Match } from "../json/path";
 import {
   byteLength,
   checkDepth,
+  checkGrowth,
   forUpdate,
   matches,
   memoryOf,
@@ -50,6 +51,10 @@ function mustRead(ks: Keyspace, key: string): JsonDoc {
   const doc = readJson(ks, key);
   if (!doc) throw new CommandError(JsonErrors.noKey);
   return doc;
+}
+
+function argBytes(a: Arg): number {
+  return typeof a === "string" ? byteLength(a) : a.length;
 }
 
 function save(ctx: ExecContext, key: string, doc: JsonDoc): void {
@@ -94,6 +99,7 @@ function jsonSet(ctx: ExecContext, argv: Arg[]): Reply {
   }
   const targets = writeTargets(p, doc.root, mode);
   if (targets.length === 0) return null;
+  checkGrowth(targets.length, argBytes(argv[3]!), ks.maxValueBytes);
   for (const t of targets) {
     if (t.kind === "match") {
       checkDepth(t.m.path, value);
@@ -199,6 +205,7 @@ function jsonMset(ctx: ExecContext, argv: Arg[]): Reply {
     }
     const targets = writeTargets(p, doc.root, null);
     if (targets.length === 0) continue;
+    checkGrowth(targets.length, byteLength(serialize(value)), ks.maxValueBytes);
     for (const t of targets) {
       if (t.kind === "match") {
         checkDepth(t.m.path, value);
@@ -238,6 +245,7 @@ function jsonMerge(ctx: ExecContext, argv: Arg[]): Reply {
   }
   const targets = writeTargets(p, doc.root, "merge");
   if (targets.length === 0) return null;
+  checkGrowth(targets.length, argBytes(argv[3]!), ks.maxValueBytes);
   for (const t of targets) {
     if (t.kind === "match") {
       const merged = mergePatch(t.m.value, patch);
@@ -291,6 +299,7 @@ function perMatch(
   apply: (m: Match, doc: JsonDoc) => Reply,
   legacyMissing: string,
   legacyReply: (r: Reply) => Reply = (r) => r,
+  growth = 0,
 ): Reply {
   const doc = mustRead(ctx.keyspace, key);
   const found = matches(p, doc.root);
@@ -298,6 +307,7 @@ function perMatch(
   let changed = false;
   const usable = forUpdate(found.map((m, i) => ({ m, i })).filter(({ m }) => applies(m.value)));
   if (p.legacy && usable.length === 0) throw new CommandError(legacyMissing);
+  checkGrowth(usable.length, growth, ctx.keyspace.maxValueBytes);
   for (const { m, i } of usable) {
     replies[i] = apply(m, doc);
     changed = true;
@@ -378,6 +388,8 @@ function jsonStrappend(ctx: ExecContext, argv: Arg[]): Reply {
       return byteLength(next);
     },
     JsonErrors.pathMissingOr(p.path, "not a string"),
+    undefined,
+    argBytes(raw),
   );
 }
 
@@ -489,6 +501,8 @@ function jsonArrappend(ctx: ExecContext, argv: Arg[]): Reply {
       return arr.length;
     },
     JsonErrors.pathMissingOr(p.original, "not an array"),
+    undefined,
+    argv.slice(3).reduce((n, a) => n + argBytes(a), 0),
   );
 }
 
@@ -512,6 +526,8 @@ function jsonArrinsert(ctx: ExecContext, argv: Arg[]): Reply {
       return arr.length;
     },
     JsonErrors.pathMissingOr(p.path, "not an array"),
+    undefined,
+    argv.slice(4).reduce((n, a) => n + argBytes(a), 0),
   );
 }
 

@@ -6,7 +6,7 @@
  */
 import { JsonErrors } from "../errors";
 import { CommandError, int, status, type Reply } from "../reply";
-import { compile, comparePathsForUpdate, evaluate, isStatic, normalizePath, PathSyntaxError, type Match, type Query } from "./path";
+import { compile, comparePathsForUpdate, evaluate, isStatic, normalizePath, PathSyntaxError, PathTooCostlyError, type Match, type Query } from "./path";
 import { JFloat, JInt, I64_MAX, I64_MIN, clone, depthOf, formatRespDouble, isObject, toDouble, type JObject, type JValue } from "./value";
 import { MAX_DOCUMENT_DEPTH } from "../store/json";
 
@@ -33,9 +33,26 @@ export function query(p: ParsedPath): Query {
   }
 }
 
-/** Every match of `p` in `root`. */
+/** Every match of `p` in `root`; a path too costly to evaluate is the command's error. */
 export function matches(p: ParsedPath, root: JValue): Match[] {
-  return evaluate(query(p), root);
+  return guarded(() => evaluate(query(p), root));
+}
+
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof PathTooCostlyError) throw new CommandError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * Refuses a write that would copy `bytes` of new values into `count` places past the value
+ * limit, before any copy is made (JSON.SET `$..a` with a large value on many matches).
+ */
+export function checkGrowth(count: number, bytes: number, maxBytes: number): void {
+  if (count * bytes > maxBytes) throw new CommandError(JsonErrors.tooLarge(maxBytes));
 }
 
 /** Matches sorted in the order RedisJSON mutates them (later indexes and deeper values first). */
@@ -76,6 +93,10 @@ export type Target = { kind: "match"; m: Match } | { kind: "add"; parent: JObjec
  * ending in a key — that key under each parent match that is an object; `xx` adds nothing.
  */
 export function writeTargets(p: ParsedPath, root: JValue, mode: "nx" | "xx" | "merge" | null): Target[] {
+  return guarded(() => targetsOf(p, root, mode));
+}
+
+function targetsOf(p: ParsedPath, root: JValue, mode: "nx" | "xx" | "merge" | null): Target[] {
   const q = query(p);
   if (mode !== "nx") {
     const found = evaluate(q, root);

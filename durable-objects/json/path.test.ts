@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PathSyntaxError, compile, evaluate, isStatic, normalizePath } from "./path";
+import { MAX_EVAL_STEPS, PathSyntaxError, PathTooCostlyError, compile, evaluate, isStatic, normalizePath } from "./path";
 import { parseJson, serialize } from "./value";
 
 const DOC = parseJson(
@@ -60,5 +60,15 @@ describe("JSONPath (the Goessner examples, as RedisJSON's path docs use them)", 
     expect(() => compile("$.a[")).toThrow(PathSyntaxError);
     expect(() => compile("$.a b")).toThrow(/^Error occurred on position 4, "\$\.a  ---->>>> b"/);
     expect(() => compile("$[?(" + "(".repeat(40) + "@.a" + ")".repeat(40) + ")]")).toThrow(PathSyntaxError);
+  });
+
+  it("stops an evaluation that would visit more than MAX_EVAL_STEPS values", () => {
+    const wide = parseJson(JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ i, a: [i, { b: i }] }))));
+    expect(evaluate(compile("$..b"), wide)).toHaveLength(200);
+    const deep = parseJson('{"a":'.repeat(100) + "1" + "}".repeat(100));
+    expect(() => evaluate(compile("$..a..a..a..a"), deep)).toThrow(PathTooCostlyError);
+    expect(() => evaluate(compile("$..[?($..b == $..i)]"), wide)).toThrow(PathTooCostlyError);
+    expect(MAX_EVAL_STEPS).toBeGreaterThan(1_000_000);
+    expect(evaluate(compile("$[0].i"), wide)).toHaveLength(1);
   });
 });

@@ -299,11 +299,29 @@ export function isStatic(q: Query): boolean {
   return q.segs.every((s) => s.t === "key" || (s.t === "keys" && s.names.length === 1) || (s.t === "idx" && s.list.length === 1));
 }
 
-/** Every match of `q` in `root`, in the crate's order. */
+/** The most nodes one evaluation may visit (filters' sub-queries included): `$..*..*` on a large document stops here. */
+export const MAX_EVAL_STEPS = 2_000_000;
+
+export class PathTooCostlyError extends Error {
+  constructor() {
+    super(`ERR path evaluation visits more than ${MAX_EVAL_STEPS} values`);
+  }
+}
+
+let steps = 0;
+let depth = 0;
+
+/** Every match of `q` in `root`, in the crate's order; PathTooCostlyError past MAX_EVAL_STEPS visits. */
 export function evaluate(q: Query, root: JValue): Match[] {
-  const out: Match[] = [];
-  walk(q.segs, 0, { value: root, path: [], parent: null, key: "" }, root, out);
-  return out;
+  if (depth === 0) steps = 0;
+  depth++;
+  try {
+    const out: Match[] = [];
+    walk(q.segs, 0, { value: root, path: [], parent: null, key: "" }, root, out);
+    return out;
+  } finally {
+    depth--;
+  }
 }
 
 function child(m: Match, key: string | number, value: JValue): Match {
@@ -322,6 +340,7 @@ function absIndex(i: number, n: number): number {
 }
 
 function walk(segs: Seg[], i: number, m: Match, root: JValue, out: Match[]): void {
+  if (++steps > MAX_EVAL_STEPS) throw new PathTooCostlyError();
   if (i === segs.length) {
     out.push(m);
     return;
