@@ -29,7 +29,7 @@ import {
   writeTargets,
   type ParsedPath,
 } from "../json/ops";
-import { JInt, JsonSyntaxError, clone, equal, formatFloat, isNumber, parseJson, serialize, typeName, type Format, type JValue } from "../json/value";
+import { JInt, JsonSyntaxError, JsonTooManyValuesError, clone, equal, formatFloat, isNumber, parseJson, serialize, typeName, type Format, type JValue } from "../json/value";
 import { findJsonRow, readJson, writeJson, type JsonDoc } from "../store/json";
 import { KeyType, type Keyspace } from "../store/keyspace";
 import type { CommandSpec } from "../table";
@@ -42,6 +42,7 @@ function parseValue(a: Arg, prefixed = false): JValue {
     return parseJson(text(a));
   } catch (e) {
     if (e instanceof JsonSyntaxError) throw new CommandError(prefixed ? `ERR ${e.message}` : e.message);
+    if (e instanceof JsonTooManyValuesError) throw new CommandError(e.message);
     throw e;
   }
 }
@@ -99,7 +100,7 @@ function jsonSet(ctx: ExecContext, argv: Arg[]): Reply {
   }
   const targets = writeTargets(p, doc.root, mode);
   if (targets.length === 0) return null;
-  checkGrowth(targets.length, argBytes(argv[3]!), ks.maxValueBytes);
+  checkGrowth(targets.length, argBytes(argv[3]!), ks.maxValueBytes, [value]);
   for (const t of targets) {
     if (t.kind === "match") {
       checkDepth(t.m.path, value);
@@ -205,7 +206,7 @@ function jsonMset(ctx: ExecContext, argv: Arg[]): Reply {
     }
     const targets = writeTargets(p, doc.root, null);
     if (targets.length === 0) continue;
-    checkGrowth(targets.length, byteLength(serialize(value)), ks.maxValueBytes);
+    checkGrowth(targets.length, byteLength(serialize(value)), ks.maxValueBytes, [value]);
     for (const t of targets) {
       if (t.kind === "match") {
         checkDepth(t.m.path, value);
@@ -245,7 +246,7 @@ function jsonMerge(ctx: ExecContext, argv: Arg[]): Reply {
   }
   const targets = writeTargets(p, doc.root, "merge");
   if (targets.length === 0) return null;
-  checkGrowth(targets.length, argBytes(argv[3]!), ks.maxValueBytes);
+  checkGrowth(targets.length, argBytes(argv[3]!), ks.maxValueBytes, [patch]);
   for (const t of targets) {
     if (t.kind === "match") {
       const merged = mergePatch(t.m.value, patch);
@@ -300,6 +301,7 @@ function perMatch(
   legacyMissing: string,
   legacyReply: (r: Reply) => Reply = (r) => r,
   growth = 0,
+  copies: JValue[] = [],
 ): Reply {
   const doc = mustRead(ctx.keyspace, key);
   const found = matches(p, doc.root);
@@ -307,7 +309,7 @@ function perMatch(
   let changed = false;
   const usable = forUpdate(found.map((m, i) => ({ m, i })).filter(({ m }) => applies(m.value)));
   if (p.legacy && usable.length === 0) throw new CommandError(legacyMissing);
-  checkGrowth(usable.length, growth, ctx.keyspace.maxValueBytes);
+  checkGrowth(usable.length, growth, ctx.keyspace.maxValueBytes, copies);
   for (const { m, i } of usable) {
     replies[i] = apply(m, doc);
     changed = true;
@@ -503,6 +505,7 @@ function jsonArrappend(ctx: ExecContext, argv: Arg[]): Reply {
     JsonErrors.pathMissingOr(p.original, "not an array"),
     undefined,
     argv.slice(3).reduce((n, a) => n + argBytes(a), 0),
+    items,
   );
 }
 
@@ -528,6 +531,7 @@ function jsonArrinsert(ctx: ExecContext, argv: Arg[]): Reply {
     JsonErrors.pathMissingOr(p.path, "not an array"),
     undefined,
     argv.slice(4).reduce((n, a) => n + argBytes(a), 0),
+    items,
   );
 }
 

@@ -7,7 +7,7 @@
 import { JsonErrors } from "../errors";
 import { CommandError, int, status, type Reply } from "../reply";
 import { compile, comparePathsForUpdate, evaluate, isStatic, normalizePath, PathSyntaxError, PathTooCostlyError, type Match, type Query } from "./path";
-import { JFloat, JInt, I64_MAX, I64_MIN, clone, depthOf, formatRespDouble, isObject, toDouble, type JObject, type JValue } from "./value";
+import { JFloat, JInt, I64_MAX, I64_MIN, JsonTooManyValuesError, MAX_DOCUMENT_VALUES, countValues, clone, depthOf, formatRespDouble, isObject, toDouble, type JObject, type JValue } from "./value";
 import { MAX_DOCUMENT_DEPTH } from "../store/json";
 
 /** A command's path argument: what it was, the JSONPath it means, whether legacy, its compiled form. */
@@ -51,8 +51,10 @@ function guarded<T>(fn: () => T): T {
  * Refuses a write that would copy `bytes` of new values into `count` places past the value
  * limit, before any copy is made (JSON.SET `$..a` with a large value on many matches).
  */
-export function checkGrowth(count: number, bytes: number, maxBytes: number): void {
+export function checkGrowth(count: number, bytes: number, maxBytes: number, values: JValue[] = []): void {
   if (count * bytes > maxBytes) throw new CommandError(JsonErrors.tooLarge(maxBytes));
+  const each = values.reduce<number>((n, v) => n + countValues(v), 0);
+  if (count * each > MAX_DOCUMENT_VALUES) throw new CommandError(new JsonTooManyValuesError().message);
 }
 
 /** Matches sorted in the order RedisJSON mutates them (later indexes and deeper values first). */

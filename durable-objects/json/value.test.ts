@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JFloat, JInt, JsonSyntaxError, formatFloat, formatRespDouble, parseJson, serialize } from "./value";
+import { JFloat, JInt, JsonSyntaxError, JsonTooManyValuesError, MAX_DOCUMENT_VALUES, countValues, formatFloat, formatRespDouble, parseJson, serialize } from "./value";
 
 describe("JSON values", () => {
   it("keeps integers exact and floats as serde_json prints them", () => {
@@ -67,5 +67,13 @@ describe("JSON values", () => {
   it("pretty-prints with INDENT, NEWLINE and SPACE", () => {
     const v = parseJson('{"a":[1,{"b":[]}],"c":{}}');
     expect(serialize(v, { indent: " ", newline: "\n", space: " " })).toBe('{\n "a": [\n  1,\n  {\n   "b": []\n  }\n ],\n "c": {}\n}');
+  });
+
+  it("stops parsing past MAX_DOCUMENT_VALUES values and shares small integers", () => {
+    expect(() => parseJson(`[${"1,".repeat(MAX_DOCUMENT_VALUES)}1]`)).toThrow(JsonTooManyValuesError);
+    const v = parseJson(`[${"7,".repeat(10)}7]`) as JInt[];
+    expect(v[0]).toBe(v[10]);
+    expect(countValues(parseJson('{"a":[1,{"b":null}],"c":"x"}'))).toBe(6);
+    expect(countValues(parseJson(`[${"0,".repeat(99)}0]`), 10)).toBe(11);
   });
 });

@@ -27,6 +27,23 @@ export type JValue = null | boolean | string | JInt | JFloat | JValue[] | JObjec
 /** RedisJSON's nesting limit for one value given to a command: containers nested at most this deep. */
 export const MAX_VALUE_DEPTH = 127;
 
+/**
+ * The most values (scalars and containers) one parse builds and one document holds: in memory a
+ * value takes tens of bytes (a Map over a hundred) where its text may take two, so the count,
+ * not the text's length, bounds what a document costs an isolate (128 MB).
+ */
+export const MAX_DOCUMENT_VALUES = 300_000;
+
+/** Thrown when a text or a document holds more than MAX_DOCUMENT_VALUES values. */
+export class JsonTooManyValuesError extends Error {
+  constructor() {
+    super(`ERR JSON document holds more than ${MAX_DOCUMENT_VALUES} values`);
+  }
+}
+
+/** Small integers are shared (a JInt never changes): an array of them costs a slot per element. */
+const SMALL_INTS: JInt[] = Array.from({ length: 1280 }, (_, i) => new JInt(BigInt(i - 256)));
+
 export const I64_MIN = -(2n ** 63n);
 export const I64_MAX = 2n ** 63n - 1n;
 const U64_MAX = 2n ** 64n - 1n;
@@ -68,6 +85,7 @@ export function parseJson(text: string, maxDepth: number = MAX_VALUE_DEPTH): JVa
 
 class Parser {
   private pos = 0;
+  private values = 0;
   constructor(
     private readonly s: string,
     private readonly maxDepth: number,
@@ -99,6 +117,7 @@ class Parser {
   }
 
   private value(depth: number): JValue {
+    if (++this.values > MAX_DOCUMENT_VALUES) throw new JsonTooManyValuesError();
     this.skipWs();
     if (this.pos >= this.s.length) this.fail("EOF while parsing a value");
     const c = this.s[this.pos]!;
@@ -302,6 +321,10 @@ class Parser {
     }
     const lit = s.slice(start, this.pos);
     if (!float) {
+      if (lit.length <= 4) {
+        const small = Number(lit);
+        if (small >= -256 && small < 1024) return SMALL_INTS[small + 256]!;
+      }
       const n = BigInt(lit);
       if (n >= I64_MIN && n <= U64_MAX) return new JInt(n);
     }
@@ -451,6 +474,19 @@ export function equal(a: JValue, b: JValue): boolean {
     return true;
   }
   return false;
+}
+
+/** How many values `v` holds (itself included), counting no further than `limit`. */
+export function countValues(v: JValue, limit: number = MAX_DOCUMENT_VALUES): number {
+  let n = 0;
+  const stack: JValue[] = [v];
+  while (stack.length > 0 && n <= limit) {
+    const x = stack.pop()!;
+    n++;
+    if (Array.isArray(x)) for (const e of x) stack.push(e);
+    else if (x instanceof Map) for (const e of x.values()) stack.push(e);
+  }
+  return n;
 }
 
 /** Containers nested in a value (a scalar: 0). */

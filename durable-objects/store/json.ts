@@ -4,6 +4,9 @@
  * MAX_STRING_BYTES, above that in the chunk rows of string-chunks.ts (`size` is its length),
  * up to the keyspace's `maxValueBytes`.
  *
+ * A document holds at most MAX_DOCUMENT_VALUES values (value.ts: what bounds its memory once
+ * parsed), checked whenever one is written, so reading a stored document never fails.
+ *
  * A command reads the document once (one parse) and, if it changed it, writes it once: an
  * update of one path costs one rewrite of the document, never more. A document nests at most
  * MAX_DOCUMENT_DEPTH containers (a value given to a command: value.ts's MAX_VALUE_DEPTH),
@@ -14,7 +17,7 @@ import { JsonErrors } from "../errors";
 import { KeyType, type KeyRow, type Keyspace } from "./keyspace";
 import { MAX_STRING_BYTES } from "./strings";
 import { readChunks, writeChunks } from "./string-chunks";
-import { parseJson, serialize, type JValue } from "../json/value";
+import { JsonTooManyValuesError, MAX_DOCUMENT_VALUES, countValues, parseJson, serialize, type JValue } from "../json/value";
 
 /** The deepest a whole document may nest (containers), across values set at deep paths. */
 export const MAX_DOCUMENT_DEPTH = 512;
@@ -43,6 +46,7 @@ export function findJsonRow(ks: Keyspace, key: string): KeyRow | null {
 
 /** The bytes a document takes stored; refuses one larger than the keyspace's value limit. */
 export function encodeJson(ks: Keyspace, root: JValue): Uint8Array {
+  if (countValues(root) > MAX_DOCUMENT_VALUES) throw new CommandError(new JsonTooManyValuesError().message);
   const bytes = encoder.encode(serialize(root));
   if (bytes.length > ks.maxValueBytes) throw new CommandError(JsonErrors.tooLarge(ks.maxValueBytes));
   return bytes;

@@ -435,4 +435,20 @@ export const jsonCases = defineCases("json", [
       expect(await r("JSON.GET", key())).toEqual('{"n":42,"pad":"small","tail":[1,2]}');
     },
   },
+  {
+    name: "A document holds at most 300,000 values, however it grows",
+    fromDocs: "edgekv's own limit (docs/json.md); RedisJSON has none",
+    async run({ r, key }) {
+      const TOO_MANY = error("ERR JSON document holds more than 300000 values");
+      expect(await r("JSON.SET", key(), "$", `[${"0,".repeat(300_000)}0]`)).toEqual(TOO_MANY);
+      expect(await r("JSON.SET", key(), "$", `{"a":[${"0,".repeat(1_000)}0],"b":[]}`)).toEqual("OK");
+      const many = `[${"[],".repeat(999)}[]]`;
+      expect(await r("JSON.ARRAPPEND", key(), "$.b", ...Array.from({ length: 100 }, () => many))).toEqual([100]);
+      expect(await r("JSON.ARRAPPEND", key(), "$.b[*]", many, many, many)).toEqual(TOO_MANY);
+      expect(await r("JSON.SET", key(), "$.b[*]", many)).toEqual("OK");
+      expect(await r("JSON.ARRLEN", key(), "$.b")).toEqual([100]);
+      expect(await r("JSON.ARRLEN", key(), "$.b[0]")).toEqual([1000]);
+      expect(await r("EXISTS", key("none"))).toEqual(0);
+    },
+  },
 ]);
