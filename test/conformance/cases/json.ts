@@ -451,4 +451,111 @@ export const jsonCases = defineCases("json", [
       expect(await r("EXISTS", key("none"))).toEqual(0);
     },
   },
+  {
+    name: "Legacy paths in RedisJSON's array tests: ARRINSERT, ARRINDEX of mixed values, ARRTRIM, ARRPOP",
+    fromDocs: `${TESTS} (testArrInsertCommand, testArrIndexMixCommand, testArrTrimCommand, testArrPopCommand)`,
+    async run({ r, key }) {
+      for (const [initial, p] of [['{ "arr": [] }', ".arr"], ["[]", "."]] as const) {
+        expect(await r("JSON.SET", key(), ".", initial)).toEqual("OK");
+        expect(await r("JSON.ARRINSERT", key(), p, 0, "1")).toEqual(1);
+        expect(await r("JSON.ARRINSERT", key(), p, -1, "2")).toEqual(2);
+        expect(await r("JSON.ARRINSERT", key(), p, -2, "3")).toEqual(3);
+        expect(await r("JSON.ARRINSERT", key(), p, 3, "4")).toEqual(4);
+        expect(await r("JSON.GET", key(), p)).toEqual("[3,2,1,4]");
+        expect(await r("JSON.ARRINSERT", key(), p, -3, "7", '{"A":"Z"}', "9")).toEqual(7);
+        expect(await r("JSON.GET", key(), p)).toEqual('[3,7,{"A":"Z"},9,2,1,4]');
+        expect(await r("JSON.ARRINSERT", key(), p, -10, "10")).toEqual(error("ERR index out of bounds"));
+        expect(await r("JSON.ARRINSERT", key(), p, 10, "10")).toEqual(error("ERR index out of bounds"));
+        expect(await r("JSON.GET", key(), p)).toEqual('[3,7,{"A":"Z"},9,2,1,4]');
+      }
+      await r("JSON.SET", key("mix"), ".", '{ "arr": [0, 1, 2, 3, 2, 1, 0, {"val": 4}, {"val": 9}, [3,4,8], ["a", "b", 8]] }');
+      const idx = (...a: (string | number)[]) => r("JSON.ARRINDEX", key("mix"), ".arr", ...a);
+      expect(await idx(0)).toEqual(0);
+      expect(await idx(3)).toEqual(3);
+      expect(await idx(4)).toEqual(-1);
+      expect(await idx(0, 1)).toEqual(6);
+      expect(await idx(0, -5)).toEqual(6);
+      expect(await idx(0, 6)).toEqual(6);
+      expect(await idx(0, 4, -0)).toEqual(6);
+      expect(await idx(0, 5, -1)).toEqual(6);
+      expect(await idx(2, -2, 6)).toEqual(-1);
+      expect(await idx('"foo"')).toEqual(-1);
+      expect(await r("JSON.ARRINSERT", key("mix"), ".arr", 4, "[4]")).toEqual(12);
+      expect(await idx(3)).toEqual(3);
+      expect(await idx(2, 3)).toEqual(5);
+      expect(await idx("[4]")).toEqual(4);
+      expect(await idx('{"val":4}')).toEqual(8);
+      expect(await r("JSON.ARRINDEX", key("mix"), "$.arr", '{"val":9}')).toEqual([9]);
+      expect(await idx('["a", "b", 8]')).toEqual(11);
+      expect(await idx(1, 2, 3, 4)).toEqual(error("ERR wrong number of arguments for 'json.arrindex' command"));
+
+      await r("JSON.SET", key("t"), ".", '{ "arr": [0, 1, 2, 3, 2, 1, 0] }');
+      const trim = (a: number, b: number) => r("JSON.ARRTRIM", key("t"), ".arr", a, b);
+      expect(await trim(1, -2)).toEqual(5);
+      expect(await r("JSON.GET", key("t"), ".arr")).toEqual("[1,2,3,2,1]");
+      expect(await trim(0, 99)).toEqual(5);
+      expect(await trim(0, 2)).toEqual(3);
+      expect(await r("JSON.GET", key("t"), ".arr")).toEqual("[1,2,3]");
+      expect(await trim(99, 2)).toEqual(0);
+      expect(await r("JSON.GET", key("t"), ".arr")).toEqual("[]");
+      await r("JSON.SET", key("t"), ".", '{ "arr": [0, 1, 2, 3, 2, 1, 0] }');
+      expect(await trim(-1, 0)).toEqual(0);
+      await r("JSON.SET", key("t"), ".", '{ "arr": [0, 1, 2, 3, 2, 1, 0] }');
+      expect(await trim(-4, 1)).toEqual(0);
+
+      await r("JSON.SET", key("p"), ".", "[1,2,3,4,5,6,7,8,9]");
+      const pop = (...a: (string | number)[]) => r("JSON.ARRPOP", key("p"), ...a);
+      expect([await pop(), await pop("."), await pop(".", -1), await pop(".", -2), await pop(".", 0)]).toEqual(["9", "8", "7", "5", "1"]);
+      expect([await pop(".", 2), await pop(".", 99), await pop(".", -99), await pop()]).toEqual(["4", "6", "2", "3"]);
+      expect([await pop(), await pop("."), await pop(".", 2)]).toEqual([null, null, null]);
+      await r("JSON.SET", key("p"), ".", "1");
+      expect(await pop()).toEqual(error("ERR Path '$' does not exist or not an array"));
+      expect(await r("JSON.ARRTRIM", key("p"), ".", "0", "1")).toEqual(error("ERR Path '$' does not exist or not an array"));
+    },
+  },
+  {
+    name: "Legacy paths in RedisJSON's length, type and number tests",
+    fromDocs: `${TESTS} (testLenCommands, testNumIncrCommand, testTypeCommand)`,
+    async run({ r, key }) {
+      expect(await r("JSON.ARRLEN", key("foo"), ".bar")).toEqual(null);
+      const basic = {
+        string: "string value",
+        none: null,
+        bool: true,
+        int: 42,
+        num: 4.2,
+        arr: [42, null, -1.2, false, ["sub", "array"], { subdict: true }],
+        dict: { a: 1, b: "2", c: null },
+      };
+      await r("JSON.SET", key(), ".", JSON.stringify(basic));
+      expect(await r("JSON.STRLEN", key(), ".string")).toEqual(12);
+      expect(await r("JSON.OBJLEN", key(), ".dict")).toEqual(3);
+      expect(await r("JSON.ARRLEN", key(), ".arr")).toEqual(6);
+      expect(await r("JSON.ARRLEN", key(), ".bool")).toEqual(error("ERR Path '.bool' does not exist or not an array"));
+      expect(await r("JSON.STRLEN", key(), ".none")).toEqual(error("WRONGTYPE wrong type of path value - expected string but found null"));
+      expect(await r("JSON.OBJLEN", key(), ".int")).toEqual(error("WRONGTYPE wrong type of path value - expected object but found integer"));
+      expect(await r("JSON.STRLEN", key(), ".num")).toEqual(error("WRONGTYPE wrong type of path value - expected string but found number"));
+      expect(await r("JSON.ARRLEN", key(), ".foo")).toEqual(error("ERR Path '.foo' does not exist"));
+      expect(await r("JSON.ARRLEN", key(), ".arr[999]")).toEqual(error("ERR Path '.arr[999]' does not exist"));
+      expect(await r("JSON.ARRLEN", key(), ".arr[4294967295]")).toEqual(error("ERR Path '.arr[4294967295]' does not exist"));
+      expect(JSON.stringify(await r("JSON.ARRLEN", key(), ".arr[-inf]"))).toContain('"error":"Error occurred on position 6');
+      expect(await r("JSON.TYPE", key(), ".arr")).toEqual("array");
+      expect(await r("JSON.TYPE", key(), ".none")).toEqual("null");
+      expect(await r("JSON.TYPE", key(), ".num")).toEqual("number");
+
+      await r("JSON.SET", key("n"), ".", '{ "foo": 0, "bar": "baz" }');
+      expect(await r("JSON.NUMINCRBY", key("n"), ".foo", 1)).toEqual("1");
+      expect(await r("JSON.GET", key("n"), ".foo")).toEqual("1");
+      expect(await r("JSON.NUMINCRBY", key("n"), ".foo", 2)).toEqual("3");
+      expect(await r("JSON.NUMINCRBY", key("n"), ".foo", 0.5)).toEqual("3.5");
+      expect(await r("JSON.NUMINCRBY", key("n"), ".fuzz", 1)).toEqual(error("ERR Path '$.fuzz' does not exist or does not contains a number"));
+      await r("JSON.SET", key("num"), ".", "0");
+      expect(await r("JSON.NUMINCRBY", key("num"), ".", 1)).toEqual("1");
+      expect(await r("JSON.NUMINCRBY", key("num"), ".", 1.5)).toEqual("2.5");
+      await r("JSON.SET", key("f"), ".", '{"foo":0,"bar":42}');
+      expect(await r("JSON.NUMINCRBY", key("f"), "foo", 1)).toEqual("1");
+      expect(await r("JSON.NUMMULTBY", key("f"), "bar", 2)).toEqual("84");
+      expect(await r("JSON.GET", key("f"), ".")).toEqual('{"foo":1,"bar":84}');
+    },
+  },
 ]);
