@@ -191,6 +191,7 @@ export const ScriptErrors = {
 /** RedisJSON's error texts (JSON.* commands), as its module answers them. */
 export const JsonErrors = {
   newAtRoot: "ERR new objects must be created at the root",
+  wrongRedisType: "Existing key has wrong Redis type",
   pathMissing: (path: string) => `ERR Path '${path}' does not exist`,
   pathMissingOr: (path: string, or: string) => `ERR Path '${path}' does not exist or ${or}`,
   pathMissingNoName: "ERR Path does not exist",

@@ -31,17 +31,22 @@ export interface JsonDoc {
   root: JValue;
 }
 
-/** The document at `key`, or null; WRONGTYPE for a key of another type. */
+/** The document at `key`, or null; RedisJSON's wrong-type error for a key of another type. */
 export function readJson(ks: Keyspace, key: string): JsonDoc | null {
-  const row = ks.findOfType(key, KeyType.Json);
+  const row = findJsonRow(ks, key);
   if (!row) return null;
   const bytes = row.size == null ? new Uint8Array(row.value!) : readChunks(ks.sql, row.id, 0, row.size);
   return { row, root: parseJson(decoder.decode(bytes), MAX_DOCUMENT_DEPTH) };
 }
 
-/** The type check alone (JSON.SET on a key of another type answers WRONGTYPE before parsing anything). */
+/**
+ * The key's row, null if absent; a key of another type answers RedisJSON's own text ("Existing
+ * key has wrong Redis type", not Redis's WRONGTYPE), before anything is parsed.
+ */
 export function findJsonRow(ks: Keyspace, key: string): KeyRow | null {
-  return ks.findOfType(key, KeyType.Json);
+  const row = ks.find(key);
+  if (row && row.type !== KeyType.Json) throw new CommandError(JsonErrors.wrongRedisType);
+  return row;
 }
 
 /** The bytes a document takes stored; refuses one larger than the keyspace's value limit. */

@@ -33,7 +33,7 @@ export const jsonCases = defineCases("json", [
   },
   {
     name: "JSON.SET NX and XX, new keys only at the root, and its errors",
-    fromDocs: `${doc("set")}; ${SOURCE}`,
+    fromDocs: `${doc("set")}; ${SOURCE}; redismodule-rs key.rs verify_type (wrong type text)`,
     async run({ r, key }) {
       expect(await r("JSON.SET", key(), "$.a", "1")).toEqual(error("ERR new objects must be created at the root"));
       expect(await r("JSON.SET", key(), "$", "1", "XX")).toEqual(null);
@@ -52,7 +52,9 @@ export const jsonCases = defineCases("json", [
       expect(await r("JSON.SET", key(), "$", "[1,2,3]1")).toEqual(error("trailing characters at line 1 column 8"));
       expect(await r("JSON.GET", key())).toEqual('{"a":7,"b":5}');
       await r("SET", key("s"), "x");
-      expect(await r("JSON.SET", key("s"), "$", "1")).toEqual(error("WRONGTYPE Operation against a key holding the wrong kind of value"));
+      expect(await r("JSON.SET", key("s"), "$", "1")).toEqual(error("Existing key has wrong Redis type"));
+      expect(await r("JSON.GET", key("s"))).toEqual(error("Existing key has wrong Redis type"));
+      expect(await r("JSON.ARRLEN", key("s"), "$")).toEqual(error("Existing key has wrong Redis type"));
     },
   },
   {
@@ -556,6 +558,43 @@ export const jsonCases = defineCases("json", [
       expect(await r("JSON.NUMINCRBY", key("f"), "foo", 1)).toEqual("1");
       expect(await r("JSON.NUMMULTBY", key("f"), "bar", 2)).toEqual("84");
       expect(await r("JSON.GET", key("f"), ".")).toEqual('{"foo":1,"bar":84}');
+    },
+  },
+  {
+    name: "JSONPath forms answer per match, [] for no match, and errors for a missing or foreign key",
+    fromDocs: "RedisJSON v2.6.24 tests/pytest/test_multi.py (testErrorMessage)",
+    async run({ r, key }) {
+      await r("JSON.SET", key(), "$", JSON.stringify({ object: {}, array: [], string: "str", integer: 42, number: 1.2, boolean: false, null: null }));
+      await r("HSET", key("hash"), "a", "1");
+      const NO_KEY = error("ERR could not perform this operation on a key that doesn't exist");
+      const FOREIGN = error("Existing key has wrong Redis type");
+      expect(await r("JSON.ARRAPPEND", key(), "$.string", '"abc"')).toEqual([null]);
+      expect(await r("JSON.ARRAPPEND", key(), "$.nowhere", '"abc"')).toEqual([]);
+      expect(await r("JSON.ARRAPPEND", key("none"), "$.string", '"abc"')).toEqual(NO_KEY);
+      expect(await r("JSON.ARRAPPEND", key("hash"), "$.string", '"abc"')).toEqual(FOREIGN);
+      expect(await r("JSON.ARRAPPEND", key(), ".string", '"abc"')).toEqual(error("ERR Path '.string' does not exist or not an array"));
+      expect(await r("JSON.ARRAPPEND", key(), ".nowhere", '"abc"')).toEqual(error("ERR Path '.nowhere' does not exist or not an array"));
+      expect(await r("JSON.ARRPOP", key(), "$.string", '"abc"')).toEqual([null]);
+      expect(await r("JSON.ARRPOP", key(), "$.nowhere", '"abc"')).toEqual([]);
+      expect(await r("JSON.ARRPOP", key("none"), "$..string")).toEqual(NO_KEY);
+      expect(await r("JSON.ARRINDEX", key(), "$.number", '"abc"')).toEqual([null]);
+      expect(await r("JSON.ARRINDEX", key(), "$.nowhere", '"abc"')).toEqual([]);
+      expect(await r("JSON.ARRINDEX", key("none"), "$.number", '"abc"')).toEqual(error("ERR Path '$.number' does not exist"));
+      expect(await r("JSON.ARRINDEX", key(), ".number", '"abc"')).toEqual(error("WRONGTYPE wrong type of path value - expected array but found number"));
+      expect(await r("JSON.ARRINSERT", key(), "$.string", 0, '"abc"')).toEqual([null]);
+      expect(await r("JSON.ARRINSERT", key(), "$.nowhere", 0, '"abc"')).toEqual([]);
+      expect(await r("JSON.ARRLEN", key(), "$.string", '"abc"')).toEqual([null]);
+      expect(await r("JSON.ARRLEN", key("none"), ".string", '"abc"')).toEqual(null);
+      expect(await r("JSON.ARRTRIM", key(), "$.string", 0, 1)).toEqual([null]);
+      expect(await r("JSON.ARRTRIM", key(), ".nowhere", 0, 1)).toEqual(error("ERR Path '$.nowhere' does not exist or not an array"));
+      expect(await r("JSON.OBJKEYS", key(), "$.string")).toEqual([null]);
+      expect(await r("JSON.OBJKEYS", key(), "$.nowhere")).toEqual([]);
+      expect(await r("JSON.OBJKEYS", key(), ".nowhere")).toEqual(null);
+      expect(await r("JSON.OBJKEYS", key("none"), ".string")).toEqual(null);
+      expect(await r("JSON.OBJKEYS", key("hash"), "$.string")).toEqual(FOREIGN);
+      expect(await r("JSON.OBJLEN", key(), "$.string")).toEqual([null]);
+      expect(await r("JSON.OBJLEN", key(), "$.nowhere")).toEqual([]);
+      expect(await r("JSON.MGET", key(), key("hash"), "$.integer")).toEqual(["[42]", null]);
     },
   },
 ]);
