@@ -19,6 +19,7 @@ import {
   checkGrowth,
   forUpdate,
   matches,
+  topmostForUpdate,
   memoryOf,
   mergePatch,
   numberOp,
@@ -272,7 +273,7 @@ function jsonDel(ctx: ExecContext, argv: Arg[]): Reply {
     return 1;
   }
   let deleted = 0;
-  for (const { m } of forUpdate(matches(p, doc.root).map((m) => ({ m })))) if (removeAt(m)) deleted++;
+  for (const { m } of topmostForUpdate(matches(p, doc.root).map((m) => ({ m })))) if (removeAt(m)) deleted++;
   if (deleted > 0) save(ctx, key, doc);
   return deleted;
 }

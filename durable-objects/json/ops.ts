@@ -62,6 +62,19 @@ export function forUpdate<T extends { m: Match }>(items: T[]): T[] {
   return [...items].sort((a, b) => comparePathsForUpdate(a.m.path, b.m.path));
 }
 
+/**
+ * As forUpdate, keeping only the topmost of nested matches (RedisJSON's DEL and SET: a value
+ * inside one deleted or replaced is not counted or written again).
+ */
+export function topmostForUpdate<T extends { m: Match }>(items: T[]): T[] {
+  const seen = new Set(items.map(({ m }) => JSON.stringify(m.path)));
+  const nested = (path: (string | number)[]) => {
+    for (let n = path.length - 1; n >= 0; n--) if (seen.has(JSON.stringify(path.slice(0, n)))) return true;
+    return false;
+  };
+  return forUpdate(items.filter(({ m }) => !nested(m.path)));
+}
+
 /** Refuses a value that would make the document nest deeper than MAX_DOCUMENT_DEPTH at `at`. */
 export function checkDepth(at: (string | number)[], v: JValue): void {
   if (at.length + depthOf(v) > MAX_DOCUMENT_DEPTH) throw new CommandError(JsonErrors.tooDeep(MAX_DOCUMENT_DEPTH));
@@ -104,7 +117,7 @@ function targetsOf(p: ParsedPath, root: JValue, mode: "nx" | "xx" | "merge" | nu
     const found = evaluate(q, root);
     if (found.length > 0) {
       const ms = found.map((m) => ({ m }));
-      return (mode === "merge" ? ms : forUpdate(ms)).map(({ m }) => ({ kind: "match", m }) as Target);
+      return (mode === "merge" ? ms : topmostForUpdate(ms)).map(({ m }) => ({ kind: "match", m }) as Target);
     }
   }
   if (mode === "xx") return [];

@@ -462,7 +462,11 @@ function test(f: Filter, current: JValue, root: JValue): boolean {
   return as.some((x) => bs.some((y) => holds(f.op!, x, y, b.t === "lit")));
 }
 
-/** Orders concrete paths as RedisJSON mutates them: later siblings and deeper paths first, so indexes stay valid. */
+/**
+ * Orders concrete paths as RedisJSON mutates them: at the first step where they differ, object
+ * keys ascending and array indexes descending (later siblings first, so indexes stay valid);
+ * a path before its own prefix (deeper values first).
+ */
 export function comparePathsForUpdate(a: (string | number)[], b: (string | number)[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
@@ -470,7 +474,9 @@ export function comparePathsForUpdate(a: (string | number)[], b: (string | numbe
     const y = b[i]!;
     if (x === y) continue;
     if (typeof x === "number" && typeof y === "number") return y - x;
-    return String(y) < String(x) ? -1 : 1;
+    if (typeof x === "number") return 1;
+    if (typeof y === "number") return -1;
+    return x < y ? -1 : 1;
   }
   return b.length - a.length;
 }

@@ -597,4 +597,35 @@ export const jsonCases = defineCases("json", [
       expect(await r("JSON.MGET", key(), key("hash"), "$.integer")).toEqual(["[42]", null]);
     },
   },
+  {
+    name: "Writes at nested matches: deeper first, and DEL counts only the topmost",
+    fromDocs: "RedisJSON v2.6.24 tests/pytest/test_multi.py (testDelCommand_issue529, testDelCommand_issue754, test_arr_*_recursive_descent_nested_arrays, testFilterDup_issue667)",
+    async run({ r, key }) {
+      await r(
+        "JSON.SET",
+        key(),
+        "$",
+        '[{"a00": [{"a00": "a00_00"}, {"a01": "a00_01"}, {"a02": "a00_02"}, {"a03": "a00_03"}]}, {"a01": [{"a00": "a01_00"}, {"a01": "a01_01"}, {"a02": "a01_02"}, {"a03": "a01_03"}]}, {"a02": [{"a00": "a02_00"}, {"a01": "a02_01"}, {"a02": "a02_02"}, {"a03": "a02_03"}]}, {"a03": [{"a00": "a03_00"}, {"a01": "a03_01"}, {"a02": "a03_02"}, {"a03": "a03_03"}]}]',
+      );
+      expect(await r("JSON.DEL", key(), "$..[2]")).toEqual(4);
+      expect(await r("JSON.ARRLEN", key(), "$.*[*]")).toEqual([3, 3, 3]);
+      await r("JSON.SET", key(), "$", "[[1],[1,2,3]]");
+      expect(await r("JSON.DEL", key(), "$..[0]")).toEqual(2);
+      expect(await r("JSON.GET", key(), "$")).toEqual("[[[2,3]]]");
+      await r("JSON.SET", key(), "$", '{"a":[[1],[1,2,3,[4,5,[{"a":6},7,8]]], [10,{"11":11}], ["12","13"]], "b":[[1,2],{"a":[3,4,5]}]}');
+      expect(await r("JSON.DEL", key(), "$..[0]")).toEqual(8);
+      expect(await r("JSON.GET", key(), "$")).toEqual('[{"a":[[2,3,[5,[7,8]]],[{"11":11}],["13"]],"b":[{"a":[4,5]}]}]');
+      await r("JSON.SET", key(), "$", '{"a":[[1,2,3],[4,5,6]]}');
+      expect(await r("JSON.ARRPOP", key(), "$..*", "-1")).toEqual(["[4,5]", "3", "6", null, null, null, null, null, null]);
+      expect(await r("JSON.GET", key(), "$.a")).toEqual("[[[1,2]]]");
+      await r("JSON.SET", key(), "$", '{"a":[[1,2,3],[4,5,6]]}');
+      expect(await r("JSON.ARRTRIM", key(), "$..*", "0", "0")).toEqual([1, 1, 1, null, null, null, null, null, null]);
+      expect(await r("JSON.GET", key(), "$.a")).toEqual("[[[1]]]");
+      await r("JSON.SET", key(), "$", '{"a":[[1,2],[3,4]]}');
+      expect(await r("JSON.ARRINSERT", key(), "$..*", "0", "99")).toEqual([3, 3, 3, null, null, null, null]);
+      expect(await r("JSON.GET", key(), "$.a")).toEqual("[[99,[99,1,2],[99,3,4]]]");
+      await r("JSON.SET", key(), "$", '[{"name":{"first":"Markss","middle":"S","last":"Pronto"},"rank":1},{"name":{"first":"A","middle":"A","last":"Pronto"},"rank":8},{"name":{"first":"A","middle":"A","last":"Pronto"},"rank":90}]');
+      expect(await r("JSON.GET", key(), '$.[?(@.name.first=="A")].rank')).toEqual("[8,90]");
+    },
+  },
 ]);
