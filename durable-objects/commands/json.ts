@@ -320,8 +320,8 @@ function perMatch(
   return legacyReply(replies[usable[usable.length - 1]!.i]!);
 }
 
-function numOp(op: "incr" | "mult") {
-  // JSON.NUMINCRBY key path value / JSON.NUMMULTBY key path value
+function numOp(op: "incr" | "mult" | "pow") {
+  // JSON.NUMINCRBY key path value / JSON.NUMMULTBY key path value / JSON.NUMPOWBY key path value
   return (ctx: ExecContext, argv: Arg[]): Reply => {
     const p = parsePath(text(argv[2]!));
     let by: JValue | undefined;
@@ -707,6 +707,7 @@ export const jsonCommands: CommandSpec[] = [
   entry("json.toggle", 3, ["write"], jsonToggle, "JSON.TOGGLE key path"),
   entry("json.numincrby", 4, ["write"], numOp("incr"), "JSON.NUMINCRBY key path value"),
   entry("json.nummultby", 4, ["write"], numOp("mult"), "JSON.NUMMULTBY key path value"),
+  entry("json.numpowby", 4, ["write"], numOp("pow"), "JSON.NUMPOWBY key path value"),
   entry("json.strappend", -3, W, jsonStrappend, "JSON.STRAPPEND key [path] value"),
   entry("json.strlen", -2, R, jsonStrlen, "JSON.STRLEN key [path]"),
   entry("json.objkeys", -2, R, jsonObjkeys, "JSON.OBJKEYS key [path]"),

@@ -151,18 +151,32 @@ export function mergePatch(doc: JValue, patch: JValue): JValue {
  * integer (an i64 result, else ERR numeric overflow), anything else is a double (an infinite
  * result is RedisJSON's "result is not a number").
  */
-export function numberOp(current: JInt | JFloat, by: JInt | JFloat, op: "incr" | "mult"): JInt | JFloat {
+export function numberOp(current: JInt | JFloat, by: JInt | JFloat, op: "incr" | "mult" | "pow"): JInt | JFloat {
   const inI64 = (v: bigint) => v >= I64_MIN && v <= I64_MAX;
-  if (current instanceof JInt && by instanceof JInt && inI64(current.v) && inI64(by.v)) {
-    const r = op === "incr" ? current.v + by.v : current.v * by.v;
+  if (current instanceof JInt && by instanceof JInt && inI64(current.v) && inI64(by.v) && (op !== "pow" || by.v >= 0n)) {
+    let r: bigint;
+    if (op === "pow") r = intPow(current.v, by.v);
+    else r = op === "incr" ? current.v + by.v : current.v * by.v;
     if (!inI64(r)) throw new CommandError(JsonErrors.numericOverflow);
     return new JInt(r);
   }
   const a = toDouble(current);
   const b = toDouble(by);
-  const r = op === "incr" ? a + b : a * b;
+  const r = op === "incr" ? a + b : op === "mult" ? a * b : Math.pow(a, b);
   if (!Number.isFinite(r)) throw new CommandError(JsonErrors.notANumber);
   return new JFloat(r);
+}
+
+/** base^exp for exp ≥ 0, or ERR numeric overflow past i64; |base| ≥ 2 leaves i64 within 64 steps. */
+function intPow(base: bigint, exp: bigint): bigint {
+  if (base === 0n || base === 1n) return exp === 0n ? 1n : base;
+  if (base === -1n) return exp % 2n === 0n ? 1n : -1n;
+  let r = 1n;
+  for (let i = 0n; i < exp; i++) {
+    r *= base;
+    if (r < I64_MIN || r > I64_MAX) throw new CommandError(JsonErrors.numericOverflow);
+  }
+  return r;
 }
 
 /** JSON.RESP's view of a value. */

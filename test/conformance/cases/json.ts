@@ -628,4 +628,49 @@ export const jsonCases = defineCases("json", [
       expect(await r("JSON.GET", key(), '$.[?(@.name.first=="A")].rank')).toEqual("[8,90]");
     },
   },
+  {
+    name: "RedisJSON's multi-path GET, MGET and NUM*BY tests",
+    fromDocs: "RedisJSON v2.6.24 tests/pytest/test_multi.py (testSetAndGetCommands, testMGetCommand, testNumByCommands)",
+    async run({ r, key }) {
+      await r("JSON.SET", key("2"), "$", '{"a":1,"nested":{"a":2,"b":3}}');
+      expect(await r("JSON.SET", key("2"), "$..a", "4.2")).toEqual("OK");
+      expect(await r("JSON.GET", key("2"), "$")).toEqual('[{"a":4.2,"nested":{"a":4.2,"b":3}}]');
+      expect(await r("JSON.GET", key("2"), "INDENT", "\\t", "NEWLINE", "\\n", "SPACE", " ", "$..a", "$..a")).toEqual('{\\n\\t"$..a": [\\n\\t\\t4.2,\\n\\t\\t4.2\\n\\t]\\n}');
+      expect(await r("JSON.GET", key("2"), "INDENT", "\\t", "NEWLINE", "\\n", "SPACE", " ", "..a", "..a")).toEqual('{\\n\\t"..a": 4.2\\n}');
+      expect(JSON.parse((await r("JSON.GET", key("2"), "..a", "..b", "$.back_in_nov")) as string)).toEqual({ "$.back_in_nov": [], "..a": [4.2, 4.2], "..b": [3] });
+      expect(await r("JSON.GET", key("none"), "..tm", "$..nu")).toEqual(null);
+      expect(await r("JSON.SET", key("2"), "$.nested.b", "null")).toEqual("OK");
+      expect(await r("JSON.GET", key("2"), ".a", ".nested.b", ".back_in_nov", ".ttyl")).toEqual(error("ERR Path '.back_in_nov' does not exist"));
+
+      await r("JSON.SET", key("m1"), "$", '{"a":1, "b": 2, "nested1": {"a": 3}, "c": null, "nested2": {"a": null}}');
+      await r("JSON.SET", key("m2"), "$", '{"a":4, "b": 5, "nested3": {"a": 6}, "c": null, "nested4": {"a": [null]}}');
+      await r("SET", key("str"), "not a json key");
+      expect(await r("JSON.MGET", key("m1"), key("str"), key("m2"), "$..a")).toEqual(["[1,3,null]", null, "[4,6,[null]]"]);
+      expect(await r("JSON.MGET", key("m1"), key("m2"), key("str"), key("missing"), "$.nested1.a")).toEqual(["[3]", "[]", null, null]);
+      expect(await r("JSON.MGET", key("m1"), key("m2"), "..a")).toEqual(["1", "4"]);
+      expect(await r("JSON.MGET", key("m1"), key("m2"), key("str"), key("missing"), ".nested1.a")).toEqual(["3", null, null, null]);
+
+      const reset = () => r("JSON.SET", key("n"), "$", '{"a":"b","b":[{"a":2}, {"a":5.0}, {"a":"c"}]}');
+      await reset();
+      expect(await r("JSON.NUMINCRBY", key("n"), "$..a", "2")).toEqual("[null,4,7.0,null]");
+      expect(await r("JSON.NUMINCRBY", key("n"), "$..a", "2.5")).toEqual("[null,6.5,9.5,null]");
+      expect(await r("JSON.NUMINCRBY", key("n"), "$.b[1].a", "2")).toEqual("[11.5]");
+      expect(await r("JSON.NUMINCRBY", key("n"), "$.b[2].a", "2")).toEqual("[null]");
+      expect(await r("JSON.NUMINCRBY", key("n"), "$.b[1].a", "3.5")).toEqual("[15.0]");
+      await reset();
+      expect(await r("JSON.NUMMULTBY", key("n"), "$..a", "2")).toEqual("[null,4,10.0,null]");
+      expect(await r("JSON.NUMMULTBY", key("n"), "$..a", "2.5")).toEqual("[null,10.0,25.0,null]");
+      expect(await r("JSON.NUMMULTBY", key("n"), "$.b[1].a", "3")).toEqual("[75.0]");
+      await reset();
+      expect(await r("JSON.NUMPOWBY", key("n"), "$..a", "2")).toEqual("[null,4,25.0,null]");
+      expect(await r("JSON.NUMPOWBY", key("n"), "$..a", "2")).toEqual("[null,16,625.0,null]");
+      expect(await r("JSON.NUMPOWBY", key("n"), "$.b[1].a", "2")).toEqual("[390625.0]");
+      expect(await r("JSON.NUMPOWBY", key("n"), "$.b[1].a", "3")).toEqual("[5.960464477539062e16]");
+      expect(await r("JSON.NUMINCRBY", key("none"), "$..a", "2")).toEqual(error("ERR could not perform this operation on a key that doesn't exist"));
+      await reset();
+      expect(await r("JSON.NUMINCRBY", key("n"), ".b[0].a", "3")).toEqual("5");
+      expect(await r("JSON.NUMMULTBY", key("n"), ".b[0].a", "3")).toEqual("15");
+      expect(await r("JSON.NUMPOWBY", key("n"), ".b[0].a", "2")).toEqual("225");
+    },
+  },
 ]);
