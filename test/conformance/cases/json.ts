@@ -362,8 +362,13 @@ export const jsonCases = defineCases("json", [
   },
   {
     name: "JSON.DEBUG MEMORY and HELP",
-    fromDocs: doc("debug-memory"),
+    fromDocs: `${doc("debug-memory")}; RedisJSON v2.6.24 tests/pytest/test_multi.py (testDebugCommand)`,
     async run({ r, key }) {
+      await r("JSON.SET", key("t"), "$", '{"a":{"o":{"a":{}},"b":{"a":[]},"c":{"a":"str"},"d":{"a":42},"e":{"a":1.2},"f":{"a":false},"g":{"a":null}}}');
+      expect(await r("JSON.DEBUG", "MEMORY", key("t"), "$.a.*.a")).toEqual([8, 8, 11, 8, 24, 8, 8]);
+      expect(await r("JSON.DEBUG", "MEMORY", key("t"), ".a.c.a")).toEqual(11);
+      expect(await r("JSON.DEBUG", "MEMORY", key("missing"), "$")).toEqual([]);
+      expect(await r("JSON.DEBUG", key("missing"), "$..a")).toEqual(expect.objectContaining({ error: expect.stringContaining("ERR unknown subcommand") }));
       await r("JSON.SET", key(), "$", ITEM2);
       const bytes = await r("JSON.DEBUG", "MEMORY", key());
       expect(typeof bytes === "number" && bytes > 200).toBe(true);
