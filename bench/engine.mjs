@@ -4,7 +4,7 @@
  * taken around that one request, so one HTTP request and one RPC are spread over all runs.
  * Writes made by one loop are committed once, at its end (one implicit transaction).
  *
- * - engine: commands/s for GET, SET, INCR, HSET, ZADD on small keys, and PING (no storage: the
+ * - engine: commands/s for GET, SET, INCR, HSET, ZADD, PFADD, PFCOUNT, GEOADD on small keys, and PING (no storage: the
  *   cost of dispatch alone), and EVALSHA of @upstash/ratelimit's fixed-window limiter script
  *   (bench/limiter-script.mjs) on one of 1,000 counters.
  * - scaling: µs per command against one collection of 1k, 100k and 1M elements (quick: 1k, 10k),
@@ -19,6 +19,9 @@ export const ENGINE_COMMANDS = [
   { name: "INCR", template: [["INCR", "eng:c:{r}"]], range: 1000 },
   { name: "HSET", template: [["HSET", "eng:h", "f:{r}", "v"]], range: 1000 },
   { name: "ZADD", template: [["ZADD", "eng:z", "{r}", "m:{r}"]], range: 1000 },
+  { name: "PFADD", template: [["PFADD", "eng:p:{r}", "e:{i}"]], range: 1000 },
+  { name: "PFCOUNT", setup: [["PFADD", "eng:p:{r}", "e:{i}"]], template: [["PFCOUNT", "eng:p:{r}"]], range: 1000 },
+  { name: "GEOADD", template: [["GEOADD", "eng:g", "13.361389", "38.115556", "m:{r}"]], range: 1000 },
   {
     name: "EVALSHA",
     setup: [["EVAL", FIXED_WINDOW_SCRIPT, "1", "eng:rl:{r}", "1000000", "60000", "1"]],
@@ -70,6 +73,25 @@ const SCALING = [
     ops: [
       ["SADD", () => [["SADD", "scale:s", "m:{r}"]]],
       ["SISMEMBER", () => [["SISMEMBER", "scale:s", "m:{r}"]]],
+    ],
+  },
+  {
+    kind: "geo",
+    script: "bench/geo-scaling.mjs",
+    key: "scale:g",
+    ops: [
+      ["GEOPOS", () => [["GEOPOS", "scale:g", "m:{r}"]]],
+      ["GEOSEARCH 10 km", () => [["GEOSEARCH", "scale:g", "FROMMEMBER", "m:{r}", "BYRADIUS", "10", "km"]]],
+    ],
+  },
+  {
+    // N elements added: sparse at 1k, dense (12 kB) from a few thousand on, as Redis converts.
+    kind: "hll",
+    script: "bench/engine.mjs",
+    key: "scale:p",
+    ops: [
+      ["PFADD (new element)", () => [["PFADD", "scale:p", "new:{r}:{i}"]]],
+      ["PFCOUNT (after a PFADD)", () => [["PFADD", "scale:p", "c:{r}:{i}"], ["PFCOUNT", "scale:p"]]],
     ],
   },
   {

@@ -241,19 +241,21 @@ function targets(results) {
 function printEngine(engine) {
   console.log("\nIn-shard engine (no HTTP per command; one commit per loop; best of the rounds): commands/s (µs per command)");
   const cell = (r) => (r.error ? `n/a (${r.error.slice(0, 60)})` : `${fmt(r.commands_per_s)} (${fmt(1e6 / r.commands_per_s, 1)} µs)`);
-  console.log(Object.entries(engine).map(([c, r]) => `  ${c.padEnd(7)} ${cell(r)}`).join("\n"));
+  const width = Math.max(7, ...Object.keys(engine).map((c) => c.length));
+  console.log(Object.entries(engine).map(([c, r]) => `  ${c.padEnd(width)} ${cell(r)}`).join("\n"));
 }
 
 function printScaling(scaling, levels) {
   console.log(`\nCollection scaling (µs per command, one collection of N elements, best of the rounds; ratio ${levels.at(-1)} ÷ ${levels[0]})`);
-  console.log(["command".padEnd(12), ...levels.map((l) => pad(l, 10)), pad("ratio", 7)].join(" "));
+  const width = Math.max(12, ...Object.keys(scaling).map((op) => op.length));
+  console.log(["command".padEnd(width), ...levels.map((l) => pad(l, 10)), pad("ratio", 7)].join(" "));
   for (const [op, row] of Object.entries(scaling)) {
     const cells = levels.map((l) => {
       const c = row.levels[l];
       return pad(c ? (c.error ? "n/a" : fmt(c.us_per_op, 1)) : "-", 10);
     });
     const note = row.stopped ? `  (${row.stopped.slice(0, 80)})` : Object.values(row.levels).find((c) => c.error)?.error.slice(0, 70) ?? "";
-    console.log([op.padEnd(12), ...cells, pad(fmt(row.ratio, 2), 7)].join(" ") + (note ? `  ${note.trim()}` : ""));
+    console.log([op.padEnd(width), ...cells, pad(fmt(row.ratio, 2), 7)].join(" ") + (note ? `  ${note.trim()}` : ""));
   }
 }
 

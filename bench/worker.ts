@@ -41,11 +41,16 @@ interface EngineBody {
   template: string[][];
   n: number;
   range: number;
-  kind: "zset" | "hash" | "list" | "set" | "geo" | "json";
+  kind: FillKind;
   key: string;
   from: number;
   count: number;
 }
+
+/** The collections the scaling table grows, and the command that grows each (500 elements a call). */
+const FILL_COMMAND = { zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD", hll: "PFADD" } as const;
+/** "json" grows one document instead (EngineShard.fill). */
+type FillKind = keyof typeof FILL_COMMAND | "json";
 
 /** The cheapest store round trip a Durable Object offers: synchronous KV calls over RPC. */
 export class BareStore extends DurableObject {
@@ -91,12 +96,10 @@ export class EngineShard extends Shard {
     return { runs: n, error };
   }
 
-  /**
-   * Adds elements `from` … `from + count - 1` to one collection, 500 per command. For "json",
-   * N counts bytes: the document `{"n":0,"a":[…]}` grows by `count` bytes of 100-byte strings.
-   */
-  fill(kind: "zset" | "hash" | "list" | "set" | "geo" | "json", key: string, from: number, count: number): string | null {
+  /** Adds elements `from` … `from + count - 1` to one collection, 500 per command. */
+  fill(kind: FillKind, key: string, from: number, count: number): string | null {
     if (kind === "json") {
+      // N counts bytes: the document {"n":0,"a":[…]} grows by `count` bytes of 100-byte strings.
       const item = JSON.stringify("x".repeat(97));
       const cmds: Arg[][] = from === 0 ? [["JSON.SET", key, "$", '{"n":0,"a":[]}']] : [];
       const items = Math.max(1, Math.round(count / (item.length + 1)));
@@ -106,7 +109,7 @@ export class EngineShard extends Shard {
     const cmds: Arg[][] = [];
     for (let start = from; start < from + count; start += 500) {
       const end = Math.min(start + 500, from + count);
-      const argv: Arg[] = [{ zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD" }[kind as "zset"], key];
+      const argv: Arg[] = [FILL_COMMAND[kind], key];
       for (let i = start; i < end; i++) {
         if (kind === "zset") argv.push(String(i), `m:${i}`);
         else if (kind === "geo") argv.push(...geoPoint(i), `m:${i}`);

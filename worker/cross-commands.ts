@@ -1,7 +1,11 @@
 /**
  * Multi-key commands whose atomicity Redis guarantees, planned as cross-shard transactions when
  * their keys span shards (worker/cross-shard.ts runs them). Each planner says what every
- * participant locks, reads at prepare and writes at commit, when to commit, and the reply.
+ * participant locks, reads at prepare and writes at commit. When to commit and the reply are
+ * not decided here: the command's own rule beside its shard handler (msetOutcome, smoveOutcome,
+ * lmoveOutcome, renameOutcome, copyOutcome; durable-objects/commands/outcome.ts) is called with
+ * the participants' reads, as the handler calls it with its own, so both paths answer alike.
+ * Argument parsing is the handler's too (msetPairs, parseMoveEnds, parseCopyOptions).
  *
  * Covered: MSET, MSETNX, SMOVE, LMOVE, RPOPLPUSH; RENAME, RENAMENX and COPY (without DB) of a
  * string key. RENAME/RENAMENX/COPY of a collection fall back to gather, run, scatter
@@ -9,8 +13,14 @@
  * LCS). Whatever has neither plan still answers CROSSSLOT (never silently non-atomic).
  */
 import { text, type Arg } from "../durable-objects/args";
+import { copyNamesDb, copyOutcome, parseCopyOptions, renameOutcome } from "../durable-objects/commands/keyspace";
+import { lmoveOutcome, parseMoveEnds } from "../durable-objects/commands/lists";
+import { typeRead, type Outcome } from "../durable-objects/commands/outcome";
+import { smoveOutcome } from "../durable-objects/commands/sets";
+import { msetOutcome, msetPairs } from "../durable-objects/commands/strings";
 import { Errors } from "../durable-objects/errors";
-import { err, isError, OK, type Reply } from "../durable-objects/reply";
+import { CommandError, err, type Reply } from "../durable-objects/reply";
+import type { End } from "../durable-objects/store/lists";
 import type { CrossPlanner } from "../durable-objects/table";
 import type { Between, TxBackend, TxPart } from "./cross-shard";
 import { shardOf } from "./slot";
@@ -28,18 +38,39 @@ export interface CrossCommand {
 /** A plan, a command error, or null when this form has no cross-shard plan (CROSSSLOT). */
 type Planner = (argv: Arg[], shards: number) => CrossCommand | { error: string } | null;
 
-/** MSET / MSETNX: each shard's pairs are one MSET; MSETNX first reads EXISTS of every key. */
-function msetPlanner(onlyIfNoneExist: boolean): Planner {
+/**
+ * A plan that commits exactly when the command's own rule (`decide`, over the participants'
+ * reads) says to write, and answers what it says.
+ */
+function decided(parts: TxPart[], decide: (reads: Reply[][]) => Outcome): CrossCommand {
+  return { parts, shouldCommit: (reads) => decide(reads).write, reply: (reads) => decide(reads).reply };
+}
+
+/** A planner whose argument parsing is the command's own: what it throws is the command's reply. */
+function parsing(plan: Planner): Planner {
   return (argv, shards) => {
-    if (argv.length % 2 === 0) return { error: Errors.wrongArity(onlyIfNoneExist ? "msetnx" : "mset") };
+    try {
+      return plan(argv, shards);
+    } catch (e) {
+      if (e instanceof CommandError) return { error: e.reply };
+      throw e;
+    }
+  };
+}
+
+const isElement = (r: Reply | undefined): r is Uint8Array | string => typeof r === "string" || r instanceof Uint8Array;
+
+/** MSET / MSETNX: each shard's pairs are one MSET; MSETNX first reads EXISTS of every key (msetOutcome decides). */
+function msetPlanner(onlyIfNoneExist: boolean): Planner {
+  return parsing((argv, shards) => {
     const byShard = new Map<number, { keys: string[]; pairs: Arg[] }>();
-    for (let i = 1; i < argv.length; i += 2) {
-      const key = text(argv[i]!);
+    for (const [k, v] of msetPairs(argv, onlyIfNoneExist)) {
+      const key = text(k);
       const s = shardOf(key, shards);
       let part = byShard.get(s);
       if (!part) byShard.set(s, (part = { keys: [], pairs: [] }));
       part.keys.push(key);
-      part.pairs.push(argv[i]!, argv[i + 1]!);
+      part.pairs.push(k, v);
     }
     const parts: TxPart[] = [...byShard].map(([shard, { keys, pairs }]) => ({
       shard,
@@ -47,58 +78,42 @@ function msetPlanner(onlyIfNoneExist: boolean): Planner {
       reads: onlyIfNoneExist ? [["EXISTS", ...keys]] : [],
       writes: [["MSET", ...pairs]],
     }));
-    if (!onlyIfNoneExist) return { parts, shouldCommit: () => true, reply: () => OK };
-    return {
-      parts,
-      shouldCommit: (reads) => reads.every((r) => r[0] === 0),
-      reply: (_, committed) => (committed ? 1 : 0),
-    };
-  };
+    return decided(parts, (reads) => msetOutcome(onlyIfNoneExist, onlyIfNoneExist && !reads.every((r) => r[0] === 0)));
+  });
 }
 
-/** SMOVE source destination member: reads both types and membership (a missing source is 0 before any type check, as Redis); SREM + SADD. */
+/** SMOVE source destination member: reads both types and membership (smoveOutcome decides); SREM + SADD. */
 const smovePlanner: Planner = (argv, shards) => {
   const [src, dst, member] = [argv[1]!, argv[2]!, argv[3]!];
-  const srcShard = shardOf(text(src), shards);
-  const dstShard = shardOf(text(dst), shards);
   const parts: TxPart[] = [
-    { shard: srcShard, keys: [text(src)], reads: [["TYPE", src], ["SISMEMBER", src, member]], writes: [["SREM", src, member]] },
-    { shard: dstShard, keys: [text(dst)], reads: [["TYPE", dst]], writes: [["SADD", dst, member]] },
+    { shard: shardOf(text(src), shards), keys: [text(src)], reads: [["TYPE", src], ["SISMEMBER", src, member]], writes: [["SREM", src, member]] },
+    { shard: shardOf(text(dst), shards), keys: [text(dst)], reads: [["TYPE", dst]], writes: [["SADD", dst, member]] },
   ];
-  const check = (reads: Reply[][]): Reply => {
-    const srcType = typeOf(reads[0]![0]);
-    const dstType = typeOf(reads[1]![0]);
-    if (srcType === "none") return 0;
-    if (srcType !== "set" || (dstType !== "set" && dstType !== "none")) return err(Errors.wrongType);
-    const member = reads[0]![1]!;
-    if (isError(member)) return member;
-    return member === 1 ? 1 : 0;
-  };
-  return { parts, shouldCommit: (reads) => check(reads) === 1, reply: (reads) => check(reads) };
+  return decided(parts, (reads) =>
+    smoveOutcome({
+      source: typeRead(reads[0]![0]),
+      destination: typeRead(reads[1]![0]),
+      sameKey: text(src) === text(dst),
+      isMember: reads[0]![1] === 1,
+    }),
+  );
 };
-
-function typeOf(r: Reply | undefined): string {
-  return r && typeof r === "object" && "status" in r ? r.status : "";
-}
 
 /**
  * LMOVE source destination LEFT|RIGHT LEFT|RIGHT / RPOPLPUSH source destination: the source
  * reads its type and the end element and pops it at commit; the destination, prepared after
- * it, reads its type and pushes that element. A missing source is nil before the destination's
- * type is checked, as Redis.
+ * it, reads its type and pushes that element (lmoveOutcome decides).
  */
-function lmovePlanner(fixed?: [string, string]): Planner {
-  return (argv, shards) => {
-    const from = fixed ? fixed[0] : text(argv[3]!).toUpperCase();
-    const to = fixed ? fixed[1] : text(argv[4]!).toUpperCase();
-    if ((from !== "LEFT" && from !== "RIGHT") || (to !== "LEFT" && to !== "RIGHT")) return { error: Errors.syntax };
+function lmovePlanner(fixed?: [End, End]): Planner {
+  return parsing((argv, shards) => {
+    const [from, to] = fixed ?? parseMoveEnds(argv);
     const [src, dst] = [argv[1]!, argv[2]!];
     const parts: TxPart[] = [
       {
         shard: shardOf(text(src), shards),
         keys: [text(src)],
-        reads: [["TYPE", src], ["LINDEX", src, from === "LEFT" ? "0" : "-1"]],
-        writes: [[from === "LEFT" ? "LPOP" : "RPOP", src]],
+        reads: [["TYPE", src], ["LINDEX", src, from === "left" ? "0" : "-1"]],
+        writes: [[from === "left" ? "LPOP" : "RPOP", src]],
       },
       {
         shard: shardOf(text(dst), shards),
@@ -107,40 +122,37 @@ function lmovePlanner(fixed?: [string, string]): Planner {
         writes: [],
         writesFrom: (earlier) => {
           const element = earlier[0]?.[1];
-          return typeof element === "string" || element instanceof Uint8Array ? [[to === "LEFT" ? "LPUSH" : "RPUSH", dst, element]] : [];
+          return isElement(element) ? [[to === "left" ? "LPUSH" : "RPUSH", dst, element]] : [];
         },
       },
     ];
-    const check = (reads: Reply[][]): Reply => {
-      const srcType = typeOf(reads[0]![0]);
-      if (srcType === "none") return null;
-      if (srcType !== "list") return err(Errors.wrongType);
-      const dstType = typeOf(reads[1]![0]);
-      if (dstType !== "list" && dstType !== "none") return err(Errors.wrongType);
-      return reads[0]![1]!;
-    };
-    return {
-      parts,
-      shouldCommit: (reads) => {
-        const r = check(reads);
-        return r !== null && !isError(r);
-      },
-      reply: (reads) => check(reads),
-    };
-  };
+    return decided(parts, (reads) => {
+      const element = reads[0]![1];
+      return lmoveOutcome({ source: typeRead(reads[0]![0]), destination: typeRead(reads[1]![0]), element: isElement(element) ? element : null });
+    });
+  });
 }
 
 /**
  * RENAME / RENAMENX / COPY [REPLACE] of a string key: the source reads its type, value and
  * absolute expiry (and is deleted at commit unless copied); the destination, prepared after it,
- * reads whether it exists and is overwritten with the value and expiry.
+ * reads whether it exists and is overwritten with the value and expiry. renameOutcome and
+ * copyOutcome decide; when they say to move a collection, which these reads cannot carry, the
+ * plan answers CROSSSLOT and the command runs gathered (its fallback) instead. COPY … DB is
+ * not planned (CROSSSLOT).
  */
 function movePlanner(kind: "rename" | "renamenx" | "copy"): Planner {
   return (argv, shards) => {
-    let replace = kind === "rename";
+    if (kind === "copy" && copyNamesDb(argv)) return null;
+    let replace = false;
     if (kind === "copy") {
-      if (argv.length > 4 || (argv.length === 4 && text(argv[3]!).toUpperCase() !== "REPLACE")) return null;
-      replace = argv.length === 4;
+      // An option error is answered by the handler itself, run gathered (planGathered).
+      try {
+        replace = parseCopyOptions(argv).replace;
+      } catch (e) {
+        if (e instanceof CommandError) return null;
+        throw e;
+      }
     }
     const [src, dst] = [argv[1]!, argv[2]!];
     const parts: TxPart[] = [
@@ -157,27 +169,18 @@ function movePlanner(kind: "rename" | "renamenx" | "copy"): Planner {
         writes: [],
         writesFrom: (earlier) => {
           const [, value, expireAt] = earlier[0] ?? [];
-          if (typeof value !== "string" && !(value instanceof Uint8Array)) return [];
+          if (!isElement(value)) return [];
           const at = Number(expireAt);
           return [at >= 0 ? ["SET", dst, value, "PXAT", String(expireAt)] : ["SET", dst, value]];
         },
       },
     ];
-    const check = (reads: Reply[][]): Reply => {
-      const srcType = typeOf(reads[0]![0]);
-      if (srcType === "none") return kind === "copy" ? 0 : err(Errors.noSuchKey);
-      if (srcType !== "string") return err(Errors.crossSlot);
-      if (!replace && reads[1]![0] !== 0) return 0;
-      return kind === "rename" ? OK : 1;
-    };
-    return {
-      parts,
-      shouldCommit: (reads) => {
-        const r = check(reads);
-        return r === OK || r === 1;
-      },
-      reply: (reads) => check(reads),
-    };
+    return decided(parts, (reads) => {
+      const source = typeRead(reads[0]![0]);
+      const observed = { source, destinationExists: reads[1]![0] !== 0, sameKey: text(src) === text(dst) };
+      const outcome = kind === "copy" ? copyOutcome(replace, observed) : renameOutcome(kind === "renamenx", observed);
+      return outcome.write && source !== "string" ? { reply: err(Errors.crossSlot), write: false } : outcome;
+    });
   };
 }
 
@@ -187,7 +190,7 @@ const PLANNERS: Record<CrossPlanner, Planner> = {
   msetnx: msetPlanner(true),
   smove: smovePlanner,
   lmove: lmovePlanner(),
-  rpoplpush: lmovePlanner(["RIGHT", "LEFT"]),
+  rpoplpush: lmovePlanner(["right", "left"]),
   rename: movePlanner("rename"),
   renamenx: movePlanner("renamenx"),
   copy: movePlanner("copy"),

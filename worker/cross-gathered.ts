@@ -13,6 +13,7 @@
  * without a decision. A key above the caps of scratch.ts is refused with an error, nothing changed.
  */
 import { text, type Arg } from "../durable-objects/args";
+import { copyNamesDb } from "../durable-objects/commands/keyspace";
 import { Errors } from "../durable-objects/errors";
 import { err, type Reply } from "../durable-objects/reply";
 import {
@@ -37,7 +38,7 @@ const tooLarge = (d: DumpResult | undefined): boolean => d !== null && d !== und
  */
 export function planGathered(argv: Arg[], keys: string[], shards: number): CrossCommand | null {
   if (keys.length === 0) return null;
-  if (argv.slice(3).some((a) => text(a).toUpperCase() === "DB") && text(argv[0]!).toLowerCase() === "copy") return null;
+  if (text(argv[0]!).toLowerCase() === "copy" && copyNamesDb(argv)) return null;
   return gatheredPlan([argv], keys, shards, (replies) => replies[0]!);
 }
 

@@ -2,16 +2,18 @@
  * Keyspace commands: existence, type, expiry, renaming and copying of keys of any type, and the
  * keyspace-wide walks (KEYS, SCAN, RANDOMKEY, DBSIZE, FLUSHDB). Each runs inside one shard;
  * the table's `cluster` field tells the Worker how to fan them out (DEL/EXISTS/TOUCH/UNLINK per
- * key, SCAN/KEYS/… on every shard) or to refuse them across shards (RENAME, COPY).
+ * key, SCAN/KEYS/… on every shard) or to run them across shards (RENAME, RENAMENX and COPY by a
+ * cross-shard planner that follows renameOutcome and copyOutcome below, gathered for a collection).
  */
 import { rangeSpec } from "../key-specs";
 import { ArgCursor, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
-import { CommandError, OK, int, type Reply } from "../reply";
+import { CommandError, OK, err, int, type Reply } from "../reply";
 import { compileGlob } from "../store/glob";
 import { TYPE_NAMES } from "../store/keyspace";
 import type { CommandSpec } from "../table";
+import { observedType, replyOf, type ObservedType, type Outcome } from "./outcome";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };
 const ALL_KEYS = { first: 1, last: -1, step: 1 };
@@ -123,6 +125,36 @@ function persist(ctx: ExecContext, argv: Arg[]): Reply {
   return 1;
 }
 
+/** What RENAME, RENAMENX and COPY observed: the source's type, whether the destination exists, one key or two. */
+export interface MoveObservation {
+  source: ObservedType;
+  destinationExists: boolean;
+  sameKey: boolean;
+}
+
+/**
+ * RENAME / RENAMENX's rule (the shard handler and the cross-shard planner both follow it): a
+ * missing source is "no such key" (RENAMENX included); a key renamed onto itself answers without
+ * writing; RENAMENX onto an existing key is 0.
+ */
+export function renameOutcome(nx: boolean, o: MoveObservation): Outcome {
+  if (o.source === "none") return { reply: err(Errors.noSuchKey), write: false };
+  if (o.sameKey) return { reply: nx ? 0 : OK, write: false };
+  if (nx && o.destinationExists) return { reply: 0, write: false };
+  return { reply: nx ? 1 : OK, write: true };
+}
+
+/**
+ * COPY's rule once its options are read: a key copied onto itself is an error before the source
+ * is even looked up; a missing source is 0; an existing destination is 0 without REPLACE.
+ */
+export function copyOutcome(replace: boolean, o: MoveObservation): Outcome {
+  if (o.sameKey) return { reply: err(Errors.sameObject), write: false };
+  if (o.source === "none") return { reply: 0, write: false };
+  if (o.destinationExists && !replace) return { reply: 0, write: false };
+  return { reply: 1, write: true };
+}
+
 /** RENAME key newkey / RENAMENX key newkey: the value, its elements and its TTL move together. */
 function renameGeneric(nx: boolean) {
   return (ctx: ExecContext, argv: Arg[]): Reply => {
@@ -130,16 +162,16 @@ function renameGeneric(nx: boolean) {
     const to = text(argv[2]!);
     const ks = ctx.keyspace;
     const row = ks.find(from);
-    if (!row) throw new CommandError(Errors.noSuchKey);
-    if (from === to) return nx ? 0 : OK;
-    if (nx && ks.exists(to)) return 0;
-    ks.rename(row, to);
-    return nx ? 1 : OK;
+    const sameKey = from === to;
+    const destinationExists = nx && row !== null && !sameKey && ks.exists(to);
+    const outcome = renameOutcome(nx, { source: observedType(row), destinationExists, sameKey });
+    if (outcome.write) ks.rename(row!, to);
+    return replyOf(outcome);
   };
 }
 
-// COPY source destination [DB destination-db] [REPLACE]
-function copy(ctx: ExecContext, argv: Arg[]): Reply {
+/** COPY's options: REPLACE and DB (only db 0 exists here, as in cluster mode), in any order. */
+export function parseCopyOptions(argv: Arg[]): { replace: boolean } {
   const p = new ArgCursor(argv, 3);
   let replace = false;
   let db = 0;
@@ -155,19 +187,29 @@ function copy(ctx: ExecContext, argv: Arg[]): Reply {
     }
   }
   if (db !== 0) throw new CommandError(Errors.copyToOtherDb);
+  return { replace };
+}
+
+/** COPY names a database (even db 0): a form the Worker does not run across shards (CROSSSLOT). */
+export function copyNamesDb(argv: Arg[]): boolean {
+  return argv.slice(3).some((a) => text(a).toUpperCase() === "DB");
+}
+
+// COPY source destination [DB destination-db] [REPLACE]
+function copy(ctx: ExecContext, argv: Arg[]): Reply {
+  const { replace } = parseCopyOptions(argv);
   const from = text(argv[1]!);
   const to = text(argv[2]!);
-  if (from === to) throw new CommandError(Errors.sameObject);
   const ks = ctx.keyspace;
-  const row = ks.find(from);
-  if (!row) return 0;
-  const target = ks.find(to);
-  if (target) {
-    if (!replace) return 0;
-    ks.deleteRow(target);
+  const sameKey = from === to;
+  const row = sameKey ? null : ks.find(from);
+  const target = row ? ks.find(to) : null;
+  const outcome = copyOutcome(replace, { source: observedType(row), destinationExists: target !== null, sameKey });
+  if (outcome.write) {
+    if (target) ks.deleteRow(target);
+    ks.copy(row!, to);
   }
-  ks.copy(row, to);
-  return 1;
+  return replyOf(outcome);
 }
 
 // RANDOMKEY

@@ -8,7 +8,7 @@ import { keynumSpec, rangeSpec } from "../key-specs";
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
-import { CommandError, OK, type Reply } from "../reply";
+import { CommandError, OK, err, type Reply } from "../reply";
 import {
   listIndex,
   listInsert,
@@ -25,6 +25,7 @@ import {
   type End,
 } from "../store/lists";
 import type { CommandSpec } from "../table";
+import { observedType, replyOf, type ObservedType, type Outcome } from "./outcome";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };
 const TWO_KEYS = { first: 1, last: 2, step: 1 };
@@ -155,17 +156,52 @@ function lpos(ctx: ExecContext, argv: Arg[]): Reply {
   return count === null ? (found[0] ?? null) : found;
 }
 
+/** LMOVE's ends (argv[3], argv[4]): LEFT|RIGHT each, else a syntax error. */
+export function parseMoveEnds(argv: Arg[]): [End, End] {
+  const p = new ArgCursor(argv, 3);
+  return [takeEnd(p), takeEnd(p)];
+}
+
+/** What LMOVE and RPOPLPUSH observed: both keys' types and the element at the source's end (null if none). */
+export interface LmoveObservation {
+  source: ObservedType;
+  destination: ObservedType;
+  element: Uint8Array | string | null;
+}
+
+/**
+ * LMOVE / RPOPLPUSH's rule (the shard handler and the cross-shard planner both follow it): a
+ * missing source is nil before the destination is looked at; a source that is not a list is
+ * WRONGTYPE; then a destination that exists and is not a list is WRONGTYPE; else the element
+ * moves (a list moved onto itself rotates) and is the reply.
+ */
+export function lmoveOutcome(o: LmoveObservation): Outcome {
+  if (o.source === "none") return { reply: null, write: false };
+  if (o.source !== "list") return { reply: err(Errors.wrongType), write: false };
+  if (o.element === null) return { reply: null, write: false };
+  if (o.destination !== "list" && o.destination !== "none") return { reply: err(Errors.wrongType), write: false };
+  return { reply: o.element, write: true };
+}
+
+function moveGeneric(ctx: ExecContext, src: string, dst: string, from: End, to: End): Reply {
+  const ks = ctx.keyspace;
+  const source = observedType(ks.find(src));
+  const destination = observedType(ks.find(dst));
+  const element = source === "list" ? listIndex(ks, src, from === "left" ? 0 : -1) : null;
+  const outcome = lmoveOutcome({ source, destination, element });
+  if (outcome.write) listMove(ks, src, dst, from, to);
+  return replyOf(outcome);
+}
+
 // LMOVE source destination LEFT|RIGHT LEFT|RIGHT
 function lmove(ctx: ExecContext, argv: Arg[]): Reply {
-  const p = new ArgCursor(argv, 3);
-  const from = takeEnd(p);
-  const to = takeEnd(p);
-  return listMove(ctx.keyspace, text(argv[1]!), text(argv[2]!), from, to);
+  const [from, to] = parseMoveEnds(argv);
+  return moveGeneric(ctx, text(argv[1]!), text(argv[2]!), from, to);
 }
 
 // RPOPLPUSH source destination
 function rpoplpush(ctx: ExecContext, argv: Arg[]): Reply {
-  return listMove(ctx.keyspace, text(argv[1]!), text(argv[2]!), "right", "left");
+  return moveGeneric(ctx, text(argv[1]!), text(argv[2]!), "right", "left");
 }
 
 /** LMPOP's keys for routing: numkeys keys after argv[1], when numkeys is valid. */

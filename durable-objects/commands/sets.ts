@@ -2,13 +2,14 @@
  * Set commands: argv → typed arguments → store/sets.ts → reply.
  *
  * Multi-key commands (SINTER, SUNION, SDIFF, their STORE forms, SINTERCARD, SMOVE) run on one
- * shard, atomically; keys on different shards answer CROSSSLOT, as in Redis Cluster.
+ * shard, atomically; over keys on several shards the Worker runs them as a cross-shard
+ * transaction (SMOVE by its planner, following smoveOutcome; the others gathered).
  */
 import { rangeSpec } from "../key-specs";
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
-import { CommandError, type Reply } from "../reply";
+import { CommandError, err, type Reply } from "../reply";
 import {
   setAdd,
   setAlgebra,
@@ -25,6 +26,7 @@ import {
   type SetOp,
 } from "../store/sets";
 import type { CommandSpec } from "../table";
+import { observedType, replyOf, type ObservedType, type Outcome } from "./outcome";
 import { numkeysFinder } from "./zset-args";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };
@@ -86,9 +88,36 @@ function srandmember(ctx: ExecContext, argv: Arg[]): Reply {
   return setRandom(ctx.keyspace, text(argv[1]!), clamp(v)) ?? [];
 }
 
+/** What SMOVE observed: both keys' types, one key or two, whether the member is in the source. */
+export interface SmoveObservation {
+  source: ObservedType;
+  destination: ObservedType;
+  sameKey: boolean;
+  isMember: boolean;
+}
+
+/**
+ * SMOVE's rule (the shard handler and the cross-shard planner both follow it): a missing source
+ * is 0 before any type check; then a source that is not a set, or a destination that exists and
+ * is not one, is WRONGTYPE; then 1 when the member is in the source (moved, unless both keys are
+ * one), else 0.
+ */
+export function smoveOutcome(o: SmoveObservation): Outcome {
+  if (o.source === "none") return { reply: 0, write: false };
+  if (o.source !== "set" || (o.destination !== "set" && o.destination !== "none")) return { reply: err(Errors.wrongType), write: false };
+  return { reply: o.isMember ? 1 : 0, write: o.isMember && !o.sameKey };
+}
+
 // SMOVE source destination member
 function smove(ctx: ExecContext, argv: Arg[]): Reply {
-  return setMove(ctx.keyspace, text(argv[1]!), text(argv[2]!), bytes(argv[3]!));
+  const [src, dst, member] = [text(argv[1]!), text(argv[2]!), bytes(argv[3]!)];
+  const ks = ctx.keyspace;
+  const source = observedType(ks.find(src));
+  const destination = observedType(ks.find(dst));
+  const isMember = source === "set" && setHas(ks, src, [member])[0] === 1;
+  const outcome = smoveOutcome({ source, destination, sameKey: src === dst, isMember });
+  if (outcome.write) setMove(ks, src, dst, member);
+  return replyOf(outcome);
 }
 
 // SINTER key [key …] / SUNION … / SDIFF …

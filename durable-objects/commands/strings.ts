@@ -9,6 +9,7 @@ import { CommandError, int, OK, type Reply } from "../reply";
 import { longestCommonSubsequence } from "../store/lcs";
 import {
   appendString,
+  checkValueSizes,
   getDelString,
   getExString,
   getRange,
@@ -26,6 +27,7 @@ import {
 } from "../store/strings";
 import type { CommandSpec } from "../table";
 import { absoluteExpiry, type ExpireUnit } from "./expire-options";
+import { replyOf, type Outcome } from "./outcome";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };
 const ALL_KEYS = { first: 1, last: -1, step: 1 };
@@ -139,15 +141,33 @@ function mget(ctx: ExecContext, argv: Arg[]): Reply {
   return getStrings(ctx.keyspace, argv.slice(1).map(text));
 }
 
+/** MSET's and MSETNX's key-value pairs; an odd count is the arity error Redis answers. */
+export function msetPairs(argv: Arg[], onlyIfNoneExist: boolean): [Arg, Arg][] {
+  if (argv.length % 2 === 0) throw new CommandError(Errors.wrongArity(onlyIfNoneExist ? "msetnx" : "mset"));
+  const pairs: [Arg, Arg][] = [];
+  for (let i = 1; i < argv.length; i += 2) pairs.push([argv[i]!, argv[i + 1]!]);
+  return pairs;
+}
+
+/**
+ * MSET / MSETNX's rule (the shard handler and the cross-shard planner both follow it): MSET
+ * always writes every pair; MSETNX writes all of them (1) only when none of its keys exists, else
+ * nothing (0).
+ */
+export function msetOutcome(onlyIfNoneExist: boolean, anyExists: boolean): Outcome {
+  if (!onlyIfNoneExist) return { reply: OK, write: true };
+  return anyExists ? { reply: 0, write: false } : { reply: 1, write: true };
+}
+
 // MSET key value [key value ...] / MSETNX key value [key value ...]
 function msetGeneric(onlyIfNoneExist: boolean) {
   return (ctx: ExecContext, argv: Arg[]): Reply => {
-    if (argv.length % 2 === 0) throw new CommandError(Errors.wrongArity(onlyIfNoneExist ? "msetnx" : "mset"));
-    const pairs: [string, Uint8Array][] = [];
-    for (let i = 1; i < argv.length; i += 2) pairs.push([text(argv[i]!), bytes(argv[i + 1]!)]);
-    const written = setStrings(ctx.keyspace, pairs, onlyIfNoneExist);
-    if (onlyIfNoneExist) return written ? 1 : 0;
-    return OK;
+    const pairs = msetPairs(argv, onlyIfNoneExist).map(([k, v]): [string, Uint8Array] => [text(k), bytes(v)]);
+    const ks = ctx.keyspace;
+    checkValueSizes(ks, pairs);
+    const outcome = msetOutcome(onlyIfNoneExist, onlyIfNoneExist && pairs.some(([key]) => ks.exists(key)));
+    if (outcome.write) setStrings(ks, pairs);
+    return replyOf(outcome);
   };
 }
 

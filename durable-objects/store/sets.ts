@@ -296,13 +296,13 @@ export function setRandom(ks: Keyspace, key: string, count: number): Uint8Array[
   return set.randomDistinct(count);
 }
 
-/** SMOVE: 1 if `member` moved (or is in `src` when src = dst), else 0. */
+/**
+ * SMOVE's move, once its rule (commands/sets.ts smoveOutcome) says to: `member` leaves the set at
+ * `src` for the one at `dst` (created when missing). 1 if it moved, else 0.
+ */
 export function setMove(ks: Keyspace, src: string, dst: string, member: Uint8Array): number {
-  const srcRow = ks.find(src);
-  if (!srcRow) return 0;
-  if (srcRow.type !== KeyType.Set) throw new CommandError(Errors.wrongType);
-  const source = setOfRow(ks, srcRow)!;
-  if (src === dst) return source.has(member) ? 1 : 0;
+  const source = findSet(ks, src);
+  if (!source || src === dst) return 0;
   const existing = findSet(ks, dst);
   if (!source.remove(member)) return 0;
   const target = existing ?? createSet(ks, dst);

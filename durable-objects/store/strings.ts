@@ -185,12 +185,18 @@ export function getStrings(ks: Keyspace, keys: string[]): (Uint8Array | null)[] 
   });
 }
 
-/** MSET / MSETNX (`onlyIfNoneExist`): all pairs or, for MSETNX when any key exists, none. */
-export function setStrings(ks: Keyspace, pairs: [string, Uint8Array][], onlyIfNoneExist = false): boolean {
+/** Refuses any value above the size limit (MSET and MSETNX check every value before anything else). */
+export function checkValueSizes(ks: Keyspace, pairs: [string, Uint8Array][]): void {
   for (const [, value] of pairs) checkValueSize(ks, value.length);
-  if (onlyIfNoneExist && pairs.some(([key]) => ks.exists(key))) return false;
+}
+
+/**
+ * MSET, and MSETNX once its rule (commands/strings.ts msetOutcome) says to write: every pair in
+ * order, so a key named twice keeps its last value.
+ */
+export function setStrings(ks: Keyspace, pairs: [string, Uint8Array][]): void {
+  checkValueSizes(ks, pairs);
   for (const [key, value] of pairs) writeValue(ks, key, value, null, ks.find(key));
-  return true;
 }
 
 /** STRLEN: the length in bytes, 0 for a missing key. */

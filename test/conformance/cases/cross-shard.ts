@@ -4,6 +4,7 @@
  */
 import { expect } from "vitest";
 import { defineCases, error } from "../harness";
+import { moveCases } from "./cross-shard-moves";
 
 const WRONGTYPE = error("WRONGTYPE Operation against a key holding the wrong kind of value");
 
@@ -220,4 +221,5 @@ export const crossShardCases = defineCases("cross-shard", [
       }
     },
   },
+  ...moveCases,
 ]);
