@@ -4,9 +4,9 @@
  * a legacy path (`.a`, `a[0]`, `.`) answers one value and an error when nothing matches. Error
  * texts are RedisJSON's (errors.ts JsonErrors); docs/json.md lists what differs.
  *
- * This file is over 500 lines: it is the one table of the JSON group (28 entries, each with its
- * handler beside it), like the other group files; the shared document operations live in
- * json/ops.ts.
+ * This file is over 500 lines: it is the one table of the JSON group (25 commands and JSON.DEBUG's
+ * two subcommands, each handler beside its syntax line), like the other group files; the shared
+ * document operations live in json/ops.ts.
  */
 import { text, type Arg } from "../args";
 import type { ExecContext } from "../context";
@@ -31,7 +31,7 @@ import {
   type ParsedPath,
 } from "../json/ops";
 import { JInt, JsonSyntaxError, JsonTooManyValuesError, clone, equal, formatFloat, isNumber, parseJson, serialize, typeName, type Format, type JValue } from "../json/value";
-import { findJsonRow, readJson, writeJson, type JsonDoc } from "../store/json";
+import { findJsonRow, loadJson, readJson, writeJson, type JsonDoc } from "../store/json";
 import { KeyType, type Keyspace } from "../store/keyspace";
 import type { CommandSpec } from "../table";
 
@@ -92,7 +92,7 @@ function jsonSet(ctx: ExecContext, argv: Arg[]): Reply {
     writeJson(ks, key, null, value);
     return OK;
   }
-  const doc = readJson(ks, key)!;
+  const doc = loadJson(ks, row);
   if (p.root) {
     if (mode === "nx") return null;
     doc.root = value;
@@ -171,7 +171,7 @@ function jsonMget(ctx: ExecContext, argv: Arg[]): Reply {
   return argv.slice(1, -1).map((k) => {
     const row = ctx.keyspace.find(text(k));
     if (!row || row.type !== KeyType.Json) return null;
-    const doc = readJson(ctx.keyspace, text(k))!;
+    const doc = loadJson(ctx.keyspace, row);
     try {
       const found = matches(p, doc.root);
       if (p.legacy) return found.length === 0 ? null : serialize(found[0]!.value);
@@ -195,7 +195,7 @@ function jsonMset(ctx: ExecContext, argv: Arg[]): Reply {
     const p = parsePath(text(argv[i + 1]!));
     if (!p.root) {
       if (!row) throw new CommandError(JsonErrors.newAtRoot);
-      writeTargets(p, readJson(ks, key)!.root, null);
+      writeTargets(p, loadJson(ks, row).root, null);
     }
     triples.push({ key, p, value: parseValue(argv[i + 2]!) });
   }
@@ -238,7 +238,7 @@ function jsonMerge(ctx: ExecContext, argv: Arg[]): Reply {
     writeJson(ks, key, null, patch);
     return OK;
   }
-  const doc = readJson(ks, key)!;
+  const doc = loadJson(ks, row);
   if (p.root) {
     doc.root = mergePatch(doc.root, patch);
     checkDepth([], doc.root);

@@ -34,7 +34,11 @@ export interface JsonDoc {
 /** The document at `key`, or null; RedisJSON's wrong-type error for a key of another type. */
 export function readJson(ks: Keyspace, key: string): JsonDoc | null {
   const row = findJsonRow(ks, key);
-  if (!row) return null;
+  return row ? loadJson(ks, row) : null;
+}
+
+/** The document of a row already found (findJsonRow). */
+export function loadJson(ks: Keyspace, row: KeyRow): JsonDoc {
   const bytes = row.size == null ? new Uint8Array(row.value!) : readChunks(ks.sql, row.id, 0, row.size);
   return { row, root: parseJson(decoder.decode(bytes), MAX_DOCUMENT_DEPTH) };
 }
