@@ -22,6 +22,8 @@ export const ENGINE_COMMANDS = [
   { name: "PFADD", template: [["PFADD", "eng:p:{r}", "e:{i}"]], range: 1000 },
   { name: "PFCOUNT", setup: [["PFADD", "eng:p:{r}", "e:{i}"]], template: [["PFCOUNT", "eng:p:{r}"]], range: 1000 },
   { name: "GEOADD", template: [["GEOADD", "eng:g", "13.361389", "38.115556", "m:{r}"]], range: 1000 },
+  { name: "JSON.SET", template: [["JSON.SET", "eng:j:{r}", "$", '{"a":{r},"b":[1,2,3],"c":{"d":"x"}}']], range: 1000 },
+  { name: "JSON.GET", setup: [["JSON.SET", "eng:j:{r}", "$", '{"a":{r},"b":[1,2,3],"c":{"d":"x"}}']], template: [["JSON.GET", "eng:j:{r}", "$.c.d"]], range: 1000 },
   {
     name: "EVALSHA",
     setup: [["EVAL", FIXED_WINDOW_SCRIPT, "1", "eng:rl:{r}", "1000000", "60000", "1"]],
