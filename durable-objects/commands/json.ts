@@ -30,8 +30,8 @@ import {
   writeTargets,
   type ParsedPath,
 } from "../json/ops";
-import { JInt, JsonSyntaxError, JsonTooManyValuesError, clone, equal, formatFloat, isNumber, parseJson, serialize, typeName, type Format, type JValue } from "../json/value";
-import { findJsonRow, loadJson, readJson, writeJson, type JsonDoc } from "../store/json";
+import { JInt, JsonSyntaxError, JsonTooManyValuesError, jint, clone, equal, formatFloat, isNumber, parseJson, serialize, typeName, type Format, type JValue } from "../json/value";
+import { findJsonRow, loadJson, maxDocumentBytes, readJson, writeJson, type JsonDoc } from "../store/json";
 import { KeyType, type Keyspace } from "../store/keyspace";
 import type { CommandSpec } from "../table";
 
@@ -101,7 +101,7 @@ function jsonSet(ctx: ExecContext, argv: Arg[]): Reply {
   }
   const targets = writeTargets(p, doc.root, mode);
   if (targets.length === 0) return null;
-  checkGrowth(targets.length, argBytes(argv[3]!), ks.maxValueBytes, [value]);
+  checkGrowth(targets.length, argBytes(argv[3]!), maxDocumentBytes(ks), [value]);
   for (const t of targets) {
     if (t.kind === "match") {
       checkDepth(t.m.path, value);
@@ -207,7 +207,7 @@ function jsonMset(ctx: ExecContext, argv: Arg[]): Reply {
     }
     const targets = writeTargets(p, doc.root, null);
     if (targets.length === 0) continue;
-    checkGrowth(targets.length, byteLength(serialize(value)), ks.maxValueBytes, [value]);
+    checkGrowth(targets.length, byteLength(serialize(value)), maxDocumentBytes(ks), [value]);
     for (const t of targets) {
       if (t.kind === "match") {
         checkDepth(t.m.path, value);
@@ -247,7 +247,7 @@ function jsonMerge(ctx: ExecContext, argv: Arg[]): Reply {
   }
   const targets = writeTargets(p, doc.root, "merge");
   if (targets.length === 0) return null;
-  checkGrowth(targets.length, argBytes(argv[3]!), ks.maxValueBytes, [patch]);
+  checkGrowth(targets.length, argBytes(argv[3]!), maxDocumentBytes(ks), [patch]);
   for (const t of targets) {
     if (t.kind === "match") {
       const merged = mergePatch(t.m.value, patch);
@@ -310,7 +310,7 @@ function perMatch(
   let changed = false;
   const usable = forUpdate(found.map((m, i) => ({ m, i })).filter(({ m }) => applies(m.value)));
   if (p.legacy && usable.length === 0) throw new CommandError(legacyMissing);
-  checkGrowth(usable.length, growth, ctx.keyspace.maxValueBytes, copies);
+  checkGrowth(usable.length, growth, maxDocumentBytes(ctx.keyspace), copies);
   for (const { m, i } of usable) {
     replies[i] = apply(m, doc);
     changed = true;
@@ -640,7 +640,7 @@ function jsonClear(ctx: ExecContext, argv: Arg[]): Reply {
     const v = m.value;
     if (Array.isArray(v)) v.length = 0;
     else if (v instanceof Map) v.clear();
-    else doc.root = replaceAt(doc.root, m, new JInt(0n));
+    else doc.root = replaceAt(doc.root, m, jint(0n));
     cleared++;
   }
   if (cleared > 0) save(ctx, key, doc);

@@ -7,7 +7,7 @@
 import { JsonErrors } from "../errors";
 import { CommandError, int, status, type Reply } from "../reply";
 import { compile, comparePathsForUpdate, evaluate, isStatic, normalizePath, PathSyntaxError, PathTooCostlyError, type Match, type Query } from "./path";
-import { JFloat, JInt, I64_MAX, I64_MIN, JsonTooManyValuesError, MAX_DOCUMENT_VALUES, countValues, clone, depthOf, formatRespDouble, isObject, toDouble, type JObject, type JValue } from "./value";
+import { JFloat, JInt, I64_MAX, I64_MIN, JsonTooManyValuesError, jint, MAX_DOCUMENT_VALUES, countValues, clone, depthOf, formatRespDouble, isObject, toDouble, type JObject, type JValue } from "./value";
 import { MAX_DOCUMENT_DEPTH } from "../store/json";
 
 /** A command's path argument: what it was, the JSONPath it means, whether legacy, its compiled form. */
@@ -158,7 +158,7 @@ export function numberOp(current: JInt | JFloat, by: JInt | JFloat, op: "incr" |
     if (op === "pow") r = intPow(current.v, by.v);
     else r = op === "incr" ? current.v + by.v : current.v * by.v;
     if (!inI64(r)) throw new CommandError(JsonErrors.numericOverflow);
-    return new JInt(r);
+    return jint(r);
   }
   const a = toDouble(current);
   const b = toDouble(by);

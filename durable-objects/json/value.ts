@@ -28,11 +28,12 @@ export type JValue = null | boolean | string | JInt | JFloat | JValue[] | JObjec
 export const MAX_VALUE_DEPTH = 127;
 
 /**
- * The most values (scalars and containers) one parse builds and one document holds: in memory a
- * value takes tens of bytes (a Map over a hundred) where its text may take two, so the count,
- * not the text's length, bounds what a document costs an isolate (128 MB).
+ * The most values one parse builds and one document holds, counting containers, strings and
+ * numbers (null, booleans and the shared small integers cost only their slot): in memory such a
+ * value takes tens of bytes (an object a hundred or more) where its text may take two, so the
+ * count, with the text's length, bounds what a document costs an isolate (128 MB).
  */
-export const MAX_DOCUMENT_VALUES = 300_000;
+export const MAX_DOCUMENT_VALUES = 200_000;
 
 /** Thrown when a text or a document holds more than MAX_DOCUMENT_VALUES values. */
 export class JsonTooManyValuesError extends Error {
@@ -68,7 +69,12 @@ export function typeName(v: JValue): string {
 
 /** A number from an i64/u64 result or a double: integers past u64 become floats, as serde_json reads them. */
 export function intOrFloat(n: bigint): JInt | JFloat {
-  return n >= I64_MIN && n <= U64_MAX ? new JInt(n) : new JFloat(Number(n));
+  return n >= I64_MIN && n <= U64_MAX ? jint(n) : new JFloat(Number(n));
+}
+
+/** An integer value, shared when small. */
+export function jint(n: bigint): JInt {
+  return n >= -256n && n < 1024n ? SMALL_INTS[Number(n) + 256]! : new JInt(n);
 }
 
 export class JsonSyntaxError extends Error {}
@@ -116,8 +122,11 @@ class Parser {
     while (this.pos < this.s.length && WS.has(this.s.charCodeAt(this.pos))) this.pos++;
   }
 
-  private value(depth: number): JValue {
+  private count(): void {
     if (++this.values > MAX_DOCUMENT_VALUES) throw new JsonTooManyValuesError();
+  }
+
+  private value(depth: number): JValue {
     this.skipWs();
     if (this.pos >= this.s.length) this.fail("EOF while parsing a value");
     const c = this.s[this.pos]!;
@@ -128,6 +137,7 @@ class Parser {
         return this.array(depth + 1);
       case '"':
         this.pos++;
+        this.count();
         return this.string();
       case "t":
         return this.ident("true", true);
@@ -152,6 +162,7 @@ class Parser {
 
   private enter(depth: number): void {
     if (depth > this.maxDepth) this.fail("recursion limit exceeded", this.pos + 1);
+    this.count();
     this.pos++;
   }
 
@@ -325,11 +336,13 @@ class Parser {
         const small = Number(lit);
         if (small >= -256 && small < 1024) return SMALL_INTS[small + 256]!;
       }
+      this.count();
       const n = BigInt(lit);
-      if (n >= I64_MIN && n <= U64_MAX) return new JInt(n);
+      if (n >= I64_MIN && n <= U64_MAX) return new JInt(n); // past the small ones: its own object
     }
     const f = Number(lit);
     if (!Number.isFinite(f)) this.fail("number out of range", this.pos);
+    if (float) this.count();
     return new JFloat(f);
   }
 }
@@ -476,13 +489,18 @@ export function equal(a: JValue, b: JValue): boolean {
   return false;
 }
 
-/** How many values `v` holds (itself included), counting no further than `limit`. */
+/** A value that costs only its slot: null, a boolean, a shared small integer. */
+function isConstant(v: JValue): boolean {
+  return v === null || typeof v === "boolean" || (v instanceof JInt && v.v >= -256n && v.v < 1024n && SMALL_INTS[Number(v.v) + 256] === v);
+}
+
+/** How many values `v` holds as MAX_DOCUMENT_VALUES counts them (itself included), counting no further than `limit`. */
 export function countValues(v: JValue, limit: number = MAX_DOCUMENT_VALUES): number {
   let n = 0;
   const stack: JValue[] = [v];
   while (stack.length > 0 && n <= limit) {
     const x = stack.pop()!;
-    n++;
+    if (!isConstant(x)) n++;
     if (Array.isArray(x)) for (const e of x) stack.push(e);
     else if (x instanceof Map) for (const e of x.values()) stack.push(e);
   }

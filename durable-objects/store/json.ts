@@ -2,7 +2,7 @@
  * Typed storage of JSON documents (RedisJSON's `ReJSON-RL` type): a document is one value, its
  * compact JSON text (as JSON.GET prints it), kept like a string: in the key's row up to
  * MAX_STRING_BYTES, above that in the chunk rows of string-chunks.ts (`size` is its length),
- * up to the keyspace's `maxValueBytes`.
+ * up to MAX_DOCUMENT_BYTES (or the keyspace's `maxValueBytes`, if lower).
  *
  * A document holds at most MAX_DOCUMENT_VALUES values (value.ts: what bounds its memory once
  * parsed), checked whenever one is written, so reading a stored document never fails.
@@ -21,6 +21,16 @@ import { JsonTooManyValuesError, MAX_DOCUMENT_VALUES, countValues, parseJson, se
 
 /** The deepest a whole document may nest (containers), across values set at deep paths. */
 export const MAX_DOCUMENT_DEPTH = 512;
+
+/**
+ * The longest a document's text may be (or the keyspace's value limit, if lower): a command
+ * holds the text, the parsed document and the new text at once, about five times this.
+ */
+export const MAX_DOCUMENT_BYTES = 8 * 1024 * 1024;
+
+export function maxDocumentBytes(ks: Keyspace): number {
+  return Math.min(ks.maxValueBytes, MAX_DOCUMENT_BYTES);
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -57,7 +67,7 @@ export function findJsonRow(ks: Keyspace, key: string): KeyRow | null {
 export function encodeJson(ks: Keyspace, root: JValue): Uint8Array {
   if (countValues(root) > MAX_DOCUMENT_VALUES) throw new CommandError(new JsonTooManyValuesError().message);
   const bytes = encoder.encode(serialize(root));
-  if (bytes.length > ks.maxValueBytes) throw new CommandError(JsonErrors.tooLarge(ks.maxValueBytes));
+  if (bytes.length > maxDocumentBytes(ks)) throw new CommandError(JsonErrors.tooLarge(maxDocumentBytes(ks)));
   return bytes;
 }
 

@@ -429,8 +429,8 @@ export const jsonCases = defineCases("json", [
     },
   },
   {
-    name: "A document larger than a row: set, updated at one path, read back",
-    fromDocs: doc("set"),
+    name: "A document larger than a row: set, updated at one path, read back; at most 8 MiB",
+    fromDocs: `${doc("set")}; edgekv's own size limit (docs/json.md)`,
     async run({ r, key }) {
       const big = JSON.stringify({ n: 0, pad: "x".repeat(1_500_000), tail: [1] });
       expect(await r("JSON.SET", key(), "$", big)).toEqual("OK");
@@ -440,14 +440,19 @@ export const jsonCases = defineCases("json", [
       expect(await r("JSON.GET", key(), "$.n", "$.tail")).toEqual('{"$.n":[42],"$.tail":[[1,2]]}');
       expect(await r("JSON.SET", key(), "$.pad", '"small"')).toEqual("OK");
       expect(await r("JSON.GET", key())).toEqual('{"n":42,"pad":"small","tail":[1,2]}');
+      const pad = JSON.stringify("y".repeat(4_500_000));
+      expect(await r("JSON.ARRAPPEND", key(), "$.tail", pad, pad)).toEqual(error("ERR JSON document exceeds maximum allowed size (8388608 bytes)"));
+      expect(await r("JSON.ARRLEN", key(), "$.tail")).toEqual([2]);
     },
   },
   {
-    name: "A document holds at most 300,000 values, however it grows",
+    name: "A document holds at most 200,000 values, however it grows",
     fromDocs: "edgekv's own limit (docs/json.md); RedisJSON has none",
     async run({ r, key }) {
-      const TOO_MANY = error("ERR JSON document holds more than 300000 values");
-      expect(await r("JSON.SET", key(), "$", `[${"0,".repeat(300_000)}0]`)).toEqual(TOO_MANY);
+      const TOO_MANY = error("ERR JSON document holds more than 200000 values");
+      expect(await r("JSON.SET", key(), "$", `[${'"s",'.repeat(200_000)}"s"]`)).toEqual(TOO_MANY);
+      expect(await r("JSON.SET", key("zeros"), "$", `[${"0,".repeat(200_000)}0]`)).toEqual("OK");
+      expect(await r("JSON.ARRLEN", key("zeros"))).toEqual(200_001);
       expect(await r("JSON.SET", key(), "$", `{"a":[${"0,".repeat(1_000)}0],"b":[]}`)).toEqual("OK");
       const many = `[${"[],".repeat(999)}[]]`;
       expect(await r("JSON.ARRAPPEND", key(), "$.b", ...Array.from({ length: 100 }, () => many))).toEqual([100]);
