@@ -104,10 +104,10 @@ function jsonSet(ctx: ExecContext, argv: Arg[]): Reply {
   checkGrowth(targets.length, argBytes(argv[3]!), maxDocumentBytes(ks), [value]);
   for (const t of targets) {
     if (t.kind === "match") {
-      checkDepth(t.m.path, value);
+      checkDepth(t.m.depth, value);
       doc.root = replaceAt(doc.root, t.m, clone(value));
     } else {
-      checkDepth(t.at, value);
+      checkDepth(t.depth, value);
       t.parent.set(t.key, clone(value));
     }
   }
@@ -210,10 +210,10 @@ function jsonMset(ctx: ExecContext, argv: Arg[]): Reply {
     checkGrowth(targets.length, byteLength(serialize(value)), maxDocumentBytes(ks), [value]);
     for (const t of targets) {
       if (t.kind === "match") {
-        checkDepth(t.m.path, value);
+        checkDepth(t.m.depth, value);
         doc.root = replaceAt(doc.root, t.m, clone(value));
       } else {
-        checkDepth(t.at, value);
+        checkDepth(t.depth, value);
         t.parent.set(t.key, clone(value));
       }
     }
@@ -241,7 +241,7 @@ function jsonMerge(ctx: ExecContext, argv: Arg[]): Reply {
   const doc = loadJson(ks, row);
   if (p.root) {
     doc.root = mergePatch(doc.root, patch);
-    checkDepth([], doc.root);
+    checkDepth(0, doc.root);
     save(ctx, key, doc);
     return OK;
   }
@@ -251,10 +251,10 @@ function jsonMerge(ctx: ExecContext, argv: Arg[]): Reply {
   for (const t of targets) {
     if (t.kind === "match") {
       const merged = mergePatch(t.m.value, patch);
-      checkDepth(t.m.path, merged);
+      checkDepth(t.m.depth, merged);
       doc.root = replaceAt(doc.root, t.m, merged);
     } else {
-      checkDepth(t.at, patch);
+      checkDepth(t.depth, patch);
       t.parent.set(t.key, clone(patch));
     }
   }
@@ -498,7 +498,7 @@ function jsonArrappend(ctx: ExecContext, argv: Arg[]): Reply {
     (m) => {
       const arr = m.value as JValue[];
       for (const v of items) {
-        checkDepth([...m.path, arr.length], v);
+        checkDepth(m.depth + 1, v);
         arr.push(clone(v));
       }
       return arr.length;
@@ -525,7 +525,7 @@ function jsonArrinsert(ctx: ExecContext, argv: Arg[]): Reply {
       const len = BigInt(arr.length);
       const at = index < 0n ? len + index : index;
       if (at < 0n || at > len) throw new CommandError(JsonErrors.indexOutOfBounds);
-      for (const v of items) checkDepth([...m.path, 0], v);
+      for (const v of items) checkDepth(m.depth + 1, v);
       arr.splice(Number(at), 0, ...items.map(clone));
       return arr.length;
     },

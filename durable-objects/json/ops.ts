@@ -6,7 +6,7 @@
  */
 import { JsonErrors } from "../errors";
 import { CommandError, int, status, type Reply } from "../reply";
-import { compile, comparePathsForUpdate, evaluate, isStatic, normalizePath, PathSyntaxError, PathTooCostlyError, type Match, type Query } from "./path";
+import { compile, comparePathsForUpdate, evaluate, isStatic, normalizePath, pathOf, PathSyntaxError, PathTooCostlyError, type Match, type Query } from "./path";
 import { JFloat, JInt, I64_MAX, I64_MIN, JsonTooManyValuesError, jint, MAX_DOCUMENT_VALUES, countValues, clone, depthOf, formatRespDouble, isObject, toDouble, type JObject, type JValue } from "./value";
 import { MAX_DOCUMENT_DEPTH } from "../store/json";
 
@@ -57,27 +57,47 @@ export function checkGrowth(count: number, bytes: number, maxBytes: number, valu
   if (count * each > MAX_DOCUMENT_VALUES) throw new CommandError(new JsonTooManyValuesError().message);
 }
 
+/** The most path steps the matches of one write may add up to (their paths are built to order them). */
+const MAX_UPDATE_PATH_STEPS = 4_000_000;
+
+function checkUpdateCost(items: { m: Match }[]): void {
+  const steps = items.reduce((n, { m }) => n + m.depth, 0);
+  if (steps > MAX_UPDATE_PATH_STEPS) throw new CommandError(new PathTooCostlyError().message);
+}
+
 /** Matches sorted in the order RedisJSON mutates them (later indexes and deeper values first). */
 export function forUpdate<T extends { m: Match }>(items: T[]): T[] {
-  return [...items].sort((a, b) => comparePathsForUpdate(a.m.path, b.m.path));
+  if (items.length < 2) return items;
+  checkUpdateCost(items);
+  const keyed = items.map((item) => ({ item, path: pathOf(item.m) }));
+  keyed.sort((a, b) => comparePathsForUpdate(a.path, b.path));
+  return keyed.map(({ item }) => item);
 }
 
 /**
  * As forUpdate, keeping only the topmost of nested matches (RedisJSON's DEL and SET: a value
- * inside one deleted or replaced is not counted or written again).
+ * inside one deleted or replaced is not counted or written again). A location is its parent
+ * container and key (the root: no parent).
  */
 export function topmostForUpdate<T extends { m: Match }>(items: T[]): T[] {
-  const seen = new Set(items.map(({ m }) => JSON.stringify(m.path)));
-  const nested = (path: (string | number)[]) => {
-    for (let n = path.length - 1; n >= 0; n--) if (seen.has(JSON.stringify(path.slice(0, n)))) return true;
+  if (items.length < 2) return items;
+  checkUpdateCost(items);
+  const locations = new Map<object | null, Set<string | number>>();
+  for (const { m } of items) {
+    let keys = locations.get(m.parent);
+    if (!keys) locations.set(m.parent, (keys = new Set()));
+    keys.add(m.key);
+  }
+  const nested = (m: Match) => {
+    for (let x = m.up; x !== null; x = x.up) if (locations.get(x.parent)?.has(x.key)) return true;
     return false;
   };
-  return forUpdate(items.filter(({ m }) => !nested(m.path)));
+  return forUpdate(items.filter(({ m }) => !nested(m)));
 }
 
-/** Refuses a value that would make the document nest deeper than MAX_DOCUMENT_DEPTH at `at`. */
-export function checkDepth(at: (string | number)[], v: JValue): void {
-  if (at.length + depthOf(v) > MAX_DOCUMENT_DEPTH) throw new CommandError(JsonErrors.tooDeep(MAX_DOCUMENT_DEPTH));
+/** Refuses a value that would make the document nest deeper than MAX_DOCUMENT_DEPTH, put at depth `at`. */
+export function checkDepth(at: number, v: JValue): void {
+  if (at + depthOf(v) > MAX_DOCUMENT_DEPTH) throw new CommandError(JsonErrors.tooDeep(MAX_DOCUMENT_DEPTH));
 }
 
 /** Puts `v` where `m` is (the root when `m` has no parent); the new root. */
@@ -100,8 +120,8 @@ export function removeAt(m: Match): boolean {
   return m.parent.delete(m.key as string);
 }
 
-/** Where JSON.SET / JSON.MERGE add a new key: parents (objects) and the key, as RedisJSON's find_add_paths. */
-export type Target = { kind: "match"; m: Match } | { kind: "add"; parent: JObject; key: string; at: (string | number)[] };
+/** Where JSON.SET / JSON.MERGE add a new key: parents (objects) and the key, as RedisJSON's find_add_paths; `depth` is the new key's. */
+export type Target = { kind: "match"; m: Match } | { kind: "add"; parent: JObject; key: string; depth: number };
 
 /**
  * The places a write at `p` touches: existing matches (unless `nx`), else — for a static path
@@ -131,7 +151,7 @@ function targetsOf(p: ParsedPath, root: JValue, mode: "nx" | "xx" | "merge" | nu
   const key = last.t === "key" ? last.name : (last as { names: string[] }).names[0]!;
   const parents = evaluate({ segs: q.segs.slice(0, -1) }, root);
   const out: Target[] = [];
-  for (const m of parents) if (isObject(m.value) && !m.value.has(key)) out.push({ kind: "add", parent: m.value, key, at: [...m.path, key] });
+  for (const m of parents) if (isObject(m.value) && !m.value.has(key)) out.push({ kind: "add", parent: m.value, key, depth: m.depth + 1 });
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_EVAL_STEPS, PathSyntaxError, PathTooCostlyError, compile, evaluate, isStatic, normalizePath } from "./path";
+import { MAX_EVAL_STEPS, PathSyntaxError, PathTooCostlyError, compile, evaluate, isStatic, normalizePath, pathOf } from "./path";
 import { parseJson, serialize } from "./value";
 
 const DOC = parseJson(
@@ -43,7 +43,7 @@ describe("JSONPath (the Goessner examples, as RedisJSON's path docs use them)", 
   it("recursive descent visits a node before its children, in document order", () => {
     const doc = parseJson('{"a":{"a":{"a":1}},"b":[{"a":2}]}');
     expect(serialize(evaluate(compile("$..a"), doc).map((m) => m.value))).toBe('[{"a":{"a":1}},{"a":1},1,2]');
-    expect(evaluate(compile("$..a"), doc).map((m) => m.path)).toEqual([["a"], ["a", "a"], ["a", "a", "a"], ["b", 0, "a"]]);
+    expect(evaluate(compile("$..a"), doc).map(pathOf)).toEqual([["a"], ["a", "a"], ["a", "a", "a"], ["b", 0, "a"]]);
   });
 
   it("translates legacy paths", () => {

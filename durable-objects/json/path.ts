@@ -286,12 +286,24 @@ class PathParser {
   }
 }
 
-/** A match: the value, its concrete path from the root, and where it sits (parent and key), null for the root. */
+/**
+ * A match: the value and where it sits (parent and key; no parent for the root), its depth, and
+ * the match it was reached from (`up`), so its concrete path is built only when asked for
+ * (pathOf): a walk allocates a constant per visited value, never a path per value.
+ */
 export interface Match {
   value: JValue;
-  path: (string | number)[];
   parent: JValue[] | JObject | null;
   key: string | number;
+  depth: number;
+  up: Match | null;
+}
+
+/** The concrete path of a match from the root: keys and indexes. */
+export function pathOf(m: Match): (string | number)[] {
+  const out: (string | number)[] = new Array<string | number>(m.depth);
+  for (let x: Match | null = m; x !== null && x.up !== null; x = x.up) out[x.depth - 1] = x.key;
+  return out;
 }
 
 /** A static path (names and single indexes only) says where one value is, or would be added. */
@@ -317,7 +329,7 @@ export function evaluate(q: Query, root: JValue): Match[] {
   depth++;
   try {
     const out: Match[] = [];
-    walk(q.segs, 0, { value: root, path: [], parent: null, key: "" }, root, out);
+    walk(q.segs, 0, { value: root, parent: null, key: "", depth: 0, up: null }, root, out);
     return out;
   } finally {
     depth--;
@@ -325,7 +337,7 @@ export function evaluate(q: Query, root: JValue): Match[] {
 }
 
 function child(m: Match, key: string | number, value: JValue): Match {
-  return { value, path: [...m.path, key], parent: m.value as JValue[] | JObject, key };
+  return { value, parent: m.value as JValue[] | JObject, key, depth: m.depth + 1, up: m };
 }
 
 function children(m: Match): Match[] {
