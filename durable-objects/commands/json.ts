@@ -30,7 +30,7 @@ import {
   writeTargets,
   type ParsedPath,
 } from "../json/ops";
-import { JInt, JsonSyntaxError, JsonTooManyValuesError, jint, clone, equal, formatFloat, isNumber, parseJson, serialize, typeName, type Format, type JValue } from "../json/value";
+import { JInt, JsonSyntaxError, JsonTextTooLongError, JsonTooManyValuesError, jint, clone, equal, formatFloat, isNumber, parseJson, serialize, typeName, type Format, type JValue } from "../json/value";
 import { findJsonRow, loadJson, maxDocumentBytes, readJson, writeJson, type JsonDoc } from "../store/json";
 import { KeyType, type Keyspace } from "../store/keyspace";
 import type { CommandSpec } from "../table";
@@ -177,7 +177,8 @@ function jsonMget(ctx: ExecContext, argv: Arg[]): Reply {
       if (p.legacy) return found.length === 0 ? null : serialize(found[0]!.value);
       return serialize(found.map((m) => m.value));
     } catch (e) {
-      if (e instanceof CommandError) return null;
+      // A path error answers nil for the key, as RedisJSON; a reply too large is the command's error.
+      if (e instanceof CommandError && !(e instanceof JsonTextTooLongError)) return null;
       throw e;
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JFloat, JInt, JsonSyntaxError, JsonTooManyValuesError, MAX_DOCUMENT_VALUES, countValues, formatFloat, formatRespDouble, parseJson, serialize } from "./value";
+import { JFloat, JInt, JsonSyntaxError, JsonTextTooLongError, JsonTooManyValuesError, MAX_DOCUMENT_VALUES, countValues, formatFloat, formatRespDouble, parseJson, serialize } from "./value";
 
 describe("JSON values", () => {
   it("keeps integers exact and floats as serde_json prints them", () => {
@@ -76,5 +76,10 @@ describe("JSON values", () => {
     expect(v[0]).toBe(v[10]);
     expect(countValues(parseJson('{"a":[1,{"b":null}],"c":"x","d":12345}'))).toBe(5);
     expect(countValues(parseJson(`[${'"x",'.repeat(99)}"x"]`), 10)).toBe(11);
+  });
+
+  it("stops serializing past its limit", () => {
+    expect(() => serialize(parseJson('["abcdef","ghijkl"]'), undefined, 10)).toThrow(JsonTextTooLongError);
+    expect(serialize(parseJson('["abc"]'), undefined, 7)).toBe('["abc"]');
   });
 });

@@ -15,6 +15,8 @@
  *   its "at line L column C" position.
  */
 
+import { CommandError } from "../reply";
+
 export class JInt {
   constructor(readonly v: bigint) {}
 }
@@ -392,15 +394,45 @@ function quote(s: string): string {
   return JSON.stringify(s);
 }
 
-/** Serializes a value (or an array of values: a JSONPath reply) as RedisJSON does. */
-export function serialize(v: JValue, fmt?: Format): string {
-  const out: string[] = [];
-  if (!fmt || (fmt.indent === undefined && fmt.newline === undefined && fmt.space === undefined)) writeCompact(v, out);
-  else writePretty(v, out, fmt, 0);
-  return out.join("");
+/** The longest text one serialization may produce (a reply of `$..*` over a deep document repeats its subtrees). */
+export const MAX_SERIALIZED_CHARS = 16 * 1024 * 1024;
+
+/** Thrown when a serialization would pass its limit (nothing larger is ever built): the command's error reply. */
+export class JsonTextTooLongError extends CommandError {
+  constructor(readonly limit: number) {
+    super(`ERR JSON reply exceeds ${limit} bytes`);
+  }
 }
 
-function writeScalar(v: JValue, out: string[]): boolean {
+/** The pieces of a text being written, counted as they come. */
+class Out {
+  private readonly parts: string[] = [];
+  private n = 0;
+  constructor(private readonly limit: number) {}
+  push(...xs: string[]): void {
+    for (const x of xs) {
+      this.n += x.length;
+      if (this.n > this.limit) throw new JsonTextTooLongError(this.limit);
+      this.parts.push(x);
+    }
+  }
+  text(): string {
+    return this.parts.join("");
+  }
+}
+
+/**
+ * Serializes a value (or an array of values: a JSONPath reply) as RedisJSON does; past `limit`
+ * characters it stops with JsonTextTooLongError.
+ */
+export function serialize(v: JValue, fmt?: Format, limit: number = MAX_SERIALIZED_CHARS): string {
+  const out = new Out(limit);
+  if (!fmt || (fmt.indent === undefined && fmt.newline === undefined && fmt.space === undefined)) writeCompact(v, out);
+  else writePretty(v, out, fmt, 0);
+  return out.text();
+}
+
+function writeScalar(v: JValue, out: Out): boolean {
   if (v === null) out.push("null");
   else if (typeof v === "boolean") out.push(v ? "true" : "false");
   else if (typeof v === "string") out.push(quote(v));
@@ -410,7 +442,7 @@ function writeScalar(v: JValue, out: string[]): boolean {
   return true;
 }
 
-function writeCompact(v: JValue, out: string[]): void {
+function writeCompact(v: JValue, out: Out): void {
   if (writeScalar(v, out)) return;
   if (Array.isArray(v)) {
     out.push("[");
@@ -432,12 +464,12 @@ function writeCompact(v: JValue, out: string[]): void {
   out.push("}");
 }
 
-function newLine(out: string[], fmt: Format, level: number): void {
+function newLine(out: Out, fmt: Format, level: number): void {
   if (fmt.newline !== undefined) out.push(fmt.newline);
   if (fmt.indent !== undefined) for (let i = 0; i < level; i++) out.push(fmt.indent);
 }
 
-function writePretty(v: JValue, out: string[], fmt: Format, level: number): void {
+function writePretty(v: JValue, out: Out, fmt: Format, level: number): void {
   if (writeScalar(v, out)) return;
   if (Array.isArray(v)) {
     out.push("[");

@@ -17,7 +17,7 @@ import { JsonErrors } from "../errors";
 import { KeyType, type KeyRow, type Keyspace } from "./keyspace";
 import { MAX_STRING_BYTES } from "./strings";
 import { readChunks, writeChunks } from "./string-chunks";
-import { JsonTooManyValuesError, MAX_DOCUMENT_VALUES, countValues, parseJson, serialize, type JValue } from "../json/value";
+import { JsonTextTooLongError, JsonTooManyValuesError, MAX_DOCUMENT_VALUES, countValues, parseJson, serialize, type JValue } from "../json/value";
 
 /** The deepest a whole document may nest (containers), across values set at deep paths. */
 export const MAX_DOCUMENT_DEPTH = 512;
@@ -66,8 +66,16 @@ export function findJsonRow(ks: Keyspace, key: string): KeyRow | null {
 /** The bytes a document takes stored; refuses one larger than the keyspace's value limit. */
 export function encodeJson(ks: Keyspace, root: JValue): Uint8Array {
   if (countValues(root) > MAX_DOCUMENT_VALUES) throw new CommandError(new JsonTooManyValuesError().message);
-  const bytes = encoder.encode(serialize(root));
-  if (bytes.length > maxDocumentBytes(ks)) throw new CommandError(JsonErrors.tooLarge(maxDocumentBytes(ks)));
+  const max = maxDocumentBytes(ks);
+  let text: string;
+  try {
+    text = serialize(root, undefined, max);
+  } catch (e) {
+    if (e instanceof JsonTextTooLongError) throw new CommandError(JsonErrors.tooLarge(max));
+    throw e;
+  }
+  const bytes = encoder.encode(text);
+  if (bytes.length > max) throw new CommandError(JsonErrors.tooLarge(max));
   return bytes;
 }
 

@@ -443,6 +443,11 @@ export const jsonCases = defineCases("json", [
       const pad = JSON.stringify("y".repeat(4_500_000));
       expect(await r("JSON.ARRAPPEND", key(), "$.tail", pad, pad)).toEqual(error("ERR JSON document exceeds maximum allowed size (8388608 bytes)"));
       expect(await r("JSON.ARRLEN", key(), "$.tail")).toEqual([2]);
+      // `$..*` over a deep document repeats each subtree: the reply stops at its limit.
+      const deep = "[".repeat(40) + JSON.stringify("z".repeat(500_000)) + "]".repeat(40);
+      expect(await r("JSON.SET", key("deep"), "$", deep)).toEqual("OK");
+      expect(await r("JSON.GET", key("deep"), "$..*")).toEqual(error("ERR JSON reply exceeds 16777216 bytes"));
+      expect(await r("JSON.STRLEN", key("deep"), "$..*")).toHaveLength(40);
     },
   },
   {
