@@ -208,4 +208,5 @@ export const JsonErrors = {
   tooLarge: (max: number) => `ERR JSON document exceeds maximum allowed size (${max} bytes)`,
   tooDeep: (max: number) => `ERR JSON document nesting exceeds ${max} levels`,
   formatResp2: "ERR FORMAT argument is not supported on RESP2",
+  mgetTooLarge: (max: number) => `ERR JSON.MGET would read more than ${max} bytes of documents; ask for fewer keys at once`,
 } as const;

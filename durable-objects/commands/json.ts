@@ -12,7 +12,7 @@ import { text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors, JsonErrors } from "../errors";
 import { CommandError, OK, type Reply } from "../reply";
-import type { Match } from "../json/path";
+import { resetEvalBudget, type Match } from "../json/path";
 import {
   byteLength,
   checkDepth,
@@ -165,12 +165,18 @@ function jsonGet(ctx: ExecContext, argv: Arg[]): Reply {
   return getPaths(doc.root, paths, fmt);
 }
 
+/** The most document text one JSON.MGET parses (on one shard): its cost is the documents it reads. */
+export const MAX_MGET_BYTES = 32 * 1024 * 1024;
+
 // JSON.MGET key [key ...] path
 function jsonMget(ctx: ExecContext, argv: Arg[]): Reply {
   const p = parsePath(text(argv[argv.length - 1]!));
+  let read = 0;
   return argv.slice(1, -1).map((k) => {
     const row = ctx.keyspace.find(text(k));
     if (!row || row.type !== KeyType.Json) return null;
+    read += row.size ?? row.value?.byteLength ?? 0;
+    if (read > MAX_MGET_BYTES) throw new CommandError(JsonErrors.mgetTooLarge(MAX_MGET_BYTES));
     const doc = loadJson(ctx.keyspace, row);
     try {
       const found = matches(p, doc.root);
@@ -675,8 +681,16 @@ const ONE_KEY = { first: 1, last: 1, step: 1 };
 const W = ["write", "denyoom"] as const;
 const R = ["readonly"] as const;
 
+/** A handler with a fresh path-evaluation budget (path.ts MAX_EVAL_STEPS) for its command. */
+function budgeted(run: CommandSpec["run"]): CommandSpec["run"] {
+  return (ctx, argv) => {
+    resetEvalBudget();
+    return run(ctx, argv);
+  };
+}
+
 function entry(name: string, arity: number, flags: readonly ("write" | "denyoom" | "readonly" | "fast")[], run: CommandSpec["run"], summary: string): CommandSpec {
-  return { name, arity, flags: [...flags], keys: ONE_KEY, run, summary };
+  return { name, arity, flags: [...flags], keys: ONE_KEY, run: budgeted(run), summary };
 }
 
 export const jsonCommands: CommandSpec[] = [
@@ -688,7 +702,7 @@ export const jsonCommands: CommandSpec[] = [
     flags: ["readonly"],
     keys: { first: 1, last: -2, step: 1 },
     cluster: { kind: "fanout", merge: "concat", tail: 1 },
-    run: jsonMget,
+    run: budgeted(jsonMget),
     summary: "JSON.MGET key [key ...] path",
   },
   {
@@ -697,7 +711,7 @@ export const jsonCommands: CommandSpec[] = [
     flags: ["write", "denyoom"],
     keys: { first: 1, last: -1, step: 3 },
     cluster: { kind: "cross", gather: true },
-    run: jsonMset,
+    run: budgeted(jsonMset),
     summary: "JSON.MSET key path value [key path value ...]",
   },
   entry("json.merge", -4, W, jsonMerge, "JSON.MERGE key path value"),
@@ -729,7 +743,7 @@ export const jsonCommands: CommandSpec[] = [
     },
     summary: "JSON.DEBUG <subcommand> [arg ...]",
     subcommands: [
-      { name: "json.debug|memory", arity: -3, flags: ["readonly"], keys: { first: 2, last: 2, step: 1 }, run: jsonDebugMemory, summary: "JSON.DEBUG MEMORY key [path]" },
+      { name: "json.debug|memory", arity: -3, flags: ["readonly"], keys: { first: 2, last: 2, step: 1 }, run: budgeted(jsonDebugMemory), summary: "JSON.DEBUG MEMORY key [path]" },
       { name: "json.debug|help", arity: 2, flags: ["readonly"], run: jsonDebugHelp, summary: "JSON.DEBUG HELP" },
     ],
   },

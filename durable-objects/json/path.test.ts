@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_EVAL_STEPS, PathSyntaxError, PathTooCostlyError, compile, evaluate, isStatic, normalizePath, pathOf } from "./path";
+import { MAX_EVAL_STEPS, PathSyntaxError, PathTooCostlyError, compile, evaluate, isStatic, normalizePath, pathOf, resetEvalBudget } from "./path";
 import { parseJson, serialize } from "./value";
 
 const DOC = parseJson(
@@ -9,7 +9,10 @@ const DOC = parseJson(
     '{"category":"fiction","author":"J. R. R. Tolkien","title":"The Lord of the Rings","isbn":"0-395-19395-8","price":22.99}],' +
     '"bicycle":{"color":"red","price":19.95}},"expensive":10}',
 );
-const get = (path: string) => serialize(evaluate(compile(path), DOC).map((m) => m.value));
+const get = (path: string) => {
+  resetEvalBudget();
+  return serialize(evaluate(compile(path), DOC).map((m) => m.value));
+};
 
 describe("JSONPath (the Goessner examples, as RedisJSON's path docs use them)", () => {
   it("selects by name, wildcard, index, slice and union", () => {
@@ -42,6 +45,7 @@ describe("JSONPath (the Goessner examples, as RedisJSON's path docs use them)", 
 
   it("recursive descent visits a node before its children, in document order", () => {
     const doc = parseJson('{"a":{"a":{"a":1}},"b":[{"a":2}]}');
+    resetEvalBudget();
     expect(serialize(evaluate(compile("$..a"), doc).map((m) => m.value))).toBe('[{"a":{"a":1}},{"a":1},1,2]');
     expect(evaluate(compile("$..a"), doc).map(pathOf)).toEqual([["a"], ["a", "a"], ["a", "a", "a"], ["b", 0, "a"]]);
   });
@@ -66,9 +70,18 @@ describe("JSONPath (the Goessner examples, as RedisJSON's path docs use them)", 
     const wide = parseJson(JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ i, a: [i, { b: i }] }))));
     expect(evaluate(compile("$..b"), wide)).toHaveLength(200);
     const deep = parseJson('{"a":'.repeat(100) + "1" + "}".repeat(100));
+    resetEvalBudget();
     expect(() => evaluate(compile("$..a..a..a..a"), deep)).toThrow(PathTooCostlyError);
+    resetEvalBudget();
     expect(() => evaluate(compile("$..[?($..b == $..i)]"), wide)).toThrow(PathTooCostlyError);
     expect(MAX_EVAL_STEPS).toBeGreaterThan(1_000_000);
+    resetEvalBudget();
     expect(evaluate(compile("$[0].i"), wide)).toHaveLength(1);
+    // The budget is the command's, across its evaluations: many cheap ones add up.
+    resetEvalBudget();
+    const q = compile("$..b");
+    expect(() => {
+      for (let i = 0; i < 10_000; i++) evaluate(q, wide);
+    }).toThrow(PathTooCostlyError);
   });
 });

@@ -311,7 +311,11 @@ export function isStatic(q: Query): boolean {
   return q.segs.every((s) => s.t === "key" || (s.t === "keys" && s.names.length === 1) || (s.t === "idx" && s.list.length === 1));
 }
 
-/** The most nodes one evaluation may visit (filters' sub-queries included): `$..*..*` on a large document stops here. */
+/**
+ * The most values one command's evaluations may visit together (every path, every key, filters'
+ * sub-queries included): `$..a..a..a` over a deep document stops here. A command starts with
+ * resetEvalBudget().
+ */
 export const MAX_EVAL_STEPS = 2_000_000;
 
 export class PathTooCostlyError extends Error {
@@ -321,19 +325,17 @@ export class PathTooCostlyError extends Error {
 }
 
 let steps = 0;
-let depth = 0;
 
-/** Every match of `q` in `root`, in the crate's order; PathTooCostlyError past MAX_EVAL_STEPS visits. */
+/** Gives the next command a whole MAX_EVAL_STEPS of visits (commands run one at a time). */
+export function resetEvalBudget(): void {
+  steps = 0;
+}
+
+/** Every match of `q` in `root`, in the crate's order; PathTooCostlyError once the command's visits pass MAX_EVAL_STEPS. */
 export function evaluate(q: Query, root: JValue): Match[] {
-  if (depth === 0) steps = 0;
-  depth++;
-  try {
-    const out: Match[] = [];
-    walk(q.segs, 0, { value: root, parent: null, key: "", depth: 0, up: null }, root, out);
-    return out;
-  } finally {
-    depth--;
-  }
+  const out: Match[] = [];
+  walk(q.segs, 0, { value: root, parent: null, key: "", depth: 0, up: null }, root, out);
+  return out;
 }
 
 function child(m: Match, key: string | number, value: JValue): Match {

@@ -448,6 +448,8 @@ export const jsonCases = defineCases("json", [
       expect(await r("JSON.SET", key("deep"), "$", deep)).toEqual("OK");
       expect(await r("JSON.GET", key("deep"), "$..*")).toEqual(error("ERR JSON reply exceeds 16777216 bytes"));
       expect(await r("JSON.STRLEN", key("deep"), "$..*")).toHaveLength(40);
+      const many = Array.from({ length: 70 }, () => key("deep"));
+      expect(await r("JSON.MGET", ...many, "$[0]")).toEqual(error("ERR JSON.MGET would read more than 33554432 bytes of documents; ask for fewer keys at once"));
     },
   },
   {
