@@ -69,13 +69,13 @@ function statusOf(r: Reply): string {
 
 /** The contents of `key` read with the shard's own read commands. */
 export function dumpKey(run: Run, key: string): DumpResult {
-  const typeName = statusOf(run(["TYPE", key]));
-  if (typeName === "ReJSON-RL") {
+  const type = statusOf(run(["TYPE", key]));
+  if (type === "ReJSON-RL") {
+    // A JSON document moves as its text, restored with JSON.SET at the root.
     const doc = run(["JSON.GET", key]) as string;
     if (sizeOf(doc) > MAX_DUMP_BYTES) return { tooLarge: true };
     return { type: "json", expireAt: Number(run(["PEXPIRETIME", key])), items: [doc] };
   }
-  const type = typeName;
   if (type !== "string" && type !== "hash" && type !== "list" && type !== "set" && type !== "zset") return null;
   const expireAt = Number(run(["PEXPIRETIME", key]));
   const cardCommand = { string: "STRLEN", hash: "HLEN", list: "LLEN", set: "SCARD", zset: "ZCARD" }[type];
