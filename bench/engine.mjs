@@ -22,6 +22,8 @@ export const ENGINE_COMMANDS = [
   { name: "PFADD", template: [["PFADD", "eng:p:{r}", "e:{i}"]], range: 1000 },
   { name: "PFCOUNT", setup: [["PFADD", "eng:p:{r}", "e:{i}"]], template: [["PFCOUNT", "eng:p:{r}"]], range: 1000 },
   { name: "GEOADD", template: [["GEOADD", "eng:g", "13.361389", "38.115556", "m:{r}"]], range: 1000 },
+  { name: "JSON.SET", template: [["JSON.SET", "eng:j:{r}", "$", '{"a":{r},"b":[1,2,3],"c":{"d":"x"}}']], range: 1000 },
+  { name: "JSON.GET", setup: [["JSON.SET", "eng:j:{r}", "$", '{"a":{r},"b":[1,2,3],"c":{"d":"x"}}']], template: [["JSON.GET", "eng:j:{r}", "$.c.d"]], range: 1000 },
   {
     name: "EVALSHA",
     setup: [["EVAL", FIXED_WINDOW_SCRIPT, "1", "eng:rl:{r}", "1000000", "60000", "1"]],
@@ -109,6 +111,13 @@ const SCALING = [
       ["SETBIT", () => [["SETBIT", "scale:b", "{r}", "1"]]],
       ["GETBIT", () => [["GETBIT", "scale:b", "{r}"]]],
     ],
+  },
+  {
+    // N is the document's size in bytes (1k: a 1 kB document, 1M: 1 MB): one path set in it.
+    kind: "json",
+    script: "bench/worker.ts (fill)",
+    key: "scale:j",
+    ops: [["JSON.SET path", () => [["JSON.SET", "scale:j", "$.n", "{r}"]]]],
   },
 ];
 

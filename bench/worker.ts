@@ -50,7 +50,8 @@ interface EngineBody {
 
 /** The collections the scaling table grows, and the command that grows each (500 elements a call). */
 const FILL_COMMAND = { zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD", hll: "PFADD", bitmap: "SETRANGE" } as const;
-type FillKind = keyof typeof FILL_COMMAND;
+/** "json" grows one document instead (EngineShard.fill). */
+type FillKind = keyof typeof FILL_COMMAND | "json";
 
 /** The cheapest store round trip a Durable Object offers: synchronous KV calls over RPC. */
 export class BareStore extends DurableObject {
@@ -102,6 +103,14 @@ export class EngineShard extends Shard {
    */
   fill(kind: FillKind, key: string, from: number, count: number): string | null {
     if (kind === "bitmap") return this.fillBitmap(key, from / 8, count / 8);
+    if (kind === "json") {
+      // N counts bytes: the document {"n":0,"a":[…]} grows by `count` bytes of 100-byte strings.
+      const item = JSON.stringify("x".repeat(97));
+      const cmds: Arg[][] = from === 0 ? [["JSON.SET", key, "$", '{"n":0,"a":[]}']] : [];
+      const items = Math.max(1, Math.round(count / (item.length + 1)));
+      for (let i = 0; i < items; i += 500) cmds.push(["JSON.ARRAPPEND", key, "$.a", ...Array.from({ length: Math.min(500, items - i) }, () => item)]);
+      return firstError(this.exec(cmds));
+    }
     const cmds: Arg[][] = [];
     for (let start = from; start < from + count; start += 500) {
       const end = Math.min(start + 500, from + count);

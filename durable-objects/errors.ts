@@ -212,4 +212,27 @@ export const DumpErrors = {
   negativeIdle: "ERR Invalid IDLETIME value, must be >= 0",
   badFreq: "ERR Invalid FREQ value, must be >= 0 and <= 255",
   tooLarge: (max: number) => `ERR DUMP payload exceeds maximum allowed size (${max} bytes)`,
+};
+
+/** RedisJSON's error texts (JSON.* commands), as its module answers them. */
+export const JsonErrors = {
+  newAtRoot: "ERR new objects must be created at the root",
+  wrongRedisType: "Existing key has wrong Redis type",
+  pathMissing: (path: string) => `ERR Path '${path}' does not exist`,
+  pathMissingOr: (path: string, or: string) => `ERR Path '${path}' does not exist or ${or}`,
+  pathMissingNoName: "ERR Path does not exist",
+  expected: (want: string, found: string) => `WRONGTYPE wrong type of path value - expected ${want} but found ${found}`,
+  noKey: "ERR could not perform this operation on a key that doesn't exist",
+  wrongStaticPath: "Err wrong static path",
+  mustEndWithKey: "Err path must end with object key to set",
+  indexOutOfRange: "ERR array index out of range",
+  indexOutOfBounds: "ERR index out of bounds",
+  notANumber: "result is not a number",
+  badNumber: "bad input number",
+  numericOverflow: "ERR numeric overflow",
+  debugUnknown: "ERR unknown subcommand - try `JSON.DEBUG HELP`",
+  tooLarge: (max: number) => `ERR JSON document exceeds maximum allowed size (${max} bytes)`,
+  tooDeep: (max: number) => `ERR JSON document nesting exceeds ${max} levels`,
+  formatResp2: "ERR FORMAT argument is not supported on RESP2",
+  mgetTooLarge: (max: number) => `ERR JSON.MGET would read more than ${max} bytes of documents; ask for fewer keys at once`,
 } as const;

@@ -33,10 +33,10 @@ type Bulk = string | Uint8Array;
 
 /** A key's whole contents, as one shard hands it to another. */
 export interface KeyDump {
-  type: "string" | "hash" | "list" | "set" | "zset";
+  type: "string" | "hash" | "list" | "set" | "zset" | "json";
   /** Absolute expiry in ms, or -1 for none. */
   expireAt: number;
-  /** string: [value]; hash: field, value, …; list: elements in order; set: members; zset: member, score, … */
+  /** string: [value]; json: [its JSON text]; hash: field, value, …; list: elements in order; set: members; zset: member, score, … */
   items: Bulk[];
   /** hash only: each field's absolute expiry in ms, or -1. */
   fieldExpireAt?: number[];
@@ -70,6 +70,12 @@ function statusOf(r: Reply): string {
 /** The contents of `key` read with the shard's own read commands. */
 export function dumpKey(run: Run, key: string): DumpResult {
   const type = statusOf(run(["TYPE", key]));
+  if (type === "ReJSON-RL") {
+    // A JSON document moves as its text, restored with JSON.SET at the root.
+    const doc = run(["JSON.GET", key]) as string;
+    if (sizeOf(doc) > MAX_DUMP_BYTES) return { tooLarge: true };
+    return { type: "json", expireAt: Number(run(["PEXPIRETIME", key])), items: [doc] };
+  }
   if (type !== "string" && type !== "hash" && type !== "list" && type !== "set" && type !== "zset") return null;
   const expireAt = Number(run(["PEXPIRETIME", key]));
   const cardCommand = { string: "STRLEN", hash: "HLEN", list: "LLEN", set: "SCARD", zset: "ZCARD" }[type];
@@ -157,6 +163,9 @@ export function restoreCommands(key: Arg, dump: KeyDump | null): Arg[][] {
   switch (dump.type) {
     case "string":
       out.push(["SET", key, items[0]!]);
+      break;
+    case "json":
+      out.push(["JSON.SET", key, "$", items[0]!]);
       break;
     case "list":
       chunked("RPUSH", items, 1, (i) => [items[i]!]);

@@ -32,9 +32,10 @@
  * - `cross`: a multi-key command whose atomicity Redis guarantees: across shards it runs as a
  *   cross-shard transaction, by the planner it names (`planner`, a Worker-side registry in
  *   worker/cross-commands.ts) and/or gathered: run once over copies of all its keys (`gather`).
- * - `fanout`: the keys are independent (MGET, DEL, EXISTS, TOUCH, UNLINK): the Worker
- *   splits the keys per shard, runs the same command on each part and merges the replies
- *   (`sum` of integers, or `concat`: one reply per key, put back in argument order).
+ * - `fanout`: the keys are independent (MGET, DEL, EXISTS, TOUCH, UNLINK, JSON.MGET): the Worker
+ *   splits the keys per shard, runs the same command on each part (with the `tail` arguments
+ *   that follow the keys: JSON.MGET's path) and merges the replies (`sum` of integers, or
+ *   `concat`: one reply per key, put back in argument order).
  * - `all`: keyspace-wide (DBSIZE, KEYS, FLUSHDB, SCRIPT LOAD, …): runs on every shard and
  *   merges (`sum`, `concat` arrays, `ok`: the first reply if all succeeded). SCAN, RANDOMKEY
  *   and INFO have their own merge in the Worker (`scan`, `random`, `info`).
@@ -76,7 +77,8 @@ export type ClusterMode =
   | { kind: "single" }
   | { kind: "pinned" }
   | { kind: "cross"; planner?: CrossPlanner; gather?: boolean }
-  | { kind: "fanout"; merge: "sum" | "concat" }
+  /** `tail`: trailing arguments after the keys that every part repeats (JSON.MGET's path). */
+  | { kind: "fanout"; merge: "sum" | "concat"; tail?: number }
   | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" };
 
 export type Handler = (ctx: ExecContext, argv: Arg[]) => Reply;

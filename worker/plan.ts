@@ -46,7 +46,7 @@ export function plan(argv: Arg[], opts: ExecOptions): Plan {
   const mode = spec.cluster ?? { kind: "single" };
   switch (mode.kind) {
     case "fanout":
-      return planFanout(spec, argv, keys, opts, mode.merge);
+      return planFanout(spec, argv, keys, opts, mode.merge, mode.tail ?? 0);
     case "all":
       return planAll(argv, opts, mode.merge);
     default:
@@ -81,7 +81,7 @@ function planAcross(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOp
 }
 
 /** MGET, DEL, EXISTS, …: the same command on each shard's share of the keys, merged. */
-function planFanout(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOptions, merge: "sum" | "concat"): Plan {
+function planFanout(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOptions, merge: "sum" | "concat", tail: number): Plan {
   const byShard = new Map<number, number[]>();
   keys.forEach((key, keyPos) => {
     const s = shardOf(key, opts.shards);
@@ -93,7 +93,7 @@ function planFanout(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOp
   const groups = [...byShard.entries()];
   const parts = groups.map(([shard, keyPositions]) => ({
     shard,
-    argv: [argv[0]!, ...keyPositions.map((k) => keys[k]!)],
+    argv: [argv[0]!, ...keyPositions.map((k) => keys[k]!), ...argv.slice(argv.length - tail)],
   }));
   if (merge === "sum") return { kind: "parts", parts, merge: sumReplies };
   return {

@@ -8,6 +8,7 @@ import { bitmapCommands } from "./bitmaps";
 import { geoCommands } from "./geo";
 import { hashCommands } from "./hashes";
 import { hyperLogLogCommands } from "./hyperloglog";
+import { jsonCommands } from "./json";
 import { keyspaceCommands } from "./keyspace";
 import { listCommands } from "./lists";
 import { lockCommands } from "./locks";
@@ -37,4 +38,5 @@ export const COMMANDS = new CommandTable().add(
   ...memoryCommands,
   ...dumpCommands,
   ...bitmapCommands,
+  ...jsonCommands,
 );

@@ -270,7 +270,7 @@ function scan(ctx: ExecContext, argv: Arg[]): Reply {
       ks.deleteRow(row);
       continue;
     }
-    if (typeName !== null && TYPE_NAMES[row.type] !== typeName) continue;
+    if (typeName !== null && TYPE_NAMES[row.type]?.toLowerCase() !== typeName) continue;
     if (match && !match.test(row.key)) continue;
     out.push(row.key);
     if (withType) out.push(TYPE_NAMES[row.type] ?? "none");

@@ -15,4 +15,6 @@ export function registerElementStores(ks: Keyspace): void {
   ks.registerElementStore(KeyType.List, listElements(ks.sql));
   ks.registerElementStore(KeyType.Set, setElements(ks.sql));
   ks.registerElementStore(KeyType.ZSet, zsetElements(ks.sql));
+  // A large JSON document keeps its text in the same chunk rows as a large string.
+  ks.registerElementStore(KeyType.Json, stringChunks(ks.sql));
 }

@@ -21,9 +21,11 @@ export const enum KeyType {
   List = 2,
   Set = 3,
   ZSet = 4,
+  /** A RedisJSON document (store/json.ts): its text in the row's value, or in chunk rows when large. */
+  Json = 5,
 }
 
-export const TYPE_NAMES: Record<number, string> = { 0: "string", 1: "hash", 2: "list", 3: "set", 4: "zset" };
+export const TYPE_NAMES: Record<number, string> = { 0: "string", 1: "hash", 2: "list", 3: "set", 4: "zset", 5: "ReJSON-RL" };
 
 export interface KeyRow {
   id: number;
