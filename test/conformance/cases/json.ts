@@ -481,6 +481,20 @@ export const jsonCases = defineCases("json", [
       expect(Number(await r("PTTL", b))).toBeGreaterThan(90_000);
       expect(await r("EXISTS", a)).toEqual(0);
       await r("DEL", b, c);
+      // A document in chunk rows (past 1 MiB), and one nested deeper than a value given to
+      // JSON.SET may be, move whole; RENAME replaces a key of another type.
+      const big = JSON.stringify({ big: "q".repeat(1_500_000), n: 1 });
+      await r("JSON.SET", a, "$", big);
+      await r("SET", b, "string");
+      expect(await r("RENAME", a, b)).toEqual("OK");
+      expect(await r("COPY", b, c)).toEqual(1);
+      expect(await r("JSON.GET", c, "$.n")).toEqual("[1]");
+      expect(await r("JSON.STRLEN", b, "$.big")).toEqual([1_500_000]);
+      await r("JSON.SET", a, "$", "[".repeat(100) + "]".repeat(100));
+      expect(await r("JSON.SET", a, "$" + "[0]".repeat(99), "[".repeat(100) + "]".repeat(100))).toEqual("OK");
+      expect(await r("COPY", a, c, "REPLACE")).toEqual(1);
+      expect(await r("JSON.GET", c)).toEqual("[".repeat(199) + "]".repeat(199));
+      await r("DEL", a, b, c);
     },
   },
   {
