@@ -13,6 +13,8 @@ import type { Outcome } from "../durable-objects/commands/outcome";
 import { smoveOutcome } from "../durable-objects/commands/sets";
 import { msetOutcome } from "../durable-objects/commands/strings";
 import { Errors } from "../durable-objects/errors";
+import { encodePayload } from "../durable-objects/rdb/dump";
+import { jsonType } from "../durable-objects/rdb/types/json";
 import { err, OK, status, type Reply } from "../durable-objects/reply";
 import type { CrossPlanner } from "../durable-objects/table";
 import { MOVE_ROWS, type KeyState } from "../test/conformance/cases/cross-shard-moves";
@@ -119,6 +121,23 @@ describe("the multi-key moves: one rule for the shard handler and the cross-shar
     expect(p.parts[0]!.reads).toEqual([["TYPE", SRC], ["LINDEX", SRC, "-1"]]);
     expect(p.parts[0]!.writes).toEqual([["RPOP", SRC]]);
     expect(p.parts[1]!.writesFrom!([[status("list"), "z"]])).toEqual([["LPUSH", DST, "z"]]);
+  });
+
+  it("RENAME and COPY of a JSON document: the destination restores the text read at the source, with its expiry", () => {
+    const p = plan("rename", ["RENAME", "$S", "$D"]);
+    expect(p.parts[0]!.reads).toEqual([["TYPE", SRC], ["GET", SRC], ["PEXPIRETIME", SRC], ["JSON.GET", SRC]]);
+    const wrongType = err(Errors.wrongType);
+    const doc = '{"a":[1]}';
+    const payload = encodePayload(jsonType, { text: new TextEncoder().encode(doc) });
+    expect(p.parts[1]!.writesFrom!([[status("ReJSON-RL"), wrongType, -1, doc]])).toEqual([["RESTORE", DST, "0", payload, "REPLACE"]]);
+    expect(p.parts[1]!.writesFrom!([[status("ReJSON-RL"), wrongType, 4102444800000, doc]])).toEqual([["RESTORE", DST, "4102444800000", payload, "REPLACE", "ABSTTL"]]);
+    const reads = [[status("ReJSON-RL"), wrongType, -1, doc], [1]];
+    expect(p.shouldCommit(reads)).toBe(true);
+    expect(p.reply(reads, true)).toEqual({ status: "OK" });
+    const copy = plan("copy", ["COPY", "$S", "$D"]);
+    expect(copy.shouldCommit(reads)).toBe(false);
+    expect(copy.reply(reads, false)).toBe(0);
+    expect(copy.parts[1]!.writesFrom!([[status("ReJSON-RL"), wrongType, -1, doc]])).toEqual([["RESTORE", DST, "0", payload, "REPLACE"]]);
   });
 
   it("COPY … DB has no plan; an option error is the handler's to answer (run gathered)", () => {

@@ -8,7 +8,7 @@
  * Argument parsing is the handler's too (msetPairs, parseMoveEnds, parseCopyOptions).
  *
  * Covered: MSET, MSETNX, SMOVE, LMOVE, RPOPLPUSH; RENAME, RENAMENX and COPY (without DB) of a
- * string key. RENAME/RENAMENX/COPY of a collection fall back to gather, run, scatter
+ * string key or a JSON document. RENAME/RENAMENX/COPY of a collection fall back to gather, run, scatter
  * (cross-gathered.ts, which also covers scripts, *STORE, set and zset algebra, LMPOP, ZMPOP and
  * LCS). Whatever has neither plan still answers CROSSSLOT (never silently non-atomic).
  */
@@ -19,6 +19,8 @@ import { typeRead, type Outcome } from "../durable-objects/commands/outcome";
 import { smoveOutcome } from "../durable-objects/commands/sets";
 import { msetOutcome, msetPairs } from "../durable-objects/commands/strings";
 import { Errors } from "../durable-objects/errors";
+import { encodePayload } from "../durable-objects/rdb/dump";
+import { jsonType } from "../durable-objects/rdb/types/json";
 import { CommandError, err, type Reply } from "../durable-objects/reply";
 import type { End } from "../durable-objects/store/lists";
 import type { CrossPlanner } from "../durable-objects/table";
@@ -57,6 +59,8 @@ function parsing(plan: Planner): Planner {
     }
   };
 }
+
+const encoder = new TextEncoder();
 
 const isElement = (r: Reply | undefined): r is Uint8Array | string => typeof r === "string" || r instanceof Uint8Array;
 
@@ -134,9 +138,11 @@ function lmovePlanner(fixed?: [End, End]): Planner {
 }
 
 /**
- * RENAME / RENAMENX / COPY [REPLACE] of a string key: the source reads its type, value and
- * absolute expiry (and is deleted at commit unless copied); the destination, prepared after it,
- * reads whether it exists and is overwritten with the value and expiry. renameOutcome and
+ * RENAME / RENAMENX / COPY [REPLACE] of a string key or a JSON document: the source reads its
+ * type, value (GET; JSON.GET for a document) and absolute expiry (and is deleted at commit unless
+ * copied); the destination, prepared after it, reads whether it exists and is overwritten with
+ * the value and expiry (a document as RESTORE … REPLACE of its DUMP payload, built here from
+ * the text, so any document the source holds is taken whole). renameOutcome and
  * copyOutcome decide; when they say to move a collection, which these reads cannot carry, the
  * plan answers CROSSSLOT and the command runs gathered (its fallback) instead. COPY … DB is
  * not planned (CROSSSLOT).
@@ -159,7 +165,7 @@ function movePlanner(kind: "rename" | "renamenx" | "copy"): Planner {
       {
         shard: shardOf(text(src), shards),
         keys: [text(src)],
-        reads: [["TYPE", src], ["GET", src], ["PEXPIRETIME", src]],
+        reads: [["TYPE", src], ["GET", src], ["PEXPIRETIME", src], ["JSON.GET", src]],
         writes: kind === "copy" ? [] : [["DEL", src]],
       },
       {
@@ -168,9 +174,13 @@ function movePlanner(kind: "rename" | "renamenx" | "copy"): Planner {
         reads: [["EXISTS", dst]],
         writes: [],
         writesFrom: (earlier) => {
-          const [, value, expireAt] = earlier[0] ?? [];
-          if (!isElement(value)) return [];
+          const [type, value, expireAt, doc] = earlier[0] ?? [];
           const at = Number(expireAt);
+          if (typeRead(type) === "ReJSON-RL" && isElement(doc)) {
+            const payload = encodePayload(jsonType, { text: typeof doc === "string" ? encoder.encode(doc) : doc });
+            return [at >= 0 ? ["RESTORE", dst, String(expireAt), payload, "REPLACE", "ABSTTL"] : ["RESTORE", dst, "0", payload, "REPLACE"]];
+          }
+          if (!isElement(value)) return [];
           return [at >= 0 ? ["SET", dst, value, "PXAT", String(expireAt)] : ["SET", dst, value]];
         },
       },
@@ -179,7 +189,7 @@ function movePlanner(kind: "rename" | "renamenx" | "copy"): Planner {
       const source = typeRead(reads[0]![0]);
       const observed = { source, destinationExists: reads[1]![0] !== 0, sameKey: text(src) === text(dst) };
       const outcome = kind === "copy" ? copyOutcome(replace, observed) : renameOutcome(kind === "renamenx", observed);
-      return outcome.write && source !== "string" ? { reply: err(Errors.crossSlot), write: false } : outcome;
+      return outcome.write && source !== "string" && source !== "ReJSON-RL" ? { reply: err(Errors.crossSlot), write: false } : outcome;
     });
   };
 }

@@ -97,6 +97,15 @@ export class RdbWriter {
     return this.raw(b);
   }
 
+  /** rdbSaveLen of a 64-bit length given as a bigint (a module type id: rdbSaveObject). */
+  bigLength(len: bigint): this {
+    if (len < 0n || len >= 1n << 64n) throw new RangeError("not a 64-bit length");
+    if (len <= 0xffffffffn) return this.length(Number(len));
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, len, false);
+    return this.byte(0x81).raw(b);
+  }
+
   /** rdbSaveRawString (with compression on, as Redis's default). */
   string(s: Uint8Array | string, compress = true): this {
     const bytes = typeof s === "string" ? encoder.encode(s) : s;
@@ -202,6 +211,15 @@ export class RdbReader {
       return { encoded: false, value: Number(v) };
     }
     throw new RdbError(`unknown length encoding ${first}`);
+  }
+
+  /** rdbLoadLen of any 64-bit length, as a bigint (a module type id: rdbLoadObject). */
+  bigLength(): bigint {
+    if (this.pos < this.end && this.data[this.pos] === 0x81) {
+      this.pos++;
+      return new DataView(this.raw(8).slice().buffer).getBigUint64(0, false);
+    }
+    return BigInt(this.length());
   }
 
   /** A plain length (an encoded one here is an error). */

@@ -47,10 +47,14 @@ export function readJson(ks: Keyspace, key: string): JsonDoc | null {
   return row ? loadJson(ks, row) : null;
 }
 
+/** The stored text of a document's row (compact JSON, UTF-8). */
+export function jsonText(ks: Keyspace, row: KeyRow): Uint8Array {
+  return row.size == null ? new Uint8Array(row.value!) : readChunks(ks.sql, row.id, 0, row.size);
+}
+
 /** The document of a row already found (findJsonRow). */
 export function loadJson(ks: Keyspace, row: KeyRow): JsonDoc {
-  const bytes = row.size == null ? new Uint8Array(row.value!) : readChunks(ks.sql, row.id, 0, row.size);
-  return { row, root: parseJson(decoder.decode(bytes), MAX_DOCUMENT_DEPTH) };
+  return { row, root: parseJson(decoder.decode(jsonText(ks, row)), MAX_DOCUMENT_DEPTH) };
 }
 
 /**

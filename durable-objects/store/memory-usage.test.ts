@@ -33,6 +33,23 @@ describe("MEMORY USAGE estimate", () => {
     expect(await r("MEMORY", "USAGE", "big")).toBe(keyRow(3) + 2 * 1024 * 1024 + 32 * (ROW + 2 * INT));
   });
 
+  it("counts a JSON document's text, in its row or in chunk rows, as a string's", async () => {
+    const { r } = shard();
+    await r("JSON.SET", "j", "$", '{ "a": [1, 2], "b": "x" }');
+    // The compact text {"a":[1,2],"b":"x"} is what is stored: 19 bytes.
+    expect(await r("MEMORY", "USAGE", "j")).toBe(keyRow(1) + 19);
+    await r("JSON.SET", "j", "$.b", '"xyz"');
+    expect(await r("MEMORY", "USAGE", "j")).toBe(keyRow(1) + 21);
+    await r("PEXPIRE", "j", 100_000);
+    expect(await r("MEMORY", "USAGE", "j", "SAMPLES", 0)).toBe(keyRow(1) + 21 + ROW + 2 * INT);
+    const text = `"${"y".repeat(2 * 1024 * 1024 - 2)}"`;
+    await r("JSON.SET", "big", "$", text);
+    // 2 MiB of text: 32 chunk rows of 64 KiB.
+    expect(await r("MEMORY", "USAGE", "big")).toBe(keyRow(3) + 2 * 1024 * 1024 + 32 * (ROW + 2 * INT));
+    await r("JSON.SET", "big", "$", "[]");
+    expect(await r("MEMORY", "USAGE", "big")).toBe(keyRow(3) + 2);
+  });
+
   it("counts each collection's element rows and index entries", async () => {
     const { r, sql } = shard();
     await r("HSET", "h", "f", "v", "ff", "vv");

@@ -11,6 +11,7 @@
  * | --- | --- |
  * | the key (`keys` row + its `key` index entry) | 2·ROW + 2·len(key) + 5·INT (+ ROW + 2·INT with an expiry) |
  * | string | + len(value); a chunked value: + its length + (ROW + 2·INT) per 64 KiB chunk |
+ * | JSON document | as a string: + len(its text); a chunked text: + its length + (ROW + 2·INT) per 64 KiB chunk |
  * | hash field (row + 2 indexes) | 3·ROW + 2·len(field) + len(value) + 7·INT (+ 2·ROW + 5·INT with a TTL) |
  * | list (`list_meta`) + element (row + index) | ROW + 3·INT, + 2·ROW + 6·INT + len(value) each |
  * | set (`set_meta`) + member (row + 2 indexes) | ROW + 3·INT, + 3·ROW + 7·INT + 3·len(member) each |
@@ -47,6 +48,11 @@ export function stringUsage(ks: Keyspace, row: KeyRow): number {
     .exec<{ n: number; b: number | null }>("SELECT count(*) AS n, sum(length(bytes)) AS b FROM string_chunks WHERE key_id = ?", row.id)
     .one();
   return (chunks.b ?? 0) + chunks.n * (ROW_BYTES + 2 * INT_BYTES);
+}
+
+/** A JSON document's text: kept as a string's value is (store/json.ts), in its row or in chunk rows. */
+export function jsonUsage(ks: Keyspace, row: KeyRow): number {
+  return stringUsage(ks, row);
 }
 
 /** Sum of `expr` over the first `samples` rows of `table` for the key (all rows when 0), and how many were read. */
@@ -112,6 +118,8 @@ export function keyMemoryUsage(ks: Keyspace, row: KeyRow, samples = DEFAULT_SAMP
       return own + setUsage(ks, row, samples);
     case KeyType.ZSet:
       return own + zsetUsage(ks, row, samples);
+    case KeyType.Json:
+      return own + jsonUsage(ks, row);
     default:
       return own + (row.value?.byteLength ?? 0);
   }

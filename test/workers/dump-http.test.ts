@@ -1,9 +1,11 @@
 /**
  * DUMP and RESTORE through the Worker: a payload is bytes, so it is read with
  * `Upstash-Encoding: base64` and sent back as the raw body of the path form
- * (`POST /restore/<key>/<ttl>?REPLACE`), kept byte for byte, onto any shard.
+ * (`POST /restore/<key>/<ttl>?REPLACE`), kept byte for byte, onto any shard. JSON documents
+ * travel as RedisJSON 2.x's module values, whose type id is not UTF-8.
  */
 import { describe, expect, it } from "vitest";
+import { crc64Footer } from "../../durable-objects/rdb/crc64";
 import { seededRandom } from "../random";
 import { call, cmd, keysOnDistinctShards, READONLY_TOKEN } from "./http-helpers";
 
@@ -78,5 +80,25 @@ describe("DUMP and RESTORE over HTTP", () => {
     let same = true;
     for (let i = 0; i < value.length; i++) if (back[i] !== value[i]) same = false;
     expect(same).toBe(true);
+  });
+  it("a JSON document moves between shards; a RedisJSON 2.x payload sent as the raw body restores", async () => {
+    const [a, b, c] = keysOnDistinctShards("dump-rejson", 3);
+    expect(await cmd("JSON.SET", a!, "$", '{"name":"edge","tags":["kv",1.5,true]}')).toEqual({ result: "OK" });
+    const payload = await dump(a!);
+    expect([...payload.subarray(0, 10)]).toEqual([7, 0x81, 0x45, 0xe2, 0x52, 0x38, 0xdf, 0x91, 0x2c, 0x03]);
+    expect(await cmd("SET", b!, "occupied")).toEqual({ result: "OK" });
+    expect(await restore(b!, payload, "?REPLACE")).toEqual({ result: "OK" });
+    expect(await cmd("TYPE", b!)).toEqual({ result: "ReJSON-RL" });
+    expect(await cmd("JSON.GET", b!, "$.tags[1]")).toEqual({ result: "[1.5]" });
+    // Built here as Redis with RedisJSON 2.x writes it: type 7, the id, opcode 5 + the text, EOF, RDB 10, CRC-64.
+    const text = new TextEncoder().encode('{"from":"redis"}');
+    const head = Uint8Array.from([7, 0x81, 0x45, 0xe2, 0x52, 0x38, 0xdf, 0x91, 0x2c, 0x03, 5, text.length, ...text, 0, 10, 0]);
+    const foreign = Uint8Array.from([...head, ...crc64Footer(head)]);
+    expect(await restore(c!, foreign)).toEqual({ result: "OK" });
+    expect(await cmd("JSON.GET", c!)).toEqual({ result: '{"from":"redis"}' });
+    const v4 = head.slice();
+    v4[9] = 0x04;
+    expect(await restore(`${c}:v4`, Uint8Array.from([...v4, ...crc64Footer(v4)]))).toEqual({ error: "ERR Bad data format" });
+    expect(await cmd("EXISTS", `${c}:v4`)).toEqual({ result: 0 });
   });
 });

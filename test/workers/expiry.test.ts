@@ -71,6 +71,25 @@ describe("shard alarm", () => {
     expect(await alarmAt(stub)).toBe(null);
   });
 
+  it("deletes a JSON document, its chunk rows too, whose TTL ran out without any read; a RESTOREd one arms the alarm", async () => {
+    const { stub, r, call } = shard();
+    await r("JSON.SET", "doc", "$", JSON.stringify({ big: "z".repeat(1_500_000) }));
+    await r("JSON.SET", "keep", "$", "[1]");
+    const dump = (await call("DUMP", "keep")) as Uint8Array;
+    expect(dump).toBeInstanceOf(Uint8Array);
+    await r("PEXPIRE", "doc", "200");
+    const chunks = () =>
+      runInDurableObject(stub, (_: Shard, state: DurableObjectState) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM string_chunks").one().n);
+    expect(await chunks()).toBeGreaterThan(0);
+    await sleep(250);
+    await runDurableObjectAlarm(stub);
+    expect(await rows(stub, "doc")).toBe(0);
+    expect(await chunks()).toBe(0);
+    expect(await rows(stub, "keep")).toBe(1);
+    expect(await call("RESTORE", "restored", "100000", dump)).toEqual({ status: "OK" });
+    expect(await alarmAt(stub)).toBe(await expireAt(stub, "restored"));
+  });
+
   it("firing early deletes nothing and re-arms for the next expiry", async () => {
     const { stub, r } = shard();
     await r("SET", "k", "v", "EX", "100");

@@ -30,6 +30,33 @@ describe("@upstash/redis json", () => {
     expect(await redis.type(k)).toBe("ReJSON-RL");
   });
 
+  it("scan sees documents: a TYPE filter of ReJSON-RL, withType listing it", async () => {
+    const t = tag();
+    expect(await redis.json.set(`${t}:doc`, "$", { a: 1 })).toBe("OK");
+    expect(await redis.set(`${t}:str`, "v")).toBe("OK");
+    const typed: string[] = [];
+    const withType: { key: string; type: string }[] = [];
+    let cursor = "0";
+    for (let i = 0; i < 10_000; i++) {
+      const [next, keys] = await redis.scan(cursor, { match: `${t}:*`, type: "ReJSON-RL", count: 1000 });
+      typed.push(...keys);
+      cursor = next;
+      if (cursor === "0") break;
+    }
+    for (let i = 0; i < 10_000; i++) {
+      const [next, items] = await redis.scan(cursor, { match: `${t}:*`, withType: true, count: 1000 });
+      withType.push(...items);
+      cursor = next;
+      if (cursor === "0") break;
+    }
+    expect(typed).toEqual([`${t}:doc`]);
+    expect(withType.sort((x, y) => (x.key < y.key ? -1 : 1))).toEqual([
+      { key: `${t}:doc`, type: "ReJSON-RL" },
+      { key: `${t}:str`, type: "string" },
+    ]);
+    await redis.del(`${t}:doc`, `${t}:str`);
+  });
+
   it("mget over keys on several shards, mset atomic across them, merge", async () => {
     const keys = [spread(), spread(), spread(), spread()];
     expect(await redis.json.mset(...keys.map((key, i) => ({ key, path: "$", value: { i } })))).toBe("OK");

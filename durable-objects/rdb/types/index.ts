@@ -1,9 +1,10 @@
 /**
- * Every type DUMP and RESTORE know, registered once. A new type (a module type such as JSON,
- * RDB_TYPE_MODULE_2) is one more module beside these and one more line here.
+ * Every type DUMP and RESTORE know, registered once. A new type is one more module beside these
+ * and one more line here (JSON, a module type, reads RDB_TYPE_MODULE_2).
  */
 import { registerRdbType } from "../registry";
 import { hashType } from "./hash";
+import { jsonType } from "./json";
 import { listType } from "./list";
 import { setType } from "./set";
 import { stringType } from "./string";
@@ -14,3 +15,4 @@ registerRdbType(hashType);
 registerRdbType(listType);
 registerRdbType(setType);
 registerRdbType(zsetType);
+registerRdbType(jsonType);

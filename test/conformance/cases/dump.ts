@@ -35,6 +35,23 @@ const DUMPS: Record<string, string> = {
   z: "111d1d0000000600816302842d696e6605816102010181620283322e3504ff0a003992339be11f323d",
   p: "001a48594c4c01000000000000000000008061848058cd8845a084080a0010c225c9b8afd88c",
 };
+/**
+ * A module value (RDB_TYPE_MODULE_2) of RedisJSON's type: the 64-bit id of "ReJSON-RL" with
+ * encoding version `encver` (Redis module.c moduleTypeEncodeId: 6 bits a character, 10 bits of
+ * version; 0x81 and 8 bytes big-endian as rdbSaveLen writes it), then `parts`, then EOF (0).
+ */
+function jsonModule(parts: number[], encver = 3, name = [17, 30, 9, 18, 14, 13, 62, 17, 11]): Uint8Array {
+  let id = 0n;
+  for (const c of name) id = (id << 6n) | BigInt(c);
+  id = (id << 10n) | BigInt(encver);
+  const idBytes = Array.from({ length: 8 }, (_, i) => Number((id >> BigInt(56 - 8 * i)) & 0xffn));
+  return framed(Uint8Array.from([7, 0x81, ...idBytes, ...parts, 0]));
+}
+/** RDB_MODULE_OPCODE_STRING (5) and a short verbatim RDB string. */
+const moduleString = (s: string) => [5, s.length, ...[...s].map((c) => c.charCodeAt(0))];
+/** RedisJSON 2.x's rdb_save (redisjson.rs), encoding version 3: the document's compact text. */
+const JSON_DOC = '{"a":[1,2.5,"x"],"b":{"c":null}}';
+
 /** A sparse HLL whose opcodes cover 12 registers, not 16384, with its cached count invalid. */
 const CORRUPT_HLL = "001348594c4c010000000000000000000080ffffff0a00357747a7ef55aec3";
 /** Field, value pairs as sorted "field=value" strings (a big hash replies in hash-table order). */
@@ -242,6 +259,49 @@ export const dumpCases = defineCases("dump", [
       expect(await rb("RESTORE", key("big2"), "0", bigDump)).toEqual("OK");
       expect(await r("HLEN", key("big2"))).toEqual(600);
       expect(await r("HPEXPIRETIME", key("big2"), "FIELDS", "3", "f0", "f1", "f599")).toEqual([-1, 4102444800000, 4102444800000]);
+    },
+  },
+  {
+    name: "RESTORE of module values that cannot be loaded (another module type, RedisJSON 8's encoding version 4): Bad data format, nothing changes",
+    async run({ r, rb, key }) {
+      expect(await r("SET", key("s"), "kept")).toEqual("OK");
+      const payloads = [
+        jsonModule(moduleString(JSON_DOC), 4),
+        jsonModule(moduleString(JSON_DOC), 3, [12, 1, 27, 37, 40, 40, 38, 62, 62]), // "MBbloom--"
+        jsonModule([2, 0], 3, [0, 0, 0, 0, 0, 0, 0, 0, 1]), // "AAAAAAAAB"
+      ];
+      for (const p of payloads) {
+        expect(await rb("RESTORE", key("s"), "0", p, "REPLACE")).toEqual(BAD_DATA);
+        expect(await rb("RESTORE", key("n"), "0", p)).toEqual(BAD_DATA);
+      }
+      expect(await r("GET", key("s"))).toEqual("kept");
+      expect(await r("EXISTS", key("n"))).toEqual(0);
+    },
+  },
+  {
+    name: "a JSON document dumps as RedisJSON 2.x writes it (module type ReJSON-RL, encoding version 3) and restores",
+    fromDocs: "Redis 7.0 rdb.c (rdbSaveObject, rdbLoadObject: RDB_TYPE_MODULE_2), module.c (moduleTypeEncodeId, RM_SaveStringBuffer); RedisJSON v2.6.9 redisjson.rs (rdb_save, rdb_load), lib.rs (REDIS_JSON_TYPE_VERSION 3)",
+    async run({ r, rb, key }) {
+      expect(await r("JSON.SET", key("j"), "$", '{"a": [1, 2.5, "x"], "b": {"c": null}}')).toEqual("OK");
+      const dump = (await rb("DUMP", key("j"))) as Uint8Array;
+      expect(hex(dump)).toBe(hex(jsonModule(moduleString(JSON_DOC))));
+      expect(await rb("RESTORE", key("j2"), "0", dump)).toEqual("OK");
+      expect(await r("TYPE", key("j2"))).toEqual("ReJSON-RL");
+      expect(await r("JSON.GET", key("j2"), "$.a[1]")).toEqual("[2.5]");
+      expect(await r("JSON.GET", key("j2"))).toEqual(JSON_DOC);
+      expect(hex(await rb("DUMP", key("j2")))).toBe(hex(dump));
+      // Encoding version 2: the text, an unsigned (here 0), no more.
+      expect(await rb("RESTORE", key("v2"), "0", jsonModule([...moduleString("[true,{}]"), 2, 0], 2))).toEqual("OK");
+      expect(await r("JSON.GET", key("v2"))).toEqual("[true,{}]");
+      expect(await r("SET", key("s"), "string")).toEqual("OK");
+      expect(await rb("RESTORE", key("s"), "0", dump)).toEqual(BUSY);
+      expect(await rb("RESTORE", key("s"), "4102444800000", dump, "REPLACE", "ABSTTL")).toEqual("OK");
+      expect(await r("PEXPIRETIME", key("s"))).toEqual(4102444800000);
+      expect(await r("JSON.GET", key("s"), "$.b.c")).toEqual("[null]");
+      expect(await rb("RESTORE", key("bad"), "0", jsonModule(moduleString('{"a":')))).toEqual(BAD_DATA);
+      expect(await rb("RESTORE", key("s"), "0", jsonModule(moduleString("[1]x")), "REPLACE")).toEqual(BAD_DATA);
+      expect(await r("EXISTS", key("bad"))).toEqual(0);
+      expect(await r("JSON.GET", key("s"))).toEqual(JSON_DOC);
     },
   },
 ]);

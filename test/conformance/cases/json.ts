@@ -5,7 +5,7 @@
  * source where the docs are silent (error texts): each case says which in `fromDocs`.
  */
 import { expect } from "vitest";
-import { defineCases, error } from "../harness";
+import { defineCases, error, sleep } from "../harness";
 
 const doc = (cmd: string) => `RedisJSON v2.6 docs/commands/json.${cmd}.md`;
 const TESTS = "RedisJSON v2.6.24 tests/pytest/test.py";
@@ -403,6 +403,61 @@ export const jsonCases = defineCases("json", [
     },
   },
   {
+    name: "Documents in keyspace walks: SCAN WITHTYPE, KEYS, RANDOMKEY, DBSIZE, FLUSHDB; SORT and SORT_RO answer WRONGTYPE",
+    fromDocs: "Upstash SCAN docs (WITHTYPE); Redis 7.0 db.c (getObjectTypeName: a module value's type name), sort.c (sortCommandGeneric: WRONGTYPE for a type not list, set or zset)",
+    async run({ r, spread }) {
+      expect(await r("FLUSHALL")).toEqual("OK");
+      const [doc, other] = [spread("doc"), spread("other")];
+      expect(await r("JSON.SET", doc, "$", '{"n":[3,1,2]}')).toEqual("OK");
+      expect(await r("RANDOMKEY")).toEqual(doc);
+      expect(await r("SET", other, "v")).toEqual("OK");
+      expect([...((await r("KEYS", "*")) as string[])].sort()).toEqual([doc, other].sort());
+      expect(await r("KEYS", doc)).toEqual([doc]);
+      expect([doc, other]).toContain(await r("RANDOMKEY"));
+      expect(await r("DBSIZE")).toEqual(2);
+      const types = new Map<string, string>();
+      let cursor = "0";
+      for (let i = 0; i < 10_000; i++) {
+        const [next, items] = (await r("SCAN", cursor, "WITHTYPE", "COUNT", 1)) as [string, string[]];
+        for (let j = 0; j < items.length; j += 2) types.set(items[j]!, items[j + 1]!);
+        cursor = next;
+        if (cursor === "0") break;
+      }
+      expect(Object.fromEntries(types)).toEqual({ [doc]: "ReJSON-RL", [other]: "string" });
+      const wrongType = error("WRONGTYPE Operation against a key holding the wrong kind of value");
+      expect(await r("SORT", doc)).toEqual(wrongType);
+      expect(await r("SORT", doc, "ALPHA", "LIMIT", 0, 1)).toEqual(wrongType);
+      expect(await r("SORT_RO", doc)).toEqual(wrongType);
+      expect(await r("SORT", doc, "STORE", spread("dst"))).toEqual(wrongType);
+      expect(await r("EXISTS", spread("dst"))).toEqual(0);
+      expect(await r("FLUSHDB")).toEqual("OK");
+      expect(await r("DBSIZE")).toEqual(0);
+      expect(await r("JSON.GET", doc)).toEqual(null);
+      expect(await r("RANDOMKEY")).toEqual(null);
+      expect(await r("JSON.SET", doc, "$", "[]")).toEqual("OK");
+      expect(await r("JSON.GET", doc)).toEqual("[]");
+    },
+  },
+  {
+    name: "EXPIRE, PERSIST and expiry of a document: a past time deletes it, an expired one reads as missing",
+    fromDocs: "RedisJSON v2.6.24 tests/pytest/test.py (testRename: TTL kept); Redis 7.0 expire.c (a past time deletes the key)",
+    async run({ r, key }) {
+      expect(await r("JSON.SET", key("p"), "$", '{"a":1}')).toEqual("OK");
+      expect(await r("PEXPIRE", key("p"), 100_000)).toEqual(1);
+      expect(await r("PERSIST", key("p"))).toEqual(1);
+      expect(await r("TTL", key("p"))).toEqual(-1);
+      expect(await r("EXPIRE", key("p"), -1)).toEqual(1);
+      expect(await r("EXISTS", key("p"))).toEqual(0);
+      expect(await r("JSON.SET", key("t"), "$", '{"a":1}')).toEqual("OK");
+      expect(await r("PEXPIRE", key("t"), 30)).toEqual(1);
+      await sleep(80);
+      expect(await r("JSON.GET", key("t"))).toEqual(null);
+      expect(await r("JSON.TYPE", key("t"))).toEqual(null);
+      expect(await r("TYPE", key("t"))).toEqual("none");
+      expect(await r("JSON.SET", key("t"), "$.a", "2")).toEqual(error("ERR new objects must be created at the root"));
+    },
+  },
+  {
     name: "JSON.GET through a script's redis.call",
     fromDocs: doc("get"),
     async run({ r, key }) {
@@ -426,6 +481,20 @@ export const jsonCases = defineCases("json", [
       expect(Number(await r("PTTL", b))).toBeGreaterThan(90_000);
       expect(await r("EXISTS", a)).toEqual(0);
       await r("DEL", b, c);
+      // A document in chunk rows (past 1 MiB), and one nested deeper than a value given to
+      // JSON.SET may be, move whole; RENAME replaces a key of another type.
+      const big = JSON.stringify({ big: "q".repeat(1_500_000), n: 1 });
+      await r("JSON.SET", a, "$", big);
+      await r("SET", b, "string");
+      expect(await r("RENAME", a, b)).toEqual("OK");
+      expect(await r("COPY", b, c)).toEqual(1);
+      expect(await r("JSON.GET", c, "$.n")).toEqual("[1]");
+      expect(await r("JSON.STRLEN", b, "$.big")).toEqual([1_500_000]);
+      await r("JSON.SET", a, "$", "[".repeat(100) + "]".repeat(100));
+      expect(await r("JSON.SET", a, "$" + "[0]".repeat(99), "[".repeat(100) + "]".repeat(100))).toEqual("OK");
+      expect(await r("COPY", a, c, "REPLACE")).toEqual(1);
+      expect(await r("JSON.GET", c)).toEqual("[".repeat(199) + "]".repeat(199));
+      await r("DEL", a, b, c);
     },
   },
   {
