@@ -8,6 +8,8 @@ import { geoCases } from "./geo";
 import { hashCases } from "./hashes";
 import { hyperLogLogCases } from "./hyperloglog";
 import { jsonCases } from "./json";
+import { jsonKeyspaceCases } from "./json-keyspace";
+import { jsonUpstreamCases } from "./json-upstream";
 import { keyspaceCases } from "./keyspace";
 import { keyspaceTypeCases } from "./keyspace-types";
 import { keyspaceWalkCases } from "./keyspace-walk";
@@ -21,4 +23,4 @@ import { sortCases } from "./sort";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases];
