@@ -4,8 +4,9 @@
  * taken around that one request, so one HTTP request and one RPC are spread over all runs.
  * Writes made by one loop are committed once, at its end (one implicit transaction).
  *
- * - engine: commands/s for GET, SET, INCR, HSET, ZADD, PFADD, PFCOUNT, GEOADD on small keys, and PING (no storage: the
- *   cost of dispatch alone), and EVALSHA of @upstash/ratelimit's fixed-window limiter script
+ * - engine: commands/s of one small command per type (GET, SET, INCR, HSET, ZADD, LPUSH, SADD,
+ *   SETBIT, GETBIT, PFADD, PFCOUNT, GEOADD, JSON.SET, JSON.GET), PING (no storage: the cost of
+ *   dispatch alone), and EVALSHA of @upstash/ratelimit's fixed-window limiter script
  *   (bench/limiter-script.mjs) on one of 1,000 counters.
  * - scaling: µs per command against one collection of 1k, 100k and 1M elements (quick: 1k, 10k),
  *   and the ratio largest ÷ smallest (1.0 means the cost does not grow with the collection).
@@ -19,6 +20,10 @@ export const ENGINE_COMMANDS = [
   { name: "INCR", template: [["INCR", "eng:c:{r}"]], range: 1000 },
   { name: "HSET", template: [["HSET", "eng:h", "f:{r}", "v"]], range: 1000 },
   { name: "ZADD", template: [["ZADD", "eng:z", "{r}", "m:{r}"]], range: 1000 },
+  { name: "LPUSH", template: [["LPUSH", "eng:l:{r}", "v"]], range: 1000 },
+  { name: "SADD", template: [["SADD", "eng:s", "m:{r}"]], range: 1000 },
+  { name: "SETBIT", template: [["SETBIT", "eng:b:{r}", "{i}", "1"]], range: 1000 },
+  { name: "GETBIT", template: [["GETBIT", "eng:b:{r}", "{i}"]], range: 1000 },
   { name: "PFADD", template: [["PFADD", "eng:p:{r}", "e:{i}"]], range: 1000 },
   { name: "PFCOUNT", setup: [["PFADD", "eng:p:{r}", "e:{i}"]], template: [["PFCOUNT", "eng:p:{r}"]], range: 1000 },
   { name: "GEOADD", template: [["GEOADD", "eng:g", "13.361389", "38.115556", "m:{r}"]], range: 1000 },
