@@ -7,7 +7,7 @@
  * - SCAN/SSCAN/HSCAN/ZSCAN: cursors are each side's own; a scan is iterated to its end on each
  *   side (bounded) and the sorted union of what it returned is compared.
  * - KEYS and the replies of unordered types (SMEMBERS, SINTER/SUNION/SDIFF, HGETALL, HKEYS,
- *   HVALS, SPOP with a count), FUNCTION LIST's libraries and each library's functions: sorted
+ *   HVALS, SPOP with a count; a script's HGETALL), FUNCTION LIST's libraries and each library's functions: sorted
  *   (pairs kept together). Redis's own order is an encoding detail (hash table order) that its
  *   documentation leaves unspecified.
  * - SRANDMEMBER, ZRANDMEMBER, HRANDFIELD: random by definition. A positive count of at least
@@ -208,6 +208,7 @@ export function normalize(argv: Argv, reply: Value): Value {
   if (UNORDERED.has(name) && Array.isArray(reply)) return sortValues(reply);
   if (name === "function" && argv[1]?.toLowerCase() === "list" && Array.isArray(reply)) return sortValues(reply.map(sortLibraryFunctions));
   if (PAIRED.has(name) && Array.isArray(reply)) return sortPairs(reply);
+  if (name === "eval" && /HGETALL/.test(argv[1] ?? "") && Array.isArray(reply)) return sortPairs(reply);
   if (RANDOM.has(name)) {
     if (!Array.isArray(reply)) return "some element";
     const count = Number(argv[2]);

@@ -62,14 +62,13 @@ export interface StepOptions {
 export const SCANS = new Set(["scan", "sscan", "hscan", "zscan"]);
 
 /**
- * A scan of a batch made to finish in one call: a valid COUNT (or none) becomes COUNT 1000; an
- * invalid one (0, -1, abc) stays, its error is the reply.
+ * A scan of a batch made to finish in one call: `COUNT 1000` appended (the last COUNT counts,
+ * so any earlier one stays); one with an invalid COUNT (0, -1, abc) stays as it is, its error
+ * is the reply.
  */
 function wholeScan(argv: Argv): Argv {
-  const at = argv.findIndex((a, i) => i > 1 && a.toUpperCase() === "COUNT");
-  if (at < 0) return [...argv, "COUNT", "1000"];
-  if (!/^[1-9][0-9]*$/.test(argv[at + 1] ?? "")) return argv;
-  return [...argv.slice(0, at), ...argv.slice(at + 2), "COUNT", "1000"];
+  const counts = argv.flatMap((a, i) => (i > 1 && a.toUpperCase() === "COUNT" ? [argv[i + 1] ?? ""] : []));
+  return counts.every((c) => /^[1-9][0-9]*$/.test(c)) ? [...argv, "COUNT", "1000"] : argv;
 }
 
 /**
