@@ -466,11 +466,9 @@ const SEEDERS: Maker[] = [STRINGS.set!, HASHES.hset!, LISTS.push!, SETS.sadd!, Z
 
 /**
  * Not mangled: SPOP (it could pop at random), ZRANK/ZREVRANK (edgekv has 7.2's WITHSCORE, so
- * one more argument is no arity error there, by design), SCRIPT and FUNCTION (a known gap: subcommands have
- * no arity of their own yet, so `SCRIPT LOAD` without a script answers "unknown subcommand"
- * instead of Redis's "wrong number of arguments for 'script|load' command").
+ * one more argument is no arity error there, by design).
  */
-const NOT_MANGLED = new Set(["spop", "zrank", "zrevrank", "script", "function"]);
+const NOT_MANGLED = new Set(["spop", "zrank", "zrevrank"]);
 
 /**
  * One command, then sometimes mangled: an argument dropped, a junk one added, or one replaced
