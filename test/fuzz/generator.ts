@@ -23,7 +23,12 @@
  *   members of different scores deterministically (its listpack walk), which edgekv follows;
  *   over a larger set Redis's answer depends on its skiplist's random levels;
  * - LPOS … RANK -9223372036854775808: redis-server 7.0 overflows it into RANK -1, a bug fixed
- *   in 7.2 (redis/redis#12167).
+ *   in 7.2 (redis/redis#12167);
+ * - keyspace-wide commands come in every kind of step; a transaction with one never also holds
+ *   a command that reads before it writes across shards (`gatheredAcross`: CROSSSLOT by design);
+ *   a scan in a batch finishes in one call (`wholeScan`);
+ * - EVALSHA and SCRIPT EXISTS ask only for scripts SCRIPT LOAD cached (`LOADED`): EVAL caches
+ *   its script on its own shard only, by design.
  */
 import { createHash } from "node:crypto";
 import { seededRandom } from "../random";
