@@ -7,9 +7,9 @@
  * - SCAN/SSCAN/HSCAN/ZSCAN: cursors are each side's own; a scan is iterated to its end on each
  *   side (bounded) and the sorted union of what it returned is compared.
  * - KEYS and the replies of unordered types (SMEMBERS, SINTER/SUNION/SDIFF, HGETALL, HKEYS,
- *   HVALS, SPOP with a count; a script's HGETALL), FUNCTION LIST's libraries and each library's functions: sorted
- *   (pairs kept together). Redis's own order is an encoding detail (hash table order) that its
- *   documentation leaves unspecified.
+ *   HVALS, SPOP with a count; a script's HGETALL), FUNCTION LIST's libraries and each
+ *   library's functions: sorted (pairs kept together). Redis's own order is an encoding detail
+ *   (hash table order) that its documentation leaves unspecified.
  * - SRANDMEMBER, ZRANDMEMBER, HRANDFIELD: random by definition. A positive count of at least
  *   100 takes the whole (small) collection and is compared sorted; any other count is compared
  *   by length; without a count, by whether an element came back.
