@@ -78,13 +78,22 @@ function wholeScan(argv: Argv): Argv {
 
 /**
  * Whether a command reads before it writes over keys that may be on several shards (MSETNX
- * over untagged keys): with a keyspace-wide command in one transaction that is CROSSSLOT by
- * design in edgekv (`KEYSPACE_WIDE`).
+ * over untagged keys, SORT … STORE into a key of another slot): with a keyspace-wide command in
+ * one transaction that is CROSSSLOT by design in edgekv (`KEYSPACE_WIDE`).
  */
 function gatheredAcross(argv: Argv): boolean {
-  if (argv[0]!.toLowerCase() !== "msetnx") return false;
-  const keys = argv.filter((_, i) => i % 2 === 1);
-  return !keys.every((k) => TAGGED.includes(k)) && !keys.every((k) => k === keys[0]);
+  const name = argv[0]!.toLowerCase();
+  if (name === "msetnx") return !oneSlot(argv.filter((_, i) => i % 2 === 1));
+  if (name === "sort" || name === "sort_ro") {
+    const store = argv.findIndex((a, i) => i > 1 && a.toLowerCase() === "store");
+    return store > 0 && store + 1 < argv.length && !oneSlot([argv[1]!, argv[store + 1]!]);
+  }
+  return false;
+}
+
+/** Whether `keys` surely share a slot: all of the tagged group, or one key repeated. */
+function oneSlot(keys: string[]): boolean {
+  return keys.every((k) => TAGGED.includes(k)) || keys.every((k) => k === keys[0]);
 }
 
 const INTS = ["0", "1", "2", "3", "-1", "-2", "5", "10", "-10", "100"];
