@@ -2,6 +2,18 @@
  * Every error text a client can see, in one place. Prefixes (`ERR`, `WRONGTYPE`, `CROSSSLOT`,
  * `NOPERM`, `EXECABORT`) are API: clients and tests match on them. Texts follow Redis 7.
  */
+/** A client's argument inside an error text, as Redis prints it: at most `max` characters, CR and LF as spaces. */
+function shown(s: string, max = 128): string {
+  return s.slice(0, max).replace(/[\r\n]/g, " ");
+}
+
+/** Redis's "args beginning with": each argument quoted, until the list reaches 128 characters (the last one cut to fit). */
+function argsBeginning(args: string[]): string {
+  let out = "";
+  for (let i = 0; i < args.length && out.length < 128; i++) out += `'${shown(args[i]!, 128 - out.length)}' `;
+  return out;
+}
+
 export const Errors = {
   wrongType: "WRONGTYPE Operation against a key holding the wrong kind of value",
   notInteger: "ERR value is not an integer or out of range",
@@ -12,12 +24,11 @@ export const Errors = {
   noSuchKey: "ERR no such key",
   invalidExpire: (cmd: string) => `ERR invalid expire time in '${cmd}' command`,
   wrongArity: (cmd: string) => `ERR wrong number of arguments for '${cmd}' command`,
-  unknownCommand: (name: string, args: string[]) =>
-    `ERR unknown command '${name}', with args beginning with: ${args.map((a) => `'${a}' `).join("")}`,
+  unknownCommand: (name: string, args: string[]) => `ERR unknown command '${shown(name)}', with args beginning with: ${argsBeginning(args)}`,
   unknownSubcommand: (sub: string, cmd: string) =>
-    `ERR unknown subcommand '${sub}'. Try ${cmd.toUpperCase()} HELP.`,
+    `ERR unknown subcommand '${shown(sub)}'. Try ${cmd.toUpperCase()} HELP.`,
   unknownSubcommandOrArity: (sub: string, cmd: string) =>
-    `ERR unknown subcommand or wrong number of arguments for '${sub}'. Try ${cmd.toUpperCase()} HELP.`,
+    `ERR unknown subcommand or wrong number of arguments for '${shown(sub)}'. Try ${cmd.toUpperCase()} HELP.`,
   getkeysInvalidCommand: "ERR Invalid command specified",
   getkeysInvalidArity: "ERR Invalid number of arguments specified for command",
   getkeysNoKeys: "ERR The command has no key arguments",

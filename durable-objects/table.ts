@@ -160,7 +160,7 @@ export function lookupCommand(table: CommandTable, argv: Arg[]): Lookup {
   const name = text(argv[0]!);
   let spec = table.get(name);
   if (!spec || spec.name.includes("|")) {
-    return { ok: false, unknown: true, error: Errors.unknownCommand(name, argv.slice(1, 21).map((a) => text(a).slice(0, 128))) };
+    return { ok: false, unknown: true, error: Errors.unknownCommand(name, argv.slice(1, 65).map((a) => text(a).slice(0, 128))) };
   }
   if (spec.subcommands && argv.length >= 2) {
     const sub = text(argv[1]!);

@@ -79,16 +79,18 @@ export async function scanAcrossShards(argv: Arg[], opts: ExecOptions, exec: Sha
   }
 }
 
+/** SCAN's COUNT: the last one given counts, as Redis parses its options in order (10 without one). */
 function countOption(argv: Arg[]): number {
+  let count = 10;
   for (let i = 2; i + 1 < argv.length; i += 2) {
     const opt = text(argv[i]!).toUpperCase();
     if (opt === "WITHTYPE") i--;
     else if (opt === "COUNT") {
       const c = Number(text(argv[i + 1]!));
-      if (Number.isFinite(c) && c > 0) return c;
+      if (Number.isFinite(c) && c > 0) count = c;
     }
   }
-  return 10;
+  return count;
 }
 
 export async function randomKeyAcrossShards(argv: Arg[], opts: ExecOptions, exec: ShardExec): Promise<Reply> {

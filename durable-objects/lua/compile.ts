@@ -193,7 +193,8 @@ export function compileChunk(rt: Runtime, source: string, name: string): LuaFunc
     ast = parse(source, { luaVersion: "5.1", encodingMode: "pseudo-latin1", comments: false, locations: true, ranges: true });
   } catch (e) {
     const m = e instanceof Error ? /^\[(\d+):\d+\] (.*)$/s.exec(e.message) : null;
-    throw new LuaSyntaxError(m ? `${name}:${m[1]}: ${luaMessage(m[2]!)}` : `${name}: ${String(e)}`);
+    const index = (e as { index?: unknown }).index;
+    throw new LuaSyntaxError(m ? `${name}:${m[1]}: ${luaMessage(m[2]!, source, typeof index === "number" ? index : -1)}` : `${name}: ${String(e)}`);
   }
   const c = new Compiler(rt, source);
   const fs = new FuncState(undefined, true);
@@ -216,12 +217,44 @@ export function compileChunk(rt: Runtime, source: string, name: string): LuaFunc
   );
 }
 
-/** luaparse's wording → Lua 5.1's, for the common syntax errors. */
-function luaMessage(m: string): string {
+/** Tokens that end a block: at the top level Lua 5.1 expects the end of the chunk there. */
+const BLOCK_FOLLOW = new Set(["end", "else", "elseif", "until"]);
+
+/**
+ * luaparse's wording → Lua 5.1's, for the common syntax errors. `index` is where luaparse met
+ * the offending token (-1 if unknown). Where luaparse says "unexpected <kind> 'T'", Lua 5.1 says
+ * "unexpected symbol near 'T'" for a token that cannot start a statement, and "'<eof>' expected
+ * near 'T'" at the top level after a finished `return` (nothing may follow it) or for a block's closing
+ * keyword with no block open. An unfinished string is reported near '<eof>' when it runs to the
+ * end of the source (near its text when a newline cuts it).
+ */
+function luaMessage(m: string, source: string, index: number): string {
+  const unexpected = /^unexpected (?:[a-z]+ )?('(.*?)') near .*$/s.exec(m);
+  if (unexpected) {
+    const [, quoted, token] = unexpected;
+    if (BLOCK_FOLLOW.has(token!) || (index >= 0 && endsWithReturn(source.slice(0, index)))) return `'<eof>' expected near ${quoted}`;
+    return `unexpected symbol near ${quoted}`;
+  }
+  // `f(` with no argument: Lua 5.1 wants an expression there, luaparse the closing parenthesis.
+  const close = /^'\)' expected near ('.*')$/s.exec(m);
+  if (close && index >= 0 && source.slice(0, index).trimEnd().endsWith("(")) return `unexpected symbol near ${close[1]}`;
+  const unfinished = /^unfinished string near '(.*)'$/s.exec(m);
+  if (unfinished && source.endsWith(unfinished[1]!)) return "unfinished string near '<eof>'";
   return m
     .replace(/^<expression> expected near (.*)$/s, "unexpected symbol near $1")
-    .replace(/^unexpected symbol ('.*?') near .*$/s, "unexpected symbol near $1")
+    .replace(/^<name> expected near (.*)$/s, "'<name>' expected near $1")
     .replace(/^unfinished (long string|long comment) \(starting at line \d+\) near/s, "unfinished $1 near");
+}
+
+/** Whether `prefix` is a whole chunk whose last statement is a finished `return` (values or `;` after it). */
+function endsWithReturn(prefix: string): boolean {
+  try {
+    const body = parse(prefix, { luaVersion: "5.1", encodingMode: "pseudo-latin1", comments: false }).body;
+    const last = body[body.length - 1];
+    return last?.type === "ReturnStatement" && (last.arguments.length > 0 || /;\s*$/.test(prefix));
+  } catch {
+    return false;
+  }
 }
 
 function lineOf(n: AST.Node): number {

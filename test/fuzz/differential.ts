@@ -7,18 +7,24 @@
  * - SCAN/SSCAN/HSCAN/ZSCAN: cursors are each side's own; a scan is iterated to its end on each
  *   side (bounded) and the sorted union of what it returned is compared.
  * - KEYS and the replies of unordered types (SMEMBERS, SINTER/SUNION/SDIFF, HGETALL, HKEYS,
- *   HVALS, SPOP with a count): sorted (pairs kept together). Redis's own order is an encoding
- *   detail (hash table order) that its documentation leaves unspecified.
- * - RANDOMKEY, SRANDMEMBER, ZRANDMEMBER, HRANDFIELD: random by definition. A positive count of
- *   at least 100 takes the whole (small) collection and is compared sorted; any other count is
- *   compared by length; without a count, by whether an element came back.
+ *   HVALS, SPOP with a count; a script's HGETALL), FUNCTION LIST's libraries and each
+ *   library's functions: sorted (pairs kept together). Redis's own order is an encoding detail
+ *   (hash table order) that its documentation leaves unspecified.
+ * - SRANDMEMBER, ZRANDMEMBER, HRANDFIELD: random by definition. A positive count of at least
+ *   100 takes the whole (small) collection and is compared sorted; any other count is compared
+ *   by length; without a count, by whether an element came back.
+ * - RANDOMKEY: each side also runs `KEYS *` right after it (in the same pipeline or
+ *   transaction, a hidden probe); the two key sets must be equal, each side's key must be in
+ *   the other side's set, and nil comes back on both sides or on neither (nil iff empty).
  * - TTL/PTTL/EXPIRETIME/PEXPIRETIME: the two sides set their expiry a few milliseconds apart,
  *   so a positive answer matches within 2 s (2000 ms). Negative answers (-1, -2) are exact.
  * - `ERR string exceeds maximum allowed size (…)`: the limit in parentheses is each side's own
  *   (Redis: proto-max-bulk-len, 512 MB; edgekv: its documented value limit).
  * - DBSIZE: Redis counts a key whose expiry has passed until it is reclaimed (edgekv does not),
- *   so the Redis side runs a whole SCAN (which reclaims them; KEYS only hides them) just before.
- *   DBSIZE is a single step.
+ *   so the Redis side runs a whole SCAN (which reclaims them; KEYS only hides them) just before
+ *   it, a hidden probe in the same pipeline or transaction.
+ * - A scan inside a pipeline or a transaction asks for COUNT 1000 (generator.ts, `wholeScan`)
+ *   and so finishes in one call on both sides: compared as a whole scan, cursor included.
  * - SORT/SORT_RO without ALPHA: redis-server 7.0 reads errno after strtod without clearing it,
  *   so once anything left it at ERANGE (compiling a Lua script does), valid scores answer
  *   `ERR One or more scores can't be converted into double`. That error on the Redis side matches
@@ -54,6 +60,48 @@ async function resetAll(call: (argv: Argv) => Promise<unknown>): Promise<void> {
   await call(["FUNCTION", "FLUSH"]);
 }
 
+/**
+ * What a side sends for a step: its commands with the hidden probes (see the list at the top):
+ * a reclaiming SCAN before DBSIZE (Redis only), `KEYS *` after RANDOMKEY.
+ */
+interface Sent {
+  argv: Argv[];
+  role: ("command" | "reclaim" | "keys")[];
+}
+
+function expand(cmds: Argv[], reclaim: boolean): Sent {
+  const out: Sent = { argv: [], role: [] };
+  const add = (argv: Argv, role: Sent["role"][number]) => {
+    out.argv.push(argv);
+    out.role.push(role);
+  };
+  for (const argv of cmds) {
+    const name = argv[0]!.toLowerCase();
+    if (reclaim && name === "dbsize") add(["SCAN", "0", "COUNT", "1000"], "reclaim");
+    add(argv, "command");
+    if (name === "randomkey") add(["KEYS", "*"], "keys");
+  }
+  return out;
+}
+
+/** The replies of the step's own commands; RANDOMKEY's becomes `[its reply, the sorted KEYS * after it]`. */
+function collapse(sent: Sent, replies: Value[]): Value[] {
+  const out: Value[] = [];
+  sent.role.forEach((role, i) => {
+    const r = replies[i] ?? null;
+    if (role === "command") out.push(r);
+    else if (role === "keys") out.push([out.pop()!, Array.isArray(r) ? sortValues(r) : r]);
+  });
+  return out;
+}
+
+/** Runs a single step's commands one by one (a scan iterated to its end). */
+async function runSingle(sent: Sent, call: (argv: Argv) => Promise<Value>): Promise<Value[]> {
+  const replies: Value[] = [];
+  for (let i = 0; i < sent.argv.length; i++) replies.push(sent.role[i] === "command" ? await scanned(sent.argv[i]!, call) : await call(sent.argv[i]!));
+  return collapse(sent, replies);
+}
+
 /** redis-server through one RESP connection. */
 export function redisSide(client: RespClient): Side {
   const call = (argv: Argv) => client.call(...argv);
@@ -62,17 +110,17 @@ export function redisSide(client: RespClient): Side {
     call,
     reset: () => resetAll(call),
     async run(s) {
-      if (s.kind === "single" && s.cmd[0]!.toLowerCase() === "dbsize") await scanned(["SCAN", "0", "COUNT", "1000"], call);
-      if (s.kind === "single") return [await scanned(s.cmd, call)];
-      if (s.kind === "pipeline") return Promise.all(s.cmds.map(call));
+      const sent = expand(s.kind === "single" ? [s.cmd] : s.cmds, true);
+      if (s.kind === "single") return runSingle(sent, call);
+      if (s.kind === "pipeline") return collapse(sent, await Promise.all(sent.argv.map(call)));
       await call(["MULTI"]);
-      const queued = await Promise.all(s.cmds.map(call));
+      const queued = await Promise.all(sent.argv.map(call));
       const exec = await call(["EXEC"]);
       if (isError(exec)) {
         const first = queued.find(isError);
         return `${exec.error.startsWith(EXECABORT) ? "EXECABORT" : exec.error}: ${first ? first.error : ""}`;
       }
-      return exec as Value[];
+      return collapse(sent, exec as Value[]);
     },
   };
 }
@@ -91,14 +139,15 @@ export function edgekvSide(url: string, token: string): Side {
     call,
     reset: () => resetAll(call),
     async run(s) {
-      if (s.kind === "single") return [await scanned(s.cmd, call)];
-      const res = await post(s.kind === "pipeline" ? "/pipeline" : "/multi-exec", s.cmds);
+      const sent = expand(s.kind === "single" ? [s.cmd] : s.cmds, false);
+      if (s.kind === "single") return runSingle(sent, call);
+      const res = await post(s.kind === "pipeline" ? "/pipeline" : "/multi-exec", sent.argv);
       if (!Array.isArray(res.json)) {
         const e = fromEntry(res.json);
         if (isError(e) && e.error.startsWith(EXECABORT)) return `EXECABORT: ${e.error.slice(EXECABORT.length + 1).trim()}`;
         return isError(e) ? `${e.error}: ` : `unexpected ${JSON.stringify(res.json)}`;
       }
-      return res.json.map(fromEntry);
+      return collapse(sent, res.json.map(fromEntry));
     },
   };
 }
@@ -140,18 +189,26 @@ function sortPairs(xs: Value[]): Value[] {
   return sortValues(pairs).flat() as Value[];
 }
 
+/** A library of FUNCTION LIST (`[…, "functions", [function…], …]`) with its functions sorted. */
+function sortLibraryFunctions(lib: Value): Value {
+  if (!Array.isArray(lib)) return lib;
+  return lib.map((v, i) => (i > 0 && lib[i - 1] === "functions" && Array.isArray(v) ? sortValues(v) : v));
+}
+
 /** One command's reply in the form both sides must agree on (see the list at the top). */
 export function normalize(argv: Argv, reply: Value): Value {
   if (isError(reply)) return reply.error.startsWith(TOO_BIG) ? { error: `${TOO_BIG} (…)` } : reply;
   if (reply === null) return reply;
   const name = argv[0]!.toLowerCase();
   if (SCANS.has(name) && Array.isArray(reply)) {
-    const [cursor, ...rest] = reply;
+    // A single step's iterated scan is `[cursor, elements…]`; one call of a batch `[cursor, [elements…]]`.
+    const [cursor, ...rest] = reply.length === 2 && Array.isArray(reply[1]) ? [reply[0]!, ...reply[1]] : reply;
     return [cursor!, ...(name === "scan" || name === "sscan" ? sortValues([...new Set(rest)]) : sortPairs(rest))];
   }
   if (UNORDERED.has(name) && Array.isArray(reply)) return sortValues(reply);
+  if (name === "function" && argv[1]?.toLowerCase() === "list" && Array.isArray(reply)) return sortValues(reply.map(sortLibraryFunctions));
   if (PAIRED.has(name) && Array.isArray(reply)) return sortPairs(reply);
-  if (name === "randomkey") return "some key";
+  if (name === "eval" && /HGETALL/.test(argv[1] ?? "") && Array.isArray(reply)) return sortPairs(reply);
   if (RANDOM.has(name)) {
     if (!Array.isArray(reply)) return "some element";
     const count = Number(argv[2]);
@@ -180,6 +237,18 @@ function commandsOf(s: Step): Argv[] {
   return s.kind === "single" ? [s.cmd] : s.cmds;
 }
 
+/**
+ * RANDOMKEY's `[key, key set]` pairs (`collapse`): the same key set, nil on both sides or
+ * neither, and each side's key in the other side's set. Errors compare exactly.
+ */
+function randomKeyAgrees(a: Value, b: Value): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b) || isError(a[0]!) || isError(b[0]!)) return JSON.stringify(a) === JSON.stringify(b);
+  const [ka, setA] = a as [Value, Value];
+  const [kb, setB] = b as [Value, Value];
+  if (JSON.stringify(setA) !== JSON.stringify(setB) || (ka === null) !== (kb === null)) return false;
+  return ka === null || (Array.isArray(setA) && Array.isArray(setB) && setB.includes(ka) && setA.includes(kb));
+}
+
 /** Where two outcomes of one step differ, or null. */
 export function differs(s: Step, want: Outcome, got: Outcome): string | null {
   if (typeof want === "string" || typeof got === "string" || want.length !== got.length) {
@@ -187,6 +256,10 @@ export function differs(s: Step, want: Outcome, got: Outcome): string | null {
   }
   const cmds = commandsOf(s);
   for (let i = 0; i < cmds.length; i++) {
+    if (cmds[i]![0]!.toLowerCase() === "randomkey") {
+      if (!randomKeyAgrees(want[i]!, got[i]!)) return `command ${i + 1}`;
+      continue;
+    }
     const a = normalize(cmds[i]!, want[i]!);
     const b = normalize(cmds[i]!, got[i]!);
     if (JSON.stringify(a, bigints) !== JSON.stringify(b, bigints) && !withinTolerance(cmds[i]!, a, b) && !staleErrno(cmds[i]!, a, b)) return `command ${i + 1}`;

@@ -23,8 +23,14 @@
  *   members of different scores deterministically (its listpack walk), which edgekv follows;
  *   over a larger set Redis's answer depends on its skiplist's random levels;
  * - LPOS … RANK -9223372036854775808: redis-server 7.0 overflows it into RANK -1, a bug fixed
- *   in 7.2 (redis/redis#12167).
+ *   in 7.2 (redis/redis#12167);
+ * - keyspace-wide commands come in every kind of step; a transaction with one never also holds
+ *   a command that reads before it writes across shards (`gatheredAcross`: CROSSSLOT by design);
+ *   a scan in a batch finishes in one call (`wholeScan`);
+ * - EVALSHA and SCRIPT EXISTS ask only for scripts SCRIPT LOAD cached (`LOADED`): EVAL caches
+ *   its script on its own shard only, by design.
  */
+import { createHash } from "node:crypto";
 import { seededRandom } from "../random";
 
 export type Argv = string[];
@@ -40,9 +46,11 @@ export const UNTAGGED = ["x", "y"];
 export const KEYS = [...TAGGED, ...UNTAGGED];
 
 /**
- * Commands that visit every shard (SCRIPT and FUNCTION too: scripts live per shard), kept out of
- * transactions: edgekv answers CROSSSLOT for them in `/multi-exec` today, a known gap of its
- * own (keyspace-wide commands in a transaction) rather than a difference to find again.
+ * Commands that visit every shard (SCRIPT and FUNCTION too: scripts live per shard). In a
+ * transaction over several shards edgekv runs them over every shard, each locked whole; such a
+ * transaction must not also hold a command that reads before it writes across shards (then it
+ * would run gathered, on copies of its keys, and edgekv answers CROSSSLOT by design: see
+ * docs/cross-shard-transactions.md), so the generator leaves those out of it (`gatheredAcross`).
  */
 export const KEYSPACE_WIDE = new Set(["keys", "dbsize", "scan", "randomkey", "flushdb", "flushall", "script", "function"]);
 
@@ -51,13 +59,41 @@ export interface StepOptions {
   crossShardTx?: boolean;
 }
 
-/** Commands compared after iterating to the end (differential.ts): single steps only. */
+/**
+ * The scan family. A single step is iterated to its end (differential.ts); in a pipeline or a
+ * transaction a scan cannot be continued, so there it asks for `COUNT 1000` (`wholeScan`),
+ * which over this small key space returns everything in one call, with cursor 0, on both sides.
+ */
 export const SCANS = new Set(["scan", "sscan", "hscan", "zscan"]);
 
-/** Commands that only come as single steps: scans and DBSIZE (differential.ts says why). */
-function singleOnly(argv: Argv): boolean {
+/**
+ * A scan of a batch made to finish in one call: `COUNT 1000` appended (the last COUNT counts,
+ * so any earlier one stays); one with an invalid COUNT (0, -1, abc) stays as it is, its error
+ * is the reply.
+ */
+function wholeScan(argv: Argv): Argv {
+  const counts = argv.flatMap((a, i) => (i > 1 && a.toUpperCase() === "COUNT" ? [argv[i + 1] ?? ""] : []));
+  return counts.every((c) => /^[1-9][0-9]*$/.test(c)) ? [...argv, "COUNT", "1000"] : argv;
+}
+
+/**
+ * Whether a command reads before it writes over keys that may be on several shards (MSETNX
+ * over untagged keys, SORT … STORE into a key of another slot): with a keyspace-wide command in
+ * one transaction that is CROSSSLOT by design in edgekv (`KEYSPACE_WIDE`).
+ */
+function gatheredAcross(argv: Argv): boolean {
   const name = argv[0]!.toLowerCase();
-  return SCANS.has(name) || name === "dbsize";
+  if (name === "msetnx") return !oneSlot(argv.filter((_, i) => i % 2 === 1));
+  if (name === "sort" || name === "sort_ro") {
+    const store = argv.findIndex((a, i) => i > 1 && a.toLowerCase() === "store");
+    return store > 0 && store + 1 < argv.length && !oneSlot([argv[1]!, argv[store + 1]!]);
+  }
+  return false;
+}
+
+/** Whether `keys` surely share a slot: all of the tagged group, or one key repeated. */
+function oneSlot(keys: string[]): boolean {
+  return keys.every((k) => TAGGED.includes(k)) || keys.every((k) => k === keys[0]);
 }
 
 const INTS = ["0", "1", "2", "3", "-1", "-2", "5", "10", "-10", "100"];
@@ -204,6 +240,8 @@ const KEYSPACE: Record<string, Maker> = {
   keys: (g) => ["KEYS", g.pick(["*", "{t}*", "x", "?", "[xy]", "*a*", "{t}[a-b]"])],
   scan: (g) => ["SCAN", "0", ...g.options([() => [g.word("MATCH"), g.pick(["*", "{t}*", "x*"])], () => [g.word("COUNT"), g.pick(["1", "2", "10", "0", "-1", "abc"])], () => [g.word("TYPE"), g.pick(["string", "list", "hash", "set", "zset", "nosuch"])]], 2)],
   dbsize: () => ["DBSIZE"],
+  // Rare (one maker in three draws a flush): each empties the whole key space.
+  flush: (g) => (g.chance(0.33) ? [g.pick(["FLUSHDB", "FLUSHALL"]), ...(g.chance(0.3) ? [g.word("ASYNC", "SYNC", "LAZY")] : [])] : ["DBSIZE"]),
   ping: (g) => (g.chance(0.5) ? ["PING"] : g.chance(0.5) ? ["PING", g.value()] : ["ECHO", g.value()]),
 };
 
@@ -389,6 +427,17 @@ const SCRIPTS = [
   "return #KEYS + #ARGV",
 ];
 
+/**
+ * Scripts for SCRIPT LOAD, EVALSHA and SCRIPT EXISTS: some of SCRIPTS with a trailing comment, so
+ * that EVAL never caches one of them. EVAL caches its script only on its key's shard in edgekv
+ * (by design, as Redis Cluster: durable-objects/commands/scripting.ts), so an EVALSHA or SCRIPT
+ * EXISTS that follows an EVAL on another shard differs from one Redis.
+ */
+const LOADED = SCRIPTS.slice(0, 4).map((s) => `${s} -- loaded`);
+
+/** Their SHA1 digests, and one of no script. */
+const SHAS = [...LOADED.map((s) => createHash("sha1").update(s).digest("hex")), "b2b9f5a3c3d2d1b9e1e5c0f6b8a0a6c1d9e6c0a1"];
+
 /** A function library: one reading function, one declared no-writes. */
 const LIBRARY = [
   "#!lua name=fuzzlib",
@@ -407,8 +456,20 @@ const SCRIPTING: Record<string, Maker> = {
     const n = g.int(0, 2);
     return [g.pick(["EVAL", "EVAL", "EVAL_RO"]), g.pick(SCRIPTS), g.numkeys(n), ...g.slotKeys(n), ...g.members(0, 2)];
   },
-  scriptload: (g) => ["SCRIPT", "LOAD", g.pick(SCRIPTS)],
-  evalsha: (g) => ["EVALSHA", g.pick(["b2b9f5a3c3d2d1b9e1e5c0f6b8a0a6c1d9e6c0a1", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"]), "1", g.key()],
+  scriptload: (g) => ["SCRIPT", "LOAD", g.pick(LOADED)],
+  scriptexists: (g) => ["SCRIPT", "EXISTS", ...Array.from({ length: g.int(1, 3) }, () => g.pick(SHAS))],
+  scriptflush: (g) => ["SCRIPT", "FLUSH", ...(g.chance(0.3) ? [g.word("ASYNC", "SYNC", "LAZY")] : [])],
+  functionadmin: (g) =>
+    g.pick([
+      () => ["FUNCTION", "DELETE", g.pick(["fuzzlib", "nosuch"])],
+      () => ["FUNCTION", "FLUSH", ...(g.chance(0.3) ? [g.word("ASYNC", "SYNC", "LAZY")] : [])],
+      () => ["FUNCTION", "LIST", ...g.options([() => [g.word("LIBRARYNAME"), g.pick(["fuzz*", "*", "nosuch"])], () => [g.word("WITHCODE")]], 2)],
+      () => ["FUNCTION", "LOAD", LIBRARY],
+    ])(),
+  evalsha: (g) => {
+    const n = g.int(0, 2);
+    return [g.pick(["EVALSHA", "EVALSHA", "EVALSHA_RO"]), g.pick(SHAS), g.numkeys(n), ...g.slotKeys(n), ...g.members(0, 2)];
+  },
 };
 
 const GROUPS: Record<string, Maker>[] = [STRINGS, KEYSPACE, HASHES, LISTS, SETS, ZSETS, SORTS, SCRIPTING, BITMAPS];
@@ -419,11 +480,9 @@ const SEEDERS: Maker[] = [STRINGS.set!, HASHES.hset!, LISTS.push!, SETS.sadd!, Z
 
 /**
  * Not mangled: SPOP (it could pop at random), ZRANK/ZREVRANK (edgekv has 7.2's WITHSCORE, so
- * one more argument is no arity error there, by design), SCRIPT and FUNCTION (a known gap: subcommands have
- * no arity of their own yet, so `SCRIPT LOAD` without a script answers "unknown subcommand"
- * instead of Redis's "wrong number of arguments for 'script|load' command").
+ * one more argument is no arity error there, by design).
  */
-const NOT_MANGLED = new Set(["spop", "zrank", "zrevrank", "script", "function"]);
+const NOT_MANGLED = new Set(["spop", "zrank", "zrevrank"]);
 
 /**
  * One command, then sometimes mangled: an argument dropped, a junk one added, or one replaced
@@ -449,16 +508,25 @@ export function command(g: Gen): Argv {
   return argv;
 }
 
-/** A batch for a pipeline or a transaction: no single-only commands; no keyspace-wide ones in a transaction. */
+/**
+ * A batch for a pipeline or a transaction: scans made whole (`wholeScan`); in a transaction,
+ * never a keyspace-wide command together with one that reads before it writes across shards.
+ */
 function batch(g: Gen, multi: boolean, oneShard: boolean): Argv[] {
   g.oneShard = oneShard;
   const out: Argv[] = [];
   const n = g.int(1, 6);
+  let wide = false;
+  let gathered = false;
   while (out.length < n) {
     g.irregular = false;
-    const c = command(g);
+    let c = command(g);
     const name = c[0]!.toLowerCase();
-    if (singleOnly(c) || (multi && KEYSPACE_WIDE.has(name)) || (oneShard && g.irregular)) continue;
+    if (oneShard && g.irregular) continue;
+    if (multi && ((KEYSPACE_WIDE.has(name) && gathered) || (gatheredAcross(c) && wide))) continue;
+    if (SCANS.has(name)) c = wholeScan(c);
+    wide ||= KEYSPACE_WIDE.has(name);
+    gathered ||= gatheredAcross(c);
     out.push(c);
   }
   g.oneShard = false;

@@ -1,13 +1,14 @@
 /**
  * The differential fuzzer (test/fuzz/) against a real redis-server 7.0 and edgekv under
- * `npm run serve` (bare workerd, 4 shards), each started here on its own so that the fuzzer owns
- * both whole databases. CI runs a fixed budget (the seeds and operation counts below); a bigger
- * run by hand:
+ * `npm run serve` (bare workerd, 4 shards unless FUZZ_SHARDS says otherwise), each started
+ * here on its own so that the fuzzer owns both whole databases. CI runs a fixed budget (the
+ * seeds and operation counts below); a bigger run by hand:
  *
  *   FUZZ_SEEDS=1-200 FUZZ_OPS=1000 npx vitest run test/node/differential.test.ts
  *
  * FUZZ_SEEDS is a list of seeds and ranges (`7`, `1-50`, `3,9,100-120`); FUZZ_OPS the number of
- * steps per seed; FUZZ_CROSS_SHARD_TX=0 leaves out transactions over several shards. A difference fails with its seed and a shrunk reproduction.
+ * steps per seed; FUZZ_CROSS_SHARD_TX=0 leaves out transactions over several shards; FUZZ_SHARDS
+ * the number of shards edgekv runs with. A difference fails with its seed and a shrunk reproduction.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -37,6 +38,7 @@ function parseSeeds(spec: string): number[] {
 const seeds = parseSeeds(process.env.FUZZ_SEEDS ?? CI_SEEDS);
 const ops = Number(process.env.FUZZ_OPS ?? CI_OPS);
 const crossShardTx = process.env.FUZZ_CROSS_SHARD_TX !== "0";
+const shards = process.env.FUZZ_SHARDS ?? "4";
 
 function startDetached(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; output: () => string } {
   const child = spawn(cmd, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -77,7 +79,7 @@ describe.runIf(hasRedis || process.env.CI)("differential fuzzer: edgekv against 
       PORT: String(port),
       EDGEKV_DATA: dataDir,
       EDGEKV_TOKEN: token,
-      SHARDS: "4",
+      SHARDS: shards,
     });
     serveChild = serve.child;
     const until = Date.now() + 60_000;

@@ -105,6 +105,17 @@ export const keyspaceWalkCases = defineCases("keyspace-walk", [
     },
   },
   {
+    name: "SCAN takes the last COUNT given, over keys on every shard",
+    async run({ r, spread }) {
+      expect(await r("FLUSHALL")).toEqual("OK");
+      const keys = Array.from({ length: 20 }, (_, i) => spread(`c${i}`));
+      for (const k of keys) await r("SET", k, "v");
+      const [cursor, found] = (await r("SCAN", 0, "COUNT", 1, "COUNT", 1000)) as [string, string[]];
+      expect(cursor).toEqual("0");
+      expect([...found].sort()).toEqual([...keys].sort());
+    },
+  },
+  {
     name: "SCAN TYPE filters by type, case-insensitively",
     async run({ r, key }) {
       await r("SET", key("s"), "v");

@@ -179,6 +179,31 @@ export const scriptingCases = defineCases("scripting", [
     },
   },
   {
+    name: "compile errors name the token as Lua 5.1 does",
+    async run({ r }) {
+      const compiling = (m: string) => error(`ERR Error compiling script (new function): user_script:${m}`);
+      const cases: [string, string][] = [
+        ["0", "1: unexpected symbol near '0'"],
+        ["'a' 1", "1: unexpected symbol near ''a''"],
+        ["then", "1: unexpected symbol near 'then'"],
+        ["true", "1: unexpected symbol near 'true'"],
+        ["...", "1: unexpected symbol near '...'"],
+        ["end", "1: '<eof>' expected near 'end'"],
+        ["return 1 1", "1: '<eof>' expected near '1'"],
+        ["return 1\n0", "2: '<eof>' expected near '0'"],
+        ["return )", "1: unexpected symbol near ')'"],
+        ["do return 1 1 end", "1: 'end' expected near '1'"],
+        ["local 1", "1: '<name>' expected near '1'"],
+        ["for 1", "1: '<name>' expected near '1'"],
+        ["f(", "1: unexpected symbol near '<eof>'"],
+        ["f(1", "1: ')' expected near '<eof>'"],
+        ['x = "abc', "1: unfinished string near '<eof>'"],
+        ['x = "abc\ny', "1: unfinished string near '\"abc'"],
+      ];
+      for (const [script, message] of cases) expect(await r("EVAL", script, 0)).toEqual(compiling(message));
+    },
+  },
+  {
     name: "shebang flags and read-only scripts",
     async run({ r, key }) {
       expect(await r("EVAL", "#!lua\nreturn 1", 0)).toEqual(1);

@@ -370,6 +370,19 @@ export const stringCases = defineCases("strings", [
       expect(await r("NOSUCHCMD", "a", "b")).toEqual(error("ERR unknown command 'NOSUCHCMD', with args beginning with: 'a' 'b' "));
     },
   },
+  {
+    name: "unknown command and subcommand texts: arguments cut as Redis cuts them, CR and LF as spaces",
+    async run({ r }) {
+      const long = "x".repeat(200);
+      expect(await r("NO\nSUCH", "a\r\nb", long, "c")).toEqual(error(`ERR unknown command 'NO SUCH', with args beginning with: 'a  b' '${"x".repeat(121)}' `));
+      expect(await r(long)).toEqual(error(`ERR unknown command '${"x".repeat(128)}', with args beginning with: `));
+      expect(await r("NOSUCHCMD", ...Array.from({ length: 30 }, (_, i) => `arg${i}`))).toEqual(
+        error(`ERR unknown command 'NOSUCHCMD', with args beginning with: ${Array.from({ length: 17 }, (_, i) => `'arg${i}' `).join("")}'ar' `),
+      );
+      expect(await r("FUNCTION", `lib\n${long}`)).toEqual(error(`ERR unknown subcommand 'lib ${"x".repeat(124)}'. Try FUNCTION HELP.`));
+      expect(await r("SCRIPT", "no\rsuch")).toEqual(error("ERR unknown subcommand 'no such'. Try SCRIPT HELP."));
+    },
+  },
   ...stringNumberCases,
   ...stringRangeCases,
 ]);
