@@ -1,3 +1,4 @@
+import type { ShardConfig } from "./config/params";
 import type { ScriptState } from "./scripting/state";
 import type { Keyspace } from "./store/keyspace";
 
@@ -6,6 +7,8 @@ export interface ExecContext {
   readonly keyspace: Keyspace;
   /** The shard's scripts, functions and Lua engine (owned by the Shard object). */
   readonly scripts: ScriptState;
+  /** The server parameters (CONFIG), as this shard holds them. */
+  readonly config: ShardConfig;
   /** ms since the epoch, fixed for the batch. */
   readonly now: number;
   /** Set while a command runs over keys gathered from several shards: a script may touch only these. */

@@ -21,6 +21,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
 import { COMMANDS } from "./commands";
+import { ConfigStore } from "./config/store";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
 import type { Reply } from "./reply";
@@ -63,6 +64,8 @@ export class Shard extends DurableObject {
   private readonly keyspace: Keyspace;
   /** Scripts, functions and the Lua engine of this shard. */
   private readonly scripts: ScriptState;
+  /** The server parameters this shard applies (CONFIG). */
+  private readonly config: ConfigStore;
   /** Every kind of deadline the alarm serves. */
   private readonly sweepers: Sweeper[];
   private readonly participant: Participant;
@@ -77,6 +80,7 @@ export class Shard extends DurableObject {
     this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
     registerElementStores(this.keyspace);
     this.scripts = new ScriptState(storage.sql, COMMANDS);
+    this.config = new ConfigStore();
     const keyspace = this.keyspace;
     this.sweepers = [
       { earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) },
@@ -210,7 +214,7 @@ export class Shard extends DurableObject {
   private context(): ExecContext {
     const now = Date.now();
     this.keyspace.now = now;
-    return { keyspace: this.keyspace, scripts: this.scripts, now };
+    return { keyspace: this.keyspace, scripts: this.scripts, config: this.config, now };
   }
 
   /**
