@@ -16,6 +16,25 @@ export function parseBytes(text: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
+/** Why `value` is not a valid value of `p`, or null. */
+function invalid(p: Param, value: string): string | null {
+  switch (p.kind) {
+    case "enum":
+      return p.values!.includes(value.toLowerCase()) ? null : "argument(s) must be one of the following: " + p.values!.join(", ");
+    case "bool":
+      return /^(yes|no)$/i.test(value) ? null : "argument must be 'yes' or 'no'";
+    case "string":
+      return null;
+    case "bytes":
+    case "int": {
+      const n = p.kind === "bytes" ? parseBytes(value) : /^-?\d+$/.test(value) ? Number(value) : null;
+      if (n === null || !Number.isSafeInteger(n)) return p.kind === "bytes" ? "argument must be a memory value" : "argument couldn't be parsed into an integer";
+      if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) return `argument must be between ${p.min ?? "-inf"} and ${p.max ?? "inf"} inclusive`;
+      return null;
+    }
+  }
+}
+
 export class ConfigStore implements ShardConfig {
   protected readonly values = new Map<string, string>();
 
@@ -27,6 +46,20 @@ export class ConfigStore implements ShardConfig {
   static param(name: string): Param | undefined {
     const n = name.toLowerCase();
     return PARAMS.find((p) => p.name === n || p.aliases?.includes(n));
+  }
+
+  /**
+   * Sets one parameter in memory (CONFIG SET's persistence and reach are the caller's): null, or
+   * why the value is refused.
+   */
+  set(name: string, value: string): string | null {
+    const p = ConfigStore.param(name);
+    if (!p) return "unknown parameter";
+    if (p.readOnly) return "can't set immutable config";
+    const problem = invalid(p, value);
+    if (problem) return problem;
+    this.values.set(p.name, p.kind === "enum" || p.kind === "bool" ? value.toLowerCase() : value);
+    return null;
   }
 
   text(name: string): string {
