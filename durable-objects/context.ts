@@ -1,5 +1,6 @@
 import type { ShardConfig } from "./config/params";
 import type { ScriptState } from "./scripting/state";
+import type { ShardCounters } from "./stats/counters";
 import type { Keyspace } from "./store/keyspace";
 
 /** What a command handler may touch: the shard's keyspace and scripting state, and the batch's clock. */
@@ -9,6 +10,8 @@ export interface ExecContext {
   readonly scripts: ScriptState;
   /** The server parameters (CONFIG), as this shard holds them. */
   readonly config: ShardConfig;
+  /** The shard's counters (INFO stats): in memory, merged over shards by INFO. */
+  readonly stats: ShardCounters;
   /** ms since the epoch, fixed for the batch. */
   readonly now: number;
   /** Set while a command runs over keys gathered from several shards: a script may touch only these. */

@@ -22,6 +22,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
 import { COMMANDS } from "./commands";
 import { ConfigStore } from "./config/store";
+import { ShardCounters } from "./stats/counters";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
 import type { Reply } from "./reply";
@@ -66,6 +67,8 @@ export class Shard extends DurableObject {
   private readonly scripts: ScriptState;
   /** The server parameters this shard applies (CONFIG). */
   private readonly config: ConfigStore;
+  /** Counters since start (INFO stats). */
+  private readonly stats = new ShardCounters();
   /** Every kind of deadline the alarm serves. */
   private readonly sweepers: Sweeper[];
   private readonly participant: Participant;
@@ -214,7 +217,7 @@ export class Shard extends DurableObject {
   private context(): ExecContext {
     const now = Date.now();
     this.keyspace.now = now;
-    return { keyspace: this.keyspace, scripts: this.scripts, config: this.config, now };
+    return { keyspace: this.keyspace, scripts: this.scripts, config: this.config, stats: this.stats, now };
   }
 
   /**

@@ -15,6 +15,7 @@ import type { Shard } from "../shard";
 import { registerElementStores } from "../store/elements";
 import { Keyspace } from "../store/keyspace";
 import { uniqueName } from "../../test/workers/shard-client";
+import { ShardCounters } from "../stats/counters";
 import { ConfigStore } from "../config/store";
 
 const VALUE_LIMIT = 100_000;
@@ -27,7 +28,7 @@ function inShard<T>(fn: (run: (...argv: Arg[]) => Reply) => T, valueLimit = VALU
     ks.now = Date.now();
     ks.maxValueBytes = valueLimit;
     const scripts = new ScriptState(sql, COMMANDS);
-    return fn((...argv: Arg[]) => dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), now: ks.now }, argv, (f) => state.storage.transactionSync(f)));
+    return fn((...argv: Arg[]) => dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), stats: new ShardCounters(), now: ks.now }, argv, (f) => state.storage.transactionSync(f)));
   });
 }
 

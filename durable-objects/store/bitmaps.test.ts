@@ -19,6 +19,7 @@ import { registerElementStores } from "./elements";
 import { Keyspace } from "./keyspace";
 import { CHUNK_BYTES } from "./string-chunks";
 import { MAX_STRING_BYTES } from "./strings";
+import { ShardCounters } from "../stats/counters";
 import { ConfigStore } from "../config/store";
 
 /** The statements that wrote rows, and the rows read and written, since the last `take()`. */
@@ -64,7 +65,7 @@ function inShard<T>(fn: (f: Fixture) => T): Promise<T> {
     const scripts = new ScriptState(raw, COMMANDS);
     const run = (...args: (Arg | number)[]) => {
       const argv = args.map((a) => (typeof a === "number" ? String(a) : a));
-      return dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), now: ks.now }, argv, (f) => state.storage.transactionSync(f));
+      return dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), stats: new ShardCounters(), now: ks.now }, argv, (f) => state.storage.transactionSync(f));
     };
     return fn({ ks, sql: raw, run, log });
   });

@@ -18,6 +18,7 @@ import { Keyspace } from "./keyspace";
 import { CHUNK_BYTES } from "./string-chunks";
 import { appendString, getRange, getString, MAX_STRING_BYTES, setRange, setString, stringLength } from "./strings";
 import { seededRandom } from "../../test/random";
+import { ShardCounters } from "../stats/counters";
 import { ConfigStore } from "../config/store";
 
 /** A value just past the in-row limit, with every byte position distinguishable. */
@@ -61,7 +62,7 @@ function inShard<T>(fn: (f: Fixture) => T): Promise<T> {
     registerElementStores(ks);
     ks.now = Date.now();
     const scripts = new ScriptState(sql, COMMANDS);
-    const run = (...argv: Arg[]) => dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), now: ks.now }, argv, (f) => state.storage.transactionSync(f));
+    const run = (...argv: Arg[]) => dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), stats: new ShardCounters(), now: ks.now }, argv, (f) => state.storage.transactionSync(f));
     const chunkRows = () => sql.exec<{ n: number }>("SELECT count(*) AS n FROM string_chunks").one().n;
     return fn({ ks, sql, run, chunkRows });
   });

@@ -14,6 +14,7 @@ import { ScriptState } from "../../durable-objects/scripting/state";
 import { Keyspace } from "../../durable-objects/store/keyspace";
 import type { Value } from "../conformance/harness";
 import { fromReply } from "../conformance/normalize";
+import { ShardCounters } from "../../durable-objects/stats/counters";
 import { ConfigStore } from "../../durable-objects/config/store";
 
 /** The shard's RPC surface, as the Worker sees it. */
@@ -98,7 +99,7 @@ export function withClock(prefix: string, fn: (run: ClockedRun) => void): Promis
     const scripts = new ScriptState(state.storage.sql, COMMANDS);
     fn((now, ...argv) => {
       ks.now = now;
-      return dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), now }, argv.map(String) as Arg[], (f) => state.storage.transactionSync(f));
+      return dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), stats: new ShardCounters(), now }, argv.map(String) as Arg[], (f) => state.storage.transactionSync(f));
     });
   });
 }

@@ -18,6 +18,7 @@ import { uniqueName } from "../../../test/workers/shard-client";
 import { crc64Footer } from "../crc64";
 import { RdbWriter } from "../encoding";
 import { moduleTypeId } from "./json";
+import { ShardCounters } from "../../stats/counters";
 import { ConfigStore } from "../../config/store";
 
 const enc = new TextEncoder();
@@ -31,7 +32,7 @@ function inShard<T>(fn: (run: (...argv: Arg[]) => Reply, ks: Keyspace) => T, val
     ks.now = Date.now();
     ks.maxValueBytes = valueLimit;
     const scripts = new ScriptState(sql, COMMANDS);
-    const run = (...argv: Arg[]) => dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), now: ks.now }, argv, (f) => state.storage.transactionSync(f));
+    const run = (...argv: Arg[]) => dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), stats: new ShardCounters(), now: ks.now }, argv, (f) => state.storage.transactionSync(f));
     return fn(run, ks);
   });
 }
