@@ -7,13 +7,18 @@
  *
  * Any other exception (a bug or a storage fault) also ends as that command's error reply, after
  * its writes were rolled back, so one failing command never takes the rest of a batch with it.
+ *
+ * Every command is counted here, in memory (stats/counters.ts): a refusal before it runs as a
+ * rejected call, a run as a call with its duration (and a failed call when it answers an error),
+ * each error reply under its prefix. While a command not flagged `write` runs, the keyspace
+ * counts its lookups as hits and misses (Redis counts them in lookupKeyRead).
  */
 import type { Arg } from "./args";
 import type { ExecContext } from "./context";
 import { Errors } from "./errors";
 import { CommandError, err, type Reply } from "./reply";
 import { KeyLockedError } from "./store/keyspace";
-import { changesState, validate, type CommandTable } from "./table";
+import { changesState, isWrite, validate, type CommandTable } from "./table";
 
 /**
  * `atomically` runs a write command all-or-nothing (a SQLite savepoint), so a command that
@@ -26,14 +31,28 @@ export function dispatch(
   atomically: <T>(fn: () => T) => T,
 ): Reply {
   const found = validate(table, argv, { gathered: ctx.onlyKeys !== undefined });
-  if (!found.ok) return err(found.error);
-  const { spec } = found;
-  try {
-    return changesState(spec) ? atomically(() => spec.run(ctx, argv)) : spec.run(ctx, argv);
-  } catch (e) {
-    if (e instanceof CommandError) return err(e.reply);
-    if (e instanceof KeyLockedError) return err(Errors.txLocked);
-    console.error(`edgekv: '${spec.name}' failed`, e);
-    return err(Errors.internal(spec.name, e instanceof Error ? e.message : String(e)));
+  if (!found.ok) {
+    ctx.stats.rejected(found.spec?.name, found.error);
+    return err(found.error);
   }
+  const { spec } = found;
+  const keyspace = ctx.keyspace;
+  const outer = keyspace.lookups;
+  keyspace.lookups = isWrite(spec) ? null : ctx.stats;
+  const start = performance.now();
+  let reply: Reply;
+  try {
+    reply = changesState(spec) ? atomically(() => spec.run(ctx, argv)) : spec.run(ctx, argv);
+  } catch (e) {
+    if (e instanceof CommandError) reply = err(e.reply);
+    else if (e instanceof KeyLockedError) reply = err(Errors.txLocked);
+    else {
+      console.error(`edgekv: '${spec.name}' failed`, e);
+      reply = err(Errors.internal(spec.name, e instanceof Error ? e.message : String(e)));
+    }
+  } finally {
+    keyspace.lookups = outer;
+  }
+  ctx.stats.ran(spec.name, performance.now() - start, reply);
+  return reply;
 }

@@ -20,7 +20,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
-import { COMMANDS } from "./commands";
+import { COMMANDS, commandGroup } from "./commands";
 import { ConfigStore } from "./config/store";
 import { ShardCounters } from "./stats/counters";
 import type { ExecContext } from "./context";
@@ -68,7 +68,7 @@ export class Shard extends DurableObject {
   /** The server parameters this shard applies (CONFIG). */
   private readonly config: ConfigStore;
   /** Counters since start (INFO stats). */
-  private readonly stats = new ShardCounters();
+  private readonly stats = new ShardCounters(commandGroup);
   /** Every kind of deadline the alarm serves. */
   private readonly sweepers: Sweeper[];
   private readonly participant: Participant;
@@ -81,6 +81,7 @@ export class Shard extends DurableObject {
     migrate(storage.sql, storage);
     this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
     this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
+    this.keyspace.counters = this.stats;
     registerElementStores(this.keyspace);
     this.scripts = new ScriptState(storage.sql, COMMANDS);
     this.config = new ConfigStore();
@@ -123,9 +124,14 @@ export class Shard extends DurableObject {
     const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
     const run = () => {
       const out: Reply[] = new Array(batch.length);
+      this.stats.sample(ctx.now);
+      const slowerThan = this.config.slowlogLogSlowerThan;
       for (let i = 0; i < batch.length; i++) {
         argv = batch[i]!;
         out[i] = budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
+        if (slowerThan >= 0 && this.stats.lastUsec >= slowerThan) {
+          this.stats.slowlog.maybeLog(argv, this.stats.lastUsec, ctx.now, slowerThan, this.config.slowlogMaxLen);
+        }
       }
       return out;
     };

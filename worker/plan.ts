@@ -14,6 +14,7 @@ import { planGathered } from "./cross-gathered";
 import type { ExecOptions, ShardExec } from "./execute";
 import { err, isError, type Reply } from "../durable-objects/reply";
 import { infoAcrossShards, mergeInfo, mergeRandomKey, mergeScan, planScan, randomKeyAcrossShards, scanAcrossShards, scanArgv } from "./merge-all";
+import { mergeSlowlog } from "./merge-info";
 import { shardOf } from "./slot";
 
 export interface Part {
@@ -122,7 +123,7 @@ export function sumReplies(replies: Reply[]): Reply {
 }
 
 /** Keyspace-wide commands: every shard, merged. */
-function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" | "scan" | "random" | "info"): Plan {
+function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog"): Plan {
   if (opts.shards === 1) return { kind: "parts", parts: [{ shard: 0, argv }], merge: (r) => r[0]! };
   const parts = Array.from({ length: opts.shards }, (_, shard) => ({ shard, argv }));
   if (merge === "scan") {
@@ -139,6 +140,7 @@ function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" 
   }
   if (merge === "random") return { kind: "special", run: (exec) => randomKeyAcrossShards(argv, opts, exec), everyShard: { parts, merge: mergeRandomKey } };
   if (merge === "info") return { kind: "special", run: (exec) => infoAcrossShards(argv, opts, exec), everyShard: { parts, merge: (r) => mergeInfo(r, opts.shards) } };
+  if (merge === "slowlog") return { kind: "parts", parts, merge: (r) => mergeSlowlog(r, opts.shards, argv), everyShard: true };
   const mergeFn = (replies: Reply[]): Reply => {
     const firstError = replies.find(isError);
     if (firstError) return firstError;
