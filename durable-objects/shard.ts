@@ -22,7 +22,8 @@ import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
 import { COMMANDS, commandGroup } from "./commands";
 import { ConfigStore } from "./config/store";
-import { ShardCounters } from "./stats/counters";
+import { ShardCounters, type CountersSnapshot } from "./stats/counters";
+import { usedMemory } from "./stats/memory-section";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
 import type { Reply } from "./reply";
@@ -47,6 +48,9 @@ const SWEEP_STEPS = 20;
 const STUCK_ALARM_MS = 30_000;
 /** The alarm is never set further ahead than this; when it fires early it simply re-arms. */
 const MAX_ALARM_AHEAD_MS = 365 * 24 * 3600_000;
+
+/** Refusals counted per countRejected call (a request holds at most MAX_PIPELINE_COMMANDS). */
+const MAX_REJECTIONS = 100_000;
 
 /** Overdue prepared transactions resolved per alarm run. */
 const RECOVER_BATCH = 20;
@@ -138,6 +142,25 @@ export class Shard extends DurableObject {
     if (this.participant.lockedKeys() === 0) return run();
     // Keys a command does not declare (a script's) are checked where every access passes.
     return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
+  }
+
+  /**
+   * Counts commands the Worker refused before they reached any shard (unknown, arity, NOPERM,
+   * CROSSSLOT) as rejected calls and error replies; the Worker sends them to shard 0.
+   */
+  countRejected(rejected: { command?: string; error: string }[]): void {
+    for (const r of rejected.slice(0, MAX_REJECTIONS)) {
+      if (typeof r.error !== "string") continue;
+      const known = typeof r.command === "string" && COMMANDS.get(r.command) !== undefined;
+      this.stats.rejected(known ? r.command : undefined, r.error);
+    }
+  }
+
+  /** Everything this shard counts, its slow log's length and its key count (GET /metrics). */
+  metrics(): { counts: CountersSnapshot; keys: number; expires: number; bytes: number; slowlog: number; locked: number } {
+    const ctx = this.context();
+    const s = ctx.keyspace.stats();
+    return { counts: this.stats.snapshot(), keys: s.keys, expires: s.expires, bytes: usedMemory(ctx), slowlog: this.stats.slowlog.length, locked: this.participant.lockedKeys() };
   }
 
   /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */

@@ -105,7 +105,8 @@ function sectionFields(ctx: ExecContext, section: InfoSection): InfoField[] {
         fields.push([name, counters[name] ?? 0]);
         if (name === "total_commands_processed") fields.push(["instantaneous_ops_per_sec", stats.opsPerSec(ctx.now)]);
       }
-      for (const [name, n] of Object.entries(counters)) if (!STATS_ORDER.includes(name)) fields.push([name, n]);
+      // Counters with labels (`ratelimit_admitted:fixed`) are GET /metrics' only.
+      for (const [name, n] of Object.entries(counters)) if (!STATS_ORDER.includes(name) && !name.includes(":")) fields.push([name, n]);
       return fields;
     }
     case "replication":

@@ -8,8 +8,13 @@ import type { ExecContext } from "../context";
 import type { FieldMerge, InfoField } from "./info-fields";
 import { humanBytes } from "./info-fields";
 
+/** The shard's `used_memory` in bytes (also GET /metrics' per-shard memory). */
+export function usedMemory(ctx: ExecContext): number {
+  return ctx.keyspace.sql.databaseSize;
+}
+
 export function memorySection(ctx: ExecContext): InfoField[] {
-  const used = ctx.keyspace.sql.databaseSize;
+  const used = usedMemory(ctx);
   const max = ctx.config.maxmemory;
   return [
     ["used_memory", used],
