@@ -157,10 +157,10 @@ export class Shard extends DurableObject {
   }
 
   /** Everything this shard counts, its slow log's length and its key count (GET /metrics). */
-  metrics(): { counts: CountersSnapshot; keys: number; expires: number; bytes: number; slowlog: number; locked: number } {
+  metrics(): { counts: CountersSnapshot; keys: number; expires: number; bytes: number; slowlog: number; locked: number; startedAt: number } {
     const ctx = this.context();
     const s = ctx.keyspace.stats();
-    return { counts: this.stats.snapshot(), keys: s.keys, expires: s.expires, bytes: usedMemory(ctx), slowlog: this.stats.slowlog.length, locked: this.participant.lockedKeys() };
+    return { counts: this.stats.snapshot(), keys: s.keys, expires: s.expires, bytes: usedMemory(ctx), slowlog: this.stats.slowlog.length, locked: this.participant.lockedKeys(), startedAt: this.stats.startedAt };
   }
 
   /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */
