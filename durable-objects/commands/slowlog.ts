@@ -30,7 +30,7 @@ const DEFAULT_COUNT = 10;
 
 /** SLOWLOG GET's count: 10 without one, -1 for all; Redis's errors for anything else. */
 export function slowlogCount(argv: Arg[]): number {
-  if (argv.length > 3) throw new CommandError(Errors.unknownSubcommandOrArity("get", "slowlog"));
+  if (argv.length > 3) throw new CommandError(Errors.unknownSubcommandOrArity(text(argv[1]!), "slowlog"));
   if (argv.length < 3) return DEFAULT_COUNT;
   const n = parseI64(text(argv[2]!));
   if (n === null || n < -1n) throw new CommandError(Errors.slowlogCount);
