@@ -7,8 +7,9 @@
  * per command and per prefix (usec_per_call recomputed), the keyspace line summed with avg_ttl
  * weighted by each shard's keys with an expiry, `shards` the number of shards.
  *
- * SLOWLOG GET: every shard's newest `count` entries, merged newest first (by unix time, then
- * by each shard's own order), cut to `count`. A shard numbers its entries 0, 1, 2, …; the merged
+ * SLOWLOG GET: every shard's newest `count` entries, merged newest first by unix time (Redis's
+ * entries carry seconds: entries of one second from different shards follow shard order, each
+ * shard's own entries stay newest first), cut to `count`. A shard numbers its entries 0, 1, 2, …; the merged
  * id is `local id × shards + shard`, unique across shards and growing within each shard.
  */
 import type { Arg } from "../durable-objects/args";
@@ -142,7 +143,7 @@ export function mergeSlowlog(replies: Reply[], shards: number, argv: Arg[]): Rep
   replies.forEach((r, shard) => {
     for (const e of (r as Entry[]) ?? []) all.push({ shard, e });
   });
-  all.sort((a, b) => b.e[1] - a.e[1] || b.e[0] - a.e[0] || a.shard - b.shard);
+  all.sort((a, b) => b.e[1] - a.e[1] || a.shard - b.shard || b.e[0] - a.e[0]);
   const n = count < 0 ? all.length : Math.min(count, all.length);
   return all.slice(0, n).map(({ shard, e }) => [e[0] * shards + shard, e[1], e[2], e[3], e[4], e[5]]);
 }
