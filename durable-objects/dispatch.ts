@@ -18,7 +18,7 @@ import type { ExecContext } from "./context";
 import { Errors } from "./errors";
 import { CommandError, err, type Reply } from "./reply";
 import { KeyLockedError } from "./store/keyspace";
-import { changesState, isWrite, validate, type CommandTable } from "./table";
+import { changesState, validate, type CommandTable } from "./table";
 
 /**
  * `atomically` runs a write command all-or-nothing (a SQLite savepoint), so a command that
@@ -36,9 +36,10 @@ export function dispatch(
     return err(found.error);
   }
   const { spec } = found;
+  const slot = ctx.stats.slotOf(spec);
   const keyspace = ctx.keyspace;
   const outer = keyspace.lookups;
-  keyspace.lookups = isWrite(spec) ? null : ctx.stats;
+  keyspace.lookups = slot.reads ? ctx.stats : null;
   const start = performance.now();
   let reply: Reply;
   try {
@@ -53,6 +54,6 @@ export function dispatch(
   } finally {
     keyspace.lookups = outer;
   }
-  ctx.stats.ran(spec.name, performance.now() - start, reply);
+  ctx.stats.ran(slot, performance.now() - start, reply);
   return reply;
 }

@@ -13,6 +13,7 @@
  * under local workerd the clock runs freely (docs/monitoring.md).
  */
 import { isError, type Reply } from "../reply";
+import type { CommandSpec } from "../table";
 import { SlowLog } from "./slowlog";
 
 /** One command's figures (INFO commandstats). */
@@ -32,6 +33,14 @@ export const LATENCY_BUCKETS_USEC = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_0
 export interface Histogram {
   counts: number[];
   sumUsec: number;
+}
+
+/** What the command path touches per command, found once per table entry (one Map lookup by identity). */
+export interface CommandSlot {
+  readonly stat: CommandStat;
+  readonly latency: Histogram;
+  /** Not flagged `write`: its key lookups count as hits and misses. */
+  readonly reads: boolean;
 }
 
 /** Redis tracks at most this many distinct error prefixes (errorstats); later new ones are not tracked. */
@@ -64,6 +73,7 @@ export class ShardCounters {
   readonly commands = new Map<string, CommandStat>();
   readonly errors = new Map<string, number>();
   readonly latency = new Map<string, Histogram>();
+  private readonly slots = new Map<CommandSpec, CommandSlot>();
   /** The shard's slow log (SLOWLOG): beside the counters, but CONFIG RESETSTAT leaves it alone, as Redis. */
   readonly slowlog = new SlowLog();
   /** The duration of the command recorded last (µs): the shard's slow log reads it. */
@@ -98,21 +108,32 @@ export class ShardCounters {
     };
   }
 
+  /** The command path's state for a table entry. */
+  slotOf(spec: CommandSpec): CommandSlot {
+    let slot = this.slots.get(spec);
+    if (!slot) {
+      const group = this.groupOf(spec.name);
+      let latency = this.latency.get(group);
+      if (!latency) this.latency.set(group, (latency = { counts: new Array<number>(LATENCY_BUCKETS_USEC.length + 1).fill(0), sumUsec: 0 }));
+      slot = { stat: this.stat(spec.name), latency, reads: !spec.flags.includes("write") };
+      this.slots.set(spec, slot);
+    }
+    return slot;
+  }
+
   /** A command that ran for `ms` milliseconds and answered `reply`. */
-  ran(command: string, ms: number, reply: Reply): void {
+  ran(slot: CommandSlot, ms: number, reply: Reply): void {
     const usec = ms * 1000;
     this.lastUsec = usec;
     this.commandsProcessed++;
-    const s = this.stat(command);
+    const s = slot.stat;
     s.calls++;
     s.usec += usec;
     if (isError(reply)) {
       s.failed++;
       this.error(reply.error);
     }
-    const group = this.groupOf(command);
-    let h = this.latency.get(group);
-    if (!h) this.latency.set(group, (h = { counts: new Array<number>(LATENCY_BUCKETS_USEC.length + 1).fill(0), sumUsec: 0 }));
+    const h = slot.latency;
     let b = 0;
     while (b < LATENCY_BUCKETS_USEC.length && usec > LATENCY_BUCKETS_USEC[b]!) b++;
     h.counts[b]!++;
@@ -162,7 +183,7 @@ export class ShardCounters {
       counters: this.all(),
       commands: Object.fromEntries([...this.commands].map(([k, v]) => [k, { ...v }])),
       errors: Object.fromEntries(this.errors),
-      latency: Object.fromEntries([...this.latency].map(([k, v]) => [k, { counts: [...v.counts], sumUsec: v.sumUsec }])),
+      latency: Object.fromEntries([...this.latency].filter(([, v]) => v.counts.some((c) => c > 0)).map(([k, v]) => [k, { counts: [...v.counts], sumUsec: v.sumUsec }])),
     };
   }
 
@@ -173,5 +194,6 @@ export class ShardCounters {
     this.commands.clear();
     this.errors.clear();
     this.latency.clear();
+    this.slots.clear();
   }
 }
