@@ -128,14 +128,20 @@ export class Shard extends DurableObject {
     const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
     const run = () => {
       const out: Reply[] = new Array(batch.length);
-      this.stats.sample(ctx.now);
+      const stats = this.stats;
+      stats.sample(ctx.now);
       const slowerThan = this.config.slowlogLogSlowerThan;
-      for (let i = 0; i < batch.length; i++) {
-        argv = batch[i]!;
-        out[i] = budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
-        if (slowerThan >= 0 && this.stats.lastUsec >= slowerThan) {
-          this.stats.slowlog.maybeLog(argv, this.stats.lastUsec, ctx.now, slowerThan, this.config.slowlogMaxLen);
+      stats.clock = ctx.now;
+      try {
+        for (let i = 0; i < batch.length; i++) {
+          argv = batch[i]!;
+          out[i] = budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
+          if (slowerThan >= 0 && stats.lastUsec >= slowerThan) {
+            stats.slowlog.maybeLog(argv, stats.lastUsec, ctx.now, slowerThan, this.config.slowlogMaxLen);
+          }
         }
+      } finally {
+        stats.clock = null;
       }
       return out;
     };

@@ -115,7 +115,8 @@ function sectionFields(ctx: ExecContext, section: InfoSection): InfoField[] {
         ["connected_slaves", 0],
       ];
     case "commandstats":
-      return [...stats.commands].map(([name, s]) => [
+      // An entry exists from a command's first call on; the call under way (this INFO) counts after it.
+      return [...stats.commands].filter(([, s]) => s.calls > 0 || s.rejected > 0).map(([name, s]) => [
         `cmdstat_${name}`,
         `calls=${s.calls},usec=${Math.round(s.usec)},usec_per_call=${(s.calls ? s.usec / s.calls : 0).toFixed(2)},rejected_calls=${s.rejected},failed_calls=${s.failed}`,
       ]);

@@ -8,9 +8,10 @@
  * latency histogram per command group (GET /metrics). dispatch.ts records every command it runs
  * or refuses; the keyspace counts hits, misses and expiries (store/keyspace.ts).
  *
- * Durations come from `performance.now()`. Deployed, the runtime's clock advances only on I/O
- * (a Spectre mitigation), so a command that only runs synchronous SQLite measures 0 µs there;
- * under local workerd the clock runs freely (docs/monitoring.md).
+ * Durations come from `Date.now()`, the clock workerd's `performance.now()` also reads: it ticks
+ * in whole milliseconds and, as a Spectre mitigation, advances only on I/O, so most commands
+ * measure 0 µs and the rest a multiple of 1000 (docs/monitoring.md). A batch's first command
+ * starts at the batch's `now`, each later one where the previous ended: one clock read per command.
  */
 import { isError, type Reply } from "../reply";
 import type { CommandSpec } from "../table";
@@ -76,6 +77,12 @@ export class ShardCounters {
   private readonly slots = new Map<CommandSpec, CommandSlot>();
   /** The shard's slow log (SLOWLOG): beside the counters, but CONFIG RESETSTAT leaves it alone, as Redis. */
   readonly slowlog = new SlowLog();
+  /**
+   * While a client's batch runs: when the previous command ended (Date.now()), the next
+   * command's start; null otherwise (a command nested in a script, or outside a batch, reads the
+   * clock itself). Saves one clock read per command.
+   */
+  clock: number | null = null;
   /** The duration of the command recorded last (µs): the shard's slow log reads it. */
   lastUsec = 0;
 
