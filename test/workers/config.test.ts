@@ -1,0 +1,80 @@
+/**
+ * CONFIG across the database: a CONFIG SET through the Worker reaches every shard (one
+ * cross-shard transaction), is kept in each shard's SQLite across a restart, is refused whole
+ * when one pair is bad, and is refused to the read-only token. Each test restores what it set.
+ */
+import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Arg } from "../../durable-objects/args";
+import type { Reply } from "../../durable-objects/reply";
+import type { Shard } from "../../durable-objects/shard";
+import { fromReply } from "../conformance/normalize";
+import { call, cmd, multiExec, READONLY_TOKEN, SHARDS } from "./http-helpers";
+
+const stubOf = (shard: number) => env.SHARD.getByName(`shard-${shard}`);
+
+/** What shard `shard` itself holds for `param` (its own CONFIG GET, not through the Worker). */
+async function onShard(shard: number, param: string): Promise<unknown> {
+  const [reply] = (await (stubOf(shard) as unknown as { exec(b: Arg[][]): Promise<Reply[]> }).exec([["CONFIG", "GET", param]])) as Reply[];
+  const flat = fromReply(reply!) as string[];
+  return flat[1];
+}
+
+async function everyShard(param: string): Promise<unknown[]> {
+  return Promise.all(Array.from({ length: SHARDS }, (_, s) => onShard(s, param)));
+}
+
+afterEach(async () => {
+  expect(await cmd("CONFIG", "SET", "lfu-decay-time", "1", "maxmemory-eviction-tenacity", "10")).toEqual({ result: "OK" });
+});
+
+describe("CONFIG SET over every shard", () => {
+  it("reaches every shard, in Redis's canonical form, and CONFIG GET answers it", async () => {
+    expect(await cmd("CONFIG", "SET", "lfu-decay-time", "7", "maxmemory-eviction-tenacity", "42")).toEqual({ result: "OK" });
+    expect(await everyShard("lfu-decay-time")).toEqual(new Array(SHARDS).fill("7"));
+    expect(await everyShard("maxmemory-eviction-tenacity")).toEqual(new Array(SHARDS).fill("42"));
+    expect(await cmd("CONFIG", "GET", "lfu-decay-time")).toEqual({ result: ["lfu-decay-time", "7"] });
+  });
+
+  it("survives a restart of a shard (kept in its SQLite)", async () => {
+    expect(await cmd("CONFIG", "SET", "lfu-decay-time", "9")).toEqual({ result: "OK" });
+    for (const s of [0, SHARDS - 1]) {
+      await evictDurableObject(stubOf(s));
+      expect(await onShard(s, "lfu-decay-time")).toBe("9");
+    }
+    expect(await cmd("CONFIG", "GET", "lfu-decay-time")).toEqual({ result: ["lfu-decay-time", "9"] });
+  });
+
+  it("a bad pair changes nothing on any shard", async () => {
+    const res = await cmd("CONFIG", "SET", "lfu-decay-time", "5", "maxmemory-eviction-tenacity", "101");
+    expect(res).toEqual({ error: "ERR CONFIG SET failed (possibly related to argument 'maxmemory-eviction-tenacity') - argument must be between 0 and 100 inclusive" });
+    expect(await everyShard("lfu-decay-time")).toEqual(new Array(SHARDS).fill("1"));
+  });
+
+  it("inside MULTI/EXEC it is part of the transaction, on every shard", async () => {
+    const res = await multiExec([
+      ["CONFIG", "SET", "lfu-decay-time", "3"],
+      ["CONFIG", "GET", "lfu-decay-time"],
+    ]);
+    expect(await res.json()).toEqual([{ result: "OK" }, { result: ["lfu-decay-time", "3"] }]);
+    expect(await everyShard("lfu-decay-time")).toEqual(new Array(SHARDS).fill("3"));
+  });
+
+  it("is refused to the read-only token, which may still CONFIG GET", async () => {
+    const ro = async (...argv: string[]) => (await call("/", { body: JSON.stringify(argv), token: READONLY_TOKEN })).json();
+    expect(await ro("CONFIG", "SET", "lfu-decay-time", "8")).toEqual({ error: expect.stringMatching(/^NOPERM .*'config\|set'/) });
+    expect(await ro("CONFIG", "RESETSTAT")).toEqual({ error: expect.stringMatching(/^NOPERM .*'config\|resetstat'/) });
+    expect(await ro("CONFIG", "GET", "lfu-decay-time")).toEqual({ result: ["lfu-decay-time", "1"] });
+    expect(await everyShard("lfu-decay-time")).toEqual(new Array(SHARDS).fill("1"));
+  });
+
+  it("CONFIG RESETSTAT resets the counters of every shard", async () => {
+    type Counted = { stats: { incr(n: string): void; get(n: string): number } };
+    const counter = (s: number, fn: (stats: Counted["stats"]) => number | void) =>
+      runInDurableObject(stubOf(s), (instance: Shard) => fn((instance as unknown as Counted).stats));
+    for (let s = 0; s < SHARDS; s++) await counter(s, (stats) => stats.incr("config_test_counter"));
+    expect(await counter(SHARDS - 1, (stats) => stats.get("config_test_counter"))).toBeGreaterThan(0);
+    expect(await cmd("CONFIG", "RESETSTAT")).toEqual({ result: "OK" });
+    for (let s = 0; s < SHARDS; s++) expect(await counter(s, (stats) => stats.get("config_test_counter"))).toBe(0);
+  });
+});
