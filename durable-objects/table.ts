@@ -41,7 +41,8 @@
  *   merges (`sum`, `concat` arrays, `ok`: the first reply if all succeeded). SCAN, RANDOMKEY
  *   and INFO have their own merge in the Worker (`scan`, `random`, `info`). `atomic`: all
  *   shards or none, even outside a transaction: it runs as a cross-shard transaction over
- *   every shard (CONFIG SET; docs/config.md).
+ *   every shard (CONFIG SET; docs/config.md). `check`: the command's refusal as a pure function
+ *   of its arguments, answered by the Worker before any shard is involved.
  */
 import type { Arg } from "./args";
 import { text } from "./args";
@@ -82,7 +83,7 @@ export type ClusterMode =
   | { kind: "cross"; planner?: CrossPlanner; gather?: boolean }
   /** `tail`: trailing arguments after the keys that every part repeats (JSON.MGET's path). */
   | { kind: "fanout"; merge: "sum" | "concat"; tail?: number }
-  | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info"; atomic?: true };
+  | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info"; atomic?: true; check?: (argv: Arg[]) => string | null };
 
 export type Handler = (ctx: ExecContext, argv: Arg[]) => Reply;
 

@@ -49,7 +49,7 @@ export function plan(argv: Arg[], opts: ExecOptions): Plan {
     case "fanout":
       return planFanout(spec, argv, keys, opts, mode.merge, mode.tail ?? 0);
     case "all":
-      return mode.atomic ? planAllAtomic(argv, opts) : planAll(argv, opts, mode.merge);
+      return mode.atomic ? planAllAtomic(argv, opts, mode.check?.(argv) ?? null) : planAll(argv, opts, mode.merge);
     default:
       return planSingle(spec, argv, keys, opts);
   }
@@ -126,9 +126,12 @@ export function sumReplies(replies: Reply[]): Reply {
  * A command that must reach every shard or none (CONFIG SET): outside a transaction it runs as
  * a one-command transaction over every shard, each locked whole (transaction.ts, cross-shard.ts),
  * so no shard misses it and none sees it before the others; inside one, it is part of that
- * transaction's. Every shard answers the same (its checks do not depend on the shard): the first reply.
+ * transaction's. Every shard answers the same (its checks do not depend on the shard): the first
+ * reply; what the entry's `check` refuses is answered here, without a round trip.
  */
-function planAllAtomic(argv: Arg[], opts: ExecOptions): Plan {
+function planAllAtomic(argv: Arg[], opts: ExecOptions, refused: string | null): Plan {
+  // Refused by its own rule: the error, as the shards would answer it (inside a transaction: at EXEC).
+  if (refused !== null) return { kind: "error", error: refused, atExec: true };
   const all = planAll(argv, opts, "ok");
   if (all.kind !== "parts" || !opts.tx || opts.shards === 1) return all;
   const everyShard = { parts: all.parts, merge: all.merge };

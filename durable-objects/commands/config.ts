@@ -40,25 +40,35 @@ function configGet(ctx: ExecContext, argv: Arg[]): Reply {
   return out;
 }
 
-// CONFIG SET parameter value [parameter value ...]
-function configSet(ctx: ExecContext, argv: Arg[]): Reply {
-  if (argv.length % 2 !== 0) throw new CommandError(Errors.syntax);
+/**
+ * Why CONFIG SET refuses `argv`, or null. As Redis 7: every name first (unknown, immutable,
+ * named twice), then every value. A pure function of the arguments, so every shard answers the
+ * same and the Worker answers it before any shard is involved (the entry's `check`).
+ */
+export function configSetRefusal(argv: Arg[]): string | null {
+  if (argv.length % 2 !== 0) return Errors.syntax;
   const pairs: [string, string][] = [];
   for (let i = 2; i < argv.length; i += 2) pairs.push([text(argv[i]!), text(argv[i + 1]!)]);
-  // As Redis 7: every name first (unknown, immutable, named twice), then every value; nothing is set unless all pass.
   const seen = new Set<string>();
   for (const [name] of pairs) {
     const p = ConfigStore.param(name);
-    if (!p) throw new CommandError(Errors.configSetUnknown(name));
-    if (p.readOnly) throw new CommandError(Errors.configSetFailed(name, "can't set immutable config"));
-    if (seen.has(lower(name))) throw new CommandError(Errors.configSetFailed(name, "duplicate parameter"));
+    if (!p) return Errors.configSetUnknown(name);
+    if (p.readOnly) return Errors.configSetFailed(name, "can't set immutable config");
+    if (seen.has(lower(name))) return Errors.configSetFailed(name, "duplicate parameter");
     seen.add(lower(name));
   }
   for (const [name, value] of pairs) {
-    const c = ctx.config.check(name, value);
-    if ("problem" in c) throw new CommandError(Errors.configSetFailed(lower(name), c.problem));
+    const c = ConfigStore.check(name, value);
+    if ("problem" in c) return Errors.configSetFailed(lower(name), c.problem);
   }
-  for (const [name, value] of pairs) ctx.config.set(name, value);
+  return null;
+}
+
+// CONFIG SET parameter value [parameter value ...]: nothing is set unless every pair passes.
+function configSet(ctx: ExecContext, argv: Arg[]): Reply {
+  const refused = configSetRefusal(argv);
+  if (refused) throw new CommandError(refused);
+  for (let i = 2; i < argv.length; i += 2) ctx.config.set(text(argv[i]!), text(argv[i + 1]!));
   return OK;
 }
 
@@ -102,7 +112,7 @@ export const configCommands: CommandSpec[] = [
       arity: -4,
       flags: [...ADMIN],
       state: "config",
-      cluster: { kind: "all", merge: "ok", atomic: true },
+      cluster: { kind: "all", merge: "ok", atomic: true, check: configSetRefusal },
       summary: "CONFIG SET parameter value [parameter value ...]",
       run: configSet,
     },

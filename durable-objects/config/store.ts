@@ -64,7 +64,7 @@ function canonical(p: Param, value: string): { value: string } | { problem: stri
       if (p.kind === "bytes") {
         const b = parseBytes(value);
         n = b === null || value !== value.trim() ? null : BigInt(b);
-      } else if (/^(0|-?[1-9]\d{0,18})$/.test(value)) n = BigInt(value);
+      } else if (/^(0|-?[1-9]\d{0,18})$/.test(value) && BigInt(value) <= LLONG_MAX && BigInt(value) >= -LLONG_MAX - 1n) n = BigInt(value);
       if (n === null) return { problem: p.kind === "bytes" ? "argument must be a memory value" : "argument couldn't be parsed into an integer" };
       const max = p.max === undefined ? LLONG_MAX : BigInt(p.max);
       if ((p.min !== undefined && n < BigInt(p.min)) || n > max) return { problem: `argument must be between ${p.min ?? "-inf"} and ${max} inclusive` };
@@ -116,6 +116,11 @@ export class ConfigStore implements ShardConfig {
    * shown, or why not ("unknown parameter", "can't set immutable config", a value's problem).
    */
   check(name: string, value: string): { name: string; value: string } | { problem: string } {
+    return ConfigStore.check(name, value);
+  }
+
+  /** `check`, which depends on the parameter table only (the Worker checks CONFIG SET before it reaches the shards). */
+  static check(name: string, value: string): { name: string; value: string } | { problem: string } {
     const p = ConfigStore.param(name);
     if (!p) return { problem: "unknown parameter" };
     if (p.readOnly) return { problem: "can't set immutable config" };
