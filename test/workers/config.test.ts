@@ -9,7 +9,8 @@ import type { Arg } from "../../durable-objects/args";
 import type { Reply } from "../../durable-objects/reply";
 import type { Shard } from "../../durable-objects/shard";
 import { fromReply } from "../conformance/normalize";
-import { call, cmd, multiExec, READONLY_TOKEN, SHARDS } from "./http-helpers";
+import { FLOATING, plan } from "../../worker/plan";
+import { call, callWith, cmd, multiExec, READONLY_TOKEN, SHARDS } from "./http-helpers";
 
 const stubOf = (shard: number) => env.SHARD.getByName(`shard-${shard}`);
 
@@ -68,6 +69,12 @@ describe("CONFIG SET over every shard", () => {
     expect(await everyShard("lfu-decay-time")).toEqual(new Array(SHARDS).fill("1"));
   });
 
+  it("without cross-shard transactions it still reaches every shard (in parallel)", async () => {
+    const res = await callWith({ COORDINATOR: undefined }, "/", { body: JSON.stringify(["CONFIG", "SET", "lfu-decay-time", "4"]) });
+    expect(await res.json()).toEqual({ result: "OK" });
+    expect(await everyShard("lfu-decay-time")).toEqual(new Array(SHARDS).fill("4"));
+  });
+
   it("CONFIG RESETSTAT resets the counters of every shard", async () => {
     type Counted = { stats: { incr(n: string): void; get(n: string): number } };
     const counter = (s: number, fn: (stats: Counted["stats"]) => number | void) =>
@@ -76,5 +83,19 @@ describe("CONFIG SET over every shard", () => {
     expect(await counter(SHARDS - 1, (stats) => stats.get("config_test_counter"))).toBeGreaterThan(0);
     expect(await cmd("CONFIG", "RESETSTAT")).toEqual({ result: "OK" });
     for (let s = 0; s < SHARDS; s++) expect(await counter(s, (stats) => stats.get("config_test_counter"))).toBe(0);
+  });
+});
+
+describe("planning CONFIG SET", () => {
+  const tx = {} as NonNullable<Parameters<typeof plan>[1]["tx"]>;
+  it("runs as a transaction over every shard, is refused by the Worker itself, falls back to every shard without transactions", () => {
+    const atomic = plan(["CONFIG", "SET", "lfu-decay-time", "2"], { shards: 16, readOnly: false, tx });
+    expect(atomic.kind).toBe("special");
+    expect(atomic.kind === "special" && atomic.everyShard.parts.map((p) => p.shard)).toEqual([...Array(16).keys()]);
+    const refused = plan(["CONFIG", "SET", "lfu-decay-time", "x"], { shards: 16, readOnly: false, tx });
+    expect(refused).toEqual({ kind: "error", atExec: true, error: "ERR CONFIG SET failed (possibly related to argument 'lfu-decay-time') - argument couldn't be parsed into an integer" });
+    const parallel = plan(["CONFIG", "SET", "lfu-decay-time", "2"], { shards: 16, readOnly: false });
+    expect(parallel.kind === "parts" && parallel.parts.length).toBe(16);
+    expect(plan(["CONFIG", "GET", "maxmemory"], { shards: 16, readOnly: true, tx })).toMatchObject({ kind: "parts", parts: [{ shard: FLOATING }] });
   });
 });
