@@ -5,8 +5,9 @@
  *
  * A shard reads its settings from its `ShardConfig` (ctx.config): typed values, read
  * synchronously on the command path (maxmemory before a write, slowlog thresholds after one).
- * Settings apply to the whole database; how CONFIG SET reaches every shard and survives a
- * restart is config/store.ts's (docs/config.md).
+ * Settings apply to the whole database: CONFIG SET reaches every shard as one cross-shard
+ * transaction (commands/config.ts, worker/plan.ts) and each shard keeps what it applied in its
+ * SQLite (store/config.ts), loaded over defaults and wrangler vars (config/store.ts; docs/config.md).
  */
 
 /** `events`: notify-keyspace-events' class letters, checked and shown as Redis does (`KEA` → `AKE`). */
