@@ -1,7 +1,8 @@
 /**
  * CONFIG across the database: a CONFIG SET through the Worker reaches every shard (one
  * cross-shard transaction), is kept in each shard's SQLite across a restart, is refused whole
- * when one pair is bad, and is refused to the read-only token. Each test restores what it set.
+ * when one pair is bad, and is refused to the read-only token; a shard that misses the commit
+ * converges by the transaction protocol's recovery. Each test restores what it set.
  */
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,6 +11,8 @@ import type { Reply } from "../../durable-objects/reply";
 import type { Shard } from "../../durable-objects/shard";
 import { fromReply } from "../conformance/normalize";
 import { FLOATING, plan } from "../../worker/plan";
+import { runCrossShard, type TxBackend, type TxPart } from "../../worker/cross-shard";
+import { LEASE_MS, real, recover, shardStub } from "./cross-shard-fixture";
 import { call, callWith, cmd, multiExec, READONLY_TOKEN, SHARDS } from "./http-helpers";
 
 const stubOf = (shard: number) => env.SHARD.getByName(`shard-${shard}`);
@@ -97,5 +100,22 @@ describe("planning CONFIG SET", () => {
     const parallel = plan(["CONFIG", "SET", "lfu-decay-time", "2"], { shards: 16, readOnly: false });
     expect(parallel.kind === "parts" && parallel.parts.length).toBe(16);
     expect(plan(["CONFIG", "GET", "maxmemory"], { shards: 16, readOnly: true, tx })).toMatchObject({ kind: "parts", parts: [{ shard: FLOATING }] });
+  });
+});
+
+describe("a shard that misses CONFIG SET's commit", () => {
+  it("refuses CONFIG GET until it learns the outcome, then applies it, across a restart", async () => {
+    const every = Array.from({ length: SHARDS }, (_, s) => s);
+    const missing = SHARDS - 1;
+    const parts: TxPart[] = every.map((shard) => ({ shard, keys: [], reads: [], writes: [["CONFIG", "SET", "lfu-decay-time", "6"]], lockAll: true }));
+    const backend: TxBackend = { ...real, commit: (s, txid) => (s === missing ? Promise.reject(new Error("lost")) : real.commit(s, txid)) };
+    const result = await runCrossShard(parts, () => true, backend, { leaseMs: LEASE_MS });
+    expect(result.status).toBe("committed");
+    expect(await onShard(0, "lfu-decay-time")).toBe("6");
+    const [pending] = await shardStub(missing).exec([["CONFIG", "GET", "lfu-decay-time"]]);
+    expect(pending).toEqual({ error: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again" });
+    await evictDurableObject(stubOf(missing));
+    await recover(every);
+    expect(await everyShard("lfu-decay-time")).toEqual(new Array(SHARDS).fill("6"));
   });
 });
