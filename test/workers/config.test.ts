@@ -40,6 +40,14 @@ describe("CONFIG SET over every shard", () => {
     expect(await cmd("CONFIG", "GET", "lfu-decay-time")).toEqual({ result: ["lfu-decay-time", "7"] });
   });
 
+  it("proto-max-bulk-len shows the configured value limit, read-only", async () => {
+    const limit = String((env as { MAX_VALUE_BYTES?: string }).MAX_VALUE_BYTES ?? 33554432);
+    expect(await cmd("CONFIG", "GET", "proto-max-bulk-len")).toEqual({ result: ["proto-max-bulk-len", limit] });
+    expect(await cmd("CONFIG", "SET", "proto-max-bulk-len", "2mb")).toEqual({
+      error: "ERR CONFIG SET failed (possibly related to argument 'proto-max-bulk-len') - can't set immutable config",
+    });
+  });
+
   it("survives a restart of a shard (kept in its SQLite)", async () => {
     expect(await cmd("CONFIG", "SET", "lfu-decay-time", "9")).toEqual({ result: "OK" });
     for (const s of [0, SHARDS - 1]) {
