@@ -3,6 +3,7 @@
  * To add a command: one entry in its group's array, one handler, one conformance case.
  */
 import { CommandTable } from "../table";
+import { configCommands } from "./config";
 import { dumpCommands } from "./dump";
 import { bitmapCommands } from "./bitmaps";
 import { geoCommands } from "./geo";
@@ -39,4 +40,5 @@ export const COMMANDS = new CommandTable().add(
   ...dumpCommands,
   ...bitmapCommands,
   ...jsonCommands,
+  ...configCommands,
 );
