@@ -29,6 +29,9 @@ export const Errors = {
     `ERR unknown subcommand '${shown(sub)}'. Try ${cmd.toUpperCase()} HELP.`,
   unknownSubcommandOrArity: (sub: string, cmd: string) =>
     `ERR unknown subcommand or wrong number of arguments for '${shown(sub)}'. Try ${cmd.toUpperCase()} HELP.`,
+  configSetUnknown: (name: string) => `ERR Unknown option or number of arguments for CONFIG SET - '${shown(name)}'`,
+  configSetFailed: (name: string, problem: string) => `ERR CONFIG SET failed (possibly related to argument '${shown(name)}') - ${problem}`,
+  noConfigFile: "ERR The server is running without a config file",
   getkeysInvalidCommand: "ERR Invalid command specified",
   getkeysInvalidArity: "ERR Invalid number of arguments specified for command",
   getkeysNoKeys: "ERR The command has no key arguments",

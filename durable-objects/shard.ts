@@ -21,7 +21,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
 import { COMMANDS, commandGroup } from "./commands";
-import { ConfigStore } from "./config/store";
+import { ConfigStore, defaultsFromVars } from "./config/store";
+import { ConfigTable } from "./store/config";
 import { ShardCounters, type CountersSnapshot } from "./stats/counters";
 import { usedMemory } from "./stats/memory-section";
 import type { ExecContext } from "./context";
@@ -88,7 +89,10 @@ export class Shard extends DurableObject {
     this.keyspace.counters = this.stats;
     registerElementStores(this.keyspace);
     this.scripts = new ScriptState(storage.sql, COMMANDS);
-    this.config = new ConfigStore();
+    // Defaults, then wrangler vars, then what CONFIG SET persisted here (docs/config.md).
+    this.config = new ConfigStore(defaultsFromVars(env as unknown as Record<string, unknown>, this.keyspace.maxValueBytes));
+    const settings = new ConfigTable(storage.sql);
+    this.config.attach(settings.load(), settings);
     const keyspace = this.keyspace;
     this.sweepers = [
       { earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) },

@@ -16,7 +16,8 @@
  * - `no_mandatory_keys`  may run without keys although it takes some (EVAL … 0).
  *
  * `state` names server state beyond the keyspace that a command changes (the script cache,
- * function libraries): Redis does not flag SCRIPT LOAD or SCRIPT FLUSH `write`, but they change
+ * function libraries, the server parameters and counters of CONFIG SET and RESETSTAT): Redis
+ * does not flag SCRIPT LOAD, SCRIPT FLUSH or CONFIG SET `write`, but they change
  * what the server holds, so the read-only token refuses them as it refuses `write`.
  *
  * A container (SCRIPT, FUNCTION, COMMAND) lists its `subcommands`, each a full entry named
@@ -38,7 +39,10 @@
  *   `concat`: one reply per key, put back in argument order).
  * - `all`: keyspace-wide (DBSIZE, KEYS, FLUSHDB, SCRIPT LOAD, …): runs on every shard and
  *   merges (`sum`, `concat` arrays, `ok`: the first reply if all succeeded). SCAN, RANDOMKEY
- *   and INFO have their own merge in the Worker (`scan`, `random`, `info`).
+ *   and INFO have their own merge in the Worker (`scan`, `random`, `info`). `atomic`: all
+ *   shards or none, even outside a transaction: it runs as a cross-shard transaction over
+ *   every shard (CONFIG SET; docs/config.md). `check`: the command's refusal as a pure function
+ *   of its arguments, answered by the Worker before any shard is involved.
  */
 import type { Arg } from "./args";
 import { text } from "./args";
@@ -79,7 +83,7 @@ export type ClusterMode =
   | { kind: "cross"; planner?: CrossPlanner; gather?: boolean }
   /** `tail`: trailing arguments after the keys that every part repeats (JSON.MGET's path). */
   | { kind: "fanout"; merge: "sum" | "concat"; tail?: number }
-  | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog" };
+  | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog"; atomic?: true; check?: (argv: Arg[]) => string | null };
 
 export type Handler = (ctx: ExecContext, argv: Arg[]) => Reply;
 
@@ -94,7 +98,7 @@ export interface CommandSpec {
   keySpecs?: KeySpec[];
   cluster?: ClusterMode;
   /** Server state beyond the keyspace this command changes: refused to the read-only token. */
-  state?: "scripts" | "functions" | "slowlog";
+  state?: "scripts" | "functions" | "config" | "slowlog";
   run: Handler;
   /** One-line syntax, shown by COMMAND DOCS. */
   summary?: string;

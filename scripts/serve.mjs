@@ -15,7 +15,8 @@
  *   SHARDS                 number of shards (default: wrangler.toml's SHARDS)
  *   EDGEKV_DATA            data directory (default .edgekv-data); one .sqlite file per shard
  *   MAX_VALUE_BYTES, MAX_REQUEST_BYTES, MAX_REPLY_BYTES, MAX_PIPELINE_COMMANDS, ORIGIN,
- *   API_HOSTNAMES, RATE_LIMIT_RULES, CLIENT_IP_HEADER
+ *   API_HOSTNAMES, RATE_LIMIT_RULES, CLIENT_IP_HEADER, and the CONFIG defaults (MAXMEMORY,
+ *   MAXMEMORY_POLICY, SLOWLOG_MAX_LEN, …; docs/config.md)
  *                          as in wrangler.toml's [vars] (README "Configuration"), which they override
  *
  * Durability: see docs/performance.md ("Self-hosted durability").
@@ -84,6 +85,17 @@ const PASSED_VARS = [
   "API_HOSTNAMES",
   "RATE_LIMIT_RULES",
   "CLIENT_IP_HEADER",
+  // Defaults of the CONFIG parameters (docs/config.md).
+  "MAXMEMORY",
+  "MAXMEMORY_POLICY",
+  "MAXMEMORY_SAMPLES",
+  "MAXMEMORY_EVICTION_TENACITY",
+  "LFU_LOG_FACTOR",
+  "LFU_DECAY_TIME",
+  "NOTIFY_KEYSPACE_EVENTS",
+  "SLOWLOG_LOG_SLOWER_THAN",
+  "SLOWLOG_MAX_LEN",
+  "BUSY_REPLY_THRESHOLD",
 ];
 
 /** The capnp binding list for the edgekv Worker (tokens read from the environment, not written to disk). */

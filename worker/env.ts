@@ -28,6 +28,21 @@ export interface Env {
   CLIENT_IP_HEADER?: string;
   /** What one request's replies may take in all, in bytes (default: the value limit plus REQUEST_OVERHEAD_BYTES, 33 MiB; README "Limits"). */
   MAX_REPLY_BYTES?: string;
+  /**
+   * Defaults of the CONFIG parameters, read by each shard when it starts (docs/config.md): one
+   * var per parameter, its name upper-cased with `_` (`maxmemory-policy` → `MAXMEMORY_POLICY`),
+   * in Redis's syntax (`100mb`). A value set by CONFIG SET is persisted and wins over the var.
+   */
+  MAXMEMORY?: string;
+  MAXMEMORY_POLICY?: string;
+  MAXMEMORY_SAMPLES?: string;
+  MAXMEMORY_EVICTION_TENACITY?: string;
+  LFU_LOG_FACTOR?: string;
+  LFU_DECAY_TIME?: string;
+  NOTIFY_KEYSPACE_EVENTS?: string;
+  SLOWLOG_LOG_SLOWER_THAN?: string;
+  SLOWLOG_MAX_LEN?: string;
+  BUSY_REPLY_THRESHOLD?: string;
 }
 
 export const DEFAULT_SHARDS = 16;

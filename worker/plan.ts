@@ -16,6 +16,7 @@ import { err, isError, type Reply } from "../durable-objects/reply";
 import { infoAcrossShards, mergeInfo, mergeRandomKey, mergeScan, planScan, randomKeyAcrossShards, scanAcrossShards, scanArgv } from "./merge-all";
 import { mergeSlowlog } from "./merge-info";
 import { shardOf } from "./slot";
+import { runTransaction } from "./transaction";
 
 export interface Part {
   shard: number;
@@ -50,7 +51,7 @@ export function plan(argv: Arg[], opts: ExecOptions): Plan {
     case "fanout":
       return planFanout(spec, argv, keys, opts, mode.merge, mode.tail ?? 0);
     case "all":
-      return planAll(argv, opts, mode.merge);
+      return mode.atomic ? planAllAtomic(argv, opts, mode.check?.(argv) ?? null) : planAll(argv, opts, mode.merge);
     default:
       return planSingle(spec, argv, keys, opts);
   }
@@ -121,6 +122,26 @@ export function sumReplies(replies: Reply[]): Reply {
     total += Number(r);
   }
   return total;
+}
+
+/**
+ * A command that must reach every shard or none (CONFIG SET): outside a transaction it runs as
+ * a one-command transaction over every shard, each locked whole (transaction.ts, cross-shard.ts),
+ * so no shard misses it and none sees it before the others; inside one, it is part of that
+ * transaction's. Every shard answers the same (its checks do not depend on the shard): the first
+ * reply; what the entry's `check` refuses is answered here, without a round trip.
+ */
+function planAllAtomic(argv: Arg[], opts: ExecOptions, refused: string | null): Plan {
+  // Refused by its own rule: the error, as the shards would answer it (inside a transaction: at EXEC).
+  if (refused !== null) return { kind: "error", error: refused, atExec: true };
+  const all = planAll(argv, opts, "ok");
+  if (all.kind !== "parts" || !opts.tx || opts.shards === 1) return all;
+  const everyShard = { parts: all.parts, merge: all.merge };
+  const run = async (exec: ShardExec): Promise<Reply> => {
+    const result = await runTransaction([argv], opts, exec);
+    return result.ok ? result.replies[0]! : err(result.error);
+  };
+  return { kind: "special", run, everyShard };
 }
 
 /** Keyspace-wide commands: every shard, merged. */

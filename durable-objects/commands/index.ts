@@ -3,6 +3,7 @@
  * To add a command: one entry in its group's array, one handler, one conformance case.
  */
 import { CommandTable, type CommandSpec } from "../table";
+import { configCommands } from "./config";
 import { dumpCommands } from "./dump";
 import { bitmapCommands } from "./bitmaps";
 import { geoCommands } from "./geo";
@@ -39,6 +40,7 @@ export const COMMANDS = new CommandTable().add(
   ...dumpCommands,
   ...bitmapCommands,
   ...jsonCommands,
+  ...configCommands,
 );
 
 /**
@@ -53,7 +55,7 @@ const GROUPS: Record<string, CommandSpec[]> = {
   set: setCommands,
   sorted_set: zsetCommands,
   geo: geoCommands,
-  server: [...serverCommands, ...memoryCommands],
+  server: [...serverCommands, ...memoryCommands, ...configCommands],
   ratelimit: rateLimitCommands,
   lock: lockCommands,
   scripting: scriptingCommands,

@@ -5,11 +5,13 @@
  *
  * A shard reads its settings from its `ShardConfig` (ctx.config): typed values, read
  * synchronously on the command path (maxmemory before a write, slowlog thresholds after one).
- * Settings apply to the whole database; how CONFIG SET reaches every shard and survives a
- * restart is config/store.ts's (docs/config.md).
+ * Settings apply to the whole database: CONFIG SET reaches every shard as one cross-shard
+ * transaction (commands/config.ts, worker/plan.ts) and each shard keeps what it applied in its
+ * SQLite (store/config.ts), loaded over defaults and wrangler vars (config/store.ts; docs/config.md).
  */
 
-export type ParamKind = "bytes" | "int" | "enum" | "string" | "bool";
+/** `events`: notify-keyspace-events' class letters, checked and shown as Redis does (`KEA` → `AKE`). */
+export type ParamKind = "bytes" | "int" | "enum" | "string" | "bool" | "events";
 
 export interface Param {
   /** Redis's name, lower case. */
@@ -19,7 +21,7 @@ export interface Param {
   readonly default: string;
   /** For enums: the values allowed, lower case. */
   readonly values?: readonly string[];
-  /** Integer bounds (bytes and ints), inclusive. */
+  /** Integer bounds (bytes and ints), inclusive; no `max`: Redis's LLONG_MAX. */
   readonly min?: number;
   readonly max?: number;
   /** Shown by CONFIG GET, refused by CONFIG SET (Redis's "can't set immutable config"). */
@@ -40,33 +42,53 @@ export const EVICTION_POLICIES = [
 ] as const;
 export type EvictionPolicy = (typeof EVICTION_POLICIES)[number];
 
+/** The policies in the order Redis lists them in its error text. */
+const POLICIES_AS_LISTED = ["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"];
+/** Redis's INT_MAX bound (`int` configs); `long long` configs leave `max` out. */
+const INT_MAX = 2147483647;
+
+/** Redis's bounds (checked against redis-server 7.0.15), so CONFIG SET's range errors read the same. */
 export const PARAMS: readonly Param[] = [
   { name: "maxmemory", kind: "bytes", default: "0", min: 0 },
-  { name: "maxmemory-policy", kind: "enum", default: "noeviction", values: EVICTION_POLICIES },
-  { name: "maxmemory-samples", kind: "int", default: "5", min: 1, max: 64 },
+  { name: "maxmemory-policy", kind: "enum", default: "noeviction", values: POLICIES_AS_LISTED },
+  { name: "maxmemory-samples", kind: "int", default: "5", min: 1, max: INT_MAX },
   { name: "maxmemory-eviction-tenacity", kind: "int", default: "10", min: 0, max: 100 },
-  { name: "lfu-log-factor", kind: "int", default: "10", min: 0 },
-  { name: "lfu-decay-time", kind: "int", default: "1", min: 0 },
-  { name: "notify-keyspace-events", kind: "string", default: "" },
+  { name: "lfu-log-factor", kind: "int", default: "10", min: 0, max: INT_MAX },
+  { name: "lfu-decay-time", kind: "int", default: "1", min: 0, max: INT_MAX },
+  { name: "notify-keyspace-events", kind: "events", default: "" },
   { name: "slowlog-log-slower-than", kind: "int", default: "10000", min: -1 },
   { name: "slowlog-max-len", kind: "int", default: "128", min: 0 },
   { name: "busy-reply-threshold", kind: "int", default: "5000", min: 0, aliases: ["lua-time-limit"] },
+  // The value limit (MAX_VALUE_BYTES, durable-objects/limits.ts): set by deployment, not CONFIG SET.
   { name: "proto-max-bulk-len", kind: "bytes", default: "33554432", readOnly: true },
   { name: "maxclients", kind: "int", default: "10000", readOnly: true },
   { name: "databases", kind: "int", default: "1", readOnly: true },
 ];
 
+/** The most keys one eviction step samples, whatever `maxmemory-samples` says (Redis allows up to INT_MAX). */
+export const MAX_EVICTION_SAMPLES = 64;
+
 /** A shard's current settings, typed (config/store.ts keeps them and applies CONFIG SET). */
 export interface ShardConfig {
   /** The value of a parameter as CONFIG GET shows it. */
   text(name: string): string;
+  /** Whether `value` may be set for `name`: the parameter's own name and the value as shown, or why not. */
+  check(name: string, value: string): { name: string; value: string } | { problem: string };
+  /** Sets one parameter (persisted on a shard): null, or why the value is refused. */
+  set(name: string, value: string): string | null;
   /** `maxmemory` in bytes: the whole database's budget (0: no limit). */
   readonly maxmemory: number;
   readonly maxmemoryPolicy: EvictionPolicy;
+  /** `maxmemory-samples`, at most MAX_EVICTION_SAMPLES (CONFIG GET shows the value as set). */
   readonly maxmemorySamples: number;
+  readonly maxmemoryEvictionTenacity: number;
   readonly lfuLogFactor: number;
   readonly lfuDecayTime: number;
   readonly slowlogLogSlowerThan: number;
   readonly slowlogMaxLen: number;
   readonly notifyKeyspaceEvents: string;
+  /** `busy-reply-threshold` (`lua-time-limit`) in ms: stored and shown; the Lua budget counts instructions (docs/config.md). */
+  readonly busyReplyThreshold: number;
+  /** `proto-max-bulk-len`: the value limit, MAX_VALUE_BYTES. */
+  readonly protoMaxBulkLen: number;
 }

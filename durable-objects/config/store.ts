@@ -1,8 +1,12 @@
 /**
  * A shard's settings: every parameter of params.ts at its default, overridden by wrangler vars
- * where given. CONFIG SET and persistence across restarts build on this class (docs/config.md).
+ * where given, overridden in turn by what CONFIG SET persisted (the shard loads its `config`
+ * rows when it starts: store/config.ts). `check` says whether a value is valid and how CONFIG GET
+ * will show it (Redis's canonical form: `100mb` is shown as `104857600`); `set` applies one value
+ * in memory and hands it to the persistence hook. CONFIG SET's all-or-nothing over several pairs
+ * is commands/config.ts's; its reach over every shard is the Worker's (docs/config.md).
  */
-import { PARAMS, type EvictionPolicy, type Param, type ShardConfig } from "./params";
+import { MAX_EVICTION_SAMPLES, PARAMS, type EvictionPolicy, type Param, type ShardConfig } from "./params";
 
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 1000, kb: 1024, m: 1000 ** 2, mb: 1024 ** 2, g: 1000 ** 3, gb: 1024 ** 3 };
 
@@ -16,30 +20,78 @@ export function parseBytes(text: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-/** Why `value` is not a valid value of `p`, or null. */
-function invalid(p: Param, value: string): string | null {
+/** Redis's LLONG_MAX, the upper bound of its `long long` parameters. */
+const LLONG_MAX = 9223372036854775807n;
+
+/** The classes of notify-keyspace-events that `A` stands for, in the order Redis prints them. */
+const EVENT_CLASSES = "g$lshzxetd";
+const EVENT_LETTERS = "Ag$lshzxeKEtmdn";
+
+/** notify-keyspace-events as Redis shows it (`KEA` → `AKE`), or null for a letter it does not know. */
+export function normalizeEvents(value: string): string | null {
+  const set = new Set<string>();
+  for (const c of value) {
+    if (!EVENT_LETTERS.includes(c)) return null;
+    if (c === "A") for (const k of EVENT_CLASSES) set.add(k);
+    else set.add(c);
+  }
+  let out = "";
+  if ([...EVENT_CLASSES].every((k) => set.has(k))) out = "A";
+  else out = [...EVENT_CLASSES, "n"].filter((k) => set.has(k)).join("");
+  for (const k of "KEm") if (set.has(k)) out += k;
+  return out;
+}
+
+/** A valid value of `p` in the form CONFIG GET shows, or why it is refused (Redis's texts). */
+function canonical(p: Param, value: string): { value: string } | { problem: string } {
   switch (p.kind) {
-    case "enum":
-      return p.values!.includes(value.toLowerCase()) ? null : "argument(s) must be one of the following: " + p.values!.join(", ");
+    case "enum": {
+      const v = value.toLowerCase();
+      return p.values!.includes(v) ? { value: v } : { problem: "argument(s) must be one of the following: " + p.values!.join(", ") };
+    }
     case "bool":
-      return /^(yes|no)$/i.test(value) ? null : "argument must be 'yes' or 'no'";
+      return /^(yes|no)$/i.test(value) ? { value: value.toLowerCase() } : { problem: "argument must be 'yes' or 'no'" };
     case "string":
-      return null;
+      return { value };
+    case "events": {
+      const v = normalizeEvents(value);
+      return v === null ? { problem: `Invalid event class character. Use '${EVENT_LETTERS}'.` } : { value: v };
+    }
     case "bytes":
     case "int": {
-      const n = p.kind === "bytes" ? parseBytes(value) : /^-?\d+$/.test(value) ? Number(value) : null;
-      if (n === null || !Number.isSafeInteger(n)) return p.kind === "bytes" ? "argument must be a memory value" : "argument couldn't be parsed into an integer";
-      if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) return `argument must be between ${p.min ?? "-inf"} and ${p.max ?? "inf"} inclusive`;
-      return null;
+      // Integers as Redis's string2ll reads them: no sign but `-`, no leading zeros or spaces.
+      let n: bigint | null = null;
+      if (p.kind === "bytes") {
+        const b = parseBytes(value);
+        n = b === null || value !== value.trim() ? null : BigInt(b);
+      } else if (/^(0|-?[1-9]\d{0,18})$/.test(value) && BigInt(value) <= LLONG_MAX && BigInt(value) >= -LLONG_MAX - 1n) n = BigInt(value);
+      if (n === null) return { problem: p.kind === "bytes" ? "argument must be a memory value" : "argument couldn't be parsed into an integer" };
+      const max = p.max === undefined ? LLONG_MAX : BigInt(p.max);
+      if ((p.min !== undefined && n < BigInt(p.min)) || n > max) return { problem: `argument must be between ${p.min ?? "-inf"} and ${max} inclusive` };
+      return { value: String(n) };
     }
   }
 }
 
+/** Where a shard keeps what CONFIG SET applied (store/config.ts), so that it survives a restart. */
+export interface ConfigPersistence {
+  save(name: string, value: string): void;
+}
+
 export class ConfigStore implements ShardConfig {
   protected readonly values = new Map<string, string>();
+  private persistence: ConfigPersistence | undefined;
 
+  /** `overrides`: values by parameter name (wrangler vars); an invalid one is ignored (logged), the default stands. */
   constructor(overrides: Record<string, string | undefined> = {}) {
-    for (const p of PARAMS) this.values.set(p.name, overrides[p.name] ?? p.default);
+    for (const p of PARAMS) {
+      this.values.set(p.name, p.default);
+      const given = overrides[p.name];
+      if (given === undefined) continue;
+      const c = canonical(p, given);
+      if ("value" in c) this.values.set(p.name, c.value);
+      else console.error(`edgekv: ignoring ${p.name} = '${given}': ${c.problem}`);
+    }
   }
 
   /** The parameter named `name` or one of its aliases, if any. */
@@ -48,17 +100,43 @@ export class ConfigStore implements ShardConfig {
     return PARAMS.find((p) => p.name === n || p.aliases?.includes(n));
   }
 
+  /** Values persisted by earlier CONFIG SETs (they win over defaults and vars); from then on every `set` is saved. */
+  attach(saved: Iterable<[string, string]>, persistence: ConfigPersistence): void {
+    for (const [name, value] of saved) {
+      const p = ConfigStore.param(name);
+      if (!p || p.readOnly) continue;
+      const c = canonical(p, value);
+      if ("value" in c) this.values.set(p.name, c.value);
+    }
+    this.persistence = persistence;
+  }
+
   /**
-   * Sets one parameter in memory (CONFIG SET's persistence and reach are the caller's): null, or
-   * why the value is refused.
+   * Whether `value` may be set for `name`: the parameter's own name and the value as it will be
+   * shown, or why not ("unknown parameter", "can't set immutable config", a value's problem).
+   */
+  check(name: string, value: string): { name: string; value: string } | { problem: string } {
+    return ConfigStore.check(name, value);
+  }
+
+  /** `check`, which depends on the parameter table only (the Worker checks CONFIG SET before it reaches the shards). */
+  static check(name: string, value: string): { name: string; value: string } | { problem: string } {
+    const p = ConfigStore.param(name);
+    if (!p) return { problem: "unknown parameter" };
+    if (p.readOnly) return { problem: "can't set immutable config" };
+    const c = canonical(p, value);
+    return "value" in c ? { name: p.name, value: c.value } : c;
+  }
+
+  /**
+   * Sets one parameter (in memory, and persisted once attached): null, or why the value is
+   * refused. CONFIG SET checks every pair before it sets any (commands/config.ts).
    */
   set(name: string, value: string): string | null {
-    const p = ConfigStore.param(name);
-    if (!p) return "unknown parameter";
-    if (p.readOnly) return "can't set immutable config";
-    const problem = invalid(p, value);
-    if (problem) return problem;
-    this.values.set(p.name, p.kind === "enum" || p.kind === "bool" ? value.toLowerCase() : value);
+    const c = this.check(name, value);
+    if ("problem" in c) return c.problem;
+    this.persistence?.save(c.name, c.value);
+    this.values.set(c.name, c.value);
     return null;
   }
 
@@ -81,7 +159,10 @@ export class ConfigStore implements ShardConfig {
     return this.text("maxmemory-policy") as EvictionPolicy;
   }
   get maxmemorySamples(): number {
-    return this.int("maxmemory-samples");
+    return Math.min(this.int("maxmemory-samples"), MAX_EVICTION_SAMPLES);
+  }
+  get maxmemoryEvictionTenacity(): number {
+    return this.int("maxmemory-eviction-tenacity");
   }
   get lfuLogFactor(): number {
     return this.int("lfu-log-factor");
@@ -98,4 +179,29 @@ export class ConfigStore implements ShardConfig {
   get notifyKeyspaceEvents(): string {
     return this.text("notify-keyspace-events");
   }
+  get busyReplyThreshold(): number {
+    return this.int("busy-reply-threshold");
+  }
+  get protoMaxBulkLen(): number {
+    return this.int("proto-max-bulk-len");
+  }
+}
+
+/** The wrangler var that gives a parameter's default: `maxmemory-policy` → `MAXMEMORY_POLICY`. */
+export function varName(param: string): string {
+  return param.toUpperCase().replace(/-/g, "_");
+}
+
+/**
+ * The defaults a deployment gives (wrangler.toml [vars], `.dev.vars`): each parameter's var
+ * (`MAXMEMORY`, `MAXMEMORY_POLICY`, `SLOWLOG_MAX_LEN`, …); `proto-max-bulk-len` is the value limit.
+ */
+export function defaultsFromVars(env: Record<string, unknown>, maxValueBytes: number): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const p of PARAMS) {
+    const v = env[varName(p.name)];
+    if (typeof v === "string" && v !== "" && !p.readOnly) out[p.name] = v;
+  }
+  out["proto-max-bulk-len"] = String(maxValueBytes);
+  return out;
 }

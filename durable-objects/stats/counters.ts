@@ -188,7 +188,7 @@ export class ShardCounters {
   snapshot(): CountersSnapshot {
     return {
       counters: this.all(),
-      commands: Object.fromEntries([...this.commands].map(([k, v]) => [k, { ...v }])),
+      commands: Object.fromEntries([...this.commands].filter(([, v]) => v.calls > 0 || v.rejected > 0).map(([k, v]) => [k, { ...v }])),
       errors: Object.fromEntries(this.errors),
       latency: Object.fromEntries([...this.latency].filter(([, v]) => v.counts.some((c) => c > 0)).map(([k, v]) => [k, { counts: [...v.counts], sumUsec: v.sumUsec }])),
     };
@@ -198,9 +198,12 @@ export class ShardCounters {
   reset(): void {
     this.counts.clear();
     this.commandsProcessed = this.keyspaceHits = this.keyspaceMisses = this.expiredKeys = 0;
-    this.commands.clear();
+    // Zeroed in place: the command path holds these objects (slots), the running command included.
+    for (const s of this.commands.values()) s.calls = s.usec = s.rejected = s.failed = 0;
+    for (const h of this.latency.values()) {
+      h.counts.fill(0);
+      h.sumUsec = 0;
+    }
     this.errors.clear();
-    this.latency.clear();
-    this.slots.clear();
   }
 }

@@ -167,4 +167,40 @@ export const observabilityCases = defineCases("observability", [
       expect(help).toHaveLength(12);
     },
   },
+  {
+    name: "SLOWLOG with slowlog-log-slower-than 0 logs every command, argv cut as Redis",
+    async run({ r, key }) {
+      expect(await r("CONFIG", "SET", "slowlog-log-slower-than", "0")).toEqual("OK");
+      try {
+        expect(await r("SLOWLOG", "RESET")).toEqual("OK");
+        await r("SET", key("s"), "a".repeat(200));
+        await r("RPUSH", key("l"), ...Array.from({ length: 40 }, (_, i) => i + 1));
+        const entries = (await r("SLOWLOG", "GET", -1)) as [number, number, number, string[], string, string][];
+        const set = entries.find((e) => e[3][0] === "SET" && e[3][1] === key("s"))!;
+        expect(set[3]).toEqual(["SET", key("s"), "a".repeat(128) + "... (72 more bytes)"]);
+        expect(typeof set[1]).toBe("number");
+        expect(typeof set[2]).toBe("number");
+        const rpush = entries.find((e) => e[3][0] === "RPUSH")!;
+        expect(rpush[3]).toHaveLength(32);
+        expect(rpush[3][31]).toBe("... (11 more arguments)");
+        expect(entries.indexOf(rpush)).toBeLessThan(entries.indexOf(set));
+        expect(await r("SLOWLOG", "LEN")).toBeGreaterThanOrEqual(2);
+      } finally {
+        expect(await r("CONFIG", "SET", "slowlog-log-slower-than", "10000")).toEqual("OK");
+      }
+    },
+  },
+  {
+    name: "CONFIG RESETSTAT zeroes the stats, commandstats and errorstats",
+    async run({ r, key }) {
+      await r("GET", key("x"));
+      await r("NOSUCHCOMMAND");
+      expect(await r("CONFIG", "RESETSTAT")).toEqual("OK");
+      const s = await info(r, "stats", "commandstats", "errorstats");
+      expect(s.get("Stats")!.get("keyspace_misses")).toBe("0");
+      expect(s.get("Stats")!.get("total_error_replies")).toBe("0");
+      expect([...s.get("Errorstats")!.keys()]).toEqual([]);
+      expect(s.get("Commandstats")!.has("cmdstat_get")).toBe(false);
+    },
+  },
 ]);
