@@ -72,6 +72,7 @@ export class Shard extends DurableObject {
   private readonly scripts: ScriptState;
   /** The server parameters this shard applies (CONFIG). */
   private readonly config: ConfigStore;
+  private slowlogCache = { version: -1, slowerThan: 0, maxLen: 0 };
   /** Counters since start (INFO stats). */
   private readonly stats = new ShardCounters(commandGroup);
   /** Every kind of deadline the alarm serves. */
@@ -134,14 +135,14 @@ export class Shard extends DurableObject {
       const out: Reply[] = new Array(batch.length);
       const stats = this.stats;
       stats.sample(ctx.now);
-      const slowerThan = this.config.slowlogLogSlowerThan;
+      const slowerThan = this.slowlogSettings().slowerThan;
       stats.clock = ctx.now;
       try {
         for (let i = 0; i < batch.length; i++) {
           argv = batch[i]!;
           out[i] = budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
           if (slowerThan >= 0 && stats.lastUsec >= slowerThan) {
-            stats.slowlog.maybeLog(argv, stats.lastUsec, ctx.now, slowerThan, this.config.slowlogMaxLen);
+            stats.slowlog.maybeLog(argv, stats.lastUsec, ctx.now, slowerThan, this.slowlogSettings().maxLen);
           }
         }
       } finally {
@@ -171,6 +172,13 @@ export class Shard extends DurableObject {
     const ctx = this.context();
     const s = ctx.keyspace.stats();
     return { counts: this.stats.snapshot(), keys: s.keys, expires: s.expires, bytes: usedMemory(ctx), slowlog: this.stats.slowlog.length, locked: this.participant.lockedKeys(), startedAt: this.stats.startedAt };
+  }
+
+  /** The slow log's parameters, read from the config again only after it changed (not per batch). */
+  private slowlogSettings(): { version: number; slowerThan: number; maxLen: number } {
+    const cached = this.slowlogCache;
+    if (cached.version === this.config.version) return cached;
+    return (this.slowlogCache = { version: this.config.version, slowerThan: this.config.slowlogLogSlowerThan, maxLen: this.config.slowlogMaxLen });
   }
 
   /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */
