@@ -14,7 +14,13 @@
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
 import { DEFAULT_MAX_VALUE_BYTES } from "../limits";
-import type { ShardCounters } from "../stats/counters";
+
+/** Where the keyspace counts lookups and expiries (the shard's counters, stats/counters.ts). */
+export interface LookupCounters {
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  expiredKeys: number;
+}
 
 export const enum KeyType {
   String = 0,
@@ -72,9 +78,9 @@ export class Keyspace {
    * Where lookups are counted (keyspace_hits/misses, as Redis's lookupKeyRead): set by dispatch
    * while a command not flagged `write` runs, null otherwise. Expiries count whenever it is set.
    */
-  lookups: ShardCounters | null = null;
+  lookups: LookupCounters | null = null;
   /** Where expiries are counted (expired_keys: lazy here, active in sweepExpired). */
-  counters: ShardCounters | null = null;
+  counters: LookupCounters | null = null;
 
   constructor(
     readonly sql: SqlStorage,
