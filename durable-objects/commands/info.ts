@@ -11,7 +11,7 @@
 import { text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import type { Reply } from "../reply";
-import { humanBytes, sectionText, type FieldMerge, type InfoField } from "../stats/info-fields";
+import { sectionText, type FieldMerge, type InfoField } from "../stats/info-fields";
 import { MEMORY_MERGE, memorySection } from "../stats/memory-section";
 
 /** The Redis version whose semantics edgekv follows (reported by INFO as redis_version). */
@@ -138,5 +138,3 @@ export function info(ctx: ExecContext, argv: Arg[]): Reply {
     .map((s) => sectionText(titles.get(s)!, sectionFields(ctx, s)))
     .join("\r\n");
 }
-
-export { humanBytes };

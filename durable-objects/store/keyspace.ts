@@ -76,7 +76,7 @@ export class Keyspace {
   private readonly elementStores = new Map<KeyType, ElementStore>();
   /**
    * Where lookups are counted (keyspace_hits/misses, as Redis's lookupKeyRead): set by dispatch
-   * while a command not flagged `write` runs, null otherwise. Expiries count whenever it is set.
+   * while a command not flagged `write` runs, null otherwise.
    */
   lookups: LookupCounters | null = null;
   /** Where expiries are counted (expired_keys: lazy here, active in sweepExpired). */
