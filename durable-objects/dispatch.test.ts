@@ -2,9 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
 import { CommandError, OK } from "./reply";
+import { ShardCounters } from "./stats/counters";
 import { CommandTable } from "./table";
 
-const ctx = {} as ExecContext;
+const stats = new ShardCounters((name) => (name === "ok" ? "test" : "other"));
+const ctx = { keyspace: { lookups: null }, stats } as unknown as ExecContext;
 
 describe("dispatch", () => {
   const writes: string[] = [];
@@ -37,5 +39,21 @@ describe("dispatch", () => {
     expect(dispatch(table, ctx, ["crash"], atomically)).toEqual({ error: "ERR internal error in 'crash': boom" });
     expect(writes).toEqual([]);
     expect(dispatch(table, ctx, ["ok"], atomically)).toEqual(OK);
+  });
+
+  it("counts calls, rejected and failed calls, and errors by prefix", () => {
+    stats.reset();
+    dispatch(table, ctx, ["ok"], atomically);
+    dispatch(table, ctx, ["ok", "x"], atomically);
+    dispatch(table, ctx, ["refuse"], atomically);
+    dispatch(table, ctx, ["nope"], atomically);
+    const snap = stats.snapshot();
+    expect(snap.commands.ok).toMatchObject({ calls: 1, rejected: 1, failed: 0 });
+    expect(snap.commands.refuse).toMatchObject({ calls: 1, rejected: 0, failed: 1 });
+    expect(snap.commands.nope).toBeUndefined();
+    expect(snap.errors).toEqual({ ERR: 3 });
+    expect(snap.counters.total_commands_processed).toBe(2);
+    expect(snap.counters.total_error_replies).toBe(3);
+    expect(snap.latency.test!.counts.reduce((a, b) => a + b, 0)).toBe(1);
   });
 });

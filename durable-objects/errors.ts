@@ -92,6 +92,7 @@ export const Errors = {
   limitNegative: "ERR LIMIT can't be negative",
   numkeysPositive: "ERR numkeys should be greater than 0",
   countPositive: "ERR count should be greater than 0",
+  slowlogCount: "ERR count should be greater than or equal to -1",
   outOfRangePositive: "ERR value is out of range, must be positive",
   randCountOutOfRange: "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
   indexOutOfRange: "ERR index out of range",

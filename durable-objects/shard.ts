@@ -20,10 +20,11 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
-import { COMMANDS } from "./commands";
+import { COMMANDS, commandGroup } from "./commands";
 import { ConfigStore, defaultsFromVars } from "./config/store";
 import { ConfigTable } from "./store/config";
-import { ShardCounters } from "./stats/counters";
+import { ShardCounters, type CountersSnapshot } from "./stats/counters";
+import { usedMemory } from "./stats/memory-section";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
 import type { Reply } from "./reply";
@@ -49,6 +50,9 @@ const STUCK_ALARM_MS = 30_000;
 /** The alarm is never set further ahead than this; when it fires early it simply re-arms. */
 const MAX_ALARM_AHEAD_MS = 365 * 24 * 3600_000;
 
+/** Refusals counted per countRejected call (a request holds at most MAX_PIPELINE_COMMANDS). */
+const MAX_REJECTIONS = 100_000;
+
 /** Overdue prepared transactions resolved per alarm run. */
 const RECOVER_BATCH = 20;
 /** Lease given again to a prepared transaction whose coordinator could not be reached. */
@@ -68,8 +72,9 @@ export class Shard extends DurableObject {
   private readonly scripts: ScriptState;
   /** The server parameters this shard applies (CONFIG). */
   private readonly config: ConfigStore;
+  private slowlogCache = { version: -1, slowerThan: 0, maxLen: 0 };
   /** Counters since start (INFO stats). */
-  private readonly stats = new ShardCounters();
+  private readonly stats = new ShardCounters(commandGroup);
   /** Every kind of deadline the alarm serves. */
   private readonly sweepers: Sweeper[];
   private readonly participant: Participant;
@@ -82,6 +87,7 @@ export class Shard extends DurableObject {
     migrate(storage.sql, storage);
     this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
     this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
+    this.keyspace.counters = this.stats;
     registerElementStores(this.keyspace);
     this.scripts = new ScriptState(storage.sql, COMMANDS);
     // Defaults, then wrangler vars, then what CONFIG SET persisted here (docs/config.md).
@@ -127,15 +133,52 @@ export class Shard extends DurableObject {
     const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
     const run = () => {
       const out: Reply[] = new Array(batch.length);
-      for (let i = 0; i < batch.length; i++) {
-        argv = batch[i]!;
-        out[i] = budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
+      const stats = this.stats;
+      stats.sample(ctx.now);
+      const slowerThan = this.slowlogSettings().slowerThan;
+      stats.clock = ctx.now;
+      try {
+        for (let i = 0; i < batch.length; i++) {
+          argv = batch[i]!;
+          out[i] = budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
+          if (slowerThan >= 0 && stats.lastUsec >= slowerThan) {
+            stats.slowlog.maybeLog(argv, stats.lastUsec, ctx.now, slowerThan, this.slowlogSettings().maxLen);
+          }
+        }
+      } finally {
+        stats.clock = null;
       }
       return out;
     };
     if (this.participant.lockedKeys() === 0) return run();
     // Keys a command does not declare (a script's) are checked where every access passes.
     return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
+  }
+
+  /**
+   * Counts commands the Worker refused before they reached any shard (unknown, arity, NOPERM,
+   * CROSSSLOT) as rejected calls and error replies; the Worker sends them to shard 0.
+   */
+  countRejected(rejected: { command?: string; error: string }[]): void {
+    for (const r of rejected.slice(0, MAX_REJECTIONS)) {
+      if (typeof r.error !== "string") continue;
+      const known = typeof r.command === "string" && COMMANDS.get(r.command) !== undefined;
+      this.stats.rejected(known ? r.command : undefined, r.error);
+    }
+  }
+
+  /** Everything this shard counts, its slow log's length and its key count (GET /metrics). */
+  metrics(): { counts: CountersSnapshot; keys: number; expires: number; bytes: number; slowlog: number; locked: number; startedAt: number } {
+    const ctx = this.context();
+    const s = ctx.keyspace.stats();
+    return { counts: this.stats.snapshot(), keys: s.keys, expires: s.expires, bytes: usedMemory(ctx), slowlog: this.stats.slowlog.length, locked: this.participant.lockedKeys(), startedAt: this.stats.startedAt };
+  }
+
+  /** The slow log's parameters, read from the config again only after it changed (not per batch). */
+  private slowlogSettings(): { version: number; slowerThan: number; maxLen: number } {
+    const cached = this.slowlogCache;
+    if (cached.version === this.config.version) return cached;
+    return (this.slowlogCache = { version: this.config.version, slowerThan: this.config.slowlogLogSlowerThan, maxLen: this.config.slowlogMaxLen });
   }
 
   /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */

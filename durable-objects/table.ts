@@ -83,7 +83,7 @@ export type ClusterMode =
   | { kind: "cross"; planner?: CrossPlanner; gather?: boolean }
   /** `tail`: trailing arguments after the keys that every part repeats (JSON.MGET's path). */
   | { kind: "fanout"; merge: "sum" | "concat"; tail?: number }
-  | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info"; atomic?: true; check?: (argv: Arg[]) => string | null };
+  | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog"; atomic?: true; check?: (argv: Arg[]) => string | null };
 
 export type Handler = (ctx: ExecContext, argv: Arg[]) => Reply;
 
@@ -98,7 +98,7 @@ export interface CommandSpec {
   keySpecs?: KeySpec[];
   cluster?: ClusterMode;
   /** Server state beyond the keyspace this command changes: refused to the read-only token. */
-  state?: "scripts" | "functions" | "config";
+  state?: "scripts" | "functions" | "config" | "slowlog";
   run: Handler;
   /** One-line syntax, shown by COMMAND DOCS. */
   summary?: string;
@@ -156,7 +156,8 @@ export class CommandTable {
 /** The most bytes a key may hold. See README "Limits": well inside a SQLite row (2 MB) with its value chunk. */
 export const MAX_KEY_BYTES = 32 * 1024;
 
-export type Lookup = { ok: true; spec: CommandSpec } | { ok: false; error: string; unknown?: true };
+/** A refusal names the command when it is a known one (its rejected_calls count it). */
+export type Lookup = { ok: true; spec: CommandSpec } | { ok: false; error: string; unknown?: true; spec?: CommandSpec };
 
 /** Looks a command (and its subcommand) up and checks its arity: Redis's processCommand, before any work. */
 export function lookupCommand(table: CommandTable, argv: Arg[]): Lookup {
@@ -174,7 +175,7 @@ export function lookupCommand(table: CommandTable, argv: Arg[]): Lookup {
   }
   const n = argv.length;
   if ((spec.arity > 0 && n !== spec.arity) || (spec.arity < 0 && n < -spec.arity)) {
-    return { ok: false, error: Errors.wrongArity(spec.name) };
+    return { ok: false, error: Errors.wrongArity(spec.name), spec };
   }
   return { ok: true, spec };
 }
@@ -210,7 +211,7 @@ export interface ValidateOptions {
   gathered?: boolean;
 }
 
-export type Validated = { ok: true; spec: CommandSpec; keys: string[] } | { ok: false; error: string };
+export type Validated = { ok: true; spec: CommandSpec; keys: string[] } | { ok: false; error: string; spec?: CommandSpec };
 
 /**
  * The one validation of a command, on every path (Worker planning, shard dispatch, scripts,
@@ -226,23 +227,23 @@ export function validate(table: CommandTable, argv: Arg[], opts: ValidateOptions
   const { spec } = found;
   if (opts.inScript) {
     if (spec.flags.includes("noscript")) return { ok: false, error: ScriptErrors.notAllowed };
-    if (opts.readOnly && changesState(spec)) return { ok: false, error: ScriptErrors.writeInReadOnly };
+    if (opts.readOnly && changesState(spec)) return { ok: false, error: ScriptErrors.writeInReadOnly, spec };
   } else if (opts.readOnly && changesState(spec)) {
-    return { ok: false, error: Errors.noPerm(spec.name) };
+    return { ok: false, error: Errors.noPerm(spec.name), spec };
   }
-  if (opts.gathered && spec.cluster?.kind === "pinned") return { ok: false, error: Errors.notGathered(spec.name) };
+  if (opts.gathered && spec.cluster?.kind === "pinned") return { ok: false, error: Errors.notGathered(spec.name), spec };
   let idx: number[];
   try {
     idx = keyIndices(spec, argv);
   } catch (e) {
     // A key finder may refuse its arguments (a bad numkeys): that is the command's error reply.
-    if (e instanceof CommandError) return { ok: false, error: e.reply };
+    if (e instanceof CommandError) return { ok: false, error: e.reply, spec };
     throw e;
   }
   const keys: string[] = [];
   for (const i of idx) {
     const arg = argv[i]!;
-    if (byteLength(arg) > MAX_KEY_BYTES) return { ok: false, error: Errors.keyTooLarge(MAX_KEY_BYTES) };
+    if (byteLength(arg) > MAX_KEY_BYTES) return { ok: false, error: Errors.keyTooLarge(MAX_KEY_BYTES), spec };
     keys.push(text(arg));
   }
   return { ok: true, spec, keys };

@@ -26,6 +26,7 @@ import type { Decision } from "../durable-objects/coordinator";
 import type { PrepareRequest, PrepareResult } from "../durable-objects/participant";
 import type { Reply } from "../durable-objects/reply";
 import type { DumpResult, ScratchRequest, ScratchResult } from "../durable-objects/scratch";
+import { isolateCounters } from "./metrics/isolate";
 
 /** How the Worker reaches participants and coordinators (RPC in production, fakes in tests). */
 export interface TxBackend {
@@ -118,7 +119,11 @@ export async function runCrossShard(
   for (let attempt = 0; ; attempt++) {
     const mode = dependent ? "sequential" : attempt === 0 ? "parallel" : "ordered";
     const result = await attemptOnce(parts, shouldCommit, backend, options, mode, between);
-    if (result.status !== "busy" || attempt + 1 >= attempts) return result;
+    if (attempt > 0) isolateCounters.incr("edgekv_cross_shard_retries_total");
+    if (result.status !== "busy" || attempt + 1 >= attempts) {
+      isolateCounters.incr("edgekv_cross_shard_transactions_total", { outcome: result.status });
+      return result;
+    }
     if (dependent) await sleep(Math.random() * DEPENDENT_BACKOFF_MS * 2 ** attempt);
   }
 }

@@ -13,6 +13,8 @@ export interface Env {
   EDGEKV_TOKEN?: string;
   /** Optional read-only token (a secret): commands flagged `write` are refused with it. */
   EDGEKV_READONLY_TOKEN?: string;
+  /** Optional token (a secret) that may read GET /metrics and nothing else; the read-write token may too. */
+  METRICS_TOKEN?: string;
   /** Largest accepted request body in bytes (default: the value limit plus REQUEST_OVERHEAD_BYTES, 33 MiB). */
   MAX_REQUEST_BYTES?: string;
   /** Largest string value in bytes (default 32 MiB; durable-objects/limits.ts). */

@@ -35,12 +35,44 @@ export interface ExecOptions {
   txOptions?: TxOptions;
   /** What one request's replies may take in all (bytes, estimated): split over the shards each round trip touches. */
   replyBytes?: number;
+  /**
+   * Counts the commands refused here before reaching a shard (unknown, arity, NOPERM, CROSSSLOT)
+   * in a shard's commandstats and errorstats, as Redis counts rejected calls. Errors are ignored:
+   * counting never fails a request.
+   */
+  countRejected?: (rejected: Rejection[]) => Promise<void>;
+}
+
+/** A command refused before it ran: its name when it is a known command, and the error it answered. */
+export interface Rejection {
+  command?: string;
+  error: string;
+}
+
+/** The refusals among a request's plans (not the planner's own errors, which the command answers as it runs). */
+export function rejectionsOf(plans: Plan[]): Rejection[] {
+  const out: Rejection[] = [];
+  for (const p of plans) if (p.kind === "error" && !p.atExec) out.push({ command: p.command, error: p.error });
+  return out;
+}
+
+/** Hands the refusals of a request to `opts.countRejected`, if any; never throws. */
+export async function noteRejections(plans: Plan[], opts: ExecOptions): Promise<void> {
+  if (!opts.countRejected) return;
+  const rejected = rejectionsOf(plans);
+  if (rejected.length === 0) return;
+  try {
+    await opts.countRejected(rejected);
+  } catch {
+    // A count lost to an unreachable shard is only a count.
+  }
 }
 
 /** Runs a pipeline: one reply per command, in request order; never throws for a shard fault. */
 export async function runPipeline(cmds: Arg[][], opts: ExecOptions, shardExec: ShardExec): Promise<Reply[]> {
   const exec = retryingLocked(shardExec);
   const plans = cmds.map((c) => plan(c, opts));
+  const counted = noteRejections(plans, opts);
   const out: Reply[] = new Array(cmds.length);
   const budget = { left: opts.replyBytes ?? SHARD_REPLY_MAX_BYTES };
   let i = 0;
@@ -57,6 +89,7 @@ export async function runPipeline(cmds: Arg[][], opts: ExecOptions, shardExec: S
     }
     i = j;
   }
+  await counted;
   return out;
 }
 

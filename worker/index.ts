@@ -3,7 +3,7 @@
  * Stateless: authenticate, parse (request.ts), route (plan.ts, execute.ts, transaction.ts), encode (encode.ts).
  *
  * Routes: `POST /` (a command as a JSON array), `GET|POST /<command>/<arg>/…` (path form),
- * `POST /pipeline`, `POST /multi-exec`. As Upstash does, HEAD is answered like GET and PUT like
+ * `POST /pipeline`, `POST /multi-exec`, `GET /metrics` (Prometheus, worker/metrics/). As Upstash does, HEAD is answered like GET and PUT like
  * POST. OPTIONS answers a CORS preflight: the API is usable from browsers (access is by bearer
  * token, never by cookies, so any origin may call it). Every response carries a fresh
  * `upstash-sync-token`.
@@ -24,14 +24,21 @@ import {
   type Env,
 } from "./env";
 import { rpcBackend, type CoordinatorRpc, type ParticipantRpc, type TxBackend } from "./cross-shard";
-import { runPipeline, type ExecOptions, type ShardExec } from "./execute";
+import { runPipeline, type ExecOptions, type Rejection, type ShardExec } from "./execute";
 import { runTransaction } from "./transaction";
 import { frontDoor } from "./ratelimit/front-door";
+import { metricsAccess, metricsResponse, type MetricsRpc } from "./metrics";
+import { KEYLESS_SHARD } from "./plan";
 import { execOnShard, type ShardBatchRpc } from "./shard-transport";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
 
 export { Shard } from "../durable-objects/shard";
 export { Coordinator } from "../durable-objects/coordinator";
+
+/** The shard RPC that counts refusals made here (durable-objects/shard.ts `countRejected`). */
+interface RejectionRpc {
+  countRejected(rejected: Rejection[]): Promise<void>;
+}
 
 type Vars = { opts: ExecOptions; base64: boolean; url: URL };
 type Ctx = Context<{ Bindings: Env; Variables: Vars }>;
@@ -83,6 +90,12 @@ function errorJson(message: string, status: number, headers: Record<string, stri
 /** In front of a website when ORIGIN is configured (worker/ratelimit/front-door.ts); otherwise a no-op. */
 app.use("*", frontDoor());
 
+/** Prometheus metrics (worker/metrics/): the read-write token or METRICS_TOKEN. */
+app.get("/metrics", (c) => {
+  if (!metricsAccess(c.req.raw, c.env.EDGEKV_TOKEN, c.env.METRICS_TOKEN)) return errorJson(RequestErrors.unauthorized, 401);
+  return metricsResponse(c, limitsOf(c.env).shards, (shard) => c.env.SHARD.getByName(`shard-${shard}`) as unknown as MetricsRpc);
+});
+
 /** Method, then token: nothing is parsed or run before both pass. */
 app.use("*", async (c, next) => {
   const method = c.req.method;
@@ -114,6 +127,7 @@ app.use("*", async (c, next) => {
     replyBytes: limitsOf(c.env).maxReplyBytes,
     readOnly: access === "read-only",
     tx: c.env.COORDINATOR ? txBackend(c.env) : undefined,
+    countRejected: (rejected) => (c.env.SHARD.getByName(`shard-${KEYLESS_SHARD}`) as unknown as RejectionRpc).countRejected(rejected),
   });
   c.set("url", url);
   c.set("base64", (c.req.header("upstash-encoding") ?? "").trim().toLowerCase() === "base64");

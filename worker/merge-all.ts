@@ -1,15 +1,17 @@
 /**
  * Keyspace-wide commands whose replies need more than a sum or a concatenation to merge over
  * every shard (`all` cluster modes `scan`, `random`, `info`): SCAN's cursor over shards,
- * RANDOMKEY's pick of a shard, INFO's combined figures. Outside a transaction each runs its own
+ * RANDOMKEY's pick of a shard, INFO's combined figures (merge-info.ts, with SLOWLOG GET's). Outside a transaction each runs its own
  * round trips; inside one (transaction.ts) every shard's reply is computed at commit and the
  * pure merges here (mergeScan, mergeRandomKey, mergeInfo) combine them.
  */
 import { text, type Arg } from "../durable-objects/args";
-import { humanBytes } from "../durable-objects/commands/server";
 import { Errors } from "../durable-objects/errors";
 import { err, isError, type Reply } from "../durable-objects/reply";
 import type { ExecOptions, ShardExec } from "./execute";
+import { mergeInfo } from "./merge-info";
+
+export { mergeInfo };
 
 /** A SCAN over every shard, planned from its cursor: where it starts and how many keys it wants. */
 export interface ScanAcross {
@@ -114,38 +116,8 @@ export function mergeRandomKey(replies: Reply[]): Reply {
   return found.length === 0 ? null : found[Math.floor(Math.random() * found.length)]!;
 }
 
-/**
- * INFO: shard 0's sections, with the per-shard figures combined: keyspace counts and
- * used_memory summed, avg_ttl weighted by each shard's keys with an expiry.
- */
+/** INFO over every shard in one round trip, merged (merge-info.ts). */
 export async function infoAcrossShards(argv: Arg[], opts: ExecOptions, exec: ShardExec): Promise<Reply> {
   const replies = await Promise.all(Array.from({ length: opts.shards }, (_, s) => exec(s, [argv]).then((r) => r[0]!)));
   return mergeInfo(replies, opts.shards);
 }
-
-/** INFO's merged reply from every shard's reply (`replies[s]`: shard s's). */
-export function mergeInfo(replies: Reply[], shards: number): Reply {
-  const firstError = replies.find(isError);
-  if (firstError) return firstError;
-  const texts = replies.map((r) => (typeof r === "string" ? r : r instanceof Uint8Array ? new TextDecoder().decode(r) : ""));
-  let keys = 0;
-  let expires = 0;
-  let ttlSum = 0;
-  let memory = 0;
-  for (const t of texts) {
-    const m = /^db0:keys=(\d+),expires=(\d+),avg_ttl=(\d+)/m.exec(t);
-    if (m) {
-      keys += Number(m[1]);
-      expires += Number(m[2]);
-      ttlSum += Number(m[2]) * Number(m[3]);
-    }
-    memory += Number(/^used_memory:(\d+)/m.exec(t)?.[1] ?? 0);
-  }
-  const db0 = `db0:keys=${keys},expires=${expires},avg_ttl=${expires > 0 ? Math.round(ttlSum / expires) : 0}`;
-  let merged = texts[0]!.replace(/^db0:.*\r\n/m, "");
-  if (keys > 0) merged = merged.replace(/# Keyspace\r\n/, `# Keyspace\r\n${db0}\r\n`);
-  merged = merged.replace(/^used_memory:\d+/m, `used_memory:${memory}`);
-  merged = merged.replace(/^used_memory_human:.*$/m, `used_memory_human:${humanBytes(memory)}`);
-  return merged.replace(/^shards:\d+/m, `shards:${shards}`);
-}
-

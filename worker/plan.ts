@@ -14,6 +14,7 @@ import { planGathered } from "./cross-gathered";
 import type { ExecOptions, ShardExec } from "./execute";
 import { err, isError, type Reply } from "../durable-objects/reply";
 import { infoAcrossShards, mergeInfo, mergeRandomKey, mergeScan, planScan, randomKeyAcrossShards, scanAcrossShards, scanArgv } from "./merge-all";
+import { mergeSlowlog } from "./merge-info";
 import { shardOf } from "./slot";
 import { runTransaction } from "./transaction";
 
@@ -24,7 +25,8 @@ export interface Part {
 
 /** One planned command: an error found before running, its parts on shards, or a special. */
 export type Plan =
-  | { kind: "error"; error: string; atExec?: true }
+  /** `command`: the known command refused (its rejected_calls count it, execute.ts). */
+  | { kind: "error"; error: string; atExec?: true; command?: string }
   | { kind: "parts"; parts: Part[]; merge: (replies: Reply[]) => Reply; everyShard?: true }
   /**
    * Several sequential round trips (SCAN, RANDOMKEY, INFO over shards); inside a transaction,
@@ -42,7 +44,7 @@ export const KEYLESS_SHARD = 0;
 
 export function plan(argv: Arg[], opts: ExecOptions): Plan {
   const found = validate(COMMANDS, argv, { readOnly: opts.readOnly });
-  if (!found.ok) return { kind: "error", error: found.error };
+  if (!found.ok) return { kind: "error", error: found.error, command: found.spec?.name };
   const { spec, keys } = found;
   const mode = spec.cluster ?? { kind: "single" };
   switch (mode.kind) {
@@ -70,10 +72,10 @@ function planSingle(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOp
  */
 function planAcross(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOptions): Plan {
   const mode = spec.cluster;
-  if (!opts.tx || mode?.kind !== "cross") return { kind: "error", error: Errors.crossSlot };
+  if (!opts.tx || mode?.kind !== "cross") return { kind: "error", error: Errors.crossSlot, command: spec.name };
   const gathered = () => (mode.gather ? planGathered(argv, keys, opts.shards) : null);
   const cross = (mode.planner ? planCross(mode.planner, argv, opts.shards) : null) ?? gathered();
-  if (!cross) return { kind: "error", error: Errors.crossSlot };
+  if (!cross) return { kind: "error", error: Errors.crossSlot, command: spec.name };
   // The planner's own refusal (MSET's odd arguments) is what the command answers when it runs:
   // inside a transaction an entry of EXEC's reply, as Redis, not a reason to discard it.
   if ("error" in cross) return { kind: "error", error: cross.error, atExec: true };
@@ -143,7 +145,7 @@ function planAllAtomic(argv: Arg[], opts: ExecOptions, refused: string | null): 
 }
 
 /** Keyspace-wide commands: every shard, merged. */
-function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" | "scan" | "random" | "info"): Plan {
+function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog"): Plan {
   if (opts.shards === 1) return { kind: "parts", parts: [{ shard: 0, argv }], merge: (r) => r[0]! };
   const parts = Array.from({ length: opts.shards }, (_, shard) => ({ shard, argv }));
   if (merge === "scan") {
@@ -160,6 +162,7 @@ function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" 
   }
   if (merge === "random") return { kind: "special", run: (exec) => randomKeyAcrossShards(argv, opts, exec), everyShard: { parts, merge: mergeRandomKey } };
   if (merge === "info") return { kind: "special", run: (exec) => infoAcrossShards(argv, opts, exec), everyShard: { parts, merge: (r) => mergeInfo(r, opts.shards) } };
+  if (merge === "slowlog") return { kind: "parts", parts, merge: (r) => mergeSlowlog(r, opts.shards, argv), everyShard: true };
   const mergeFn = (replies: Reply[]): Reply => {
     const firstError = replies.find(isError);
     if (firstError) return firstError;

@@ -15,7 +15,7 @@ import { validate } from "../durable-objects/table";
 import { planGatheredTransaction } from "./cross-gathered";
 import { runCrossShard, type TxPart, type TxResult } from "./cross-shard";
 import { SHARD_REPLY_MAX_BYTES } from "../durable-objects/reply-budget";
-import { guarded, retryingLocked, txFailure, type ExecOptions, type ShardExec } from "./execute";
+import { guarded, noteRejections, retryingLocked, txFailure, type ExecOptions, type ShardExec } from "./execute";
 import { FLOATING, KEYLESS_SHARD, plan, type Plan } from "./plan";
 
 export type TransactionResult = { ok: true; replies: Reply[] } | { ok: false; error: string };
@@ -33,7 +33,11 @@ export async function runTransaction(cmds: Arg[][], opts: ExecOptions, shardExec
   let gather = false;
   // A command error discards the transaction (EXECABORT) before anything about where it runs.
   const refused = plans.find((p): p is Extract<Plan, { kind: "error" }> => p.kind === "error" && !p.atExec);
-  if (refused) return { ok: false, error: `${Errors.execAbortPrefix} ${refused.error}` };
+  if (refused) {
+    // Redis counts each refused command, then EXEC's EXECABORT error.
+    await noteRejections([...plans, { kind: "error", error: Errors.execAbortPrefix }], opts);
+    return { ok: false, error: `${Errors.execAbortPrefix} ${refused.error}` };
+  }
   let everyShard = false;
   for (const p of plans) {
     if (p.kind === "error") continue;

@@ -2,7 +2,7 @@
  * The full command table, assembled from one file per Redis command group.
  * To add a command: one entry in its group's array, one handler, one conformance case.
  */
-import { CommandTable } from "../table";
+import { CommandTable, type CommandSpec } from "../table";
 import { configCommands } from "./config";
 import { dumpCommands } from "./dump";
 import { bitmapCommands } from "./bitmaps";
@@ -42,3 +42,36 @@ export const COMMANDS = new CommandTable().add(
   ...jsonCommands,
   ...configCommands,
 );
+
+/**
+ * The group each command's latency is counted under (GET /metrics), as Redis's command groups
+ * (COMMAND DOCS `group`); a subcommand is in its container's group.
+ */
+const GROUPS: Record<string, CommandSpec[]> = {
+  string: stringCommands,
+  generic: [...keyspaceCommands, ...sortCommands, ...dumpCommands],
+  hash: hashCommands,
+  list: listCommands,
+  set: setCommands,
+  sorted_set: zsetCommands,
+  geo: geoCommands,
+  server: [...serverCommands, ...memoryCommands, ...configCommands],
+  ratelimit: rateLimitCommands,
+  lock: lockCommands,
+  scripting: scriptingCommands,
+  hyperloglog: hyperLogLogCommands,
+  bitmap: bitmapCommands,
+  json: jsonCommands,
+};
+const GROUP_OF = new Map<string, string>();
+for (const [group, specs] of Object.entries(GROUPS)) {
+  for (const spec of specs) {
+    GROUP_OF.set(spec.name, group);
+    for (const sub of spec.subcommands ?? []) GROUP_OF.set(sub.name, group);
+  }
+}
+
+/** A command's group by its name (`get` → `string`, `script|load` → `scripting`); `other` when unlisted. */
+export function commandGroup(name: string): string {
+  return GROUP_OF.get(name) ?? "other";
+}

@@ -59,6 +59,15 @@ function costOf(p: ArgCursor): number {
   return Number(v);
 }
 
+/**
+ * Counts a decision in the shard's counters (GET /metrics: admitted and refused per algorithm),
+ * `ratelimit_admitted:<algorithm>` or `ratelimit_refused:<algorithm>`.
+ */
+function counted<D extends { allowed: boolean }>(ctx: ExecContext, algorithm: string, d: D): D {
+  ctx.stats.incr(d.allowed ? `ratelimit_admitted:${algorithm}` : `ratelimit_refused:${algorithm}`);
+  return d;
+}
+
 function reply(d: Decision): Reply {
   return [d.allowed ? 0 : 1, d.limit, d.remaining, d.retryAfter, d.resetAfter];
 }
@@ -73,18 +82,18 @@ function windowParams(argv: Arg[]): WindowParams {
 // RL.FIXED key limit window-ms [cost]
 function rlFixed(ctx: ExecContext, argv: Arg[]): Reply {
   const params = windowParams(argv);
-  return reply(decide(ctx.keyspace, text(argv[1]!), FIXED, (s) => fixedWindow(s, ctx.now, params)));
+  return reply(counted(ctx, "fixed", decide(ctx.keyspace, text(argv[1]!), FIXED, (s) => fixedWindow(s, ctx.now, params))));
 }
 
 // RL.SLIDING key limit window-ms [cost]
 function rlSliding(ctx: ExecContext, argv: Arg[]): Reply {
   const params = windowParams(argv);
-  return reply(decide(ctx.keyspace, text(argv[1]!), SLIDING, (s) => slidingWindow(s, ctx.now, params)));
+  return reply(counted(ctx, "sliding", decide(ctx.keyspace, text(argv[1]!), SLIDING, (s) => slidingWindow(s, ctx.now, params))));
 }
 
 // RL.LOG key limit window-ms [cost]
 function rlLog(ctx: ExecContext, argv: Arg[]): Reply {
-  return reply(slidingLog(ctx.keyspace, text(argv[1]!), windowParams(argv)));
+  return reply(counted(ctx, "log", slidingLog(ctx.keyspace, text(argv[1]!), windowParams(argv))));
 }
 
 // RL.BUCKET key capacity refill-tokens refill-ms [cost]
@@ -94,7 +103,7 @@ function rlBucket(ctx: ExecContext, argv: Arg[]): Reply {
   const refill = positive(p, "refill");
   const intervalMs = positive(p, "interval");
   const params = { capacity, refill, intervalMs, cost: costOf(p) };
-  return reply(decide(ctx.keyspace, text(argv[1]!), BUCKET, (s) => tokenBucket(s, ctx.now, params)));
+  return reply(counted(ctx, "bucket", decide(ctx.keyspace, text(argv[1]!), BUCKET, (s) => tokenBucket(s, ctx.now, params))));
 }
 
 /** GCRA's arguments: max_burst count period [quantity], the period in `unitNs` nanoseconds. */
@@ -125,12 +134,12 @@ const MS_NS = 1_000_000n;
 
 // CL.THROTTLE key max_burst count period-seconds [quantity]
 function clThrottle(ctx: ExecContext, argv: Arg[]): Reply {
-  return gcraReply(gcraDecision(ctx, argv, SECOND_NS), SECOND_NS);
+  return gcraReply(counted(ctx, "cl.throttle", gcraDecision(ctx, argv, SECOND_NS)), SECOND_NS);
 }
 
 // RL.GCRA key max_burst count period-ms [quantity]
 function rlGcra(ctx: ExecContext, argv: Arg[]): Reply {
-  return gcraReply(gcraDecision(ctx, argv, MS_NS), MS_NS);
+  return gcraReply(counted(ctx, "gcra", gcraDecision(ctx, argv, MS_NS)), MS_NS);
 }
 
 const FLAGS: CommandSpec["flags"] = ["write", "denyoom", "fast"];

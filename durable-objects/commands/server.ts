@@ -1,5 +1,6 @@
 /**
- * Connection and server commands that need no key: PING, ECHO, TIME, SELECT, COMMAND and INFO.
+ * Connection and server commands that need no key: PING, ECHO, TIME, SELECT, COMMAND and INFO
+ * (its sections: info.ts), SLOWLOG (slowlog.ts).
  * COMMAND describes the command table itself, read when the handler runs (the table imports
  * this file, so it is not complete while this module loads).
  */
@@ -11,9 +12,9 @@ import { compileGlob } from "../store/glob";
 import { keyFlagsAt, keysBySpecs, keySpecReply, keySpecsOf, legacyKeyRange } from "../key-specs";
 import { container, keyIndices, lookupCommand, type CommandSpec } from "../table";
 import { COMMANDS } from "./index";
+import { info } from "./info";
+import { slowlogCommand } from "./slowlog";
 
-/** The Redis version whose semantics edgekv follows (reported by INFO as redis_version). */
-export const REDIS_VERSION = "7.0.15";
 const DATABASES = 16;
 
 // PING [message]
@@ -151,54 +152,6 @@ function commandList(all: CommandSpec[], argv: Arg[]): Reply {
   throw new CommandError(Errors.syntax);
 }
 
-/** INFO's sections in Redis's order; `default` and `all` name every one of them. */
-const INFO_SECTIONS = ["server", "memory", "cluster", "keyspace"] as const;
-type InfoSection = (typeof INFO_SECTIONS)[number];
-
-function infoSection(ctx: ExecContext, section: InfoSection): string[] {
-  switch (section) {
-    case "server":
-      return [
-        "# Server",
-        `redis_version:${REDIS_VERSION}`,
-        "redis_mode:standalone",
-        "edgekv_engine:durable-objects-sqlite",
-        `server_time_usec:${ctx.now * 1000}`,
-        "shards:1",
-      ];
-    case "memory": {
-      const bytes = ctx.keyspace.sql.databaseSize;
-      return ["# Memory", `used_memory:${bytes}`, `used_memory_human:${humanBytes(bytes)}`];
-    }
-    case "cluster":
-      return ["# Cluster", "cluster_enabled:0"];
-    case "keyspace": {
-      const s = ctx.keyspace.stats();
-      return s.keys > 0 ? ["# Keyspace", `db0:keys=${s.keys},expires=${s.expires},avg_ttl=${s.avgTtl}`] : ["# Keyspace"];
-    }
-  }
-}
-
-/** Bytes as Redis prints them in `*_human` fields (1.50K, 2.00M, …). */
-export function humanBytes(n: number): string {
-  const units = ["B", "K", "M", "G", "T", "P"];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n}B` : `${v.toFixed(2)}${units[u]}`;
-}
-
-// INFO [section [section ...]]
-function info(ctx: ExecContext, argv: Arg[]): Reply {
-  const asked = argv.slice(1).map((a) => text(a).toLowerCase());
-  const everything = asked.length === 0 || asked.some((s) => s === "all" || s === "default" || s === "everything");
-  const sections = INFO_SECTIONS.filter((s) => everything || asked.includes(s));
-  return sections.map((s) => infoSection(ctx, s).join("\r\n") + "\r\n").join("\r\n");
-}
-
 export const serverCommands: CommandSpec[] = [
   { name: "ping", arity: -1, flags: ["fast"], summary: "PING [message]", run: ping },
   { name: "echo", arity: 2, flags: ["fast"], summary: "ECHO message", run: echo },
@@ -226,4 +179,5 @@ export const serverCommands: CommandSpec[] = [
     summary: "INFO [section ...]",
     run: info,
   },
+  slowlogCommand,
 ];

@@ -81,6 +81,8 @@ export interface ConfigPersistence {
 export class ConfigStore implements ShardConfig {
   protected readonly values = new Map<string, string>();
   private persistence: ConfigPersistence | undefined;
+  /** Grows with every change, so the command path can keep typed values and re-read them only after one. */
+  version = 0;
 
   /** `overrides`: values by parameter name (wrangler vars); an invalid one is ignored (logged), the default stands. */
   constructor(overrides: Record<string, string | undefined> = {}) {
@@ -109,6 +111,7 @@ export class ConfigStore implements ShardConfig {
       if ("value" in c) this.values.set(p.name, c.value);
     }
     this.persistence = persistence;
+    this.version++;
   }
 
   /**
@@ -137,6 +140,7 @@ export class ConfigStore implements ShardConfig {
     if ("problem" in c) return c.problem;
     this.persistence?.save(c.name, c.value);
     this.values.set(c.name, c.value);
+    this.version++;
     return null;
   }
 

@@ -92,7 +92,10 @@ export class ScriptHost {
       const ret = this.lua.run(fn, args, budget, opts.chunk);
       return luaToReply(ret[0]);
     } catch (e) {
-      if (e instanceof LuaBudgetError) throw new CommandError(ScriptErrors.budget(budget));
+      if (e instanceof LuaBudgetError) {
+        ctx.stats.incr("lua_budget_exhausted");
+        throw new CommandError(ScriptErrors.budget(budget));
+      }
       if (e instanceof LuaError) return { error: `${errorText(e)} script: ${opts.name}, on @${opts.chunk}:${this.lua.rt.line}.` };
       throw e;
     } finally {

@@ -15,6 +15,13 @@ import { CommandError } from "../reply";
 import { Errors } from "../errors";
 import { DEFAULT_MAX_VALUE_BYTES } from "../limits";
 
+/** Where the keyspace counts lookups and expiries (the shard's counters, stats/counters.ts). */
+export interface LookupCounters {
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  expiredKeys: number;
+}
+
 export const enum KeyType {
   String = 0,
   Hash = 1,
@@ -67,6 +74,13 @@ export class Keyspace {
   /** Largest string value in bytes (strings.ts refuses to grow a value past it). */
   maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
   private readonly elementStores = new Map<KeyType, ElementStore>();
+  /**
+   * Where lookups are counted (keyspace_hits/misses, as Redis's lookupKeyRead): set by dispatch
+   * while a command not flagged `write` runs, null otherwise.
+   */
+  lookups: LookupCounters | null = null;
+  /** Where expiries are counted (expired_keys: lazy here, active in sweepExpired). */
+  counters: LookupCounters | null = null;
 
   constructor(
     readonly sql: SqlStorage,
@@ -100,12 +114,17 @@ export class Keyspace {
   find(key: string): KeyRow | null {
     this.checkLock(key);
     const row = this.sql.exec<KeyRow & Record<string, SqlStorageValue>>(SELECT_KEY, key).toArray()[0];
-    if (!row) return null;
-    if (row.expire_at !== null && row.expire_at <= this.now) {
+    if (row && row.expire_at !== null && row.expire_at <= this.now) {
       this.deleteRow(row);
+      if (this.counters) this.counters.expiredKeys++;
+      if (this.lookups) this.lookups.keyspaceMisses++;
       return null;
     }
-    return row;
+    if (this.lookups) {
+      if (row) this.lookups.keyspaceHits++;
+      else this.lookups.keyspaceMisses++;
+    }
+    return row ?? null;
   }
 
   /** Like find, but a key of another type is a WRONGTYPE error. */
@@ -318,6 +337,7 @@ export class Keyspace {
       )
       .toArray();
     for (const row of due) this.deleteRow(row);
+    if (this.counters) this.counters.expiredKeys += due.length;
     return due.length;
   }
 }

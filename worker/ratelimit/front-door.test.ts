@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import app from "../index";
 import type { Env } from "../env";
 import { parseRules } from "./front-door";
+import { isolateCounters } from "../metrics/isolate";
 
 interface Seen {
   method: string;
@@ -287,5 +288,15 @@ describe("front door: the client's IP", () => {
     // A value that is not an IP is no client of its own.
     expect(await proxied({ headers: { "x-real-ip": "not-an-ip" } })).toBe(201);
     expect(await proxied({ headers: { "x-real-ip": "also-not" } })).toBe(429);
+  });
+
+  it("counts each rule's decisions for GET /metrics (this isolate's counters)", async () => {
+    stubOrigin();
+    const { json, tag } = rules();
+    const call = worker({ ORIGIN: "https://origin.example", RATE_LIMIT_RULES: json });
+    const rule = `/limited-${tag}/*`;
+    for (let i = 0; i < 3; i++) await call(`https://site.example/limited-${tag}/x`, viaCloudflare("203.0.113.9"));
+    expect(isolateCounters.get("edgekv_front_door_decisions_total", { rule, decision: "admitted" })).toBe(2);
+    expect(isolateCounters.get("edgekv_front_door_decisions_total", { rule, decision: "refused" })).toBe(1);
   });
 });

@@ -19,6 +19,7 @@
 import type { MiddlewareHandler } from "hono";
 import { canonicalHost, compilePattern, requestForms, type PatternMatcher } from "./canonical";
 import { checkIpHeaderSetting } from "./client-ip";
+import { isolateCounters } from "../metrics/isolate";
 import { ALGORITHMS, bindingStore, keyBy, rateLimiter, unavailable, type Algorithm, type RateLimiter, type RateLimitOptions } from "./index";
 
 export interface FrontDoorEnv {
@@ -48,6 +49,8 @@ export interface FrontDoorRule {
 }
 
 interface CompiledRule {
+  /** The rule's pattern as configured (a metrics label). */
+  name: string;
   method: string | null;
   pattern: PatternMatcher;
   limiter: RateLimiter;
@@ -98,7 +101,7 @@ export function parseRules(json: string, shards: number, namespace: DurableObjec
       prefix: `rl:fd:${r.pattern}:`,
       policy: "edge",
     });
-    return { method, pattern: compilePattern(glob), limiter };
+    return { name: r.pattern, method, pattern: compilePattern(glob), limiter };
   });
 }
 
@@ -152,6 +155,10 @@ export function frontDoor(): MiddlewareHandler {
     if (matched.length === 0) return proxyToOrigin(c.req.raw, origin);
     // Every matching rule counts the request (in parallel: one round trip of latency).
     const outcomes = await Promise.all(matched.map((r) => r.limiter.decide(c)));
+    outcomes.forEach((d, i) => {
+      const decision = d === "unavailable" ? "unavailable" : d.allowed ? "admitted" : "refused";
+      isolateCounters.incr("edgekv_front_door_decisions_total", { rule: matched[i]!.name, decision });
+    });
     let binding: { limiter: RateLimiter; d: Exclude<(typeof outcomes)[number], "unavailable"> } | null = null;
     for (let i = 0; i < matched.length; i++) {
       const limiter = matched[i]!.limiter;
