@@ -5,14 +5,19 @@
  * A command that meets a key locked by a cross-shard transaction (KeyLockedError, from the
  * keyspace) is rolled back and answers TRYAGAIN.
  *
+ * A command flagged `denyoom` first asks the evictor for room (eviction/evictor.ts): over the
+ * shard's share of `maxmemory` with nothing to evict, it answers OOM and changes nothing. A write
+ * command's memory is accounted when it ends (eviction/accounting.ts), and restored if it rolls back.
+ *
  * Any other exception (a bug or a storage fault) also ends as that command's error reply, after
  * its writes were rolled back, so one failing command never takes the rest of a batch with it.
  */
-import type { Arg } from "./args";
+import { text, type Arg } from "./args";
 import type { ExecContext } from "./context";
 import { Errors } from "./errors";
 import { CommandError, err, type Reply } from "./reply";
 import { KeyLockedError } from "./store/keyspace";
+import { makeRoom } from "./eviction/evictor";
 import { changesState, validate, type CommandTable } from "./table";
 
 /**
@@ -28,12 +33,38 @@ export function dispatch(
   const found = validate(table, argv, { gathered: ctx.onlyKeys !== undefined });
   if (!found.ok) return err(found.error);
   const { spec } = found;
+  if (spec.flags.includes("denyoom") && !makeRoom(ctx)) return err(Errors.oom);
+  if (!changesState(spec)) return run(spec.run, ctx, argv);
+  const memory = ctx.keyspace.memory;
+  const depth = memory.depthNow;
+  const before = memory.begin();
+  let committed = false;
+  const reply = run(
+    (c, a) => {
+      const r = atomically(() => {
+        const out = spec.run(c, a);
+        memory.end();
+        return out;
+      });
+      committed = true;
+      return r;
+    },
+    ctx,
+    argv,
+  );
+  if (!committed) memory.rollback(before, depth);
+  return reply;
+}
+
+/** Runs a handler; an error reply thrown, a locked key or a fault becomes the command's error reply. */
+function run(handler: (ctx: ExecContext, argv: Arg[]) => Reply, ctx: ExecContext, argv: Arg[]): Reply {
+  const name = text(argv[0]!).toLowerCase();
   try {
-    return changesState(spec) ? atomically(() => spec.run(ctx, argv)) : spec.run(ctx, argv);
+    return handler(ctx, argv);
   } catch (e) {
     if (e instanceof CommandError) return err(e.reply);
     if (e instanceof KeyLockedError) return err(Errors.txLocked);
-    console.error(`edgekv: '${spec.name}' failed`, e);
-    return err(Errors.internal(spec.name, e instanceof Error ? e.message : String(e)));
+    console.error(`edgekv: '${name}' failed`, e);
+    return err(Errors.internal(name, e instanceof Error ? e.message : String(e)));
   }
 }

@@ -40,6 +40,9 @@ import { ScriptState } from "./scripting/state";
 import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
 import { pack, unpackBatch, type Streamed } from "./transport";
 
+/** Shards the database has when the SHARDS var is not set (worker/env.ts's default). */
+const DEFAULT_SHARD_COUNT = 16;
+
 /** Items deleted per step of the alarm handler, and steps per sweeper before it yields and re-arms. */
 const SWEEP_BATCH = 500;
 const SWEEP_STEPS = 20;
@@ -81,9 +84,13 @@ export class Shard extends DurableObject {
     migrate(storage.sql, storage);
     this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
     this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
+    const shards = Number(env.SHARDS);
+    this.keyspace.shardCount = Number.isSafeInteger(shards) && shards > 0 ? shards : DEFAULT_SHARD_COUNT;
     registerElementStores(this.keyspace);
     this.scripts = new ScriptState(storage.sql, COMMANDS);
     this.config = new ConfigStore();
+    this.keyspace.access.params = this.config;
+    this.keyspace.memory.used();
     const keyspace = this.keyspace;
     this.sweepers = [
       { earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) },
@@ -129,9 +136,13 @@ export class Shard extends DurableObject {
       }
       return out;
     };
-    if (this.participant.lockedKeys() === 0) return run();
-    // Keys a command does not declare (a script's) are checked where every access passes.
-    return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
+    try {
+      if (this.participant.lockedKeys() === 0) return run();
+      // Keys a command does not declare (a script's) are checked where every access passes.
+      return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
+    } finally {
+      this.keyspace.memory.persist();
+    }
   }
 
   /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */
@@ -141,7 +152,11 @@ export class Shard extends DurableObject {
 
   /** Applies a prepared transaction's writes; a repeated commit answers the same replies. */
   commit(txid: string): Reply[] {
-    return this.participant.commit(this.context(), txid);
+    try {
+      return this.participant.commit(this.context(), txid);
+    } finally {
+      this.keyspace.memory.persist();
+    }
   }
 
   abort(txid: string): void {
@@ -156,10 +171,12 @@ export class Shard extends DurableObject {
   /** Runs a command over keys gathered from several shards and answers their new contents; changes nothing here. */
   scratch(req: ScratchRequest): ScratchResult {
     const armed = this.alarmAt;
+    const used = this.keyspace.memory.used();
     try {
       return runScratch(this.ctx.storage, this.context(), req);
     } finally {
       this.alarmAt = armed;
+      this.keyspace.memory.rollback(used, 0);
     }
   }
 
@@ -201,6 +218,8 @@ export class Shard extends DurableObject {
       for (let step = 0; step < SWEEP_STEPS && left; step++) left = sweeper.sweep(SWEEP_BATCH) === SWEEP_BATCH;
       more ||= left;
     }
+    this.keyspace.memory.settle();
+    this.keyspace.memory.persist();
     const next = more ? ctx.now : this.earliestDeadline();
     if (next !== null) this.armAlarm(next, true);
   }

@@ -34,10 +34,13 @@ export const DEFAULT_SAMPLES = 5;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** What an expiry time adds to a key: its entry in the expiry index. */
+export const EXPIRY_BYTES = ROW_BYTES + 2 * INT_BYTES;
+
 /** The key's own rows: its `keys` row (without the value) and its index entries. */
-export function keyRowUsage(row: KeyRow): number {
+export function keyRowUsage(row: Pick<KeyRow, "key" | "expire_at">): number {
   const keyBytes = encoder.encode(row.key).length;
-  const expiry = row.expire_at === null ? 0 : ROW_BYTES + 2 * INT_BYTES;
+  const expiry = row.expire_at === null ? 0 : EXPIRY_BYTES;
   return 2 * ROW_BYTES + 2 * keyBytes + 5 * INT_BYTES + expiry;
 }
 

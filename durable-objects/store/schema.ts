@@ -11,6 +11,7 @@
  * element in tables of their own, added by later migrations; so does a string value too large
  * for its key's row (`size` is then its length, its bytes are in `string_chunks`).
  */
+import { MEMORY_MIGRATION } from "../eviction/accounting";
 import { HASH_MIGRATION } from "./hashes";
 import { LIST_MIGRATION } from "./lists";
 import { LOCK_MIGRATION } from "./locks";
@@ -47,6 +48,8 @@ export const MIGRATIONS: readonly string[] = [
   STRING_CHUNK_MIGRATION,
   // 11: whole-shard locks of cross-shard transactions with keyspace-wide commands (participant.ts).
   TX_LOCK_ALL_MIGRATION,
+  // 12: each key's size for memory accounting (eviction/accounting.ts).
+  MEMORY_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {
