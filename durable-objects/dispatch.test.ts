@@ -4,7 +4,8 @@ import { dispatch } from "./dispatch";
 import { CommandError, OK } from "./reply";
 import { CommandTable } from "./table";
 
-const ctx = {} as ExecContext;
+/** No keyspace: only the memory accounting's bookkeeping, which these commands never change. */
+const ctx = { keyspace: { memory: { depthNow: 0, writing: false, begin: () => 0, end() {}, rollback() {} } } } as unknown as ExecContext;
 
 describe("dispatch", () => {
   const writes: string[] = [];

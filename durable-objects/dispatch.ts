@@ -12,7 +12,7 @@
  * Any other exception (a bug or a storage fault) also ends as that command's error reply, after
  * its writes were rolled back, so one failing command never takes the rest of a batch with it.
  */
-import { text, type Arg } from "./args";
+import type { Arg } from "./args";
 import type { ExecContext } from "./context";
 import { Errors } from "./errors";
 import { CommandError, err, type Reply } from "./reply";
@@ -34,12 +34,13 @@ export function dispatch(
   if (!found.ok) return err(found.error);
   const { spec } = found;
   if (spec.flags.includes("denyoom") && !makeRoom(ctx)) return err(Errors.oom);
-  if (!changesState(spec)) return run(spec.run, ctx, argv);
+  if (!changesState(spec)) return run(spec.name, spec.run, ctx, argv);
   const memory = ctx.keyspace.memory;
   const depth = memory.depthNow;
   const before = memory.begin();
   let committed = false;
   const reply = run(
+    spec.name,
     (c, a) => {
       const r = atomically(() => {
         const out = spec.run(c, a);
@@ -57,8 +58,7 @@ export function dispatch(
 }
 
 /** Runs a handler; an error reply thrown, a locked key or a fault becomes the command's error reply. */
-function run(handler: (ctx: ExecContext, argv: Arg[]) => Reply, ctx: ExecContext, argv: Arg[]): Reply {
-  const name = text(argv[0]!).toLowerCase();
+function run(name: string, handler: (ctx: ExecContext, argv: Arg[]) => Reply, ctx: ExecContext, argv: Arg[]): Reply {
   try {
     return handler(ctx, argv);
   } catch (e) {

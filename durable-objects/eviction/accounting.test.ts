@@ -18,9 +18,11 @@ export interface ShardInside {
   stats: { get(name: string): number };
 }
 export const inside = (s: Shard) => s as unknown as ShardInside;
+/** A shard's stub, as freshShard answers it. */
+export type Stub = ReturnType<typeof freshShard>["stub"];
 
 /** The shard's running total and the sum of MEMORY USAGE over its keys, measured afresh. */
-export async function totals(stub: DurableObjectStub): Promise<{ used: number; measured: number }> {
+export async function totals(stub: Stub): Promise<{ used: number; measured: number }> {
   return runInDurableObject(stub, (s: Shard) => {
     const ks = inside(s).keyspace;
     const rows = ks.sql.exec<KeyRow & Record<string, SqlStorageValue>>("SELECT id, key, type, value, expire_at, size FROM keys").toArray();
@@ -31,7 +33,7 @@ export async function totals(stub: DurableObjectStub): Promise<{ used: number; m
 }
 
 /** Sets parameters on the shard (as CONFIG SET would) and makes it its database's only shard. */
-export async function configure(stub: DurableObjectStub, params: Record<string, string | number>): Promise<void> {
+export async function configure(stub: Stub, params: Record<string, string | number>): Promise<void> {
   await runInDurableObject(stub, (s: Shard) => {
     inside(s).keyspace.shardCount = 1;
     for (const [name, value] of Object.entries(params)) expect(inside(s).config.set(name, String(value))).toBeNull();

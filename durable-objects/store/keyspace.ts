@@ -115,7 +115,10 @@ export class Keyspace {
     this.elementStores.set(type, store);
   }
 
-  /** The live row of `key`, or null (an expired key is deleted on the way). */
+  /**
+   * The live row of `key`, or null (an expired key is deleted on the way). A lookup is an
+   * access for eviction (`touch`: its LRU time and LFU counter, in memory).
+   */
   find(key: string, touch = true): KeyRow | null {
     this.checkLock(key);
     const row = this.sql.exec<KeyRow & Record<string, SqlStorageValue>>(SELECT_KEY, key).toArray()[0];
@@ -136,8 +139,9 @@ export class Keyspace {
     return row;
   }
 
+  /** Whether `key` is live; not an access (Redis's EXISTS looks up without touching). */
   exists(key: string): boolean {
-    return this.find(key) !== null;
+    return this.find(key, false) !== null;
   }
 
   /** Inserts a new key (it must not exist) and returns its id. */

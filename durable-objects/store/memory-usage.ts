@@ -10,7 +10,7 @@
  * | what | bytes |
  * | --- | --- |
  * | the key (`keys` row + its `key` index entry) | 2·ROW + 2·len(key) + 5·INT (+ ROW + 2·INT with an expiry) |
- * | string | + len(value); a chunked value: + its length + (ROW + 2·INT) per 64 KiB chunk |
+ * | string | + len(value); a chunked value: + its length + (ROW + 2·INT) per 64 KiB of its length |
  * | JSON document | as a string: + len(its text); a chunked text: + its length + (ROW + 2·INT) per 64 KiB chunk |
  * | hash field (row + 2 indexes) | 3·ROW + 2·len(field) + len(value) + 7·INT (+ 2·ROW + 5·INT with a TTL) |
  * | list (`list_meta`) + element (row + index) | ROW + 3·INT, + 2·ROW + 6·INT + len(value) each |
@@ -23,6 +23,7 @@
  * `samples` 0 measures every element (one aggregate in SQLite, nothing loaded).
  */
 import { KeyType, type KeyRow, type Keyspace } from "./keyspace";
+import { CHUNK_BYTES } from "./string-chunks";
 import { treeOf } from "./zsets";
 
 export const ROW_BYTES = 16;
@@ -44,13 +45,13 @@ export function keyRowUsage(row: Pick<KeyRow, "key" | "expire_at">): number {
   return 2 * ROW_BYTES + 2 * keyBytes + 5 * INT_BYTES + expiry;
 }
 
-/** A string's value: in its row, or in chunk rows. */
-export function stringUsage(ks: Keyspace, row: KeyRow): number {
+/**
+ * A string's value: in its row, or in chunk rows, counted from its length (every chunk as
+ * present and full, as Redis allocates a whole string): no chunk row is read.
+ */
+export function stringUsage(_ks: Keyspace, row: KeyRow): number {
   if (row.size == null) return row.value?.byteLength ?? 0;
-  const chunks = ks.sql
-    .exec<{ n: number; b: number | null }>("SELECT count(*) AS n, sum(length(bytes)) AS b FROM string_chunks WHERE key_id = ?", row.id)
-    .one();
-  return (chunks.b ?? 0) + chunks.n * (ROW_BYTES + 2 * INT_BYTES);
+  return row.size + Math.ceil(row.size / CHUNK_BYTES) * (ROW_BYTES + 2 * INT_BYTES);
 }
 
 /** A JSON document's text: kept as a string's value is (store/json.ts), in its row or in chunk rows. */
