@@ -7,6 +7,7 @@ import { ArgCursor, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
 import { CommandError, OK, status, type Reply } from "../reply";
+import { bytesToHuman, memoryInfo } from "../eviction/info";
 import { compileGlob } from "../store/glob";
 import { keyFlagsAt, keysBySpecs, keySpecReply, keySpecsOf, legacyKeyRange } from "../key-specs";
 import { container, keyIndices, lookupCommand, type CommandSpec } from "../table";
@@ -166,10 +167,8 @@ function infoSection(ctx: ExecContext, section: InfoSection): string[] {
         `server_time_usec:${ctx.now * 1000}`,
         "shards:1",
       ];
-    case "memory": {
-      const bytes = ctx.keyspace.sql.databaseSize;
-      return ["# Memory", `used_memory:${bytes}`, `used_memory_human:${humanBytes(bytes)}`];
-    }
+    case "memory":
+      return ["# Memory", ...Object.entries(memoryInfo(ctx)).map(([name, value]) => `${name}:${value}`)];
     case "cluster":
       return ["# Cluster", "cluster_enabled:0"];
     case "keyspace": {
@@ -180,16 +179,7 @@ function infoSection(ctx: ExecContext, section: InfoSection): string[] {
 }
 
 /** Bytes as Redis prints them in `*_human` fields (1.50K, 2.00M, …). */
-export function humanBytes(n: number): string {
-  const units = ["B", "K", "M", "G", "T", "P"];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n}B` : `${v.toFixed(2)}${units[u]}`;
-}
+export const humanBytes = bytesToHuman;
 
 // INFO [section [section ...]]
 function info(ctx: ExecContext, argv: Arg[]): Reply {

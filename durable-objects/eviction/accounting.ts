@@ -21,6 +21,8 @@ const BACKFILL_BATCH = 1000;
 
 export class MemoryAccount {
   private total: number | null = null;
+  /** The highest total seen since the shard started (INFO's used_memory_peak). */
+  peak = 0;
   private dirty = false;
   /** Nesting of write commands (a script's redis.call runs inside EVAL). */
   private depth = 0;
@@ -38,6 +40,7 @@ export class MemoryAccount {
   add(delta: number): void {
     if (delta === 0) return;
     this.total = this.used() + delta;
+    if (this.total > this.peak) this.peak = this.total;
     this.dirty = true;
   }
 

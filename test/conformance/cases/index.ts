@@ -15,6 +15,7 @@ import { keyspaceTypeCases } from "./keyspace-types";
 import { keyspaceWalkCases } from "./keyspace-walk";
 import { listCases } from "./lists";
 import { memoryCases } from "./memory";
+import { objectCases } from "./object";
 import { precedenceCases } from "./precedence";
 import { scriptingCases, scriptingOwnCases } from "./scripting";
 import { serverCases } from "./server";
@@ -23,4 +24,4 @@ import { sortCases } from "./sort";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, objectCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases];
