@@ -172,3 +172,30 @@ describe("LFU counter", () => {
     expect(lfuDecay(10, 100, 200, 0)).toBe(10);
   });
 });
+
+describe("OBJECT FREQ and IDLETIME", () => {
+  it("read the tracker: idle seconds under LRU, the decayed counter under LFU, each refusing the other", async () => {
+    const s = freshShard("object-tracker");
+    await s.r("SET", "k", "v");
+    await runInDurableObject(s.stub, (shard: Shard) => {
+      const ks = inside(shard).keyspace;
+      const id = ks.sql.exec<{ id: number }>("SELECT id FROM keys WHERE key = 'k'").one().id;
+      ks.access.set(id, Date.now() - 125_000, 42);
+    });
+    await configure(s.stub, { "maxmemory-policy": "allkeys-lru" });
+    const idle = (await s.r("OBJECT", "IDLETIME", "k")) as number;
+    expect(idle).toBeGreaterThanOrEqual(125);
+    expect(idle).toBeLessThan(135);
+    expect(await s.r("OBJECT", "FREQ", "k")).toEqual({ error: expect.stringMatching(/^ERR An LFU maxmemory policy is not selected/) });
+    await configure(s.stub, { "maxmemory-policy": "volatile-lfu", "lfu-decay-time": 1 });
+    // 125 s since the last decrement: two or three minute boundaries passed, one less each.
+    expect([39, 40]).toContain(await s.r("OBJECT", "FREQ", "k"));
+    expect(await s.r("OBJECT", "IDLETIME", "k")).toEqual({ error: expect.stringMatching(/^ERR An LFU maxmemory policy is selected, idle time not tracked/) });
+    // OBJECT is not an access; GET is (with lfu-log-factor 0 every access counts).
+    await configure(s.stub, { "lfu-decay-time": 0, "lfu-log-factor": 0 });
+    expect(await s.r("OBJECT", "FREQ", "k")).toBe(42);
+    await s.r("GET", "k");
+    await s.r("GET", "k");
+    expect(await s.r("OBJECT", "FREQ", "k")).toBe(44);
+  });
+});
