@@ -66,11 +66,19 @@ export class AccessTracker {
 
   /** A key was read or written at `now` (Redis's updateLFU / LRU_CLOCK on lookup). */
   touch(id: number, now: number): void {
-    const a = this.entry(id);
-    this.map.delete(id);
     const m = minutes(now);
-    const decayed = lfuDecay(a.counter, a.decayedAt, m, this.params.lfuDecayTime);
-    this.put(id, { at: now, counter: lfuLogIncr(decayed, this.params.lfuLogFactor, this.random), decayedAt: m });
+    const a = this.map.get(id);
+    if (a === undefined) {
+      const counter = lfuDecay(LFU_INIT_VAL, minutes(this.startedAt), m, this.params.lfuDecayTime);
+      this.put(id, { at: now, counter: lfuLogIncr(counter, this.params.lfuLogFactor, this.random), decayedAt: m });
+      return;
+    }
+    // Moved to the end of the Map: the first entry is always the one touched longest ago.
+    this.map.delete(id);
+    this.map.set(id, a);
+    a.counter = lfuLogIncr(lfuDecay(a.counter, a.decayedAt, m, this.params.lfuDecayTime), this.params.lfuLogFactor, this.random);
+    a.at = now;
+    a.decayedAt = m;
   }
 
   /** A key was created at `now`: counter LFU_INIT_VAL, as Redis's createObject. */

@@ -32,15 +32,29 @@ export const INT_BYTES = 8;
 /** Redis's default number of sampled elements. */
 export const DEFAULT_SAMPLES = 5;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** What an expiry time adds to a key: its entry in the expiry index. */
 export const EXPIRY_BYTES = ROW_BYTES + 2 * INT_BYTES;
 
+/** The UTF-8 length of `s`, without encoding it (the accounting measures a key on every write). */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2;
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+
 /** The key's own rows: its `keys` row (without the value) and its index entries. */
 export function keyRowUsage(row: Pick<KeyRow, "key" | "expire_at">): number {
-  const keyBytes = encoder.encode(row.key).length;
+  const keyBytes = utf8Length(row.key);
   const expiry = row.expire_at === null ? 0 : EXPIRY_BYTES;
   return 2 * ROW_BYTES + 2 * keyBytes + 5 * INT_BYTES + expiry;
 }
