@@ -8,12 +8,13 @@
 import type { ExecContext } from "../context";
 import type { Keyspace } from "../store/keyspace";
 import { EvictionPool } from "./pool";
-import { chooseVictim } from "./policies";
+import { chooseVictim, type GapEstimate } from "./policies";
 
 /** Keys evicted at most before one command. */
 export const EVICT_MAX_KEYS = 64;
 
 const pools = new WeakMap<Keyspace, EvictionPool>();
+const gapEstimates = new WeakMap<Keyspace, GapEstimate>();
 
 /** The shard's eviction pool (kept across evictions, as Redis keeps its pool). */
 export function poolOf(ks: Keyspace): EvictionPool {
@@ -40,8 +41,10 @@ export function makeRoom(ctx: ExecContext): boolean {
   // command-level write makes room.
   if (ks.memory.writing || ctx.onlyKeys !== undefined) return true;
   const pool = poolOf(ks);
+  let gaps = gapEstimates.get(ks);
+  if (!gaps) gapEstimates.set(ks, (gaps = { invGap: 0 }));
   for (let n = 0; n < EVICT_MAX_KEYS; n++) {
-    const victim = chooseVictim(ks, pool, policy, ctx.config.maxmemorySamples, ctx.now, ks.access.random);
+    const victim = chooseVictim(ks, pool, policy, ctx.config.maxmemorySamples, ctx.now, ks.access.random, gaps);
     if (!victim) return false;
     const row = ks.sql.exec<{ id: number; type: number; size: number | null } & Record<string, SqlStorageValue>>("SELECT id, type, size FROM keys WHERE id = ?", victim.id).one();
     ks.deleteRow(row);

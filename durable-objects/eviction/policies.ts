@@ -2,10 +2,10 @@
  * Choosing the key to evict, per `maxmemory-policy` (docs/memory-eviction.md, "The policies").
  *
  * Sampling takes `maxmemory-samples` keys, each the first key at or after a random point: of the
- * id range for the allkeys policies, of the expiry times (the expiry index) for the volatile
- * ones, wrapping around at the end. Each is one indexed read of one row. (A run of keys from one
- * random point would be one read, but neighbouring ids are keys created together, alike in age:
- * the hit-ratio bench showed LFU some points worse with runs.)
+ * id range for the allkeys policies (corrected for the gaps evicted keys leave in the ids), of
+ * the expiry times (the expiry index) for the volatile ones, wrapping around at the end. (A run
+ * of keys from one random point would be one read, but neighbouring ids are keys created
+ * together, alike in age: the hit-ratio bench showed LFU some points worse with runs.)
  */
 import type { EvictionPolicy } from "../config/params";
 import type { Keyspace } from "../store/keyspace";
@@ -31,20 +31,40 @@ function bounds(ks: Keyspace, column: "id" | "expire_at"): { lo: number; hi: num
   return lo === null || hi === null ? null : { lo, hi };
 }
 
+/** What sampling learns of the id range as it goes: the mean gap between neighbouring ids. */
+export interface GapEstimate {
+  /** Running mean of 1 / gap over sampled rows (their harmonic mean estimates the true mean gap). */
+  invGap: number;
+}
+
+/** Tries per sample before the last row found is taken as it is. */
+const GAP_TRIES = 4;
+
 /**
  * Up to `n` keys (of those with a TTL when `volatile`), each the first at or after a random
- * point of the id range (of the expiry times), wrapping around: `n` indexed reads of one row.
+ * point of the id range (of the expiry times), wrapping around. A key after a wide gap in the
+ * ids (where evicted keys were) would be found more often than others; for the id range a found
+ * key is kept with probability mean gap ÷ its gap (at most 1), so that every key is about as
+ * likely. Each try is two indexed reads of one row.
  */
-export function sampleKeys(ks: Keyspace, n: number, volatile: boolean, random: () => number): Sampled[] {
+export function sampleKeys(ks: Keyspace, n: number, volatile: boolean, random: () => number, gaps?: GapEstimate): Sampled[] {
   const b = bounds(ks, volatile ? "expire_at" : "id");
   if (!b) return [];
   const rows: Sampled[] = [];
   const seen = new Set<number>();
+  const at = (start: number) =>
+    ks.sql.exec<Sampled & Record<string, SqlStorageValue>>(volatile ? SAMPLE_TTL_FROM : SAMPLE_ALL_FROM, start, 1).toArray()[0] ??
+    ks.sql.exec<Sampled & Record<string, SqlStorageValue>>(volatile ? SAMPLE_TTL_BEFORE : SAMPLE_ALL_BEFORE, start, 1).toArray()[0];
   for (let i = 0; i < n; i++) {
-    const start = b.lo + Math.floor(random() * (b.hi - b.lo + 1));
-    const row =
-      ks.sql.exec<Sampled & Record<string, SqlStorageValue>>(volatile ? SAMPLE_TTL_FROM : SAMPLE_ALL_FROM, start, 1).toArray()[0] ??
-      ks.sql.exec<Sampled & Record<string, SqlStorageValue>>(volatile ? SAMPLE_TTL_BEFORE : SAMPLE_ALL_BEFORE, start, 1).toArray()[0];
+    let row: Sampled | undefined;
+    for (let t = 0; t < GAP_TRIES; t++) {
+      row = at(b.lo + Math.floor(random() * (b.hi - b.lo + 1)));
+      if (!row || volatile || !gaps) break;
+      const prev = ks.sql.exec<{ v: number | null }>("SELECT max(id) AS v FROM keys WHERE id < ?", row.id).one().v;
+      const gap = row.id - (prev ?? b.lo - 1);
+      gaps.invGap = gaps.invGap === 0 ? 1 / gap : gaps.invGap * 0.95 + 0.05 / gap;
+      if (random() * gap * gaps.invGap < 1) break;
+    }
     if (row && !seen.has(row.id)) {
       seen.add(row.id);
       rows.push(row);
@@ -87,10 +107,11 @@ export function chooseVictim(
   samples: number,
   now: number,
   random: () => number,
+  gaps?: GapEstimate,
 ): Sampled | null {
   const volatile = isVolatile(policy);
   for (let round = 0; round < ROUNDS; round++) {
-    const sampled = sampleKeys(ks, isRandom(policy) ? 1 : samples, volatile, random);
+    const sampled = sampleKeys(ks, isRandom(policy) ? 1 : samples, volatile, random, gaps);
     if (sampled.length === 0 && pool.size === 0) return null;
     if (isRandom(policy)) {
       const k = sampled[0];
