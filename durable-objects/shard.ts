@@ -147,7 +147,11 @@ export class Shard extends DurableObject {
 
   /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */
   prepare(req: PrepareRequest): PrepareResult {
-    return this.participant.prepare(this.context(), req);
+    try {
+      return this.participant.prepare(this.context(), req);
+    } finally {
+      this.keyspace.memory.persist();
+    }
   }
 
   /** Applies a prepared transaction's writes; a repeated commit answers the same replies. */
@@ -160,7 +164,11 @@ export class Shard extends DurableObject {
   }
 
   abort(txid: string): void {
-    this.participant.abort(this.context(), txid);
+    try {
+      this.participant.abort(this.context(), txid);
+    } finally {
+      this.keyspace.memory.persist();
+    }
   }
 
   /** Adds writes computed after prepare to a prepared transaction; false when it is not prepared here. */
@@ -205,6 +213,8 @@ export class Shard extends DurableObject {
         // Only a record dropped long ago or a protocol bug gets here: log it, never retry forever.
         console.error(`transaction ${txid}: ${e instanceof Error ? e.message : String(e)}`);
       }
+      // Before the next await: the memory total goes with this transaction's writes.
+      this.keyspace.memory.persist();
     }
   }
 
