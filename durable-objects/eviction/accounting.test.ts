@@ -3,7 +3,7 @@
  * keys after every kind of write, survives a restart, is restored when a write rolls back; and
  * `noeviction` over budget answers OOM to denyoom writes while DEL and reads keep working.
  */
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { freshShard } from "../../test/workers/shard-client";
 import type { Shard } from "../shard";
@@ -77,6 +77,18 @@ describe("memory accounting", () => {
     await r("SET", "b", "2");
     await new Promise((res) => setTimeout(res, 5));
     expect(await r("GET", "a")).toBe(null);
+    const t = await totals(stub);
+    expect(t.used).toBe(t.measured);
+  });
+
+  it("counts hash fields deleted by the alarm's field-expiry sweep", async () => {
+    const { r, stub } = freshShard("mem-field-expiry");
+    await r("HSET", "h", "a", "1", "b", "x".repeat(200));
+    expect(await r("HPEXPIRE", "h", 1, "FIELDS", 1, "b")).toEqual([1]);
+    await new Promise((res) => setTimeout(res, 5));
+    await runDurableObjectAlarm(stub);
+    const count = await runInDurableObject(stub, (s: Shard) => inside(s).keyspace.sql.exec<{ n: number }>("SELECT count(*) AS n FROM hash_fields").one().n);
+    expect(count).toBe(1);
     const t = await totals(stub);
     expect(t.used).toBe(t.measured);
   });
