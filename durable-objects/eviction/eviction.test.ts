@@ -9,7 +9,7 @@ import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { freshShard } from "../../test/workers/shard-client";
 import type { Shard } from "../shard";
-import { configure, inside, totals, type Stub } from "./accounting.test";
+import { configure, inside, totals, type Stub } from "../../test/workers/eviction-helpers";
 import { EVICT_MAX_KEYS } from "./evictor";
 import { lfuDecay, lfuLogIncr, LFU_INIT_VAL } from "./tracking";
 
