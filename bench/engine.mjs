@@ -13,10 +13,18 @@
  */
 import { FIXED_WINDOW_SCRIPT, FIXED_WINDOW_SHA } from "./limiter-script.mjs";
 
+/** maxmemory on (1 GB, never reached by the loops) with allkeys-lru, and back to the defaults. */
+const LRU_ON = { maxmemory: "1073741824", "maxmemory-policy": "allkeys-lru" };
+const LRU_OFF = { maxmemory: "0", "maxmemory-policy": "noeviction" };
+
 export const ENGINE_COMMANDS = [
   { name: "PING", template: [["PING"]], range: 1 },
   { name: "GET", setup: [["SET", "eng:k:{r}", "v".repeat(32)]], template: [["GET", "eng:k:{r}"]], range: 1000 },
   { name: "SET", template: [["SET", "eng:k:{r}", "v".repeat(32)]], range: 1000 },
+  // The same two with maxmemory set (far above what the loop writes) and allkeys-lru: the cost of
+  // the memory check and the access tracking, beside the rows above.
+  { name: "GET (allkeys-lru)", config: LRU_ON, setup: [["SET", "eng:k:{r}", "v".repeat(32)]], template: [["GET", "eng:k:{r}"]], range: 1000 },
+  { name: "SET (allkeys-lru)", config: LRU_ON, template: [["SET", "eng:k:{r}", "v".repeat(32)]], range: 1000 },
   { name: "INCR", template: [["INCR", "eng:c:{r}"]], range: 1000 },
   { name: "HSET", template: [["HSET", "eng:h", "f:{r}", "v"]], range: 1000 },
   { name: "ZADD", template: [["ZADD", "eng:z", "{r}", "m:{r}"]], range: 1000 },
@@ -151,6 +159,7 @@ export async function engineFigures(bench, { runs, rounds }) {
   const name = `engine-${Date.now()}`;
   const out = {};
   for (const c of ENGINE_COMMANDS) {
+    await call(bench, "config", { name, config: c.config ?? LRU_OFF });
     if (c.setup) await timedLoop(bench, name, c.setup, c.range * 3, c.range);
     const [, error] = await timedLoop(bench, name, c.template, 1, c.range);
     if (error) {

@@ -9,6 +9,8 @@
  *   POST /d1/<op>                       D1, one table with the key as primary key (when bound)
  *   POST /engine/loop {name, template, n, range}   run commands in a shard, no HTTP per command
  *   POST /engine/fill {name, kind, key, from, count}  grow one collection for the scaling table
+ *   POST /engine/config {name, config}  set server parameters in a shard (as CONFIG SET), as its database's only shard
+ *   POST /engine/replay {name, ops, value}  replay a cache trace (bench/eviction-hit-ratio.mjs): hits, misses, evictions
  *
  * <op> is get, put, incr, mget or pipeline. KV has no atomic increment: its `incr` is a
  * read-modify-write (get, then put) that loses updates under concurrency.
@@ -19,6 +21,8 @@ import type { Reply } from "../durable-objects/reply";
 import { Shard } from "../durable-objects/shard";
 import { isStreamed, type Streamed } from "../durable-objects/transport";
 import { decodeScore } from "../durable-objects/store/geohash";
+import type { ConfigStore } from "../durable-objects/config/store";
+import type { Keyspace } from "../durable-objects/store/keyspace";
 
 interface Env {
   BARE: DurableObjectNamespace<BareStore>;
@@ -46,7 +50,13 @@ interface EngineBody {
   key: string;
   from: number;
   count: number;
+  config: Record<string, string>;
+  ops: TraceOp[];
+  value: string;
 }
+
+/** One access of a cache trace: read key (a miss then writes it, as a cache fills), or write key; `ttl` seconds when the key has one. */
+type TraceOp = [kind: "r" | "w", key: string, ttl: number];
 
 /** The collections the scaling table grows, and the command that grows each (500 elements a call). */
 const FILL_COMMAND = { zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD", hll: "PFADD", bitmap: "SETRANGE" } as const;
@@ -95,6 +105,43 @@ export class EngineShard extends Shard {
       if (error === null) error = firstError(replies);
     }
     return { runs: n, error };
+  }
+
+  /** Sets server parameters (the bench's CONFIG SET) and makes this shard its database's only one; null, or why refused. */
+  configure(config: Record<string, string>): string | null {
+    const inner = this as unknown as { config: ConfigStore; keyspace: Keyspace };
+    inner.keyspace.shardCount = 1;
+    for (const [name, value] of Object.entries(config)) {
+      const problem = inner.config.set(name, value);
+      if (problem) return `${name}: ${problem}`;
+    }
+    return null;
+  }
+
+  /**
+   * Replays a cache trace: a read is a GET, and a miss is followed by a SET of the key (with its
+   * TTL), as a cache-aside client fills its cache; a write is a SET. Counts hits and misses.
+   */
+  replay(ops: TraceOp[], value: string): { hits: number; misses: number; evicted: number; used: number; keys: number; error: string | null } {
+    let hits = 0;
+    let misses = 0;
+    let error: string | null = null;
+    const set = (key: string, ttl: number): Arg[] => (ttl > 0 ? ["SET", key, value, "EX", String(ttl)] : ["SET", key, value]);
+    for (const [kind, key, ttl] of ops) {
+      if (kind === "w") {
+        error ??= firstError(this.exec([set(key, ttl)]));
+        continue;
+      }
+      const [got] = this.exec([["GET", key]]) as Reply[];
+      if (got !== null) {
+        hits++;
+        continue;
+      }
+      misses++;
+      error ??= firstError(this.exec([set(key, ttl)]));
+    }
+    const inner = this as unknown as { stats: { get(n: string): number }; keyspace: Keyspace };
+    return { hits, misses, evicted: inner.stats.get("evicted_keys"), used: inner.keyspace.memory.used(), keys: inner.keyspace.count(), error };
   }
 
   /**
@@ -261,6 +308,8 @@ export default {
           const shard = env.ENGINE.getByName(b.name);
           if (op === "loop") return json(await shard.loop(b.template, b.n, b.range));
           if (op === "fill") return json({ error: await shard.fill(b.kind, b.key, b.from, b.count) });
+          if (op === "config") return json({ error: await shard.configure(b.config) });
+          if (op === "replay") return json(await shard.replay(b.ops, b.value));
         }
       }
       return json({ error: "not found" }, 404);

@@ -6,7 +6,11 @@ import { ShardCounters } from "./stats/counters";
 import { CommandTable } from "./table";
 
 const stats = new ShardCounters((name) => (name === "ok" ? "test" : "other"));
-const ctx = { keyspace: { lookups: null }, stats } as unknown as ExecContext;
+/** No keyspace: its lookup counter and the memory accounting's bookkeeping, which these commands never change. */
+const ctx = {
+  keyspace: { lookups: null, memory: { depthNow: 0, writing: false, begin: () => 0, end() {}, rollback() {} } },
+  stats,
+} as unknown as ExecContext;
 
 describe("dispatch", () => {
   const writes: string[] = [];

@@ -5,6 +5,10 @@
  * A command that meets a key locked by a cross-shard transaction (KeyLockedError, from the
  * keyspace) is rolled back and answers TRYAGAIN.
  *
+ * A command flagged `denyoom` first asks the evictor for room (eviction/evictor.ts): over the
+ * shard's share of `maxmemory` with nothing to evict, it answers OOM and changes nothing. A write
+ * command's memory is accounted when it ends (eviction/accounting.ts), and restored if it rolls back.
+ *
  * Any other exception (a bug or a storage fault) also ends as that command's error reply, after
  * its writes were rolled back, so one failing command never takes the rest of a batch with it.
  *
@@ -18,7 +22,8 @@ import type { ExecContext } from "./context";
 import { Errors } from "./errors";
 import { CommandError, err, type Reply } from "./reply";
 import { KeyLockedError } from "./store/keyspace";
-import { changesState, validate, type CommandTable } from "./table";
+import { makeRoom } from "./eviction/evictor";
+import { changesState, validate, type CommandSpec, type CommandTable } from "./table";
 
 /**
  * `atomically` runs a write command all-or-nothing (a SQLite savepoint), so a command that
@@ -36,6 +41,10 @@ export function dispatch(
     return err(found.error);
   }
   const { spec } = found;
+  if (spec.flags.includes("denyoom") && !makeRoom(ctx)) {
+    ctx.stats.rejected(spec.name, Errors.oom);
+    return err(Errors.oom);
+  }
   const slot = ctx.stats.slotOf(spec);
   const keyspace = ctx.keyspace;
   const outer = keyspace.lookups;
@@ -47,14 +56,7 @@ export function dispatch(
   stats.clock = null;
   let reply: Reply;
   try {
-    reply = changesState(spec) ? atomically(() => spec.run(ctx, argv)) : spec.run(ctx, argv);
-  } catch (e) {
-    if (e instanceof CommandError) reply = err(e.reply);
-    else if (e instanceof KeyLockedError) reply = err(Errors.txLocked);
-    else {
-      console.error(`edgekv: '${spec.name}' failed`, e);
-      reply = err(Errors.internal(spec.name, e instanceof Error ? e.message : String(e)));
-    }
+    reply = changesState(spec) ? runWrite(spec, ctx, argv, atomically) : run(spec.name, spec.run, ctx, argv);
   } finally {
     keyspace.lookups = outer;
   }
@@ -62,4 +64,40 @@ export function dispatch(
   if (chained !== null) stats.clock = end;
   stats.ran(slot, end - start, reply);
   return reply;
+}
+
+/** A command that may change state: all-or-nothing, its memory accounted when it ends and restored if it rolls back. */
+function runWrite(spec: CommandSpec, ctx: ExecContext, argv: Arg[], atomically: <T>(fn: () => T) => T): Reply {
+  const memory = ctx.keyspace.memory;
+  const depth = memory.depthNow;
+  const before = memory.begin();
+  let committed = false;
+  const reply = run(
+    spec.name,
+    (c, a) => {
+      const r = atomically(() => {
+        const out = spec.run(c, a);
+        memory.end();
+        return out;
+      });
+      committed = true;
+      return r;
+    },
+    ctx,
+    argv,
+  );
+  if (!committed) memory.rollback(before, depth);
+  return reply;
+}
+
+/** Runs a handler; an error reply thrown, a locked key or a fault becomes the command's error reply. */
+function run(name: string, handler: (ctx: ExecContext, argv: Arg[]) => Reply, ctx: ExecContext, argv: Arg[]): Reply {
+  try {
+    return handler(ctx, argv);
+  } catch (e) {
+    if (e instanceof CommandError) return err(e.reply);
+    if (e instanceof KeyLockedError) return err(Errors.txLocked);
+    console.error(`edgekv: '${name}' failed`, e);
+    return err(Errors.internal(name, e instanceof Error ? e.message : String(e)));
+  }
 }

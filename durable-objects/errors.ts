@@ -41,6 +41,11 @@ export const Errors = {
   txLocked: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again",
   txBusy: "TRYAGAIN Cross-shard transaction kept meeting locked keys; try again",
   txReplyLost: "ERR cross-shard transaction committed, but this reply was lost",
+  oom: "OOM command not allowed when used memory > 'maxmemory'.",
+  lfuNotSelected:
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+  lfuSelected:
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
   txOutcomeUnknown: "ERR cross-shard transaction outcome unknown (it will commit or abort on its own)",
   notGathered: (cmd: string) =>
     `ERR '${cmd}' cannot run over keys gathered from several shards (its state lives beside the key); keep the keys on one shard with a hash tag`,

@@ -42,6 +42,9 @@ import { ScriptState } from "./scripting/state";
 import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
 import { pack, unpackBatch, type Streamed } from "./transport";
 
+/** Shards the database has when the SHARDS var is not set (worker/env.ts's default). */
+const DEFAULT_SHARD_COUNT = 16;
+
 /** Items deleted per step of the alarm handler, and steps per sweeper before it yields and re-arms. */
 const SWEEP_BATCH = 500;
 const SWEEP_STEPS = 20;
@@ -88,12 +91,16 @@ export class Shard extends DurableObject {
     this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
     this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
     this.keyspace.counters = this.stats;
+    const shards = Number(env.SHARDS);
+    this.keyspace.shardCount = Number.isSafeInteger(shards) && shards > 0 ? shards : DEFAULT_SHARD_COUNT;
     registerElementStores(this.keyspace);
     this.scripts = new ScriptState(storage.sql, COMMANDS);
     // Defaults, then wrangler vars, then what CONFIG SET persisted here (docs/config.md).
     this.config = new ConfigStore(defaultsFromVars(env as unknown as Record<string, unknown>, this.keyspace.maxValueBytes));
     const settings = new ConfigTable(storage.sql);
     this.config.attach(settings.load(), settings);
+    this.keyspace.access.params = this.config;
+    this.keyspace.memory.used();
     const keyspace = this.keyspace;
     this.sweepers = [
       { earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) },
@@ -150,9 +157,13 @@ export class Shard extends DurableObject {
       }
       return out;
     };
-    if (this.participant.lockedKeys() === 0) return run();
-    // Keys a command does not declare (a script's) are checked where every access passes.
-    return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
+    try {
+      if (this.participant.lockedKeys() === 0) return run();
+      // Keys a command does not declare (a script's) are checked where every access passes.
+      return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
+    } finally {
+      this.keyspace.memory.persist();
+    }
   }
 
   /**
@@ -183,16 +194,28 @@ export class Shard extends DurableObject {
 
   /** Phase one of a cross-shard transaction: lock, keep the writes, answer the reads. */
   prepare(req: PrepareRequest): PrepareResult {
-    return this.participant.prepare(this.context(), req);
+    try {
+      return this.participant.prepare(this.context(), req);
+    } finally {
+      this.keyspace.memory.persist();
+    }
   }
 
   /** Applies a prepared transaction's writes; a repeated commit answers the same replies. */
   commit(txid: string): Reply[] {
-    return this.participant.commit(this.context(), txid);
+    try {
+      return this.participant.commit(this.context(), txid);
+    } finally {
+      this.keyspace.memory.persist();
+    }
   }
 
   abort(txid: string): void {
-    this.participant.abort(this.context(), txid);
+    try {
+      this.participant.abort(this.context(), txid);
+    } finally {
+      this.keyspace.memory.persist();
+    }
   }
 
   /** Adds writes computed after prepare to a prepared transaction; false when it is not prepared here. */
@@ -203,10 +226,12 @@ export class Shard extends DurableObject {
   /** Runs a command over keys gathered from several shards and answers their new contents; changes nothing here. */
   scratch(req: ScratchRequest): ScratchResult {
     const armed = this.alarmAt;
+    const used = this.keyspace.memory.used();
     try {
       return runScratch(this.ctx.storage, this.context(), req);
     } finally {
       this.alarmAt = armed;
+      this.keyspace.memory.rollback(used, 0);
     }
   }
 
@@ -235,6 +260,8 @@ export class Shard extends DurableObject {
         // Only a record dropped long ago or a protocol bug gets here: log it, never retry forever.
         console.error(`transaction ${txid}: ${e instanceof Error ? e.message : String(e)}`);
       }
+      // Before the next await: the memory total goes with this transaction's writes.
+      this.keyspace.memory.persist();
     }
   }
 
@@ -248,6 +275,8 @@ export class Shard extends DurableObject {
       for (let step = 0; step < SWEEP_STEPS && left; step++) left = sweeper.sweep(SWEEP_BATCH) === SWEEP_BATCH;
       more ||= left;
     }
+    this.keyspace.memory.settle();
+    this.keyspace.memory.persist();
     const next = more ? ctx.now : this.earliestDeadline();
     if (next !== null) this.armAlarm(next, true);
   }

@@ -14,6 +14,7 @@ import { keyspaceCommands } from "./keyspace";
 import { listCommands } from "./lists";
 import { lockCommands } from "./locks";
 import { memoryCommands } from "./memory";
+import { objectCommands } from "./object";
 import { rateLimitCommands } from "./ratelimit";
 import { scriptingCommands } from "./scripting";
 import { serverCommands } from "./server";
@@ -37,6 +38,7 @@ export const COMMANDS = new CommandTable().add(
   ...hyperLogLogCommands,
   ...sortCommands,
   ...memoryCommands,
+  ...objectCommands,
   ...dumpCommands,
   ...bitmapCommands,
   ...jsonCommands,

@@ -1,33 +1,30 @@
 /**
- * INFO's memory section: the one place its fields come from. Today: the bytes of the shard's
- * SQLite database (`used_memory`), and the budget and policy as CONFIG holds them. Memory
- * accounting (eviction/) replaces `used_memory` with what the data occupies and adds its own
- * fields here; each field says how the Worker merges it over the shards (MEMORY_MERGE).
+ * INFO's memory section: the one place its fields come from — the memory accounting's figures
+ * (eviction/info.ts `memoryInfo`: what the data occupies, the same measure as MEMORY USAGE) —
+ * and how the Worker merges each over the shards (MEMORY_MERGE).
  */
 import type { ExecContext } from "../context";
+import { memoryInfo } from "../eviction/info";
 import type { FieldMerge, InfoField } from "./info-fields";
-import { humanBytes } from "./info-fields";
 
 /** The shard's `used_memory` in bytes (also GET /metrics' per-shard memory). */
 export function usedMemory(ctx: ExecContext): number {
-  return ctx.keyspace.sql.databaseSize;
+  return ctx.keyspace.memory.used();
 }
 
 export function memorySection(ctx: ExecContext): InfoField[] {
-  const used = usedMemory(ctx);
-  const max = ctx.config.maxmemory;
-  return [
-    ["used_memory", used],
-    ["used_memory_human", humanBytes(used)],
-    ["maxmemory", max],
-    ["maxmemory_human", humanBytes(max)],
-    ["maxmemory_policy", ctx.config.maxmemoryPolicy],
-  ];
+  return Object.entries(memoryInfo(ctx));
 }
 
-/** How each memory field merges over the shards (`*_human` fields follow their number). */
+/**
+ * How each memory field merges over the shards (`*_human` fields follow their number). The
+ * peak is the sum of the shards' peaks: at least the database's peak, reached if they peaked together.
+ */
 export const MEMORY_MERGE: Record<string, FieldMerge> = {
   used_memory: "sum",
+  used_memory_peak: "sum",
+  used_memory_dataset: "sum",
   maxmemory: "first",
+  maxmemory_shard: "first",
   maxmemory_policy: "first",
 };

@@ -419,6 +419,7 @@ export function hashFieldSweeper(ks: Keyspace): { earliest(): number | null; swe
           .exec<KeyRow & Record<string, SqlStorageValue>>("SELECT id, key, type, value, expire_at FROM keys WHERE id = ?", keyId)
           .toArray()[0];
         if (!row || row.type !== KeyType.Hash) continue;
+        ks.memory.note(row.id, true);
         const meta = decodeMeta(row.value);
         const count = meta
           ? meta.count - gone

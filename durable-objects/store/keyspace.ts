@@ -14,6 +14,9 @@
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
 import { DEFAULT_MAX_VALUE_BYTES } from "../limits";
+import { MemoryAccount } from "../eviction/accounting";
+import { AccessTracker } from "../eviction/tracking";
+import { EXPIRY_BYTES, keyRowUsage } from "./memory-usage";
 
 /** Where the keyspace counts lookups and expiries (the shard's counters, stats/counters.ts). */
 export interface LookupCounters {
@@ -42,6 +45,8 @@ export interface KeyRow {
   expire_at: number | null;
   /** A string too large for this row: its length, its bytes in chunk rows (string-chunks.ts); else null or absent. */
   size?: number | null;
+  /** The key's size as last measured (eviction/accounting.ts); absent when not selected. */
+  mem?: number;
 }
 
 /**
@@ -64,15 +69,24 @@ export class KeyLockedError extends Error {
   }
 }
 
-const SELECT_KEY = "SELECT id, key, type, value, expire_at, size FROM keys WHERE key = ?";
-const UPDATE_STRING = "UPDATE keys SET type = ?, value = ?, expire_at = ? WHERE id = ?";
-const UPDATE_STRING_UNCHUNKED = "UPDATE keys SET type = ?, value = ?, expire_at = ?, size = NULL WHERE id = ?";
+const SELECT_KEY = "SELECT id, key, type, value, expire_at, size, mem FROM keys WHERE key = ?";
+const UPDATE_STRING = "UPDATE keys SET type = ?, value = ?, expire_at = ?, mem = ? WHERE id = ?";
+const UPDATE_STRING_UNCHUNKED = "UPDATE keys SET type = ?, value = ?, expire_at = ?, size = NULL, mem = ? WHERE id = ?";
+
+/** A string kept whole in its key's row: its size is known from the row alone. */
+const isPlainString = (type: KeyType, size: number | null | undefined) => type === KeyType.String && size == null;
 
 export class Keyspace {
   /** Time of the running batch, ms since the epoch. */
   now = Date.now();
   /** Largest string value in bytes (strings.ts refuses to grow a value past it). */
   maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
+  /** Shards the database is split over: a shard's share of `maxmemory` is maxmemory ÷ this. */
+  shardCount = 1;
+  /** Used memory (keys.mem and the shard's total). */
+  readonly memory = new MemoryAccount(this);
+  /** Access times and LFU counters for eviction, in memory. */
+  readonly access = new AccessTracker();
   private readonly elementStores = new Map<KeyType, ElementStore>();
   /**
    * Where lookups are counted (keyspace_hits/misses, as Redis's lookupKeyRead): set by dispatch
@@ -106,12 +120,20 @@ export class Keyspace {
     if (this.isLocked?.(key)) throw new KeyLockedError(key);
   }
 
+  /** True if `key` is locked by a prepared cross-shard transaction while this batch runs (eviction skips it). */
+  lockedNow(key: string): boolean {
+    return this.isLocked?.(key) ?? false;
+  }
+
   registerElementStore(type: KeyType, store: ElementStore): void {
     this.elementStores.set(type, store);
   }
 
-  /** The live row of `key`, or null (an expired key is deleted on the way). */
-  find(key: string): KeyRow | null {
+  /**
+   * The live row of `key`, or null (an expired key is deleted on the way). A lookup is an
+   * access for eviction (`touch`: its LRU time and LFU counter, in memory).
+   */
+  find(key: string, touch = true): KeyRow | null {
     this.checkLock(key);
     const row = this.sql.exec<KeyRow & Record<string, SqlStorageValue>>(SELECT_KEY, key).toArray()[0];
     if (row && row.expire_at !== null && row.expire_at <= this.now) {
@@ -124,7 +146,10 @@ export class Keyspace {
       if (row) this.lookups.keyspaceHits++;
       else this.lookups.keyspaceMisses++;
     }
-    return row ?? null;
+    if (!row) return null;
+    if (touch) this.access.touch(row.id, this.now);
+    if (!isPlainString(row.type, row.size)) this.memory.note(row.id);
+    return row;
   }
 
   /** Like find, but a key of another type is a WRONGTYPE error. */
@@ -134,23 +159,29 @@ export class Keyspace {
     return row;
   }
 
+  /** Whether `key` is live; not an access (Redis's EXISTS looks up without touching). */
   exists(key: string): boolean {
-    return this.find(key) !== null;
+    return this.find(key, false) !== null;
   }
 
   /** Inserts a new key (it must not exist) and returns its id. */
   insert(key: string, type: KeyType, value: Uint8Array | null, expireAt: number | null, size: number | null = null): number {
     this.checkLock(key);
+    const mem = keyRowUsage({ key, expire_at: expireAt }) + (value?.byteLength ?? 0);
     const id = this.sql
       .exec<{ id: number }>(
-        "INSERT INTO keys (key, type, value, expire_at, size) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO keys (key, type, value, expire_at, size, mem) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         key,
         type,
         value,
         expireAt,
         size,
+        mem,
       )
       .one().id;
+    this.memory.add(mem);
+    this.access.created(id, this.now);
+    if (!isPlainString(type, size)) this.memory.note(id);
     if (expireAt !== null) this.onExpiry(expireAt);
     return id;
   }
@@ -170,7 +201,11 @@ export class Keyspace {
     const at = expireAt === undefined ? row.expire_at : expireAt;
     // A value that was chunked also loses its length; any other keeps the fast path's statement.
     const update = row.size != null ? UPDATE_STRING_UNCHUNKED : UPDATE_STRING;
-    this.sql.exec(update, KeyType.String, value, at, row.id);
+    const mem = keyRowUsage({ key: row.key, expire_at: at }) + value.byteLength;
+    const before = this.memOf(row);
+    this.sql.exec(update, KeyType.String, value, at, mem, row.id);
+    this.memory.add(mem - before);
+    row.mem = mem;
     if (at !== null && at !== row.expire_at) this.onExpiry(at);
   }
 
@@ -184,6 +219,7 @@ export class Keyspace {
     this.dropElements(row);
     const at = expireAt === undefined ? row.expire_at : expireAt;
     this.sql.exec("UPDATE keys SET type = ?, value = NULL, expire_at = ?, size = ? WHERE id = ?", KeyType.String, at, size, row.id);
+    this.memory.note(row.id);
     if (at !== null && at !== row.expire_at) this.onExpiry(at);
     return row.id;
   }
@@ -191,6 +227,7 @@ export class Keyspace {
   /** Sets the length of a chunked string (APPEND and SETRANGE grow it in place). */
   resizeChunkedString(row: KeyRow, size: number): void {
     this.sql.exec("UPDATE keys SET size = ? WHERE id = ?", size, row.id);
+    this.memory.note(row.id);
     row.size = size;
   }
 
@@ -205,7 +242,10 @@ export class Keyspace {
   }
 
   setExpire(row: KeyRow, at: number | null): void {
-    this.sql.exec("UPDATE keys SET expire_at = ? WHERE id = ?", at, row.id);
+    const delta = (at === null ? 0 : EXPIRY_BYTES) - (row.expire_at === null ? 0 : EXPIRY_BYTES);
+    this.sql.exec("UPDATE keys SET expire_at = ?, mem = mem + ? WHERE id = ?", at, delta, row.id);
+    this.memory.add(delta);
+    if (row.mem !== undefined) row.mem += delta;
     row.expire_at = at;
     if (at !== null) this.onExpiry(at);
   }
@@ -220,7 +260,15 @@ export class Keyspace {
 
   deleteRow(row: Pick<KeyRow, "id" | "type" | "size">): void {
     this.dropElements(row);
-    this.sql.exec("DELETE FROM keys WHERE id = ?", row.id);
+    const gone = this.sql.exec<{ mem: number }>("DELETE FROM keys WHERE id = ? RETURNING mem", row.id).toArray()[0];
+    if (gone) this.memory.add(-gone.mem);
+    this.access.forget(row.id);
+  }
+
+  /** The `mem` of a row, read when the row was selected without it. */
+  private memOf(row: KeyRow): number {
+    if (row.mem !== undefined) return row.mem;
+    return this.sql.exec<{ mem: number }>("SELECT mem FROM keys WHERE id = ?", row.id).toArray()[0]?.mem ?? 0;
   }
 
   /** Renames a live key; an existing `to` is deleted first. The id (and so the elements) move with it. */
@@ -228,7 +276,10 @@ export class Keyspace {
     if (row.key === to) return;
     const target = this.find(to);
     if (target) this.deleteRow(target);
-    this.sql.exec("UPDATE keys SET key = ? WHERE id = ?", to, row.id);
+    const delta = keyRowUsage({ key: to, expire_at: null }) - keyRowUsage({ key: row.key, expire_at: null });
+    this.sql.exec("UPDATE keys SET key = ?, mem = mem + ? WHERE id = ?", to, delta, row.id);
+    this.memory.add(delta);
+    if (row.mem !== undefined) row.mem += delta;
   }
 
   /** Copies a live key to `to` (which must not exist): value, elements and expiry. */
@@ -249,6 +300,8 @@ export class Keyspace {
   flush(): void {
     for (const store of this.elementStores.values()) store.dropAll();
     this.sql.exec("DELETE FROM keys");
+    this.memory.reset();
+    this.access.clear();
   }
 
   /**

@@ -10,7 +10,7 @@
  * | what | bytes |
  * | --- | --- |
  * | the key (`keys` row + its `key` index entry) | 2·ROW + 2·len(key) + 5·INT (+ ROW + 2·INT with an expiry) |
- * | string | + len(value); a chunked value: + its length + (ROW + 2·INT) per 64 KiB chunk |
+ * | string | + len(value); a chunked value: + its length + (ROW + 2·INT) per 64 KiB of its length |
  * | JSON document | as a string: + len(its text); a chunked text: + its length + (ROW + 2·INT) per 64 KiB chunk |
  * | hash field (row + 2 indexes) | 3·ROW + 2·len(field) + len(value) + 7·INT (+ 2·ROW + 5·INT with a TTL) |
  * | list (`list_meta`) + element (row + index) | ROW + 3·INT, + 2·ROW + 6·INT + len(value) each |
@@ -23,6 +23,7 @@
  * `samples` 0 measures every element (one aggregate in SQLite, nothing loaded).
  */
 import { KeyType, type KeyRow, type Keyspace } from "./keyspace";
+import { CHUNK_BYTES } from "./string-chunks";
 import { treeOf } from "./zsets";
 
 export const ROW_BYTES = 16;
@@ -31,23 +32,40 @@ export const INT_BYTES = 8;
 /** Redis's default number of sampled elements. */
 export const DEFAULT_SAMPLES = 5;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** What an expiry time adds to a key: its entry in the expiry index. */
+export const EXPIRY_BYTES = ROW_BYTES + 2 * INT_BYTES;
+
+/** The UTF-8 length of `s`, without encoding it (the accounting measures a key on every write). */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2;
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+
 /** The key's own rows: its `keys` row (without the value) and its index entries. */
-export function keyRowUsage(row: KeyRow): number {
-  const keyBytes = encoder.encode(row.key).length;
-  const expiry = row.expire_at === null ? 0 : ROW_BYTES + 2 * INT_BYTES;
+export function keyRowUsage(row: Pick<KeyRow, "key" | "expire_at">): number {
+  const keyBytes = utf8Length(row.key);
+  const expiry = row.expire_at === null ? 0 : EXPIRY_BYTES;
   return 2 * ROW_BYTES + 2 * keyBytes + 5 * INT_BYTES + expiry;
 }
 
-/** A string's value: in its row, or in chunk rows. */
-export function stringUsage(ks: Keyspace, row: KeyRow): number {
+/**
+ * A string's value: in its row, or in chunk rows, counted from its length (every chunk as
+ * present and full, as Redis allocates a whole string): no chunk row is read.
+ */
+export function stringUsage(_ks: Keyspace, row: KeyRow): number {
   if (row.size == null) return row.value?.byteLength ?? 0;
-  const chunks = ks.sql
-    .exec<{ n: number; b: number | null }>("SELECT count(*) AS n, sum(length(bytes)) AS b FROM string_chunks WHERE key_id = ?", row.id)
-    .one();
-  return (chunks.b ?? 0) + chunks.n * (ROW_BYTES + 2 * INT_BYTES);
+  return row.size + Math.ceil(row.size / CHUNK_BYTES) * (ROW_BYTES + 2 * INT_BYTES);
 }
 
 /** A JSON document's text: kept as a string's value is (store/json.ts), in its row or in chunk rows. */

@@ -11,6 +11,7 @@
  * element in tables of their own, added by later migrations; so does a string value too large
  * for its key's row (`size` is then its length, its bytes are in `string_chunks`).
  */
+import { MEMORY_MIGRATION } from "../eviction/accounting";
 import { CONFIG_MIGRATION } from "./config";
 import { HASH_MIGRATION } from "./hashes";
 import { LIST_MIGRATION } from "./lists";
@@ -50,6 +51,8 @@ export const MIGRATIONS: readonly string[] = [
   TX_LOCK_ALL_MIGRATION,
   // 12: settings applied by CONFIG SET (store/config.ts).
   CONFIG_MIGRATION,
+  // 13: each key's size for memory accounting (eviction/accounting.ts).
+  MEMORY_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

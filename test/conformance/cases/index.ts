@@ -17,6 +17,7 @@ import { keyspaceWalkCases } from "./keyspace-walk";
 import { listCases } from "./lists";
 import { memoryCases } from "./memory";
 import { observabilityCases } from "./observability";
+import { objectCases } from "./object";
 import { precedenceCases } from "./precedence";
 import { scriptingCases, scriptingOwnCases } from "./scripting";
 import { serverCases } from "./server";
@@ -25,4 +26,4 @@ import { sortCases } from "./sort";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases];
