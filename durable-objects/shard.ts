@@ -100,6 +100,7 @@ export class Shard extends DurableObject {
     const settings = new ConfigTable(storage.sql);
     this.config.attach(settings.load(), settings);
     this.keyspace.access.params = this.config;
+    this.keyspace.memory.lazy = () => this.config.maxmemory === 0;
     this.keyspace.memory.used();
     const keyspace = this.keyspace;
     this.sweepers = [

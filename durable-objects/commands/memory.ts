@@ -44,7 +44,7 @@ const DOCTOR_MIN_BYTES = 5 * 1024 * 1024;
 
 // MEMORY DOCTOR
 function memoryDoctor(ctx: ExecContext): Reply {
-  if (ctx.keyspace.memory.used() < DOCTOR_MIN_BYTES)
+  if (ctx.keyspace.memory.current() < DOCTOR_MIN_BYTES)
     return "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.";
   return "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.";
 }

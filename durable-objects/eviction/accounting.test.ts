@@ -74,6 +74,22 @@ describe("memory accounting", () => {
     expect(t.used).toBe(t.measured);
   });
 
+  it("without maxmemory remeasures a collection when the figure is read, with it after each write", async () => {
+    const { r, stub } = freshShard("mem-lazy");
+    const memOf = () => runInDurableObject(stub, (s: Shard) => inside(s).keyspace.sql.exec<{ mem: number }>("SELECT mem FROM keys WHERE key = 'h'").one().mem);
+    await r("HSET", "h", "a", "1");
+    const first = await memOf();
+    await r("HSET", "h", "b", "x".repeat(500));
+    expect(await memOf()).toBe(first);
+    const t = await totals(stub);
+    expect(t.used).toBe(t.measured);
+    const measured = await memOf();
+    expect(measured).toBeGreaterThan(first + 500);
+    await configure(stub, { maxmemory: "10mb" });
+    await r("HSET", "h", "c", "y".repeat(500));
+    expect(await memOf()).toBeGreaterThan(measured + 500);
+  });
+
   it("survives a restart: the total is read back from storage", async () => {
     const { r, stub } = freshShard("mem-restart");
     await r("HSET", "h", "a", "1");

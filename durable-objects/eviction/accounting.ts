@@ -7,7 +7,12 @@
  * Plain strings are measured by the keyspace in the statement that writes them. Other keys
  * (collections, JSON, chunked strings) change through element rows the keyspace does not see:
  * while a write command runs, every such key it looks up is noted, and `settle` measures the
- * noted keys again when the command ends.
+ * noted keys again — when the command ends if a `maxmemory` is set (eviction needs the exact
+ * figure before the next write), otherwise lazily (`lazy`): when LAZY_NOTED_MAX keys are
+ * waiting, when the alarm runs, and whenever the figure is read (`current`: INFO, MEMORY,
+ * /metrics). Remeasuring costs a few statements, so a write to a collection does not pay them
+ * each time when nothing enforces a budget. A key waiting when its shard restarts keeps its
+ * last measured size until its next write.
  */
 import type { KeyRow, Keyspace } from "../store/keyspace";
 import { keyMemoryUsage } from "../store/memory-usage";
@@ -16,6 +21,8 @@ import { keyMemoryUsage } from "../store/memory-usage";
 export const MEMORY_MIGRATION = `ALTER TABLE keys ADD COLUMN mem INTEGER NOT NULL DEFAULT 0;`;
 
 const META_NAME = "used_memory";
+/** Keys whose size may wait to be remeasured while no `maxmemory` is set. */
+export const LAZY_NOTED_MAX = 1024;
 /** Keys measured per statement while a database made before MEMORY_MIGRATION is measured once. */
 const BACKFILL_BATCH = 1000;
 
@@ -27,8 +34,20 @@ export class MemoryAccount {
   /** Nesting of write commands (a script's redis.call runs inside EVAL). */
   private depth = 0;
   private readonly noted = new Set<number>();
+  private settling = false;
+  /** True when sizes may be remeasured lazily (the shard sets it: no `maxmemory`). */
+  lazy: () => boolean = () => false;
 
   constructor(private readonly ks: Keyspace) {}
+
+  /** The used memory with every waiting key remeasured (for readers: INFO, MEMORY, /metrics, eviction). */
+  current(): number {
+    if (this.depth === 0 && this.noted.size > 0) {
+      this.settle();
+      this.persist();
+    }
+    return this.used();
+  }
 
   /** The shard's used memory in bytes. */
   used(): number {
@@ -73,6 +92,7 @@ export class MemoryAccount {
   /** The write command ended: measures the keys it noted (the outermost command only). */
   end(): void {
     if (--this.depth > 0) return;
+    if (this.lazy() && this.noted.size < LAZY_NOTED_MAX) return;
     this.settle();
   }
 
@@ -84,23 +104,25 @@ export class MemoryAccount {
   /**
    * A write command failed. The outermost one ran in a savepoint that is rolled back: its deltas
    * go with it. A command inside a script keeps the writes it made (Redis's script semantics),
-   * and so its deltas; the keys it noted are measured when the script ends.
+   * and so its deltas; the keys it noted are measured when the script ends. Noted keys stay
+   * noted (remeasuring one measures what is really there, so a rolled-back key costs nothing wrong).
    */
   rollback(total: number, depth: number): void {
     this.depth = depth;
     if (depth > 0) return;
     this.total = total;
     this.dirty = true;
-    this.noted.clear();
   }
 
   /** Measures the noted keys again and keeps their `mem` and the total current. */
   settle(): void {
-    if (this.noted.size === 0) return;
+    if (this.noted.size === 0 || this.settling) return;
+    this.settling = true;
     try {
       for (const id of this.noted) this.remeasure(id);
     } finally {
       this.noted.clear();
+      this.settling = false;
     }
   }
 

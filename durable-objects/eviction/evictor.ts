@@ -34,7 +34,7 @@ export function makeRoom(ctx: ExecContext): boolean {
   const budget = shardBudget(ctx);
   if (budget === 0) return true;
   const ks = ctx.keyspace;
-  if (ks.memory.used() <= budget) return true;
+  if (ks.memory.current() <= budget) return true;
   const policy = ctx.config.maxmemoryPolicy;
   if (policy === "noeviction") return false;
   // Inside a script, or over keys gathered from other shards: no eviction here; the next

@@ -26,7 +26,7 @@ export function bytesToHuman(n: number): string {
  * the shards. `evicted_keys` is a stats counter (ctx.stats), not reported here.
  */
 export function memoryInfo(ctx: ExecContext): Record<string, string | number> {
-  const used = ctx.keyspace.memory.used();
+  const used = ctx.keyspace.memory.current();
   const peak = Math.max(used, ctx.keyspace.memory.peak);
   const max = ctx.config.maxmemory;
   return {
@@ -44,7 +44,7 @@ export function memoryInfo(ctx: ExecContext): Record<string, string | number> {
 
 /** MEMORY STATS for this shard: Redis's field names where they mean something here. */
 export function memoryStats(ctx: ExecContext): [string, number | string][] {
-  const used = ctx.keyspace.memory.used();
+  const used = ctx.keyspace.memory.current();
   const peak = Math.max(used, ctx.keyspace.memory.peak);
   const keys = ctx.keyspace.count();
   const pct = (part: number, whole: number) => String(whole === 0 ? 0 : (part / whole) * 100);

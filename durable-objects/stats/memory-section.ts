@@ -9,7 +9,7 @@ import type { FieldMerge, InfoField } from "./info-fields";
 
 /** The shard's `used_memory` in bytes (also GET /metrics' per-shard memory). */
 export function usedMemory(ctx: ExecContext): number {
-  return ctx.keyspace.memory.used();
+  return ctx.keyspace.memory.current();
 }
 
 export function memorySection(ctx: ExecContext): InfoField[] {

@@ -28,7 +28,7 @@ export async function totals(stub: Stub): Promise<{ used: number; measured: numb
     const rows = ks.sql.exec<KeyRow & Record<string, SqlStorageValue>>("SELECT id, key, type, value, expire_at, size FROM keys").toArray();
     let measured = 0;
     for (const row of rows) measured += keyMemoryUsage(ks, row);
-    return { used: ks.memory.used(), measured };
+    return { used: ks.memory.current(), measured };
   });
 }
 
