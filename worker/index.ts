@@ -88,11 +88,16 @@ function errorJson(message: string, status: number, headers: Record<string, stri
   return json(JSON.stringify({ error: message }), status, headers);
 }
 
-/** With METRICS_DATASET and METRICS_DATASET_INTERVAL: the metrics written at most once per interval per isolate, after the reply (worker/metrics/analytics.ts). */
+/**
+ * With METRICS_DATASET and METRICS_DATASET_INTERVAL: the metrics written at most once per interval
+ * per isolate, after the reply (worker/metrics/analytics.ts). Not on a scrape, which writes them
+ * itself: one invocation writes at most one set of points.
+ */
 app.use("*", async (c, next) => {
-  maybeIntervalWrite(c.env.METRICS_DATASET, c.env.METRICS_DATASET_INTERVAL, Date.now(), (p) => c.executionCtx.waitUntil(p), () =>
-    gatherShards(limitsOf(c.env).shards, (shard) => c.env.SHARD.getByName(`shard-${shard}`) as unknown as MetricsRpc),
-  );
+  if (c.req.path !== "/metrics")
+    maybeIntervalWrite(c.env.METRICS_DATASET, c.env.METRICS_DATASET_INTERVAL, Date.now(), (p) => c.executionCtx.waitUntil(p), () =>
+      gatherShards(limitsOf(c.env).shards, (shard) => c.env.SHARD.getByName(`shard-${shard}`) as unknown as MetricsRpc),
+    );
   await next();
 });
 

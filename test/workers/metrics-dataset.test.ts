@@ -57,4 +57,17 @@ describe("METRICS_DATASET", () => {
     expect(ds.points[0]!.blobs).toEqual(["totals", "interval"]);
     expect(ds.points.filter((p) => p.blobs![0] === "shard")).toHaveLength(16);
   });
+
+  it("a scrape writes one set of points even when the interval is due", async () => {
+    const ds = fakeDataset();
+    const waits: Promise<unknown>[] = [];
+    const ctx = { waitUntil: (p: Promise<unknown>) => void waits.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    const bindings = { ...(env as unknown as Env), METRICS_DATASET: ds, METRICS_DATASET_INTERVAL: "1" };
+    const res = await app.fetch(new Request("http://edgekv/metrics", { headers: { authorization: `Bearer ${TOKEN}` } }), bindings, ctx);
+    expect(res.status).toBe(200);
+    await Promise.all(waits);
+    expect(waits).toHaveLength(0);
+    expect(ds.points.filter((p) => p.blobs![0] === "totals")).toHaveLength(1);
+    expect(ds.points.every((p) => p.blobs!.at(-1) === "scrape")).toBe(true);
+  });
 });
