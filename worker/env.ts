@@ -15,6 +15,10 @@ export interface Env {
   EDGEKV_READONLY_TOKEN?: string;
   /** Optional token (a secret) that may read GET /metrics and nothing else; the read-write token may too. */
   METRICS_TOKEN?: string;
+  /** Optional Workers Analytics Engine dataset the metrics are also written to (wrangler.toml, off by default; worker/metrics/analytics.ts). */
+  METRICS_DATASET?: AnalyticsEngineDataset;
+  /** With METRICS_DATASET: seconds between writes made from ordinary requests, per isolate (unset: only scrapes write). */
+  METRICS_DATASET_INTERVAL?: string;
   /** Largest accepted request body in bytes (default: the value limit plus REQUEST_OVERHEAD_BYTES, 33 MiB). */
   MAX_REQUEST_BYTES?: string;
   /** Largest string value in bytes (default 32 MiB; durable-objects/limits.ts). */

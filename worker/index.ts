@@ -27,7 +27,8 @@ import { rpcBackend, type CoordinatorRpc, type ParticipantRpc, type TxBackend } 
 import { runPipeline, type ExecOptions, type Rejection, type ShardExec } from "./execute";
 import { runTransaction } from "./transaction";
 import { frontDoor } from "./ratelimit/front-door";
-import { metricsAccess, metricsResponse, type MetricsRpc } from "./metrics";
+import { gatherShards, metricsAccess, metricsResponse, type MetricsRpc } from "./metrics";
+import { maybeIntervalWrite } from "./metrics/analytics";
 import { KEYLESS_SHARD } from "./plan";
 import { execOnShard, type ShardBatchRpc } from "./shard-transport";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
@@ -87,13 +88,31 @@ function errorJson(message: string, status: number, headers: Record<string, stri
   return json(JSON.stringify({ error: message }), status, headers);
 }
 
+/**
+ * With METRICS_DATASET and METRICS_DATASET_INTERVAL: the metrics written at most once per interval
+ * per isolate, after the reply (worker/metrics/analytics.ts). Not on a scrape, which writes them
+ * itself: one invocation writes at most one set of points.
+ */
+app.use("*", async (c, next) => {
+  if (c.req.path !== "/metrics")
+    maybeIntervalWrite(c.env.METRICS_DATASET, c.env.METRICS_DATASET_INTERVAL, Date.now(), (p) => c.executionCtx.waitUntil(p), () =>
+      gatherShards(limitsOf(c.env).shards, (shard) => c.env.SHARD.getByName(`shard-${shard}`) as unknown as MetricsRpc),
+    );
+  await next();
+});
+
 /** In front of a website when ORIGIN is configured (worker/ratelimit/front-door.ts); otherwise a no-op. */
 app.use("*", frontDoor());
 
 /** Prometheus metrics (worker/metrics/): the read-write token or METRICS_TOKEN. */
 app.get("/metrics", (c) => {
   if (!metricsAccess(c.req.raw, c.env.EDGEKV_TOKEN, c.env.METRICS_TOKEN)) return errorJson(RequestErrors.unauthorized, 401);
-  return metricsResponse(c, limitsOf(c.env).shards, (shard) => c.env.SHARD.getByName(`shard-${shard}`) as unknown as MetricsRpc);
+  return metricsResponse(
+    c,
+    limitsOf(c.env).shards,
+    (shard) => c.env.SHARD.getByName(`shard-${shard}`) as unknown as MetricsRpc,
+    c.env.METRICS_DATASET,
+  );
 });
 
 /** Method, then token: nothing is parsed or run before both pass. */

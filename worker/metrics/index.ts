@@ -6,10 +6,13 @@
  *
  * Access: the read-write token, or `METRICS_TOKEN` when configured (a token that can read the
  * metrics and nothing else). The read-only token is refused: metrics name commands and rules.
+ *
+ * Optionally the same figures go to a Workers Analytics Engine dataset (analytics.ts).
  */
 import type { Context } from "hono";
 import { LATENCY_BUCKETS_USEC, type CountersSnapshot, type Histogram } from "../../durable-objects/stats/counters";
 import { constantTimeEqual, tokenFrom } from "../auth";
+import { writeDataset } from "./analytics";
 import { isolateCounters, type Labels } from "./isolate";
 
 /** What one shard answers for a scrape (durable-objects/shard.ts `metrics`). */
@@ -82,6 +85,46 @@ function sumInto(into: Map<string, number>, key: string, n: number): void {
   into.set(key, (into.get(key) ?? 0) + n);
 }
 
+/** The shards' counters summed: per counter, per command (calls, rejected, failed, µs), per error prefix, per latency group. */
+export interface MergedCounts {
+  counters: Map<string, number>;
+  calls: Map<string, number>;
+  rejected: Map<string, number>;
+  failed: Map<string, number>;
+  usec: Map<string, number>;
+  errors: Map<string, number>;
+  latency: Map<string, Histogram>;
+}
+
+export function mergeShards(up: ShardMetrics[]): MergedCounts {
+  const m: MergedCounts = {
+    counters: new Map(),
+    calls: new Map(),
+    rejected: new Map(),
+    failed: new Map(),
+    usec: new Map(),
+    errors: new Map(),
+    latency: new Map(),
+  };
+  for (const s of up) {
+    for (const [k, v] of Object.entries(s.counts.counters)) sumInto(m.counters, k, v);
+    for (const [k, v] of Object.entries(s.counts.commands)) {
+      sumInto(m.calls, k, v.calls);
+      sumInto(m.rejected, k, v.rejected);
+      sumInto(m.failed, k, v.failed);
+      sumInto(m.usec, k, v.usec);
+    }
+    for (const [k, v] of Object.entries(s.counts.errors)) sumInto(m.errors, k, v);
+    for (const [group, h] of Object.entries(s.counts.latency)) {
+      const acc = m.latency.get(group) ?? { counts: new Array<number>(h.counts.length).fill(0), sumUsec: 0 };
+      h.counts.forEach((c, i) => (acc.counts[i] = (acc.counts[i] ?? 0) + c));
+      acc.sumUsec += h.sumUsec;
+      m.latency.set(group, acc);
+    }
+  }
+  return m;
+}
+
 /** The exposition from every shard's answer (`null`: the shard did not answer) and this isolate's counters. */
 export function renderMetrics(shards: (ShardMetrics | null)[]): string {
   const e = new Exposition();
@@ -102,29 +145,7 @@ export function renderMetrics(shards: (ShardMetrics | null)[]): string {
     for (const [i, s] of up) e.sample(name, { shard: String(i) }, of(s));
   }
 
-  const counters = new Map<string, number>();
-  const calls = new Map<string, number>();
-  const rejected = new Map<string, number>();
-  const failed = new Map<string, number>();
-  const usec = new Map<string, number>();
-  const errors = new Map<string, number>();
-  const latency = new Map<string, Histogram>();
-  for (const [, s] of up) {
-    for (const [k, v] of Object.entries(s.counts.counters)) sumInto(counters, k, v);
-    for (const [k, v] of Object.entries(s.counts.commands)) {
-      sumInto(calls, k, v.calls);
-      sumInto(rejected, k, v.rejected);
-      sumInto(failed, k, v.failed);
-      sumInto(usec, k, v.usec);
-    }
-    for (const [k, v] of Object.entries(s.counts.errors)) sumInto(errors, k, v);
-    for (const [group, h] of Object.entries(s.counts.latency)) {
-      const acc = latency.get(group) ?? { counts: new Array<number>(h.counts.length).fill(0), sumUsec: 0 };
-      h.counts.forEach((c, i) => (acc.counts[i] = (acc.counts[i] ?? 0) + c));
-      acc.sumUsec += h.sumUsec;
-      latency.set(group, acc);
-    }
-  }
+  const { counters, calls, rejected, failed, usec, errors, latency } = mergeShards(up.map(([, s]) => s));
 
   const simple: [string, string, string][] = [
     ["edgekv_commands_processed_total", "Commands run by the shards (INFO total_commands_processed).", "total_commands_processed"],
@@ -178,9 +199,9 @@ export function metricsAccess(req: Request, readWrite: string | undefined, metri
   return !!readWrite && constantTimeEqual(token, readWrite);
 }
 
-/** The `/metrics` handler: every shard asked in parallel; a shard that fails is `edgekv_shard_up 0`. */
-export async function metricsResponse(c: Context, shards: number, stubOf: (shard: number) => MetricsRpc): Promise<Response> {
-  const answers = await Promise.all(
+/** Every shard's answer, asked in parallel; `null` for a shard that failed. */
+export function gatherShards(shards: number, stubOf: (shard: number) => MetricsRpc): Promise<(ShardMetrics | null)[]> {
+  return Promise.all(
     Array.from({ length: shards }, async (_, i) => {
       try {
         return await stubOf(i).metrics();
@@ -189,5 +210,19 @@ export async function metricsResponse(c: Context, shards: number, stubOf: (shard
       }
     }),
   );
+}
+
+/**
+ * The `/metrics` handler: every shard asked in parallel; a shard that fails is `edgekv_shard_up 0`.
+ * With a `METRICS_DATASET` binding the same figures are also written to it (analytics.ts).
+ */
+export async function metricsResponse(
+  c: Context,
+  shards: number,
+  stubOf: (shard: number) => MetricsRpc,
+  dataset?: AnalyticsEngineDataset,
+): Promise<Response> {
+  const answers = await gatherShards(shards, stubOf);
+  writeDataset(dataset, answers, "scrape");
   return c.body(renderMetrics(answers), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
 }
