@@ -11,6 +11,7 @@ import { freshShard } from "../../test/workers/shard-client";
 import type { Shard } from "../shard";
 import { configure, inside, totals, type Stub } from "../../test/workers/eviction-helpers";
 import { EVICT_MAX_KEYS } from "./evictor";
+import { sampleKeys, type GapEstimate } from "./policies";
 import { lfuDecay, lfuLogIncr, LFU_INIT_VAL } from "./tracking";
 
 const VALUE = "v".repeat(100);
@@ -117,6 +118,35 @@ describe("eviction policies", () => {
     expect(await gone(s, 4)).toEqual(["k0", "k2", "k3"]);
     expect(await s.r("SET", "more", VALUE)).toEqual(OOM);
     expect(await s.r("EXISTS", "k1")).toBe(1);
+  });
+
+  it("samples the keys with a TTL about uniformly, however their expiries lie", async () => {
+    // Ten keys sharing one expiry (written together with one TTL), one far later, and keys
+    // without a TTL among them: each key with a TTL should be sampled about one time in eleven.
+    const s = freshShard("evict-ttl-sampling");
+    const at = Date.now() + 3_600_000;
+    for (let i = 0; i < 10; i++) {
+      await s.r("SET", `c${i}`, VALUE, "PXAT", at);
+      await s.r("SET", `p${i}`, VALUE);
+    }
+    await s.r("SET", "far", VALUE, "PXAT", at + 1_000_000_000);
+    const counts = await runInDurableObject(s.stub, (shard: Shard) => {
+      const ks = inside(shard).keyspace;
+      let seed = 7;
+      const random = () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed / 2147483648;
+      };
+      const gaps: GapEstimate = { invGap: 0 };
+      const seen: Record<string, number> = {};
+      for (let i = 0; i < 1100; i++) for (const k of sampleKeys(ks, 1, true, random, gaps)) seen[k.key] = (seen[k.key] ?? 0) + 1;
+      return seen;
+    });
+    expect(Object.keys(counts).sort()).toEqual([...Array.from({ length: 10 }, (_, i) => `c${i}`), "far"].sort());
+    for (const n of Object.values(counts)) {
+      expect(n).toBeGreaterThan(40);
+      expect(n).toBeLessThan(200);
+    }
   });
 
   it("volatile-random evicts only keys with a TTL, then answers OOM", async () => {

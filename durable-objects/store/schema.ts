@@ -12,6 +12,7 @@
  * for its key's row (`size` is then its length, its bytes are in `string_chunks`).
  */
 import { MEMORY_MIGRATION } from "../eviction/accounting";
+import { TTL_SAMPLE_MIGRATION } from "../eviction/policies";
 import { CONFIG_MIGRATION } from "./config";
 import { HASH_MIGRATION } from "./hashes";
 import { LIST_MIGRATION } from "./lists";
@@ -53,6 +54,8 @@ export const MIGRATIONS: readonly string[] = [
   CONFIG_MIGRATION,
   // 13: each key's size for memory accounting (eviction/accounting.ts).
   MEMORY_MIGRATION,
+  // 14: the ids of the keys with a TTL, sampled by the volatile eviction policies (eviction/policies.ts).
+  TTL_SAMPLE_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {
