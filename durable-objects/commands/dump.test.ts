@@ -3,33 +3,16 @@
  * the limit is refused, a payload whose value the store refuses changes nothing (the old key
  * of a REPLACE included), and a string longer than one value may be is bad data.
  */
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Arg } from "../args";
-import { COMMANDS } from ".";
-import { dispatch } from "../dispatch";
 import { RdbWriter } from "../rdb/encoding";
 import type { Reply } from "../reply";
-import { ScriptState } from "../scripting/state";
-import type { Shard } from "../shard";
-import { registerElementStores } from "../store/elements";
-import { Keyspace } from "../store/keyspace";
-import { uniqueName } from "../../test/workers/shard-client";
-import { ShardCounters } from "../stats/counters";
-import { ConfigStore } from "../config/store";
+import { inDirectShard } from "../../test/workers/shard-client";
 
 const VALUE_LIMIT = 100_000;
 
 function inShard<T>(fn: (run: (...argv: Arg[]) => Reply) => T, valueLimit = VALUE_LIMIT): Promise<T> {
-  return runInDurableObject(env.SHARD.getByName(uniqueName("dump")), (_: Shard, state: DurableObjectState) => {
-    const sql = state.storage.sql;
-    const ks = new Keyspace(sql, () => {});
-    registerElementStores(ks);
-    ks.now = Date.now();
-    ks.maxValueBytes = valueLimit;
-    const scripts = new ScriptState(sql, COMMANDS);
-    return fn((...argv: Arg[]) => dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), stats: new ShardCounters(), now: ks.now }, argv, (f) => state.storage.transactionSync(f)));
-  });
+  return inDirectShard("dump", ({ run }) => fn(run), { maxValueBytes: valueLimit });
 }
 
 describe("DUMP and RESTORE limits", () => {

@@ -4,23 +4,15 @@
  * read sparse chunks as zeros, writes stop at the value limit, and a seeded model check compares
  * every command with the same operation on a plain byte array.
  */
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Arg } from "../args";
-import { COMMANDS } from "../commands";
-import { dispatch } from "../dispatch";
 import { Errors } from "../errors";
 import type { Reply } from "../reply";
-import { ScriptState } from "../scripting/state";
-import type { Shard } from "../shard";
-import { uniqueName } from "../../test/workers/shard-client";
+import { inDirectShard } from "../../test/workers/shard-client";
 import { seededRandom } from "../../test/random";
-import { registerElementStores } from "./elements";
-import { Keyspace } from "./keyspace";
+import type { Keyspace } from "./keyspace";
 import { CHUNK_BYTES } from "./string-chunks";
 import { MAX_STRING_BYTES } from "./strings";
-import { ShardCounters } from "../stats/counters";
-import { ConfigStore } from "../config/store";
 
 /** The statements that wrote rows, and the rows read and written, since the last `take()`. */
 interface SqlLog {
@@ -35,10 +27,9 @@ interface Fixture {
 }
 
 function inShard<T>(fn: (f: Fixture) => T): Promise<T> {
-  return runInDurableObject(env.SHARD.getByName(uniqueName("bitmaps")), (_: Shard, state: DurableObjectState) => {
-    const raw = state.storage.sql;
-    const seen: { query: string; bindings: unknown[]; cursor: SqlStorageCursor<Record<string, SqlStorageValue>> }[] = [];
-    const sql = {
+  const seen: { query: string; bindings: unknown[]; cursor: SqlStorageCursor<Record<string, SqlStorageValue>> }[] = [];
+  const wrap = (raw: SqlStorage) =>
+    ({
       exec(query: string, ...bindings: unknown[]) {
         const cursor = raw.exec(query, ...bindings);
         seen.push({ query, bindings, cursor });
@@ -47,28 +38,19 @@ function inShard<T>(fn: (f: Fixture) => T): Promise<T> {
       get databaseSize() {
         return raw.databaseSize;
       },
-    } as unknown as SqlStorage;
-    const log: SqlLog = {
-      take() {
-        const out = {
-          writes: seen.filter((s) => s.cursor.rowsWritten > 0).map(({ query, bindings }) => ({ query, bindings })),
-          rowsRead: seen.reduce((n, s) => n + s.cursor.rowsRead, 0),
-          rowsWritten: seen.reduce((n, s) => n + s.cursor.rowsWritten, 0),
-        };
-        seen.length = 0;
-        return out;
-      },
-    };
-    const ks = new Keyspace(sql, () => {});
-    registerElementStores(ks);
-    ks.now = Date.now();
-    const scripts = new ScriptState(raw, COMMANDS);
-    const run = (...args: (Arg | number)[]) => {
-      const argv = args.map((a) => (typeof a === "number" ? String(a) : a));
-      return dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), stats: new ShardCounters(), now: ks.now }, argv, (f) => state.storage.transactionSync(f));
-    };
-    return fn({ ks, sql: raw, run, log });
-  });
+    }) as unknown as SqlStorage;
+  const log: SqlLog = {
+    take() {
+      const out = {
+        writes: seen.filter((s) => s.cursor.rowsWritten > 0).map(({ query, bindings }) => ({ query, bindings })),
+        rowsRead: seen.reduce((n, s) => n + s.cursor.rowsRead, 0),
+        rowsWritten: seen.reduce((n, s) => n + s.cursor.rowsWritten, 0),
+      };
+      seen.length = 0;
+      return out;
+    },
+  };
+  return inDirectShard("bitmaps", ({ ks, sql, run }) => fn({ ks, sql, run, log }), { wrap });
 }
 
 /** A bitmap of `bytes` bytes with a known pattern, written with one SET. */

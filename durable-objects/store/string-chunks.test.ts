@@ -3,23 +3,15 @@
  * their key, and bounded by the keyspace's value limit. A seeded model check compares every
  * operation with the same operation on a plain byte array.
  */
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Arg } from "../args";
-import { COMMANDS } from "../commands";
-import { dispatch } from "../dispatch";
 import { Errors } from "../errors";
 import { CommandError, type Reply } from "../reply";
-import { ScriptState } from "../scripting/state";
-import type { Shard } from "../shard";
-import { rowsReadPerStep, uniqueName } from "../../test/workers/shard-client";
-import { registerElementStores } from "./elements";
-import { Keyspace } from "./keyspace";
+import { rowsReadPerStep, inDirectShard } from "../../test/workers/shard-client";
+import type { Keyspace } from "./keyspace";
 import { CHUNK_BYTES } from "./string-chunks";
 import { appendString, getRange, getString, MAX_STRING_BYTES, setRange, setString, stringLength } from "./strings";
 import { seededRandom } from "../../test/random";
-import { ShardCounters } from "../stats/counters";
-import { ConfigStore } from "../config/store";
 
 /** A value just past the in-row limit, with every byte position distinguishable. */
 function pattern(n: number, seed = 1): Uint8Array {
@@ -56,16 +48,9 @@ interface Fixture {
 }
 
 function inShard<T>(fn: (f: Fixture) => T): Promise<T> {
-  return runInDurableObject(env.SHARD.getByName(uniqueName("chunks")), (_: Shard, state: DurableObjectState) => {
-    const sql = state.storage.sql;
-    const ks = new Keyspace(sql, () => {});
-    registerElementStores(ks);
-    ks.now = Date.now();
-    const scripts = new ScriptState(sql, COMMANDS);
-    const run = (...argv: Arg[]) => dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), stats: new ShardCounters(), now: ks.now }, argv, (f) => state.storage.transactionSync(f));
-    const chunkRows = () => sql.exec<{ n: number }>("SELECT count(*) AS n FROM string_chunks").one().n;
-    return fn({ ks, sql, run, chunkRows });
-  });
+  return inDirectShard("chunks", ({ ks, sql, run }) =>
+    fn({ ks, sql, run, chunkRows: () => sql.exec<{ n: number }>("SELECT count(*) AS n FROM string_chunks").one().n }),
+  );
 }
 
 function errorOf(fn: () => unknown): string | undefined {

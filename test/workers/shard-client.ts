@@ -88,18 +88,48 @@ export function metaRow<T extends Record<string, SqlStorageValue>>(sql: SqlStora
   return meta;
 }
 
+/** A fresh shard seen from inside: its keyspace, its SQL storage, and commands run straight through the table. */
+export interface DirectShard {
+  ks: Keyspace;
+  /** The shard's own SQL storage (the keyspace may run over a wrapper of it: `wrap`). */
+  sql: SqlStorage;
+  /** One command through the command table at the keyspace's `now`, its raw Reply. */
+  run: (...argv: (Arg | number)[]) => Reply;
+}
+
+/**
+ * Runs `fn` inside a fresh shard named after `prefix`, with a keyspace of its own over the
+ * shard's SQL storage (or over `wrap(sql)`, e.g. to log statements) and, if given, a value limit.
+ */
+export function inDirectShard<T>(
+  prefix: string,
+  fn: (s: DirectShard) => T,
+  opts: { maxValueBytes?: number; wrap?: (sql: SqlStorage) => SqlStorage } = {},
+): Promise<T> {
+  return runInDurableObject(env.SHARD.getByName(uniqueName(prefix)), (_: Shard, state: DurableObjectState) => {
+    const sql = state.storage.sql;
+    const ks = new Keyspace(opts.wrap ? opts.wrap(sql) : sql, () => {});
+    registerElementStores(ks);
+    ks.now = Date.now();
+    if (opts.maxValueBytes !== undefined) ks.maxValueBytes = opts.maxValueBytes;
+    const scripts = new ScriptState(sql, COMMANDS);
+    const config = new ConfigStore();
+    const stats = new ShardCounters();
+    const run = (...args: (Arg | number)[]) =>
+      dispatch(COMMANDS, { keyspace: ks, scripts, config, stats, now: ks.now }, args.map((a) => (typeof a === "number" ? String(a) : a)), (f) => state.storage.transactionSync(f));
+    return fn({ ks, sql, run });
+  });
+}
+
 /** One command through the command table at the time `now` (ms), its raw Reply. */
 export type ClockedRun = (now: number, ...argv: (string | number)[]) => Reply;
 
 /** Runs `fn` inside a fresh shard, dispatching commands with a clock the test sets per command. */
 export function withClock(prefix: string, fn: (run: ClockedRun) => void): Promise<void> {
-  return runInDurableObject(env.SHARD.getByName(uniqueName(prefix)), (_: Shard, state: DurableObjectState) => {
-    const ks = new Keyspace(state.storage.sql, () => {});
-    registerElementStores(ks);
-    const scripts = new ScriptState(state.storage.sql, COMMANDS);
+  return inDirectShard(prefix, ({ ks, run }) =>
     fn((now, ...argv) => {
       ks.now = now;
-      return dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), stats: new ShardCounters(), now }, argv.map(String) as Arg[], (f) => state.storage.transactionSync(f));
-    });
-  });
+      return run(...argv);
+    }),
+  );
 }

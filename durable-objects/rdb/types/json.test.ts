@@ -4,37 +4,20 @@
  * moduleTypeEncodeId's description), round trips, the older version 2 read, and every payload
  * refused with nothing changed.
  */
-import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Arg } from "../../args";
-import { COMMANDS } from "../../commands";
-import { dispatch } from "../../dispatch";
 import type { Reply } from "../../reply";
-import { ScriptState } from "../../scripting/state";
-import type { Shard } from "../../shard";
-import { registerElementStores } from "../../store/elements";
-import { Keyspace } from "../../store/keyspace";
-import { uniqueName } from "../../../test/workers/shard-client";
+import type { Keyspace } from "../../store/keyspace";
+import { inDirectShard } from "../../../test/workers/shard-client";
 import { crc64Footer } from "../crc64";
 import { RdbWriter } from "../encoding";
 import { moduleTypeId } from "./json";
-import { ShardCounters } from "../../stats/counters";
-import { ConfigStore } from "../../config/store";
 
 const enc = new TextEncoder();
 const BAD_DATA = { error: "ERR Bad data format" };
 
 function inShard<T>(fn: (run: (...argv: Arg[]) => Reply, ks: Keyspace) => T, valueLimit = 32 * 1024 * 1024): Promise<T> {
-  return runInDurableObject(env.SHARD.getByName(uniqueName("dump-json")), (_: Shard, state: DurableObjectState) => {
-    const sql = state.storage.sql;
-    const ks = new Keyspace(sql, () => {});
-    registerElementStores(ks);
-    ks.now = Date.now();
-    ks.maxValueBytes = valueLimit;
-    const scripts = new ScriptState(sql, COMMANDS);
-    const run = (...argv: Arg[]) => dispatch(COMMANDS, { keyspace: ks, scripts, config: new ConfigStore(), stats: new ShardCounters(), now: ks.now }, argv, (f) => state.storage.transactionSync(f));
-    return fn(run, ks);
-  });
+  return inDirectShard("dump-json", ({ run, ks }) => fn(run, ks), { maxValueBytes: valueLimit });
 }
 
 /**
