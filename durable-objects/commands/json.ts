@@ -27,6 +27,7 @@ import {
   removeAt,
   replaceAt,
   toResp,
+  writeAt,
   writeTargets,
   type ParsedPath,
 } from "../json/ops";
@@ -102,15 +103,7 @@ function jsonSet(ctx: ExecContext, argv: Arg[]): Reply {
   const targets = writeTargets(p, doc.root, mode);
   if (targets.length === 0) return null;
   checkGrowth(targets.length, argBytes(argv[3]!), maxDocumentBytes(ks), [value]);
-  for (const t of targets) {
-    if (t.kind === "match") {
-      checkDepth(t.m.depth, value);
-      doc.root = replaceAt(doc.root, t.m, clone(value));
-    } else {
-      checkDepth(t.depth, value);
-      t.parent.set(t.key, clone(value));
-    }
-  }
+  doc.root = writeAt(doc.root, targets, () => clone(value));
   save(ctx, key, doc);
   return OK;
 }
@@ -215,15 +208,7 @@ function jsonMset(ctx: ExecContext, argv: Arg[]): Reply {
     const targets = writeTargets(p, doc.root, null);
     if (targets.length === 0) continue;
     checkGrowth(targets.length, byteLength(serialize(value)), maxDocumentBytes(ks), [value]);
-    for (const t of targets) {
-      if (t.kind === "match") {
-        checkDepth(t.m.depth, value);
-        doc.root = replaceAt(doc.root, t.m, clone(value));
-      } else {
-        checkDepth(t.depth, value);
-        t.parent.set(t.key, clone(value));
-      }
-    }
+    doc.root = writeAt(doc.root, targets, () => clone(value));
     save(ctx, key, doc);
   }
   return OK;
@@ -255,16 +240,7 @@ function jsonMerge(ctx: ExecContext, argv: Arg[]): Reply {
   const targets = writeTargets(p, doc.root, "merge");
   if (targets.length === 0) return null;
   checkGrowth(targets.length, argBytes(argv[3]!), maxDocumentBytes(ks), [patch]);
-  for (const t of targets) {
-    if (t.kind === "match") {
-      const merged = mergePatch(t.m.value, patch);
-      checkDepth(t.m.depth, merged);
-      doc.root = replaceAt(doc.root, t.m, merged);
-    } else {
-      checkDepth(t.depth, patch);
-      t.parent.set(t.key, clone(patch));
-    }
-  }
+  doc.root = writeAt(doc.root, targets, (old) => (old === undefined ? clone(patch) : mergePatch(old, patch)));
   save(ctx, key, doc);
   return OK;
 }

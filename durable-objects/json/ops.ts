@@ -155,6 +155,26 @@ function targetsOf(p: ParsedPath, root: JValue, mode: "nx" | "xx" | "merge" | nu
   return out;
 }
 
+/**
+ * Writes at every target of a JSON.SET, JSON.MSET or JSON.MERGE: `valueFor(old)` is the new
+ * value (`old`: the match's value, undefined for a new key), checked for depth where it lands.
+ * Answers the new root (a match at the root replaces it).
+ */
+export function writeAt(root: JValue, targets: Target[], valueFor: (old: JValue | undefined) => JValue): JValue {
+  for (const t of targets) {
+    if (t.kind === "match") {
+      const v = valueFor(t.m.value);
+      checkDepth(t.m.depth, v);
+      root = replaceAt(root, t.m, v);
+    } else {
+      const v = valueFor(undefined);
+      checkDepth(t.depth, v);
+      t.parent.set(t.key, v);
+    }
+  }
+  return root;
+}
+
 /** RFC 7386 JSON Merge Patch of `patch` into `doc`: the merged value. */
 export function mergePatch(doc: JValue, patch: JValue): JValue {
   if (!isObject(patch)) return clone(patch);
