@@ -2,13 +2,15 @@
  * DUMP and RESTORE: a key's value in Redis's own serialization (rdb/dump.ts, rdb/types/), so a
  * payload moves between this server and redis-server both ways.
  *
- * IDLETIME and FREQ are checked as Redis checks them and then have no effect: no eviction
- * clock is kept per key here (OBJECT IDLETIME/FREQ do not exist yet).
+ * IDLETIME and FREQ set the restored key's access data as Redis's objectSetLRUOrLFU does: FREQ
+ * its LFU counter under an LFU policy, IDLETIME its last access under any other (the tracker,
+ * eviction/tracking.ts, which OBJECT FREQ/IDLETIME and eviction read); the other is ignored.
  */
 import { bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { DumpErrors, Errors } from "../errors";
 import { rangeSpec } from "../key-specs";
+import { isLfu } from "../eviction/policies";
 import { dumpKey, readPayload } from "../rdb/dump";
 import { CommandError, OK, type Reply } from "../reply";
 import type { CommandSpec } from "../table";
@@ -61,6 +63,14 @@ function restore(ctx: ExecContext, argv: Arg[]): Reply {
   const at = ttl === 0n ? null : Number(ttl) + (absttl ? 0 : ks.now);
   if (at !== null && at <= ks.now) return OK;
   type.store(ks, key, value, at);
+  const lfu = isLfu(ctx.config.maxmemoryPolicy);
+  if ((lfu && freq >= 0n) || (!lfu && idle >= 0n)) {
+    const row = ks.find(key, false);
+    if (row) {
+      if (lfu) ks.access.set(row.id, ks.now, Number(freq));
+      else ks.access.set(row.id, ks.now - Number(idle) * 1000);
+    }
+  }
   return OK;
 }
 

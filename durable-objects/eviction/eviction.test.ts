@@ -230,4 +230,22 @@ describe("OBJECT FREQ and IDLETIME", () => {
     await s.r("GET", "k");
     expect(await s.r("OBJECT", "FREQ", "k")).toBe(44);
   });
+
+  it("RESTORE sets them as Redis's objectSetLRUOrLFU: FREQ under an LFU policy, IDLETIME under any other", async () => {
+    const s = freshShard("object-restore");
+    await s.r("SET", "src", "v");
+    const payload = (await s.call("DUMP", "src")) as Uint8Array;
+    await configure(s.stub, { "maxmemory-policy": "allkeys-lfu", "lfu-decay-time": 0 });
+    expect(await s.call("RESTORE", "f", "0", payload, "FREQ", "77")).toEqual({ status: "OK" });
+    expect(await s.r("OBJECT", "FREQ", "f")).toBe(77);
+    // IDLETIME under an LFU policy has no effect: the counter is the new key's.
+    expect(await s.call("RESTORE", "i", "0", payload, "IDLETIME", "500")).toEqual({ status: "OK" });
+    expect(await s.r("OBJECT", "FREQ", "i")).toBe(LFU_INIT_VAL);
+    await configure(s.stub, { "maxmemory-policy": "allkeys-lru" });
+    expect(await s.call("RESTORE", "i2", "0", payload, "IDLETIME", "500")).toEqual({ status: "OK" });
+    const idle = (await s.r("OBJECT", "IDLETIME", "i2")) as number;
+    expect(idle >= 500 && idle <= 501).toBe(true);
+    expect(await s.call("RESTORE", "f2", "0", payload, "FREQ", "9")).toEqual({ status: "OK" });
+    expect(await s.r("OBJECT", "IDLETIME", "f2")).toBe(0);
+  });
 });

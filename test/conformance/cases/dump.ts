@@ -172,6 +172,9 @@ export const dumpCases = defineCases("dump", [
       expect(await rb("RESTORE", key("a"), "1000", payload, "ABSTTL", "REPLACE")).toEqual("OK");
       expect(await r("EXISTS", key("a"))).toEqual(0);
       expect(await rb("RESTORE", key("i"), "0", payload, "IDLETIME", "1000")).toEqual("OK");
+      // Under the default (non-LFU) policy IDLETIME sets the key's last access, OBJECT IDLETIME reads it.
+      const idle = (await r("OBJECT", "IDLETIME", key("i"))) as number;
+      expect(idle >= 1000 && idle <= 1001).toBe(true);
       expect(await rb("RESTORE", key("f"), "0", payload, "freq", "255", "replace", "absttl")).toEqual("OK");
       expect(await r("GET", key("f"))).toEqual("v");
     },
