@@ -59,9 +59,9 @@ interface EngineBody {
 type TraceOp = [kind: "r" | "w", key: string, ttl: number];
 
 /** The collections the scaling table grows, and the command that grows each (500 elements a call). */
-const FILL_COMMAND = { zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD", hll: "PFADD", bitmap: "SETRANGE" } as const;
-/** "json" grows one document instead (EngineShard.fill). */
-type FillKind = keyof typeof FILL_COMMAND | "json";
+const FILL_COMMAND = { zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD", hll: "PFADD" } as const;
+/** "json" grows one document, "bitmap" one string value, instead (EngineShard.fill). */
+type FillKind = keyof typeof FILL_COMMAND | "json" | "bitmap";
 
 /** The cheapest store round trip a Durable Object offers: synchronous KV calls over RPC. */
 export class BareStore extends DurableObject {

@@ -214,6 +214,11 @@ function jsonMset(ctx: ExecContext, argv: Arg[]): Reply {
   return OK;
 }
 
+/** The path argument at 2 when given, else the legacy root (RedisJSON's default). */
+function optionalPath(argv: Arg[]): ParsedPath {
+  return parsePath(argv.length > 2 ? text(argv[2]!) : LEGACY_ROOT);
+}
+
 // JSON.MERGE key path value [FORMAT JSON|STRING]
 function jsonMerge(ctx: ExecContext, argv: Arg[]): Reply {
   const key = text(argv[1]!);
@@ -248,7 +253,7 @@ function jsonMerge(ctx: ExecContext, argv: Arg[]): Reply {
 // JSON.DEL key [path] / JSON.FORGET key [path]
 function jsonDel(ctx: ExecContext, argv: Arg[]): Reply {
   const key = text(argv[1]!);
-  const p = parsePath(argv.length > 2 ? text(argv[2]!) : LEGACY_ROOT);
+  const p = optionalPath(argv);
   const doc = readJson(ctx.keyspace, key);
   if (!doc) return 0;
   if (p.root) {
@@ -263,7 +268,7 @@ function jsonDel(ctx: ExecContext, argv: Arg[]): Reply {
 
 // JSON.TYPE key [path]
 function jsonType(ctx: ExecContext, argv: Arg[]): Reply {
-  const p = parsePath(argv.length > 2 ? text(argv[2]!) : LEGACY_ROOT);
+  const p = optionalPath(argv);
   const doc = readJson(ctx.keyspace, text(argv[1]!));
   if (!doc) return null;
   const found = matches(p, doc.root);
@@ -389,7 +394,7 @@ function readPerMatch(
     throw new CommandError(JsonErrors.noKey);
   },
 ): Reply {
-  const p = parsePath(argv.length > 2 ? text(argv[2]!) : LEGACY_ROOT);
+  const p = optionalPath(argv);
   const doc = readJson(ctx.keyspace, text(argv[1]!));
   if (p.legacy) return legacy(doc, p);
   if (!doc) return missingJsonPath(p);
@@ -613,7 +618,7 @@ function jsonArrtrim(ctx: ExecContext, argv: Arg[]): Reply {
 // JSON.CLEAR key [path]
 function jsonClear(ctx: ExecContext, argv: Arg[]): Reply {
   const key = text(argv[1]!);
-  const p = parsePath(argv.length > 2 ? text(argv[2]!) : LEGACY_ROOT);
+  const p = optionalPath(argv);
   const doc = mustRead(ctx.keyspace, key);
   let cleared = 0;
   const found = matches(p, doc.root).filter(({ value: v }) =>
@@ -632,7 +637,7 @@ function jsonClear(ctx: ExecContext, argv: Arg[]): Reply {
 
 // JSON.RESP key [path]
 function jsonResp(ctx: ExecContext, argv: Arg[]): Reply {
-  const p = parsePath(argv.length > 2 ? text(argv[2]!) : LEGACY_ROOT);
+  const p = optionalPath(argv);
   const doc = readJson(ctx.keyspace, text(argv[1]!));
   if (!doc) return null;
   if (p.legacy) return toResp(first(p, doc.root));

@@ -107,20 +107,10 @@ class PathParser {
       if (c === "." && this.s[this.pos + 1] === ".") {
         this.pos += 2;
         segs.push({ t: "scan" });
-        this.ws();
-        if (this.s[this.pos] === "*") {
-          this.pos++;
-          segs.push({ t: "all" });
-        } else if (this.s[this.pos] === "[") segs.push(this.bracket());
-        else segs.push({ t: "key", name: this.literal() });
+        segs.push(this.child());
       } else if (c === ".") {
         this.pos++;
-        this.ws();
-        if (this.s[this.pos] === "*") {
-          this.pos++;
-          segs.push({ t: "all" });
-        } else if (this.s[this.pos] === "[") segs.push(this.bracket());
-        else segs.push({ t: "key", name: this.literal() });
+        segs.push(this.child());
       } else if (c === "[") {
         segs.push(this.bracket());
       } else if (first && c === "*") {
@@ -138,6 +128,17 @@ class PathParser {
     while (this.pos < this.s.length && LITERAL.test(this.s[this.pos]!)) this.pos++;
     if (this.pos === start) this.fail("<string>, '*', '[', '..'");
     return this.s.slice(start, this.pos);
+  }
+
+  /** What follows `.` or `..`: `*`, a bracket, or a member name. */
+  child(): Seg {
+    this.ws();
+    if (this.s[this.pos] === "*") {
+      this.pos++;
+      return { t: "all" };
+    }
+    if (this.s[this.pos] === "[") return this.bracket();
+    return { t: "key", name: this.literal() };
   }
 
   bracket(): Seg {
