@@ -17,7 +17,7 @@
 import type { KeyRow, Keyspace } from "../store/keyspace";
 import { keyMemoryUsage } from "../store/memory-usage";
 
-/** The schema change: each key's size. Its number is the lead's to give (schema.ts). */
+/** The schema change: each key's size (migration 13, store/schema.ts). */
 export const MEMORY_MIGRATION = `ALTER TABLE keys ADD COLUMN mem INTEGER NOT NULL DEFAULT 0;`;
 
 const META_NAME = "used_memory";
