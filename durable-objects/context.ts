@@ -1,4 +1,5 @@
 import type { ShardConfig } from "./config/params";
+import type { Publisher } from "./pubsub/publisher";
 import type { ScriptState } from "./scripting/state";
 import type { ShardCounters } from "./stats/counters";
 import type { Keyspace } from "./store/keyspace";
@@ -21,5 +22,6 @@ export interface ExecContext {
    * shard's own (SORT's BY/GET keys, which are never gathered, are read only then).
    */
   readonly gatheredHome?: string;
+  /** Pub/Sub (pubsub/): PUBLISH and keyspace notifications; absent where nothing can subscribe (unit tests). */
+  readonly pubsub?: Publisher;
 }
-
