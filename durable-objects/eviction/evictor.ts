@@ -8,14 +8,12 @@
 import type { ExecContext } from "../context";
 import type { Keyspace } from "../store/keyspace";
 import { EvictionPool } from "./pool";
-import { chooseVictim, isVolatile, type GapEstimate } from "./policies";
+import { chooseVictim } from "./policies";
 
 /** Keys evicted at most before one command. */
 export const EVICT_MAX_KEYS = 64;
 
 const pools = new WeakMap<Keyspace, EvictionPool>();
-/** Per shard, the gap estimates of its two id ranges: every key, and the keys with a TTL. */
-const gapEstimates = new WeakMap<Keyspace, { all: GapEstimate; ttl: GapEstimate }>();
 
 /** The shard's eviction pool (kept across evictions, as Redis keeps its pool). */
 export function poolOf(ks: Keyspace): EvictionPool {
@@ -42,11 +40,8 @@ export function makeRoom(ctx: ExecContext): boolean {
   // command-level write makes room.
   if (ks.memory.writing || ctx.onlyKeys !== undefined) return true;
   const pool = poolOf(ks);
-  let estimates = gapEstimates.get(ks);
-  if (!estimates) gapEstimates.set(ks, (estimates = { all: { invGap: 0 }, ttl: { invGap: 0 } }));
-  const gaps = isVolatile(policy) ? estimates.ttl : estimates.all;
   for (let n = 0; n < EVICT_MAX_KEYS; n++) {
-    const victim = chooseVictim(ks, pool, policy, ctx.config.maxmemorySamples, ctx.now, ks.access.random, gaps);
+    const victim = chooseVictim(ks, pool, policy, ctx.config.maxmemorySamples, ctx.now, ks.access.random);
     if (!victim) return false;
     const row = ks.sql.exec<{ id: number; type: number; size: number | null } & Record<string, SqlStorageValue>>("SELECT id, type, size FROM keys WHERE id = ?", victim.id).one();
     ks.deleteRow(row);

@@ -1,16 +1,15 @@
 /**
  * Choosing the key to evict, per `maxmemory-policy` (docs/memory-eviction.md, "The policies").
  *
- * Sampling takes `maxmemory-samples` keys, each the first key at or after a random point of the
- * id range: of every key for the allkeys policies, of the keys with a TTL (their own index of ids,
- * TTL_SAMPLE_MIGRATION) for the volatile ones, as Redis samples db->expires; either way corrected
- * for the gaps in the ids, so that every key is about as likely. (Points in the expiry times would
- * find a key after a wide gap in them far more often than one among close or equal expiries: keys
- * written together with one TTL share an expiry, so one of them stood for all, and the nearest
- * expiries, thinned by eviction, were found most: volatile-ttl was nearly strict and its hit ratio
- * on the bench 31 points under Redis's. A run of keys from one random point would be one read, but
- * neighbouring ids are keys created together, alike in age: the bench showed LFU some points worse
- * with runs.)
+ * Sampling reads `maxmemory-samples` neighbouring keys in id order from a random point of the id
+ * range: of every key for the allkeys policies, of the keys with a TTL (their own index of ids,
+ * TTL_SAMPLE_MIGRATION) for the volatile ones, as Redis samples db->expires; as Redis's
+ * dictGetSomeKeys walks neighbouring buckets from a random one. Key ids are random
+ * (store/keyspace.ts `randomKeyId`), so neighbours are unrelated keys and how often a key is
+ * found (the ids before it: the sum of `samples` gaps) is independent of its age, use or
+ * expiry. (Points in the expiry times would find a key after a wide gap in them far more often
+ * than one among close or equal expiries, and ids in creation order would make neighbours keys
+ * created together, alike in age: the bench measured both, docs/memory-eviction.md.)
  */
 import type { EvictionPolicy } from "../config/params";
 import type { Keyspace } from "../store/keyspace";
@@ -30,8 +29,6 @@ export const TTL_SAMPLE_MIGRATION = `CREATE INDEX keys_ttl_by_id ON keys(id) WHE
 const TTL_KEYS = "keys INDEXED BY keys_ttl_by_id WHERE expire_at IS NOT NULL AND";
 const SAMPLE_TTL_FROM = `SELECT id, key, expire_at FROM ${TTL_KEYS} id >= ? ORDER BY id LIMIT ?`;
 const SAMPLE_TTL_BEFORE = `SELECT id, key, expire_at FROM ${TTL_KEYS} id < ? ORDER BY id LIMIT ?`;
-const PREV_ALL = "SELECT max(id) AS v FROM keys WHERE id < ?";
-const PREV_TTL = `SELECT max(id) AS v FROM ${TTL_KEYS} id < ?`;
 
 function bounds(ks: Keyspace, volatile: boolean): { lo: number; hi: number } | null {
   const from = volatile ? "keys INDEXED BY keys_ttl_by_id WHERE expire_at IS NOT NULL" : "keys";
@@ -41,45 +38,16 @@ function bounds(ks: Keyspace, volatile: boolean): { lo: number; hi: number } | n
   return lo === null || hi === null ? null : { lo, hi };
 }
 
-/** What sampling learns of the id range as it goes: the mean gap between neighbouring ids (one per range sampled). */
-export interface GapEstimate {
-  /** Running mean of 1 / gap over sampled rows (their harmonic mean estimates the true mean gap). */
-  invGap: number;
-}
-
-/** Tries per sample before the last row found is taken as it is. */
-const GAP_TRIES = 4;
-
 /**
- * Up to `n` keys (of those with a TTL when `volatile`), each the first at or after a random
- * point of their id range, wrapping around. A key after a wide gap in the ids (where evicted
- * keys, or keys without a TTL, were) would be found more often than others; a found key is kept
- * with probability mean gap ÷ its gap (at most 1), so that every key is about as likely. Each
- * try is two indexed reads of one row.
+ * Up to `n` keys (of those with a TTL when `volatile`): the first `n` at or after a random point
+ * of their id range, wrapping around to the lowest. Two indexed reads at most.
  */
-export function sampleKeys(ks: Keyspace, n: number, volatile: boolean, random: () => number, gaps?: GapEstimate): Sampled[] {
+export function sampleKeys(ks: Keyspace, n: number, volatile: boolean, random: () => number): Sampled[] {
   const b = bounds(ks, volatile);
   if (!b) return [];
-  const rows: Sampled[] = [];
-  const seen = new Set<number>();
-  const at = (start: number) =>
-    ks.sql.exec<Sampled & Record<string, SqlStorageValue>>(volatile ? SAMPLE_TTL_FROM : SAMPLE_ALL_FROM, start, 1).toArray()[0] ??
-    ks.sql.exec<Sampled & Record<string, SqlStorageValue>>(volatile ? SAMPLE_TTL_BEFORE : SAMPLE_ALL_BEFORE, start, 1).toArray()[0];
-  for (let i = 0; i < n; i++) {
-    let row: Sampled | undefined;
-    for (let t = 0; t < GAP_TRIES; t++) {
-      row = at(b.lo + Math.floor(random() * (b.hi - b.lo + 1)));
-      if (!row || !gaps) break;
-      const prev = ks.sql.exec<{ v: number | null }>(volatile ? PREV_TTL : PREV_ALL, row.id).one().v;
-      const gap = row.id - (prev ?? b.lo - 1);
-      gaps.invGap = gaps.invGap === 0 ? 1 / gap : gaps.invGap * 0.95 + 0.05 / gap;
-      if (random() * gap * gaps.invGap < 1) break;
-    }
-    if (row && !seen.has(row.id)) {
-      seen.add(row.id);
-      rows.push(row);
-    }
-  }
+  const start = b.lo + Math.floor(random() * (b.hi - b.lo + 1));
+  const rows = ks.sql.exec<Sampled & Record<string, SqlStorageValue>>(volatile ? SAMPLE_TTL_FROM : SAMPLE_ALL_FROM, start, n).toArray();
+  if (rows.length < n) rows.push(...ks.sql.exec<Sampled & Record<string, SqlStorageValue>>(volatile ? SAMPLE_TTL_BEFORE : SAMPLE_ALL_BEFORE, start, n - rows.length).toArray());
   return rows;
 }
 
@@ -117,11 +85,10 @@ export function chooseVictim(
   samples: number,
   now: number,
   random: () => number,
-  gaps?: GapEstimate,
 ): Sampled | null {
   const volatile = isVolatile(policy);
   for (let round = 0; round < ROUNDS; round++) {
-    const sampled = sampleKeys(ks, isRandom(policy) ? 1 : samples, volatile, random, gaps);
+    const sampled = sampleKeys(ks, isRandom(policy) ? 1 : samples, volatile, random);
     if (sampled.length === 0 && pool.size === 0) return null;
     if (isRandom(policy)) {
       const k = sampled[0];

@@ -69,6 +69,18 @@ export class KeyLockedError extends Error {
   }
 }
 
+/**
+ * A new key's id: random in [1, 2^48], not the next rowid. Eviction and RANDOMKEY sample keys by
+ * random points of the id range (eviction/policies.ts); with ids in creation order the gaps
+ * between neighbouring ids follow the keyspace's history (keys created together sit close,
+ * deleted ones leave wide gaps), so how often a key was found depended on its age. Random ids
+ * make each key's gap independent of everything about it. A taken id (about one in 2^48 / keys)
+ * is drawn again.
+ */
+const randomKeyId = () => 1 + Math.floor(Math.random() * 2 ** 48);
+const INSERT_KEY =
+  "INSERT INTO keys (id, key, type, value, expire_at, size, mem) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING id";
+
 const SELECT_KEY = "SELECT id, key, type, value, expire_at, size, mem FROM keys WHERE key = ?";
 const UPDATE_STRING = "UPDATE keys SET type = ?, value = ?, expire_at = ?, mem = ? WHERE id = ?";
 const UPDATE_STRING_UNCHUNKED = "UPDATE keys SET type = ?, value = ?, expire_at = ?, size = NULL, mem = ? WHERE id = ?";
@@ -168,17 +180,14 @@ export class Keyspace {
   insert(key: string, type: KeyType, value: Uint8Array | null, expireAt: number | null, size: number | null = null): number {
     this.checkLock(key);
     const mem = keyRowUsage({ key, expire_at: expireAt }) + (value?.byteLength ?? 0);
-    const id = this.sql
-      .exec<{ id: number }>(
-        "INSERT INTO keys (key, type, value, expire_at, size, mem) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        key,
-        type,
-        value,
-        expireAt,
-        size,
-        mem,
-      )
-      .one().id;
+    let id = 0;
+    while (id === 0) {
+      const wanted = randomKeyId();
+      const row = this.sql
+        .exec<{ id: number }>(INSERT_KEY, wanted, key, type, value, expireAt, size, mem)
+        .toArray()[0];
+      if (row) id = row.id;
+    }
     this.memory.add(mem);
     this.access.created(id, this.now);
     if (!isPlainString(type, size)) this.memory.note(id);
