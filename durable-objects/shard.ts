@@ -24,6 +24,7 @@ import { COMMANDS, commandGroup } from "./commands";
 import { ConfigStore, defaultsFromVars } from "./config/store";
 import { ConfigTable } from "./store/config";
 import { ShardCounters, type CountersSnapshot } from "./stats/counters";
+import { commandBytes, replyBytes } from "./stats/net-bytes";
 import { usedMemory } from "./stats/memory-section";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
@@ -149,6 +150,8 @@ export class Shard extends DurableObject {
         for (let i = 0; i < batch.length; i++) {
           argv = batch[i]!;
           out[i] = budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
+          stats.netInputBytes += commandBytes(argv);
+          stats.netOutputBytes += replyBytes(out[i]!);
           if (slowerThan >= 0 && stats.lastUsec >= slowerThan) {
             stats.slowlog.maybeLog(argv, stats.lastUsec, ctx.now, slowerThan, this.slowlogSettings().maxLen);
           }

@@ -34,7 +34,11 @@ export type InfoSection = (typeof INFO_SECTIONS)[number][0];
 const DEFAULT_SECTIONS: ReadonlySet<InfoSection> = new Set(INFO_SECTIONS.map(([s]) => s).filter((s) => s !== "commandstats"));
 
 /** Counters of the stats section in Redis's order; a counter not listed here follows them. */
-const STATS_ORDER = ["total_commands_processed", "expired_keys", "evicted_keys", "keyspace_hits", "keyspace_misses", "total_error_replies"];
+const STATS_ORDER = [
+  "total_commands_processed",
+  "total_net_input_bytes",
+  "total_net_output_bytes",
+  "expired_keys", "evicted_keys", "keyspace_hits", "keyspace_misses", "total_error_replies"];
 
 /**
  * How each field merges over the shards (info-fields.ts). Fields not listed: `sum` in the stats

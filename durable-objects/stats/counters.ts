@@ -71,6 +71,9 @@ export class ShardCounters {
   keyspaceHits = 0;
   keyspaceMisses = 0;
   expiredKeys = 0;
+  /** RESP bytes of the commands of client batches and of their replies (stats/net-bytes.ts). */
+  netInputBytes = 0;
+  netOutputBytes = 0;
   readonly commands = new Map<string, CommandStat>();
   readonly errors = new Map<string, number>();
   readonly latency = new Map<string, Histogram>();
@@ -112,6 +115,8 @@ export class ShardCounters {
       keyspace_hits: this.keyspaceHits,
       keyspace_misses: this.keyspaceMisses,
       expired_keys: this.expiredKeys,
+      total_net_input_bytes: this.netInputBytes,
+      total_net_output_bytes: this.netOutputBytes,
     };
   }
 
@@ -197,7 +202,7 @@ export class ShardCounters {
   /** CONFIG RESETSTAT: every counter, command figure, error count and histogram back to zero. */
   reset(): void {
     this.counts.clear();
-    this.commandsProcessed = this.keyspaceHits = this.keyspaceMisses = this.expiredKeys = 0;
+    this.commandsProcessed = this.keyspaceHits = this.keyspaceMisses = this.expiredKeys = this.netInputBytes = this.netOutputBytes = 0;
     // Zeroed in place: the command path holds these objects (slots), the running command included.
     for (const s of this.commands.values()) s.calls = s.usec = s.rejected = s.failed = 0;
     for (const h of this.latency.values()) {

@@ -49,6 +49,20 @@ describe("INFO through the Worker", () => {
     expect((info.cmdstat_set as { calls: number }).calls).toBeGreaterThanOrEqual(4);
   });
 
+  it("counts the RESP bytes of commands and replies as total_net_input_bytes and total_net_output_bytes", async () => {
+    const [k] = keysOnDistinctShards("net", 1);
+    await cmd("SET", k!, "v");
+    const stats = async () => parseInfoLikeRedisPy((await cmd("INFO", "stats")).result as string);
+    const before = await stats();
+    await cmd("GET", k!);
+    const after = await stats();
+    // Between the two INFOs: the second INFO (*2 $4 INFO $5 stats, on every shard) and GET k (*2 $3 GET $n k).
+    const get = 4 + 9 + (1 + String(k!.length).length + 2 + k!.length + 2);
+    const info = (4 + 10 + 11) * SHARDS;
+    expect((after.total_net_input_bytes as number) - (before.total_net_input_bytes as number)).toBe(get + info);
+    expect((after.total_net_output_bytes as number) - (before.total_net_output_bytes as number)).toBeGreaterThan(7);
+  });
+
   it("sums counters over shards: keyspace_hits moves by the hits on several shards", async () => {
     const keys = keysOnDistinctShards("hits", 3);
     for (const k of keys) await cmd("SET", k, "v");
