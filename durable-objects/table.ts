@@ -39,7 +39,8 @@
  *   `concat`: one reply per key, put back in argument order).
  * - `all`: keyspace-wide (DBSIZE, KEYS, FLUSHDB, SCRIPT LOAD, …): runs on every shard and
  *   merges (`sum`, `concat` arrays, `ok`: the first reply if all succeeded). SCAN, RANDOMKEY
- *   and INFO have their own merge in the Worker (`scan`, `random`, `info`). `atomic`: all
+ *   and INFO have their own merge in the Worker (`scan`, `random`, `info`); SLOWLOG GET and
+ *   MEMORY STATS theirs (`slowlog`, `memory`). `atomic`: all
  *   shards or none, even outside a transaction: it runs as a cross-shard transaction over
  *   every shard (CONFIG SET; docs/config.md). `check`: the command's refusal as a pure function
  *   of its arguments, answered by the Worker before any shard is involved.
@@ -83,7 +84,7 @@ export type ClusterMode =
   | { kind: "cross"; planner?: CrossPlanner; gather?: boolean }
   /** `tail`: trailing arguments after the keys that every part repeats (JSON.MGET's path). */
   | { kind: "fanout"; merge: "sum" | "concat"; tail?: number }
-  | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog"; atomic?: true; check?: (argv: Arg[]) => string | null };
+  | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog" | "memory"; atomic?: true; check?: (argv: Arg[]) => string | null };
 
 export type Handler = (ctx: ExecContext, argv: Arg[]) => Reply;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeInfo, mergeSlowlog } from "./merge-info";
+import { mergeInfo, mergeMemoryStats, mergeSlowlog } from "./merge-info";
 
 const shard = (used: number, hits: number, cmd: string, db: string, uptime: number) =>
   [
@@ -47,5 +47,27 @@ describe("mergeSlowlog", () => {
     expect((mergeSlowlog(replies, 2, ["SLOWLOG", "GET", "2"]) as unknown[]).length).toBe(2);
     expect((mergeSlowlog(replies, 2, ["SLOWLOG", "GET"]) as unknown[]).length).toBe(4);
     expect(mergeSlowlog(replies, 2, ["SLOWLOG", "GET", "-2"])).toEqual({ error: "ERR count should be greater than or equal to -1" });
+  });
+});
+
+describe("mergeMemoryStats", () => {
+  it("sums the shards' figures and computes the per-key size and percentages again", () => {
+    const shard = (peak: number, used: number, keys: number) => [
+      { status: "peak.allocated" }, peak, { status: "total.allocated" }, used, { status: "keys.count" }, keys,
+      { status: "keys.bytes-per-key" }, Math.floor(used / keys), { status: "dataset.bytes" }, used,
+      { status: "dataset.percentage" }, "100", { status: "peak.percentage" }, String((used / peak) * 100),
+    ];
+    const merged = mergeMemoryStats([shard(400, 300, 3), shard(100, 100, 1)]) as unknown[];
+    const field = (name: string) => merged[merged.findIndex((r) => (r as { status?: string }).status === name) + 1];
+    expect(field("peak.allocated")).toBe(500);
+    expect(field("total.allocated")).toBe(400);
+    expect(field("keys.count")).toBe(4);
+    expect(field("keys.bytes-per-key")).toBe(100);
+    expect(field("dataset.percentage")).toBe("100");
+    expect(field("peak.percentage")).toBe("80");
+  });
+
+  it("answers a shard's error", () => {
+    expect(mergeMemoryStats([[], { error: "ERR x" }])).toEqual({ error: "ERR x" });
   });
 });

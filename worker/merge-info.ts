@@ -147,3 +147,36 @@ export function mergeSlowlog(replies: Reply[], shards: number, argv: Arg[]): Rep
   const n = count < 0 ? all.length : Math.min(count, all.length);
   return all.slice(0, n).map(({ shard, e }) => [e[0] * shards + shard, e[1], e[2], e[3], e[4], e[5]]);
 }
+
+/**
+ * MEMORY STATS over every shard (`replies[s]`: shard s's name/value list): byte and key counts
+ * summed (`peak.allocated` too: the sum of the shards' peaks, an upper bound of the database's),
+ * the per-key size and the percentages computed again from the sums.
+ */
+export function mergeMemoryStats(replies: Reply[]): Reply {
+  const firstError = replies.find(isError);
+  if (firstError) return firstError;
+  const names: Reply[] = [];
+  const sums = new Map<string, number>();
+  for (const reply of replies as Reply[][]) {
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      const name = statusText(reply[i]!);
+      if (!sums.has(name)) names.push(reply[i]!);
+      const v = reply[i + 1]!;
+      sums.set(name, (sums.get(name) ?? 0) + (typeof v === "number" ? v : 0));
+    }
+  }
+  const get = (name: string) => sums.get(name) ?? 0;
+  const pct = (part: number, whole: number) => String(whole === 0 ? 0 : (part / whole) * 100);
+  const derived: Record<string, Reply> = {
+    "keys.bytes-per-key": get("keys.count") === 0 ? 0 : Math.floor(get("dataset.bytes") / get("keys.count")),
+    "dataset.percentage": pct(get("dataset.bytes"), get("total.allocated")),
+    "peak.percentage": pct(get("total.allocated"), get("peak.allocated")),
+  };
+  return names.flatMap((n) => {
+    const name = statusText(n);
+    return [n, name in derived ? derived[name]! : get(name)];
+  });
+}
+
+const statusText = (r: Reply): string => (typeof r === "object" && r !== null && "status" in r ? r.status : String(r));

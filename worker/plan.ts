@@ -14,7 +14,7 @@ import { planGathered } from "./cross-gathered";
 import type { ExecOptions, ShardExec } from "./execute";
 import { err, isError, type Reply } from "../durable-objects/reply";
 import { infoAcrossShards, mergeInfo, mergeRandomKey, mergeScan, planScan, randomKeyAcrossShards, scanAcrossShards, scanArgv } from "./merge-all";
-import { mergeSlowlog } from "./merge-info";
+import { mergeMemoryStats, mergeSlowlog } from "./merge-info";
 import { shardOf } from "./slot";
 import { runTransaction } from "./transaction";
 
@@ -145,7 +145,7 @@ function planAllAtomic(argv: Arg[], opts: ExecOptions, refused: string | null): 
 }
 
 /** Keyspace-wide commands: every shard, merged. */
-function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog"): Plan {
+function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog" | "memory"): Plan {
   if (opts.shards === 1) return { kind: "parts", parts: [{ shard: 0, argv }], merge: (r) => r[0]! };
   const parts = Array.from({ length: opts.shards }, (_, shard) => ({ shard, argv }));
   if (merge === "scan") {
@@ -163,6 +163,7 @@ function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" 
   if (merge === "random") return { kind: "special", run: (exec) => randomKeyAcrossShards(argv, opts, exec), everyShard: { parts, merge: mergeRandomKey } };
   if (merge === "info") return { kind: "special", run: (exec) => infoAcrossShards(argv, opts, exec), everyShard: { parts, merge: (r) => mergeInfo(r, opts.shards) } };
   if (merge === "slowlog") return { kind: "parts", parts, merge: (r) => mergeSlowlog(r, opts.shards, argv), everyShard: true };
+  if (merge === "memory") return { kind: "parts", parts, merge: mergeMemoryStats, everyShard: true };
   const mergeFn = (replies: Reply[]): Reply => {
     const firstError = replies.find(isError);
     if (firstError) return firstError;

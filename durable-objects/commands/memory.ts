@@ -3,8 +3,9 @@
  * estimate from its rows in the shard's SQLite (store/memory-usage.ts has the formula), not
  * Redis's allocator sizes: the same data answers other numbers than redis-server, and a
  * collection's answer is sampled as there. STATS reports the shard's accounting
- * (eviction/info.ts) under Redis's field names; there is no allocator to report on or purge.
- * The keyless subcommands run on one shard (shard 0) and speak of it alone.
+ * (eviction/info.ts) under Redis's field names, summed over every shard by the Worker
+ * (worker/merge-info.ts `mergeMemoryStats`); there is no allocator to report on or purge.
+ * DOCTOR runs on one shard (shard 0) and judges by its memory alone.
  */
 import { parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
@@ -85,7 +86,7 @@ export const memoryCommands: CommandSpec[] = [
   container("memory", "MEMORY <subcommand> [<arg> [value] [opt] ...]", [
     { name: "memory|usage", arity: -3, flags: ["readonly"], keys: { first: 2, last: 2, step: 1 }, summary: "MEMORY USAGE key [SAMPLES count]", run: memoryUsage },
     { name: "memory|help", arity: 2, flags: ["loading", "stale"], summary: "MEMORY HELP", run: memoryHelp },
-    { name: "memory|stats", arity: 2, flags: [], summary: "MEMORY STATS", run: memoryStatsCommand },
+    { name: "memory|stats", arity: 2, flags: [], cluster: { kind: "all", merge: "memory" }, summary: "MEMORY STATS", run: memoryStatsCommand },
     { name: "memory|doctor", arity: 2, flags: [], summary: "MEMORY DOCTOR", run: memoryDoctor },
     { name: "memory|malloc-stats", arity: 2, flags: [], summary: "MEMORY MALLOC-STATS", run: memoryMallocStats },
     { name: "memory|purge", arity: 2, flags: [], summary: "MEMORY PURGE", run: memoryPurge },

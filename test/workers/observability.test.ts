@@ -63,6 +63,15 @@ describe("INFO through the Worker", () => {
     expect((after.total_net_output_bytes as number) - (before.total_net_output_bytes as number)).toBeGreaterThan(7);
   });
 
+  it("MEMORY STATS speaks of every shard: keys.count is DBSIZE, dataset.bytes INFO's used_memory", async () => {
+    for (const k of keysOnDistinctShards("memstats", 3)) await cmd("SET", k, "v".repeat(100));
+    const [stats, dbsize, info] = [(await cmd("MEMORY", "STATS")).result as unknown[], (await cmd("DBSIZE")).result, (await cmd("INFO", "memory")).result as string];
+    const field = (name: string) => stats[stats.indexOf(name) + 1];
+    expect(field("keys.count")).toBe(dbsize);
+    expect(field("dataset.bytes")).toBe(parseInfoLikeRedisPy(info).used_memory);
+    expect(field("keys.bytes-per-key")).toBe(Math.floor((field("dataset.bytes") as number) / (dbsize as number)));
+  });
+
   it("sums counters over shards: keyspace_hits moves by the hits on several shards", async () => {
     const keys = keysOnDistinctShards("hits", 3);
     for (const k of keys) await cmd("SET", k, "v");
