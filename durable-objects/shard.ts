@@ -32,6 +32,7 @@ import { maxValueBytes } from "./limits";
 import { Keyspace } from "./store/keyspace";
 import { registerElementStores } from "./store/elements";
 import { hashFieldSweeper } from "./store/hashes";
+import { LAZYFREE_BATCH_STEP } from "./store/lazy-free";
 import { migrate } from "./store/schema";
 import { Participant, type PrepareRequest, type PrepareResult } from "./participant";
 import type { Coordinator } from "./coordinator";
@@ -106,6 +107,8 @@ export class Shard extends DurableObject {
     this.sweepers = [
       { earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) },
       hashFieldSweeper(keyspace),
+      // Large keys' element rows, after their key went (store/lazy-free.ts): due at once while any remain.
+      { earliest: () => keyspace.lazyFree.earliest(keyspace.now), sweep: (limit) => keyspace.lazyFree.drain(limit) },
     ];
     this.participant = new Participant(storage, (at) => this.armAlarm(at));
     const participant = this.participant;
@@ -138,6 +141,7 @@ export class Shard extends DurableObject {
     if (this.participant.blocks(batch)) return batch.map(() => err(Errors.txLocked));
     const budget = new ReplyBudget(limits?.replyBytes, batch.length);
     let argv: Arg[] = [];
+    const writesBefore = this.stats.writesCommitted;
     const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
     const run = () => {
       const out: Reply[] = new Array(batch.length);
@@ -163,6 +167,8 @@ export class Shard extends DurableObject {
       // Keys a command does not declare (a script's) are checked where every access passes.
       return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
     } finally {
+      // A batch that wrote also frees a bounded step of large deleted keys' rows.
+      if (this.stats.writesCommitted !== writesBefore) this.keyspace.lazyFree.drain(LAZYFREE_BATCH_STEP);
       this.keyspace.memory.persist();
     }
   }

@@ -85,6 +85,8 @@ export class ShardCounters {
   clock: number | null = null;
   /** The duration of the command recorded last (µs): the shard's slow log reads it. */
   lastUsec = 0;
+  /** State-changing commands that committed (not reported): tells the shard a batch wrote. */
+  writesCommitted = 0;
 
   /** When this shard object started (INFO uptime), and its random id for this run (INFO run_id). */
   readonly startedAt = Date.now();
