@@ -25,6 +25,7 @@ import { ConfigStore, defaultsFromVars } from "./config/store";
 import { ConfigTable } from "./store/config";
 import { ShardCounters, type CountersSnapshot } from "./stats/counters";
 import { usedMemory } from "./stats/memory-section";
+import { PersistedCounters } from "./stats/persisted";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
 import type { Reply } from "./reply";
@@ -77,8 +78,10 @@ export class Shard extends DurableObject {
   /** The server parameters this shard applies (CONFIG). */
   private readonly config: ConfigStore;
   private slowlogCache = { version: -1, slowerThan: 0, maxLen: 0 };
-  /** Counters since start (INFO stats). */
+  /** Counters (INFO stats): since the first start or CONFIG RESETSTAT, less what a restart lost. */
   private readonly stats = new ShardCounters(commandGroup);
+  /** The counters' totals in storage, written with batches that write anyway (stats/persisted.ts). */
+  private readonly persistedStats: PersistedCounters;
   /** Every kind of deadline the alarm serves. */
   private readonly sweepers: Sweeper[];
   private readonly participant: Participant;
@@ -95,6 +98,9 @@ export class Shard extends DurableObject {
     const shards = Number(env.SHARDS);
     this.keyspace.shardCount = Number.isSafeInteger(shards) && shards > 0 ? shards : DEFAULT_SHARD_COUNT;
     registerElementStores(this.keyspace);
+    this.persistedStats = new PersistedCounters(storage.sql, this.stats, Date.now());
+    this.persistedStats.load();
+    this.stats.onReset = () => this.persistedStats.clear(this.keyspace.now);
     this.scripts = new ScriptState(storage.sql, COMMANDS);
     // Defaults, then wrangler vars, then what CONFIG SET persisted here (docs/config.md).
     this.config = new ConfigStore(defaultsFromVars(env as unknown as Record<string, unknown>, this.keyspace.maxValueBytes));
@@ -167,8 +173,11 @@ export class Shard extends DurableObject {
       // Keys a command does not declare (a script's) are checked where every access passes.
       return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
     } finally {
-      // A batch that wrote also frees a bounded step of large deleted keys' rows.
-      if (this.stats.writesCommitted !== writesBefore) this.keyspace.lazyFree.drain(LAZYFREE_BATCH_STEP);
+      // A batch that wrote also frees a bounded step of large deleted keys' rows, and may carry the counters.
+      if (this.stats.writesCommitted !== writesBefore) {
+        this.keyspace.lazyFree.drain(LAZYFREE_BATCH_STEP);
+        this.persistedStats.maybeFlush(ctx.now);
+      }
       this.keyspace.memory.persist();
     }
   }
@@ -277,11 +286,17 @@ export class Shard extends DurableObject {
     await this.recoverTransactions();
     const ctx = this.context();
     let more = false;
+    let swept = 0;
     for (const sweeper of this.sweepers) {
       let left = true;
-      for (let step = 0; step < SWEEP_STEPS && left; step++) left = sweeper.sweep(SWEEP_BATCH) === SWEEP_BATCH;
+      for (let step = 0; step < SWEEP_STEPS && left; step++) {
+        const n = sweeper.sweep(SWEEP_BATCH);
+        swept += n;
+        left = n >= SWEEP_BATCH;
+      }
       more ||= left;
     }
+    if (swept > 0) this.persistedStats.maybeFlush(ctx.now);
     this.keyspace.memory.settle();
     this.keyspace.memory.persist();
     const next = more ? ctx.now : this.earliestDeadline();
