@@ -1,7 +1,8 @@
 /**
- * A shard's counters since it started (or since CONFIG RESETSTAT): named as Redis's INFO stats
- * fields (`keyspace_hits`, `expired_keys`, `evicted_keys`, …), kept in memory on the command path
- * (a read never pays a storage write to count itself). INFO merges them over the shards.
+ * A shard's counters since CONFIG RESETSTAT: named as Redis's INFO stats fields
+ * (`keyspace_hits`, `expired_keys`, `evicted_keys`, …), kept in memory on the command path (a read
+ * never pays a storage write to count itself), their totals carried across restarts by a
+ * snapshot written with batches that write anyway (persisted.ts). INFO merges them over the shards.
  *
  * Beside the named counters: per-command figures (INFO commandstats: calls, usec, rejected and
  * failed calls, Redis 7's definitions), error replies by their prefix (INFO errorstats) and a
