@@ -26,6 +26,8 @@ export const ENGINE_COMMANDS = [
   { name: "GET (allkeys-lru)", config: LRU_ON, setup: [["SET", "eng:k:{r}", "v".repeat(32)]], template: [["GET", "eng:k:{r}"]], range: 1000 },
   { name: "SET (allkeys-lru)", config: LRU_ON, template: [["SET", "eng:k:{r}", "v".repeat(32)]], range: 1000 },
   { name: "INCR", template: [["INCR", "eng:c:{r}"]], range: 1000 },
+  { name: "SET+DEL", template: [["SET", "eng:d:{r}", "v"], ["DEL", "eng:d:{r}"]], range: 1000 },
+  { name: "HSET+DEL", template: [["HSET", "eng:dh:{r}", "f", "v", "g", "w"], ["DEL", "eng:dh:{r}"]], range: 1000 },
   { name: "HSET", template: [["HSET", "eng:h", "f:{r}", "v"]], range: 1000 },
   { name: "ZADD", template: [["ZADD", "eng:z", "{r}", "m:{r}"]], range: 1000 },
   { name: "LPUSH", template: [["LPUSH", "eng:l:{r}", "v"]], range: 1000 },

@@ -86,7 +86,8 @@ function runWrite(spec: CommandSpec, ctx: ExecContext, argv: Arg[], atomically: 
     ctx,
     argv,
   );
-  if (!committed) memory.rollback(before, depth);
+  if (committed) ctx.stats.writesCommitted++;
+  else memory.rollback(before, depth);
   return reply;
 }
 

@@ -26,6 +26,7 @@ import { ConfigTable } from "./store/config";
 import { ShardCounters, type CountersSnapshot } from "./stats/counters";
 import { commandBytes, replyBytes } from "./stats/net-bytes";
 import { usedMemory } from "./stats/memory-section";
+import { PersistedCounters } from "./stats/persisted";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
 import type { Reply } from "./reply";
@@ -33,6 +34,7 @@ import { maxValueBytes } from "./limits";
 import { Keyspace } from "./store/keyspace";
 import { registerElementStores } from "./store/elements";
 import { hashFieldSweeper } from "./store/hashes";
+import { LAZYFREE_BATCH_STEP } from "./store/lazy-free";
 import { migrate } from "./store/schema";
 import { Participant, type PrepareRequest, type PrepareResult } from "./participant";
 import type { Coordinator } from "./coordinator";
@@ -77,8 +79,10 @@ export class Shard extends DurableObject {
   /** The server parameters this shard applies (CONFIG). */
   private readonly config: ConfigStore;
   private slowlogCache = { version: -1, slowerThan: 0, maxLen: 0 };
-  /** Counters since start (INFO stats). */
+  /** Counters (INFO stats): since the first start or CONFIG RESETSTAT, less what a restart lost. */
   private readonly stats = new ShardCounters(commandGroup);
+  /** The counters' totals in storage, written with batches that write anyway (stats/persisted.ts). */
+  private readonly persistedStats: PersistedCounters;
   /** Every kind of deadline the alarm serves. */
   private readonly sweepers: Sweeper[];
   private readonly participant: Participant;
@@ -95,6 +99,9 @@ export class Shard extends DurableObject {
     const shards = Number(env.SHARDS);
     this.keyspace.shardCount = Number.isSafeInteger(shards) && shards > 0 ? shards : DEFAULT_SHARD_COUNT;
     registerElementStores(this.keyspace);
+    this.persistedStats = new PersistedCounters(storage.sql, this.stats, Date.now());
+    this.persistedStats.load();
+    this.stats.onReset = () => this.persistedStats.clear(this.keyspace.now);
     this.scripts = new ScriptState(storage.sql, COMMANDS);
     // Defaults, then wrangler vars, then what CONFIG SET persisted here (docs/config.md).
     this.config = new ConfigStore(defaultsFromVars(env as unknown as Record<string, unknown>, this.keyspace.maxValueBytes));
@@ -107,6 +114,8 @@ export class Shard extends DurableObject {
     this.sweepers = [
       { earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) },
       hashFieldSweeper(keyspace),
+      // Large keys' element rows, after their key went (store/lazy-free.ts): due at once while any remain.
+      { earliest: () => keyspace.lazyFree.earliest(keyspace.now), sweep: (limit) => keyspace.lazyFree.drain(limit) },
     ];
     this.participant = new Participant(storage, (at) => this.armAlarm(at));
     const participant = this.participant;
@@ -139,6 +148,7 @@ export class Shard extends DurableObject {
     if (this.participant.blocks(batch)) return batch.map(() => err(Errors.txLocked));
     const budget = new ReplyBudget(limits?.replyBytes, batch.length);
     let argv: Arg[] = [];
+    const writesBefore = this.stats.writesCommitted;
     const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
     const run = () => {
       const out: Reply[] = new Array(batch.length);
@@ -166,6 +176,11 @@ export class Shard extends DurableObject {
       // Keys a command does not declare (a script's) are checked where every access passes.
       return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
     } finally {
+      // A batch that wrote also frees a bounded step of large deleted keys' rows, and may carry the counters.
+      if (this.stats.writesCommitted !== writesBefore) {
+        this.keyspace.lazyFree.drain(LAZYFREE_BATCH_STEP);
+        this.persistedStats.maybeFlush(ctx.now);
+      }
       this.keyspace.memory.persist();
     }
   }
@@ -274,11 +289,17 @@ export class Shard extends DurableObject {
     await this.recoverTransactions();
     const ctx = this.context();
     let more = false;
+    let swept = 0;
     for (const sweeper of this.sweepers) {
       let left = true;
-      for (let step = 0; step < SWEEP_STEPS && left; step++) left = sweeper.sweep(SWEEP_BATCH) === SWEEP_BATCH;
+      for (let step = 0; step < SWEEP_STEPS && left; step++) {
+        const n = sweeper.sweep(SWEEP_BATCH);
+        swept += n;
+        left = n >= SWEEP_BATCH;
+      }
       more ||= left;
     }
+    if (swept > 0) this.persistedStats.maybeFlush(ctx.now);
     this.keyspace.memory.settle();
     this.keyspace.memory.persist();
     const next = more ? ctx.now : this.earliestDeadline();

@@ -23,12 +23,15 @@ export function bytesToHuman(n: number): string {
 /**
  * INFO memory's fields for this shard, by Redis's names. `maxmemory` is the database's budget;
  * `maxmemory_shard` this shard's share of it (edgekv's own field). INFO sums `used_memory` over
- * the shards. `evicted_keys` is a stats counter (ctx.stats), not reported here.
+ * the shards. `evicted_keys` is a stats counter (ctx.stats), not reported here. Keys deleted
+ * lazily (store/lazy-free.ts) are out of `used_memory` at once; what they still hold while their
+ * rows are freed is `lazyfree_pending_objects` (keys) and `edgekv_lazyfree_pending_bytes`.
  */
 export function memoryInfo(ctx: ExecContext): Record<string, string | number> {
   const used = ctx.keyspace.memory.current();
   const peak = Math.max(used, ctx.keyspace.memory.peak);
   const max = ctx.config.maxmemory;
+  const pending = ctx.keyspace.lazyFree.pending();
   return {
     used_memory: used,
     used_memory_human: bytesToHuman(used),
@@ -39,6 +42,9 @@ export function memoryInfo(ctx: ExecContext): Record<string, string | number> {
     maxmemory_human: bytesToHuman(max),
     maxmemory_shard: shardBudget(ctx),
     maxmemory_policy: ctx.config.maxmemoryPolicy,
+    lazyfree_pending_objects: pending.objects,
+    lazyfreed_objects: ctx.keyspace.lazyFree.freed,
+    edgekv_lazyfree_pending_bytes: pending.bytes,
   };
 }
 

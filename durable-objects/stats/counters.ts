@@ -1,7 +1,8 @@
 /**
- * A shard's counters since it started (or since CONFIG RESETSTAT): named as Redis's INFO stats
- * fields (`keyspace_hits`, `expired_keys`, `evicted_keys`, …), kept in memory on the command path
- * (a read never pays a storage write to count itself). INFO merges them over the shards.
+ * A shard's counters since CONFIG RESETSTAT: named as Redis's INFO stats fields
+ * (`keyspace_hits`, `expired_keys`, `evicted_keys`, …), kept in memory on the command path (a read
+ * never pays a storage write to count itself), their totals carried across restarts by a
+ * snapshot written with batches that write anyway (persisted.ts). INFO merges them over the shards.
  *
  * Beside the named counters: per-command figures (INFO commandstats: calls, usec, rejected and
  * failed calls, Redis 7's definitions), error replies by their prefix (INFO errorstats) and a
@@ -88,6 +89,8 @@ export class ShardCounters {
   clock: number | null = null;
   /** The duration of the command recorded last (µs): the shard's slow log reads it. */
   lastUsec = 0;
+  /** State-changing commands that committed (not reported): tells the shard a batch wrote. */
+  writesCommitted = 0;
 
   /** When this shard object started (INFO uptime), and its random id for this run (INFO run_id). */
   readonly startedAt = Date.now();
@@ -199,8 +202,45 @@ export class ShardCounters {
     };
   }
 
+  /**
+   * Adds totals persisted before a restart (stats/persisted.ts) to what this object has counted:
+   * called once, when the shard starts, before any command.
+   */
+  restore(saved: Partial<CountersSnapshot>): void {
+    for (const [name, n] of Object.entries(saved.counters ?? {})) {
+      if (typeof n !== "number") continue;
+      if (name === "total_commands_processed") this.commandsProcessed += n;
+      else if (name === "keyspace_hits") this.keyspaceHits += n;
+      else if (name === "keyspace_misses") this.keyspaceMisses += n;
+      else if (name === "expired_keys") this.expiredKeys += n;
+      else this.incr(name, n);
+    }
+    for (const [name, c] of Object.entries(saved.commands ?? {})) {
+      const s = this.stat(name);
+      s.calls += c.calls;
+      s.usec += c.usec;
+      s.rejected += c.rejected;
+      s.failed += c.failed;
+    }
+    for (const [prefix, n] of Object.entries(saved.errors ?? {})) {
+      if (this.errors.has(prefix) || this.errors.size < MAX_ERROR_PREFIXES) this.errors.set(prefix, (this.errors.get(prefix) ?? 0) + n);
+    }
+    for (const [group, h] of Object.entries(saved.latency ?? {})) {
+      let mine = this.latency.get(group);
+      if (!mine) this.latency.set(group, (mine = { counts: new Array<number>(LATENCY_BUCKETS_USEC.length + 1).fill(0), sumUsec: 0 }));
+      h.counts.forEach((c, i) => {
+        if (i < mine.counts.length) mine.counts[i]! += c;
+      });
+      mine.sumUsec += h.sumUsec;
+    }
+  }
+
+  /** Called by `reset` (the shard clears the persisted totals with it). */
+  onReset: (() => void) | null = null;
+
   /** CONFIG RESETSTAT: every counter, command figure, error count and histogram back to zero. */
   reset(): void {
+    this.onReset?.();
     this.counts.clear();
     this.commandsProcessed = this.keyspaceHits = this.keyspaceMisses = this.expiredKeys = this.netInputBytes = this.netOutputBytes = 0;
     // Zeroed in place: the command path holds these objects (slots), the running command included.

@@ -27,4 +27,7 @@ export const MEMORY_MERGE: Record<string, FieldMerge> = {
   maxmemory: "first",
   maxmemory_shard: "first",
   maxmemory_policy: "first",
+  lazyfree_pending_objects: "sum",
+  lazyfreed_objects: "sum",
+  edgekv_lazyfree_pending_bytes: "sum",
 };

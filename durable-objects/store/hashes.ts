@@ -33,6 +33,7 @@ import { KeyType, type ElementStore, type KeyRow, type Keyspace } from "./keyspa
 import { parseI64 } from "../args";
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from "./long-double";
 import { checkSize } from "./strings";
+import { rowsChanged } from "./lazy-free";
 
 /** Migration that creates this type's element tables (appended to schema.ts's list). */
 export const HASH_MIGRATION = `CREATE TABLE hash_fields (
@@ -49,8 +50,15 @@ export const HASH_MIGRATION = `CREATE TABLE hash_fields (
 
 export function hashElements(sql: SqlStorage): ElementStore {
   return {
-    drop(id) {
-      sql.exec("DELETE FROM hash_fields WHERE key_id = ?", id);
+    drop(row, limit) {
+      const count = decodeMeta(row.value)?.count;
+      if (count === undefined || count > limit) return false;
+      sql.exec("DELETE FROM hash_fields WHERE key_id = ?", row.id);
+      return true;
+    },
+    dropSome(id, limit) {
+      sql.exec("DELETE FROM hash_fields WHERE id IN (SELECT id FROM hash_fields WHERE key_id = ? LIMIT ?)", id, limit);
+      return rowsChanged(sql);
     },
     dropAll() {
       sql.exec("DELETE FROM hash_fields");

@@ -17,6 +17,7 @@ import { DEFAULT_MAX_VALUE_BYTES } from "../limits";
 import { MemoryAccount } from "../eviction/accounting";
 import { AccessTracker } from "../eviction/tracking";
 import { EXPIRY_BYTES, keyRowUsage } from "./memory-usage";
+import { LAZYFREE_THRESHOLD, LazyFree } from "./lazy-free";
 
 /** Where the keyspace counts lookups and expiries (the shard's counters, stats/counters.ts). */
 export interface LookupCounters {
@@ -54,8 +55,15 @@ export interface KeyRow {
  * string has such rows only when it is chunked (`size` not null).
  */
 export interface ElementStore {
-  /** Deletes every element row of key `id`. */
-  drop(id: number): void;
+  /**
+   * Deletes every element row of `row` (whose key row is being deleted or overwritten) when that
+   * costs at most `limit` rows, read from what the key keeps (a count, a length), and answers
+   * true; otherwise answers false, leaving the rows to `dropSome` (store/lazy-free.ts). It may
+   * delete a per-key row on the way (a list's or set's meta row): nothing reads it any more.
+   */
+  drop(row: Pick<KeyRow, "id" | "value" | "size">, limit: number): boolean;
+  /** Deletes at most `limit` element rows of key `id` (-1: all); answers how many: fewer than `limit` when none are left. */
+  dropSome(id: number, limit: number): number;
   /** Deletes the element rows of every key (FLUSHDB). */
   dropAll(): void;
   /** Copies every element row of key `from` to key `to` (which has none). */
@@ -81,6 +89,7 @@ const randomKeyId = () => 1 + Math.floor(Math.random() * 2 ** 48);
 const INSERT_KEY =
   "INSERT INTO keys (id, key, type, value, expire_at, size, mem) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING id";
 
+const DELETE_KEY_WITH_META = `DELETE FROM keys WHERE id = ? RETURNING mem, iif(type = ${KeyType.Hash}, value, NULL) AS value`;
 const SELECT_KEY = "SELECT id, key, type, value, expire_at, size, mem FROM keys WHERE key = ?";
 const UPDATE_STRING = "UPDATE keys SET type = ?, value = ?, expire_at = ?, mem = ? WHERE id = ?";
 const UPDATE_STRING_UNCHUNKED = "UPDATE keys SET type = ?, value = ?, expire_at = ?, size = NULL, mem = ? WHERE id = ?";
@@ -100,6 +109,8 @@ export class Keyspace {
   /** Access times and LFU counters for eviction, in memory. */
   readonly access = new AccessTracker();
   private readonly elementStores = new Map<KeyType, ElementStore>();
+  /** Large keys' element rows, freed in bounded steps after their key row went (lazy-free.ts). */
+  readonly lazyFree: LazyFree;
   /**
    * Where lookups are counted (keyspace_hits/misses, as Redis's lookupKeyRead): set by dispatch
    * while a command not flagged `write` runs, null otherwise.
@@ -112,7 +123,9 @@ export class Keyspace {
     readonly sql: SqlStorage,
     /** Called when a key gets an expiry time, so the shard can arm its alarm. */
     private readonly onExpiry: (at: number) => void,
-  ) {}
+  ) {
+    this.lazyFree = new LazyFree(sql, this.elementStores, () => this.onExpiry(this.now));
+  }
 
   /** While a client batch runs with keys locked on this shard: true for a locked key. */
   private isLocked: ((key: string) => boolean) | null = null;
@@ -192,6 +205,7 @@ export class Keyspace {
     this.access.created(id, this.now);
     if (!isPlainString(type, size)) this.memory.note(id);
     if (expireAt !== null) this.onExpiry(expireAt);
+    this.lazyFree.claim(id);
     return id;
   }
 
@@ -240,9 +254,17 @@ export class Keyspace {
     row.size = size;
   }
 
-  /** Drops the rows a key keeps beside its own: a collection's elements, a chunked string's chunks. */
-  private dropElements(row: Pick<KeyRow, "id" | "type" | "size">): void {
-    if (row.type !== KeyType.String || row.size != null) this.elementStores.get(row.type)?.drop(row.id);
+  /**
+   * Drops the rows a key overwritten in place kept beside its own: a collection's elements (a
+   * large collection's lazily: the id becomes a string's, lazy-free.ts), a chunked string's or
+   * document's chunks (directly: the new value may write chunks under the same id).
+   */
+  private dropElements(row: KeyRow): void {
+    if (isPlainString(row.type, row.size)) return;
+    const store = this.elementStores.get(row.type);
+    if (!store) return;
+    if (row.type === KeyType.String || row.type === KeyType.Json) store.dropSome(row.id, -1);
+    else if (!store.drop(row, LAZYFREE_THRESHOLD)) this.lazyFree.defer(row.id, row.type, this.memOf(row));
   }
 
   /** Makes sure the shard's alarm fires by `at`, for deadlines kept outside `keys` (hash fields). */
@@ -267,10 +289,27 @@ export class Keyspace {
     return true;
   }
 
+  /**
+   * Deletes a key's row and the rows it keeps beside it: directly when they are few, else in
+   * bounded steps after the key row went (lazy-free.ts). Either way the key is gone at once.
+   */
   deleteRow(row: Pick<KeyRow, "id" | "type" | "size">): void {
-    this.dropElements(row);
-    const gone = this.sql.exec<{ mem: number }>("DELETE FROM keys WHERE id = ? RETURNING mem", row.id).toArray()[0];
-    if (gone) this.memory.add(-gone.mem);
+    if (isPlainString(row.type, row.size)) {
+      const gone = this.sql.exec<{ mem: number }>("DELETE FROM keys WHERE id = ? RETURNING mem", row.id).toArray()[0];
+      if (gone) this.memory.add(-gone.mem);
+    } else {
+      // A hash's row value is its field count (hashes.ts); other types' counts sit in their own rows.
+      const gone = this.sql
+        .exec<{ mem: number; value: ArrayBuffer | null }>(DELETE_KEY_WITH_META, row.id)
+        .toArray()[0];
+      if (gone) {
+        this.memory.add(-gone.mem);
+        const store = this.elementStores.get(row.type);
+        if (store && !store.drop({ id: row.id, value: gone.value, size: row.size }, LAZYFREE_THRESHOLD)) {
+          this.lazyFree.defer(row.id, row.type, gone.mem);
+        }
+      }
+    }
     this.access.forget(row.id);
   }
 
@@ -308,6 +347,7 @@ export class Keyspace {
   /** Deletes every key and element. */
   flush(): void {
     for (const store of this.elementStores.values()) store.dropAll();
+    this.lazyFree.clear();
     this.sql.exec("DELETE FROM keys");
     this.memory.reset();
     this.access.clear();

@@ -22,6 +22,7 @@ import { CommandError } from "../reply";
 import { Errors } from "../errors";
 import { KeyType, type ElementStore, type Keyspace, type KeyRow } from "./keyspace";
 import { checkSize } from "./strings";
+import { rowsChanged } from "./lazy-free";
 
 /** Migration that creates this type's element tables (appended to schema.ts's list). */
 export const LIST_MIGRATION = `
@@ -39,9 +40,16 @@ export const LIST_MIGRATION = `
 
 export function listElements(sql: SqlStorage): ElementStore {
   return {
-    drop(id) {
-      sql.exec("DELETE FROM list_item WHERE key_id = ?", id);
+    drop(row, limit) {
+      const len = sql.exec<{ len: number }>("DELETE FROM list_meta WHERE key_id = ? RETURNING len", row.id).toArray()[0]?.len ?? 0;
+      if (len > limit) return false;
+      sql.exec("DELETE FROM list_item WHERE key_id = ?", row.id);
+      return true;
+    },
+    dropSome(id, limit) {
       sql.exec("DELETE FROM list_meta WHERE key_id = ?", id);
+      sql.exec("DELETE FROM list_item WHERE rowid IN (SELECT rowid FROM list_item WHERE key_id = ? LIMIT ?)", id, limit);
+      return rowsChanged(sql);
     },
     dropAll() {
       sql.exec("DELETE FROM list_item");

@@ -15,6 +15,7 @@ import { MEMORY_MIGRATION } from "../eviction/accounting";
 import { TTL_SAMPLE_MIGRATION } from "../eviction/policies";
 import { CONFIG_MIGRATION } from "./config";
 import { HASH_MIGRATION } from "./hashes";
+import { LAZYFREE_MIGRATION } from "./lazy-free";
 import { LIST_MIGRATION } from "./lists";
 import { LOCK_MIGRATION } from "./locks";
 import { SCRIPT_MIGRATION } from "./scripts";
@@ -56,6 +57,8 @@ export const MIGRATIONS: readonly string[] = [
   MEMORY_MIGRATION,
   // 14: the ids of the keys with a TTL, sampled by the volatile eviction policies (eviction/policies.ts).
   TTL_SAMPLE_MIGRATION,
+  // 15: keys whose element rows are freed in bounded steps after the key went (store/lazy-free.ts).
+  LAZYFREE_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

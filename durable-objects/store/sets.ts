@@ -26,6 +26,7 @@ import { Errors } from "../errors";
 import { globMatch } from "./glob";
 import { KeyType, type ElementStore, type Keyspace, type KeyRow } from "./keyspace";
 import { checkSize } from "./strings";
+import { rowsChanged } from "./lazy-free";
 
 /** Migration that creates this type's element tables (appended to schema.ts's list). */
 export const SET_MIGRATION = `
@@ -59,9 +60,21 @@ const PICK_CHUNK = 1000;
 
 export function setElements(sql: SqlStorage): ElementStore {
   return {
-    drop(id) {
-      sql.exec("DELETE FROM set_member WHERE key_id = ?", id);
+    drop(row, limit) {
+      const card = sql.exec<{ card: number }>("DELETE FROM set_meta WHERE key_id = ? RETURNING card", row.id).toArray()[0]?.card ?? 0;
+      if (card > limit) return false;
+      sql.exec("DELETE FROM set_member WHERE key_id = ?", row.id);
+      return true;
+    },
+    dropSome(id, limit) {
       sql.exec("DELETE FROM set_meta WHERE key_id = ?", id);
+      sql.exec(
+        "DELETE FROM set_member WHERE key_id = ? AND member IN (SELECT member FROM set_member WHERE key_id = ? LIMIT ?)",
+        id,
+        id,
+        limit,
+      );
+      return rowsChanged(sql);
     },
     dropAll() {
       sql.exec("DELETE FROM set_member");

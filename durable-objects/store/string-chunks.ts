@@ -10,6 +10,7 @@
  * their cost depends on the range, never on the value's length.
  */
 import type { ElementStore } from "./keyspace";
+import { CHUNK_EFFORT, rowsChanged } from "./lazy-free";
 
 /** Bytes per chunk row: small enough that rewriting one for a small change stays cheap. */
 export const CHUNK_BYTES = 64 * 1024;
@@ -99,7 +100,19 @@ export function writeChunks(sql: SqlStorage, id: number, at: number, patch: Uint
 /** The chunk rows as the keyspace's element store of string keys: dropped, flushed and copied with their key. */
 export function stringChunks(sql: SqlStorage): ElementStore {
   return {
-    drop: (id) => void sql.exec("DELETE FROM string_chunks WHERE key_id = ?", id),
+    drop(row, limit) {
+      if (row.size == null) return true;
+      if (Math.ceil(row.size / CHUNK_BYTES) * CHUNK_EFFORT > limit) return false;
+      sql.exec("DELETE FROM string_chunks WHERE key_id = ?", row.id);
+      return true;
+    },
+    dropSome(id, limit) {
+      // A chunk costs CHUNK_EFFORT rows: `limit` rows are that many fewer chunks (at least one).
+      const chunks = limit < 0 ? -1 : Math.max(1, Math.floor(limit / CHUNK_EFFORT));
+      sql.exec("DELETE FROM string_chunks WHERE key_id = ? AND n IN (SELECT n FROM string_chunks WHERE key_id = ? LIMIT ?)", id, id, chunks);
+      const gone = rowsChanged(sql);
+      return gone < chunks ? gone * CHUNK_EFFORT : Math.max(limit, gone * CHUNK_EFFORT);
+    },
     dropAll: () => void sql.exec("DELETE FROM string_chunks"),
     copy: (from, to) => void sql.exec("INSERT INTO string_chunks (key_id, n, bytes) SELECT ?, n, bytes FROM string_chunks WHERE key_id = ?", to, from),
   };

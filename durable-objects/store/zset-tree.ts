@@ -44,6 +44,7 @@
  * updates, and split/merge costs O(FANOUT) node rows, amortized O(1) per insert/remove.
  * Space: one node row per ~40 members.
  */
+import { rowsChanged } from "./lazy-free";
 
 export interface TreeLimits {
   bucketMax: number;
@@ -309,10 +310,26 @@ export class ZsetTree {
     return row ? toEntry(row) : null;
   }
 
-  /** Deletes every member and node of a set. */
-  drop(keyId: number): void {
+  /** Deletes every member and node of a set, when it has at most `limit` members (answers whether it did). */
+  dropIfSmall(keyId: number, limit: number): boolean {
+    if (this.card(keyId) > limit) return false;
     this.sql.exec("DELETE FROM zset_member WHERE key_id = ?", keyId);
     this.sql.exec("DELETE FROM zset_node WHERE key_id = ?", keyId);
+    return true;
+  }
+
+  /** Deletes at most `limit` member and node rows of a set whose key is gone (-1: all); answers how many. */
+  dropSome(keyId: number, limit: number): number {
+    this.sql.exec(
+      "DELETE FROM zset_member WHERE key_id = ? AND member IN (SELECT member FROM zset_member WHERE key_id = ? LIMIT ?)",
+      keyId,
+      keyId,
+      limit,
+    );
+    const members = rowsChanged(this.sql);
+    if (limit >= 0 && members >= limit) return members;
+    this.sql.exec("DELETE FROM zset_node WHERE id IN (SELECT id FROM zset_node WHERE key_id = ? LIMIT ?)", keyId, limit < 0 ? -1 : limit - members);
+    return members + rowsChanged(this.sql);
   }
 
   dropAll(): void {

@@ -65,7 +65,12 @@ export function treeOf(sql: SqlStorage): ZsetTree {
 
 export function zsetElements(sql: SqlStorage): ElementStore {
   const tree = treeOf(sql);
-  return { drop: (id) => tree.drop(id), dropAll: () => tree.dropAll(), copy: (from, to) => tree.copy(from, to) };
+  return {
+    drop: (row, limit) => tree.dropIfSmall(row.id, limit),
+    dropSome: (id, limit) => tree.dropSome(id, limit),
+    dropAll: () => tree.dropAll(),
+    copy: (from, to) => tree.copy(from, to),
+  };
 }
 
 /** A bound of a score range: `(v` is exclusive. */
