@@ -8,6 +8,7 @@
  * the same; only its cached-cardinality bytes change. PFCOUNT of several keys writes nothing.
  * PFDEBUG (GETREG, DECODE, ENCODING, TODENSE) is Redis's debugging view of the representation.
  */
+import { Notify } from "../pubsub/notify";
 import { bytes, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
@@ -58,7 +59,10 @@ function pfadd(ctx: ExecContext, argv: Arg[]): Reply {
   const key = text(argv[1]!);
   const current = readHll(ctx.keyspace, key);
   const { value, changed } = addElements(current, argv.slice(2).map(bytes));
-  if (changed) writeHll(ctx.keyspace, key, value);
+  if (changed) {
+    writeHll(ctx.keyspace, key, value);
+    ctx.keyspace.notify(Notify.String, "pfadd", key);
+  }
   return changed ? 1 : 0;
 }
 
@@ -79,6 +83,7 @@ function pfmerge(ctx: ExecContext, argv: Arg[]): Reply {
   const { max, dense } = union(ctx.keyspace, keys);
   const dest = readHll(ctx.keyspace, keys[0]!);
   writeHll(ctx.keyspace, keys[0]!, mergedValue(dest, max, dense));
+  ctx.keyspace.notify(Notify.String, "pfadd", keys[0]!);
   return OK;
 }
 
