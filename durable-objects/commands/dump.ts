@@ -66,7 +66,9 @@ function restore(ctx: ExecContext, argv: Arg[]): Reply {
     if (existing) ks.notify(Notify.Generic, "del", key);
     return OK;
   }
-  type.store(ks, key, value, at);
+  // The type's typed operations would raise their own events: RESTORE raises Redis's (dbAdd's new, then restore).
+  ks.quietly(() => type.store(ks, key, value, at));
+  ks.notify(Notify.New, "new", key);
   ks.notify(Notify.Generic, "restore", key);
   const lfu = isLfu(ctx.config.maxmemoryPolicy);
   if ((lfu && freq >= 0n) || (!lfu && idle >= 0n)) {

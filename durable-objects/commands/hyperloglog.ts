@@ -27,7 +27,7 @@ import {
   toDense,
 } from "../store/hyperloglog";
 import type { Keyspace } from "../store/keyspace";
-import { getString, setString } from "../store/strings";
+import { checkValueSize, getString, writeValue } from "../store/strings";
 import type { CommandSpec } from "../table";
 
 /** The HLL at `key`, null if absent; WRONGTYPE for another type or a string that is not an HLL. */
@@ -37,8 +37,10 @@ function readHll(ks: Keyspace, key: string): Uint8Array | null {
   return v;
 }
 
+/** Writes the value, its expiry kept; the command raises its own event (pfadd), not SET's. */
 function writeHll(ks: Keyspace, key: string, value: Uint8Array): void {
-  setString(ks, key, value, { keepTtl: true });
+  checkValueSize(ks, value.length);
+  writeValue(ks, key, value, undefined, ks.find(key));
 }
 
 /** The union of the HLLs at `keys` as one byte per register (missing keys are empty), and whether any was dense. */

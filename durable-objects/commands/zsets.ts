@@ -191,7 +191,7 @@ function removeRangeGeneric(by: "rank" | "score" | "lex") {
     const set = findZset(ctx.keyspace, text(argv[1]!));
     if (!set) return 0;
     const w = set.window(range);
-    return set.removeRanks(w.from, w.to, `zremby${by}`);
+    return set.removeRanks(w.from, w.to, `zremrangeby${by}`);
   };
 }
 

@@ -123,6 +123,17 @@ export class Keyspace {
     }
   }
 
+  /** Runs `fn` raising no keyspace notification (a command made of typed operations that raises its own). */
+  quietly<T>(fn: () => T): T {
+    const to = this.notifyTo;
+    this.notifyTo = null;
+    try {
+      return fn();
+    } finally {
+      this.notifyTo = to;
+    }
+  }
+
   /** Raises keyspace event `event` of class `type` on `key` (Redis's notifyKeyspaceEvent). */
   notify(type: Notify, event: string, key: string): void {
     notifyKeyspaceEvent(this.notifyTo, type, event, key);
