@@ -247,7 +247,10 @@ export class Shard extends DurableObject {
     const armed = this.alarmAt;
     const used = this.keyspace.memory.used();
     try {
-      return runScratch(this.ctx.storage, this.context(), req);
+      const ctx = this.context();
+      // A scratch run changes nothing here: it raises no keyspace notification.
+      this.keyspace.notifyTo = null;
+      return runScratch(this.ctx.storage, ctx, req);
     } finally {
       this.alarmAt = armed;
       this.keyspace.memory.rollback(used, 0);
@@ -318,7 +321,10 @@ export class Shard extends DurableObject {
   private context(): ExecContext {
     const now = Date.now();
     this.keyspace.now = now;
-    return { keyspace: this.keyspace, scripts: this.scripts, config: this.config, stats: this.stats, now };
+    const ctx: ExecContext = { keyspace: this.keyspace, scripts: this.scripts, config: this.config, stats: this.stats, now };
+    // Keyspace notifications raised by the typed operations (expired, new, del …) go where the batch's go.
+    this.keyspace.notifyTo = ctx;
+    return ctx;
   }
 
   /**

@@ -9,6 +9,7 @@
  * ANDOR and ONE. BITFIELD is a write command even with only GETs (as in Redis): the read-only
  * token runs BITFIELD_RO.
  */
+import { Notify } from "../pubsub/notify";
 import { rangeSpec } from "../key-specs";
 import { parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
@@ -75,7 +76,9 @@ function setbit(ctx: ExecContext, argv: Arg[]): Reply {
   const offset = bitOffset(argv[2]!);
   const on = parseI64(text(argv[3]!));
   if (on === null || (on !== 0n && on !== 1n)) throw new CommandError(Errors.bitValue);
-  return setBit(ctx.keyspace, text(argv[1]!), offset, Number(on));
+  const old = setBit(ctx.keyspace, text(argv[1]!), offset, Number(on));
+  ctx.keyspace.notify(Notify.String, "setbit", text(argv[1]!));
+  return old;
 }
 
 // GETBIT key offset
@@ -140,7 +143,12 @@ function bitop(ctx: ExecContext, argv: Arg[]): Reply {
   if ((op === "diff" || op === "diff1" || op === "andor") && argv.length < 5) {
     throw new CommandError(Errors.bitopTwoSources(name.toUpperCase()));
   }
-  return bitOp(ctx.keyspace, op, text(argv[2]!), argv.slice(3).map(text));
+  const dest = text(argv[2]!);
+  const existed = ctx.keyspace.exists(dest);
+  const length = bitOp(ctx.keyspace, op, dest, argv.slice(3).map(text));
+  if (length > 0) ctx.keyspace.notify(Notify.String, "set", dest);
+  else if (existed) ctx.keyspace.notify(Notify.Generic, "del", dest);
+  return length;
 }
 
 /** A BITFIELD type: `i1`…`i64` or `u1`…`u63` (lower-case letter, as Redis reads it). */
@@ -182,7 +190,10 @@ function bitfieldGeneric(readOnly: boolean) {
   return (ctx: ExecContext, argv: Arg[]): Reply => {
     const ops = parseBitfield(argv);
     if (readOnly && ops.some((op) => op.kind !== "get")) throw new CommandError(Errors.bitfieldReadOnly);
-    return bitfield(ctx.keyspace, text(argv[1]!), ops).map((v) => (v === null ? null : int(v)));
+    const out = bitfield(ctx.keyspace, text(argv[1]!), ops);
+    // As Redis: one setbit event when a SET or INCRBY wrote (one refused by OVERFLOW FAIL answers nil).
+    if (ops.some((op, i) => op.kind !== "get" && out[i] !== null)) ctx.keyspace.notify(Notify.String, "setbit", text(argv[1]!));
+    return out.map((v) => (v === null ? null : int(v)));
   };
 }
 

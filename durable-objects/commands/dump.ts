@@ -6,6 +6,7 @@
  * its LFU counter under an LFU policy, IDLETIME its last access under any other (the tracker,
  * eviction/tracking.ts, which OBJECT FREQ/IDLETIME and eviction read); the other is ignored.
  */
+import { Notify } from "../pubsub/notify";
 import { bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { DumpErrors, Errors } from "../errors";
@@ -61,8 +62,14 @@ function restore(ctx: ExecContext, argv: Arg[]): Reply {
   const { type, value } = readPayload(ks, bytes(argv[3]!));
   if (existing) ks.deleteRow(existing);
   const at = ttl === 0n ? null : Number(ttl) + (absttl ? 0 : ks.now);
-  if (at !== null && at <= ks.now) return OK;
-  type.store(ks, key, value, at);
+  if (at !== null && at <= ks.now) {
+    if (existing) ks.notify(Notify.Generic, "del", key);
+    return OK;
+  }
+  // The type's typed operations would raise their own events: RESTORE raises Redis's (dbAdd's new, then restore).
+  ks.quietly(() => type.store(ks, key, value, at));
+  ks.notify(Notify.New, "new", key);
+  ks.notify(Notify.Generic, "restore", key);
   const lfu = isLfu(ctx.config.maxmemoryPolicy);
   if ((lfu && freq >= 0n) || (!lfu && idle >= 0n)) {
     const row = ks.find(key, false);

@@ -5,6 +5,7 @@
  * distance; replies are formatted as Redis formats them (distances with 4 decimals, coordinates
  * as `%.17Lf` without trailing zeros).
  */
+import { Notify } from "../pubsub/notify";
 import { bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
@@ -251,7 +252,7 @@ function searchGeneric(kind: SearchKind) {
 
     if (!set) {
       if (storeKey === null) return [];
-      ks.delete(storeKey);
+      if (ks.delete(storeKey)) ks.notify(Notify.Generic, "del", storeKey);
       return 0;
     }
     if (count !== 0 && sort === "none" && !any) sort = "asc";
@@ -268,7 +269,8 @@ function searchGeneric(kind: SearchKind) {
     for (const f of returned) f.dist /= shape.toMeters;
 
     if (storeKey !== null) {
-      return storeZset(ks, storeKey, returned.map((f) => ({ member: f.member, score: storeDist ? f.dist : f.score })));
+      const entries = returned.map((f) => ({ member: f.member, score: storeDist ? f.dist : f.score }));
+      return storeZset(ks, storeKey, entries, search ? "geosearchstore" : "georadiusstore");
     }
     if (!withDist && !withHash && !withCoord) return returned.map((f) => f.member);
     return returned.map((f) => {

@@ -5,6 +5,7 @@
  * An expired field is gone for every command (store/hashes.ts deletes due fields when a command
  * opens the hash, and the shard's alarm sweeps them); a hash whose last field goes is deleted.
  */
+import { Notify } from "../pubsub/notify";
 import { bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
@@ -80,6 +81,9 @@ function hexpireGeneric(cmd: string, seconds: boolean, relative: boolean) {
       h.setExpiry(row, at);
       return SET;
     });
+    // As Redis 7.4's hashTypeSetExDone: hdel when a past time deleted fields, else hexpire; del when it emptied the hash.
+    if (codes.includes(DELETED)) ks.notify(Notify.Hash, "hdel", text(argv[1]!));
+    else if (codes.includes(SET)) ks.notify(Notify.Hash, "hexpire", text(argv[1]!));
     h.save();
     return codes;
   };
@@ -106,13 +110,15 @@ function hpersist(ctx: ExecContext, argv: Arg[]): Reply {
   const h = openHash(ctx.keyspace, text(argv[1]!));
   const fields = fieldsAt(argv, 2, Errors.numberOfFieldsNotPositive, "hpersist");
   if (!h) return fields.map(() => NO_FIELD);
-  return fields.map((field) => {
+  const codes = fields.map((field) => {
     const row = h.find(field);
     if (!row) return NO_FIELD;
     if (row.expireAt === null) return NO_TTL;
     h.setExpiry(row, null);
     return SET;
   });
+  if (codes.includes(SET)) ctx.keyspace.notify(Notify.Hash, "hpersist", text(argv[1]!));
+  return codes;
 }
 
 // HGETDEL key FIELDS numfields field [field ...]
@@ -125,6 +131,7 @@ function hgetdel(ctx: ExecContext, argv: Arg[]): Reply {
     if (value !== null) h.delete(field);
     return value;
   });
+  if (values.some((v) => v !== null)) ctx.keyspace.notify(Notify.Hash, "hdel", text(argv[1]!));
   h.save();
   return values;
 }
@@ -145,17 +152,27 @@ function hgetex(ctx: ExecContext, argv: Arg[]): Reply {
   }
   const fields = fieldsAt(argv, pos, Errors.numberOfFieldsNotPositive, "hgetex");
   if (!h) return fields.map(() => null);
+  let event: string | null = null;
   const values = fields.map((field) => {
     const row = h.find(field);
     if (!row) return null;
     if (change && "persist" in change) {
-      if (row.expireAt !== null) h.setExpiry(row, null);
+      if (row.expireAt !== null) {
+        h.setExpiry(row, null);
+        event = "hpersist";
+      }
     } else if (change) {
-      if (change.at <= ks.now) h.delete(field);
-      else h.setExpiry(row, change.at);
+      if (change.at <= ks.now) {
+        h.delete(field);
+        event = "hdel";
+      } else {
+        h.setExpiry(row, change.at);
+        event ??= "hexpire";
+      }
     }
     return row.value;
   });
+  if (event) ks.notify(Notify.Hash, event, text(argv[1]!));
   h.save();
   return values;
 }
@@ -218,6 +235,9 @@ function hsetex(ctx: ExecContext, argv: Arg[]): Reply {
       if (o.expireAt <= ks.now) h.delete(field);
       else h.setExpiry(h.find(field)!, o.expireAt);
     }
+    const key = text(argv[1]!);
+    ks.notify(Notify.Hash, "hset", key);
+    if (o.expireAt !== null) ks.notify(Notify.Hash, o.expireAt <= ks.now ? "hdel" : "hexpire", key);
     return 1;
   });
 }

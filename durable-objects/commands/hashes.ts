@@ -2,6 +2,7 @@
  * Hash commands: argv → typed arguments → store/hashes.ts → reply. The per-field expiry
  * commands of Redis 7.4 / 8.0 (HEXPIRE …, HGETEX, HSETEX) are in hash-expiry.ts.
  */
+import { Notify } from "../pubsub/notify";
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import { MAX_RANDOM_REPEATS } from "../store/sets";
 import type { ExecContext } from "../context";
@@ -35,6 +36,7 @@ function hsetGeneric(name: "hset" | "hmset") {
       for (let i = 2; i < argv.length; i += 2) if (h.set(bytes(argv[i]!), bytes(argv[i + 1]!))) n++;
       return n;
     });
+    ctx.keyspace.notify(Notify.Hash, "hset", keyOf(argv));
     return name === "hset" ? created : OK;
   };
 }
@@ -45,6 +47,7 @@ function hsetnx(ctx: ExecContext, argv: Arg[]): Reply {
     const field = bytes(argv[2]!);
     if (h.get(field) !== null) return 0;
     h.set(field, bytes(argv[3]!));
+    ctx.keyspace.notify(Notify.Hash, "hset", keyOf(argv));
     return 1;
   });
 }
@@ -66,6 +69,7 @@ function hdel(ctx: ExecContext, argv: Arg[]): Reply {
   if (!h) return 0;
   let n = 0;
   for (const f of argv.slice(2)) if (h.delete(bytes(f))) n++;
+  if (n > 0) ctx.keyspace.notify(Notify.Hash, "hdel", keyOf(argv));
   h.save();
   return n;
 }
@@ -103,7 +107,9 @@ function hgetallGeneric(fields: boolean, values: boolean) {
 function hincrby(ctx: ExecContext, argv: Arg[]): Reply {
   const delta = parseI64(text(argv[3]!));
   if (delta === null) throw new CommandError(Errors.notInteger);
-  return int(updateHash(ctx.keyspace, keyOf(argv), (h) => incrementField(h, bytes(argv[2]!), delta)));
+  const value = updateHash(ctx.keyspace, keyOf(argv), (h) => incrementField(h, bytes(argv[2]!), delta));
+  ctx.keyspace.notify(Notify.Hash, "hincrby", keyOf(argv));
+  return int(value);
 }
 
 // HINCRBYFLOAT key field increment
@@ -111,7 +117,9 @@ function hincrbyfloat(ctx: ExecContext, argv: Arg[]): Reply {
   const incr = parseLongDouble(text(argv[3]!));
   if (incr === null) throw new CommandError(Errors.notFloat);
   if (incr.kind !== "finite") throw new CommandError(Errors.incrNaNOrInfinity);
-  return updateHash(ctx.keyspace, keyOf(argv), (h) => incrementFieldFloat(h, bytes(argv[2]!), incr));
+  const value = updateHash(ctx.keyspace, keyOf(argv), (h) => incrementFieldFloat(h, bytes(argv[2]!), incr));
+  ctx.keyspace.notify(Notify.Hash, "hincrbyfloat", keyOf(argv));
+  return value;
 }
 
 const LONG_MAX = 2n ** 63n - 1n;

@@ -8,6 +8,7 @@
  * the same; only its cached-cardinality bytes change. PFCOUNT of several keys writes nothing.
  * PFDEBUG (GETREG, DECODE, ENCODING, TODENSE) is Redis's debugging view of the representation.
  */
+import { Notify } from "../pubsub/notify";
 import { bytes, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
@@ -26,7 +27,7 @@ import {
   toDense,
 } from "../store/hyperloglog";
 import type { Keyspace } from "../store/keyspace";
-import { getString, setString } from "../store/strings";
+import { checkValueSize, getString, writeValue } from "../store/strings";
 import type { CommandSpec } from "../table";
 
 /** The HLL at `key`, null if absent; WRONGTYPE for another type or a string that is not an HLL. */
@@ -36,8 +37,10 @@ function readHll(ks: Keyspace, key: string): Uint8Array | null {
   return v;
 }
 
+/** Writes the value, its expiry kept; the command raises its own event (pfadd), not SET's. */
 function writeHll(ks: Keyspace, key: string, value: Uint8Array): void {
-  setString(ks, key, value, { keepTtl: true });
+  checkValueSize(ks, value.length);
+  writeValue(ks, key, value, undefined, ks.find(key));
 }
 
 /** The union of the HLLs at `keys` as one byte per register (missing keys are empty), and whether any was dense. */
@@ -58,7 +61,10 @@ function pfadd(ctx: ExecContext, argv: Arg[]): Reply {
   const key = text(argv[1]!);
   const current = readHll(ctx.keyspace, key);
   const { value, changed } = addElements(current, argv.slice(2).map(bytes));
-  if (changed) writeHll(ctx.keyspace, key, value);
+  if (changed) {
+    writeHll(ctx.keyspace, key, value);
+    ctx.keyspace.notify(Notify.String, "pfadd", key);
+  }
   return changed ? 1 : 0;
 }
 
@@ -79,6 +85,7 @@ function pfmerge(ctx: ExecContext, argv: Arg[]): Reply {
   const { max, dense } = union(ctx.keyspace, keys);
   const dest = readHll(ctx.keyspace, keys[0]!);
   writeHll(ctx.keyspace, keys[0]!, mergedValue(dest, max, dense));
+  ctx.keyspace.notify(Notify.String, "pfadd", keys[0]!);
   return OK;
 }
 

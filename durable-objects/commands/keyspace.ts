@@ -12,6 +12,7 @@ import { Errors } from "../errors";
 import { CommandError, OK, err, int, type Reply } from "../reply";
 import { compileGlob } from "../store/glob";
 import { TYPE_NAMES } from "../store/keyspace";
+import { Notify } from "../pubsub/notify";
 import type { CommandSpec } from "../table";
 import { observedType, replyOf, type ObservedType, type Outcome } from "./outcome";
 
@@ -28,7 +29,7 @@ const SCAN_MAX_COUNT = 1000;
 // DEL key [key ...] / UNLINK key [key ...]
 function del(ctx: ExecContext, argv: Arg[]): Reply {
   let n = 0;
-  for (let i = 1; i < argv.length; i++) if (ctx.keyspace.delete(text(argv[i]!))) n++;
+  for (let i = 1; i < argv.length; i++) if (ctx.keyspace.deleteNotified(text(argv[i]!))) n++;
   return n;
 }
 
@@ -90,8 +91,13 @@ function expireGeneric(unit: "s" | "ms", relative: boolean, cmd: string) {
     if (flags.has("GT") && (current === null || when <= current)) return 0;
     if (flags.has("LT") && current !== null && when >= current) return 0;
 
-    if (when <= BigInt(ctx.now)) ks.deleteRow(row);
-    else ks.setExpire(row, Number(when));
+    if (when <= BigInt(ctx.now)) {
+      ks.deleteRow(row);
+      ks.notify(Notify.Generic, "del", row.key);
+    } else {
+      ks.setExpire(row, Number(when));
+      ks.notify(Notify.Generic, "expire", row.key);
+    }
     return 1;
   };
 }
@@ -122,6 +128,7 @@ function persist(ctx: ExecContext, argv: Arg[]): Reply {
   const row = ctx.keyspace.find(text(argv[1]!));
   if (!row || row.expire_at === null) return 0;
   ctx.keyspace.setExpire(row, null);
+  ctx.keyspace.notify(Notify.Generic, "persist", row.key);
   return 1;
 }
 
@@ -165,7 +172,11 @@ function renameGeneric(nx: boolean) {
     const sameKey = from === to;
     const destinationExists = nx && row !== null && !sameKey && ks.exists(to);
     const outcome = renameOutcome(nx, { source: observedType(row), destinationExists, sameKey });
-    if (outcome.write) ks.rename(row!, to);
+    if (outcome.write) {
+      ks.rename(row!, to);
+      ks.notify(Notify.Generic, "rename_from", from);
+      ks.notify(Notify.Generic, "rename_to", to);
+    }
     return replyOf(outcome);
   };
 }
@@ -208,6 +219,7 @@ function copy(ctx: ExecContext, argv: Arg[]): Reply {
   if (outcome.write) {
     if (target) ks.deleteRow(target);
     ks.copy(row!, to);
+    ks.notify(Notify.Generic, "copy_to", to);
   }
   return replyOf(outcome);
 }
@@ -267,7 +279,7 @@ function scan(ctx: ExecContext, argv: Arg[]): Reply {
   const out: Reply[] = [];
   for (const row of rows) {
     if (row.expire_at !== null && row.expire_at <= ctx.now) {
-      ks.deleteRow(row);
+      ks.expireRow(row);
       continue;
     }
     if (typeName !== null && TYPE_NAMES[row.type]?.toLowerCase() !== typeName) continue;

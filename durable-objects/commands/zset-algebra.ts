@@ -154,7 +154,7 @@ function algebraGeneric(op: Op, store: boolean) {
       }
     }
     const result = combine(op, sets, weights, how);
-    if (store) return storeZset(ctx.keyspace, text(argv[1]!), result);
+    if (store) return storeZset(ctx.keyspace, text(argv[1]!), result, `z${op}store`);
     return entriesReply(result, withScores);
   };
 }

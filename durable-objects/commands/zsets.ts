@@ -3,6 +3,7 @@
  * (ZUNION, ZINTER, ZDIFF and their STORE forms, ZINTERCARD) and the pops are in
  * zset-algebra.ts; argument parsing shared by both in zset-args.ts.
  */
+import { Notify } from "../pubsub/notify";
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
 import { MAX_RANDOM_REPEATS } from "../store/sets";
 import type { ExecContext } from "../context";
@@ -65,6 +66,7 @@ function zrem(ctx: ExecContext, argv: Arg[]): Reply {
   if (!set) return 0;
   let n = 0;
   for (let i = 2; i < argv.length; i++) if (set.remove(bytes(argv[i]!))) n++;
+  if (n > 0) ctx.keyspace.notify(Notify.ZSet, "zrem", set.row.key);
   set.deleteIfEmpty();
   return n;
 }
@@ -163,7 +165,7 @@ function rangeGeneric(style: RangeStyle, store: boolean) {
     }
     const set = findZset(ctx.keyspace, text(argv[src]!));
     const entries = set ? set.range(range, { rev, limit }) : [];
-    if (store) return storeZset(ctx.keyspace, text(argv[1]!), entries);
+    if (store) return storeZset(ctx.keyspace, text(argv[1]!), entries, "zrangestore");
     return entriesReply(entries, withScores);
   };
 }
@@ -189,7 +191,7 @@ function removeRangeGeneric(by: "rank" | "score" | "lex") {
     const set = findZset(ctx.keyspace, text(argv[1]!));
     if (!set) return 0;
     const w = set.window(range);
-    return set.removeRanks(w.from, w.to);
+    return set.removeRanks(w.from, w.to, `zremrangeby${by}`);
   };
 }
 

@@ -10,7 +10,10 @@
  * SQLite (store/config.ts), loaded over defaults and wrangler vars (config/store.ts; docs/config.md).
  */
 
-/** `events`: notify-keyspace-events' class letters, checked and shown as Redis does (`KEA` → `AKE`). */
+/**
+ * `events`: notify-keyspace-events' class letters (pubsub/notify.ts), checked as Redis does, kept
+ * with every flag and shown as Redis shows them (`KEA` → `AKE`; `AKEn` also shows `AKE`).
+ */
 export type ParamKind = "bytes" | "int" | "enum" | "string" | "bool" | "events";
 
 export interface Param {
@@ -87,6 +90,8 @@ export interface ShardConfig {
   readonly slowlogLogSlowerThan: number;
   readonly slowlogMaxLen: number;
   readonly notifyKeyspaceEvents: string;
+  /** notify-keyspace-events as Redis's NOTIFY_* flags (pubsub/notify.ts): 0 when notifications are off. */
+  readonly notifyFlags: number;
   /** `busy-reply-threshold` (`lua-time-limit`) in ms: stored and shown; the Lua budget counts instructions (docs/config.md). */
   readonly busyReplyThreshold: number;
   /** `proto-max-bulk-len`: the value limit, MAX_VALUE_BYTES. */

@@ -4,6 +4,7 @@
  * CONFIG SET persisted winning over both.
  */
 import { describe, expect, it } from "vitest";
+import { Notify } from "../pubsub/notify";
 import { ConfigStore, defaultsFromVars, normalizeEvents, varName } from "./store";
 
 describe("ConfigStore", () => {
@@ -31,12 +32,39 @@ describe("ConfigStore", () => {
     expect(c.set("proto-max-bulk-len", "2mb")).toBe("can't set immutable config");
   });
 
-  it("shows notify-keyspace-events as Redis does", () => {
-    expect(normalizeEvents("KEA")).toBe("AKE");
-    expect(normalizeEvents("Kx$g")).toBe("g$xK");
-    expect(normalizeEvents("An")).toBe("A");
-    expect(normalizeEvents("mn")).toBe("nm");
+  it("shows notify-keyspace-events as Redis does, keeping every flag", () => {
+    const c = new ConfigStore();
+    expect(c.notifyFlags).toBe(0);
+    // What redis-server 7.0.15 answers CONFIG GET after CONFIG SET of each value.
+    const shown: [string, string][] = [
+      ["KEA", "AKE"], ["AKEn", "AKE"], ["n", "n"], ["", ""], ["Kg$", "g$K"], ["K$g", "g$K"], ["m", "m"], ["A", "A"],
+      ["xe", "xe"], ["Ag$lshzxeKEtmdn", "AKEm"], ["tdn", "tdn"], ["g$lshzxetd", "A"], ["g$lshzxetdn", "A"], ["KEx", "xKE"], ["mn", "nm"],
+    ];
+    for (const [given, text] of shown) {
+      expect(c.set("notify-keyspace-events", given)).toBe(null);
+      expect(c.text("notify-keyspace-events")).toBe(text);
+    }
+    expect(c.set("notify-keyspace-events", "AKEn")).toBe(null);
+    expect(c.notifyFlags & Notify.New).toBe(Notify.New);
+    expect(c.notifyFlags & Notify.KeyMiss).toBe(0);
+    for (const bad of ["q", "KE ", "a"]) expect(c.set("notify-keyspace-events", bad)).toBe("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+    expect(c.text("notify-keyspace-events")).toBe("AKE");
     expect(normalizeEvents("Q")).toBe(null);
+  });
+
+  it("keeps n with A across a restart (the persisted form loses no flag)", () => {
+    const saved = new Map<string, string>();
+    const a = new ConfigStore();
+    a.attach([], { save: (n, v) => saved.set(n, v) });
+    a.set("notify-keyspace-events", "AKEn");
+    const b = new ConfigStore();
+    b.attach(saved, { save: () => {} });
+    expect(b.notifyFlags).toBe(a.notifyFlags);
+    expect(b.text("notify-keyspace-events")).toBe("AKE");
+    // A row written in the shown form (`AKE`) still reads.
+    const c = new ConfigStore();
+    c.attach([["notify-keyspace-events", "AKE"]], { save: () => {} });
+    expect(c.notifyFlags & (Notify.Keyspace | Notify.Generic | Notify.New)).toBe(Notify.Keyspace | Notify.Generic);
   });
 
   it("samples at most 64 keys per eviction step whatever maxmemory-samples says", () => {

@@ -6,6 +6,7 @@
  * in memory and hands it to the persistence hook. CONFIG SET's all-or-nothing over several pairs
  * is commands/config.ts's; its reach over every shard is the Worker's (docs/config.md).
  */
+import { EVENT_LETTERS, eventFlagsStored, eventFlagsText, parseEventFlags } from "../pubsub/notify";
 import { MAX_EVICTION_SAMPLES, PARAMS, type EvictionPolicy, type Param, type ShardConfig } from "./params";
 
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 1000, kb: 1024, m: 1000 ** 2, mb: 1024 ** 2, g: 1000 ** 3, gb: 1024 ** 3 };
@@ -23,23 +24,13 @@ export function parseBytes(text: string): number | null {
 /** Redis's LLONG_MAX, the upper bound of its `long long` parameters. */
 const LLONG_MAX = 9223372036854775807n;
 
-/** The classes of notify-keyspace-events that `A` stands for, in the order Redis prints them. */
-const EVENT_CLASSES = "g$lshzxetd";
-const EVENT_LETTERS = "Ag$lshzxeKEtmdn";
-
-/** notify-keyspace-events as Redis shows it (`KEA` → `AKE`), or null for a letter it does not know. */
+/**
+ * notify-keyspace-events in the form a shard keeps (every flag, `n` included), or null for a
+ * letter Redis does not know; CONFIG GET shows it as Redis does (`eventFlagsText`: `KEA` → `AKE`).
+ */
 export function normalizeEvents(value: string): string | null {
-  const set = new Set<string>();
-  for (const c of value) {
-    if (!EVENT_LETTERS.includes(c)) return null;
-    if (c === "A") for (const k of EVENT_CLASSES) set.add(k);
-    else set.add(c);
-  }
-  let out = "";
-  if ([...EVENT_CLASSES].every((k) => set.has(k))) out = "A";
-  else out = [...EVENT_CLASSES, "n"].filter((k) => set.has(k)).join("");
-  for (const k of "KEm") if (set.has(k)) out += k;
-  return out;
+  const flags = parseEventFlags(value);
+  return flags === null ? null : eventFlagsStored(flags);
 }
 
 /** A valid value of `p` in the form CONFIG GET shows, or why it is refused (Redis's texts). */
@@ -83,6 +74,8 @@ export class ConfigStore implements ShardConfig {
   private persistence: ConfigPersistence | undefined;
   /** Grows with every change, so the command path can keep typed values and re-read them only after one. */
   version = 0;
+  /** notify-keyspace-events as flags (pubsub/notify.ts), kept as a number: every write tests it. */
+  notifyFlags = 0;
 
   /** `overrides`: values by parameter name (wrangler vars); an invalid one is ignored (logged), the default stands. */
   constructor(overrides: Record<string, string | undefined> = {}) {
@@ -94,6 +87,13 @@ export class ConfigStore implements ShardConfig {
       if ("value" in c) this.values.set(p.name, c.value);
       else console.error(`edgekv: ignoring ${p.name} = '${given}': ${c.problem}`);
     }
+    this.changed();
+  }
+
+  /** Re-reads the typed values kept as fields after a change. */
+  private changed(): void {
+    this.version++;
+    this.notifyFlags = parseEventFlags(this.values.get("notify-keyspace-events") ?? "") ?? 0;
   }
 
   /** The parameter named `name` or one of its aliases, if any. */
@@ -111,7 +111,7 @@ export class ConfigStore implements ShardConfig {
       if ("value" in c) this.values.set(p.name, c.value);
     }
     this.persistence = persistence;
-    this.version++;
+    this.changed();
   }
 
   /**
@@ -140,13 +140,15 @@ export class ConfigStore implements ShardConfig {
     if ("problem" in c) return c.problem;
     this.persistence?.save(c.name, c.value);
     this.values.set(c.name, c.value);
-    this.version++;
+    this.changed();
     return null;
   }
 
   text(name: string): string {
     const p = ConfigStore.param(name);
-    return p ? (this.values.get(p.name) ?? p.default) : "";
+    if (!p) return "";
+    const v = this.values.get(p.name) ?? p.default;
+    return p.kind === "events" ? eventFlagsText(parseEventFlags(v) ?? 0) : v;
   }
 
   private int(name: string): number {

@@ -5,6 +5,7 @@
  * command: when the bound is reached having freed something, the write goes ahead and the next
  * write continues. Only when nothing can be evicted is the write refused (OOM).
  */
+import { Notify } from "../pubsub/notify";
 import type { ExecContext } from "../context";
 import type { Keyspace } from "../store/keyspace";
 import { EvictionPool } from "./pool";
@@ -43,8 +44,9 @@ export function makeRoom(ctx: ExecContext): boolean {
   for (let n = 0; n < EVICT_MAX_KEYS; n++) {
     const victim = chooseVictim(ks, pool, policy, ctx.config.maxmemorySamples, ctx.now, ks.access.random);
     if (!victim) return false;
-    const row = ks.sql.exec<{ id: number; type: number; size: number | null } & Record<string, SqlStorageValue>>("SELECT id, type, size FROM keys WHERE id = ?", victim.id).one();
+    const row = ks.sql.exec<{ id: number; key: string; type: number; size: number | null } & Record<string, SqlStorageValue>>("SELECT id, key, type, size FROM keys WHERE id = ?", victim.id).one();
     ks.deleteRow(row);
+    ks.notify(Notify.Evicted, "evicted", row.key);
     pool.drop(victim.id);
     ctx.stats.incr("evicted_keys");
     if (ks.memory.used() <= budget) return true;

@@ -27,6 +27,7 @@
  * Field expiry, actively: `hashFieldSweeper` gives the shard's alarm the earliest field expiry
  * of the shard and deletes due fields in bounded batches, deleting a key whose last field went.
  */
+import { Notify } from "../pubsub/notify";
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
 import { KeyType, type ElementStore, type KeyRow, type Keyspace } from "./keyspace";
@@ -290,7 +291,7 @@ export class Hash {
     if (!this.row || !this.dirty) return;
     this.dirty = false;
     if (this.count <= 0) {
-      this.ks.deleteRow(this.row);
+      this.ks.deleteEmptied(this.row);
       this.row = null;
       this.count = 0;
       this.minExpire = null;
@@ -317,6 +318,7 @@ export class Hash {
     if (due > 0) {
       this.sql.exec("DELETE FROM hash_fields WHERE key_id = ? AND expire_at <= ?", row.id, now);
       this.count -= due;
+      this.ks.notify(Notify.Hash, "hexpired", row.key);
     }
     this.minExpire = this.sql
       .exec<{ t: number | null }>("SELECT min(expire_at) AS t FROM hash_fields WHERE key_id = ? AND expire_at IS NOT NULL", row.id)
@@ -432,8 +434,9 @@ export function hashFieldSweeper(ks: Keyspace): { earliest(): number | null; swe
         const count = meta
           ? meta.count - gone
           : sql.exec<{ n: number }>("SELECT count(*) AS n FROM hash_fields WHERE key_id = ?", keyId).one().n;
+        ks.notify(Notify.Hash, "hexpired", row.key);
         if (count <= 0) {
-          ks.deleteRow(row);
+          ks.deleteEmptied(row);
           continue;
         }
         const min = sql

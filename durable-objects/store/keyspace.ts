@@ -18,6 +18,7 @@ import { MemoryAccount } from "../eviction/accounting";
 import { AccessTracker } from "../eviction/tracking";
 import { EXPIRY_BYTES, keyRowUsage } from "./memory-usage";
 import { LAZYFREE_THRESHOLD, LazyFree } from "./lazy-free";
+import { Notify, notifyKeyspaceEvent, type NotifyContext } from "../pubsub/notify";
 
 /** Where the keyspace counts lookups and expiries (the shard's counters, stats/counters.ts). */
 export interface LookupCounters {
@@ -119,6 +120,12 @@ export class Keyspace {
   /** Where expiries are counted (expired_keys: lazy here, active in sweepExpired). */
   counters: LookupCounters | null = null;
 
+  /**
+   * Where keyspace notifications go (pubsub/notify.ts): the running batch's context, set by the
+   * shard; null where nothing can subscribe.
+   */
+  notifyTo: NotifyContext | null = null;
+
   constructor(
     readonly sql: SqlStorage,
     /** Called when a key gets an expiry time, so the shard can arm its alarm. */
@@ -139,6 +146,22 @@ export class Keyspace {
     } finally {
       this.isLocked = outer;
     }
+  }
+
+  /** Runs `fn` raising no keyspace notification (a command made of typed operations that raises its own). */
+  quietly<T>(fn: () => T): T {
+    const to = this.notifyTo;
+    this.notifyTo = null;
+    try {
+      return fn();
+    } finally {
+      this.notifyTo = to;
+    }
+  }
+
+  /** Raises keyspace event `event` of class `type` on `key` (Redis's notifyKeyspaceEvent). */
+  notify(type: Notify, event: string, key: string): void {
+    notifyKeyspaceEvent(this.notifyTo, type, event, key);
   }
 
   private checkLock(key: string): void {
@@ -162,14 +185,19 @@ export class Keyspace {
     this.checkLock(key);
     const row = this.sql.exec<KeyRow & Record<string, SqlStorageValue>>(SELECT_KEY, key).toArray()[0];
     if (row && row.expire_at !== null && row.expire_at <= this.now) {
-      this.deleteRow(row);
-      if (this.counters) this.counters.expiredKeys++;
-      if (this.lookups) this.lookups.keyspaceMisses++;
+      this.expireRow(row);
+      if (this.lookups) {
+        this.lookups.keyspaceMisses++;
+        this.notify(Notify.KeyMiss, "keymiss", key);
+      }
       return null;
     }
     if (this.lookups) {
       if (row) this.lookups.keyspaceHits++;
-      else this.lookups.keyspaceMisses++;
+      else {
+        this.lookups.keyspaceMisses++;
+        this.notify(Notify.KeyMiss, "keymiss", key);
+      }
     }
     if (!row) return null;
     if (touch) this.access.touch(row.id, this.now);
@@ -189,8 +217,12 @@ export class Keyspace {
     return this.find(key, false) !== null;
   }
 
-  /** Inserts a new key (it must not exist) and returns its id. */
-  insert(key: string, type: KeyType, value: Uint8Array | null, expireAt: number | null, size: number | null = null): number {
+  /**
+   * Inserts a new key (it must not exist) and returns its id; a `new` event, as Redis's dbAdd,
+   * unless `replacing`: the key was deleted just before to be written again (a *STORE command's
+   * destination, which Redis overwrites in place).
+   */
+  insert(key: string, type: KeyType, value: Uint8Array | null, expireAt: number | null, size: number | null = null, replacing = false): number {
     this.checkLock(key);
     const mem = keyRowUsage({ key, expire_at: expireAt }) + (value?.byteLength ?? 0);
     let id = 0;
@@ -202,6 +234,7 @@ export class Keyspace {
       if (row) id = row.id;
     }
     this.memory.add(mem);
+    if (!replacing) this.notify(Notify.New, "new", key);
     this.access.created(id, this.now);
     if (!isPlainString(type, size)) this.memory.note(id);
     if (expireAt !== null) this.onExpiry(expireAt);
@@ -281,12 +314,32 @@ export class Keyspace {
     if (at !== null) this.onExpiry(at);
   }
 
-  /** Deletes `key` and its elements; true if it existed (and was live). */
+  /** Deletes `key` and its elements; true if it existed (and was live). No event: the command raises its own. */
   delete(key: string): boolean {
     const row = this.find(key);
     if (!row) return false;
     this.deleteRow(row);
     return true;
+  }
+
+  /** Deletes a key whose time has come: counted (expired_keys) and an `expired` event, as Redis's deleteExpiredKeyAndPropagate. */
+  expireRow(row: Pick<KeyRow, "id" | "type" | "size" | "key">): void {
+    this.deleteRow(row);
+    if (this.counters) this.counters.expiredKeys++;
+    this.notify(Notify.Expired, "expired", row.key);
+  }
+
+  /** DEL's delete: as `delete`, with the `del` event when the key was there. */
+  deleteNotified(key: string): boolean {
+    if (!this.delete(key)) return false;
+    this.notify(Notify.Generic, "del", key);
+    return true;
+  }
+
+  /** Deletes a collection its command emptied, with the `del` event that follows the command's own in Redis. */
+  deleteEmptied(row: Pick<KeyRow, "id" | "type" | "size" | "key">): void {
+    this.deleteRow(row);
+    this.notify(Notify.Generic, "del", row.key);
   }
 
   /**
@@ -319,11 +372,15 @@ export class Keyspace {
     return this.sql.exec<{ mem: number }>("SELECT mem FROM keys WHERE id = ?", row.id).toArray()[0]?.mem ?? 0;
   }
 
-  /** Renames a live key; an existing `to` is deleted first. The id (and so the elements) move with it. */
+  /**
+   * Renames a live key; an existing `to` is deleted first. The id (and so the elements) move with
+   * it. `to` is a key created, as in Redis (a `new` event); the command raises rename_from/rename_to.
+   */
   rename(row: KeyRow, to: string): void {
     if (row.key === to) return;
     const target = this.find(to);
     if (target) this.deleteRow(target);
+    this.notify(Notify.New, "new", to);
     const delta = keyRowUsage({ key: to, expire_at: null }) - keyRowUsage({ key: row.key, expire_at: null });
     this.sql.exec("UPDATE keys SET key = ?, mem = mem + ? WHERE id = ?", to, delta, row.id);
     this.memory.add(delta);
@@ -404,7 +461,7 @@ export class Keyspace {
         .toArray()[0];
       if (!row) continue;
       if (row.expire_at === null || row.expire_at > this.now) return row.key;
-      this.deleteRow(row);
+      this.expireRow(row);
     }
     const live = this.sql
       .exec<{ key: string }>("SELECT key FROM keys WHERE expire_at IS NULL OR expire_at > ? LIMIT 1", this.now)
@@ -432,14 +489,13 @@ export class Keyspace {
   /** Deletes up to `limit` keys whose time has come; returns how many. */
   sweepExpired(limit: number): number {
     const due = this.sql
-      .exec<{ id: number; type: number; size: number | null }>(
-        "SELECT id, type, size FROM keys WHERE expire_at IS NOT NULL AND expire_at <= ? ORDER BY expire_at LIMIT ?",
+      .exec<{ id: number; key: string; type: number; size: number | null }>(
+        "SELECT id, key, type, size FROM keys WHERE expire_at IS NOT NULL AND expire_at <= ? ORDER BY expire_at LIMIT ?",
         this.now,
         limit,
       )
       .toArray();
-    for (const row of due) this.deleteRow(row);
-    if (this.counters) this.counters.expiredKeys += due.length;
+    for (const row of due) this.expireRow(row);
     return due.length;
   }
 }

@@ -18,6 +18,7 @@
  *
  * A list whose last element goes is deleted with its key (Redis semantics): `save` does it.
  */
+import { Notify } from "../pubsub/notify";
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
 import { KeyType, type ElementStore, type Keyspace, type KeyRow } from "./keyspace";
@@ -90,7 +91,7 @@ export class List {
 
   /** Writes head/len back, or deletes the key when the list is empty. */
   save(): void {
-    if (this.len === 0) this.ks.deleteRow(this.row);
+    if (this.len === 0) this.ks.deleteEmptied(this.row);
     else this.sql.exec("UPDATE list_meta SET head = ?, len = ? WHERE key_id = ?", this.head, this.len, this.id);
   }
 
@@ -257,8 +258,8 @@ export function findList(ks: Keyspace, key: string): List | null {
 }
 
 /** Creates an empty list at `key` (which must not exist); `save` must follow a push. */
-function createList(ks: Keyspace, key: string): List {
-  const id = ks.insert(key, KeyType.List, null, null);
+function createList(ks: Keyspace, key: string, replacing = false): List {
+  const id = ks.insert(key, KeyType.List, null, null, null, replacing);
   ks.sql.exec("INSERT INTO list_meta (key_id, head, len) VALUES (?, 0, 0)", id);
   return new List(ks, { id, key, type: KeyType.List, value: null, expire_at: null }, 0, 0);
 }
@@ -288,6 +289,7 @@ export function listPush(ks: Keyspace, key: string, end: End, values: Uint8Array
     list = createList(ks, key);
   }
   list.push(end, values);
+  ks.notify(Notify.List, end === "left" ? "lpush" : "rpush", key);
   list.save();
   return list.len;
 }
@@ -300,10 +302,14 @@ export function storeList(ks: Keyspace, key: string, values: Uint8Array[]): numb
   for (const v of values) checkSize(v.length);
   const old = ks.find(key);
   if (old) ks.deleteRow(old);
-  if (values.length === 0) return 0;
-  const list = createList(ks, key);
+  if (values.length === 0) {
+    if (old) ks.notify(Notify.Generic, "del", key);
+    return 0;
+  }
+  const list = createList(ks, key, old !== null);
   list.push("right", values);
   list.save();
+  ks.notify(Notify.List, "sortstore", key);
   return list.len;
 }
 
@@ -312,8 +318,13 @@ export function listPop(ks: Keyspace, key: string, end: End, count: number): Uin
   const list = findList(ks, key);
   if (!list) return null;
   const out = list.pop(end, count);
+  if (out.length > 0) ks.notify(Notify.List, popEvent(end), key);
   list.save();
   return out;
+}
+
+function popEvent(end: End): string {
+  return end === "left" ? "lpop" : "rpop";
 }
 
 export function listLength(ks: Keyspace, key: string): number {
@@ -342,6 +353,7 @@ export function listSet(ks: Keyspace, key: string, index: number, value: Uint8Ar
   const i = normalizeIndex(index, list.len);
   if (i === null) throw new CommandError(Errors.indexOutOfRange);
   list.setAt(i, value);
+  ks.notify(Notify.List, "lset", key);
 }
 
 export function listTrim(ks: Keyspace, key: string, start: number, stop: number): void {
@@ -350,6 +362,7 @@ export function listTrim(ks: Keyspace, key: string, start: number, stop: number)
   const r = normalizeRange(start, stop, list.len);
   if (r) list.keep(r[0], r[1]);
   else list.len = 0;
+  ks.notify(Notify.List, "ltrim", key);
   list.save();
 }
 
@@ -357,6 +370,7 @@ export function listRemove(ks: Keyspace, key: string, count: number, value: Uint
   const list = findList(ks, key);
   if (!list) return 0;
   const n = list.remove(count, value);
+  if (n > 0) ks.notify(Notify.List, "lrem", key);
   list.save();
   return n;
 }
@@ -369,6 +383,7 @@ export function listInsert(ks: Keyspace, key: string, before: boolean, pivot: Ui
   const at = list.positions(pivot, true, 0, 1, 0)[0];
   if (at === undefined) return -1;
   list.insertAt(before ? at : at + 1, value);
+  ks.notify(Notify.List, "linsert", key);
   list.save();
   return list.len;
 }
@@ -396,14 +411,19 @@ export function listMove(ks: Keyspace, src: string, dst: string, from: End, to: 
   if (src === dst) {
     const [v] = source.pop(from, 1);
     source.push(to, [v!]);
+    ks.notify(Notify.List, to === "left" ? "lpush" : "rpush", dst);
+    ks.notify(Notify.List, popEvent(from), src);
     source.save();
     return v!;
   }
   const target = findList(ks, dst) ?? createList(ks, dst);
   const [v] = source.pop(from, 1);
   target.push(to, [v!]);
-  source.save();
   target.save();
+  // As Redis: the push is told first, then the pop (and the source's deletion if it emptied).
+  ks.notify(Notify.List, to === "left" ? "lpush" : "rpush", dst);
+  ks.notify(Notify.List, popEvent(from), src);
+  source.save();
   return v!;
 }
 
@@ -413,6 +433,7 @@ export function listMultiPop(ks: Keyspace, keys: string[], end: End, count: numb
     const list = findList(ks, key);
     if (!list) continue;
     const out = list.pop(end, count);
+    ks.notify(Notify.List, popEvent(end), key);
     list.save();
     return [key, out];
   }

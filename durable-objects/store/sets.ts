@@ -21,6 +21,7 @@
  * bringing members into JavaScript. A destination that is also a source is built under a
  * scratch id first, then moved into place.
  */
+import { Notify } from "../pubsub/notify";
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
 import { globMatch } from "./glob";
@@ -114,7 +115,7 @@ export class SetKey {
 
   /** Writes card/next_seq back, or deletes the key when the set is empty. */
   save(): void {
-    if (this.card === 0) this.ks.deleteRow(this.row);
+    if (this.card === 0) this.ks.deleteEmptied(this.row);
     else this.sql.exec("UPDATE set_meta SET card = ?, next_seq = ? WHERE key_id = ?", this.card, this.nextSeq, this.id);
   }
 
@@ -253,6 +254,7 @@ export function setAdd(ks: Keyspace, key: string, members: Uint8Array[]): number
   const set = findSet(ks, key) ?? createSet(ks, key);
   let n = 0;
   for (const m of members) if (set.add(m)) n++;
+  if (n > 0) ks.notify(Notify.Set, "sadd", key);
   set.save();
   return n;
 }
@@ -263,6 +265,7 @@ export function setRemove(ks: Keyspace, key: string, members: Uint8Array[]): num
   if (!set) return 0;
   let n = 0;
   for (const m of members) if (set.remove(m)) n++;
+  if (n > 0) ks.notify(Notify.Set, "srem", key);
   set.save();
   return n;
 }
@@ -293,6 +296,7 @@ export function setPop(ks: Keyspace, key: string, count: number): Uint8Array[] |
     out = [];
     for (let i = 0; i < count; i++) out.push(set.popRandom());
   }
+  if (out.length > 0) ks.notify(Notify.Set, "spop", key);
   set.save();
   return out;
 }
@@ -318,9 +322,11 @@ export function setMove(ks: Keyspace, src: string, dst: string, member: Uint8Arr
   if (!source || src === dst) return 0;
   const existing = findSet(ks, dst);
   if (!source.remove(member)) return 0;
-  const target = existing ?? createSet(ks, dst);
-  target.add(member);
+  // As Redis: the source's srem (and del when it emptied), then the destination's creation and sadd.
+  ks.notify(Notify.Set, "srem", src);
   source.save();
+  const target = existing ?? createSet(ks, dst);
+  if (target.add(member)) ks.notify(Notify.Set, "sadd", dst);
   target.save();
   return 1;
 }
@@ -397,10 +403,11 @@ export function setAlgebraStore(ks: Keyspace, op: SetOp, dst: string, keys: stri
   const q = algebraQuery(op, findSets(ks, keys));
   const viaScratch = keys.includes(dst);
   let id = SCRATCH_ID;
+  let existed = false;
   if (!viaScratch) {
-    ks.delete(dst);
-    if (!q) return 0;
-    id = ks.insert(dst, KeyType.Set, null, null);
+    existed = ks.delete(dst);
+    if (!q) return storedEmpty(ks, dst, existed);
+    id = ks.insert(dst, KeyType.Set, null, null, null, true);
   } else if (q) {
     ks.sql.exec("DELETE FROM set_member WHERE key_id = ?", SCRATCH_ID);
   }
@@ -415,14 +422,23 @@ export function setAlgebraStore(ks: Keyspace, op: SetOp, dst: string, keys: stri
     n = ks.sql.exec<{ n: number }>("SELECT coalesce(max(ord) + 1, 0) AS n FROM set_member WHERE key_id = ?", id).one().n;
   }
   if (viaScratch) {
-    ks.delete(dst);
-    if (n === 0) return 0;
-    id = ks.insert(dst, KeyType.Set, null, null);
+    existed = ks.delete(dst);
+    if (n === 0) return storedEmpty(ks, dst, existed);
+    id = ks.insert(dst, KeyType.Set, null, null, null, true);
     ks.sql.exec("UPDATE set_member SET key_id = ? WHERE key_id = ?", id, SCRATCH_ID);
   } else if (n === 0) {
     ks.delete(dst);
-    return 0;
+    return storedEmpty(ks, dst, existed);
   }
   ks.sql.exec("INSERT INTO set_meta (key_id, card, next_seq) VALUES (?, ?, ?)", id, n, n + 1);
+  // The key is told as created only once it is known not to be empty.
+  if (!existed) ks.notify(Notify.New, "new", dst);
+  ks.notify(Notify.Set, `s${op}store`, dst);
   return n;
+}
+
+/** A *STORE whose result is empty: no key, and a `del` event when one was there. */
+function storedEmpty(ks: Keyspace, dst: string, existed: boolean): 0 {
+  if (existed) ks.notify(Notify.Generic, "del", dst);
+  return 0;
 }

@@ -16,6 +16,7 @@
  * chunked value is never a number. Updates in place (INCR, APPEND, SETRANGE) keep the key's
  * expiry; SET and its family replace it.
  */
+import { Notify } from "../pubsub/notify";
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
 import { parseI64, utf8 } from "../args";
@@ -137,11 +138,18 @@ export function setString(ks: Keyspace, key: string, value: Uint8Array, opts: Se
   }
   const expireAt = opts.keepTtl ? undefined : (opts.expireAt ?? null);
   if (expireAt !== undefined && expireAt !== null && expireAt <= ks.now) {
-    // Already in the past: Redis stores nothing and deletes any old value.
+    // Already in the past: nothing is stored and any old value goes. Redis stores the key and
+    // expires it at once: its events are those of a set, an expire and an expiry.
     if (row) ks.deleteRow(row);
+    else ks.notify(Notify.New, "new", key);
+    ks.notify(Notify.String, "set", key);
+    ks.notify(Notify.Generic, "expire", key);
+    ks.notify(Notify.Expired, "expired", key);
     return { written: true, old };
   }
   writeValue(ks, key, value, expireAt, row);
+  ks.notify(Notify.String, "set", key);
+  if (expireAt != null) ks.notify(Notify.Generic, "expire", key);
   return { written: true, old };
 }
 
@@ -157,6 +165,7 @@ export function getDelString(ks: Keyspace, key: string): Uint8Array | null {
   if (!row) return null;
   const value = valueOf(ks, row);
   ks.deleteRow(row);
+  ks.notify(Notify.Generic, "del", key);
   return value;
 }
 
@@ -172,9 +181,16 @@ export function getExString(ks: Keyspace, key: string, change: () => ExpiryChang
   if (!row) return null;
   const c = change();
   const value = valueOf(ks, row);
-  if (c.kind === "at" && c.at <= ks.now) ks.deleteRow(row);
-  else if (c.kind === "at") ks.setExpire(row, c.at);
-  else if (c.kind === "persist" && row.expire_at !== null) ks.setExpire(row, null);
+  if (c.kind === "at" && c.at <= ks.now) {
+    ks.deleteRow(row);
+    ks.notify(Notify.Generic, "del", key);
+  } else if (c.kind === "at") {
+    ks.setExpire(row, c.at);
+    ks.notify(Notify.Generic, "expire", key);
+  } else if (c.kind === "persist" && row.expire_at !== null) {
+    ks.setExpire(row, null);
+    ks.notify(Notify.Generic, "persist", key);
+  }
   return value;
 }
 
@@ -197,7 +213,10 @@ export function checkValueSizes(ks: Keyspace, pairs: [string, Uint8Array][]): vo
  */
 export function setStrings(ks: Keyspace, pairs: [string, Uint8Array][]): void {
   checkValueSizes(ks, pairs);
-  for (const [key, value] of pairs) writeValue(ks, key, value, null, ks.find(key));
+  for (const [key, value] of pairs) {
+    writeValue(ks, key, value, null, ks.find(key));
+    ks.notify(Notify.String, "set", key);
+  }
 }
 
 /** STRLEN: the length in bytes, 0 for a missing key. */
@@ -211,7 +230,9 @@ export function appendString(ks: Keyspace, key: string, suffix: Uint8Array): num
   const row = ks.findOfType(key, KeyType.String);
   const length = row ? lengthOf(row) : 0;
   checkValueSize(ks, length + suffix.length);
-  return writeAt(ks, key, row, length, suffix);
+  const n = writeAt(ks, key, row, length, suffix);
+  ks.notify(Notify.String, "append", key);
+  return n;
 }
 
 /**
@@ -241,7 +262,9 @@ export function setRange(ks: Keyspace, key: string, offset: bigint, patch: Uint8
   const row = ks.findOfType(key, KeyType.String);
   if (patch.length === 0) return row ? lengthOf(row) : 0;
   checkValueSize(ks, offset + BigInt(patch.length));
-  return writeAt(ks, key, row, Number(offset), patch);
+  const n = writeAt(ks, key, row, Number(offset), patch);
+  ks.notify(Notify.String, "setrange", key);
+  return n;
 }
 
 const I64_MIN = -(2n ** 63n);
@@ -259,6 +282,7 @@ export function incrementInteger(ks: Keyspace, key: string, delta: bigint): bigi
   const next = current + delta;
   if (next < I64_MIN || next > I64_MAX) throw new CommandError(Errors.overflow);
   ks.writeString(key, encoder.encode(next.toString()), undefined, row);
+  ks.notify(Notify.String, "incrby", key);
   return next;
 }
 
@@ -275,6 +299,7 @@ export function incrementFloat(ks: Keyspace, key: string, increment: string): st
   if (sum.kind !== "finite") throw new CommandError(Errors.incrFloatNaN);
   const text = formatLongDouble(sum);
   ks.writeString(key, encoder.encode(text), undefined, row);
+  ks.notify(Notify.String, "incrbyfloat", key);
   return text;
 }
 

@@ -16,6 +16,7 @@
  * as long as members stay on the near side of the other bound; small sets walk the same way
  * (`lexWalk`). Larger ones binary-search the rank order.
  */
+import { Notify } from "../pubsub/notify";
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
 import { KeyType, type ElementStore, type Keyspace, type KeyRow } from "./keyspace";
@@ -140,7 +141,7 @@ export class SortedSet {
   /** Deletes the key if the last member went; true if it did. */
   deleteIfEmpty(): boolean {
     if (this.card() > 0) return false;
-    this.ks.deleteRow(this.row);
+    this.ks.deleteEmptied(this.row);
     return true;
   }
 
@@ -310,11 +311,15 @@ export class SortedSet {
     return this.read(w.from, w.to, w.rev);
   }
 
-  /** Removes the members of ranks [from, to), in chunks (nothing big is held in memory); returns how many. */
-  removeRanks(from: number, to: number): number {
+  /**
+   * Removes the members of ranks [from, to), in chunks (nothing big is held in memory); returns
+   * how many. `event`: the command's keyspace event, raised when something went (before the key's `del`).
+   */
+  removeRanks(from: number, to: number, event?: string): number {
     const n = Math.max(0, to - from);
+    if (n > 0 && event) this.ks.notify(Notify.ZSet, event, this.row.key);
     if (n > 0 && n >= this.card()) {
-      this.ks.deleteRow(this.row);
+      this.ks.deleteEmptied(this.row);
       return n;
     }
     for (let left = n; left > 0; ) {
@@ -327,12 +332,13 @@ export class SortedSet {
     return n;
   }
 
-  /** Removes and returns up to `count` members from the low (or high) end. */
+  /** Removes and returns up to `count` members from the low (or high) end (a zpopmin/zpopmax event when any). */
   pop(count: number, max: boolean): Entry[] {
     const card = this.card();
     const n = Math.min(count, card);
     const out = max ? this.read(card - n, card, true) : this.read(0, n);
     for (const e of out) this.tree.remove(this.id, e);
+    if (out.length > 0) this.ks.notify(Notify.ZSet, max ? "zpopmax" : "zpopmin", this.row.key);
     this.deleteIfEmpty();
     return out;
   }
@@ -436,10 +442,10 @@ export function findZset(ks: Keyspace, key: string): SortedSet | null {
 }
 
 /** The sorted set at `key`, created empty if absent (the caller must add a member or delete it). */
-export function findOrCreateZset(ks: Keyspace, key: string): SortedSet {
+export function findOrCreateZset(ks: Keyspace, key: string, replacing = false): SortedSet {
   const found = findZset(ks, key);
   if (found) return found;
-  const id = ks.insert(key, KeyType.ZSet, null, null);
+  const id = ks.insert(key, KeyType.ZSet, null, null, null, replacing);
   return new SortedSet(ks, { id, key, type: KeyType.ZSet, value: null, expire_at: null }, treeOf(ks.sql));
 }
 
@@ -476,22 +482,27 @@ export function zadd(ks: Keyspace, key: string, items: Entry[], opts: ZaddOption
     else if (r === "updated") updated++;
     result = score;
   }
+  if (added + updated > 0) ks.notify(Notify.ZSet, opts.incr ? "zincr" : "zadd", key);
   set.deleteIfEmpty();
   if (opts.incr) return { score: result };
   return opts.ch ? added + updated : added;
 }
 
 /**
- * Replaces `key` with a sorted set of `entries` (ZRANGESTORE, Z*STORE): an existing key of any
- * type is deleted first; no entries, no key. Returns the new cardinality.
+ * Replaces `key` with a sorted set of `entries` (ZRANGESTORE, Z*STORE, GEOSEARCHSTORE): an
+ * existing key of any type is deleted first; no entries, no key. Returns the new cardinality.
+ * `event` is the command's keyspace event (`zunionstore`, …); an empty result that deleted a
+ * key is a `del`.
  */
-export function storeZset(ks: Keyspace, key: string, entries: Iterable<Entry>): number {
+export function storeZset(ks: Keyspace, key: string, entries: Iterable<Entry>, event: string): number {
   const old = ks.find(key);
   if (old) ks.deleteRow(old);
   let set: SortedSet | null = null;
   for (const e of entries) {
-    set ??= findOrCreateZset(ks, key);
+    set ??= findOrCreateZset(ks, key, old !== null);
     set.put(e.member, e.score);
   }
+  if (set) ks.notify(Notify.ZSet, event, key);
+  else if (old) ks.notify(Notify.Generic, "del", key);
   return set ? set.card() : 0;
 }

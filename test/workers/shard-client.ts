@@ -16,6 +16,7 @@ import type { Value } from "../conformance/harness";
 import { fromReply } from "../conformance/normalize";
 import { ShardCounters } from "../../durable-objects/stats/counters";
 import { ConfigStore } from "../../durable-objects/config/store";
+import type { Publisher } from "../../durable-objects/pubsub/publisher";
 
 /** The shard's RPC surface, as the Worker sees it. */
 export interface ShardRpc {
@@ -104,7 +105,7 @@ export interface DirectShard {
 export function inDirectShard<T>(
   prefix: string,
   fn: (s: DirectShard) => T,
-  opts: { maxValueBytes?: number; wrap?: (sql: SqlStorage) => SqlStorage } = {},
+  opts: { maxValueBytes?: number; wrap?: (sql: SqlStorage) => SqlStorage; pubsub?: Publisher; config?: ConfigStore } = {},
 ): Promise<T> {
   return runInDurableObject(env.SHARD.getByName(uniqueName(prefix)), (_: Shard, state: DurableObjectState) => {
     const sql = state.storage.sql;
@@ -113,10 +114,11 @@ export function inDirectShard<T>(
     ks.now = Date.now();
     if (opts.maxValueBytes !== undefined) ks.maxValueBytes = opts.maxValueBytes;
     const scripts = new ScriptState(sql, COMMANDS);
-    const config = new ConfigStore();
+    const config = opts.config ?? new ConfigStore();
     const stats = new ShardCounters();
+    ks.notifyTo = { config, pubsub: opts.pubsub };
     const run = (...args: (Arg | number)[]) =>
-      dispatch(COMMANDS, { keyspace: ks, scripts, config, stats, now: ks.now }, args.map((a) => (typeof a === "number" ? String(a) : a)), (f) => state.storage.transactionSync(f));
+      dispatch(COMMANDS, { keyspace: ks, scripts, config, stats, now: ks.now, pubsub: opts.pubsub }, args.map((a) => (typeof a === "number" ? String(a) : a)), (f) => state.storage.transactionSync(f));
     return fn({ ks, sql, run });
   });
 }
