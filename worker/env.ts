@@ -30,6 +30,11 @@ export interface Env {
    * unset for CF-Connecting-IP on requests through Cloudflare only, "none", or a header name.
    */
   CLIENT_IP_HEADER?: string;
+  /**
+   * Most bytes an SSE subscription's stream may hold for a slow reader before it is cut off with
+   * an error event (default 32 MiB, Redis's `client-output-buffer-limit pubsub` hard limit).
+   */
+  SSE_QUEUE_BYTES?: string;
   /** What one request's replies may take in all, in bytes (default: the value limit plus REQUEST_OVERHEAD_BYTES, 33 MiB; README "Limits"). */
   MAX_REPLY_BYTES?: string;
   /**

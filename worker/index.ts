@@ -3,7 +3,8 @@
  * Stateless: authenticate, parse (request.ts), route (plan.ts, execute.ts, transaction.ts), encode (encode.ts).
  *
  * Routes: `POST /` (a command as a JSON array), `GET|POST /<command>/<arg>/…` (path form),
- * `POST /pipeline`, `POST /multi-exec`, `GET /metrics` (Prometheus, worker/metrics/). As Upstash does, HEAD is answered like GET and PUT like
+ * `POST /pipeline`, `POST /multi-exec`, `GET /metrics` (Prometheus, worker/metrics/),
+ * `GET|POST /subscribe/<channel>…` and `/psubscribe/<pattern>…` (Server-Sent Events, worker/pubsub/sse.ts). As Upstash does, HEAD is answered like GET and PUT like
  * POST. OPTIONS answers a CORS preflight: the API is usable from browsers (access is by bearer
  * token, never by cookies, so any origin may call it). Every response carries a fresh
  * `upstash-sync-token`.
@@ -32,6 +33,7 @@ import { maybeIntervalWrite } from "./metrics/analytics";
 import { KEYLESS_SHARD } from "./plan";
 import { execOnShard, type ShardBatchRpc } from "./shard-transport";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
+import { bridgeStream, DEFAULT_QUEUE_BYTES, gatewayShard, openGateway, SSE_HEADERS, sseRequest, type GatewayStub, type SseRequest } from "./pubsub/sse";
 
 export { Shard } from "../durable-objects/shard";
 export { Coordinator } from "../durable-objects/coordinator";
@@ -66,6 +68,7 @@ interface Limits {
   maxRequestBytes: number;
   maxPipelineCommands: number;
   maxReplyBytes: number;
+  sseQueueBytes: number;
 }
 const limitsByEnv = new WeakMap<Env, Limits>();
 
@@ -78,6 +81,7 @@ function limitsOf(env: Env): Limits {
       maxRequestBytes: positiveInt(env.MAX_REQUEST_BYTES, defaultMaxRequestBytes(maxValueBytes(env.MAX_VALUE_BYTES))),
       maxPipelineCommands: positiveInt(env.MAX_PIPELINE_COMMANDS, DEFAULT_MAX_PIPELINE_COMMANDS),
       maxReplyBytes: positiveInt(env.MAX_REPLY_BYTES, defaultMaxReplyBytes(maxValueBytes(env.MAX_VALUE_BYTES))),
+      sseQueueBytes: positiveInt(env.SSE_QUEUE_BYTES, DEFAULT_QUEUE_BYTES),
     };
     limitsByEnv.set(env, limits);
   }
@@ -222,9 +226,26 @@ async function multiExec(c: Ctx): Promise<Response> {
   return json(entriesBody(result.replies, c.get("base64")));
 }
 
-/** `POST /`: the body form; any other path: the path form. */
+/**
+ * An SSE subscription (worker/pubsub/sse.ts): a WebSocket to the gateway shard, its frames as
+ * events. `?encoding=base64` for base64 events (the Upstash-Encoding header does not apply here).
+ */
+async function subscription(c: Ctx, req: SseRequest): Promise<Response> {
+  const headers = { ...SSE_HEADERS, ...apiHeaders() };
+  if (c.req.method === "HEAD") return new Response(null, { headers });
+  const limits = limitsOf(c.env);
+  const base64 = (c.get("url").searchParams.get("encoding") ?? "").toLowerCase() === "base64";
+  const stub = c.env.SHARD.getByName(`shard-${gatewayShard(req, limits.shards)}`) as unknown as GatewayStub;
+  const opened = await openGateway(stub, { base64, readOnly: c.get("opts").readOnly });
+  if ("error" in opened) return errorJson(opened.error, opened.status);
+  return new Response(bridgeStream(opened.socket, req, { base64, queueBytes: limits.sseQueueBytes }), { headers });
+}
+
+/** `POST /`: the body form; `/subscribe/…`, `/psubscribe/…`: SSE; any other path: the path form. */
 async function single(c: Ctx): Promise<Response> {
   const url = c.get("url");
+  const sse = sseRequest(url.pathname);
+  if (sse) return subscription(c, sse);
   const hasBody = c.req.method === "POST" || c.req.method === "PUT";
   const body = hasBody ? await requestBody(c) : null;
   const argv = url.pathname === "/" && hasBody ? parseCommandBody(body!) : parsePathCommand(url, body);
