@@ -213,6 +213,35 @@ describe("the bridge", () => {
     await reader.cancel();
   });
 
+  it("a keep-alive comment in each interval that wrote nothing; the timer stops with the stream", async () => {
+    const socket = new FakeSocket();
+    let tick = () => {};
+    let stopped = 0;
+    const every = (ms: number, t: () => void) => {
+      expect(ms).toBe(5_000);
+      tick = t;
+      return () => void stopped++;
+    };
+    const stream = bridgeStream(socket, SUB, { base64: false, heartbeatMs: 5_000, every });
+    socket.push(["subscribe", "news", 1]);
+    tick(); // something was written in this interval: no comment
+    tick(); // nothing: a comment
+    socket.push(["message", "news", "m"]);
+    tick();
+    tick();
+    socket.emit("close");
+    tick(); // after the end: nothing
+    expect(stopped).toBe(1);
+    expect(await readAll(stream)).toBe("data: subscribe,news,1\n\n: keep-alive\n\ndata: message,news,m\n\n: keep-alive\n\n");
+  });
+
+  it("the client going away stops the keep-alive timer", async () => {
+    let stopped = 0;
+    const stream = bridgeStream(new FakeSocket(), SUB, { base64: false, every: () => () => void stopped++ });
+    await stream.cancel();
+    expect(stopped).toBe(1);
+  });
+
   it("base64: events carry the gateway's base64 strings", async () => {
     const socket = new FakeSocket();
     const stream = bridgeStream(socket, SUB, { base64: true });

@@ -28,6 +28,10 @@
  * events as plain text. Without base64 a payload with line breaks is written as several `data:`
  * lines, which an EventSource joins back with "\n" (a "\r" arrives as "\n").
  *
+ * While nothing else is written, a comment line (`: keep-alive`) every `heartbeatMs` (30 s)
+ * keeps proxies from closing an idle stream and lets a client that vanished be noticed; both
+ * EventSource and the official client skip comment lines.
+ *
  * A slow reader: the stream's queue holds at most `queueBytes` (Redis's
  * `client-output-buffer-limit pubsub` hard limit, 32 MB by default); past it the stream gets
  * `data: error,ERR client output buffer limit reached (pubsub)` as its last event and ends, and
@@ -168,6 +172,19 @@ export interface BridgeOptions {
   base64: boolean;
   /** Most bytes the stream's queue may hold before the reader is cut off (default 32 MB). */
   queueBytes?: number;
+  /** Milliseconds between keep-alive comments (default 30 s). */
+  heartbeatMs?: number;
+  /** Runs `tick` every `ms` until the returned function is called (default: setInterval). */
+  every?: (ms: number, tick: () => void) => () => void;
+}
+
+/** The default interval between keep-alive comments. */
+export const HEARTBEAT_MS = 30_000;
+const KEEP_ALIVE = ": keep-alive\n\n";
+
+function intervalTimer(ms: number, tick: () => void): () => void {
+  const id = setInterval(tick, ms);
+  return () => clearInterval(id);
 }
 
 const encoder = new TextEncoder();
@@ -184,6 +201,9 @@ export function bridgeStream(socket: GatewaySocket, command: SseRequest, o: Brid
   const limit = o.queueBytes ?? DEFAULT_QUEUE_BYTES;
   let done = false;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let stopHeartbeat = () => {};
+  /** Whether anything was written since the last heartbeat. */
+  let wrote = false;
 
   const closeSocket = (code: number, reason: string) => {
     try {
@@ -196,8 +216,19 @@ export function bridgeStream(socket: GatewaySocket, command: SseRequest, o: Brid
   const end = (last?: string) => {
     if (done) return;
     done = true;
+    stopHeartbeat();
     if (last !== undefined) controller.enqueue(encoder.encode(sseEvent(last)));
     controller.close();
+  };
+
+  /** Queues `text`; a queue past the limit ends the stream with the reason. */
+  const write = (text: string) => {
+    controller.enqueue(encoder.encode(text));
+    wrote = true;
+    if ((controller.desiredSize ?? 0) < 0) {
+      end(`error,${SseErrors.outputBufferLimit}`);
+      closeSocket(POLICY_VIOLATION, "client output buffer limit reached (pubsub)");
+    }
   };
 
   const stream = new ReadableStream<Uint8Array>(
@@ -213,18 +244,19 @@ export function bridgeStream(socket: GatewaySocket, command: SseRequest, o: Brid
             closeSocket(CLIENT_GONE, "subscription failed");
             return;
           }
-          controller.enqueue(encoder.encode(sseEvent(outcome.data)));
-          if ((controller.desiredSize ?? 0) < 0) {
-            end(`error,${SseErrors.outputBufferLimit}`);
-            closeSocket(POLICY_VIOLATION, "client output buffer limit reached (pubsub)");
-          }
+          write(sseEvent(outcome.data));
         });
         socket.addEventListener("close", () => end());
         socket.addEventListener("error", () => end());
         socket.send(JSON.stringify([command.command.toUpperCase(), ...command.names]));
+        stopHeartbeat = (o.every ?? intervalTimer)(o.heartbeatMs ?? HEARTBEAT_MS, () => {
+          if (!done && !wrote) write(KEEP_ALIVE);
+          wrote = false;
+        });
       },
       cancel() {
         done = true;
+        stopHeartbeat();
         closeSocket(CLIENT_GONE, "the client went away");
       },
     },
