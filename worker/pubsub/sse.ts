@@ -277,8 +277,9 @@ export interface GatewayStub {
   fetch(request: Request): Promise<Response>;
 }
 
-/** The header that tells the gateway which token the connection came with. */
-export const ACCESS_HEADER = "x-edgekv-access";
+/** The headers that tell the gateway which token the connection came with and how to encode its frames. */
+export const ROLE_HEADER = "x-edgekv-role";
+export const ENCODING_HEADER = "x-edgekv-encoding";
 
 /**
  * Opens the WebSocket to a gateway shard (docs/pubsub.md, "The WebSocket protocol"), accepted
@@ -288,11 +289,11 @@ export async function openGateway(
   stub: GatewayStub,
   o: { base64: boolean; readOnly: boolean },
 ): Promise<{ socket: WebSocket } | { error: string; status: number }> {
-  const url = `https://gateway/ws${o.base64 ? "?encoding=base64" : ""}`;
-  const headers = { upgrade: "websocket", [ACCESS_HEADER]: o.readOnly ? "read-only" : "read-write" };
+  const headers: Record<string, string> = { upgrade: "websocket", [ROLE_HEADER]: o.readOnly ? "read-only" : "read-write" };
+  if (o.base64) headers[ENCODING_HEADER] = "base64";
   let res: Response;
   try {
-    res = await stub.fetch(new Request(url, { headers }));
+    res = await stub.fetch(new Request("https://gateway/ws", { headers }));
   } catch (e) {
     return { error: SseErrors.gatewayUnreachable(e instanceof Error ? e.message : String(e)), status: 503 };
   }
