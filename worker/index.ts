@@ -3,8 +3,9 @@
  * Stateless: authenticate, parse (request.ts), route (plan.ts, execute.ts, transaction.ts), encode (encode.ts).
  *
  * Routes: `POST /` (a command as a JSON array), `GET|POST /<command>/<arg>/…` (path form),
- * `POST /pipeline`, `POST /multi-exec`, `GET /metrics` (Prometheus, worker/metrics/),
- * `GET|POST /subscribe/<channel>…` and `/psubscribe/<pattern>…` (Server-Sent Events, worker/pubsub/sse.ts). As Upstash does, HEAD is answered like GET and PUT like
+ * `POST /pipeline`, `POST /multi-exec`, `GET /metrics` (Prometheus, worker/metrics/), `GET /ws`
+ * (a WebSocket for Pub/Sub and commands, worker/pubsub/websocket.ts), `GET|POST /subscribe/<channel>…`
+ * and `/psubscribe/<pattern>…` (Server-Sent Events, worker/pubsub/sse.ts). As Upstash does, HEAD is answered like GET and PUT like
  * POST. OPTIONS answers a CORS preflight: the API is usable from browsers (access is by bearer
  * token, never by cookies, so any origin may call it). Every response carries a fresh
  * `upstash-sync-token`.
@@ -34,9 +35,14 @@ import { KEYLESS_SHARD } from "./plan";
 import { execOnShard, type ShardBatchRpc } from "./shard-transport";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
 import { bridgeStream, DEFAULT_QUEUE_BYTES, gatewayShard, openGateway, SSE_HEADERS, sseRequest, type GatewayStub, type SseRequest } from "./pubsub/sse";
+import { installSocketCommands } from "../durable-objects/pubsub/socket-commands";
+import { passUpgrade, socketCommands } from "./pubsub/websocket";
 
 export { Shard } from "../durable-objects/shard";
 export { Coordinator } from "../durable-objects/coordinator";
+
+// The shards run a WebSocket's ordinary commands through this Worker's pipeline (worker/pubsub/websocket.ts).
+installSocketCommands(socketCommands);
 
 /** The shard RPC that counts refusals made here (durable-objects/shard.ts `countRejected`). */
 interface RejectionRpc {
@@ -252,6 +258,13 @@ async function single(c: Ctx): Promise<Response> {
   const [reply] = await runPipeline([argv], c.get("opts"), shardExec(c.env));
   return json(entryBody(reply!, c.get("base64")), isError(reply!) ? 400 : 200);
 }
+
+/** `GET /ws` with `Upgrade: websocket`: passed to a gateway shard (worker/pubsub/websocket.ts). */
+app.get("/ws", (c) => {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return errorJson(RequestErrors.webSocketExpected, 426, { upgrade: "websocket" });
+  const base64 = c.get("base64") || c.get("url").searchParams.get("encoding")?.toLowerCase() === "base64";
+  return passUpgrade(c.req.raw, c.env, limitsOf(c.env).shards, c.get("opts").readOnly, base64);
+});
 
 for (const path of ["/pipeline", "/pipeline/"]) app.on(["POST", "PUT"], path, pipeline);
 for (const path of ["/multi-exec", "/multi-exec/"]) app.on(["POST", "PUT"], path, multiExec);

@@ -13,6 +13,7 @@
  */
 import { MEMORY_MIGRATION } from "../eviction/accounting";
 import { TTL_SAMPLE_MIGRATION } from "../eviction/policies";
+import { INTEREST_MIGRATION, SUBSCRIPTION_MIGRATION } from "../pubsub/schema";
 import { CONFIG_MIGRATION } from "./config";
 import { HASH_MIGRATION } from "./hashes";
 import { LIST_MIGRATION } from "./lists";
@@ -56,6 +57,8 @@ export const MIGRATIONS: readonly string[] = [
   MEMORY_MIGRATION,
   // 14: the ids of the keys with a TTL, sampled by the volatile eviction policies (eviction/policies.ts).
   TTL_SAMPLE_MIGRATION,
+  // 15: Pub/Sub: the interest table of this home and the subscriptions of this gateway's sockets (pubsub/).
+  `${INTEREST_MIGRATION};\n${SUBSCRIPTION_MIGRATION}`,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

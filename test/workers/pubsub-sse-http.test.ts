@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../worker/env";
-import { ENCODING_HEADER, ROLE_HEADER } from "../../worker/pubsub/sse";
+import { ENCODING_HEADER, ROLE_HEADER } from "../../worker/pubsub/websocket";
 import { shardOf } from "../../worker/slot";
 import { callWith, READONLY_TOKEN, SHARDS, TOKEN } from "./http-helpers";
 
@@ -97,7 +97,7 @@ describe("SSE routes", () => {
     expect(res.status).toBe(200);
     const gw = g.opened[0]!;
     expect(gw.name).toBe(`shard-${shardOf("a/b", SHARDS)}`);
-    expect(gw.request.headers.get(ENCODING_HEADER)).toBeNull();
+    expect(gw.request.headers.get(ENCODING_HEADER)).toBe("plain");
     expect(await gw.nextFrame()).toBe('["SUBSCRIBE","a/b","sport"]');
     gw.socket.send(JSON.stringify({ result: ["subscribe", "a/b", 1] }));
     gw.socket.send(JSON.stringify({ result: ["subscribe", "sport", 2] }));

@@ -40,6 +40,7 @@
 import { RequestErrors } from "../../durable-objects/errors";
 import { BadRequest } from "../request";
 import { shardOf } from "../slot";
+import { ENCODING_HEADER, ROLE_HEADER } from "./websocket";
 
 export type SseCommand = "subscribe" | "psubscribe";
 
@@ -277,20 +278,21 @@ export interface GatewayStub {
   fetch(request: Request): Promise<Response>;
 }
 
-/** The headers that tell the gateway which token the connection came with and how to encode its frames. */
-export const ROLE_HEADER = "x-edgekv-role";
-export const ENCODING_HEADER = "x-edgekv-encoding";
 
 /**
- * Opens the WebSocket to a gateway shard (docs/pubsub.md, "The WebSocket protocol"), accepted
+ * Opens the WebSocket to a gateway shard (docs/pubsub.md, "The WebSocket protocol"), with the
+ * token's role and the encoding in the headers a gateway reads (worker/pubsub/websocket.ts), accepted
  * on this side: the socket, or the gateway's refusal as an error message.
  */
 export async function openGateway(
   stub: GatewayStub,
   o: { base64: boolean; readOnly: boolean },
 ): Promise<{ socket: WebSocket } | { error: string; status: number }> {
-  const headers: Record<string, string> = { upgrade: "websocket", [ROLE_HEADER]: o.readOnly ? "read-only" : "read-write" };
-  if (o.base64) headers[ENCODING_HEADER] = "base64";
+  const headers = {
+    upgrade: "websocket",
+    [ROLE_HEADER]: o.readOnly ? "read-only" : "read-write",
+    [ENCODING_HEADER]: o.base64 ? "base64" : "plain",
+  };
   let res: Response;
   try {
     res = await stub.fetch(new Request("https://gateway/ws", { headers }));
