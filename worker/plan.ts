@@ -16,6 +16,7 @@ import { err, isError, type Reply } from "../durable-objects/reply";
 import { infoAcrossShards, mergeInfo, mergeRandomKey, mergeScan, planScan, randomKeyAcrossShards, scanAcrossShards, scanArgv } from "./merge-all";
 import { mergeSlowlog } from "./merge-info";
 import { shardOf } from "./slot";
+import { channelShard } from "../durable-objects/pubsub/channels";
 import { runTransaction } from "./transaction";
 
 export interface Part {
@@ -59,7 +60,7 @@ export function plan(argv: Arg[], opts: ExecOptions): Plan {
 
 function planSingle(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOptions): Plan {
   // PUBLISH: keyless, but it runs on its channel's home shard (docs/pubsub.md).
-  if (spec.channel !== undefined) return { kind: "parts", parts: [{ shard: shardOf(text(argv[spec.channel]!), opts.shards), argv }], merge: (r) => r[0]! };
+  if (spec.channel !== undefined) return { kind: "parts", parts: [{ shard: channelShard(text(argv[spec.channel]!), opts.shards), argv }], merge: (r) => r[0]! };
   const shard = keys.length === 0 ? FLOATING : shardOf(keys[0]!, opts.shards);
   for (let i = 1; i < keys.length; i++) {
     if (shardOf(keys[i]!, opts.shards) !== shard) return planAcross(spec, argv, keys, opts);

@@ -31,9 +31,9 @@ function socketOnly(_ctx: ExecContext, argv: Arg[]): Reply {
 }
 
 // PUBSUB CHANNELS [pattern] / PUBSUB SHARDCHANNELS [pattern]
-function channels(sharded: boolean, sub: string) {
+function channels(sharded: boolean) {
   return (ctx: ExecContext, argv: Arg[]): Reply => {
-    if (argv.length > 3) throw new CommandError(Errors.unknownSubcommandOrArity(sub, "pubsub"));
+    if (argv.length > 3) throw new CommandError(Errors.unknownSubcommandOrArity(text(argv[1]!), "pubsub"));
     return ctx.subscriptions?.channels(sharded, argv.length === 3 ? text(argv[2]!) : undefined) ?? [];
   };
 }
@@ -77,10 +77,10 @@ export const pubsubCommands: CommandSpec[] = [
   { name: "ssubscribe", arity: -2, flags: SUBSCRIBE_FLAGS, keySpecs: [rangeSpec(["not_key"], 1, -1)], summary: "SSUBSCRIBE shardchannel [shardchannel ...]", run: socketOnly },
   { name: "sunsubscribe", arity: -1, flags: SUBSCRIBE_FLAGS, keySpecs: [rangeSpec(["not_key"], 1, -1)], summary: "SUNSUBSCRIBE [shardchannel ...]", run: socketOnly },
   container("pubsub", "PUBSUB <subcommand> [argument ...]", [
-    { name: "pubsub|channels", arity: -2, flags: PUBSUB_FLAGS, cluster: CHANNELS, summary: "PUBSUB CHANNELS [pattern]", run: channels(false, "channels") },
+    { name: "pubsub|channels", arity: -2, flags: PUBSUB_FLAGS, cluster: CHANNELS, summary: "PUBSUB CHANNELS [pattern]", run: channels(false) },
     { name: "pubsub|numsub", arity: -2, flags: PUBSUB_FLAGS, cluster: NUMSUB, summary: "PUBSUB NUMSUB [channel ...]", run: numsub(false) },
     { name: "pubsub|numpat", arity: 2, flags: PUBSUB_FLAGS, summary: "PUBSUB NUMPAT", run: numpat },
-    { name: "pubsub|shardchannels", arity: -2, flags: PUBSUB_FLAGS, cluster: CHANNELS, summary: "PUBSUB SHARDCHANNELS [pattern]", run: channels(true, "shardchannels") },
+    { name: "pubsub|shardchannels", arity: -2, flags: PUBSUB_FLAGS, cluster: CHANNELS, summary: "PUBSUB SHARDCHANNELS [pattern]", run: channels(true) },
     { name: "pubsub|shardnumsub", arity: -2, flags: PUBSUB_FLAGS, cluster: NUMSUB, summary: "PUBSUB SHARDNUMSUB [shardchannel ...]", run: numsub(true) },
   ]),
 ];

@@ -221,6 +221,7 @@ export class Gateway {
     return replies;
   }
 
+  /** False when the socket was already subscribed to `name`; otherwise the local count changed and the homes are told. */
   private add(socket: Socket, kind: InterestKind, name: string): boolean {
     if (socket.subs[kind].has(name)) return false;
     socket.subs[kind].add(name);
@@ -228,10 +229,10 @@ export class Gateway {
     if (subs) subs.add(socket);
     else this.index[kind].set(name, new Set([socket]));
     this.host.sql.exec("INSERT OR IGNORE INTO pubsub_subscriptions (socket, kind, name) VALUES (?, ?, ?)", socket.id, kind, name);
-    return subs === undefined;
+    return true;
   }
 
-  /** True when the gateway's last local subscriber of `name` left (its homes are told). */
+  /** False when the socket was not subscribed to `name` (nothing changed). */
   private remove(socket: Socket, kind: InterestKind, name: string): boolean {
     if (!socket.subs[kind].delete(name)) return false;
     const subs = this.index[kind].get(name)!;

@@ -19,8 +19,8 @@
  * the gateway's current local counts (absolute, so updates coalesce and a late one is harmless).
  */
 import { utf8 } from "../args";
-import { shardOf } from "../slots";
-import type { Publisher } from "./publisher";
+import { channelShard, registeredEverywhere as everywhere } from "./channels";
+import type { Publisher, Subscriptions } from "./publisher";
 import { Gateway, type Delivery } from "./gateway";
 import { InterestTable, type InterestKind } from "./interest";
 
@@ -55,7 +55,9 @@ interface Queued {
 }
 
 export class PubSub {
-  readonly interest: InterestTable;
+  private readonly interest: InterestTable;
+  /** PUBSUB's view of the interest table (a keyevent channel counted at its home only). */
+  readonly subscriptions: Subscriptions;
   readonly gateway: Gateway;
   readonly publisher: Publisher & { mark(): number; dropSince(mark: number): void };
   private queued: Queued[] = [];
@@ -65,6 +67,13 @@ export class PubSub {
 
   constructor(private readonly o: PubSubHostOptions) {
     this.interest = new InterestTable(o.sql);
+    const table = this.interest;
+    const home = (name: string) => channelShard(name, o.shards) === o.shard;
+    this.subscriptions = {
+      channels: (sharded, pattern) => table.channels(sharded, pattern).filter((n) => sharded || !everywhere("c", n) || home(n)),
+      numsub: (channel, sharded) => (!sharded && everywhere("c", channel) && !home(channel) ? 0 : table.numsub(channel, sharded)),
+      numpat: () => table.numpat(),
+    };
     this.gateway = new Gateway({
       sql: o.sql,
       state: o.state,
@@ -91,6 +100,7 @@ export class PubSub {
 
   /** Counts and queues one message (this shard is the channel's home). */
   private publish(channel: string, message: Uint8Array, sharded: boolean): number {
+    // Counted where it runs: the Worker runs PUBLISH at the channel's home; a script elsewhere reaches only this shard's table (docs/pubsub.md).
     const receivers = this.interest.receivers(channel, sharded);
     if (receivers.count === 0) return 0;
     this.queued.push({ channel, message: message.slice(), sharded, gateways: receivers.gateways });
@@ -157,7 +167,7 @@ export class PubSub {
 
   /** The gateway's local count of `name` changed: its homes (every shard for a pattern) learn it. */
   private changed(kind: InterestKind, name: string): Promise<void> {
-    const homes = kind === "p" ? Array.from({ length: this.o.shards }, (_, i) => i) : [shardOf(name, this.o.shards)];
+    const homes = everywhere(kind, name) ? Array.from({ length: this.o.shards }, (_, i) => i) : [channelShard(name, this.o.shards)];
     return Promise.all(homes.map((home) => this.registerAt(home, kind, name))).then(() => {});
   }
 
