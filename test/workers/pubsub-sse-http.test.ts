@@ -126,6 +126,30 @@ describe("SSE routes", () => {
     await res.body!.cancel();
   });
 
+  it("a browser's preflight is answered; HEAD gives the stream's headers without opening a gateway", async () => {
+    const g = fakeGateways();
+    const pre = await callWith(g.bindings, "/subscribe/news", {
+      method: "OPTIONS",
+      token: null,
+      headers: { origin: "https://app.example", "access-control-request-headers": "authorization" },
+    });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get("access-control-allow-origin")).toBe("*");
+    expect(pre.headers.get("access-control-allow-headers")).toBe("authorization");
+    const head = await callWith(g.bindings, "/subscribe/news", { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-type")).toBe("text/event-stream");
+    expect(g.opened).toEqual([]);
+  });
+
+  it("the command is case-insensitive, as in the path form", async () => {
+    const g = fakeGateways();
+    const res = await callWith(g.bindings, "/SUBSCRIBE/news", {});
+    expect(res.status).toBe(200);
+    expect(await g.opened[0]!.nextFrame()).toBe('["SUBSCRIBE","news"]');
+    await res.body!.cancel();
+  });
+
   it("no token or a bad one: 401 before any gateway is opened", async () => {
     const g = fakeGateways();
     expect((await callWith(g.bindings, "/subscribe/news", { token: null })).status).toBe(401);
