@@ -1,13 +1,15 @@
 /**
  * The SSE routes through the Worker, with a stand-in gateway: a SHARD binding whose `fetch`
  * answers the upgrade with one end of a WebSocketPair, so the test plays the gateway's side of
- * the WebSocket protocol and reads what the client would.
+ * the WebSocket protocol and reads what the client would; then the same routes against the real
+ * shards as gateways (hibernation, restart). End to end with @upstash/redis: test/node/pubsub-sse.test.ts.
  */
+import { evictAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../worker/env";
 import { ENCODING_HEADER, ROLE_HEADER } from "../../worker/pubsub/websocket";
 import { shardOf } from "../../worker/slot";
-import { callWith, READONLY_TOKEN, SHARDS, TOKEN } from "./http-helpers";
+import { call, callWith, cmd, READONLY_TOKEN, SHARDS, TOKEN } from "./http-helpers";
 
 interface Gateway {
   name: string;
@@ -184,5 +186,40 @@ describe("SSE routes", () => {
     expect(all.at(-1)).toBe("data: error,ERR client output buffer limit reached (pubsub)");
     expect(all.length).toBeLessThan(21);
     expect(all.slice(0, -1).every((e) => e === `data: message,news,${payload}`)).toBe(true);
+  });
+});
+
+describe("SSE against the shards as gateways", () => {
+  it("subscribe, publish, a pattern; the stream survives the gateway's hibernation", async () => {
+    const res = await call("/subscribe/w:sse");
+    const reader = res.body!.getReader();
+    const carry = { text: "" };
+    expect(await events(reader, 1, carry)).toEqual(["data: subscribe,w:sse,1"]);
+    const p = await call("/psubscribe/w:ss*");
+    const preader = p.body!.getReader();
+    expect(await events(preader, 1)).toEqual(["data: psubscribe,w:ss*,1"]);
+    expect(await cmd("PUBLISH", "w:sse", "before")).toEqual({ result: 2 });
+    expect(await events(reader, 1, carry)).toEqual(["data: message,w:sse,before"]);
+    await evictAllDurableObjects();
+    expect(await cmd("PUBLISH", "w:sse", "after wake")).toEqual({ result: 2 });
+    expect(await events(reader, 1, carry)).toEqual(["data: message,w:sse,after wake"]);
+    expect(await events(preader, 2)).toEqual(["data: pmessage,w:ss*,w:sse,before", "data: pmessage,w:ss*,w:sse,after wake"]);
+    await reader.cancel();
+    await preader.cancel();
+  });
+
+  it("a gateway restart ends the stream cleanly", async () => {
+    const res = await call("/subscribe/w:sse-restart");
+    const reader = res.body!.getReader();
+    const carry = { text: "" };
+    expect(await events(reader, 1, carry)).toEqual(["data: subscribe,w:sse-restart,1"]);
+    await evictAllDurableObjects({ webSockets: "close" });
+    let rest = carry.text;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      rest += decoder.decode(value);
+    }
+    expect(rest.split("\n\n").filter((e) => e !== "" && !e.startsWith(":"))).toEqual([]);
   });
 });
