@@ -166,6 +166,8 @@ export const RequestErrors = {
   noTokenConfigured: "Unauthorized: no token is configured on this server",
   methodNotAllowed: (allowed: string) => `ERR method not allowed (allowed: ${allowed})`,
   webSocketExpected: "ERR /ws expects a WebSocket upgrade (Upgrade: websocket)",
+  /** An SSE subscription whose gateway shard did not accept the WebSocket (worker/pubsub/sse.ts). */
+  gatewayUnreachable: (detail: string) => `ERR the Pub/Sub gateway could not be reached: ${detail}`,
   notJson: "ERR the request body is not valid JSON",
   commandNotArray: "ERR a command must be a JSON array of strings, numbers or booleans",
   emptyCommand: "ERR empty command",

@@ -31,10 +31,11 @@ export interface Env {
    */
   CLIENT_IP_HEADER?: string;
   /**
-   * Most bytes an SSE subscription's stream may hold for a slow reader before it is cut off with
-   * an error event (default 32 MiB, Redis's `client-output-buffer-limit pubsub` hard limit).
+   * Bytes a subscriber may fall behind (a WebSocket's unsent frames at its gateway, an SSE
+   * stream's queue in the Worker) before it is cut off with the reason (default 32 MiB, Redis's
+   * `client-output-buffer-limit pubsub` hard limit).
    */
-  SSE_QUEUE_BYTES?: string;
+  CLIENT_OUTPUT_BUFFER_LIMIT_PUBSUB?: string;
   /** What one request's replies may take in all, in bytes (default: the value limit plus REQUEST_OVERHEAD_BYTES, 33 MiB; README "Limits"). */
   MAX_REPLY_BYTES?: string;
   /**

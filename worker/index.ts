@@ -34,8 +34,9 @@ import { maybeIntervalWrite } from "./metrics/analytics";
 import { KEYLESS_SHARD } from "./plan";
 import { execOnShard, type ShardBatchRpc } from "./shard-transport";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
-import { bridgeStream, DEFAULT_QUEUE_BYTES, gatewayShard, openGateway, SSE_HEADERS, sseRequest, type GatewayStub, type SseRequest } from "./pubsub/sse";
+import { bridgeStream, gatewayShard, openGateway, SSE_HEADERS, sseRequest, type GatewayStub, type SseRequest } from "./pubsub/sse";
 import { installSocketCommands } from "../durable-objects/pubsub/socket-commands";
+import { DEFAULT_PUBSUB_BUFFER_LIMIT } from "../durable-objects/pubsub/hub";
 import { passUpgrade, socketCommands } from "./pubsub/websocket";
 
 export { Shard } from "../durable-objects/shard";
@@ -87,7 +88,7 @@ function limitsOf(env: Env): Limits {
       maxRequestBytes: positiveInt(env.MAX_REQUEST_BYTES, defaultMaxRequestBytes(maxValueBytes(env.MAX_VALUE_BYTES))),
       maxPipelineCommands: positiveInt(env.MAX_PIPELINE_COMMANDS, DEFAULT_MAX_PIPELINE_COMMANDS),
       maxReplyBytes: positiveInt(env.MAX_REPLY_BYTES, defaultMaxReplyBytes(maxValueBytes(env.MAX_VALUE_BYTES))),
-      sseQueueBytes: positiveInt(env.SSE_QUEUE_BYTES, DEFAULT_QUEUE_BYTES),
+      sseQueueBytes: positiveInt(env.CLIENT_OUTPUT_BUFFER_LIMIT_PUBSUB, DEFAULT_PUBSUB_BUFFER_LIMIT),
     };
     limitsByEnv.set(env, limits);
   }

@@ -174,9 +174,9 @@ describe("SSE routes", () => {
     expect(await res.json()).toEqual({ error: "ERR no" });
   });
 
-  it("a slow reader past SSE_QUEUE_BYTES: the last event says why; the gateway's socket is closed with 1008", async () => {
+  it("a slow reader past CLIENT_OUTPUT_BUFFER_LIMIT_PUBSUB: the last event says why; the gateway's socket is closed with 1008", async () => {
     const g = fakeGateways();
-    const res = await callWith({ ...g.bindings, SSE_QUEUE_BYTES: "1024" }, "/subscribe/news", {});
+    const res = await callWith({ ...g.bindings, CLIENT_OUTPUT_BUFFER_LIMIT_PUBSUB: "1024" }, "/subscribe/news", {});
     const gw = g.opened[0]!;
     await gw.nextFrame();
     const payload = "x".repeat(100);

@@ -3,6 +3,7 @@
  * event conversion, and the bridge's lifecycle against a fake gateway socket.
  */
 import { describe, expect, it } from "vitest";
+import { OUTPUT_BUFFER_ERROR } from "../../durable-objects/pubsub/gateway";
 import { BadRequest } from "../request";
 import { shardOf } from "../slot";
 import {
@@ -11,7 +12,6 @@ import {
   gatewayShard,
   sseEvent,
   sseRequest,
-  SseErrors,
   type GatewaySocket,
   type SseRequest,
 } from "./sse";
@@ -74,7 +74,7 @@ describe("SSE paths", () => {
   });
 
   it("no channel: Redis's arity error; bad percent-encoding: the path form's error", () => {
-    expect(() => sseRequest("/subscribe")).toThrow(new BadRequest(SseErrors.wrongArity("subscribe")));
+    expect(() => sseRequest("/subscribe")).toThrow(new BadRequest("ERR wrong number of arguments for 'subscribe' command"));
     expect(() => sseRequest("/psubscribe/")).toThrow("ERR wrong number of arguments for 'psubscribe' command");
     expect(() => sseRequest("/subscribe/%E0%A4%A")).toThrow(BadRequest);
   });
@@ -198,7 +198,7 @@ describe("the bridge", () => {
     // Nothing reads: the queue fills. Three events fit; the fourth goes past the limit.
     for (let i = 0; i < 10; i++) socket.push(["message", "news", "0123456789"]);
     expect(socket.closed).toEqual({ code: 1008, reason: "client output buffer limit reached (pubsub)" });
-    expect(await readAll(stream)).toBe(event.repeat(4) + sseEvent(`error,${SseErrors.outputBufferLimit}`));
+    expect(await readAll(stream)).toBe(event.repeat(4) + sseEvent(`error,${OUTPUT_BUFFER_ERROR}`));
   });
 
   it("a reader that keeps up is never cut off, however much passes through", async () => {

@@ -32,12 +32,14 @@
  * keeps proxies from closing an idle stream and lets a client that vanished be noticed; both
  * EventSource and the official client skip comment lines.
  *
- * A slow reader: the stream's queue holds at most `queueBytes` (Redis's
- * `client-output-buffer-limit pubsub` hard limit, 32 MB by default); past it the stream gets
+ * A slow reader: the stream's queue holds at most `queueBytes` (the gateway's own limit,
+ * `CLIENT_OUTPUT_BUFFER_LIMIT_PUBSUB`: Redis's `client-output-buffer-limit pubsub` hard limit, 32 MiB by default); past it the stream gets
  * `data: error,ERR client output buffer limit reached (pubsub)` as its last event and ends, and
  * the socket to the gateway is closed.
  */
-import { RequestErrors } from "../../durable-objects/errors";
+import { Errors, RequestErrors } from "../../durable-objects/errors";
+import { OUTPUT_BUFFER_CLOSE, OUTPUT_BUFFER_ERROR } from "../../durable-objects/pubsub/gateway";
+import { DEFAULT_PUBSUB_BUFFER_LIMIT } from "../../durable-objects/pubsub/hub";
 import { BadRequest } from "../request";
 import { shardOf } from "../slot";
 import { ENCODING_HEADER, ROLE_HEADER } from "./websocket";
@@ -50,14 +52,6 @@ export interface SseRequest {
   names: string[];
 }
 
-/** Redis's default `client-output-buffer-limit pubsub` hard limit: 32 MB. */
-export const DEFAULT_QUEUE_BYTES = 32 * 1024 * 1024;
-
-export const SseErrors = {
-  outputBufferLimit: "ERR client output buffer limit reached (pubsub)",
-  wrongArity: (command: SseCommand) => `ERR wrong number of arguments for '${command}' command`,
-  gatewayUnreachable: (detail: string) => `ERR the Pub/Sub gateway could not be reached: ${detail}`,
-} as const;
 
 const COMMANDS = new Map<string, SseCommand>([
   ["subscribe", "subscribe"],
@@ -75,7 +69,7 @@ export function sseRequest(pathname: string): SseRequest | null {
   if (!command) return null;
   const rest = segments.slice(1);
   if (rest.length > 0 && rest[rest.length - 1] === "") rest.pop();
-  if (rest.length === 0) throw new BadRequest(SseErrors.wrongArity(command));
+  if (rest.length === 0) throw new BadRequest(Errors.wrongArity(command));
   const names = rest.map((s) => {
     try {
       return decodeURIComponent(s);
@@ -189,9 +183,8 @@ function intervalTimer(ms: number, tick: () => void): () => void {
 }
 
 const encoder = new TextEncoder();
-/** Close codes sent to the gateway: the client went away; the client was too slow. */
+/** The close code sent to the gateway when the client went away or the subscription failed. */
 const CLIENT_GONE = 1000;
-const POLICY_VIOLATION = 1008;
 
 /**
  * The SSE stream of one subscription connection: sends `command` to the gateway and writes each
@@ -199,7 +192,7 @@ const POLICY_VIOLATION = 1008;
  * the queue overflows or the reader cancels.
  */
 export function bridgeStream(socket: GatewaySocket, command: SseRequest, o: BridgeOptions): ReadableStream<Uint8Array> {
-  const limit = o.queueBytes ?? DEFAULT_QUEUE_BYTES;
+  const limit = o.queueBytes ?? DEFAULT_PUBSUB_BUFFER_LIMIT;
   let done = false;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let stopHeartbeat = () => {};
@@ -227,8 +220,8 @@ export function bridgeStream(socket: GatewaySocket, command: SseRequest, o: Brid
     controller.enqueue(encoder.encode(text));
     wrote = true;
     if ((controller.desiredSize ?? 0) < 0) {
-      end(`error,${SseErrors.outputBufferLimit}`);
-      closeSocket(POLICY_VIOLATION, "client output buffer limit reached (pubsub)");
+      end(`error,${OUTPUT_BUFFER_ERROR}`);
+      closeSocket(OUTPUT_BUFFER_CLOSE, "client output buffer limit reached (pubsub)");
     }
   };
 
@@ -297,7 +290,7 @@ export async function openGateway(
   try {
     res = await stub.fetch(new Request("https://gateway/ws", { headers }));
   } catch (e) {
-    return { error: SseErrors.gatewayUnreachable(e instanceof Error ? e.message : String(e)), status: 503 };
+    return { error: RequestErrors.gatewayUnreachable(e instanceof Error ? e.message : String(e)), status: 503 };
   }
   const socket = res.webSocket;
   if (!socket) {
@@ -309,7 +302,7 @@ export async function openGateway(
     } catch {
       // not JSON: the text as it is
     }
-    return { error: error || SseErrors.gatewayUnreachable(`status ${res.status}`), status: res.status >= 400 ? res.status : 503 };
+    return { error: error || RequestErrors.gatewayUnreachable(`status ${res.status}`), status: res.status >= 400 ? res.status : 503 };
   }
   socket.accept();
   return { socket };
