@@ -130,6 +130,7 @@ export class Gateway {
 
   /** Local subscribers of a channel, pattern or shard channel (what this gateway registers with its homes). */
   localCount(kind: InterestKind, name: string): number {
+    this.build();
     return this.index[kind].get(name)?.size ?? 0;
   }
 
