@@ -1,5 +1,5 @@
 import type { ShardConfig } from "./config/params";
-import type { Publisher } from "./pubsub/publisher";
+import type { Publisher, Subscriptions } from "./pubsub/publisher";
 import type { ScriptState } from "./scripting/state";
 import type { ShardCounters } from "./stats/counters";
 import type { Keyspace } from "./store/keyspace";
@@ -24,4 +24,6 @@ export interface ExecContext {
   readonly gatheredHome?: string;
   /** Pub/Sub (pubsub/): PUBLISH and keyspace notifications; absent where nothing can subscribe (unit tests). */
   readonly pubsub?: Publisher;
+  /** The shard's interest table as PUBSUB reads it; absent with `pubsub`. */
+  readonly subscriptions?: Subscriptions;
 }

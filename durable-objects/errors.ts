@@ -51,6 +51,11 @@ export const Errors = {
     `ERR '${cmd}' cannot run over keys gathered from several shards (its state lives beside the key); keep the keys on one shard with a hash tag`,
   txKeyTooLarge: (elements: number, bytes: number, total: number) =>
     `ERR a key of this cross-shard command holds more than ${elements} elements or ${bytes} bytes (or its keys more than ${total} bytes together) and is not moved between shards; keep the command's keys on one shard with a hash tag`,
+  /** SUBSCRIBE and its family outside a WebSocket (docs/pubsub.md). */
+  socketOnly: (cmd: string) =>
+    `ERR '${cmd}' is only available on a WebSocket (GET /ws) or as Server-Sent Events (/subscribe, /psubscribe)`,
+  /** A socket's ordinary command where the Worker's command runner is not installed (durable-objects/pubsub/socket-commands.ts). */
+  socketCommandsUnavailable: "ERR commands other than SUBSCRIBE and its family are not available on this socket",
   noPerm: (cmd: string) => `NOPERM this token is read-only and cannot run the '${cmd}' command`,
   execAbortPrefix: "EXECABORT Transaction discarded because of previous errors:",
   keyTooLarge: (max: number) => `ERR key exceeds maximum allowed size (${max} bytes)`,
@@ -160,6 +165,9 @@ export const RequestErrors = {
   unauthorized: "Unauthorized",
   noTokenConfigured: "Unauthorized: no token is configured on this server",
   methodNotAllowed: (allowed: string) => `ERR method not allowed (allowed: ${allowed})`,
+  webSocketExpected: "ERR /ws expects a WebSocket upgrade (Upgrade: websocket)",
+  /** An SSE subscription whose gateway shard did not accept the WebSocket (worker/pubsub/sse.ts). */
+  gatewayUnreachable: (detail: string) => `ERR the Pub/Sub gateway could not be reached: ${detail}`,
   notJson: "ERR the request body is not valid JSON",
   commandNotArray: "ERR a command must be a JSON array of strings, numbers or booleans",
   emptyCommand: "ERR empty command",

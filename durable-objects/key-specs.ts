@@ -5,7 +5,8 @@
  * at a position), with flags saying what the command does with them:
  * - `RO` reads, `RW` reads and writes, `OW` overwrites, `RM` removes;
  * - `access` returns or uses the data, `update` changes it, `insert` adds, `delete` removes;
- * - `variable_flags`: which of these apply depends on the arguments (SET … GET).
+ * - `variable_flags`: which of these apply depends on the arguments (SET … GET);
+ * - `not_key`: a channel routed like a key, not a key (SPUBLISH, SSUBSCRIBE).
  *
  * An entry may declare its specs (`keySpecs`); otherwise one spec is derived from its key
  * range and its flags (RO access for a read-only command, RW update for a write). Routing
@@ -15,7 +16,7 @@ import { parseI64, text, type Arg } from "./args";
 import { status, type Reply } from "./reply";
 import type { CommandSpec } from "./table";
 
-export type KeySpecFlag = "RO" | "RW" | "OW" | "RM" | "access" | "update" | "insert" | "delete" | "variable_flags";
+export type KeySpecFlag = "RO" | "RW" | "OW" | "RM" | "access" | "update" | "insert" | "delete" | "variable_flags" | "not_key";
 
 export interface KeySpec {
   notes?: string;

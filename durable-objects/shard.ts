@@ -17,6 +17,10 @@
  * Cross-shard transactions (participant.ts): `prepare`, `commit` and `abort` RPCs; a batch
  * touching a key locked by a prepared transaction is refused whole with TRYAGAIN; the alarm
  * also serves the leases of prepared transactions, asking their coordinator for the outcome.
+ *
+ * Pub/Sub (pubsub/, docs/pubsub.md): the shard is the hub of its slots' channels and a gateway
+ * for hibernatable WebSockets; `fetch` (the upgrade the Worker passes on), the webSocket*
+ * handlers and the `pubsubRegister` / `pubsubDeliver` RPCs only delegate to it.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
@@ -44,6 +48,9 @@ import { Errors } from "./errors";
 import { ScriptState } from "./scripting/state";
 import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
 import { pack, unpackBatch, type Streamed } from "./transport";
+import { DEFAULT_PUBSUB_BUFFER_LIMIT, PubSub, type PubSubPeer } from "./pubsub/hub";
+import type { Delivery } from "./pubsub/gateway";
+import type { InterestKind } from "./pubsub/interest";
 
 /** Shards the database has when the SHARDS var is not set (worker/env.ts's default). */
 const DEFAULT_SHARD_COUNT = 16;
@@ -88,6 +95,7 @@ export class Shard extends DurableObject {
   private readonly participant: Participant;
   /** The alarm time this object has set (mirrors storage, to avoid an async read per write). */
   private alarmAt: number | null = null;
+  private readonly pubsub: PubSub;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -120,6 +128,17 @@ export class Shard extends DurableObject {
     this.participant = new Participant(storage, (at) => this.armAlarm(at));
     const participant = this.participant;
     this.sweepers.push({ earliest: () => participant.earliestLease(), sweep: () => 0 });
+    this.pubsub = new PubSub({
+      sql: storage.sql,
+      state: ctx,
+      env,
+      shard: shardIndex(ctx),
+      shards: this.keyspace.shardCount,
+      peer: (shard) => env.SHARD.getByName(`shard-${shard}`) as unknown as PubSubPeer,
+      bufferLimit: positive((env as { CLIENT_OUTPUT_BUFFER_LIMIT_PUBSUB?: string }).CLIENT_OUTPUT_BUFFER_LIMIT_PUBSUB) ?? DEFAULT_PUBSUB_BUFFER_LIMIT,
+    });
+    // The runtime answers `ping` without waking the object (docs/pubsub.md "The WebSocket protocol").
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await storage.getAlarm();
       const earliest = this.earliestDeadline();
@@ -149,7 +168,17 @@ export class Shard extends DurableObject {
     const budget = new ReplyBudget(limits?.replyBytes, batch.length);
     let argv: Arg[] = [];
     const writesBefore = this.stats.writesCommitted;
-    const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
+    const publisher = this.pubsub.publisher;
+    const atomically = <T>(fn: () => T) => {
+      const mark = publisher.mark();
+      try {
+        return this.ctx.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
+      } catch (e) {
+        // Rolled back: the messages it published go with its writes.
+        publisher.dropSince(mark);
+        throw e;
+      }
+    };
     const run = () => {
       const out: Reply[] = new Array(batch.length);
       const stats = this.stats;
@@ -247,14 +276,52 @@ export class Shard extends DurableObject {
     const armed = this.alarmAt;
     const used = this.keyspace.memory.used();
     try {
-      const ctx = this.context();
-      // A scratch run changes nothing here: it raises no keyspace notification.
+      // A scratch run changes nothing here: it raises no keyspace notification, and over gathered
+      // copies nothing is published (the shard is not the home of the channels).
+      const ctx = { ...this.context(), pubsub: undefined };
       this.keyspace.notifyTo = null;
       return runScratch(this.ctx.storage, ctx, req);
     } finally {
       this.alarmAt = armed;
       this.keyspace.memory.rollback(used, 0);
     }
+  }
+
+  /** A WebSocket upgrade passed on by the Worker's `/ws` route (worker/pubsub/websocket.ts): this shard becomes its gateway. */
+  override fetch(request: Request): Response {
+    return this.pubsub.gateway.accept(request);
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    return this.pubsub.gateway.message(ws, message);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    this.pubsub.gateway.closed(ws);
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // already closed
+    }
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.pubsub.gateway.closed(ws);
+  }
+
+  /** RPC from a gateway: its local counts of subscribers (interest table, docs/pubsub.md). */
+  pubsubRegister(gateway: number, updates: [InterestKind, string, number][]): void {
+    this.pubsub.register(gateway, updates);
+  }
+
+  /** RPC from a channel's home: messages for this gateway's sockets; answers the interest rows it no longer has. */
+  pubsubDeliver(_home: number, messages: Delivery[]): [InterestKind, string, number][] {
+    return this.pubsub.deliver(messages);
+  }
+
+  /** Open sockets of this gateway (tests). */
+  pubsubSockets(): number {
+    return this.pubsub.gateway.count();
   }
 
   /** Locks held by prepared transactions on this shard: locked keys, plus one per whole-shard lock (for tests and INFO). */
@@ -321,7 +388,7 @@ export class Shard extends DurableObject {
   private context(): ExecContext {
     const now = Date.now();
     this.keyspace.now = now;
-    const ctx: ExecContext = { keyspace: this.keyspace, scripts: this.scripts, config: this.config, stats: this.stats, now };
+    const ctx: ExecContext = { keyspace: this.keyspace, scripts: this.scripts, config: this.config, stats: this.stats, now, pubsub: this.pubsub.publisher, subscriptions: this.pubsub.subscriptions };
     // Keyspace notifications raised by the typed operations (expired, new, del …) go where the batch's go.
     this.keyspace.notifyTo = ctx;
     return ctx;
@@ -339,4 +406,15 @@ export class Shard extends DurableObject {
     this.alarmAt = when;
     void this.ctx.storage.setAlarm(when);
   }
+}
+
+/** This shard's index, from its name (`shard-<i>`, worker/index.ts). */
+function shardIndex(ctx: DurableObjectState): number {
+  const m = /^shard-(\d+)$/.exec(ctx.id.name ?? "");
+  return m ? Number(m[1]) : 0;
+}
+
+function positive(v: string | undefined): number | undefined {
+  const n = Number(v);
+  return v !== undefined && Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }

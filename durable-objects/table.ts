@@ -16,9 +16,11 @@
  * - `no_mandatory_keys`  may run without keys although it takes some (EVAL … 0).
  *
  * `state` names server state beyond the keyspace that a command changes (the script cache,
- * function libraries, the server parameters and counters of CONFIG SET and RESETSTAT): Redis
+ * function libraries, the server parameters and counters of CONFIG SET and RESETSTAT, the
+ * messages PUBLISH and SPUBLISH send): Redis
  * does not flag SCRIPT LOAD, SCRIPT FLUSH or CONFIG SET `write`, but they change
- * what the server holds, so the read-only token refuses them as it refuses `write`.
+ * what the server holds (or, for PUBLISH, what every subscriber receives), so the read-only
+ * token refuses them as it refuses `write`.
  *
  * A container (SCRIPT, FUNCTION, COMMAND) lists its `subcommands`, each a full entry named
  * `container|sub` with its own arity, flags, keys and cluster mode; lookup resolves argv[1]
@@ -38,7 +40,8 @@
  *   that follow the keys: JSON.MGET's path) and merges the replies (`sum` of integers, or
  *   `concat`: one reply per key, put back in argument order).
  * - `all`: keyspace-wide (DBSIZE, KEYS, FLUSHDB, SCRIPT LOAD, …): runs on every shard and
- *   merges (`sum`, `concat` arrays, `ok`: the first reply if all succeeded). SCAN, RANDOMKEY
+ *   merges (`sum`, `concat` arrays, `ok`: the first reply if all succeeded, `numsub`: PUBSUB
+ *   NUMSUB's channel/count pairs with the counts added up). SCAN, RANDOMKEY
  *   and INFO have their own merge in the Worker (`scan`, `random`, `info`); SLOWLOG GET and
  *   MEMORY STATS theirs (`slowlog`, `memory`). `atomic`: all
  *   shards or none, even outside a transaction: it runs as a cross-shard transaction over
@@ -84,7 +87,7 @@ export type ClusterMode =
   | { kind: "cross"; planner?: CrossPlanner; gather?: boolean }
   /** `tail`: trailing arguments after the keys that every part repeats (JSON.MGET's path). */
   | { kind: "fanout"; merge: "sum" | "concat"; tail?: number }
-  | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog" | "memory"; atomic?: true; check?: (argv: Arg[]) => string | null };
+  | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog" | "memory" | "numsub"; atomic?: true; check?: (argv: Arg[]) => string | null };
 
 export type Handler = (ctx: ExecContext, argv: Arg[]) => Reply;
 
@@ -98,8 +101,13 @@ export interface CommandSpec {
   /** Redis 7 key specifications for COMMAND INFO / GETKEYSANDFLAGS (key-specs.ts); derived from `keys` when absent. */
   keySpecs?: KeySpec[];
   cluster?: ClusterMode;
-  /** Server state beyond the keyspace this command changes: refused to the read-only token. */
-  state?: "scripts" | "functions" | "config" | "slowlog";
+  /** Server state beyond the keyspace this command changes (`pubsub`: PUBLISH sends messages): refused to the read-only token. */
+  state?: "scripts" | "functions" | "config" | "slowlog" | "pubsub";
+  /**
+   * The argv index of a channel that routes a keyless command as a key would be routed (PUBLISH:
+   * the channel's home shard is the shard of its slot, docs/pubsub.md). Not a key: no key spec.
+   */
+  channel?: number;
   run: Handler;
   /** One-line syntax, shown by COMMAND DOCS. */
   summary?: string;

@@ -30,6 +30,12 @@ export interface Env {
    * unset for CF-Connecting-IP on requests through Cloudflare only, "none", or a header name.
    */
   CLIENT_IP_HEADER?: string;
+  /**
+   * Bytes a subscriber may fall behind (a WebSocket's unsent frames at its gateway, an SSE
+   * stream's queue in the Worker) before it is cut off with the reason (default 32 MiB, Redis's
+   * `client-output-buffer-limit pubsub` hard limit).
+   */
+  CLIENT_OUTPUT_BUFFER_LIMIT_PUBSUB?: string;
   /** What one request's replies may take in all, in bytes (default: the value limit plus REQUEST_OVERHEAD_BYTES, 33 MiB; README "Limits"). */
   MAX_REPLY_BYTES?: string;
   /**

@@ -3,7 +3,9 @@
  * Stateless: authenticate, parse (request.ts), route (plan.ts, execute.ts, transaction.ts), encode (encode.ts).
  *
  * Routes: `POST /` (a command as a JSON array), `GET|POST /<command>/<arg>/…` (path form),
- * `POST /pipeline`, `POST /multi-exec`, `GET /metrics` (Prometheus, worker/metrics/). As Upstash does, HEAD is answered like GET and PUT like
+ * `POST /pipeline`, `POST /multi-exec`, `GET /metrics` (Prometheus, worker/metrics/), `GET /ws`
+ * (a WebSocket for Pub/Sub and commands, worker/pubsub/websocket.ts), `GET|POST /subscribe/<channel>…`
+ * and `/psubscribe/<pattern>…` (Server-Sent Events, worker/pubsub/sse.ts). As Upstash does, HEAD is answered like GET and PUT like
  * POST. OPTIONS answers a CORS preflight: the API is usable from browsers (access is by bearer
  * token, never by cookies, so any origin may call it). Every response carries a fresh
  * `upstash-sync-token`.
@@ -32,9 +34,16 @@ import { maybeIntervalWrite } from "./metrics/analytics";
 import { KEYLESS_SHARD } from "./plan";
 import { execOnShard, type ShardBatchRpc } from "./shard-transport";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
+import { bridgeStream, gatewayShard, openGateway, SSE_HEADERS, sseRequest, type GatewayStub, type SseRequest } from "./pubsub/sse";
+import { installSocketCommands } from "../durable-objects/pubsub/socket-commands";
+import { DEFAULT_PUBSUB_BUFFER_LIMIT } from "../durable-objects/pubsub/hub";
+import { passUpgrade, socketCommands } from "./pubsub/websocket";
 
 export { Shard } from "../durable-objects/shard";
 export { Coordinator } from "../durable-objects/coordinator";
+
+// The shards run a WebSocket's ordinary commands through this Worker's pipeline (worker/pubsub/websocket.ts).
+installSocketCommands(socketCommands);
 
 /** The shard RPC that counts refusals made here (durable-objects/shard.ts `countRejected`). */
 interface RejectionRpc {
@@ -66,6 +75,7 @@ interface Limits {
   maxRequestBytes: number;
   maxPipelineCommands: number;
   maxReplyBytes: number;
+  sseQueueBytes: number;
 }
 const limitsByEnv = new WeakMap<Env, Limits>();
 
@@ -78,6 +88,7 @@ function limitsOf(env: Env): Limits {
       maxRequestBytes: positiveInt(env.MAX_REQUEST_BYTES, defaultMaxRequestBytes(maxValueBytes(env.MAX_VALUE_BYTES))),
       maxPipelineCommands: positiveInt(env.MAX_PIPELINE_COMMANDS, DEFAULT_MAX_PIPELINE_COMMANDS),
       maxReplyBytes: positiveInt(env.MAX_REPLY_BYTES, defaultMaxReplyBytes(maxValueBytes(env.MAX_VALUE_BYTES))),
+      sseQueueBytes: positiveInt(env.CLIENT_OUTPUT_BUFFER_LIMIT_PUBSUB, DEFAULT_PUBSUB_BUFFER_LIMIT),
     };
     limitsByEnv.set(env, limits);
   }
@@ -222,15 +233,39 @@ async function multiExec(c: Ctx): Promise<Response> {
   return json(entriesBody(result.replies, c.get("base64")));
 }
 
-/** `POST /`: the body form; any other path: the path form. */
+/**
+ * An SSE subscription (worker/pubsub/sse.ts): a WebSocket to the gateway shard, its frames as
+ * events. `?encoding=base64` for base64 events (the Upstash-Encoding header does not apply here).
+ */
+async function subscription(c: Ctx, req: SseRequest): Promise<Response> {
+  const headers = { ...SSE_HEADERS, ...apiHeaders() };
+  if (c.req.method === "HEAD") return new Response(null, { headers });
+  const limits = limitsOf(c.env);
+  const base64 = (c.get("url").searchParams.get("encoding") ?? "").toLowerCase() === "base64";
+  const stub = c.env.SHARD.getByName(`shard-${gatewayShard(req, limits.shards)}`) as unknown as GatewayStub;
+  const opened = await openGateway(stub, { base64, readOnly: c.get("opts").readOnly });
+  if ("error" in opened) return errorJson(opened.error, opened.status);
+  return new Response(bridgeStream(opened.socket, req, { base64, queueBytes: limits.sseQueueBytes }), { headers });
+}
+
+/** `POST /`: the body form; `/subscribe/…`, `/psubscribe/…`: SSE; any other path: the path form. */
 async function single(c: Ctx): Promise<Response> {
   const url = c.get("url");
+  const sse = sseRequest(url.pathname);
+  if (sse) return subscription(c, sse);
   const hasBody = c.req.method === "POST" || c.req.method === "PUT";
   const body = hasBody ? await requestBody(c) : null;
   const argv = url.pathname === "/" && hasBody ? parseCommandBody(body!) : parsePathCommand(url, body);
   const [reply] = await runPipeline([argv], c.get("opts"), shardExec(c.env));
   return json(entryBody(reply!, c.get("base64")), isError(reply!) ? 400 : 200);
 }
+
+/** `GET /ws` with `Upgrade: websocket`: passed to a gateway shard (worker/pubsub/websocket.ts). */
+app.get("/ws", (c) => {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") return errorJson(RequestErrors.webSocketExpected, 426, { upgrade: "websocket" });
+  const base64 = c.get("base64") || c.get("url").searchParams.get("encoding")?.toLowerCase() === "base64";
+  return passUpgrade(c.req.raw, c.env, limitsOf(c.env).shards, c.get("opts").readOnly, base64);
+});
 
 for (const path of ["/pipeline", "/pipeline/"]) app.on(["POST", "PUT"], path, pipeline);
 for (const path of ["/multi-exec", "/multi-exec/"]) app.on(["POST", "PUT"], path, multiExec);

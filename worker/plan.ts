@@ -5,7 +5,7 @@
  * cross-shard transaction by its declared planner or gathered (cross-commands.ts,
  * cross-gathered.ts). Nothing here sends anything.
  */
-import { type Arg } from "../durable-objects/args";
+import { text, type Arg } from "../durable-objects/args";
 import { COMMANDS } from "../durable-objects/commands";
 import { Errors } from "../durable-objects/errors";
 import { validate, type CommandSpec } from "../durable-objects/table";
@@ -16,6 +16,7 @@ import { err, isError, type Reply } from "../durable-objects/reply";
 import { infoAcrossShards, mergeInfo, mergeRandomKey, mergeScan, planScan, randomKeyAcrossShards, scanAcrossShards, scanArgv } from "./merge-all";
 import { mergeMemoryStats, mergeSlowlog } from "./merge-info";
 import { shardOf } from "./slot";
+import { channelShard } from "../durable-objects/pubsub/channels";
 import { runTransaction } from "./transaction";
 
 export interface Part {
@@ -58,6 +59,8 @@ export function plan(argv: Arg[], opts: ExecOptions): Plan {
 }
 
 function planSingle(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOptions): Plan {
+  // PUBLISH: keyless, but it runs on its channel's home shard (docs/pubsub.md).
+  if (spec.channel !== undefined) return { kind: "parts", parts: [{ shard: channelShard(text(argv[spec.channel]!), opts.shards), argv }], merge: (r) => r[0]! };
   const shard = keys.length === 0 ? FLOATING : shardOf(keys[0]!, opts.shards);
   for (let i = 1; i < keys.length; i++) {
     if (shardOf(keys[i]!, opts.shards) !== shard) return planAcross(spec, argv, keys, opts);
@@ -115,6 +118,13 @@ function planFanout(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOp
   };
 }
 
+/** PUBSUB NUMSUB from every shard: the same channel/count pairs, each count the sum (a channel's subscribers are counted at its home only). */
+export function mergeNumsub(replies: Reply[][]): Reply {
+  const out = replies[0]!.slice();
+  for (let i = 1; i < out.length; i += 2) out[i] = replies.reduce((n, r) => n + Number(r[i]), 0);
+  return out;
+}
+
 export function sumReplies(replies: Reply[]): Reply {
   let total = 0;
   for (const r of replies) {
@@ -145,7 +155,7 @@ function planAllAtomic(argv: Arg[], opts: ExecOptions, refused: string | null): 
 }
 
 /** Keyspace-wide commands: every shard, merged. */
-function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog" | "memory"): Plan {
+function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog" | "memory" | "numsub"): Plan {
   if (opts.shards === 1) return { kind: "parts", parts: [{ shard: 0, argv }], merge: (r) => r[0]! };
   const parts = Array.from({ length: opts.shards }, (_, shard) => ({ shard, argv }));
   if (merge === "scan") {
@@ -169,6 +179,7 @@ function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" 
     if (firstError) return firstError;
     if (merge === "sum") return sumReplies(replies);
     if (merge === "concat") return (replies as Reply[][]).flat();
+    if (merge === "numsub") return mergeNumsub(replies as Reply[][]);
     return replies[0]!;
   };
   return { kind: "parts", parts, merge: mergeFn, everyShard: true };

@@ -15,6 +15,7 @@ import { listCommands } from "./lists";
 import { lockCommands } from "./locks";
 import { memoryCommands } from "./memory";
 import { objectCommands } from "./object";
+import { pubsubCommands } from "./pubsub";
 import { rateLimitCommands } from "./ratelimit";
 import { scriptingCommands } from "./scripting";
 import { serverCommands } from "./server";
@@ -43,6 +44,7 @@ export const COMMANDS = new CommandTable().add(
   ...bitmapCommands,
   ...jsonCommands,
   ...configCommands,
+  ...pubsubCommands,
 );
 
 /**
@@ -64,6 +66,7 @@ const GROUPS: Record<string, CommandSpec[]> = {
   hyperloglog: hyperLogLogCommands,
   bitmap: bitmapCommands,
   json: jsonCommands,
+  pubsub: pubsubCommands,
 };
 const GROUP_OF = new Map<string, string>();
 for (const [group, specs] of Object.entries(GROUPS)) {

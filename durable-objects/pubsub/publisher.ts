@@ -10,3 +10,13 @@ export interface Publisher {
   /** Whether a message on `channel` would reach anyone: keyspace notifications skip building it otherwise. */
   interested(channel: Uint8Array): boolean;
 }
+
+/** What PUBSUB CHANNELS, NUMSUB and NUMPAT read of a shard's interest table (interest.ts). */
+export interface Subscriptions {
+  /** Channels (or shard channels) of this home with subscribers, optionally those matching a glob. */
+  channels(sharded: boolean, pattern?: string): string[];
+  /** Subscribers of a channel (or shard channel) on every gateway; 0 where this shard is not its home. */
+  numsub(channel: string, sharded: boolean): number;
+  /** Distinct patterns with subscribers (every shard holds them all). */
+  numpat(): number;
+}

@@ -13,6 +13,7 @@
  */
 import { MEMORY_MIGRATION } from "../eviction/accounting";
 import { TTL_SAMPLE_MIGRATION } from "../eviction/policies";
+import { INTEREST_MIGRATION, SUBSCRIPTION_MIGRATION } from "../pubsub/schema";
 import { CONFIG_MIGRATION } from "./config";
 import { HASH_MIGRATION } from "./hashes";
 import { LAZYFREE_MIGRATION } from "./lazy-free";
@@ -59,6 +60,8 @@ export const MIGRATIONS: readonly string[] = [
   TTL_SAMPLE_MIGRATION,
   // 15: keys whose element rows are freed in bounded steps after the key went (store/lazy-free.ts).
   LAZYFREE_MIGRATION,
+  // 16: Pub/Sub: the interest table of this home and the subscriptions of this gateway's sockets (pubsub/).
+  `${INTEREST_MIGRATION};\n${SUBSCRIPTION_MIGRATION}`,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

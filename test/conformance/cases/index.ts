@@ -19,6 +19,7 @@ import { memoryCases } from "./memory";
 import { observabilityCases } from "./observability";
 import { objectCases } from "./object";
 import { precedenceCases } from "./precedence";
+import { pubsubCases } from "./pubsub";
 import { scriptingCases, scriptingOwnCases } from "./scripting";
 import { serverCases } from "./server";
 import { setCases } from "./sets";
@@ -26,4 +27,4 @@ import { sortCases } from "./sort";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases];
