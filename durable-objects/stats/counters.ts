@@ -213,6 +213,8 @@ export class ShardCounters {
       else if (name === "keyspace_hits") this.keyspaceHits += n;
       else if (name === "keyspace_misses") this.keyspaceMisses += n;
       else if (name === "expired_keys") this.expiredKeys += n;
+      else if (name === "total_net_input_bytes") this.netInputBytes += n;
+      else if (name === "total_net_output_bytes") this.netOutputBytes += n;
       else this.incr(name, n);
     }
     for (const [name, c] of Object.entries(saved.commands ?? {})) {
