@@ -7,45 +7,7 @@
 import { env, evictAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, cmd, multiExec, READONLY_TOKEN, TOKEN } from "./http-helpers";
-
-type Frame = { result?: unknown; error?: string };
-
-interface Client {
-  ws: WebSocket;
-  send(cmd: unknown[]): void;
-  next(): Promise<Frame>;
-  call(cmd: unknown[], n?: number): Promise<Frame[]>;
-  closed: Promise<number>;
-}
-
-async function connect(token = TOKEN): Promise<Client> {
-  const res = await call("/ws", { token, headers: { upgrade: "websocket" } });
-  expect(res.status).toBe(101);
-  const ws = res.webSocket!;
-  ws.accept();
-  const frames: Frame[] = [];
-  const waiting: ((f: Frame) => void)[] = [];
-  ws.addEventListener("message", (e) => {
-    const f = JSON.parse(String(e.data)) as Frame;
-    const w = waiting.shift();
-    if (w) w(f);
-    else frames.push(f);
-  });
-  const closed = new Promise<number>((res) => ws.addEventListener("close", (e) => res(e.code)));
-  const next = () => new Promise<Frame>((res) => (frames.length > 0 ? res(frames.shift()!) : waiting.push(res)));
-  return {
-    ws,
-    send: (c) => ws.send(JSON.stringify(c)),
-    next,
-    async call(c, n = 1) {
-      ws.send(JSON.stringify(c));
-      const out: Frame[] = [];
-      for (let i = 0; i < n; i++) out.push(await next());
-      return out;
-    },
-    closed,
-  };
-}
+import { connect } from "./ws-client";
 
 const shardStarts = () =>
   Promise.all(Array.from({ length: 16 }, (_, s) => (env.SHARD.getByName(`shard-${s}`) as unknown as { metrics(): Promise<{ startedAt: number }> }).metrics().then((m) => m.startedAt)));

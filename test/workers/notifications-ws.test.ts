@@ -1,0 +1,46 @@
+/**
+ * Keyspace notifications end to end inside workerd: written through the Worker, heard by a
+ * `/ws` subscriber whatever shard the key and the socket are on (test/workers/notifications.test.ts
+ * checks each command's events at the shard).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cmd, keysOnDistinctShards } from "./http-helpers";
+import { connect } from "./ws-client";
+
+describe("keyspace notifications over /ws", () => {
+  beforeAll(async () => {
+    expect(await cmd("CONFIG", "SET", "notify-keyspace-events", "KEA")).toEqual({ result: "OK" });
+  });
+  afterAll(async () => {
+    await cmd("CONFIG", "SET", "notify-keyspace-events", "");
+  });
+
+  it("a keyspace channel hears its key's events, a keyevent channel every shard's", async () => {
+    const keys = keysOnDistinctShards("kn", 3);
+    const sub = await connect();
+    expect(await sub.call(["SUBSCRIBE", `__keyspace@0__:${keys[0]}`, "__keyevent@0__:del"], 2)).toEqual([
+      { result: ["subscribe", `__keyspace@0__:${keys[0]}`, 1] },
+      { result: ["subscribe", "__keyevent@0__:del", 2] },
+    ]);
+    expect(await cmd("SET", keys[0]!, "v")).toEqual({ result: "OK" });
+    expect(await sub.next()).toEqual({ result: ["message", `__keyspace@0__:${keys[0]}`, "set"] });
+    for (const k of keys.slice(1)) await cmd("SET", k, "v");
+    // DEL over three shards: one `del` event from each, and the keyspace channel's own.
+    expect(await cmd("DEL", ...keys)).toEqual({ result: 3 });
+    const got = [await sub.next(), await sub.next(), await sub.next(), await sub.next()].map((f) => f.result);
+    expect(got).toContainEqual(["message", `__keyspace@0__:${keys[0]}`, "del"]);
+    expect(got.filter((r) => (r as string[])[1] === "__keyevent@0__:del").map((r) => (r as string[])[2]).sort()).toEqual([...keys].sort());
+  });
+
+  it("a pattern hears one key's events in the order they were written", async () => {
+    const [k] = keysOnDistinctShards("kntx", 1);
+    const sub = await connect();
+    expect(await sub.call(["PSUBSCRIBE", `__keyspace@0__:${k}`])).toEqual([{ result: ["psubscribe", `__keyspace@0__:${k}`, 1] }]);
+    expect(await cmd("RPUSH", k!, "a", "b")).toEqual({ result: 2 });
+    expect(await cmd("LPOP", k!)).toEqual({ result: "a" });
+    expect(await cmd("EXPIRE", k!, 100)).toEqual({ result: 1 });
+    const events = [];
+    for (let i = 0; i < 3; i++) events.push(((await sub.next()).result as string[])[3]);
+    expect(events).toEqual(["rpush", "lpop", "expire"]);
+  });
+});
