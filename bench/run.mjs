@@ -7,10 +7,13 @@
  * (for each round, for each workload: edgekv, do, kv, d1 in turn; const once per round) and
  * reports medians over the rounds: req/s, p50, p99, and CPU ms per request of the server
  * processes (from /proc: utime + stime). Then in-shard engine figures and the collection
- * scaling table (bench/engine.mjs), and redis-benchmark as the native reference (bench/redis.mjs).
+ * scaling table (bench/engine.mjs), redis-benchmark as the native reference (bench/redis.mjs),
+ * and the Pub/Sub table under bare workerd (bench/pubsub.mjs: publish→receive latency, fan-out
+ * per hub, a command over /ws vs HTTP, with redis-server beside it).
  *
  * Options: --quick (under a minute), --rounds N, --duration S, --connections C,
- * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-scaling, --no-redis.
+ * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-scaling, --no-redis,
+ * --no-pubsub.
  * SHARDS=N in the environment overrides wrangler.toml's shard count for edgekv.
  * Writes bench/results/latest.json (git-ignored). See docs/performance.md.
  */
@@ -22,6 +25,7 @@ import autocannon from "autocannon";
 import { ROOT, bundle, compatibilityDate, workerdBinary } from "../scripts/serve.mjs";
 import { spawnSync } from "node:child_process";
 import { engineFigures, scalingTable } from "./engine.mjs";
+import { printPubsub, pubsubFigures } from "./pubsub.mjs";
 import { redisReference } from "./redis.mjs";
 import { cpuOf, startMiniflare, startWorkerd, startWrangler } from "./runtimes.mjs";
 import { COMMANDS_PER_REQUEST, EDGEKV_ONLY, FULL_ONLY, RUNTIME_WORKLOADS, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
@@ -37,6 +41,7 @@ const { values: flags } = parseArgs({
     "no-engine": { type: "boolean", default: false },
     "no-scaling": { type: "boolean", default: false },
     "no-redis": { type: "boolean", default: false },
+    "no-pubsub": { type: "boolean", default: false },
   },
 });
 
@@ -330,6 +335,7 @@ async function main() {
       }
     }
     const redis = flags["no-redis"] ? null : await redisReference({ requests: opts.redisRequests, connections: opts.connections });
+    const pubsub = flags["no-pubsub"] ? null : await pubsubFigures({ buildDir: work, workDir: work, quick: flags.quick, redis: !flags["no-redis"] });
 
     console.log(`\nedgekv bench, ${new Date().toISOString()}, ${flags.quick ? "--quick" : "full"}: ${opts.rounds} round(s) × ${opts.duration} s per cell, ${opts.connections} connections, medians`);
     printMainTable(results);
@@ -339,6 +345,7 @@ async function main() {
     if (engine) printEngine(engine);
     if (scaling) printScaling(scaling, opts.levels);
     if (redis) printRedis(redis, opts.connections);
+    if (pubsub) printPubsub(pubsub);
     const seconds = (Date.now() - started) / 1000;
     console.log(`\n${seconds.toFixed(0)} s; 1-min load average at start ${loadAtStart}; machine: ${JSON.stringify(machine())}`);
 
@@ -354,6 +361,7 @@ async function main() {
       engine,
       scaling,
       redis,
+      pubsub,
       seconds,
     };
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });

@@ -96,19 +96,23 @@ function edgekvVars() {
   };
 }
 
-/** Bare workerd: one process, both Workers. */
-export async function startWorkerd({ buildDir, dataDir, extraArgs = [] }) {
+/**
+ * Bare workerd: one process, both Workers. `shards` overrides the shard count; `edgekvOnly`
+ * serves the edgekv Worker alone (then `bench` is null and only edgekv.js need be built).
+ */
+export async function startWorkerd({ buildDir, dataDir, extraArgs = [], shards = undefined, edgekvOnly = false }) {
   const [edgekvPort, benchPort] = [await freePort(), await freePort()];
+  const edgekvWorker = {
+    name: "edgekv",
+    module: "edgekv.js",
+    address: `127.0.0.1:${edgekvPort}`,
+    bindings: edgekvBindings({ shards: shards ?? edgekvVars().SHARDS, readOnly: false }),
+    durableObjects: ["Shard", "Coordinator"],
+  };
   const config = workerdConfig({
     dataDir,
-    workers: [
-      {
-        name: "edgekv",
-        module: "edgekv.js",
-        address: `127.0.0.1:${edgekvPort}`,
-        bindings: edgekvBindings({ shards: edgekvVars().SHARDS, readOnly: false }),
-        durableObjects: ["Shard", "Coordinator"],
-      },
+    workers: edgekvOnly ? [edgekvWorker] : [
+      edgekvWorker,
       {
         name: "bench",
         module: "bench.js",
@@ -124,9 +128,9 @@ export async function startWorkerd({ buildDir, dataDir, extraArgs = [] }) {
     env: { ...process.env, EDGEKV_TOKEN: TOKEN },
   });
   const edgekv = `http://127.0.0.1:${edgekvPort}`;
-  const bench = `http://127.0.0.1:${benchPort}`;
+  const bench = edgekvOnly ? null : `http://127.0.0.1:${benchPort}`;
   await waitForHttp(edgekv, 30_000, child);
-  await waitForHttp(bench, 30_000, child);
+  if (bench) await waitForHttp(bench, 30_000, child);
   return { name: "workerd", edgekv, bench, stores: ["edgekv", "do"], pids: [child.pid], stop: () => stopChild(child) };
 }
 
