@@ -38,7 +38,15 @@ const STATS_ORDER = [
   "total_commands_processed",
   "total_net_input_bytes",
   "total_net_output_bytes",
-  "expired_keys", "evicted_keys", "keyspace_hits", "keyspace_misses", "total_error_replies"];
+  "expired_keys",
+  "evicted_keys",
+  "keyspace_hits",
+  "keyspace_misses",
+  "pubsub_channels",
+  "pubsub_patterns",
+  "pubsubshard_channels",
+  "total_error_replies",
+];
 
 /**
  * How each field merges over the shards (info-fields.ts). Fields not listed: `sum` in the stats
@@ -50,6 +58,8 @@ export const INFO_MERGE: Record<string, FieldMerge> = {
   uptime_in_seconds: "max",
   uptime_in_days: "max",
   connected_clients: "sum",
+  // Every shard holds every pattern.
+  pubsub_patterns: "max",
   blocked_clients: "sum",
 };
 
@@ -80,9 +90,9 @@ function sectionFields(ctx: ExecContext, section: InfoSection): InfoField[] {
       ];
     }
     case "clients":
-      // HTTP requests hold no connection: nothing is connected between two requests.
+      // HTTP requests hold no connection: the connected clients are the open sockets (/ws, SSE).
       return [
-        ["connected_clients", 0],
+        ["connected_clients", ctx.subscriptions?.clients() ?? 0],
         ["maxclients", ctx.config.text("maxclients") || "10000"],
         ["blocked_clients", 0],
       ];
@@ -105,8 +115,14 @@ function sectionFields(ctx: ExecContext, section: InfoSection): InfoField[] {
     case "stats": {
       const counters = stats.all();
       const fields: InfoField[] = [];
+      const subs = ctx.subscriptions;
+      const pubsub: Record<string, number> = {
+        pubsub_channels: subs?.channels(false).length ?? 0,
+        pubsub_patterns: subs?.numpat() ?? 0,
+        pubsubshard_channels: subs?.channels(true).length ?? 0,
+      };
       for (const name of STATS_ORDER) {
-        fields.push([name, counters[name] ?? 0]);
+        fields.push([name, pubsub[name] ?? counters[name] ?? 0]);
         if (name === "total_commands_processed") fields.push(["instantaneous_ops_per_sec", stats.opsPerSec(ctx.now)]);
       }
       // Counters with labels (`ratelimit_admitted:fixed`) are GET /metrics' only.

@@ -73,6 +73,7 @@ export class PubSub {
       channels: (sharded, pattern) => table.channels(sharded, pattern).filter((n) => sharded || !everywhere("c", n) || home(n)),
       numsub: (channel, sharded) => (!sharded && everywhere("c", channel) && !home(channel) ? 0 : table.numsub(channel, sharded)),
       numpat: () => table.numpat(),
+      clients: () => o.state.getWebSockets().length,
     };
     this.gateway = new Gateway({
       sql: o.sql,

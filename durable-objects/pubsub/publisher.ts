@@ -19,4 +19,6 @@ export interface Subscriptions {
   numsub(channel: string, sharded: boolean): number;
   /** Distinct patterns with subscribers (every shard holds them all). */
   numpat(): number;
+  /** Sockets open at this gateway (WebSocket clients and SSE streams): INFO's connected_clients. */
+  clients(): number;
 }
