@@ -6,9 +6,10 @@ import { ShardCounters } from "./stats/counters";
 import { CommandTable } from "./table";
 
 const stats = new ShardCounters((name) => (name === "ok" ? "test" : "other"));
-/** No keyspace: its lookup counter and the memory accounting's bookkeeping, which these commands never change. */
+/** No keyspace: its lookup counter and the memory accounting's bookkeeping, which these commands never change; no memory limit. */
 const ctx = {
-  keyspace: { lookups: null, memory: { depthNow: 0, writing: false, begin: () => 0, end() {}, rollback() {} } },
+  keyspace: { lookups: null, shardCount: 1, memory: { depthNow: 0, writing: false, begin: () => 0, end() {}, rollback() {} } },
+  config: { maxmemory: 0 },
   stats,
 } as unknown as ExecContext;
 

@@ -5,8 +5,8 @@
  * A command that meets a key locked by a cross-shard transaction (KeyLockedError, from the
  * keyspace) is rolled back and answers TRYAGAIN.
  *
- * A command flagged `denyoom` first asks the evictor for room (eviction/evictor.ts): over the
- * shard's share of `maxmemory` with nothing to evict, it answers OOM and changes nothing. A write
+ * A write first asks the evictor for room (eviction/evictor.ts); one flagged `denyoom`, over the
+ * shard's share of `maxmemory` with nothing to evict, answers OOM and changes nothing. A write
  * command's memory is accounted when it ends (eviction/accounting.ts), and restored if it rolls back.
  *
  * Any other exception (a bug or a storage fault) also ends as that command's error reply, after
@@ -23,7 +23,7 @@ import { Errors } from "./errors";
 import { CommandError, err, type Reply } from "./reply";
 import { KeyLockedError } from "./store/keyspace";
 import { makeRoom } from "./eviction/evictor";
-import { changesState, validate, type CommandSpec, type CommandTable } from "./table";
+import { changesState, isWrite, validate, type CommandSpec, type CommandTable } from "./table";
 
 /**
  * `atomically` runs a write command all-or-nothing (a SQLite savepoint), so a command that
@@ -41,7 +41,11 @@ export function dispatch(
     return err(found.error);
   }
   const { spec } = found;
-  if (spec.flags.includes("denyoom") && !makeRoom(ctx)) {
+  // Room is made before any write, as Redis's processCommand evicts before a command; only a
+  // command that may grow memory is refused when nothing can go. A script (EVAL, FCALL) thus
+  // starts under budget; inside it, nothing is evicted (evictor.ts).
+  const denyoom = spec.flags.includes("denyoom");
+  if ((denyoom || isWrite(spec)) && !makeRoom(ctx) && denyoom) {
     ctx.stats.rejected(spec.name, Errors.oom);
     return err(Errors.oom);
   }

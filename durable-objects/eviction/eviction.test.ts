@@ -152,6 +152,18 @@ describe("eviction policies", () => {
     }
   });
 
+  it("makes room before a script, as before any write, and not inside it", async () => {
+    const s = await setup("evict-script", "allkeys-lru", [{ idle: 10 }, { idle: 500 }, { idle: 5 }]);
+    // Over budget by one key's worth: EVAL is not `denyoom`, but it may write, so room is made first.
+    await s.r("SET", "more", VALUE);
+    const before = await evictedKeys(s.stub);
+    await configure(s.stub, { maxmemory: s.budget - Math.ceil(s.keySize) });
+    expect(await s.r("EVAL", "return redis.call('SET', KEYS[1], ARGV[1])", 1, "k0", VALUE)).toBe("OK");
+    expect(await evictedKeys(s.stub)).toBeGreaterThan(before);
+    const t = await totals(s.stub);
+    expect(t.used).toBe(t.measured);
+  });
+
   it("volatile-random evicts only keys with a TTL, then answers OOM", async () => {
     const s = await setup("evict-vrandom", "volatile-random", [{}, { ttl: 1000 }, {}, { ttl: 1000 }]);
     await writeAndCheck(s, 2, 32);
