@@ -90,23 +90,22 @@ export function parseEventFlags(value: string): number | null {
  * classes one by one and `n`; then K, E and m.
  */
 export function eventFlagsText(flags: number): string {
-  let out = "";
-  if ((flags & ALL) === ALL) out = "A";
-  else {
-    for (const [c, f] of CLASS_ORDER) if (flags & f) out += c;
-    if (flags & Notify.New) out += "n";
-  }
-  if (flags & Notify.Keyspace) out += "K";
-  if (flags & Notify.Keyevent) out += "E";
-  if (flags & Notify.KeyMiss) out += "m";
-  return out;
+  return eventLetters(flags, true);
 }
 
 /** The flags written so that none is lost (`n` with all of A, which CONFIG GET does not show): what a shard persists. */
 export function eventFlagsStored(flags: number): string {
+  return eventLetters(flags, false);
+}
+
+/** The letters of `flags`: the classes (as `A` when all are set and `all` allows), `n`, then K, E and m. */
+function eventLetters(flags: number, all: boolean): string {
   let out = "";
-  for (const [c, f] of CLASS_ORDER) if (flags & f) out += c;
-  if (flags & Notify.New) out += "n";
+  if (all && (flags & ALL) === ALL) out = "A";
+  else {
+    for (const [c, f] of CLASS_ORDER) if (flags & f) out += c;
+    if (flags & Notify.New) out += "n";
+  }
   if (flags & Notify.Keyspace) out += "K";
   if (flags & Notify.Keyevent) out += "E";
   if (flags & Notify.KeyMiss) out += "m";

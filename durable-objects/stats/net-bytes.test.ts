@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { commandBytes, replyBytes, utf8Length } from "./net-bytes";
+import { utf8Length } from "../store/memory-usage";
+import { commandBytes, replyBytes } from "./net-bytes";
 
 describe("RESP byte counts (INFO total_net_*_bytes)", () => {
   it("counts a command as its RESP array of bulk strings", () => {

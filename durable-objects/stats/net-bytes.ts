@@ -7,21 +7,7 @@
  */
 import type { Arg } from "../args";
 import { isError, isStatus, type Reply } from "../reply";
-
-/** The UTF-8 length of `s` (one pass; no copy). */
-export function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
-      n += 2;
-      i++;
-    } else n += 2;
-  }
-  return n;
-}
+import { utf8Length } from "../store/memory-usage";
 
 const digits = (n: number) => (n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : String(n).length);
 const bulk = (len: number) => 1 + digits(len) + 2 + len + 2;
