@@ -1,4 +1,5 @@
 import type { ShardConfig } from "./config/params";
+import type { MonitorFeed } from "./pubsub/monitor";
 import type { Publisher, Subscriptions } from "./pubsub/publisher";
 import type { ScriptState } from "./scripting/state";
 import type { ShardCounters } from "./stats/counters";
@@ -24,6 +25,8 @@ export interface ExecContext {
   readonly gatheredHome?: string;
   /** Pub/Sub (pubsub/): PUBLISH and keyspace notifications; absent where nothing can subscribe (unit tests). */
   readonly pubsub?: Publisher;
+  /** MONITOR (pubsub/monitor.ts): set for a batch only while some gateway has a monitor. */
+  readonly monitor?: MonitorFeed;
   /** The shard's interest table as PUBSUB reads it; absent with `pubsub`. */
   readonly subscriptions?: Subscriptions;
 }

@@ -12,6 +12,9 @@
  * Any other exception (a bug or a storage fault) also ends as that command's error reply, after
  * its writes were rolled back, so one failing command never takes the rest of a batch with it.
  *
+ * A command that runs is shown to monitors (MONITOR, pubsub/monitor.ts) before it runs, unless
+ * it is flagged `admin`; a command a script calls is shown with the `lua` client.
+ *
  * Every command is counted here, in memory (stats/counters.ts): a refusal before it runs as a
  * rejected call, a run as a call with its duration (and a failed call when it answers an error),
  * each error reply under its prefix. While a command not flagged `write` runs, the keyspace
@@ -49,6 +52,8 @@ export function dispatch(
     ctx.stats.rejected(spec.name, Errors.oom);
     return err(Errors.oom);
   }
+  const monitor = ctx.monitor;
+  if (monitor && !spec.flags.includes("admin")) monitor.feed(argv, monitor.depth > 0);
   const slot = ctx.stats.slotOf(spec);
   const keyspace = ctx.keyspace;
   const outer = keyspace.lookups;
@@ -59,10 +64,12 @@ export function dispatch(
   const start = chained ?? Date.now();
   stats.clock = null;
   let reply: Reply;
+  if (monitor) monitor.depth++;
   try {
     reply = changesState(spec) ? runWrite(spec, ctx, argv, atomically) : run(spec.name, spec.run, ctx, argv);
   } finally {
     keyspace.lookups = outer;
+    if (monitor) monitor.depth--;
   }
   const end = Date.now();
   if (chained !== null) stats.clock = end;

@@ -54,6 +54,8 @@ export const Errors = {
   /** SUBSCRIBE and its family outside a WebSocket (docs/pubsub.md). */
   socketOnly: (cmd: string) =>
     `ERR '${cmd}' is only available on a WebSocket (GET /ws) or as Server-Sent Events (/subscribe, /psubscribe)`,
+  /** MONITOR outside a WebSocket (docs/pubsub.md "MONITOR"). */
+  monitorSocketOnly: "ERR 'monitor' is only available on a WebSocket (GET /ws) or as Server-Sent Events (/monitor)",
   /** A socket's ordinary command where the Worker's command runner is not installed (durable-objects/pubsub/socket-commands.ts). */
   socketCommandsUnavailable: "ERR commands other than SUBSCRIBE and its family are not available on this socket",
   noPerm: (cmd: string) => `NOPERM this token is read-only and cannot run the '${cmd}' command`,

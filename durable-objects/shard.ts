@@ -278,7 +278,7 @@ export class Shard extends DurableObject {
     try {
       // A scratch run changes nothing here: it raises no keyspace notification, and over gathered
       // copies nothing is published (the shard is not the home of the channels).
-      const ctx = { ...this.context(), pubsub: undefined };
+      const ctx = { ...this.context(), pubsub: undefined, monitor: undefined };
       this.keyspace.notifyTo = null;
       return runScratch(this.ctx.storage, ctx, req);
     } finally {
@@ -317,6 +317,11 @@ export class Shard extends DurableObject {
   /** RPC from a channel's home: messages for this gateway's sockets; answers the interest rows it no longer has. */
   pubsubDeliver(_home: number, messages: Delivery[]): [InterestKind, string, number][] {
     return this.pubsub.deliver(messages);
+  }
+
+  /** Gateways this shard sends MONITOR lines to (tests). */
+  pubsubMonitorGateways(): number[] {
+    return this.pubsub.monitorGateways();
   }
 
   /** Open sockets of this gateway (tests). */
@@ -388,7 +393,7 @@ export class Shard extends DurableObject {
   private context(): ExecContext {
     const now = Date.now();
     this.keyspace.now = now;
-    const ctx: ExecContext = { keyspace: this.keyspace, scripts: this.scripts, config: this.config, stats: this.stats, now, pubsub: this.pubsub.publisher, subscriptions: this.pubsub.subscriptions };
+    const ctx: ExecContext = { keyspace: this.keyspace, scripts: this.scripts, config: this.config, stats: this.stats, now, pubsub: this.pubsub.publisher, subscriptions: this.pubsub.subscriptions, monitor: this.pubsub.monitoring() };
     // Keyspace notifications raised by the typed operations (expired, new, del …) go where the batch's go.
     this.keyspace.notifyTo = ctx;
     return ctx;

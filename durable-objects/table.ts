@@ -102,7 +102,7 @@ export interface CommandSpec {
   keySpecs?: KeySpec[];
   cluster?: ClusterMode;
   /** Server state beyond the keyspace this command changes (`pubsub`: PUBLISH sends messages): refused to the read-only token. */
-  state?: "scripts" | "functions" | "config" | "slowlog" | "pubsub";
+  state?: "scripts" | "functions" | "config" | "slowlog" | "pubsub" | "monitor";
   /**
    * The argv index of a channel that routes a keyless command as a key would be routed (PUBLISH:
    * the channel's home shard is the shard of its slot, docs/pubsub.md). Not a key: no key spec.

@@ -4,15 +4,15 @@
  *
  * Routes: `POST /` (a command as a JSON array), `GET|POST /<command>/<arg>/…` (path form),
  * `POST /pipeline`, `POST /multi-exec`, `GET /metrics` (Prometheus, worker/metrics/), `GET /ws`
- * (a WebSocket for Pub/Sub and commands, worker/pubsub/websocket.ts), `GET|POST /subscribe/<channel>…`
- * and `/psubscribe/<pattern>…` (Server-Sent Events, worker/pubsub/sse.ts). As Upstash does, HEAD is answered like GET and PUT like
+ * (a WebSocket for Pub/Sub and commands, worker/pubsub/websocket.ts), `GET|POST /subscribe/<channel>…`,
+ * `/psubscribe/<pattern>…` and `/monitor` (Server-Sent Events, worker/pubsub/sse.ts). As Upstash does, HEAD is answered like GET and PUT like
  * POST. OPTIONS answers a CORS preflight: the API is usable from browsers (access is by bearer
  * token, never by cookies, so any origin may call it). Every response carries a fresh
  * `upstash-sync-token`.
  */
 import { Hono, type Context } from "hono";
 import type { Arg } from "../durable-objects/args";
-import { RequestErrors } from "../durable-objects/errors";
+import { Errors, RequestErrors } from "../durable-objects/errors";
 import { isError, type Reply } from "../durable-objects/reply";
 import { checkAccess, tokenFrom } from "./auth";
 import { entriesBody, entryBody } from "./encode";
@@ -240,6 +240,8 @@ async function multiExec(c: Ctx): Promise<Response> {
 async function subscription(c: Ctx, req: SseRequest): Promise<Response> {
   const headers = { ...SSE_HEADERS, ...apiHeaders() };
   if (c.req.method === "HEAD") return new Response(null, { headers });
+  // MONITOR shows every command with its arguments: the read-only token is refused before any stream opens.
+  if (req.command === "monitor" && c.get("opts").readOnly) return errorJson(Errors.noPerm("monitor"), 401);
   const limits = limitsOf(c.env);
   const base64 = (c.get("url").searchParams.get("encoding") ?? "").toLowerCase() === "base64";
   const stub = c.env.SHARD.getByName(`shard-${gatewayShard(req, limits.shards)}`) as unknown as GatewayStub;

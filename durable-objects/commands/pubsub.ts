@@ -26,6 +26,10 @@ function spublish(ctx: ExecContext, argv: Arg[]): Reply {
 }
 
 // SUBSCRIBE channel [channel ...] (and UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, SSUBSCRIBE, SUNSUBSCRIBE): only on a socket
+function monitorSocketOnly(): Reply {
+  throw new CommandError(Errors.monitorSocketOnly);
+}
+
 function socketOnly(_ctx: ExecContext, argv: Arg[]): Reply {
   throw new CommandError(Errors.socketOnly(text(argv[0]!).toLowerCase()));
 }
@@ -70,6 +74,8 @@ export const pubsubCommands: CommandSpec[] = [
     summary: "SPUBLISH shardchannel message",
     run: spublish,
   },
+  // MONITOR: handled by a socket's gateway (pubsub/gateway.ts); the read-only token is refused (its `state`), as Redis hides it behind @admin.
+  { name: "monitor", arity: 1, flags: ["admin", "noscript", "loading", "stale"], state: "monitor", summary: "MONITOR", run: monitorSocketOnly },
   { name: "subscribe", arity: -2, flags: SUBSCRIBE_FLAGS, summary: "SUBSCRIBE channel [channel ...]", run: socketOnly },
   { name: "unsubscribe", arity: -1, flags: SUBSCRIBE_FLAGS, summary: "UNSUBSCRIBE [channel ...]", run: socketOnly },
   { name: "psubscribe", arity: -2, flags: SUBSCRIBE_FLAGS, summary: "PSUBSCRIBE pattern [pattern ...]", run: socketOnly },

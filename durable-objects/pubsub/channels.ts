@@ -15,7 +15,7 @@ export function channelShard(channel: string, shards: number): number {
   return shardOf(m ? channel.slice(m[0].length) : channel, shards);
 }
 
-/** Subscriptions registered at every shard: patterns and keyevent channels. */
+/** Subscriptions registered at every shard: patterns, keyevent channels and monitors (every shard runs commands). */
 export function registeredEverywhere(kind: InterestKind, name: string): boolean {
-  return kind === "p" || (kind === "c" && name.startsWith("__keyevent@"));
+  return kind === "p" || kind === "m" || (kind === "c" && name.startsWith("__keyevent@"));
 }

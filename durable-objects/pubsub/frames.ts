@@ -35,3 +35,8 @@ export function pushFrame(items: PushItem[], base64: boolean): string {
 export function errorFrame(message: string): string {
   return `{"error":${JSON.stringify(message)}}`;
 }
+
+/** `{"result":"OK"}`: a string reply or push (MONITOR's lines); base64 when asked. */
+export function stringFrame(s: string, base64: boolean): string {
+  return `{"result":${item(s, base64)}}`;
+}

@@ -19,8 +19,8 @@ import { text, type Arg } from "../args";
 import { COMMANDS } from "../commands";
 import { Errors } from "../errors";
 import { globMatch } from "../store/glob";
-import { lookupCommand } from "../table";
-import { errorFrame, pushFrame, type PushItem } from "./frames";
+import { lookupCommand, validate } from "../table";
+import { errorFrame, pushFrame, stringFrame, type PushItem } from "./frames";
 import type { InterestKind } from "./interest";
 import { socketCommands } from "./socket-commands";
 
@@ -29,11 +29,13 @@ interface Attachment {
   id: number;
   readOnly: boolean;
   base64: boolean;
+  /** The socket ran MONITOR (kept here: the flag survives hibernation with the socket). */
+  monitor?: boolean;
 }
 
 interface Socket extends Attachment {
   ws: WebSocket;
-  subs: Record<InterestKind, Set<string>>;
+  subs: Record<Exclude<InterestKind, "m">, Set<string>>;
   /** The frames of this socket, handled one after another. */
   queue: Promise<void>;
   closed: boolean;
@@ -46,6 +48,8 @@ export interface Delivery {
   sharded: boolean;
   /** [kind, name, row version]: what the home believes this gateway has; rows it no longer has are answered stale. */
   rows: [InterestKind, string, number][];
+  /** MONITOR lines of one batch of the sending shard (then `channel` and `message` are empty). */
+  monitor?: string[];
 }
 
 /** What the gateway needs of its shard: registrations with homes, SQL, the sockets, settings. */
@@ -66,7 +70,9 @@ const SUBSCRIBE_FAMILY = new Set(["subscribe", "unsubscribe", "psubscribe", "pun
 
 export class Gateway {
   private readonly sockets = new Map<WebSocket, Socket>();
-  private readonly index: Record<InterestKind, Map<string, Set<Socket>>> = { c: new Map(), p: new Map(), s: new Map() };
+  private readonly index: Record<Exclude<InterestKind, "m">, Map<string, Set<Socket>>> = { c: new Map(), p: new Map(), s: new Map() };
+  /** Sockets that ran MONITOR (kind `m`, name `""` in the interest tables). */
+  private readonly monitors = new Set<Socket>();
   private built = false;
 
   constructor(private readonly host: GatewayHost) {}
@@ -116,7 +122,8 @@ export class Gateway {
     this.build();
     const stale: [InterestKind, string, number][] = [];
     for (const m of messages) {
-      if (m.sharded) this.fanOut(this.index.s.get(m.channel), ["smessage", m.channel, m.message]);
+      if (m.monitor) this.sendMonitor(m.monitor);
+      else if (m.sharded) this.fanOut(this.index.s.get(m.channel), ["smessage", m.channel, m.message]);
       else {
         this.fanOut(this.index.c.get(m.channel), ["message", m.channel, m.message]);
         for (const [pattern, subs] of this.index.p) {
@@ -131,7 +138,13 @@ export class Gateway {
   /** Local subscribers of a channel, pattern or shard channel (what this gateway registers with its homes). */
   localCount(kind: InterestKind, name: string): number {
     this.build();
+    if (kind === "m") return name === "" ? this.monitors.size : 0;
     return this.index[kind].get(name)?.size ?? 0;
+  }
+
+  /** A batch's MONITOR lines to every monitor socket, one frame per line, as Redis sends one reply per command. */
+  private sendMonitor(lines: string[]): void {
+    for (const socket of [...this.monitors]) for (const line of lines) this.send(socket, stringFrame(line, socket.base64));
   }
 
   /** After a wake from hibernation: the sockets and their subscriptions again; rows of sockets that are gone removed. */
@@ -144,7 +157,8 @@ export class Gateway {
       if (!a || typeof a.id !== "number") continue;
       live.add(a.id);
       const socket = this.adopt(ws, a);
-      for (const row of this.host.sql.exec<{ kind: InterestKind; name: string }>("SELECT kind, name FROM pubsub_subscriptions WHERE socket = ?", a.id)) {
+      if (a.monitor) this.monitors.add(socket);
+      for (const row of this.host.sql.exec<{ kind: Exclude<InterestKind, "m">; name: string }>("SELECT kind, name FROM pubsub_subscriptions WHERE socket = ?", a.id)) {
         this.index[row.kind].get(row.name)?.add(socket) ?? this.index[row.kind].set(row.name, new Set([socket]));
         socket.subs[row.kind].add(row.name);
       }
@@ -186,6 +200,11 @@ export class Gateway {
     };
     for (const argv of cmds) {
       const name = argv.length > 0 ? text(argv[0]!).toLowerCase() : "";
+      if (name === "monitor") {
+        await flush();
+        this.send(socket, await this.monitor(socket, argv));
+        continue;
+      }
       if (!SUBSCRIBE_FAMILY.has(name)) {
         run.push(argv);
         continue;
@@ -201,9 +220,25 @@ export class Gateway {
     await flush();
   }
 
+  /**
+   * MONITOR on one socket: `+OK` once every shard knows this gateway has a monitor (a command
+   * sent after the reply is shown); the read-only token is refused as for any admin command.
+   */
+  private async monitor(socket: Socket, argv: Arg[]): Promise<string> {
+    const found = validate(COMMANDS, argv, { readOnly: socket.readOnly });
+    if (!found.ok) return errorFrame(found.error);
+    if (!socket.monitor) {
+      socket.monitor = true;
+      socket.ws.serializeAttachment({ id: socket.id, readOnly: socket.readOnly, base64: socket.base64, monitor: true } satisfies Attachment);
+      this.monitors.add(socket);
+      await this.host.changed("m", "");
+    }
+    return stringFrame("OK", false);
+  }
+
   /** SUBSCRIBE, UNSUBSCRIBE, … on one socket: one reply per channel, as Redis answers. */
   private async subscription(socket: Socket, command: string, names: string[]): Promise<PushItem[][]> {
-    const kind: InterestKind = command.startsWith("p") ? "p" : command === "ssubscribe" || command === "sunsubscribe" ? "s" : "c";
+    const kind: Exclude<InterestKind, "m"> = command.startsWith("p") ? "p" : command === "ssubscribe" || command === "sunsubscribe" ? "s" : "c";
     const adding = !command.includes("unsub");
     // SUBSCRIBE and PSUBSCRIBE count channels and patterns together; SSUBSCRIBE counts shard channels (Redis 7).
     const count = () => (kind === "s" ? socket.subs.s.size : socket.subs.c.size + socket.subs.p.size);
@@ -223,7 +258,7 @@ export class Gateway {
   }
 
   /** False when the socket was already subscribed to `name`; otherwise the local count changed and the homes are told. */
-  private add(socket: Socket, kind: InterestKind, name: string): boolean {
+  private add(socket: Socket, kind: Exclude<InterestKind, "m">, name: string): boolean {
     if (socket.subs[kind].has(name)) return false;
     socket.subs[kind].add(name);
     const subs = this.index[kind].get(name);
@@ -234,7 +269,7 @@ export class Gateway {
   }
 
   /** False when the socket was not subscribed to `name` (nothing changed). */
-  private remove(socket: Socket, kind: InterestKind, name: string): boolean {
+  private remove(socket: Socket, kind: Exclude<InterestKind, "m">, name: string): boolean {
     if (!socket.subs[kind].delete(name)) return false;
     const subs = this.index[kind].get(name)!;
     subs.delete(socket);
@@ -248,6 +283,7 @@ export class Gateway {
     if (socket.closed) return;
     socket.closed = true;
     this.sockets.delete(socket.ws);
+    if (this.monitors.delete(socket)) void this.host.changed("m", "");
     for (const kind of ["c", "p", "s"] as const) {
       for (const name of [...socket.subs[kind]]) {
         this.remove(socket, kind, name);

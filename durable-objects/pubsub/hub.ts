@@ -17,12 +17,18 @@
  *
  * As a gateway: registrations with homes go through one chain per home as well, each carrying
  * the gateway's current local counts (absolute, so updates coalesce and a late one is harmless).
+ *
+ * MONITOR: a gateway with monitor sockets registers kind `m` at every shard, as a pattern is.
+ * A batch asks `monitoring()` once: with no monitor row it gets nothing and its commands pay
+ * nothing more; otherwise each command's line is queued, and the flush sends the batch's lines
+ * in one delivery per monitor gateway, through the same chains as messages (so in order).
  */
 import { utf8 } from "../args";
 import { channelShard, registeredEverywhere as everywhere } from "./channels";
 import type { Publisher, Subscriptions } from "./publisher";
 import { Gateway, type Delivery } from "./gateway";
 import { InterestTable, type InterestKind } from "./interest";
+import { monitorLine, type MonitorFeed } from "./monitor";
 
 /** The RPCs one shard calls on another for Pub/Sub (durable-objects/shard.ts). */
 export interface PubSubPeer {
@@ -47,6 +53,15 @@ export const DEFAULT_PUBSUB_BUFFER_LIMIT = 32 * 1024 * 1024;
 /** Payload bytes one deliver RPC carries at most (one message larger than this goes alone). */
 const DELIVER_BATCH_BYTES = 4 * 1024 * 1024;
 
+const EMPTY = new Uint8Array(0);
+
+/** Bytes of payload a delivery carries (its message, or its MONITOR lines). */
+function deliverySize(d: Delivery): number {
+  let n = d.message.byteLength;
+  for (const line of d.monitor ?? []) n += line.length;
+  return n;
+}
+
 interface Queued {
   channel: string;
   message: Uint8Array;
@@ -61,6 +76,7 @@ export class PubSub {
   readonly gateway: Gateway;
   readonly publisher: Publisher & { mark(): number; dropSince(mark: number): void };
   private queued: Queued[] = [];
+  private monitorLines: string[] = [];
   private flushScheduled = false;
   private readonly deliveries = new Map<number, { queue: Delivery[]; running: boolean }>();
   private readonly registrations = new Map<number, { pending: Map<string, [InterestKind, string]>; waiters: (() => void)[]; running: boolean }>();
@@ -105,17 +121,48 @@ export class PubSub {
     const receivers = this.interest.receivers(channel, sharded);
     if (receivers.count === 0) return 0;
     this.queued.push({ channel, message: message.slice(), sharded, gateways: receivers.gateways });
+    this.scheduleFlush();
+    return receivers.count;
+  }
+
+  /** A batch's feed for MONITOR lines, or undefined when no gateway has a monitor (the one check per batch). */
+  monitoring(): MonitorFeed | undefined {
+    if (!this.interest.monitors()) return undefined;
+    const client = `shard-${this.o.shard}`;
+    return {
+      depth: 0,
+      feed: (argv, script) => {
+        this.monitorLines.push(monitorLine(Date.now(), script ? "lua" : client, argv));
+        this.scheduleFlush();
+      },
+    };
+  }
+
+  /** The gateways this shard believes have monitors (tests). */
+  monitorGateways(): number[] {
+    return [...(this.interest.monitors()?.keys() ?? [])].sort((a, b) => a - b);
+  }
+
+  private scheduleFlush(): void {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       queueMicrotask(() => this.flush());
     }
-    return receivers.count;
   }
 
   private flush(): void {
     this.flushScheduled = false;
     const queued = this.queued;
     this.queued = [];
+    const lines = this.monitorLines;
+    this.monitorLines = [];
+    if (lines.length > 0) {
+      for (const [gateway, row] of this.interest.monitors() ?? []) {
+        const delivery: Delivery = { channel: "", message: EMPTY, sharded: false, rows: [["m", "", row.version]], monitor: lines };
+        if (gateway === this.o.shard) this.applyStale(gateway, this.gateway.deliver([delivery]));
+        else this.enqueue(gateway, delivery);
+      }
+    }
     for (const q of queued) {
       for (const [gateway, rows] of q.gateways) {
         const delivery: Delivery = { channel: q.channel, message: q.message, sharded: q.sharded, rows: rows.map((r) => [r.kind, r.name, r.version]) };
@@ -138,7 +185,7 @@ export class PubSub {
       while (chain.queue.length > 0) {
         let bytes = 0;
         let n = 0;
-        while (n < chain.queue.length && (n === 0 || bytes + chain.queue[n]!.message.byteLength <= DELIVER_BATCH_BYTES)) bytes += chain.queue[n++]!.message.byteLength;
+        while (n < chain.queue.length && (n === 0 || bytes + deliverySize(chain.queue[n]!) <= DELIVER_BATCH_BYTES)) bytes += deliverySize(chain.queue[n++]!);
         const batch = chain.queue.splice(0, n);
         try {
           this.applyStale(gateway, await this.o.peer(gateway).pubsubDeliver(this.o.shard, batch));

@@ -12,8 +12,11 @@
  */
 import { compileGlob, globMatch } from "../store/glob";
 
-/** `c`: a channel (SUBSCRIBE), `p`: a pattern (PSUBSCRIBE), `s`: a shard channel (SSUBSCRIBE). */
-export type InterestKind = "c" | "p" | "s";
+/**
+ * `c`: a channel (SUBSCRIBE), `p`: a pattern (PSUBSCRIBE), `s`: a shard channel (SSUBSCRIBE),
+ * `m`: monitors (MONITOR; one row per gateway, name `""`, registered at every shard).
+ */
+export type InterestKind = "c" | "p" | "s" | "m";
 
 /** Gateways with local subscribers, and how many each has. */
 type Gateways = Map<number, { count: number; version: number }>;
@@ -26,7 +29,7 @@ export interface Receivers {
 }
 
 export class InterestTable {
-  private readonly rows: Record<InterestKind, Map<string, Gateways>> = { c: new Map(), p: new Map(), s: new Map() };
+  private readonly rows: Record<InterestKind, Map<string, Gateways>> = { c: new Map(), p: new Map(), s: new Map(), m: new Map() };
   private readonly globs = new Map<string, (subject: string) => boolean>();
   private version = 0;
 
@@ -97,6 +100,12 @@ export class InterestTable {
     if (sharded) return false;
     for (const pattern of this.rows.p.keys()) if (this.matcher(pattern)(channel)) return true;
     return false;
+  }
+
+  /** The gateways with monitors and the row versions a delivery relies on; empty when none (one check per batch). */
+  monitors(): Gateways | undefined {
+    const m = this.rows.m.get("");
+    return m && m.size > 0 ? m : undefined;
   }
 
   /** Channels (or shard channels) of this home with at least one subscriber, optionally matching a glob (PUBSUB CHANNELS). */

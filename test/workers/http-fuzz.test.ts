@@ -13,7 +13,8 @@ const mulberry32 = seededRandom;
 
 const NAMES = COMMANDS.all()
   .map((s) => s.name)
-  .filter((n) => n !== "flushall" && n !== "flushdb");
+  // The path forms of SUBSCRIBE, PSUBSCRIBE and MONITOR are streams (Server-Sent Events) that never end by themselves, not replies.
+  .filter((n) => !["flushall", "flushdb", "subscribe", "psubscribe", "monitor"].includes(n));
 const WORDS = [
   "EX", "PX", "EXAT", "PXAT", "KEEPTTL", "NX", "XX", "GT", "LT", "GET", "CH", "INCR", "WITHSCORES", "LIMIT",
   "MATCH", "COUNT", "TYPE", "BYSCORE", "BYLEX", "REV", "LEN", "IDX", "MINMATCHLEN", "WITHMATCHLEN", "REPLACE",

@@ -87,6 +87,24 @@ describe("SSE paths", () => {
   });
 });
 
+describe("MONITOR as SSE", () => {
+  it("/monitor takes no argument and goes where `random` says", () => {
+    expect(sseRequest("/monitor")).toEqual({ command: "monitor", names: [] });
+    expect(sseRequest("/MONITOR/")).toEqual({ command: "monitor", names: [] });
+    expect(() => sseRequest("/monitor/x")).toThrow("ERR wrong number of arguments for 'monitor' command");
+    expect(gatewayShard({ command: "monitor", names: [] }, 16, () => 0.5)).toBe(8);
+  });
+
+  it("its string frames are events as they came; arrays and other frames give nothing", () => {
+    expect(frameOutcome('{"result":"OK"}', false, true)).toEqual({ data: "OK" });
+    const line = '1733100000.123000 [0 shard-1] "SET" "k" "a\\nb"';
+    expect(frameOutcome(JSON.stringify({ result: line }), false, true)).toEqual({ data: line });
+    expect(frameOutcome('{"result":["message","news","hi"]}', false, true)).toBeNull();
+    expect(frameOutcome('{"result":"OK"}', false)).toBeNull();
+    expect(frameOutcome('{"error":"NOPERM x"}', false, true)).toEqual({ error: "NOPERM x" });
+  });
+});
+
 describe("SSE events", () => {
   it("one data line, then a blank line", () => {
     expect(sseEvent("message,news,hello")).toBe("data: message,news,hello\n\n");

@@ -44,7 +44,7 @@ import { BadRequest } from "../request";
 import { shardOf } from "../slot";
 import { ENCODING_HEADER, ROLE_HEADER } from "./websocket";
 
-export type SseCommand = "subscribe" | "psubscribe";
+export type SseCommand = "subscribe" | "psubscribe" | "monitor";
 
 /** What an SSE path asks for: the command and its channels or patterns. */
 export interface SseRequest {
@@ -56,6 +56,7 @@ export interface SseRequest {
 const COMMANDS = new Map<string, SseCommand>([
   ["subscribe", "subscribe"],
   ["psubscribe", "psubscribe"],
+  ["monitor", "monitor"],
 ]);
 
 /**
@@ -69,7 +70,8 @@ export function sseRequest(pathname: string): SseRequest | null {
   if (!command) return null;
   const rest = segments.slice(1);
   if (rest.length > 0 && rest[rest.length - 1] === "") rest.pop();
-  if (rest.length === 0) throw new BadRequest(Errors.wrongArity(command));
+  // MONITOR takes no argument; SUBSCRIBE and PSUBSCRIBE at least one.
+  if ((rest.length === 0) !== (command === "monitor")) throw new BadRequest(Errors.wrongArity(command));
   const names = rest.map((s) => {
     try {
       return decodeURIComponent(s);
@@ -80,7 +82,7 @@ export function sseRequest(pathname: string): SseRequest | null {
   return { command, names };
 }
 
-/** The shard that is the stream's gateway: the first channel's home, or `random` picks one for patterns. */
+/** The shard that is the stream's gateway: the first channel's home, or `random` picks one for patterns and MONITOR. */
 export function gatewayShard(req: SseRequest, shards: number, random: () => number = Math.random): number {
   if (req.command === "subscribe") return shardOf(req.names[0]!, shards);
   return Math.min(shards - 1, Math.floor(random() * shards));
@@ -124,9 +126,12 @@ const EVENT_SHAPES: Record<string, { strings: number; counted: boolean }> = {
  * One frame of the WebSocket protocol → an event. `base64`: the frame's strings are base64 (the
  * socket was opened with `?encoding=base64`); the type is read decoded, the rest is written as
  * it came. Frames that are not subscription events (a PONG, another reply) give nothing.
+ * `monitor`: the stream is MONITOR's, whose reply (`OK`) and lines are plain strings, each one
+ * event as it came (a MONITOR line never holds a line break: Redis's quoting escapes them).
  * @example frameOutcome('{"result":["message","news","hi"]}', false) → { data: "message,news,hi" }
+ * @example frameOutcome('{"result":"1733100000.123000 [0 shard-1] \"GET\" \"k\""}', false, true) → { data: '1733100000.123000 [0 shard-1] "GET" "k"' }
  */
-export function frameOutcome(frame: string, base64: boolean): FrameOutcome {
+export function frameOutcome(frame: string, base64: boolean, monitor = false): FrameOutcome {
   let parsed: unknown;
   try {
     parsed = JSON.parse(frame);
@@ -136,6 +141,7 @@ export function frameOutcome(frame: string, base64: boolean): FrameOutcome {
   if (typeof parsed !== "object" || parsed === null) return null;
   const { result, error } = parsed as { result?: unknown; error?: unknown };
   if (typeof error === "string") return { error };
+  if (monitor) return typeof result === "string" ? { data: result } : null;
   if (!Array.isArray(result) || typeof result[0] !== "string") return null;
   const type = base64 ? fromBase64(result[0]) : result[0];
   const shape = EVENT_SHAPES[type];
@@ -231,7 +237,7 @@ export function bridgeStream(socket: GatewaySocket, command: SseRequest, o: Brid
         controller = c;
         socket.addEventListener("message", (event) => {
           if (done || typeof event.data !== "string") return;
-          const outcome = frameOutcome(event.data, o.base64);
+          const outcome = frameOutcome(event.data, o.base64, command.command === "monitor");
           if (outcome === null) return;
           if ("error" in outcome) {
             end(`error,${outcome.error}`);
