@@ -10,6 +10,8 @@ export class RespClient {
   private buffer = Buffer.alloc(0);
   /** Callers in request order; `binary` keeps bulk strings as bytes. */
   private waiting: { binary: boolean; resolve: (v: BinaryValue) => void }[] = [];
+  /** Replies nobody waited for: a subscribed connection's messages, read with `next`. */
+  private unclaimed: BinaryValue[] = [];
   private ready: Promise<void>;
 
   constructor(port: number, host = "127.0.0.1") {
@@ -24,7 +26,9 @@ export class RespClient {
         const parsed = parse(this.buffer, 0, this.waiting[0]?.binary ?? false);
         if (!parsed) break;
         this.buffer = this.buffer.subarray(parsed.end);
-        this.waiting.shift()?.resolve(parsed.value);
+        const waiter = this.waiting.shift();
+        if (waiter) waiter.resolve(parsed.value);
+        else this.unclaimed.push(parsed.value);
       }
     });
   }
@@ -38,8 +42,28 @@ export class RespClient {
     return this.send(args, true);
   }
 
+  /** Sends one command and resolves with its next `n` replies (SUBSCRIBE answers one per channel). */
+  async callN(n: number, ...args: (string | number)[]): Promise<Value[]> {
+    await this.ready;
+    const first = this.write(args, false);
+    const rest = Array.from({ length: n - 1 }, () => this.next());
+    return (await Promise.all([first, ...rest])) as Value[];
+  }
+
+  /** The next reply that arrives without a command of its own (a subscribed connection's message). */
+  next(): Promise<Value> {
+    const ready = this.unclaimed.shift();
+    if (ready !== undefined) return Promise.resolve(ready as Value);
+    return new Promise<BinaryValue>((resolve) => this.waiting.push({ binary: false, resolve })) as Promise<Value>;
+  }
+
   private async send(args: (string | number | Uint8Array)[], binary: boolean): Promise<BinaryValue> {
     await this.ready;
+    return this.write(args, binary);
+  }
+
+  /** Writes a command once connected; its reply is the next one nobody else waits for. */
+  private write(args: (string | number | Uint8Array)[], binary: boolean): Promise<BinaryValue> {
     const parts = args.map((a) => (a instanceof Uint8Array ? Buffer.from(a) : Buffer.from(String(a))));
     const chunks: Buffer[] = [Buffer.from(`*${parts.length}\r\n`)];
     for (const p of parts) {
