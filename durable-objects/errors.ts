@@ -233,6 +233,37 @@ export const ScriptErrors = {
   flushMode: (cmd: string) => `ERR ${cmd} FLUSH only support${cmd === "FUNCTION" ? "s" : ""} SYNC|ASYNC option`,
 } as const;
 
+/** Errors of the stream commands, as Redis 7.0 (t_stream.c). */
+export const StreamErrors = {
+  invalidId: "ERR Invalid stream ID specified as stream command argument",
+  xaddZero: "ERR The ID specified in XADD must be greater than 0-0",
+  xaddNotGreater: "ERR The ID specified in XADD is equal or smaller than the target stream top item",
+  exhausted: "ERR The stream has exhausted the last possible ID, unable to add more items",
+  /** Redis's text for an entry above its listpack limit; here an entry is one row, at most store/streams.ts MAX_ENTRY_BYTES. */
+  tooLarge: "ERR Elements are too large to be stored",
+  maxlenAndMinid: "ERR syntax error, MAXLEN and MINID options at the same time are not compatible",
+  negativeMaxlen: "ERR The MAXLEN argument must be >= 0.",
+  negativeLimit: "ERR The LIMIT argument must be >= 0.",
+  limitWithoutStrategy: "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy",
+  xtrimWithoutStrategy: "ERR syntax error, XTRIM must be called with a trimming strategy",
+  limitWithoutApprox: "ERR syntax error, LIMIT cannot be used without the special ~ option",
+  invalidStart: "ERR invalid start ID for the interval",
+  invalidEnd: "ERR invalid end ID for the interval",
+  unbalancedXread: "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+  groupOnlyXreadgroup: "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.",
+  noackOnlyXreadgroup: "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.",
+  greaterOnlyXreadgroup: "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.",
+  blockInScript: (cmd: string) => `ERR ${cmd} command is not allowed with BLOCK option from scripts`,
+  /** XREAD BLOCK is not served yet (the shard has no waiting readers); the non-blocking form is. */
+  blockUnsupported: "ERR XREAD BLOCK is not supported yet: read without BLOCK and poll",
+  entriesAddedNegative: "ERR entries_added must be positive",
+  xsetidBelowMaxDeleted: "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id",
+  xsetidBelowTop: "ERR The ID specified in XSETID is smaller than the target stream top item",
+  xsetidEntriesAdded: "ERR The entries_added specified in XSETID is smaller than the target stream length",
+  timeoutNotFloat: "ERR timeout is not an integer or out of range",
+  timeoutNegative: "ERR timeout is negative",
+} as const;
+
 /** Errors of DUMP and RESTORE, as Redis 7.0 (cluster.c restoreCommand). */
 export const DumpErrors = {
   badPayload: "ERR DUMP payload version or checksum are wrong",
@@ -242,6 +273,8 @@ export const DumpErrors = {
   negativeIdle: "ERR Invalid IDLETIME value, must be >= 0",
   badFreq: "ERR Invalid FREQ value, must be >= 0 and <= 255",
   tooLarge: (max: number) => `ERR DUMP payload exceeds maximum allowed size (${max} bytes)`,
+  /** DUMP of a stream: its RDB encoding (listpacks in a radix tree) is not written yet. */
+  streamUnsupported: "ERR DUMP of a stream is not supported yet",
 };
 
 /** RedisJSON's error texts (JSON.* commands), as its module answers them. */

@@ -21,6 +21,7 @@ import { scriptingCommands } from "./scripting";
 import { serverCommands } from "./server";
 import { setCommands } from "./sets";
 import { sortCommands } from "./sort";
+import { streamCommands } from "./streams";
 import { stringCommands } from "./strings";
 import { zsetCommands } from "./zsets";
 
@@ -45,6 +46,7 @@ export const COMMANDS = new CommandTable().add(
   ...jsonCommands,
   ...configCommands,
   ...pubsubCommands,
+  ...streamCommands,
 );
 
 /**
@@ -67,6 +69,7 @@ const GROUPS: Record<string, CommandSpec[]> = {
   bitmap: bitmapCommands,
   json: jsonCommands,
   pubsub: pubsubCommands,
+  stream: streamCommands,
 };
 const GROUP_OF = new Map<string, string>();
 for (const [group, specs] of Object.entries(GROUPS)) {

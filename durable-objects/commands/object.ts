@@ -84,6 +84,8 @@ export function encodingOf(ks: Keyspace, row: KeyRow): string {
       return setEncoding(ks, row);
     case KeyType.ZSet:
       return zsetEncoding(ks, row);
+    case KeyType.Stream:
+      return "stream";
     default:
       return "raw";
   }

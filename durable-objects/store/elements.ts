@@ -6,6 +6,7 @@ import { KeyType, type Keyspace } from "./keyspace";
 import { hashElements } from "./hashes";
 import { listElements } from "./lists";
 import { setElements } from "./sets";
+import { streamElements } from "./streams";
 import { stringChunks } from "./string-chunks";
 import { zsetElements } from "./zsets";
 
@@ -15,6 +16,7 @@ export function registerElementStores(ks: Keyspace): void {
   ks.registerElementStore(KeyType.List, listElements(ks.sql));
   ks.registerElementStore(KeyType.Set, setElements(ks.sql));
   ks.registerElementStore(KeyType.ZSet, zsetElements(ks.sql));
+  ks.registerElementStore(KeyType.Stream, streamElements(ks.sql));
   // A large JSON document keeps its text in the same chunk rows as a large string.
   ks.registerElementStore(KeyType.Json, stringChunks(ks.sql));
 }

@@ -35,9 +35,11 @@ export const enum KeyType {
   ZSet = 4,
   /** A RedisJSON document (store/json.ts): its text in the row's value, or in chunk rows when large. */
   Json = 5,
+  /** A stream (store/streams.ts): entries, nodes and counters in rows of their own. */
+  Stream = 6,
 }
 
-export const TYPE_NAMES: Record<number, string> = { 0: "string", 1: "hash", 2: "list", 3: "set", 4: "zset", 5: "ReJSON-RL" };
+export const TYPE_NAMES: Record<number, string> = { 0: "string", 1: "hash", 2: "list", 3: "set", 4: "zset", 5: "ReJSON-RL", 6: "stream" };
 
 export interface KeyRow {
   id: number;

@@ -17,6 +17,8 @@
  * | set (`set_meta`) + member (row + 2 indexes) | ROW + 3·INT, + 3·ROW + 7·INT + 3·len(member) each |
  * | sorted set member (row + 2 indexes) | 3·ROW + 7·INT + 3·len(member) each |
  * | sorted set rank-tree node (row + 2 indexes) | 3·ROW + 15·INT + 2·len(lowest member) each |
+ * | stream (`stream_meta`) + node (`stream_node`) | ROW + 7·INT + 48, + ROW + 3·INT + 32 each |
+ * | stream entry (`stream_entry`) | ROW + 2·INT + 16 + len(fields blob) each |
  *
  * As Redis's MEMORY USAGE, the elements of a collection are sampled: the first `samples` of
  * them (in index order) are measured and their mean is multiplied by the element count;
@@ -122,6 +124,14 @@ export function zsetUsage(ks: Keyspace, row: KeyRow, samples: number): number {
   return members + nodes.n * (3 * ROW_BYTES + 15 * INT_BYTES) + 2 * (nodes.b ?? 0);
 }
 
+export function streamUsage(ks: Keyspace, row: KeyRow, samples: number): number {
+  const length = ks.sql.exec<{ length: number }>("SELECT length FROM stream_meta WHERE key_id = ?", row.id).toArray()[0]?.length ?? 0;
+  const nodes = ks.sql.exec<{ n: number }>("SELECT count(*) AS n FROM stream_node WHERE key_id = ?", row.id).one().n;
+  const perEntry = `${ROW_BYTES + 2 * INT_BYTES + 16} + length(fields)`;
+  const entries = extrapolate(sampled(ks, "stream_entry", perEntry, row.id, samples, "id"), length);
+  return ROW_BYTES + 7 * INT_BYTES + 48 + nodes * (ROW_BYTES + 3 * INT_BYTES + 32) + entries;
+}
+
 /** MEMORY USAGE of a live key's row: the key's rows and its type's. */
 export function keyMemoryUsage(ks: Keyspace, row: KeyRow, samples = DEFAULT_SAMPLES): number {
   const own = keyRowUsage(row);
@@ -138,6 +148,8 @@ export function keyMemoryUsage(ks: Keyspace, row: KeyRow, samples = DEFAULT_SAMP
       return own + zsetUsage(ks, row, samples);
     case KeyType.Json:
       return own + jsonUsage(ks, row);
+    case KeyType.Stream:
+      return own + streamUsage(ks, row, samples);
     default:
       return own + (row.value?.byteLength ?? 0);
   }

@@ -21,6 +21,7 @@ import { LIST_MIGRATION } from "./lists";
 import { LOCK_MIGRATION } from "./locks";
 import { SCRIPT_MIGRATION } from "./scripts";
 import { SET_MIGRATION } from "./sets";
+import { STREAM_MIGRATION } from "./streams";
 import { STRING_CHUNK_MIGRATION } from "./string-chunks";
 import { TX_LOCK_ALL_MIGRATION, TX_MIGRATION } from "./tx";
 import { ZSET_MIGRATION, ZSET_SEQ_MIGRATION } from "./zsets";
@@ -62,6 +63,8 @@ export const MIGRATIONS: readonly string[] = [
   LAZYFREE_MIGRATION,
   // 16: Pub/Sub: the interest table of this home and the subscriptions of this gateway's sockets (pubsub/).
   `${INTEREST_MIGRATION};\n${SUBSCRIPTION_MIGRATION}`,
+  // 17: streams: entries, nodes and counters (store/streams.ts).
+  STREAM_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {
