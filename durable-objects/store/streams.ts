@@ -250,10 +250,12 @@ export class Stream {
         if (this.lastId.seq === U64_MAX) return null;
         id = { ms: req.ms, seq: this.lastId.seq + 1n };
       } else id = { ms: req.ms, seq: 0n };
-    } else if (this.lastId.seq === U64_MAX) id = { ms: this.lastId.ms + 1n, seq: 0n };
-    else {
+    } else {
       const ms = BigInt(Math.floor(now));
-      id = ms > this.lastId.ms ? { ms, seq: 0n } : { ms: this.lastId.ms, seq: this.lastId.seq + 1n };
+      const next = nextId(this.lastId);
+      if (ms > this.lastId.ms) id = { ms, seq: 0n };
+      else if (next) id = next;
+      else return null;
     }
     return compareIds(id, this.lastId) > 0 ? id : null;
   }
