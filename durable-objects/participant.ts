@@ -75,6 +75,12 @@ export interface PrepareRequest {
 
 export type PrepareResult = { ok: true; reads: Reply[]; dumps?: DumpResult[] } | { ok: false; reason: "busy" | "aborted" };
 
+/** The shard's queue of messages published and not yet sent (pubsub/hub.ts): what a rolled-back write published is dropped. */
+export interface PublishedMessages {
+  mark(): number;
+  dropSince(mark: number): void;
+}
+
 export interface OverdueTx {
   txid: string;
   coordinator: string;
@@ -89,14 +95,23 @@ export class Participant {
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly onLease: (at: number) => void,
+    private readonly published: PublishedMessages = { mark: () => 0, dropSince: () => {} },
   ) {
     this.countLocks();
   }
 
-  /** Runs `fn` in one SQLite transaction; the lock count is read back after, whatever happened. */
+  /**
+   * Runs `fn` in one SQLite transaction; the lock count is read back after, whatever happened.
+   * A transaction that rolls back drops the messages its commands published (a commit's
+   * PUBLISH is sent only once the commit is durable, and never twice).
+   */
   private transaction<T>(fn: () => T): T {
+    const mark = this.published.mark();
     try {
       return this.storage.transactionSync(fn);
+    } catch (e) {
+      this.published.dropSince(mark);
+      throw e;
     } finally {
       this.countLocks();
     }
@@ -266,7 +281,16 @@ export class Participant {
   private run(ctx: ExecContext, batch: Arg[][], replyLimit?: number): Reply[] {
     const budget = new ReplyBudget(replyLimit, batch.length);
     let argv: Arg[] = [];
-    const atomically = <T>(fn: () => T) => this.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
+    const atomically = <T>(fn: () => T) => {
+      const mark = this.published.mark();
+      try {
+        return this.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
+      } catch (e) {
+        // Rolled back (its reply over the bound, a failure): what it published goes with its writes.
+        this.published.dropSince(mark);
+        throw e;
+      }
+    };
     return batch.map((command) => {
       argv = command;
       try {

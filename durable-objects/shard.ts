@@ -125,7 +125,11 @@ export class Shard extends DurableObject {
       // Large keys' element rows, after their key went (store/lazy-free.ts): due at once while any remain.
       { earliest: () => keyspace.lazyFree.earliest(keyspace.now), sweep: (limit) => keyspace.lazyFree.drain(limit) },
     ];
-    this.participant = new Participant(storage, (at) => this.armAlarm(at));
+    this.participant = new Participant(
+      storage,
+      (at) => this.armAlarm(at),
+      { mark: () => this.pubsub.publisher.mark(), dropSince: (m) => this.pubsub.publisher.dropSince(m) },
+    );
     const participant = this.participant;
     this.sweepers.push({ earliest: () => participant.earliestLease(), sweep: () => 0 });
     this.pubsub = new PubSub({
