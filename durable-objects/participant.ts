@@ -71,7 +71,12 @@ export interface PrepareRequest {
   dumps?: string[];
   /** Lock the whole shard, not just `keys` (a keyspace-wide command among the writes). */
   lockAll?: true;
+  /** Keyspace events raised at commit in place of the writes' own (a command split over shards raises its own events). */
+  events?: TxEvent[];
 }
+
+/** A keyspace event: its class (pubsub/notify.ts `Notify`), name and key. */
+export type TxEvent = [type: number, event: string, key: string];
 
 export type PrepareResult = { ok: true; reads: Reply[]; dumps?: DumpResult[] } | { ok: false; reason: "busy" | "aborted" };
 
@@ -166,6 +171,7 @@ export class Participant {
           leaseUntil,
         );
         req.writes.forEach((argv, i) => this.storage.kv.put(writeKey(req.txid, i), argv));
+        if (req.events) this.storage.kv.put(`txe:${req.txid}`, req.events);
         this.onLease(leaseUntil);
       }
       const reads = this.run(ctx, req.reads);
@@ -195,8 +201,9 @@ export class Participant {
       if (row?.state === DONE) return this.storage.kv.get<Reply[]>(`txr:${txid}`) ?? [];
       if (!row || row.state !== PREPARED) throw new Error(`transaction ${txid} is not prepared here`);
       const writes = [...this.storage.kv.list<Arg[]>({ prefix: `txw:${txid}:` })].map(([, argv]) => argv);
+      const events = this.storage.kv.get<TxEvent[]>(`txe:${txid}`);
       // The replies are kept as one KV value (at most 2 MB with its key): bounded to fit it.
-      const replies = this.run(ctx, writes, STORED_REPLIES_MAX_BYTES);
+      const replies = events ? this.withEvents(ctx, events, () => this.run(ctx, writes, STORED_REPLIES_MAX_BYTES)) : this.run(ctx, writes, STORED_REPLIES_MAX_BYTES);
       this.release(txid);
       this.dropWrites(txid);
       this.storage.kv.put(`txr:${txid}`, replies);
@@ -259,6 +266,14 @@ export class Participant {
   private dropWrites(txid: string): void {
     const keys = [...this.storage.kv.list({ prefix: `txw:${txid}:` })].map(([k]) => k);
     for (const k of keys) this.storage.kv.delete(k);
+    this.storage.kv.delete(`txe:${txid}`);
+  }
+
+  /** Runs `fn` (the writes) with their own keyspace events silenced, then raises `events`. */
+  private withEvents<T>(ctx: ExecContext, events: TxEvent[], fn: () => T): T {
+    const out = ctx.keyspace.quietly(fn);
+    for (const [type, event, key] of events) ctx.keyspace.notify(type, event, key);
+    return out;
   }
 
   private release(txid: string): void {

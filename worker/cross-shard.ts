@@ -23,7 +23,7 @@
  */
 import type { Arg } from "../durable-objects/args";
 import type { Decision } from "../durable-objects/coordinator";
-import type { PrepareRequest, PrepareResult } from "../durable-objects/participant";
+import type { PrepareRequest, PrepareResult, TxEvent } from "../durable-objects/participant";
 import type { Reply } from "../durable-objects/reply";
 import type { DumpResult, ScratchRequest, ScratchResult } from "../durable-objects/scratch";
 import { isolateCounters } from "./metrics/isolate";
@@ -59,6 +59,11 @@ export interface TxPart {
   dumps?: string[];
   /** Locks the whole shard at prepare, not just `keys` (a keyspace-wide command among the writes). */
   lockAll?: true;
+  /**
+   * The keyspace events the part's writes raise at commit in place of their own (a RENAME across
+   * shards is `rename_from` on the source's shard, not the `del` of the write that applies it).
+   */
+  events?: TxEvent[];
 }
 
 /**
@@ -194,7 +199,7 @@ async function attemptOnce(
   const leaseMs = options.leaseMs ?? TX_LEASE_MS;
   const request: Request = (p, earlier) => {
     const writes = p.writesFrom ? p.writesFrom(earlier) : p.writes;
-    return backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes, leaseMs, ...(p.dumps ? { dumps: p.dumps } : {}), ...(p.lockAll ? { lockAll: true } : {}) });
+    return backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes, leaseMs, ...(p.dumps ? { dumps: p.dumps } : {}), ...(p.lockAll ? { lockAll: true } : {}), ...(p.events ? { events: p.events } : {}) });
   };
   const prepared = mode === "parallel" ? await prepareParallel(parts, request) : await prepareInTurn(parts, request, mode === "ordered");
   const abortAll = () => Promise.allSettled(parts.map((p) => backend.abort(p.shard, txid)));

@@ -44,3 +44,50 @@ describe("keyspace notifications over /ws", () => {
     expect(events).toEqual(["rpush", "lpop", "expire"]);
   });
 });
+
+describe("keyspace notifications of a command split over shards", () => {
+  beforeAll(async () => {
+    expect(await cmd("CONFIG", "SET", "notify-keyspace-events", "KEA")).toEqual({ result: "OK" });
+  });
+  afterAll(async () => {
+    await cmd("CONFIG", "SET", "notify-keyspace-events", "");
+  });
+
+  /** The next `n` frames, each channel's messages in order (shards have no common order). */
+  async function byChannel(sub: Awaited<ReturnType<typeof connect>>, n: number): Promise<Record<string, string[]>> {
+    const out: Record<string, string[]> = {};
+    for (let i = 0; i < n; i++) {
+      const [, channel, message] = (await sub.next()).result as string[];
+      (out[channel!] ??= []).push(message!);
+    }
+    return out;
+  }
+
+  it("RENAME of a string across shards: rename_from on the source's shard, rename_to on the destination's, as on one shard", async () => {
+    const [src, dst] = keysOnDistinctShards("knren", 2);
+    const sub = await connect();
+    const [cs, cd] = [`__keyspace@0__:${src}`, `__keyspace@0__:${dst}`];
+    await sub.call(["SUBSCRIBE", cs, cd], 2);
+    expect(await cmd("SET", src!, "v", "EX", 100)).toEqual({ result: "OK" });
+    expect(await cmd("SET", dst!, "old")).toEqual({ result: "OK" });
+    expect(await byChannel(sub, 3)).toEqual({ [cs]: ["set", "expire"], [cd]: ["set"] });
+    expect(await cmd("RENAME", src!, dst!)).toEqual({ result: "OK" });
+    // A later write on each key: what came before it on that channel is the RENAME's events alone.
+    expect(await cmd("SET", src!, "again")).toEqual({ result: "OK" });
+    expect(await cmd("DEL", dst!)).toEqual({ result: 1 });
+    expect(await byChannel(sub, 4)).toEqual({ [cs]: ["rename_from", "set"], [cd]: ["rename_to", "del"] });
+    sub.ws.close();
+  });
+
+  it("COPY of a string across shards: copy_to on the destination, nothing on the source", async () => {
+    const [src, dst] = keysOnDistinctShards("kncopy", 2);
+    const sub = await connect();
+    const [cs, cd] = [`__keyspace@0__:${src}`, `__keyspace@0__:${dst}`];
+    await sub.call(["SUBSCRIBE", cs, cd], 2);
+    expect(await cmd("SET", src!, "v")).toEqual({ result: "OK" });
+    expect(await cmd("COPY", src!, dst!)).toEqual({ result: 1 });
+    expect(await cmd("DEL", src!, dst!)).toEqual({ result: 2 });
+    expect(await byChannel(sub, 4)).toEqual({ [cs]: ["set", "del"], [cd]: ["copy_to", "del"] });
+    sub.ws.close();
+  });
+});
