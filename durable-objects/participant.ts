@@ -9,9 +9,11 @@
  * command is its own KV entry (`txw:<txid>:<seq>`), so a transaction is bounded by the request
  * size, not by the size of one stored value.
  *
- * stage(txid, writes): adds writes to a transaction still PREPARED here (gather, run, scatter
- * computes them after prepare, from the contents prepare gathered: scratch.ts); the Worker
- * decides only after every part staged, so a decided transaction's writes are all durable.
+ * stage(txid, writes, events): adds writes to a transaction still PREPARED here (gather, run,
+ * scatter computes them after prepare, from the contents prepare gathered: scratch.ts); the
+ * Worker decides only after every part staged, so a decided transaction's writes are all durable.
+ * A part given keyspace events (at prepare or stage) raises those at commit in place of its
+ * writes' own: the events of the command it applies, not of the writes that apply it.
  *
  * commit(txid): runs the kept writes in order (one SQLite transaction), releases the locks,
  * marks the transaction DONE and keeps its replies (`txr:<txid>`) for a while, so a repeated
@@ -185,11 +187,12 @@ export class Participant {
    * Adds write commands to a prepared transaction (computed after prepare, from what it
    * gathered); false when the transaction is no longer prepared here (aborted, or unknown).
    */
-  stage(txid: string, writes: Arg[][]): boolean {
+  stage(txid: string, writes: Arg[][], events?: TxEvent[]): boolean {
     return this.transaction((): boolean => {
       if (this.record(txid)?.state !== PREPARED) return false;
       const start = [...this.storage.kv.list({ prefix: `txw:${txid}:` })].length;
       writes.forEach((argv, i) => this.storage.kv.put(writeKey(txid, start + i), argv));
+      if (events) this.storage.kv.put(`txe:${txid}`, [...(this.storage.kv.get<TxEvent[]>(`txe:${txid}`) ?? []), ...events]);
       return true;
     });
   }

@@ -57,6 +57,8 @@ export interface ScratchRequest {
 export interface ScratchResult {
   replies: Reply[];
   after: DumpResult[];
+  /** With notifications on: the keyspace events the commands raised (of the enabled classes), in order; each key's shard raises its own at commit. */
+  events?: [type: number, event: string, key: string][];
 }
 
 type Run = (argv: Arg[]) => Reply;
@@ -242,8 +244,17 @@ export function runScratch(storage: DurableObjectStorage, ctx: ExecContext, req:
         }
       }
       const scoped = { ...ctx, onlyKeys: new Set(req.keys), gatheredHome: req.keys[0] };
-      const replies = req.batch.map((argv) => dispatch(COMMANDS, scoped, argv, atomically));
-      result = { replies, after: dumpKeys(run, req.keys) };
+      // The commands' own events are recorded (not those of loading the borrowed keys, nor of the dumps' reads).
+      const events: NonNullable<ScratchResult["events"]> = [];
+      const quiet = ctx.keyspace.notifyTo;
+      ctx.keyspace.notifyTo = ctx.config.notifyFlags ? { config: ctx.config, capture: events } : null;
+      let replies: Reply[];
+      try {
+        replies = req.batch.map((argv) => dispatch(COMMANDS, scoped, argv, atomically));
+      } finally {
+        ctx.keyspace.notifyTo = quiet;
+      }
+      result = { replies, after: dumpKeys(run, req.keys), ...(ctx.config.notifyFlags ? { events } : {}) };
       throw new Rollback();
     });
   } catch (e) {

@@ -40,7 +40,7 @@ import { registerElementStores } from "./store/elements";
 import { hashFieldSweeper } from "./store/hashes";
 import { LAZYFREE_BATCH_STEP } from "./store/lazy-free";
 import { migrate } from "./store/schema";
-import { Participant, type PrepareRequest, type PrepareResult } from "./participant";
+import { Participant, type PrepareRequest, type PrepareResult, type TxEvent } from "./participant";
 import type { Coordinator } from "./coordinator";
 import { err } from "./reply";
 import { ReplyBudget } from "./reply-budget";
@@ -271,8 +271,8 @@ export class Shard extends DurableObject {
   }
 
   /** Adds writes computed after prepare to a prepared transaction; false when it is not prepared here. */
-  stage(txid: string, writes: Arg[][]): boolean {
-    return this.participant.stage(txid, writes);
+  stage(txid: string, writes: Arg[][], events?: TxEvent[]): boolean {
+    return this.participant.stage(txid, writes, events);
   }
 
   /** Runs a command over keys gathered from several shards and answers their new contents; changes nothing here. */

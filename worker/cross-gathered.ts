@@ -82,7 +82,11 @@ function gatheredPlan(batch: Arg[][], keys: string[], shards: number, answer: (r
     const writes = parts.map((p) =>
       p.keys.flatMap((k) => (sameDump(before.get(k)!, after.get(k)!) ? [] : restoreCommands(k, after.get(k) as KeyDump | null))),
     );
-    return writes.some((w) => w.length > 0) ? writes : null;
+    if (!writes.some((w) => w.length > 0)) return null;
+    // The run's own events (rename_from, sunionstore, a script's writes …), each raised by its key's shard at commit.
+    const raised = result.events;
+    if (!raised) return { writes };
+    return { writes, events: parts.map((p) => raised.filter(([, , key]) => shardOf(key, shards) === p.shard)) };
   };
   return { parts, shouldCommit: () => true, reply: () => reply, between };
 }

@@ -34,7 +34,7 @@ export interface TxBackend {
   commit(shard: number, txid: string): Promise<Reply[]>;
   abort(shard: number, txid: string): Promise<void>;
   /** Adds writes to a prepared part; false when it is no longer prepared. */
-  stage(shard: number, txid: string, writes: Arg[][]): Promise<boolean>;
+  stage(shard: number, txid: string, writes: Arg[][], events?: TxEvent[]): Promise<boolean>;
   /** Runs a command on `shard` over keys gathered from several shards; changes nothing there. */
   scratch(shard: number, req: ScratchRequest): Promise<ScratchResult>;
   /** Records COMMITTED unless a decision exists; answers the decision in force. */
@@ -72,7 +72,7 @@ export interface TxPart {
  * decision), or null to release everything without writing (nothing to write, or an error the
  * caller keeps for its reply).
  */
-export type Between = (reads: Reply[][], dumps: DumpResult[][]) => Promise<Arg[][][] | null>;
+export type Between = (reads: Reply[][], dumps: DumpResult[][]) => Promise<{ writes: Arg[][][]; events?: TxEvent[][] } | null>;
 
 export type TxResult =
   /** Applied everywhere (`replies[i]` null: the commit reply from part i was lost; it applies on its own). */
@@ -264,14 +264,22 @@ async function stageBetween(
   backend: TxBackend,
   between: Between,
 ): Promise<"staged" | "nothing" | "busy" | { error: string }> {
-  let writes: Arg[][][] | null;
+  let computed: Awaited<ReturnType<Between>>;
   try {
-    writes = await between(reads, dumps);
+    computed = await between(reads, dumps);
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
-  if (writes === null) return "nothing";
-  const staged = await Promise.allSettled(parts.map((p, i) => (writes[i]!.length > 0 ? backend.stage(p.shard, txid, writes[i]!) : Promise.resolve(true))));
+  if (computed === null) return "nothing";
+  const { writes, events } = computed;
+  const staged = await Promise.allSettled(
+    parts.map((p, i) => {
+      // With events (even none), the part raises those in place of its writes' own.
+      const raised = events?.[i];
+      if (writes[i]!.length === 0 && !raised?.length) return Promise.resolve(true);
+      return raised ? backend.stage(p.shard, txid, writes[i]!, raised) : backend.stage(p.shard, txid, writes[i]!);
+    }),
+  );
   for (const r of staged) {
     if (r.status === "rejected") return { error: r.reason instanceof Error ? r.reason.message : String(r.reason) };
   }
@@ -284,7 +292,7 @@ export function rpcBackend(shard: (i: number) => ParticipantRpc, coordinator: (n
     prepare: (s, req) => shard(s).prepare(req),
     commit: (s, txid) => shard(s).commit(txid),
     abort: (s, txid) => shard(s).abort(txid),
-    stage: (s, txid, writes) => shard(s).stage(txid, writes),
+    stage: (s, txid, writes, events) => (events ? shard(s).stage(txid, writes, events) : shard(s).stage(txid, writes)),
     scratch: (s, req) => shard(s).scratch(req),
     decide: (c, txid) => coordinator(c).commit(txid),
     outcome: (c, txid) => coordinator(c).outcome(txid),
@@ -297,7 +305,7 @@ export interface ParticipantRpc {
   prepare(req: PrepareRequest): Promise<PrepareResult>;
   commit(txid: string): Promise<Reply[]>;
   abort(txid: string): Promise<void>;
-  stage(txid: string, writes: Arg[][]): Promise<boolean>;
+  stage(txid: string, writes: Arg[][], events?: TxEvent[]): Promise<boolean>;
   scratch(req: ScratchRequest): Promise<ScratchResult>;
 }
 

@@ -79,6 +79,29 @@ describe("keyspace notifications of a command split over shards", () => {
     sub.ws.close();
   });
 
+  it("gathered commands raise their own events, each on its key's shard: RENAME of a list, SUNIONSTORE, a script", async () => {
+    const [a, b, c] = keysOnDistinctShards("kngath", 3);
+    const sub = await connect();
+    const [ca, cb] = [`__keyspace@0__:${a}`, `__keyspace@0__:${b}`];
+    await sub.call(["SUBSCRIBE", ca, cb], 2);
+    expect(await cmd("RPUSH", a!, "x", "y")).toEqual({ result: 2 });
+    expect(await byChannel(sub, 1)).toEqual({ [ca]: ["rpush"] });
+    expect(await cmd("RENAME", a!, b!)).toEqual({ result: "OK" });
+    expect(await cmd("SET", a!, "marker")).toEqual({ result: "OK" });
+    expect(await cmd("SET", b!, "marker")).toEqual({ result: "OK" });
+    expect(await byChannel(sub, 4)).toEqual({ [ca]: ["rename_from", "set"], [cb]: ["rename_to", "set"] });
+    await cmd("DEL", a!, b!);
+    await byChannel(sub, 2);
+    expect(await cmd("SADD", a!, "m")).toEqual({ result: 1 });
+    expect(await cmd("SADD", b!, "old")).toEqual({ result: 1 });
+    expect(await cmd("SUNIONSTORE", b!, a!)).toEqual({ result: 1 });
+    // The staged writes rewrite the set whole (DEL, SADD): the script's one SADD is what is heard.
+    expect(await cmd("EVAL", "redis.call('RPUSH', KEYS[1], 'l'); return redis.call('SADD', KEYS[2], 'n')", 2, c!, a!)).toEqual({ result: 1 });
+    expect(await cmd("DEL", a!, b!)).toEqual({ result: 2 });
+    expect(await byChannel(sub, 6)).toEqual({ [ca]: ["sadd", "sadd", "del"], [cb]: ["sadd", "sunionstore", "del"] });
+    sub.ws.close();
+  });
+
   it("COPY of a string across shards: copy_to on the destination, nothing on the source", async () => {
     const [src, dst] = keysOnDistinctShards("kncopy", 2);
     const sub = await connect();
