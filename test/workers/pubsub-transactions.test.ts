@@ -130,6 +130,36 @@ describe("a command rolled back drops what it published", () => {
     sub.ws.close();
   });
 
+  it("a script that wrote and published, then met a key locked by a cross-shard transaction: rolled back, nothing sent", async () => {
+    const [t, other] = keysOnDistinctShards("psrbl", 2);
+    const [k, locked, ch] = [`{${t}}:k`, `{${t}}:locked`, `{${t}}:ch`];
+    const shard = shardOf(k, SHARDS);
+    expect(await cmd("CONFIG", "SET", "notify-keyspace-events", "K$")).toEqual({ result: "OK" });
+    try {
+      const sub = await subscriber(ch);
+      expect(await sub.call(["SUBSCRIBE", `__keyspace@0__:${k}`])).toEqual([{ result: ["subscribe", `__keyspace@0__:${k}`, 2] }]);
+      // A transaction prepared over `locked` whose Worker died: the key stays locked until its lease runs out.
+      const crashAt = (p: string) => {
+        if (p === "prepared") throw new Error("the Worker died");
+      };
+      const held: TxPart[] = [
+        { shard, keys: [locked], reads: [], writes: [["SET", locked, "1"]] },
+        { shard: shardOf(other!, SHARDS), keys: [other!], reads: [], writes: [["SET", other!, "1"]] },
+      ];
+      await expect(runCrossShard(held, () => true, real, { leaseMs: LEASE_MS, crashAt })).rejects.toThrow("the Worker died");
+      const stub = env.SHARD.getByName(`shard-${shard}`) as unknown as { exec(b: string[][]): Promise<Reply[]> };
+      // The locked key is not declared (a script may touch keys of its declared keys' slots): met where it is read.
+      const script = "redis.call('SET', KEYS[1], 'v'); redis.call('PUBLISH', KEYS[2], 'from the script'); return redis.call('GET', ARGV[1])";
+      expect(await stub.exec([["EVAL", script, "2", k, ch, locked]])).toEqual([{ error: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again" }]);
+      expect(await cmd("GET", k)).toEqual({ result: null });
+      await nothingBefore(sub, ch, "after the rollback");
+      await recover([shard, shardOf(other!, SHARDS)]);
+      sub.ws.close();
+    } finally {
+      await cmd("CONFIG", "SET", "notify-keyspace-events", "");
+    }
+  });
+
   it("in a cross-shard transaction's commit: the part's write over the stored replies' bound", async () => {
     const [a, b] = keysOnDistinctShards("psrbtx", 2);
     const ch = `{${a}}:ch`;
