@@ -31,7 +31,8 @@ import { shardOf } from "./slot";
 export interface CrossCommand {
   parts: TxPart[];
   shouldCommit(reads: Reply[][]): boolean;
-  reply(reads: Reply[][], committed: boolean): Reply;
+  /** The reply; a gathered transaction's PUBLISH entries come from `replies`, its parts' commit replies. */
+  reply(reads: Reply[][], committed: boolean, replies?: (Reply[] | null)[]): Reply;
   /** Gather, run, scatter (cross-gathered.ts): runs between prepare and the decision. */
   between?: (backend: TxBackend) => Between;
   /** Run instead when this plan answers CROSSSLOT (RENAME of a collection: gathered). */

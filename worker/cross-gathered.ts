@@ -28,6 +28,7 @@ import {
 } from "../durable-objects/scratch";
 import type { CrossCommand } from "./cross-commands";
 import type { Between, TxBackend, TxPart } from "./cross-shard";
+import { channelShard } from "../durable-objects/pubsub/channels";
 import { shardOf } from "./slot";
 
 const tooLarge = (d: DumpResult | undefined): boolean => d !== null && d !== undefined && !("type" in d);
@@ -48,10 +49,31 @@ export function planGathered(argv: Arg[], keys: string[], shards: number): Cross
  */
 export function planGatheredTransaction(cmds: Arg[][], keys: string[], shards: number): CrossCommand | null {
   if (keys.length === 0) return null;
-  return gatheredPlan(cmds, keys, shards, (replies) => replies);
+  return gatheredPlan(cmds, keys, shards, (replies) => replies, publishesOf(cmds, shards));
 }
 
-function gatheredPlan(batch: Arg[][], keys: string[], shards: number, answer: (replies: Reply[]) => Reply): CrossCommand {
+/** A PUBLISH or SPUBLISH of a gathered transaction: its command's index and its channel's home. */
+interface Publish {
+  command: number;
+  shard: number;
+}
+
+/**
+ * Over gathered copies nothing is published (the run's shard is not the channels' home): each
+ * PUBLISH and SPUBLISH of the transaction is staged on its channel's home, after that part's
+ * writes, so it is counted and sent when that home commits; its entry is that commit's reply.
+ */
+function publishesOf(batch: Arg[][], shards: number): Publish[] {
+  const out: Publish[] = [];
+  batch.forEach((argv, command) => {
+    const name = text(argv[0]!).toLowerCase();
+    if (name === "publish") out.push({ command, shard: channelShard(text(argv[1]!), shards) });
+    else if (name === "spublish") out.push({ command, shard: shardOf(text(argv[1]!), shards) });
+  });
+  return out;
+}
+
+function gatheredPlan(batch: Arg[][], keys: string[], shards: number, answer: (replies: Reply[]) => Reply, publishes: Publish[] = []): CrossCommand {
   const unique = [...new Set(keys)];
   const home = shardOf(unique[0]!, shards);
   const byShard = new Map<number, string[]>();
@@ -61,7 +83,10 @@ function gatheredPlan(batch: Arg[][], keys: string[], shards: number, answer: (r
     if (!list) byShard.set(s, (list = []));
     list.push(key);
   }
+  for (const { shard } of publishes) if (!byShard.has(shard)) byShard.set(shard, []);
   const parts: TxPart[] = [...byShard].map(([shard, ks]) => ({ shard, keys: ks, reads: [], writes: [], dumps: ks }));
+  /** Where each publish was staged: its part and its index among that part's writes. */
+  let placed: { command: number; part: number; index: number }[] = [];
   let reply: Reply = null;
   const refuse = (): null => {
     reply = err(Errors.txKeyTooLarge(MAX_DUMP_ELEMENTS, MAX_DUMP_BYTES, MAX_GATHERED_BYTES));
@@ -82,11 +107,26 @@ function gatheredPlan(batch: Arg[][], keys: string[], shards: number, answer: (r
     const writes = parts.map((p) =>
       p.keys.flatMap((k) => (sameDump(before.get(k)!, after.get(k)!) ? [] : restoreCommands(k, after.get(k) as KeyDump | null))),
     );
+    placed = publishes.map(({ command, shard }) => {
+      const part = parts.findIndex((p) => p.shard === shard);
+      writes[part]!.push(batch[command]!);
+      return { command, part, index: writes[part]!.length - 1 };
+    });
     if (!writes.some((w) => w.length > 0)) return null;
     // The run's own events (rename_from, sunionstore, a script's writes …), each raised by its key's shard at commit.
     const raised = result.events;
     if (!raised) return { writes };
     return { writes, events: parts.map((p) => raised.filter(([, , key]) => shardOf(key, shards) === p.shard)) };
   };
-  return { parts, shouldCommit: () => true, reply: () => reply, between };
+  return {
+    parts,
+    shouldCommit: () => true,
+    reply: (_reads, committed, replies) => {
+      if (!committed || !replies || !Array.isArray(reply) || placed.length === 0) return reply;
+      const out = [...reply];
+      for (const { command, part, index } of placed) out[command] = replies[part]?.[index] ?? err(Errors.txReplyLost);
+      return out;
+    },
+    between,
+  };
 }

@@ -70,6 +70,25 @@ describe("PUBLISH in a cross-shard MULTI/EXEC", () => {
     sub.ws.close();
   });
 
+  it("run gathered (MSETNX reads before it writes): each PUBLISH staged on its channel's home, counted at its commit", async () => {
+    const { a, b, ch } = layout("pstxg");
+    const near = `{${a}}:ch`;
+    const sub = await subscriber(ch);
+    expect(await sub.call(["SUBSCRIBE", near])).toEqual([{ result: ["subscribe", near, 2] }]);
+    const res = await multiExec([["PUBLISH", ch, "m1"], ["MSETNX", a, "1", b, "2"], ["PUBLISH", near, "m2"], ["PUBLISH", ch, "m3"], ["PUBLISH", `${ch}:none`, "x"]]);
+    expect(await res.json()).toEqual([{ result: 1 }, { result: 1 }, { result: 1 }, { result: 1 }, { result: 0 }]);
+    const got = [await sub.next(), await sub.next(), await sub.next()].map((f) => (f.result as string[]).slice(1));
+    // One home's messages in the transaction's order; the two homes have no common order.
+    expect(got.filter(([c]) => c === ch)).toEqual([[ch, "m1"], [ch, "m3"]]);
+    expect(got.filter(([c]) => c === near)).toEqual([[near, "m2"]]);
+    // Nothing written (MSETNX finds a key): the publishes are still sent, as EXEC runs them.
+    const again = await multiExec([["MSETNX", a, "x", b, "y"], ["PUBLISH", ch, "m4"]]);
+    expect(await again.json()).toEqual([{ result: 0 }, { result: 1 }]);
+    expect(await sub.next()).toEqual({ result: ["message", ch, "m4"] });
+    expect(await cmd("MGET", a, b)).toEqual({ result: ["1", "2"] });
+    sub.ws.close();
+  });
+
   it("a participant fails at prepare: nothing is delivered", async () => {
     const { a, b, ch, shards } = layout("pstxfail");
     const sub = await subscriber(ch);
