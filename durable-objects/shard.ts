@@ -280,8 +280,8 @@ export class Shard extends DurableObject {
     const armed = this.alarmAt;
     const used = this.keyspace.memory.used();
     try {
-      // A scratch run changes nothing here: it raises no keyspace notification, and over gathered
-      // copies nothing is published (the shard is not the home of the channels).
+      // A scratch run changes nothing here: its keyspace events and what it publishes are recorded
+      // (scratch.ts), and raised or sent by the parts at commit.
       const ctx = { ...this.context(), pubsub: undefined };
       this.keyspace.notifyTo = null;
       return runScratch(this.ctx.storage, ctx, req);

@@ -59,9 +59,12 @@ interface Publish {
 }
 
 /**
- * Over gathered copies nothing is published (the run's shard is not the channels' home): each
- * PUBLISH and SPUBLISH of the transaction is staged on its channel's home, after that part's
- * writes, so it is counted and sent when that home commits; its entry is that commit's reply.
+ * Over gathered copies nothing is published (the run's shard is not the channels' home): what the
+ * run published is staged as PUBLISH or SPUBLISH on the channel's home, after that part's writes,
+ * so it is counted and sent when that home commits. The transaction's own PUBLISH and SPUBLISH
+ * commands make their channel's home a part, and their entry is that commit's reply; a script's
+ * goes to its channel's home when that is a part, else to the script's shard, which counts it
+ * from its own table as it would on one shard (inside the script its count is 0).
  */
 function publishesOf(batch: Arg[][], shards: number): Publish[] {
   const out: Publish[] = [];
@@ -107,11 +110,16 @@ function gatheredPlan(batch: Arg[][], keys: string[], shards: number, answer: (r
     const writes = parts.map((p) =>
       p.keys.flatMap((k) => (sameDump(before.get(k)!, after.get(k)!) ? [] : restoreCommands(k, after.get(k) as KeyDump | null))),
     );
-    placed = publishes.map(({ command, shard }) => {
-      const part = parts.findIndex((p) => p.shard === shard);
-      writes[part]!.push(batch[command]!);
-      return { command, part, index: writes[part]!.length - 1 };
-    });
+    placed = [];
+    const homePart = parts.findIndex((p) => p.shard === home);
+    for (const [command, channel, message, sharded] of result.published ?? []) {
+      const own = publishes.find((p) => p.command === command);
+      const at = own?.shard ?? (sharded ? shardOf(text(channel), shards) : channelShard(text(channel), shards));
+      const found = parts.findIndex((p) => p.shard === at);
+      const part = found >= 0 ? found : homePart;
+      writes[part]!.push([sharded ? "SPUBLISH" : "PUBLISH", channel, message]);
+      if (own) placed.push({ command, part, index: writes[part]!.length - 1 });
+    }
     if (!writes.some((w) => w.length > 0)) return null;
     // The run's own events (rename_from, sunionstore, a script's writes …), each raised by its key's shard at commit.
     const raised = result.events;

@@ -89,6 +89,25 @@ describe("PUBLISH in a cross-shard MULTI/EXEC", () => {
     sub.ws.close();
   });
 
+  it("a script over keys of two shards: what it published is sent at commit, from the channel's home when it takes part", async () => {
+    const [a, b, c] = keysOnDistinctShards("pstxs", 3);
+    const near = `{${a}}:ch`;
+    const sub = await subscriber(near);
+    // A channel homed on no participant: sent from the script's shard, as on one shard (pattern subscribers hear it).
+    expect(await sub.call(["PSUBSCRIBE", `${c}*`])).toEqual([{ result: ["psubscribe", `${c}*`, 2] }]);
+    const script = "redis.call('SET', KEYS[1], 'x'); redis.call('SET', KEYS[2], 'y'); return { redis.call('PUBLISH', ARGV[1], 'one'), redis.call('PUBLISH', ARGV[2], 'two'), redis.call('PUBLISH', ARGV[1], 'three') }";
+    // Inside the script each count is 0: the channels' homes count them at commit.
+    expect(await cmd("EVAL", script, 2, a!, b!, near, c!)).toEqual({ result: [0, 0, 0] });
+    const got = [await sub.next(), await sub.next(), await sub.next()].map((f) => f.result);
+    expect(got.filter((r) => (r as string[])[0] === "message")).toEqual([
+      ["message", near, "one"],
+      ["message", near, "three"],
+    ]);
+    expect(got).toContainEqual(["pmessage", `${c}*`, c, "two"]);
+    expect(await cmd("MGET", a!, b!)).toEqual({ result: ["x", "y"] });
+    sub.ws.close();
+  });
+
   it("a participant fails at prepare: nothing is delivered", async () => {
     const { a, b, ch, shards } = layout("pstxfail");
     const sub = await subscriber(ch);
