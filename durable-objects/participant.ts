@@ -9,9 +9,11 @@
  * command is its own KV entry (`txw:<txid>:<seq>`), so a transaction is bounded by the request
  * size, not by the size of one stored value.
  *
- * stage(txid, writes): adds writes to a transaction still PREPARED here (gather, run, scatter
- * computes them after prepare, from the contents prepare gathered: scratch.ts); the Worker
- * decides only after every part staged, so a decided transaction's writes are all durable.
+ * stage(txid, writes, events): adds writes to a transaction still PREPARED here (gather, run,
+ * scatter computes them after prepare, from the contents prepare gathered: scratch.ts); the
+ * Worker decides only after every part staged, so a decided transaction's writes are all durable.
+ * A part given keyspace events (at prepare or stage) raises those at commit in place of its
+ * writes' own: the events of the command it applies, not of the writes that apply it.
  *
  * commit(txid): runs the kept writes in order (one SQLite transaction), releases the locks,
  * marks the transaction DONE and keeps its replies (`txr:<txid>`) for a while, so a repeated
@@ -71,9 +73,20 @@ export interface PrepareRequest {
   dumps?: string[];
   /** Lock the whole shard, not just `keys` (a keyspace-wide command among the writes). */
   lockAll?: true;
+  /** Keyspace events raised at commit in place of the writes' own (a command split over shards raises its own events). */
+  events?: TxEvent[];
 }
 
+/** A keyspace event: its class (pubsub/notify.ts `Notify`), name and key. */
+export type TxEvent = [type: number, event: string, key: string];
+
 export type PrepareResult = { ok: true; reads: Reply[]; dumps?: DumpResult[] } | { ok: false; reason: "busy" | "aborted" };
+
+/** The shard's queue of messages published and not yet sent (pubsub/hub.ts): what a rolled-back write published is dropped. */
+export interface PublishedMessages {
+  mark(): number;
+  dropSince(mark: number): void;
+}
 
 export interface OverdueTx {
   txid: string;
@@ -89,14 +102,23 @@ export class Participant {
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly onLease: (at: number) => void,
+    private readonly published: PublishedMessages = { mark: () => 0, dropSince: () => {} },
   ) {
     this.countLocks();
   }
 
-  /** Runs `fn` in one SQLite transaction; the lock count is read back after, whatever happened. */
+  /**
+   * Runs `fn` in one SQLite transaction; the lock count is read back after, whatever happened.
+   * A transaction that rolls back drops the messages its commands published (a commit's
+   * PUBLISH is sent only once the commit is durable, and never twice).
+   */
   private transaction<T>(fn: () => T): T {
+    const mark = this.published.mark();
     try {
       return this.storage.transactionSync(fn);
+    } catch (e) {
+      this.published.dropSince(mark);
+      throw e;
     } finally {
       this.countLocks();
     }
@@ -151,6 +173,7 @@ export class Participant {
           leaseUntil,
         );
         req.writes.forEach((argv, i) => this.storage.kv.put(writeKey(req.txid, i), argv));
+        if (req.events) this.storage.kv.put(`txe:${req.txid}`, req.events);
         this.onLease(leaseUntil);
       }
       const reads = this.run(ctx, req.reads);
@@ -164,11 +187,12 @@ export class Participant {
    * Adds write commands to a prepared transaction (computed after prepare, from what it
    * gathered); false when the transaction is no longer prepared here (aborted, or unknown).
    */
-  stage(txid: string, writes: Arg[][]): boolean {
+  stage(txid: string, writes: Arg[][], events?: TxEvent[]): boolean {
     return this.transaction((): boolean => {
       if (this.record(txid)?.state !== PREPARED) return false;
       const start = [...this.storage.kv.list({ prefix: `txw:${txid}:` })].length;
       writes.forEach((argv, i) => this.storage.kv.put(writeKey(txid, start + i), argv));
+      if (events) this.storage.kv.put(`txe:${txid}`, [...(this.storage.kv.get<TxEvent[]>(`txe:${txid}`) ?? []), ...events]);
       return true;
     });
   }
@@ -180,8 +204,9 @@ export class Participant {
       if (row?.state === DONE) return this.storage.kv.get<Reply[]>(`txr:${txid}`) ?? [];
       if (!row || row.state !== PREPARED) throw new Error(`transaction ${txid} is not prepared here`);
       const writes = [...this.storage.kv.list<Arg[]>({ prefix: `txw:${txid}:` })].map(([, argv]) => argv);
+      const events = this.storage.kv.get<TxEvent[]>(`txe:${txid}`);
       // The replies are kept as one KV value (at most 2 MB with its key): bounded to fit it.
-      const replies = this.run(ctx, writes, STORED_REPLIES_MAX_BYTES);
+      const replies = events ? this.withEvents(ctx, events, () => this.run(ctx, writes, STORED_REPLIES_MAX_BYTES)) : this.run(ctx, writes, STORED_REPLIES_MAX_BYTES);
       this.release(txid);
       this.dropWrites(txid);
       this.storage.kv.put(`txr:${txid}`, replies);
@@ -244,6 +269,14 @@ export class Participant {
   private dropWrites(txid: string): void {
     const keys = [...this.storage.kv.list({ prefix: `txw:${txid}:` })].map(([k]) => k);
     for (const k of keys) this.storage.kv.delete(k);
+    this.storage.kv.delete(`txe:${txid}`);
+  }
+
+  /** Runs `fn` (the writes) with their own keyspace events silenced, then raises `events`. */
+  private withEvents<T>(ctx: ExecContext, events: TxEvent[], fn: () => T): T {
+    const out = ctx.keyspace.quietly(fn);
+    for (const [type, event, key] of events) ctx.keyspace.notify(type, event, key);
+    return out;
   }
 
   private release(txid: string): void {
@@ -266,7 +299,16 @@ export class Participant {
   private run(ctx: ExecContext, batch: Arg[][], replyLimit?: number): Reply[] {
     const budget = new ReplyBudget(replyLimit, batch.length);
     let argv: Arg[] = [];
-    const atomically = <T>(fn: () => T) => this.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
+    const atomically = <T>(fn: () => T) => {
+      const mark = this.published.mark();
+      try {
+        return this.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
+      } catch (e) {
+        // Rolled back (its reply over the bound, a failure): what it published goes with its writes.
+        this.published.dropSince(mark);
+        throw e;
+      }
+    };
     return batch.map((command) => {
       argv = command;
       try {

@@ -57,6 +57,10 @@ export interface ScratchRequest {
 export interface ScratchResult {
   replies: Reply[];
   after: DumpResult[];
+  /** With notifications on: the keyspace events the commands raised (of the enabled classes), in order; each key's shard raises its own at commit. */
+  events?: [type: number, event: string, key: string][];
+  /** What the commands published (each answered 0 here), in order, with the index of the command that did: staged on the channels' homes. */
+  published?: [command: number, channel: Uint8Array, message: Uint8Array, sharded: boolean][];
 }
 
 type Run = (argv: Arg[]) => Reply;
@@ -243,9 +247,24 @@ export function runScratch(storage: DurableObjectStorage, ctx: ExecContext, req:
           if (r !== null && isError(r)) throw new Error(`loading '${key}': ${r.error}`);
         }
       }
-      const scoped = { ...ctx, onlyKeys: new Set(req.keys), gatheredHome: req.keys[0] };
-      const replies = req.batch.map((argv) => dispatch(COMMANDS, scoped, argv, atomically));
-      result = { replies, after: dumpKeys(run, req.keys) };
+      const published: NonNullable<ScratchResult["published"]> = [];
+      let command = 0;
+      const pubsub = {
+        publish: (channel: Uint8Array, message: Uint8Array, sharded: boolean) => (published.push([command, channel.slice(), message.slice(), sharded]), 0),
+        interested: () => false,
+      };
+      const scoped = { ...ctx, pubsub, onlyKeys: new Set(req.keys), gatheredHome: req.keys[0] };
+      // The commands' own events are recorded (not those of loading the borrowed keys, nor of the dumps' reads).
+      const events: NonNullable<ScratchResult["events"]> = [];
+      const quiet = ctx.keyspace.notifyTo;
+      ctx.keyspace.notifyTo = ctx.config.notifyFlags ? { config: ctx.config, capture: events } : null;
+      let replies: Reply[];
+      try {
+        replies = req.batch.map((argv, i) => ((command = i), dispatch(COMMANDS, scoped, argv, atomically)));
+      } finally {
+        ctx.keyspace.notifyTo = quiet;
+      }
+      result = { replies, after: dumpKeys(run, req.keys), ...(ctx.config.notifyFlags ? { events } : {}), ...(published.length > 0 ? { published } : {}) };
       throw new Rollback();
     });
   } catch (e) {

@@ -40,7 +40,7 @@ import { registerElementStores } from "./store/elements";
 import { hashFieldSweeper } from "./store/hashes";
 import { LAZYFREE_BATCH_STEP } from "./store/lazy-free";
 import { migrate } from "./store/schema";
-import { Participant, type PrepareRequest, type PrepareResult } from "./participant";
+import { Participant, type PrepareRequest, type PrepareResult, type TxEvent } from "./participant";
 import type { Coordinator } from "./coordinator";
 import { err } from "./reply";
 import { ReplyBudget } from "./reply-budget";
@@ -125,7 +125,11 @@ export class Shard extends DurableObject {
       // Large keys' element rows, after their key went (store/lazy-free.ts): due at once while any remain.
       { earliest: () => keyspace.lazyFree.earliest(keyspace.now), sweep: (limit) => keyspace.lazyFree.drain(limit) },
     ];
-    this.participant = new Participant(storage, (at) => this.armAlarm(at));
+    this.participant = new Participant(
+      storage,
+      (at) => this.armAlarm(at),
+      { mark: () => this.pubsub.publisher.mark(), dropSince: (m) => this.pubsub.publisher.dropSince(m) },
+    );
     const participant = this.participant;
     this.sweepers.push({ earliest: () => participant.earliestLease(), sweep: () => 0 });
     this.pubsub = new PubSub({
@@ -267,8 +271,8 @@ export class Shard extends DurableObject {
   }
 
   /** Adds writes computed after prepare to a prepared transaction; false when it is not prepared here. */
-  stage(txid: string, writes: Arg[][]): boolean {
-    return this.participant.stage(txid, writes);
+  stage(txid: string, writes: Arg[][], events?: TxEvent[]): boolean {
+    return this.participant.stage(txid, writes, events);
   }
 
   /** Runs a command over keys gathered from several shards and answers their new contents; changes nothing here. */
@@ -276,8 +280,8 @@ export class Shard extends DurableObject {
     const armed = this.alarmAt;
     const used = this.keyspace.memory.used();
     try {
-      // A scratch run changes nothing here: it raises no keyspace notification, and over gathered
-      // copies nothing is published (the shard is not the home of the channels).
+      // A scratch run changes nothing here: its keyspace events and what it publishes are recorded
+      // (scratch.ts), and raised or sent by the parts at commit.
       const ctx = { ...this.context(), pubsub: undefined, monitor: undefined };
       this.keyspace.notifyTo = null;
       return runScratch(this.ctx.storage, ctx, req);

@@ -19,6 +19,7 @@ import { typeRead, type Outcome } from "../durable-objects/commands/outcome";
 import { smoveOutcome } from "../durable-objects/commands/sets";
 import { msetOutcome, msetPairs } from "../durable-objects/commands/strings";
 import { Errors } from "../durable-objects/errors";
+import { Notify } from "../durable-objects/pubsub/notify";
 import { encodePayload } from "../durable-objects/rdb/dump";
 import { jsonType } from "../durable-objects/rdb/types/json";
 import { CommandError, err, type Reply } from "../durable-objects/reply";
@@ -30,7 +31,8 @@ import { shardOf } from "./slot";
 export interface CrossCommand {
   parts: TxPart[];
   shouldCommit(reads: Reply[][]): boolean;
-  reply(reads: Reply[][], committed: boolean): Reply;
+  /** The reply; a gathered transaction's PUBLISH entries come from `replies`, its parts' commit replies. */
+  reply(reads: Reply[][], committed: boolean, replies?: (Reply[] | null)[]): Reply;
   /** Gather, run, scatter (cross-gathered.ts): runs between prepare and the decision. */
   between?: (backend: TxBackend) => Between;
   /** Run instead when this plan answers CROSSSLOT (RENAME of a collection: gathered). */
@@ -167,12 +169,18 @@ function movePlanner(kind: "rename" | "renamenx" | "copy"): Planner {
         keys: [text(src)],
         reads: [["TYPE", src], ["GET", src], ["PEXPIRETIME", src], ["JSON.GET", src]],
         writes: kind === "copy" ? [] : [["DEL", src]],
+        // The command's own events, as its handler raises them on one shard: rename_from here, new and rename_to (copy_to) there.
+        ...(kind === "copy" ? {} : { events: [[Notify.Generic, "rename_from", text(src)]] }),
       },
       {
         shard: shardOf(text(dst), shards),
         keys: [text(dst)],
         reads: [["EXISTS", dst]],
         writes: [],
+        events: [
+          [Notify.New, "new", text(dst)],
+          [Notify.Generic, kind === "copy" ? "copy_to" : "rename_to", text(dst)],
+        ],
         writesFrom: (earlier) => {
           const [type, value, expireAt, doc] = earlier[0] ?? [];
           const at = Number(expireAt);

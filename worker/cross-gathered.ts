@@ -28,6 +28,7 @@ import {
 } from "../durable-objects/scratch";
 import type { CrossCommand } from "./cross-commands";
 import type { Between, TxBackend, TxPart } from "./cross-shard";
+import { channelShard } from "../durable-objects/pubsub/channels";
 import { shardOf } from "./slot";
 
 const tooLarge = (d: DumpResult | undefined): boolean => d !== null && d !== undefined && !("type" in d);
@@ -48,10 +49,34 @@ export function planGathered(argv: Arg[], keys: string[], shards: number): Cross
  */
 export function planGatheredTransaction(cmds: Arg[][], keys: string[], shards: number): CrossCommand | null {
   if (keys.length === 0) return null;
-  return gatheredPlan(cmds, keys, shards, (replies) => replies);
+  return gatheredPlan(cmds, keys, shards, (replies) => replies, publishesOf(cmds, shards));
 }
 
-function gatheredPlan(batch: Arg[][], keys: string[], shards: number, answer: (replies: Reply[]) => Reply): CrossCommand {
+/** A PUBLISH or SPUBLISH of a gathered transaction: its command's index and its channel's home. */
+interface Publish {
+  command: number;
+  shard: number;
+}
+
+/**
+ * Over gathered copies nothing is published (the run's shard is not the channels' home): what the
+ * run published is staged as PUBLISH or SPUBLISH on the channel's home, after that part's writes,
+ * so it is counted and sent when that home commits. The transaction's own PUBLISH and SPUBLISH
+ * commands make their channel's home a part, and their entry is that commit's reply; a script's
+ * goes to its channel's home when that is a part, else to the script's shard, which counts it
+ * from its own table as it would on one shard (inside the script its count is 0).
+ */
+function publishesOf(batch: Arg[][], shards: number): Publish[] {
+  const out: Publish[] = [];
+  batch.forEach((argv, command) => {
+    const name = text(argv[0]!).toLowerCase();
+    if (name === "publish") out.push({ command, shard: channelShard(text(argv[1]!), shards) });
+    else if (name === "spublish") out.push({ command, shard: shardOf(text(argv[1]!), shards) });
+  });
+  return out;
+}
+
+function gatheredPlan(batch: Arg[][], keys: string[], shards: number, answer: (replies: Reply[]) => Reply, publishes: Publish[] = []): CrossCommand {
   const unique = [...new Set(keys)];
   const home = shardOf(unique[0]!, shards);
   const byShard = new Map<number, string[]>();
@@ -61,7 +86,10 @@ function gatheredPlan(batch: Arg[][], keys: string[], shards: number, answer: (r
     if (!list) byShard.set(s, (list = []));
     list.push(key);
   }
+  for (const { shard } of publishes) if (!byShard.has(shard)) byShard.set(shard, []);
   const parts: TxPart[] = [...byShard].map(([shard, ks]) => ({ shard, keys: ks, reads: [], writes: [], dumps: ks }));
+  /** Where each publish was staged: its part and its index among that part's writes. */
+  let placed: { command: number; part: number; index: number }[] = [];
   let reply: Reply = null;
   const refuse = (): null => {
     reply = err(Errors.txKeyTooLarge(MAX_DUMP_ELEMENTS, MAX_DUMP_BYTES, MAX_GATHERED_BYTES));
@@ -82,7 +110,31 @@ function gatheredPlan(batch: Arg[][], keys: string[], shards: number, answer: (r
     const writes = parts.map((p) =>
       p.keys.flatMap((k) => (sameDump(before.get(k)!, after.get(k)!) ? [] : restoreCommands(k, after.get(k) as KeyDump | null))),
     );
-    return writes.some((w) => w.length > 0) ? writes : null;
+    placed = [];
+    const homePart = parts.findIndex((p) => p.shard === home);
+    for (const [command, channel, message, sharded] of result.published ?? []) {
+      const own = publishes.find((p) => p.command === command);
+      const at = own?.shard ?? (sharded ? shardOf(text(channel), shards) : channelShard(text(channel), shards));
+      const found = parts.findIndex((p) => p.shard === at);
+      const part = found >= 0 ? found : homePart;
+      writes[part]!.push([sharded ? "SPUBLISH" : "PUBLISH", channel, message]);
+      if (own) placed.push({ command, part, index: writes[part]!.length - 1 });
+    }
+    if (!writes.some((w) => w.length > 0)) return null;
+    // The run's own events (rename_from, sunionstore, a script's writes …), each raised by its key's shard at commit.
+    const raised = result.events;
+    if (!raised) return { writes };
+    return { writes, events: parts.map((p) => raised.filter(([, , key]) => shardOf(key, shards) === p.shard)) };
   };
-  return { parts, shouldCommit: () => true, reply: () => reply, between };
+  return {
+    parts,
+    shouldCommit: () => true,
+    reply: (_reads, committed, replies) => {
+      if (!committed || !replies || !Array.isArray(reply) || placed.length === 0) return reply;
+      const out = [...reply];
+      for (const { command, part, index } of placed) out[command] = replies[part]?.[index] ?? err(Errors.txReplyLost);
+      return out;
+    },
+    between,
+  };
 }

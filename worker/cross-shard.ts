@@ -23,7 +23,7 @@
  */
 import type { Arg } from "../durable-objects/args";
 import type { Decision } from "../durable-objects/coordinator";
-import type { PrepareRequest, PrepareResult } from "../durable-objects/participant";
+import type { PrepareRequest, PrepareResult, TxEvent } from "../durable-objects/participant";
 import type { Reply } from "../durable-objects/reply";
 import type { DumpResult, ScratchRequest, ScratchResult } from "../durable-objects/scratch";
 import { isolateCounters } from "./metrics/isolate";
@@ -34,7 +34,7 @@ export interface TxBackend {
   commit(shard: number, txid: string): Promise<Reply[]>;
   abort(shard: number, txid: string): Promise<void>;
   /** Adds writes to a prepared part; false when it is no longer prepared. */
-  stage(shard: number, txid: string, writes: Arg[][]): Promise<boolean>;
+  stage(shard: number, txid: string, writes: Arg[][], events?: TxEvent[]): Promise<boolean>;
   /** Runs a command on `shard` over keys gathered from several shards; changes nothing there. */
   scratch(shard: number, req: ScratchRequest): Promise<ScratchResult>;
   /** Records COMMITTED unless a decision exists; answers the decision in force. */
@@ -59,6 +59,11 @@ export interface TxPart {
   dumps?: string[];
   /** Locks the whole shard at prepare, not just `keys` (a keyspace-wide command among the writes). */
   lockAll?: true;
+  /**
+   * The keyspace events the part's writes raise at commit in place of their own (a RENAME across
+   * shards is `rename_from` on the source's shard, not the `del` of the write that applies it).
+   */
+  events?: TxEvent[];
 }
 
 /**
@@ -67,7 +72,7 @@ export interface TxPart {
  * decision), or null to release everything without writing (nothing to write, or an error the
  * caller keeps for its reply).
  */
-export type Between = (reads: Reply[][], dumps: DumpResult[][]) => Promise<Arg[][][] | null>;
+export type Between = (reads: Reply[][], dumps: DumpResult[][]) => Promise<{ writes: Arg[][][]; events?: TxEvent[][] } | null>;
 
 export type TxResult =
   /** Applied everywhere (`replies[i]` null: the commit reply from part i was lost; it applies on its own). */
@@ -194,7 +199,7 @@ async function attemptOnce(
   const leaseMs = options.leaseMs ?? TX_LEASE_MS;
   const request: Request = (p, earlier) => {
     const writes = p.writesFrom ? p.writesFrom(earlier) : p.writes;
-    return backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes, leaseMs, ...(p.dumps ? { dumps: p.dumps } : {}), ...(p.lockAll ? { lockAll: true } : {}) });
+    return backend.prepare(p.shard, { txid, coordinator, keys: p.keys, reads: p.reads, writes, leaseMs, ...(p.dumps ? { dumps: p.dumps } : {}), ...(p.lockAll ? { lockAll: true } : {}), ...(p.events ? { events: p.events } : {}) });
   };
   const prepared = mode === "parallel" ? await prepareParallel(parts, request) : await prepareInTurn(parts, request, mode === "ordered");
   const abortAll = () => Promise.allSettled(parts.map((p) => backend.abort(p.shard, txid)));
@@ -259,14 +264,22 @@ async function stageBetween(
   backend: TxBackend,
   between: Between,
 ): Promise<"staged" | "nothing" | "busy" | { error: string }> {
-  let writes: Arg[][][] | null;
+  let computed: Awaited<ReturnType<Between>>;
   try {
-    writes = await between(reads, dumps);
+    computed = await between(reads, dumps);
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
-  if (writes === null) return "nothing";
-  const staged = await Promise.allSettled(parts.map((p, i) => (writes[i]!.length > 0 ? backend.stage(p.shard, txid, writes[i]!) : Promise.resolve(true))));
+  if (computed === null) return "nothing";
+  const { writes, events } = computed;
+  const staged = await Promise.allSettled(
+    parts.map((p, i) => {
+      // With events (even none), the part raises those in place of its writes' own.
+      const raised = events?.[i];
+      if (writes[i]!.length === 0 && !raised?.length) return Promise.resolve(true);
+      return raised ? backend.stage(p.shard, txid, writes[i]!, raised) : backend.stage(p.shard, txid, writes[i]!);
+    }),
+  );
   for (const r of staged) {
     if (r.status === "rejected") return { error: r.reason instanceof Error ? r.reason.message : String(r.reason) };
   }
@@ -279,7 +292,7 @@ export function rpcBackend(shard: (i: number) => ParticipantRpc, coordinator: (n
     prepare: (s, req) => shard(s).prepare(req),
     commit: (s, txid) => shard(s).commit(txid),
     abort: (s, txid) => shard(s).abort(txid),
-    stage: (s, txid, writes) => shard(s).stage(txid, writes),
+    stage: (s, txid, writes, events) => (events ? shard(s).stage(txid, writes, events) : shard(s).stage(txid, writes)),
     scratch: (s, req) => shard(s).scratch(req),
     decide: (c, txid) => coordinator(c).commit(txid),
     outcome: (c, txid) => coordinator(c).outcome(txid),
@@ -292,7 +305,7 @@ export interface ParticipantRpc {
   prepare(req: PrepareRequest): Promise<PrepareResult>;
   commit(txid: string): Promise<Reply[]>;
   abort(txid: string): Promise<void>;
-  stage(txid: string, writes: Arg[][]): Promise<boolean>;
+  stage(txid: string, writes: Arg[][], events?: TxEvent[]): Promise<boolean>;
   scratch(req: ScratchRequest): Promise<ScratchResult>;
 }
 

@@ -124,7 +124,7 @@ async function runTransactionGathered(cmds: Arg[][], opts: ExecOptions): Promise
   if (!cross) return { ok: false, error: Errors.crossSlot };
   const result = await runCrossShard(cross.parts, cross.shouldCommit, opts.tx!, opts.txOptions, cross.between!(opts.tx!));
   if (result.status !== "committed" && result.status !== "aborted") return { ok: false, error: txFailure(result) };
-  const reply = cross.reply(result.reads, result.status === "committed");
+  const reply = cross.reply(result.reads, result.status === "committed", result.status === "committed" ? result.replies : undefined);
   if (!Array.isArray(reply)) return { ok: false, error: reply !== null && isError(reply) ? reply.error : Errors.crossSlot };
   return { ok: true, replies: reply };
 }

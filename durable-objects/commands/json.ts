@@ -35,6 +35,7 @@ import { JInt, JsonSyntaxError, JsonTextTooLongError, JsonTooManyValuesError, ji
 import { findJsonRow, loadJson, maxDocumentBytes, readJson, writeJson, type JsonDoc } from "../store/json";
 import { KeyType, type Keyspace } from "../store/keyspace";
 import type { CommandSpec } from "../table";
+import { Notify } from "../pubsub/notify";
 
 const LEGACY_ROOT = ".";
 
@@ -64,6 +65,11 @@ function save(ctx: ExecContext, key: string, doc: JsonDoc): void {
   writeJson(ctx.keyspace, key, doc.row, doc.root);
 }
 
+/** RedisJSON's keyspace event (class `d`, a module's): `json.set`, `json.del`, … once per command that changed the document. */
+function notifyJson(ctx: ExecContext, event: string, key: string): void {
+  ctx.keyspace.notify(Notify.Module, event, key);
+}
+
 function first(p: ParsedPath, root: JValue): JValue {
   const found = matches(p, root);
   if (found.length === 0) throw new CommandError(JsonErrors.pathMissing(p.path));
@@ -91,6 +97,7 @@ function jsonSet(ctx: ExecContext, argv: Arg[]): Reply {
     if (mode === "xx") return null;
     if (!p.root) throw new CommandError(JsonErrors.newAtRoot);
     writeJson(ks, key, null, value);
+    notifyJson(ctx, "json.set", key);
     return OK;
   }
   const doc = loadJson(ks, row);
@@ -98,6 +105,7 @@ function jsonSet(ctx: ExecContext, argv: Arg[]): Reply {
     if (mode === "nx") return null;
     doc.root = value;
     save(ctx, key, doc);
+    notifyJson(ctx, "json.set", key);
     return OK;
   }
   const targets = writeTargets(p, doc.root, mode);
@@ -105,6 +113,7 @@ function jsonSet(ctx: ExecContext, argv: Arg[]): Reply {
   checkGrowth(targets.length, argBytes(argv[3]!), maxDocumentBytes(ks), [value]);
   doc.root = writeAt(doc.root, targets, () => clone(value));
   save(ctx, key, doc);
+  notifyJson(ctx, "json.set", key);
   return OK;
 }
 
@@ -203,6 +212,7 @@ function jsonMset(ctx: ExecContext, argv: Arg[]): Reply {
     const doc = readJson(ks, key);
     if (!doc || p.root) {
       writeJson(ks, key, doc?.row ?? null, value);
+      notifyJson(ctx, "json.mset", key);
       continue;
     }
     const targets = writeTargets(p, doc.root, null);
@@ -210,6 +220,7 @@ function jsonMset(ctx: ExecContext, argv: Arg[]): Reply {
     checkGrowth(targets.length, byteLength(serialize(value)), maxDocumentBytes(ks), [value]);
     doc.root = writeAt(doc.root, targets, () => clone(value));
     save(ctx, key, doc);
+    notifyJson(ctx, "json.mset", key);
   }
   return OK;
 }
@@ -233,6 +244,7 @@ function jsonMerge(ctx: ExecContext, argv: Arg[]): Reply {
   if (!row) {
     if (!p.root) throw new CommandError(JsonErrors.newAtRoot);
     writeJson(ks, key, null, patch);
+    notifyJson(ctx, "json.merge", key);
     return OK;
   }
   const doc = loadJson(ks, row);
@@ -240,6 +252,7 @@ function jsonMerge(ctx: ExecContext, argv: Arg[]): Reply {
     doc.root = mergePatch(doc.root, patch);
     checkDepth(0, doc.root);
     save(ctx, key, doc);
+    notifyJson(ctx, "json.merge", key);
     return OK;
   }
   const targets = writeTargets(p, doc.root, "merge");
@@ -247,6 +260,7 @@ function jsonMerge(ctx: ExecContext, argv: Arg[]): Reply {
   checkGrowth(targets.length, argBytes(argv[3]!), maxDocumentBytes(ks), [patch]);
   doc.root = writeAt(doc.root, targets, (old) => (old === undefined ? clone(patch) : mergePatch(old, patch)));
   save(ctx, key, doc);
+  notifyJson(ctx, "json.merge", key);
   return OK;
 }
 
@@ -256,13 +270,18 @@ function jsonDel(ctx: ExecContext, argv: Arg[]): Reply {
   const p = optionalPath(argv);
   const doc = readJson(ctx.keyspace, key);
   if (!doc) return 0;
+  // RedisJSON raises `json.del` (JSON.FORGET too), also when the whole document goes: a module's key deleted raises no `del`.
   if (p.root) {
     ctx.keyspace.deleteRow(doc.row);
+    notifyJson(ctx, "json.del", key);
     return 1;
   }
   let deleted = 0;
   for (const { m } of topmostForUpdate(matches(p, doc.root).map((m) => ({ m })))) if (removeAt(m)) deleted++;
-  if (deleted > 0) save(ctx, key, doc);
+  if (deleted > 0) {
+    save(ctx, key, doc);
+    notifyJson(ctx, "json.del", key);
+  }
   return deleted;
 }
 
@@ -279,10 +298,13 @@ function jsonType(ctx: ExecContext, argv: Arg[]): Reply {
 /**
  * The shared shape of the per-match write commands: `apply` answers a match's reply entry (null
  * for a match of the wrong type) and changes it in place. JSONPath: one entry per match;
- * legacy: the last applicable match's entry, or `legacyMissing` when none applies.
+ * legacy: the last applicable match's entry, or `legacyMissing` when none applies. `event` is
+ * raised when a match applied (with `onlyNonNull`, JSONPath counts only a match answering non-nil:
+ * JSON.ARRPOP of empty arrays changed nothing).
  */
 function perMatch(
   ctx: ExecContext,
+  event: string,
   key: string,
   p: ParsedPath,
   applies: (v: JValue) => boolean,
@@ -291,6 +313,7 @@ function perMatch(
   legacyReply: (r: Reply) => Reply = (r) => r,
   growth = 0,
   copies: JValue[] = [],
+  onlyNonNull = false,
 ): Reply {
   const doc = mustRead(ctx.keyspace, key);
   const found = matches(p, doc.root);
@@ -304,11 +327,12 @@ function perMatch(
     changed = true;
   }
   if (changed) save(ctx, key, doc);
+  if (changed && (p.legacy || !onlyNonNull || replies.some((r) => r !== null))) notifyJson(ctx, event, key);
   if (!p.legacy) return replies;
   return legacyReply(replies[usable[usable.length - 1]!.i]!);
 }
 
-function numOp(op: "incr" | "mult" | "pow") {
+function numOp(op: "incr" | "mult" | "pow", event: string) {
   // JSON.NUMINCRBY key path value / JSON.NUMMULTBY key path value / JSON.NUMPOWBY key path value
   return (ctx: ExecContext, argv: Arg[]): Reply => {
     const p = parsePath(text(argv[2]!));
@@ -330,7 +354,10 @@ function numOp(op: "incr" | "mult" | "pow") {
       out[i] = next;
       results.push(next);
     }
-    if (numeric.length > 0) save(ctx, text(argv[1]!), doc);
+    if (numeric.length > 0) {
+      save(ctx, text(argv[1]!), doc);
+      notifyJson(ctx, event, text(argv[1]!));
+    }
     if (p.legacy) {
       const last = results[results.length - 1]!;
       return last instanceof JInt ? last.v.toString() : formatFloat((last as { v: number }).v);
@@ -344,6 +371,7 @@ function jsonToggle(ctx: ExecContext, argv: Arg[]): Reply {
   const p = parsePath(text(argv[2]!));
   return perMatch(
     ctx,
+    "json.toggle",
     text(argv[1]!),
     p,
     (v) => typeof v === "boolean",
@@ -370,6 +398,7 @@ function jsonStrappend(ctx: ExecContext, argv: Arg[]): Reply {
   };
   return perMatch(
     ctx,
+    "json.strappend",
     text(argv[1]!),
     p,
     (v) => typeof v === "string",
@@ -480,6 +509,7 @@ function jsonArrappend(ctx: ExecContext, argv: Arg[]): Reply {
   const items = values(argv, 3);
   return perMatch(
     ctx,
+    "json.arrappend",
     text(argv[1]!),
     p,
     Array.isArray,
@@ -505,6 +535,7 @@ function jsonArrinsert(ctx: ExecContext, argv: Arg[]): Reply {
   const items = values(argv, 4);
   return perMatch(
     ctx,
+    "json.arrinsert",
     text(argv[1]!),
     p,
     Array.isArray,
@@ -576,6 +607,7 @@ function jsonArrpop(ctx: ExecContext, argv: Arg[]): Reply {
   i = 0;
   return perMatch(
     ctx,
+    "json.arrpop",
     text(argv[1]!),
     p,
     Array.isArray,
@@ -588,6 +620,10 @@ function jsonArrpop(ctx: ExecContext, argv: Arg[]): Reply {
       return serialize(popped!);
     },
     JsonErrors.pathMissingOr(p.path, "not an array"),
+    undefined,
+    0,
+    [],
+    true,
   );
 }
 
@@ -599,6 +635,7 @@ function jsonArrtrim(ctx: ExecContext, argv: Arg[]): Reply {
   const normalize = (x: bigint, len: bigint): bigint => (x < 0n ? len - (len < -x ? len : -x) : len > 0n ? (len - 1n < x ? len - 1n : x) : 0n);
   return perMatch(
     ctx,
+    "json.arrtrim",
     text(argv[1]!),
     p,
     Array.isArray,
@@ -631,7 +668,10 @@ function jsonClear(ctx: ExecContext, argv: Arg[]): Reply {
     else doc.root = replaceAt(doc.root, m, jint(0n));
     cleared++;
   }
-  if (cleared > 0) save(ctx, key, doc);
+  if (cleared > 0) {
+    save(ctx, key, doc);
+    notifyJson(ctx, "json.clear", key);
+  }
   return cleared;
 }
 
@@ -701,9 +741,9 @@ export const jsonCommands: CommandSpec[] = [
   entry("json.type", -2, R, jsonType, "JSON.TYPE key [path]"),
   entry("json.clear", -2, ["write"], jsonClear, "JSON.CLEAR key [path]"),
   entry("json.toggle", 3, ["write"], jsonToggle, "JSON.TOGGLE key path"),
-  entry("json.numincrby", 4, ["write"], numOp("incr"), "JSON.NUMINCRBY key path value"),
-  entry("json.nummultby", 4, ["write"], numOp("mult"), "JSON.NUMMULTBY key path value"),
-  entry("json.numpowby", 4, ["write"], numOp("pow"), "JSON.NUMPOWBY key path value"),
+  entry("json.numincrby", 4, ["write"], numOp("incr", "json.numincrby"), "JSON.NUMINCRBY key path value"),
+  entry("json.nummultby", 4, ["write"], numOp("mult", "json.nummultby"), "JSON.NUMMULTBY key path value"),
+  entry("json.numpowby", 4, ["write"], numOp("pow", "json.numpowby"), "JSON.NUMPOWBY key path value"),
   entry("json.strappend", -3, W, jsonStrappend, "JSON.STRAPPEND key [path] value"),
   entry("json.strlen", -2, R, jsonStrlen, "JSON.STRLEN key [path]"),
   entry("json.objkeys", -2, R, jsonObjkeys, "JSON.OBJKEYS key [path]"),

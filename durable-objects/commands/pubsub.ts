@@ -12,7 +12,7 @@ import { bytes, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
 import { rangeSpec } from "../key-specs";
-import { CommandError, type Reply } from "../reply";
+import { CommandError, status, type Reply } from "../reply";
 import { container, type CommandSpec, type Flag } from "../table";
 
 // PUBLISH channel message
@@ -56,6 +56,28 @@ function numpat(ctx: ExecContext): Reply {
   return ctx.subscriptions?.numpat() ?? 0;
 }
 
+const PUBSUB_HELP = [
+  "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+  "CHANNELS [<pattern>]",
+  "    Return the currently active channels matching a <pattern> (default: '*').",
+  "NUMPAT",
+  "    Return number of subscriptions to patterns.",
+  "NUMSUB [<channel> ...]",
+  "    Return the number of subscribers for the specified channels, excluding",
+  "    pattern subscriptions(default: no channels).",
+  "SHARDCHANNELS [<pattern>]",
+  "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+  "SHARDNUMSUB [<shardchannel> ...]",
+  "    Return the number of subscribers for the specified shard level channel(s)",
+  "HELP",
+  "    Prints this help.",
+];
+
+// PUBSUB HELP
+function pubsubHelp(): Reply {
+  return PUBSUB_HELP.map(status);
+}
+
 const PUBLISH_FLAGS: Flag[] = ["pubsub", "loading", "stale", "fast"];
 const SUBSCRIBE_FLAGS: Flag[] = ["pubsub", "noscript", "loading", "stale"];
 const PUBSUB_FLAGS: Flag[] = ["pubsub", "loading", "stale"];
@@ -88,5 +110,6 @@ export const pubsubCommands: CommandSpec[] = [
     { name: "pubsub|numpat", arity: 2, flags: PUBSUB_FLAGS, summary: "PUBSUB NUMPAT", run: numpat },
     { name: "pubsub|shardchannels", arity: -2, flags: PUBSUB_FLAGS, cluster: CHANNELS, summary: "PUBSUB SHARDCHANNELS [pattern]", run: channels(true) },
     { name: "pubsub|shardnumsub", arity: -2, flags: PUBSUB_FLAGS, cluster: NUMSUB, summary: "PUBSUB SHARDNUMSUB [shardchannel ...]", run: numsub(true) },
+    { name: "pubsub|help", arity: 2, flags: ["loading", "stale"], summary: "PUBSUB HELP", run: pubsubHelp },
   ]),
 ];

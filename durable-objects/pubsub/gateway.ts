@@ -18,6 +18,7 @@
 import { text, type Arg } from "../args";
 import { COMMANDS } from "../commands";
 import { Errors } from "../errors";
+import { slotOf } from "../slots";
 import { globMatch } from "../store/glob";
 import { lookupCommand, validate } from "../table";
 import { errorFrame, pushFrame, stringFrame, type PushItem } from "./frames";
@@ -215,7 +216,13 @@ export class Gateway {
         this.send(socket, errorFrame(found.error));
         continue;
       }
-      for (const reply of await this.subscription(socket, name, argv.slice(1).map(text))) this.send(socket, pushFrame(reply, socket.base64));
+      const names = argv.slice(1).map(text);
+      // Shard channels of one call share a slot, as Redis Cluster requires; a socket may hold several slots' over several calls.
+      if ((name === "ssubscribe" || name === "sunsubscribe") && names.some((n) => slotOf(n) !== slotOf(names[0]!))) {
+        this.send(socket, errorFrame(Errors.crossSlot));
+        continue;
+      }
+      for (const reply of await this.subscription(socket, name, names)) this.send(socket, pushFrame(reply, socket.base64));
     }
     await flush();
   }

@@ -116,6 +116,8 @@ function eventLetters(flags: number, all: boolean): string {
 export interface NotifyContext {
   readonly config: Pick<ShardConfig, "notifyFlags">;
   readonly pubsub?: Publisher;
+  /** Events are recorded here instead of published (a run over gathered keys: each key's shard raises them at commit). */
+  readonly capture?: [type: Notify, event: string, key: string][];
 }
 
 const encoder = new TextEncoder();
@@ -134,6 +136,10 @@ export function notifyKeyspaceEvent(ctx: NotifyContext | null, type: Notify, eve
   if (!ctx) return;
   const flags = ctx.config.notifyFlags;
   if (!(flags & type)) return;
+  if (ctx.capture) {
+    ctx.capture.push([type, event, key]);
+    return;
+  }
   const pubsub = ctx.pubsub;
   if (!pubsub) return;
   if (flags & Notify.Keyspace) {

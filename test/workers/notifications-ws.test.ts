@@ -44,3 +44,73 @@ describe("keyspace notifications over /ws", () => {
     expect(events).toEqual(["rpush", "lpop", "expire"]);
   });
 });
+
+describe("keyspace notifications of a command split over shards", () => {
+  beforeAll(async () => {
+    expect(await cmd("CONFIG", "SET", "notify-keyspace-events", "KEA")).toEqual({ result: "OK" });
+  });
+  afterAll(async () => {
+    await cmd("CONFIG", "SET", "notify-keyspace-events", "");
+  });
+
+  /** The next `n` frames, each channel's messages in order (shards have no common order). */
+  async function byChannel(sub: Awaited<ReturnType<typeof connect>>, n: number): Promise<Record<string, string[]>> {
+    const out: Record<string, string[]> = {};
+    for (let i = 0; i < n; i++) {
+      const [, channel, message] = (await sub.next()).result as string[];
+      (out[channel!] ??= []).push(message!);
+    }
+    return out;
+  }
+
+  it("RENAME of a string across shards: rename_from on the source's shard, rename_to on the destination's, as on one shard", async () => {
+    const [src, dst] = keysOnDistinctShards("knren", 2);
+    const sub = await connect();
+    const [cs, cd] = [`__keyspace@0__:${src}`, `__keyspace@0__:${dst}`];
+    await sub.call(["SUBSCRIBE", cs, cd], 2);
+    expect(await cmd("SET", src!, "v", "EX", 100)).toEqual({ result: "OK" });
+    expect(await cmd("SET", dst!, "old")).toEqual({ result: "OK" });
+    expect(await byChannel(sub, 3)).toEqual({ [cs]: ["set", "expire"], [cd]: ["set"] });
+    expect(await cmd("RENAME", src!, dst!)).toEqual({ result: "OK" });
+    // A later write on each key: what came before it on that channel is the RENAME's events alone.
+    expect(await cmd("SET", src!, "again")).toEqual({ result: "OK" });
+    expect(await cmd("DEL", dst!)).toEqual({ result: 1 });
+    expect(await byChannel(sub, 4)).toEqual({ [cs]: ["rename_from", "set"], [cd]: ["rename_to", "del"] });
+    sub.ws.close();
+  });
+
+  it("gathered commands raise their own events, each on its key's shard: RENAME of a list, SUNIONSTORE, a script", async () => {
+    const [a, b, c] = keysOnDistinctShards("kngath", 3);
+    const sub = await connect();
+    const [ca, cb] = [`__keyspace@0__:${a}`, `__keyspace@0__:${b}`];
+    await sub.call(["SUBSCRIBE", ca, cb], 2);
+    expect(await cmd("RPUSH", a!, "x", "y")).toEqual({ result: 2 });
+    expect(await byChannel(sub, 1)).toEqual({ [ca]: ["rpush"] });
+    expect(await cmd("RENAME", a!, b!)).toEqual({ result: "OK" });
+    expect(await cmd("SET", a!, "marker")).toEqual({ result: "OK" });
+    expect(await cmd("SET", b!, "marker")).toEqual({ result: "OK" });
+    expect(await byChannel(sub, 4)).toEqual({ [ca]: ["rename_from", "set"], [cb]: ["rename_to", "set"] });
+    await cmd("DEL", a!, b!);
+    await byChannel(sub, 2);
+    expect(await cmd("SADD", a!, "m")).toEqual({ result: 1 });
+    expect(await cmd("SADD", b!, "old")).toEqual({ result: 1 });
+    expect(await cmd("SUNIONSTORE", b!, a!)).toEqual({ result: 1 });
+    // The staged writes rewrite the set whole (DEL, SADD): the script's one SADD is what is heard.
+    expect(await cmd("EVAL", "redis.call('RPUSH', KEYS[1], 'l'); return redis.call('SADD', KEYS[2], 'n')", 2, c!, a!)).toEqual({ result: 1 });
+    expect(await cmd("DEL", a!, b!)).toEqual({ result: 2 });
+    expect(await byChannel(sub, 6)).toEqual({ [ca]: ["sadd", "sadd", "del"], [cb]: ["sadd", "sunionstore", "del"] });
+    sub.ws.close();
+  });
+
+  it("COPY of a string across shards: copy_to on the destination, nothing on the source", async () => {
+    const [src, dst] = keysOnDistinctShards("kncopy", 2);
+    const sub = await connect();
+    const [cs, cd] = [`__keyspace@0__:${src}`, `__keyspace@0__:${dst}`];
+    await sub.call(["SUBSCRIBE", cs, cd], 2);
+    expect(await cmd("SET", src!, "v")).toEqual({ result: "OK" });
+    expect(await cmd("COPY", src!, dst!)).toEqual({ result: 1 });
+    expect(await cmd("DEL", src!, dst!)).toEqual({ result: 2 });
+    expect(await byChannel(sub, 4)).toEqual({ [cs]: ["set", "del"], [cd]: ["copy_to", "del"] });
+    sub.ws.close();
+  });
+});

@@ -205,3 +205,98 @@ describe("keyspace notifications: the clock, eviction, misses", () => {
       expect(events()).toEqual(["set s"]);
     }));
 });
+
+/**
+ * RedisJSON 2.x's events (class `d`, raised by the module once per command that changed the
+ * document, through RedisModule_NotifyKeyspaceEvent): checked here at the shard only, since the
+ * reference redis-server has no RedisJSON.
+ */
+describe("keyspace notifications: RedisJSON's events (class d)", () => {
+  const json = (flags: string, fn: (run: (...argv: (Arg | number)[]) => unknown, events: () => string[]) => void) =>
+    withEvents(flags, ({ run, events }) => fn(run, events));
+
+  it("JSON.SET: new and json.set for a new document, json.set for each change, nothing when NX/XX write nothing", () =>
+    json("KEAn", (run, events) => {
+      run("JSON.SET", "j", "$", '{"a":1,"arr":[1,2],"s":"x","b":true,"o":{"x":1}}');
+      run("JSON.SET", "j", "$.a", "2");
+      run("JSON.SET", "j", "$", "{}", "NX");
+      run("JSON.SET", "j", "$.missing.deep", "1");
+      run("JSON.SET", "missing", "$", "1", "XX");
+      run("JSON.SET", "j", "$", '{"a":1}', "XX");
+      expect(events()).toEqual(["new j", "json.set j", "json.set j", "json.set j"]);
+    }));
+
+  it("JSON.MERGE, JSON.MSET (one event per document), JSON.DEL and JSON.FORGET", () =>
+    json("KEA", (run, events) => {
+      run("JSON.MERGE", "j", "$", '{"a":1,"b":{"c":2}}');
+      run("JSON.MERGE", "j", "$.b", '{"d":3}');
+      run("JSON.MSET", "j", "$.a", "5", "k", "$", "[]");
+      run("JSON.DEL", "j", "$.nothing");
+      run("JSON.DEL", "j", "$.b.c");
+      run("JSON.FORGET", "j", "$.b");
+      // The whole document: json.del only (a module's key deleted raises no generic del).
+      run("JSON.DEL", "j");
+      run("JSON.DEL", "j");
+      expect(events()).toEqual(["json.merge j", "json.merge j", "json.mset j", "json.mset k", "json.del j", "json.del j", "json.del j"]);
+    }));
+
+  it("the per-match writes: raised when a match applied, not for matches of the wrong type", () =>
+    json("KEA", (run, events) => {
+      run("JSON.SET", "j", "$", '{"n":1,"s":"x","b":true,"arr":[1,2,3],"e":[],"o":{"x":1}}');
+      const before = events().length;
+      run("JSON.NUMINCRBY", "j", "$.n", "2");
+      run("JSON.NUMMULTBY", "j", "$.n", "3");
+      run("JSON.NUMPOWBY", "j", "$.n", "2");
+      run("JSON.NUMINCRBY", "j", "$.s", "1");
+      run("JSON.TOGGLE", "j", "$.b");
+      run("JSON.TOGGLE", "j", "$.n");
+      run("JSON.STRAPPEND", "j", "$.s", '"y"');
+      run("JSON.ARRAPPEND", "j", "$.arr", "4");
+      run("JSON.ARRINSERT", "j", "$.arr", "0", "0");
+      run("JSON.ARRPOP", "j", "$.arr");
+      run("JSON.ARRPOP", "j", "$.e");
+      run("JSON.ARRPOP", "j", ".e");
+      run("JSON.ARRTRIM", "j", "$.arr", "0", "1");
+      run("JSON.CLEAR", "j", "$.o");
+      run("JSON.CLEAR", "j", "$.o");
+      expect(events().slice(before)).toEqual([
+        "json.numincrby j",
+        "json.nummultby j",
+        "json.numpowby j",
+        "json.toggle j",
+        "json.strappend j",
+        "json.arrappend j",
+        "json.arrinsert j",
+        "json.arrpop j",
+        // A legacy path raises it once an array matched, even an empty one, as RedisJSON does.
+        "json.arrpop j",
+        "json.arrtrim j",
+        "json.clear j",
+      ]);
+    }));
+
+  it("class d alone, K only, and a class without d", () =>
+    withEvents("Kd", ({ run, messages }) => {
+      run("JSON.SET", "j", "$", "[1]");
+      run("JSON.ARRAPPEND", "j", "$", "2");
+      run("SET", "s", "v");
+      expect(messages).toEqual([
+        ["__keyspace@0__:j", "json.set"],
+        ["__keyspace@0__:j", "json.arrappend"],
+      ]);
+    }).then(() =>
+      json("KEg$", (run, events) => {
+        run("JSON.SET", "j", "$", "[1]");
+        run("JSON.DEL", "j");
+        expect(events()).toEqual([]);
+      }),
+    ));
+
+  it("a JSON write refused half-way raises nothing", () =>
+    json("KEA", (run, events) => {
+      run("JSON.SET", "j", "$", '{"a":[1],"b":[1,2,3,4,5]}');
+      const before = events().length;
+      expect(run("JSON.ARRINSERT", "j", "$.*", "3", "0")).toMatchObject({ error: expect.stringContaining("index out of bounds") });
+      expect(events().slice(before)).toEqual([]);
+    }));
+});

@@ -6,7 +6,7 @@
  */
 import { env, evictAllDurableObjects } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, cmd, multiExec, READONLY_TOKEN, TOKEN } from "./http-helpers";
+import { call, cmd, keysOnDistinctShards, multiExec, READONLY_TOKEN, TOKEN } from "./http-helpers";
 import { connect } from "./ws-client";
 
 const shardStarts = () =>
@@ -95,6 +95,28 @@ describe("Pub/Sub over /ws", () => {
     expect(await cmd("PUBSUB", "SHARDNUMSUB", "w:s")).toEqual({ result: ["w:s", 1] });
     expect(await a.call(["PUNSUBSCRIBE", "w:p:*"])).toEqual([{ result: ["punsubscribe", "w:p:*", 0] }]);
     expect(await cmd("PUBSUB", "NUMPAT")).toEqual({ result: 0 });
+    a.ws.close();
+  });
+
+  it("SSUBSCRIBE and SUNSUBSCRIBE: one call's shard channels share a slot (CROSSSLOT otherwise), several calls may hold several slots", async () => {
+    // Redis Cluster 7.0's answers (a standalone redis-server does not check slots).
+    const [x, y] = keysOnDistinctShards("w:ss", 2);
+    const a = await connect();
+    expect(await a.call(["SSUBSCRIBE", x!, y!])).toEqual([{ error: "CROSSSLOT Keys in request don't hash to the same slot" }]);
+    expect(await cmd("PUBSUB", "SHARDNUMSUB", x!, y!)).toEqual({ result: [x, 0, y, 0] });
+    expect(await a.call(["SSUBSCRIBE", x!])).toEqual([{ result: ["ssubscribe", x, 1] }]);
+    expect(await a.call(["SSUBSCRIBE", y!])).toEqual([{ result: ["ssubscribe", y, 2] }]);
+    expect(await a.call(["SSUBSCRIBE", `{${x}}:2`, x!], 2)).toEqual([{ result: ["ssubscribe", `{${x}}:2`, 3] }, { result: ["ssubscribe", x, 3] }]);
+    // SPUBLISH runs at its channel's home, whichever shard is the socket's gateway.
+    expect(await cmd("SPUBLISH", x!, "to x")).toEqual({ result: 1 });
+    expect(await cmd("SPUBLISH", y!, "to y")).toEqual({ result: 1 });
+    // Two homes: no common order between their messages.
+    expect([await a.next(), await a.next()]).toEqual(expect.arrayContaining([{ result: ["smessage", x, "to x"] }, { result: ["smessage", y, "to y"] }]));
+    expect(await a.call(["SUNSUBSCRIBE", x!, y!])).toEqual([{ error: "CROSSSLOT Keys in request don't hash to the same slot" }]);
+    expect(await cmd("PUBSUB", "SHARDNUMSUB", x!, y!)).toEqual({ result: [x, 1, y, 1] });
+    expect(await a.call(["SUNSUBSCRIBE", y!])).toEqual([{ result: ["sunsubscribe", y, 2] }]);
+    expect(await a.call(["SUNSUBSCRIBE"], 2)).toEqual([{ result: ["sunsubscribe", x, 1] }, { result: ["sunsubscribe", `{${x}}:2`, 0] }]);
+    expect(await cmd("SPUBLISH", x!, "gone")).toEqual({ result: 0 });
     a.ws.close();
   });
 

@@ -57,6 +57,31 @@ export const pubsubCases = defineCases("pubsub", [
     },
   },
   {
+    name: "PUBSUB HELP lists every subcommand, as Redis 7",
+    async run({ r }) {
+      expect(await r("PUBSUB", "HELP")).toEqual([
+        "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CHANNELS [<pattern>]",
+        "    Return the currently active channels matching a <pattern> (default: '*').",
+        "NUMPAT",
+        "    Return number of subscriptions to patterns.",
+        "NUMSUB [<channel> ...]",
+        "    Return the number of subscribers for the specified channels, excluding",
+        "    pattern subscriptions(default: no channels).",
+        "SHARDCHANNELS [<pattern>]",
+        "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+        "SHARDNUMSUB [<shardchannel> ...]",
+        "    Return the number of subscribers for the specified shard level channel(s)",
+        "HELP",
+        "    Prints this help.",
+      ]);
+      expect(await r("pubsub", "help")).toHaveLength(14);
+      expect(await r("PUBSUB", "HELP", "x")).toEqual(arity("pubsub|help"));
+      expect(await r("PUBSUB", "foo")).toEqual(error("ERR unknown subcommand 'foo'. Try PUBSUB HELP."));
+      expect(await r("PUBSUB", "NUMPAT", "a", "b")).toEqual(arity("pubsub|numpat"));
+    },
+  },
+  {
     name: "SUBSCRIBE and its family: arity",
     async run({ r }) {
       for (const cmd of ["subscribe", "psubscribe", "ssubscribe"]) expect(await r(cmd.toUpperCase())).toEqual(arity(cmd));
