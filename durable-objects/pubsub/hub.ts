@@ -19,7 +19,7 @@
  * the gateway's current local counts (absolute, so updates coalesce and a late one is harmless).
  *
  * MONITOR: a gateway with monitor sockets registers kind `m` at every shard, as a pattern is.
- * A batch asks `monitoring()` once: with no monitor row it gets nothing and its commands pay
+ * A batch asks `monitoring(now)` once: with no monitor row it gets nothing and its commands pay
  * nothing more; otherwise each command's line is queued, and the flush sends the batch's lines
  * in one delivery per monitor gateway, through the same chains as messages (so in order).
  */
@@ -126,13 +126,14 @@ export class PubSub {
   }
 
   /** A batch's feed for MONITOR lines, or undefined when no gateway has a monitor (the one check per batch). */
-  monitoring(): MonitorFeed | undefined {
+  monitoring(now: number): MonitorFeed | undefined {
     if (!this.interest.monitors()) return undefined;
     const client = `shard-${this.o.shard}`;
     return {
       depth: 0,
       feed: (argv, script) => {
-        this.monitorLines.push(monitorLine(Date.now(), script ? "lua" : client, argv));
+        // The batch's clock: the runtime's advances only on I/O, so every command of a batch runs at one time.
+        this.monitorLines.push(monitorLine(now, script ? "lua" : client, argv));
         this.scheduleFlush();
       },
     };
