@@ -58,8 +58,8 @@ function brpoplpush(ctx: ExecContext, argv: Arg[]): Reply {
 
 // BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]
 function blmpop(ctx: ExecContext, argv: Arg[]): Reply {
-  const timeout = parseBlockTimeout(argv[1]!);
-  const { keys, reply } = multiPopGeneric(ctx, argv, 2);
+  let timeout = 0;
+  const { keys, reply } = multiPopGeneric(ctx, argv, 2, () => (timeout = parseBlockTimeout(argv[1]!)));
   return reply ?? waitOr(ctx, argv, keys, KeyType.List, timeout);
 }
 
@@ -78,8 +78,8 @@ function blockingZpop(max: boolean) {
 
 // BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]
 function bzmpop(ctx: ExecContext, argv: Arg[]): Reply {
-  const timeout = parseBlockTimeout(argv[1]!);
-  const { keys, reply } = zmpopGeneric(ctx, argv, 2);
+  let timeout = 0;
+  const { keys, reply } = zmpopGeneric(ctx, argv, 2, () => (timeout = parseBlockTimeout(argv[1]!)));
   return reply ?? waitOr(ctx, argv, keys, KeyType.ZSet, timeout);
 }
 

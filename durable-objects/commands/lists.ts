@@ -216,8 +216,12 @@ function lmpop(ctx: ExecContext, argv: Arg[]): Reply {
   return multiPopGeneric(ctx, argv, 1).reply;
 }
 
-/** LMPOP from its numkeys at `at` (BLMPOP's is after the timeout): the keys and the reply (nil when every list is empty). */
-export function multiPopGeneric(ctx: ExecContext, argv: Arg[], at: number): { keys: string[]; reply: Reply } {
+/**
+ * LMPOP from its numkeys at `at` (BLMPOP's is after the timeout): the keys and the reply (nil
+ * when every list is empty). `parsed` runs once the arguments are read, before anything pops
+ * (BLMPOP checks its timeout there, as Redis does).
+ */
+export function multiPopGeneric(ctx: ExecContext, argv: Arg[], at: number, parsed?: () => void): { keys: string[]; reply: Reply } {
   const numkeys = atLeastOne(argv[at]!, Errors.numkeysPositive);
   if (numkeys > argv.length - at - 2) throw new CommandError(Errors.syntax);
   const keys = argv.slice(at + 1, at + 1 + numkeys).map(text);
@@ -228,6 +232,7 @@ export function multiPopGeneric(ctx: ExecContext, argv: Arg[], at: number): { ke
     if (count === null && p.remaining() >= 2 && p.eat("COUNT")) count = atLeastOne(p.take(), Errors.countPositive);
     else p.syntaxError();
   }
+  parsed?.();
   const out = listMultiPop(ctx.keyspace, keys, end, count ?? 1);
   return { keys, reply: out && [out[0], out[1]] };
 }
