@@ -1,3 +1,4 @@
+import type { Blocker } from "./blocking/waiters";
 import type { ShardConfig } from "./config/params";
 import type { MonitorFeed } from "./pubsub/monitor";
 import type { Publisher, Subscriptions } from "./pubsub/publisher";
@@ -27,6 +28,12 @@ export interface ExecContext {
   readonly pubsub?: Publisher;
   /** MONITOR (pubsub/monitor.ts): set for a batch only while some gateway has a monitor. */
   readonly monitor?: MonitorFeed;
+  /**
+   * Set for a client's batch that may wait (blocking/waiters.ts): a blocking command with nothing
+   * to take asks it to wait. Absent in transactions, scripts and cross-shard runs, where the
+   * blocking forms answer as their non-blocking forms.
+   */
+  readonly blocker?: Blocker;
   /** The shard's interest table as PUBSUB reads it; absent with `pubsub`. */
   readonly subscriptions?: Subscriptions;
 }

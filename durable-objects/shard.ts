@@ -42,7 +42,9 @@ import { LAZYFREE_BATCH_STEP } from "./store/lazy-free";
 import { migrate } from "./store/schema";
 import { Participant, type PrepareRequest, type PrepareResult, type TxEvent } from "./participant";
 import type { Coordinator } from "./coordinator";
-import { err } from "./reply";
+import { err, isError } from "./reply";
+import { BLOCKED, Waiters, type Blocker, type Waiter } from "./blocking/waiters";
+import { KeyType } from "./store/keyspace";
 import { ReplyBudget } from "./reply-budget";
 import { Errors } from "./errors";
 import { ScriptState } from "./scripting/state";
@@ -51,6 +53,27 @@ import { pack, unpackBatch, type Streamed } from "./transport";
 import { DEFAULT_PUBSUB_BUFFER_LIMIT, PubSub, type PubSubPeer } from "./pubsub/hub";
 import type { Delivery } from "./pubsub/gateway";
 import type { InterestKind } from "./pubsub/interest";
+
+/** What a batch's RPC may say besides its commands: its reply budget, and the name of a wait it may start. */
+export interface ExecLimits {
+  replyBytes?: number;
+  block?: string;
+}
+
+/** A batch that may be suspended at a blocking command: its replies so far and where it stands. */
+interface Suspendable {
+  batch: Arg[][];
+  out: Reply[];
+  budget: ReplyBudget;
+  at: number;
+  block: string | undefined;
+}
+
+/** A suspended batch in the shard's queues. */
+interface ShardWaiter extends Suspendable, Waiter {
+  resolve: (replies: Reply[]) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
 
 /** Shards the database has when the SHARDS var is not set (worker/env.ts's default). */
 const DEFAULT_SHARD_COUNT = 16;
@@ -96,6 +119,8 @@ export class Shard extends DurableObject {
   /** The alarm time this object has set (mirrors storage, to avoid an async read per write). */
   private alarmAt: number | null = null;
   private readonly pubsub: PubSub;
+  /** Clients blocked on this shard's keys (blocking/waiters.ts); in memory only. */
+  private readonly waiters = new Waiters<ShardWaiter>();
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
@@ -104,6 +129,7 @@ export class Shard extends DurableObject {
     this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
     this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
     this.keyspace.counters = this.stats;
+    this.keyspace.waiting = this.waiters;
     const shards = Number(env.SHARDS);
     this.keyspace.shardCount = Number.isSafeInteger(shards) && shards > 0 ? shards : DEFAULT_SHARD_COUNT;
     registerElementStores(this.keyspace);
@@ -156,20 +182,56 @@ export class Shard extends DurableObject {
    * answers an error entry instead, a write whose large reply does not fit is rolled back and
    * answers one. Replies too large for one RPC message come back with their long byte strings in
    * a stream (transport.ts).
+   *
+   * With `limits.block` (a client's pipeline, never a transaction), a blocking command with
+   * nothing to take suspends the batch (docs/blocking.md): the answer is then a Promise, settled
+   * when the command is served or times out and the rest of the batch has run; `block` names
+   * the wait for `unblock`. Without a blocked command the answer is the same synchronous array.
    */
-  exec(batch: Arg[][], limits?: { replyBytes?: number }): Reply[] | Streamed<Reply[]> {
-    return pack(this.run(batch, limits));
+  exec(batch: Arg[][], limits?: ExecLimits): Reply[] | Streamed<Reply[]> | Promise<Reply[] | Streamed<Reply[]>> {
+    const replies = this.run(batch, limits);
+    return Array.isArray(replies) ? pack(replies) : replies.then(pack);
   }
 
   /** `exec` of a batch too large for one RPC message: its long arguments arrive in a stream first. */
-  async execStreamed(batch: Streamed<Arg[][]>, limits?: { replyBytes?: number }): Promise<Reply[] | Streamed<Reply[]>> {
+  async execStreamed(batch: Streamed<Arg[][]>, limits?: ExecLimits): Promise<Reply[] | Streamed<Reply[]>> {
     return this.exec(await unpackBatch(batch), limits);
   }
 
-  private run(batch: Arg[][], limits?: { replyBytes?: number }): Reply[] {
-    const ctx = this.context();
+  /**
+   * The client waiting as `id` went away: it stops waiting, and nothing is taken for it. False
+   * when it no longer waits here (served, timed out, or never blocked).
+   */
+  unblock(id: string): boolean {
+    const w = this.waiters.get(id);
+    if (!w || !this.waiters.remove(w)) return false;
+    clearTimeout(w.timer);
+    w.out.fill(err(Errors.clientGone), w.at);
+    w.resolve(w.out);
+    return true;
+  }
+
+  /** Clients waiting on this shard's keys, and the keys they wait on (tests, INFO). */
+  blockedClients(): { clients: number; keys: number } {
+    return { clients: this.waiters.size, keys: this.waiters.keys };
+  }
+
+  private run(batch: Arg[][], limits?: ExecLimits): Reply[] | Promise<Reply[]> {
     if (this.participant.blocks(batch)) return batch.map(() => err(Errors.txLocked));
+    const out: Reply[] = new Array(batch.length);
     const budget = new ReplyBudget(limits?.replyBytes, batch.length);
+    const suspended = this.runFrom({ batch, out, budget, at: 0, block: limits?.block });
+    this.serveBlocked();
+    return suspended ?? out;
+  }
+
+  /**
+   * Runs `s.batch` from `s.at`; a command that blocks suspends it as a waiter (its promise is
+   * the answer), else the batch is complete in `s.out`.
+   */
+  private runFrom(s: Suspendable): Promise<Reply[]> | null {
+    const { batch, out, budget } = s;
+    const ctx0 = this.context();
     let argv: Arg[] = [];
     const writesBefore = this.stats.writesCommitted;
     const publisher = this.pubsub.publisher;
@@ -183,16 +245,34 @@ export class Shard extends DurableObject {
         throw e;
       }
     };
+    // A blocking command may wait only as the batch's own command (not one a script calls).
+    let wanted: { keys: string[]; type: KeyType; timeoutMs: number } | null = null;
+    const blocker: Blocker | undefined =
+      s.block === undefined
+        ? undefined
+        : {
+            block: (called, keys, type, timeoutMs) => {
+              if (called !== argv || wanted !== null) return false;
+              wanted = { keys, type, timeoutMs };
+              return true;
+            },
+          };
+    const ctx: ExecContext = blocker ? { ...ctx0, blocker } : ctx0;
+    let suspended: Promise<Reply[]> | null = null;
     const run = () => {
-      const out: Reply[] = new Array(batch.length);
       const stats = this.stats;
       stats.sample(ctx.now);
       const slowerThan = this.slowlogSettings().slowerThan;
       stats.clock = ctx.now;
       try {
-        for (let i = 0; i < batch.length; i++) {
+        for (let i = s.at; i < batch.length; i++) {
           argv = batch[i]!;
-          out[i] = budget.admit(argv, dispatch(COMMANDS, ctx, argv, atomically));
+          const reply = dispatch(COMMANDS, ctx, argv, atomically);
+          if (reply === BLOCKED && wanted !== null) {
+            suspended = this.suspend(s, i, wanted);
+            return;
+          }
+          out[i] = budget.admit(argv, reply);
           stats.netInputBytes += commandBytes(argv);
           stats.netOutputBytes += replyBytes(out[i]!);
           if (slowerThan >= 0 && stats.lastUsec >= slowerThan) {
@@ -202,12 +282,11 @@ export class Shard extends DurableObject {
       } finally {
         stats.clock = null;
       }
-      return out;
     };
     try {
-      if (this.participant.lockedKeys() === 0) return run();
+      if (this.participant.lockedKeys() === 0) run();
       // Keys a command does not declare (a script's) are checked where every access passes.
-      return this.keyspace.guarded((key) => this.participant.isLocked(key), run);
+      else this.keyspace.guarded((key) => this.participant.isLocked(key), run);
     } finally {
       // A batch that wrote also frees a bounded step of large deleted keys' rows, and may carry the counters.
       if (this.stats.writesCommitted !== writesBefore) {
@@ -216,6 +295,69 @@ export class Shard extends DurableObject {
       }
       this.keyspace.memory.persist();
     }
+    return suspended;
+  }
+
+  /** The batch `s` waits at command `at` for one of `want.keys`: queued last on each, with its timer. */
+  private suspend(s: Suspendable, at: number, want: { keys: string[]; type: KeyType; timeoutMs: number }): Promise<Reply[]> {
+    let resolve!: (replies: Reply[]) => void;
+    const promise = new Promise<Reply[]>((r) => (resolve = r));
+    const w: ShardWaiter = { ...s, id: s.block!, at, argv: s.batch[at]!, keys: want.keys, type: want.type, done: false, resolve, timer: undefined };
+    if (want.timeoutMs > 0) w.timer = setTimeout(() => this.timedOut(w), want.timeoutMs);
+    this.waiters.add(w);
+    return promise;
+  }
+
+  /** A waiter's time ran out: its command answers nil, and its batch goes on. */
+  private timedOut(w: ShardWaiter): void {
+    if (!this.waiters.remove(w)) return;
+    w.out[w.at] = w.budget.admit(w.argv, null);
+    this.continueAfter(w);
+  }
+
+  /** Runs the rest of a served or timed-out waiter's batch, then settles its promise (or it waits again). */
+  private continueAfter(w: ShardWaiter): void {
+    const next = this.runFrom({ batch: w.batch, out: w.out, budget: w.budget, at: w.at + 1, block: w.block });
+    if (next) void next.then(w.resolve);
+    else w.resolve(w.out);
+    this.serveBlocked();
+  }
+
+  /**
+   * Serves the clients waiting on keys created since the last serve, first come first served,
+   * as Redis's handleClientsBlockedOnKeys after each command: each waiter's command runs again
+   * in its non-blocking form; one that answers is done. Called after every batch, commit and
+   * timer; costs one size test when nobody waits.
+   */
+  private serveBlocked(): void {
+    const waiters = this.waiters;
+    while (waiters.hasReady()) {
+      for (const key of waiters.takeReady()) {
+        for (const w of waiters.queue(key)) {
+          if (w.done) continue;
+          const row = this.keyspace.find(key, false);
+          // Gone again, or now of another type (Redis 7.0 leaves such waiters waiting).
+          if (!row || row.type !== w.type) break;
+          this.serveOne(w);
+        }
+      }
+    }
+  }
+
+  /** Runs a waiter's command again; it stays queued where it was if it would still wait (or meets a locked key). */
+  private serveOne(w: ShardWaiter): void {
+    const ctx0 = this.context();
+    let again = false;
+    const ctx: ExecContext = { ...ctx0, blocker: { block: (called) => (again = called === w.argv) } };
+    const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => w.budget.admitWrite(w.argv, fn() as Reply) as T);
+    const run = () => dispatch(COMMANDS, ctx, w.argv, atomically);
+    const reply = this.participant.lockedKeys() === 0 ? run() : this.keyspace.guarded((key) => this.participant.isLocked(key), run);
+    this.keyspace.memory.persist();
+    if ((reply === BLOCKED && again) || (isError(reply) && reply.error === Errors.txLocked)) return;
+    this.waiters.remove(w);
+    clearTimeout(w.timer);
+    w.out[w.at] = w.budget.admit(w.argv, reply);
+    this.continueAfter(w);
   }
 
   /**
@@ -259,6 +401,7 @@ export class Shard extends DurableObject {
       return this.participant.commit(this.context(), txid);
     } finally {
       this.keyspace.memory.persist();
+      this.serveBlocked();
     }
   }
 
@@ -354,6 +497,7 @@ export class Shard extends DurableObject {
       try {
         if (decision === "committed") this.participant.commit(this.context(), txid);
         else this.participant.abort(this.context(), txid);
+        this.serveBlocked();
       } catch (e) {
         // Only a record dropped long ago or a protocol bug gets here: log it, never retry forever.
         console.error(`transaction ${txid}: ${e instanceof Error ? e.message : String(e)}`);

@@ -14,6 +14,7 @@
  * - `random`    output is not deterministic (RANDOMKEY, SPOP, TIME, …).
  * - `loading`, `stale`, `pubsub`, `allow_busy`: as Redis; informational here.
  * - `no_mandatory_keys`  may run without keys although it takes some (EVAL … 0).
+ * - `blocking`  may wait for a key (BLPOP, BZPOPMIN, …; blocking/waiters.ts).
  *
  * `state` names server state beyond the keyspace that a command changes (the script cache,
  * function libraries, the server parameters and counters of CONFIG SET and RESETSTAT, the
@@ -67,7 +68,8 @@ export type Flag =
   | "stale"
   | "pubsub"
   | "allow_busy"
-  | "no_mandatory_keys";
+  | "no_mandatory_keys"
+  | "blocking";
 
 /** Where the keys are: argv indices first..last (negative last counts from the end) by step. */
 export interface KeyRange {

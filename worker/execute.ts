@@ -25,7 +25,7 @@ import { FLOATING, KEYLESS_SHARD, plan, type Plan } from "./plan";
  * How the executor reaches shard `i`: one RPC that runs a batch in order, its replies taking at
  * most `replyLimit` bytes (durable-objects/reply-budget.ts; the shard's own cap when absent).
  */
-export type ShardExec = (shard: number, batch: Arg[][], replyLimit?: number) => Promise<Reply[]>;
+export type ShardExec = (shard: number, batch: Arg[][], replyLimit?: number, mayBlock?: boolean) => Promise<Reply[]>;
 
 export interface ExecOptions {
   shards: number;
@@ -118,7 +118,8 @@ async function runSegment(plans: Plan[], from: number, to: number, out: Reply[],
   const results = new Map<number, Reply[]>();
   const run = guarded(exec);
   const share = Math.floor(Math.max(0, budget.left) / Math.max(1, batches.size));
-  await Promise.all([...batches].map(async ([shard, batch]) => results.set(shard, await run(shard, batch, share))));
+  // A client's pipeline may wait at a blocking command (docs/blocking.md); a transaction never does.
+  await Promise.all([...batches].map(async ([shard, batch]) => results.set(shard, await run(shard, batch, share, batch.some(isBlocking)))));
   if (to < plans.length) for (const replies of results.values()) for (const r of replies) budget.left -= replyBytes(r);
   for (let c = from; c < to; c++) {
     const p = plans[c]!;
@@ -153,12 +154,12 @@ const LOCK_RETRY_MS = [2, 4, 8, 16, 32, 64, 128, 256, 512];
 
 /** A batch refused because a key is locked (nothing ran) is sent again after a short wait. */
 export function retryingLocked(exec: ShardExec): ShardExec {
-  return async (shard, batch, limit) => {
-    let replies = await exec(shard, batch, limit);
+  return async (shard, batch, limit, mayBlock) => {
+    let replies = await exec(shard, batch, limit, mayBlock);
     for (const wait of LOCK_RETRY_MS) {
       if (!refusedAsLocked(replies)) break;
       await new Promise((r) => setTimeout(r, wait * (0.5 + Math.random())));
-      replies = await exec(shard, batch, limit);
+      replies = await exec(shard, batch, limit, mayBlock);
     }
     return replies;
   };
@@ -175,14 +176,20 @@ function refusedAsLocked(replies: Reply[]): boolean {
  * outcome is unknown, never that it failed; a read's says the shard was unavailable.
  */
 export function guarded(exec: ShardExec): ShardExec {
-  return async (shard, batch, limit) => {
+  return async (shard, batch, limit, mayBlock) => {
     try {
-      return await exec(shard, batch, limit);
+      return await exec(shard, batch, limit, mayBlock);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       return batch.map((argv) => err(mayWrite(argv) ? Errors.shardOutcomeUnknown(shard, message) : Errors.shardUnavailable(shard, message)));
     }
   };
+}
+
+/** Whether a command may wait for a key (flagged `blocking`: BLPOP, BZPOPMIN, …). */
+function isBlocking(argv: Arg[]): boolean {
+  const found = lookupCommand(COMMANDS, argv);
+  return found.ok && found.spec.flags.includes("blocking");
 }
 
 /** Whether a command may have changed anything: flagged `write` (or server state) in the table. */

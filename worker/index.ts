@@ -164,9 +164,39 @@ app.use("*", async (c, next) => {
   await next();
 });
 
-function shardExec(env: Env): ShardExec {
-  return (shard, batch, replyLimit) =>
-    execOnShard(env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc, batch, replyLimit === undefined ? undefined : { replyBytes: replyLimit });
+/**
+ * Batches to shards over RPC. A batch that may block waits under a fresh name; when the client's
+ * request is cancelled (`signal`), the shard is told to stop waiting, so nothing is taken for a
+ * client that is gone (docs/blocking.md).
+ */
+function shardExec(env: Env, signal?: AbortSignal, waitUntil?: (p: Promise<unknown>) => void): ShardExec {
+  return async (shard, batch, replyLimit, mayBlock) => {
+    const stub = env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc;
+    if (!mayBlock) return execOnShard(stub, batch, replyLimit === undefined ? undefined : { replyBytes: replyLimit });
+    const block = crypto.randomUUID();
+    const cancel = () => {
+      const sent = stub.unblock(block).catch(() => false);
+      waitUntil?.(sent);
+    };
+    signal?.addEventListener("abort", cancel, { once: true });
+    try {
+      return await execOnShard(stub, batch, { ...(replyLimit === undefined ? {} : { replyBytes: replyLimit }), block });
+    } finally {
+      signal?.removeEventListener("abort", cancel);
+    }
+  };
+}
+
+/** The request's shard access: its cancellation ends a blocked command's wait. */
+function requestExec(c: Ctx): ShardExec {
+  let waitUntil: ((p: Promise<unknown>) => void) | undefined;
+  try {
+    const ec = c.executionCtx;
+    waitUntil = (p) => ec.waitUntil(p);
+  } catch {
+    // No execution context (a direct app.request in tests).
+  }
+  return shardExec(c.env, c.req.raw.signal, waitUntil);
 }
 
 /** Cross-shard transactions: the shards as participants, Coordinator objects for the decisions. */
@@ -221,7 +251,7 @@ async function commandList(c: Ctx): Promise<Arg[][]> {
 
 async function pipeline(c: Ctx): Promise<Response> {
   const cmds = await commandList(c);
-  const replies = await runPipeline(cmds, c.get("opts"), shardExec(c.env));
+  const replies = await runPipeline(cmds, c.get("opts"), requestExec(c));
   return json(entriesBody(replies, c.get("base64")));
 }
 
@@ -258,7 +288,7 @@ async function single(c: Ctx): Promise<Response> {
   const hasBody = c.req.method === "POST" || c.req.method === "PUT";
   const body = hasBody ? await requestBody(c) : null;
   const argv = url.pathname === "/" && hasBody ? parseCommandBody(body!) : parsePathCommand(url, body);
-  const [reply] = await runPipeline([argv], c.get("opts"), shardExec(c.env));
+  const [reply] = await runPipeline([argv], c.get("opts"), requestExec(c));
   return json(entryBody(reply!, c.get("base64")), isError(reply!) ? 400 : 200);
 }
 

@@ -10,12 +10,15 @@ import { isStreamed, pack, unpackReplies, type Streamed } from "../durable-objec
 /** What a batch's replies may take (durable-objects/reply-budget.ts). */
 export interface ExecLimits {
   replyBytes?: number;
+  /** The batch may wait at a blocking command under this name (docs/blocking.md); `unblock` ends the wait. */
+  block?: string;
 }
 
 /** A shard's RPC surface for batches (typed here once: the generated stub type of a recursive Reply is too deep). */
 export interface ShardBatchRpc {
   exec(batch: Arg[][], limits?: ExecLimits): Promise<Reply[] | Streamed<Reply[]>>;
   execStreamed(batch: Streamed<Arg[][]>, limits?: ExecLimits): Promise<Reply[] | Streamed<Reply[]>>;
+  unblock(id: string): Promise<boolean>;
 }
 
 /** Runs `batch` on the shard behind `stub`: one reply per command, in order. */

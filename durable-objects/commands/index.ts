@@ -6,6 +6,7 @@ import { CommandTable, type CommandSpec } from "../table";
 import { configCommands } from "./config";
 import { dumpCommands } from "./dump";
 import { bitmapCommands } from "./bitmaps";
+import { blockingCommands } from "./blocking";
 import { geoCommands } from "./geo";
 import { hashCommands } from "./hashes";
 import { hyperLogLogCommands } from "./hyperloglog";
@@ -30,6 +31,7 @@ export const COMMANDS = new CommandTable().add(
   ...keyspaceCommands,
   ...hashCommands,
   ...listCommands,
+  ...blockingCommands,
   ...setCommands,
   ...zsetCommands,
   ...geoCommands,

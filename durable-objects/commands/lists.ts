@@ -1,8 +1,8 @@
 /**
  * List commands: argv → typed arguments → store/lists.ts → reply.
  *
- * Blocking variants (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) are not offered: a request over
- * HTTP cannot wait on a key, and a non-blocking imitation would answer differently from Redis.
+ * The blocking variants (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) are in blocking.ts; they
+ * share LMOVE's and LMPOP's rules from here.
  */
 import { keynumSpec, rangeSpec } from "../key-specs";
 import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
@@ -39,7 +39,7 @@ function takeIndex(p: ArgCursor): number {
 }
 
 /** LEFT|RIGHT, case-insensitive. */
-function takeEnd(p: ArgCursor): End {
+export function takeEnd(p: ArgCursor): End {
   if (p.eat("LEFT")) return "left";
   if (p.eat("RIGHT")) return "right";
   p.syntaxError();
@@ -183,7 +183,7 @@ export function lmoveOutcome(o: LmoveObservation): Outcome {
   return { reply: o.element, write: true };
 }
 
-function moveGeneric(ctx: ExecContext, src: string, dst: string, from: End, to: End): Reply {
+export function moveGeneric(ctx: ExecContext, src: string, dst: string, from: End, to: End): Reply {
   const ks = ctx.keyspace;
   const source = observedType(ks.find(src));
   const destination = observedType(ks.find(dst));
@@ -213,18 +213,28 @@ function lmpopKeys(argv: Arg[]): number[] {
 
 // LMPOP numkeys key [key …] LEFT|RIGHT [COUNT count]
 function lmpop(ctx: ExecContext, argv: Arg[]): Reply {
-  const numkeys = atLeastOne(argv[1]!, Errors.numkeysPositive);
-  if (numkeys > argv.length - 3) throw new CommandError(Errors.syntax);
-  const keys = argv.slice(2, 2 + numkeys).map(text);
-  const p = new ArgCursor(argv, 2 + numkeys);
+  return multiPopGeneric(ctx, argv, 1).reply;
+}
+
+/**
+ * LMPOP from its numkeys at `at` (BLMPOP's is after the timeout): the keys and the reply (nil
+ * when every list is empty). `parsed` runs once the arguments are read, before anything pops
+ * (BLMPOP checks its timeout there, as Redis does).
+ */
+export function multiPopGeneric(ctx: ExecContext, argv: Arg[], at: number, parsed?: () => void): { keys: string[]; reply: Reply } {
+  const numkeys = atLeastOne(argv[at]!, Errors.numkeysPositive);
+  if (numkeys > argv.length - at - 2) throw new CommandError(Errors.syntax);
+  const keys = argv.slice(at + 1, at + 1 + numkeys).map(text);
+  const p = new ArgCursor(argv, at + 1 + numkeys);
   const end = takeEnd(p);
   let count: number | null = null;
   while (p.more()) {
     if (count === null && p.remaining() >= 2 && p.eat("COUNT")) count = atLeastOne(p.take(), Errors.countPositive);
     else p.syntaxError();
   }
+  parsed?.();
   const out = listMultiPop(ctx.keyspace, keys, end, count ?? 1);
-  return out && [out[0], out[1]];
+  return { keys, reply: out && [out[0], out[1]] };
 }
 
 export const listCommands: CommandSpec[] = [

@@ -199,7 +199,12 @@ function popGeneric(max: boolean) {
 
 // ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
 function zmpop(ctx: ExecContext, argv: Arg[]): Reply {
-  const { keys, next } = parseKeys(argv, 1, "zmpop", Errors.numkeysPositive);
+  return zmpopGeneric(ctx, argv, 1).reply;
+}
+
+/** ZMPOP from its numkeys at `at` (BZMPOP's is after the timeout): the keys and the reply (nil when every set is empty); `parsed` as multiPopGeneric's (lists.ts). */
+export function zmpopGeneric(ctx: ExecContext, argv: Arg[], at: number, parsed?: () => void): { keys: string[]; reply: Reply } {
+  const { keys, next } = parseKeys(argv, at, at === 1 ? "zmpop" : "bzmpop", Errors.numkeysPositive);
   const p = new ArgCursor(argv, next);
   const where = p.more() ? p.takeText().toUpperCase() : p.syntaxError();
   if (where !== "MIN" && where !== "MAX") p.syntaxError();
@@ -210,11 +215,12 @@ function zmpop(ctx: ExecContext, argv: Arg[]): Reply {
       if (count < 1) throw new CommandError(Errors.countPositive);
     } else p.syntaxError();
   }
+  parsed?.();
   for (const key of keys) {
     const set = findZset(ctx.keyspace, key);
-    if (set) return [key, pairsReply(set.pop(count ?? 1, where === "MAX"))];
+    if (set) return { keys, reply: [key, pairsReply(set.pop(count ?? 1, where === "MAX"))] };
   }
-  return null;
+  return { keys, reply: null };
 }
 
 export const zsetAlgebraCommands: CommandSpec[] = [

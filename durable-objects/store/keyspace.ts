@@ -127,6 +127,8 @@ export class Keyspace {
    * shard; null where nothing can subscribe.
    */
   notifyTo: NotifyContext | null = null;
+  /** The shard's blocked clients (blocking/waiters.ts): told of every key created, as Redis's dbAdd signals a key ready. */
+  waiting: { noteCreated(key: string): void } | null = null;
 
   constructor(
     readonly sql: SqlStorage,
@@ -237,6 +239,7 @@ export class Keyspace {
     }
     this.memory.add(mem);
     if (!replacing) this.notify(Notify.New, "new", key);
+    this.waiting?.noteCreated(key);
     this.access.created(id, this.now);
     if (!isPlainString(type, size)) this.memory.note(id);
     if (expireAt !== null) this.onExpiry(expireAt);

@@ -1,6 +1,7 @@
 /** Every conformance group; each target runs all of them. */
 import type { CaseGroup } from "../harness";
 import { bitmapCases } from "./bitmaps";
+import { blockingCases } from "./blocking";
 import { configCases } from "./config";
 import { crossShardCases } from "./cross-shard";
 import { dumpCases } from "./dump";
@@ -28,4 +29,4 @@ import { streamCases } from "./streams";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases];
