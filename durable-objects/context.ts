@@ -36,4 +36,6 @@ export interface ExecContext {
   readonly blocker?: Blocker;
   /** The shard's interest table as PUBSUB reads it; absent with `pubsub`. */
   readonly subscriptions?: Subscriptions;
+  /** Clients waiting on this shard's keys (blocking pops): INFO's blocked_clients. */
+  readonly blockedClients?: () => number;
 }

@@ -94,7 +94,7 @@ function sectionFields(ctx: ExecContext, section: InfoSection): InfoField[] {
       return [
         ["connected_clients", ctx.subscriptions?.clients() ?? 0],
         ["maxclients", ctx.config.text("maxclients") || "10000"],
-        ["blocked_clients", 0],
+        ["blocked_clients", ctx.blockedClients?.() ?? 0],
       ];
     case "memory":
       return memorySection(ctx);

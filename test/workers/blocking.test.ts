@@ -32,6 +32,7 @@ describe("blocking pops", () => {
     const k = freshKey("blpop");
     const waiting = cmd("BLPOP", k, 0);
     await untilBlocked(k, 1);
+    expect((await cmd("INFO", "clients")).result).toMatch(/\r\nblocked_clients:[1-9]/);
     expect(await cmd("LPUSH", k, "job")).toEqual({ result: 1 });
     expect(await waiting).toEqual({ result: [k, "job"] });
     expect(await cmd("EXISTS", k)).toEqual({ result: 0 });
