@@ -1,12 +1,14 @@
 /**
  * Blocking pops through the Worker (docs/blocking.md): a request that waits, served by another
  * request's push, first come first served; timeouts; a cancelled wait that takes nothing; keys
- * deleted or retyped while clients wait; pushes from MULTI/EXEC and scripts; XREAD BLOCK.
+ * deleted or retyped while clients wait; pushes from MULTI/EXEC and scripts; XREAD BLOCK; waits
+ * over `/ws`.
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { shardOf } from "../../worker/slot";
 import { cmd, freshKey, keysOnDistinctShards, multiExec, pipeline, SHARDS } from "./http-helpers";
+import { connect } from "./ws-client";
 
 interface BlockingShard {
   blockedClients(): Promise<{ clients: number; keys: number }>;
@@ -231,5 +233,47 @@ describe("XREAD BLOCK", () => {
     expect(await shard.unblock("xcancel-1")).toBe(true);
     expect(await waiting).toEqual([{ error: "ERR the blocked client went away" }]);
     expect((await shard.blockedClients()).clients).toBe(0);
+  });
+});
+
+describe("blocking commands over /ws", () => {
+  it("a BLPOP waits until served; the socket's later frames answer after it, in order", async () => {
+    const k = freshKey("ws-blpop");
+    const c = await connect();
+    c.send(["BLPOP", k, 0]);
+    await untilBlocked(k, 1);
+    c.send(["ECHO", "after"]);
+    c.send([["LLEN", k]]);
+    expect(await cmd("RPUSH", k, "a", "b")).toEqual({ result: 2 });
+    expect(await c.next()).toEqual({ result: [k, "a"] });
+    expect(await c.next()).toEqual({ result: "after" });
+    expect(await c.next()).toEqual({ result: 1 });
+    c.ws.close();
+  });
+
+  it("an XREAD BLOCK on a socket is served by an XADD; a timeout answers nil", async () => {
+    const k = freshKey("ws-xread");
+    const c = await connect();
+    expect(await c.call(["XREAD", "BLOCK", 10, "STREAMS", k, "$"])).toEqual([{ result: null }]);
+    c.send(["XREAD", "BLOCK", 0, "STREAMS", k, "$"]);
+    await untilBlocked(k, 1);
+    await cmd("XADD", k, "1-1", "f", "v");
+    expect(await c.next()).toEqual({ result: [[k, [["1-1", ["f", "v"]]]]] });
+    c.ws.close();
+  });
+
+  it("a socket that closes while it waits is withdrawn: nothing is taken for it", async () => {
+    const k = freshKey("ws-close");
+    const c = await connect();
+    c.send(["BLPOP", k, 0]);
+    await untilBlocked(k, 1);
+    c.ws.close();
+    await c.closed;
+    const shard = shardFor(k);
+    let left = 1;
+    for (let i = 0; i < 1000 && left > 0; i++) left = (await shard.blockedClients()).clients;
+    expect(left).toBe(0);
+    expect(await cmd("RPUSH", k, "kept")).toEqual({ result: 1 });
+    expect(await cmd("LRANGE", k, 0, -1)).toEqual({ result: ["kept"] });
   });
 });
