@@ -34,6 +34,8 @@ export interface ExecContext {
    * blocking forms answer as their non-blocking forms.
    */
   readonly blocker?: Blocker;
+  /** Set while a script's redis.call runs the command (XREAD refuses BLOCK there, as Redis). */
+  readonly inScript?: boolean;
   /** The shard's interest table as PUBSUB reads it; absent with `pubsub`. */
   readonly subscriptions?: Subscriptions;
   /** Clients waiting on this shard's keys (blocking pops): INFO's blocked_clients. */

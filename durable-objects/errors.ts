@@ -257,8 +257,6 @@ export const StreamErrors = {
   noackOnlyXreadgroup: "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.",
   greaterOnlyXreadgroup: "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.",
   blockInScript: (cmd: string) => `ERR ${cmd} command is not allowed with BLOCK option from scripts`,
-  /** XREAD BLOCK is not served yet (the shard has no waiting readers); the non-blocking form is. */
-  blockUnsupported: "ERR XREAD BLOCK is not supported yet: read without BLOCK and poll",
   entriesAddedNegative: "ERR entries_added must be positive",
   xsetidBelowMaxDeleted: "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id",
   xsetidBelowTop: "ERR The ID specified in XSETID is smaller than the target stream top item",

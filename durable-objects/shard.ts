@@ -69,6 +69,15 @@ interface Suspendable {
   block: string | undefined;
 }
 
+/** What a blocking command asked for: the keys and type it waits on, its timeout, and what runs when one is ready. */
+interface Wanted {
+  keys: string[];
+  type: KeyType;
+  timeoutMs: number;
+  /** The command to run again when served, when not the batch's own (XREAD with `$` resolved). */
+  rerun: Arg[] | undefined;
+}
+
 /** A suspended batch in the shard's queues. */
 interface ShardWaiter extends Suspendable, Waiter {
   resolve: (replies: Reply[]) => void;
@@ -246,14 +255,14 @@ export class Shard extends DurableObject {
       }
     };
     // A blocking command may wait only as the batch's own command (not one a script calls).
-    let wanted: { keys: string[]; type: KeyType; timeoutMs: number } | null = null;
+    let wanted: Wanted | null = null;
     const blocker: Blocker | undefined =
       s.block === undefined
         ? undefined
         : {
-            block: (called, keys, type, timeoutMs) => {
+            block: (called, keys, type, timeoutMs, rerun) => {
               if (called !== argv || wanted !== null) return false;
-              wanted = { keys, type, timeoutMs };
+              wanted = { keys, type, timeoutMs, rerun };
               return true;
             },
           };
@@ -299,10 +308,10 @@ export class Shard extends DurableObject {
   }
 
   /** The batch `s` waits at command `at` for one of `want.keys`: queued last on each, with its timer. */
-  private suspend(s: Suspendable, at: number, want: { keys: string[]; type: KeyType; timeoutMs: number }): Promise<Reply[]> {
+  private suspend(s: Suspendable, at: number, want: Wanted): Promise<Reply[]> {
     let resolve!: (replies: Reply[]) => void;
     const promise = new Promise<Reply[]>((r) => (resolve = r));
-    const w: ShardWaiter = { ...s, id: s.block!, at, argv: s.batch[at]!, keys: want.keys, type: want.type, done: false, resolve, timer: undefined };
+    const w: ShardWaiter = { ...s, id: s.block!, at, argv: want.rerun ?? s.batch[at]!, keys: want.keys, type: want.type, done: false, resolve, timer: undefined };
     if (want.timeoutMs > 0) w.timer = setTimeout(() => this.timedOut(w), want.timeoutMs);
     this.waiters.add(w);
     return promise;
@@ -338,17 +347,17 @@ export class Shard extends DurableObject {
           const row = this.keyspace.find(key, false);
           // Gone again, or now of another type (Redis 7.0 leaves such waiters waiting).
           if (!row || row.type !== w.type) break;
-          this.serveOne(w);
+          this.serveOne(w, key);
         }
       }
     }
   }
 
-  /** Runs a waiter's command again; it stays queued where it was if it would still wait (or meets a locked key). */
-  private serveOne(w: ShardWaiter): void {
+  /** Runs a waiter's command again for `key`; it stays queued where it was if it would still wait (or meets a locked key). */
+  private serveOne(w: ShardWaiter, key: string): void {
     const ctx0 = this.context();
     let again = false;
-    const ctx: ExecContext = { ...ctx0, blocker: { block: (called) => (again = called === w.argv) } };
+    const ctx: ExecContext = { ...ctx0, blocker: { block: (called) => (again = called === w.argv), serving: key } };
     const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => w.budget.admitWrite(w.argv, fn() as Reply) as T);
     const run = () => dispatch(COMMANDS, ctx, w.argv, atomically);
     const reply = this.participant.lockedKeys() === 0 ? run() : this.keyspace.guarded((key) => this.participant.isLocked(key), run);

@@ -32,7 +32,7 @@ import { frontDoor } from "./ratelimit/front-door";
 import { gatherShards, metricsAccess, metricsResponse, type MetricsRpc } from "./metrics";
 import { maybeIntervalWrite } from "./metrics/analytics";
 import { KEYLESS_SHARD } from "./plan";
-import { execOnShard, type ShardBatchRpc } from "./shard-transport";
+import { blockingShardExec, execOnShard, type ShardBatchRpc } from "./shard-transport";
 import { BadRequest, parseCommandBody, parseCommandList, parsePathCommand, TooLarge } from "./request";
 import { bridgeStream, gatewayShard, openGateway, SSE_HEADERS, sseRequest, type GatewayStub, type SseRequest } from "./pubsub/sse";
 import { installSocketCommands } from "../durable-objects/pubsub/socket-commands";
@@ -164,27 +164,9 @@ app.use("*", async (c, next) => {
   await next();
 });
 
-/**
- * Batches to shards over RPC. A batch that may block waits under a fresh name; when the client's
- * request is cancelled (`signal`), the shard is told to stop waiting, so nothing is taken for a
- * client that is gone (docs/blocking.md).
- */
+/** Batches to the Worker's shards over RPC; a batch that may block is withdrawn when `signal` aborts (docs/blocking.md). */
 function shardExec(env: Env, signal?: AbortSignal, waitUntil?: (p: Promise<unknown>) => void): ShardExec {
-  return async (shard, batch, replyLimit, mayBlock) => {
-    const stub = env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc;
-    if (!mayBlock) return execOnShard(stub, batch, replyLimit === undefined ? undefined : { replyBytes: replyLimit });
-    const block = crypto.randomUUID();
-    const cancel = () => {
-      const sent = stub.unblock(block).catch(() => false);
-      waitUntil?.(sent);
-    };
-    signal?.addEventListener("abort", cancel, { once: true });
-    try {
-      return await execOnShard(stub, batch, { ...(replyLimit === undefined ? {} : { replyBytes: replyLimit }), block });
-    } finally {
-      signal?.removeEventListener("abort", cancel);
-    }
-  };
+  return blockingShardExec((shard) => env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc, signal, waitUntil);
 }
 
 /** The request's shard access: its cancellation ends a blocked command's wait. */

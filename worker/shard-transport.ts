@@ -6,6 +6,7 @@
 import type { Arg } from "../durable-objects/args";
 import type { Reply } from "../durable-objects/reply";
 import { isStreamed, pack, unpackReplies, type Streamed } from "../durable-objects/transport";
+import type { ShardExec } from "./execute";
 
 /** What a batch's replies may take (durable-objects/reply-budget.ts). */
 export interface ExecLimits {
@@ -26,4 +27,30 @@ export async function execOnShard(stub: ShardBatchRpc, batch: Arg[][], limits?: 
   const sent = pack(batch);
   const result = isStreamed(sent) ? await stub.execStreamed(sent, limits) : await stub.exec(batch, limits);
   return isStreamed(result) ? unpackReplies(result) : result;
+}
+
+/**
+ * Batches to shards over RPC (`stubOf` names a shard's stub), for a client's pipeline. A batch
+ * that may block waits under a fresh name; when `signal` aborts (the client's request was
+ * cancelled, its socket closed), the shard is told to stop waiting, so nothing is taken for a
+ * client that is gone (docs/blocking.md).
+ */
+export function blockingShardExec(stubOf: (shard: number) => ShardBatchRpc, signal?: AbortSignal, waitUntil?: (p: Promise<unknown>) => void): ShardExec {
+  return async (shard, batch, replyLimit, mayBlock) => {
+    const stub = stubOf(shard);
+    const limits = replyLimit === undefined ? undefined : { replyBytes: replyLimit };
+    // A client already gone does not wait: its blocking commands answer at once.
+    if (!mayBlock || signal?.aborted) return execOnShard(stub, batch, limits);
+    const block = crypto.randomUUID();
+    const cancel = () => {
+      const sent = stub.unblock(block).catch(() => false);
+      waitUntil?.(sent);
+    };
+    signal?.addEventListener("abort", cancel, { once: true });
+    try {
+      return await execOnShard(stub, batch, { ...limits, block });
+    } finally {
+      signal?.removeEventListener("abort", cancel);
+    }
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * Clients blocked on keys (BLPOP, BZPOPMIN, … and later XREAD BLOCK), as Redis's blocked.c:
+ * Clients blocked on keys (BLPOP, BZPOPMIN, …, XREAD BLOCK), as Redis's blocked.c:
  * docs/blocking.md.
  *
  * A command that finds none of its keys ready, in a batch that may block (a client's pipeline,
@@ -9,7 +9,8 @@
  * first served, Redis's order).
  *
  * Serving: the keyspace notes every key it creates (`noteCreated`, from its insert, as Redis's
- * dbAdd calls signalKeyAsReady) when someone waits on it. After any batch's writes, in the same
+ * dbAdd calls signalKeyAsReady) when someone waits on it, and every stream an XADD appends to
+ * (`noteReady`, as Redis's XADD signals its key). After any batch's writes, in the same
  * synchronous turn (nothing else can run in between, and the output gate holds every reply
  * until the writes are durable), the shard takes the ready keys and, for each, offers the key
  * to its waiters in order: the waiter's command runs again, in its non-blocking form; if it
@@ -34,9 +35,15 @@ export interface Blocker {
    * Waits on `keys` until one of them is a `type` key again, or `timeoutMs` passes (0: no
    * timeout). True when the batch will wait: the handler then answers BLOCKED. False inside a
    * transaction, a script or anything that must not wait: the handler answers its
-   * non-blocking form's empty reply.
+   * non-blocking form's empty reply. `rerun` is the command to run again when a key is ready,
+   * when it is not `argv` itself (XREAD's `$` resolved to the last ID at the time it blocked).
    */
-  block(argv: Arg[], keys: string[], type: KeyType, timeoutMs: number): boolean;
+  block(argv: Arg[], keys: string[], type: KeyType, timeoutMs: number, rerun?: Arg[]): boolean;
+  /**
+   * The key being served when a waiter's command runs again (its readiness woke the waiter):
+   * XREAD answers that key's entries only, as Redis 7.0 serves a blocked reader.
+   */
+  readonly serving?: string;
 }
 
 /** One suspended batch, waiting at `argv` for one of `keys`. */
@@ -95,6 +102,11 @@ export class Waiters<W extends Waiter = Waiter> {
 
   /** Called by the keyspace for every key it creates: noted when someone waits on it. */
   noteCreated(key: string): void {
+    this.noteReady(key);
+  }
+
+  /** A key that may serve its waiters now (created, or a stream an XADD appended to). */
+  noteReady(key: string): void {
     if (this.queues.size !== 0 && this.queues.has(key)) this.ready.add(key);
   }
 

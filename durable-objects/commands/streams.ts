@@ -13,7 +13,9 @@ import { bytes, parseI64, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors, StreamErrors } from "../errors";
 import { Notify } from "../pubsub/notify";
+import { BLOCKED } from "../blocking/waiters";
 import { CommandError, OK, type Reply } from "../reply";
+import { KeyType } from "../store/keyspace";
 import { SHARD_REPLY_MAX_BYTES, replyBytes } from "../reply-budget";
 import {
   MAX_ID,
@@ -205,6 +207,8 @@ function xadd(ctx: ExecContext, argv: Arg[]): Reply {
   if (!id) throw new CommandError(StreamErrors.xaddNotGreater);
   s.append(id, argv.slice(fieldPos).map(bytes));
   ks.notify(Notify.Stream, "xadd", key);
+  // Readers blocked on the stream may read now (a stream created here is signalled by its insert).
+  ks.signalReady(key);
   if (opts.trim && s.trim(opts.trim) > 0) ks.notify(Notify.Stream, "xtrim", key);
   s.save();
   return formatId(id);
@@ -331,6 +335,7 @@ function xread(ctx: ExecContext, argv: Arg[]): Reply {
     const more = argv.length - i - 1;
     const o = text(argv[i]!).toLowerCase();
     if (o === "block" && more > 0) {
+      if (ctx.inScript) throw new CommandError(StreamErrors.blockInScript(text(argv[0]!)));
       const t = parseI64(text(argv[++i]!));
       if (t === null) throw new CommandError(StreamErrors.timeoutNotFloat);
       if (t < 0n) throw new CommandError(StreamErrors.timeoutNegative);
@@ -366,22 +371,33 @@ function xread(ctx: ExecContext, argv: Arg[]): Reply {
   const out: Reply[] = [];
   const c = collector("xread");
   const limit = count > BigInt(2 ** 53) ? 2 ** 53 : Number(count);
+  // A blocked reader woken by one key answers that key's entries only (Redis 7.0's serve).
+  const serving = ctx.blocker?.serving;
   for (let j = 0; j < keys; j++) {
     const key = text(argv[streamsAt + j]!);
+    if (serving !== undefined && key !== serving) continue;
     const s = findStream(ks, key);
-    if (!s || s.length === 0) continue;
+    if (!s) continue;
     const gt = after[j]!;
-    if (compareIds(s.lastEntryId(), gt) <= 0) continue;
+    // Served, Redis 7.0 compares the stream's last ID: an XADD trimmed away at once still answers, with no entries.
+    const top = serving !== undefined ? s.lastId : s.length === 0 ? null : s.lastEntryId();
+    if (top === null || compareIds(top, gt) <= 0) continue;
     const start = nextId(gt)!;
     const from = c.out.length;
     s.range(start, MAX_ID, limit, false, c.each);
     out.push([key, c.out.slice(from)]);
   }
   if (out.length > 0) return out;
-  // Nothing to read now. Without BLOCK that is a nil reply; with BLOCK the reader would wait for
-  // an XADD to one of its keys: the shard's waiting readers are where that hook belongs.
-  if (block !== null) throw new CommandError(StreamErrors.blockUnsupported);
-  return null;
+  // Nothing to read now: without BLOCK (or where nothing may wait) a nil reply; with it the
+  // reader waits for an XADD to one of its keys (docs/blocking.md). It is run again when served,
+  // with each `$` resolved now: the last ID at the time it blocked, so it gets only new entries.
+  if (block === null) return null;
+  const rerun = argv.slice();
+  for (let j = 0; j < keys; j++) {
+    if (text(argv[streamsAt + keys + j]!) === "$") rerun[streamsAt + keys + j] = formatId(after[j]!);
+  }
+  const names = argv.slice(streamsAt, streamsAt + keys).map(text);
+  return ctx.blocker?.block(argv, names, KeyType.Stream, Number(block), rerun) ? BLOCKED : null;
 }
 
 export const streamCommands: CommandSpec[] = [
@@ -392,5 +408,5 @@ export const streamCommands: CommandSpec[] = [
   { name: "xlen", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: xlen, summary: "XLEN key" },
   { name: "xdel", arity: -3, flags: ["write", "fast"], keys: ONE_KEY, run: xdel, summary: "XDEL key id [id ...]" },
   { name: "xsetid", arity: -3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: xsetid, summary: "XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]" },
-  { name: "xread", arity: -4, flags: ["readonly"], keys: xreadKeys, run: xread, summary: "XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]" },
+  { name: "xread", arity: -4, flags: ["readonly", "blocking"], keys: xreadKeys, run: xread, summary: "XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]" },
 ];

@@ -9,7 +9,9 @@
  *
  * Frames of one socket are handled in order, one at a time: a frame waits for the previous
  * one's replies (a SUBSCRIBE replies once its registrations are acknowledged by the channels'
- * homes, so a PUBLISH sent after the reply reaches it).
+ * homes, so a PUBLISH sent after the reply reaches it). A blocking command (BLPOP, XREAD BLOCK)
+ * waits until served or timed out, and the socket's later frames wait behind it, as a Redis
+ * connection's commands do; the socket's close withdraws its wait (docs/blocking.md).
  *
  * Slow subscribers: before each frame the gateway reads the socket's `bufferedAmount` (bytes
  * sent and not yet taken by the client); past the limit (Redis's `client-output-buffer-limit
@@ -40,6 +42,8 @@ interface Socket extends Attachment {
   /** The frames of this socket, handled one after another. */
   queue: Promise<void>;
   closed: boolean;
+  /** Aborted when the socket closes: a blocking command it waits in is withdrawn. */
+  gone: AbortController;
 }
 
 /** One message as a gateway receives it from a channel's home, with the interest rows the home matched for this gateway. */
@@ -111,7 +115,7 @@ export class Gateway {
     return socket.queue;
   }
 
-  /** The socket closed or failed: its subscriptions go. */
+  /** The socket closed or failed: its subscriptions go, and so does a blocking command's wait. */
   closed(ws: WebSocket): void {
     this.build();
     const socket = this.sockets.get(ws);
@@ -172,7 +176,7 @@ export class Gateway {
   }
 
   private adopt(ws: WebSocket, a: Attachment): Socket {
-    const socket: Socket = { ...a, ws, subs: { c: new Set(), p: new Set(), s: new Set() }, queue: Promise.resolve(), closed: false };
+    const socket: Socket = { ...a, ws, subs: { c: new Set(), p: new Set(), s: new Set() }, queue: Promise.resolve(), closed: false, gone: new AbortController() };
     this.sockets.set(ws, socket);
     return socket;
   }
@@ -196,7 +200,7 @@ export class Gateway {
         for (const _ of batch) this.send(socket, errorFrame(Errors.socketCommandsUnavailable));
         return;
       }
-      const replies = await commands.run(this.host.env, batch, socket.readOnly);
+      const replies = await commands.run(this.host.env, batch, socket.readOnly, socket.gone.signal);
       for (const r of replies) this.send(socket, commands.encode(r, socket.base64));
     };
     for (const argv of cmds) {
@@ -285,10 +289,11 @@ export class Gateway {
     return true;
   }
 
-  /** Forgets a socket and its subscriptions; the homes learn the new counts. */
+  /** Forgets a socket and its subscriptions, and withdraws the command it waits in; the homes learn the new counts. */
   private drop(socket: Socket): void {
     if (socket.closed) return;
     socket.closed = true;
+    socket.gone.abort();
     this.sockets.delete(socket.ws);
     if (this.monitors.delete(socket)) void this.host.changed("m", "");
     for (const kind of ["c", "p", "s"] as const) {

@@ -13,8 +13,12 @@ import type { Reply } from "../reply";
 export interface SocketCommands {
   /** One text frame: a command (`["GET","k"]`) or a pipeline (`[["GET","k"],…]`); throws with the error text when malformed. */
   parse(frame: string): Arg[][];
-  /** Runs commands as one pipeline over the shards (`env`: the shard's bindings, which are the Worker's). */
-  run(env: unknown, cmds: Arg[][], readOnly: boolean): Promise<Reply[]>;
+  /**
+   * Runs commands as one pipeline over the shards (`env`: the shard's bindings, which are the
+   * Worker's). With `signal` a blocking command waits until served or timed out, as in a
+   * client's pipeline over HTTP (docs/blocking.md); its abort withdraws the wait.
+   */
+  run(env: unknown, cmds: Arg[][], readOnly: boolean, signal?: AbortSignal): Promise<Reply[]>;
   /** One reply as a frame, `{"result":…}` or `{"error":…}`; strings base64 when asked. */
   encode(reply: Reply, base64: boolean): string;
 }

@@ -86,7 +86,8 @@ export class ScriptHost {
   /** Runs `fn` with `args`, converting its result (or its error) into a reply. */
   run(ctx: ExecContext, fn: LuaFunction, args: LuaValue[], opts: RunOptions): Reply {
     const outer = this.running;
-    this.running = { ctx, slots: new Set(opts.keys.map((k) => slotOf(text(k)))), readOnly: opts.readOnly };
+    // The script's commands never wait (only a batch's own command may) and know they run in a script.
+    this.running = { ctx: { ...ctx, blocker: undefined, inScript: true }, slots: new Set(opts.keys.map((k) => slotOf(text(k)))), readOnly: opts.readOnly };
     const budget = opts.budget ?? DEFAULT_BUDGET;
     try {
       const ret = this.lua.run(fn, args, budget, opts.chunk);

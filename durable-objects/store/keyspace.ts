@@ -127,8 +127,11 @@ export class Keyspace {
    * shard; null where nothing can subscribe.
    */
   notifyTo: NotifyContext | null = null;
-  /** The shard's blocked clients (blocking/waiters.ts): told of every key created, as Redis's dbAdd signals a key ready. */
-  waiting: { noteCreated(key: string): void } | null = null;
+  /**
+   * The shard's blocked clients (blocking/waiters.ts): told of every key created, as Redis's
+   * dbAdd signals a key ready, and of what `signalReady` names.
+   */
+  waiting: { noteCreated(key: string): void; noteReady(key: string): void } | null = null;
 
   constructor(
     readonly sql: SqlStorage,
@@ -219,6 +222,11 @@ export class Keyspace {
   /** Whether `key` is live; not an access (Redis's EXISTS looks up without touching). */
   exists(key: string): boolean {
     return this.find(key, false) !== null;
+  }
+
+  /** An existing key that may serve clients waiting on it now (a stream XADD appended to), as Redis's signalKeyAsReady. */
+  signalReady(key: string): void {
+    this.waiting?.noteReady(key);
   }
 
   /**

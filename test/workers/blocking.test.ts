@@ -1,12 +1,14 @@
 /**
  * Blocking pops through the Worker (docs/blocking.md): a request that waits, served by another
  * request's push, first come first served; timeouts; a cancelled wait that takes nothing; keys
- * deleted or retyped while clients wait; pushes from MULTI/EXEC and scripts.
+ * deleted or retyped while clients wait; pushes from MULTI/EXEC and scripts; XREAD BLOCK; waits
+ * over `/ws`.
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { shardOf } from "../../worker/slot";
 import { cmd, freshKey, keysOnDistinctShards, multiExec, pipeline, SHARDS } from "./http-helpers";
+import { connect } from "./ws-client";
 
 interface BlockingShard {
   blockedClients(): Promise<{ clients: number; keys: number }>;
@@ -143,5 +145,135 @@ describe("blocking pops", () => {
     await untilBlocked(k, 1);
     await cmd("RPUSH", k, "a", "b");
     expect(await res).toEqual([{ result: [k, "a"] }, { result: 1 }, { result: "after" }]);
+  });
+});
+
+describe("XREAD BLOCK", () => {
+  const entry = (id: string, ...fv: string[]) => [id, fv];
+
+  it("waits until an XADD to the stream; `$` is the last ID when it blocked, so only new entries come", async () => {
+    const k = freshKey("xread");
+    await cmd("XADD", k, "1-1", "old", "1");
+    const waiting = cmd("XREAD", "BLOCK", 0, "STREAMS", k, "$");
+    await untilBlocked(k, 1);
+    // Both XADDs run before the reader is served: `$` resolved at serve time would find nothing new.
+    const res = await multiExec([["XADD", k, "2-1", "a", "1"], ["XADD", k, "3-1", "b", "2"]]);
+    expect(await res.json()).toEqual([{ result: "2-1" }, { result: "3-1" }]);
+    expect(await waiting).toEqual({ result: [[k, [entry("2-1", "a", "1"), entry("3-1", "b", "2")]]] });
+    expect(await cmd("XLEN", k)).toEqual({ result: 3 });
+    expect((await shardFor(k).blockedClients()).clients).toBe(0);
+  });
+
+  it("a stream created by XADD serves a reader of a missing key; every reader gets the entry, COUNT applies", async () => {
+    const k = freshKey("xread-new");
+    const first = cmd("XREAD", "BLOCK", 0, "STREAMS", k, "$");
+    await untilBlocked(k, 1);
+    const second = cmd("XREAD", "COUNT", 1, "BLOCK", 0, "STREAMS", k, "0");
+    await untilBlocked(k, 2);
+    const res = await multiExec([["XADD", k, "5-1", "f", "v"], ["XADD", k, "6-1", "g", "w"]]);
+    expect(await res.json()).toEqual([{ result: "5-1" }, { result: "6-1" }]);
+    expect(await first).toEqual({ result: [[k, [entry("5-1", "f", "v"), entry("6-1", "g", "w")]]] });
+    expect(await second).toEqual({ result: [[k, [entry("5-1", "f", "v")]]] });
+  });
+
+  it("a reader of several keys is served with the first key made ready, and that key only", async () => {
+    const s = `{${freshKey("xmulti")}}:s`;
+    const t = s.replace(/:s$/, ":t");
+    await cmd("XADD", s, "1-1", "a", "1");
+    const res = pipeline([["XREAD", "BLOCK", 0, "STREAMS", s, t, "$", "$"], ["ECHO", "after"]]).then((r) => r.json());
+    await untilBlocked(s, 1);
+    await multiExec([["XADD", t, "5-1", "x", "1"], ["XADD", s, "2-1", "y", "2"]]);
+    expect(await res).toEqual([{ result: [[t, [entry("5-1", "x", "1")]]] }, { result: "after" }]);
+  });
+
+  it("an XADD at or below the ID waited after does not serve; one above does", async () => {
+    const k = freshKey("xread-id");
+    await cmd("XADD", k, "1-1", "f", "v");
+    const waiting = cmd("XREAD", "BLOCK", 0, "STREAMS", k, "100-0");
+    await untilBlocked(k, 1);
+    await cmd("XADD", k, "50-1", "f", "v");
+    expect((await shardFor(k).blockedClients()).clients).toBe(1);
+    await cmd("XADD", k, "150-1", "g", "w");
+    expect(await waiting).toEqual({ result: [[k, [entry("150-1", "g", "w")]]] });
+  });
+
+  it("an XADD trimmed away at once serves the reader with no entries, as Redis 7.0", async () => {
+    const k = freshKey("xread-trim");
+    await cmd("XADD", k, "1-1", "f", "v");
+    const waiting = cmd("XREAD", "BLOCK", 0, "STREAMS", k, "$");
+    await untilBlocked(k, 1);
+    expect(await cmd("XADD", k, "MAXLEN", 0, "2-1", "f", "v")).toEqual({ result: "2-1" });
+    expect(await waiting).toEqual({ result: [[k, []]] });
+  });
+
+  it("a key of another type leaves the reader waiting; a stream created later serves it", async () => {
+    const k = freshKey("xread-retype");
+    const waiting = cmd("XREAD", "BLOCK", 0, "STREAMS", k, "$");
+    await untilBlocked(k, 1);
+    await cmd("RPUSH", k, "a");
+    expect((await shardFor(k).blockedClients()).clients).toBe(1);
+    await cmd("DEL", k);
+    await cmd("XADD", k, "7-1", "q", "1");
+    expect(await waiting).toEqual({ result: [[k, [entry("7-1", "q", "1")]]] });
+  });
+
+  it("a timeout answers nil; in MULTI/EXEC it answers nil at once", async () => {
+    const k = freshKey("xread-timeout");
+    expect(await cmd("XREAD", "BLOCK", 10, "STREAMS", k, "$")).toEqual({ result: null });
+    const res = await multiExec([["XREAD", "BLOCK", 0, "STREAMS", k, "$"], ["XADD", k, "1-1", "f", "v"], ["XREAD", "BLOCK", 0, "STREAMS", k, "0"]]);
+    expect(await res.json()).toEqual([{ result: null }, { result: "1-1" }, { result: [[k, [entry("1-1", "f", "v")]]] }]);
+    expect((await shardFor(k).blockedClients()).clients).toBe(0);
+  });
+
+  it("a cancelled reader leaves no waiter", async () => {
+    const k = freshKey("xread-cancel");
+    const shard = shardFor(k);
+    const waiting = shard.exec([["XREAD", "BLOCK", "0", "STREAMS", k, "$"]], { block: "xcancel-1" });
+    await untilBlocked(k, 1);
+    expect(await shard.unblock("xcancel-1")).toBe(true);
+    expect(await waiting).toEqual([{ error: "ERR the blocked client went away" }]);
+    expect((await shard.blockedClients()).clients).toBe(0);
+  });
+});
+
+describe("blocking commands over /ws", () => {
+  it("a BLPOP waits until served; the socket's later frames answer after it, in order", async () => {
+    const k = freshKey("ws-blpop");
+    const c = await connect();
+    c.send(["BLPOP", k, 0]);
+    await untilBlocked(k, 1);
+    c.send(["ECHO", "after"]);
+    c.send([["LLEN", k]]);
+    expect(await cmd("RPUSH", k, "a", "b")).toEqual({ result: 2 });
+    expect(await c.next()).toEqual({ result: [k, "a"] });
+    expect(await c.next()).toEqual({ result: "after" });
+    expect(await c.next()).toEqual({ result: 1 });
+    c.ws.close();
+  });
+
+  it("an XREAD BLOCK on a socket is served by an XADD; a timeout answers nil", async () => {
+    const k = freshKey("ws-xread");
+    const c = await connect();
+    expect(await c.call(["XREAD", "BLOCK", 10, "STREAMS", k, "$"])).toEqual([{ result: null }]);
+    c.send(["XREAD", "BLOCK", 0, "STREAMS", k, "$"]);
+    await untilBlocked(k, 1);
+    await cmd("XADD", k, "1-1", "f", "v");
+    expect(await c.next()).toEqual({ result: [[k, [["1-1", ["f", "v"]]]]] });
+    c.ws.close();
+  });
+
+  it("a socket that closes while it waits is withdrawn: nothing is taken for it", async () => {
+    const k = freshKey("ws-close");
+    const c = await connect();
+    c.send(["BLPOP", k, 0]);
+    await untilBlocked(k, 1);
+    c.ws.close();
+    await c.closed;
+    const shard = shardFor(k);
+    let left = 1;
+    for (let i = 0; i < 1000 && left > 0; i++) left = (await shard.blockedClients()).clients;
+    expect(left).toBe(0);
+    expect(await cmd("RPUSH", k, "kept")).toEqual({ result: 1 });
+    expect(await cmd("LRANGE", k, 0, -1)).toEqual({ result: ["kept"] });
   });
 });

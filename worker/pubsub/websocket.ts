@@ -7,7 +7,8 @@
  * through the Worker's binding).
  *
  * The gateway runs a socket's ordinary commands through the same pipeline as `POST /pipeline`:
- * `socketCommands` below, installed into the shard module when this Worker's entry loads.
+ * `socketCommands` below, installed into the shard module when this Worker's entry loads. A
+ * blocking command waits there as over HTTP; the socket's close withdraws it.
  */
 import type { Arg } from "../../durable-objects/args";
 import type { SocketCommands } from "../../durable-objects/pubsub/socket-commands";
@@ -16,7 +17,7 @@ import { DEFAULT_MAX_PIPELINE_COMMANDS, DEFAULT_SHARDS, defaultMaxReplyBytes, po
 import { maxValueBytes } from "../../durable-objects/limits";
 import { runPipeline } from "../execute";
 import { rpcBackend, type CoordinatorRpc, type ParticipantRpc } from "../cross-shard";
-import { execOnShard, type ShardBatchRpc } from "../shard-transport";
+import { blockingShardExec, execOnShard, type ShardBatchRpc } from "../shard-transport";
 import { parseCommandBody, parseCommandList } from "../request";
 
 const encoder = new TextEncoder();
@@ -45,7 +46,7 @@ export const socketCommands: SocketCommands = {
     // A frame is one command (`["GET","k"]`) or a pipeline (`[["GET","k"],…]`).
     return /^\s*\[\s*\[/.test(frame) ? parseCommandList(body, DEFAULT_MAX_PIPELINE_COMMANDS) : [parseCommandBody(body)];
   },
-  run(envValue: unknown, cmds: Arg[][], readOnly: boolean) {
+  run(envValue: unknown, cmds: Arg[][], readOnly: boolean, signal?: AbortSignal) {
     const env = envValue as Env;
     const shards = positiveInt(env.SHARDS, DEFAULT_SHARDS);
     const shard = (i: number) => env.SHARD.getByName(`shard-${i}`);
@@ -62,7 +63,10 @@ export const socketCommands: SocketCommands = {
             )
           : undefined,
       },
-      (s, batch, replyLimit) => execOnShard(shard(s) as unknown as ShardBatchRpc, batch, replyLimit === undefined ? undefined : { replyBytes: replyLimit }),
+      // With the socket's signal its blocking commands wait, as a client's pipeline over HTTP.
+      signal
+        ? blockingShardExec((s) => shard(s) as unknown as ShardBatchRpc, signal)
+        : (s, batch, replyLimit) => execOnShard(shard(s) as unknown as ShardBatchRpc, batch, replyLimit === undefined ? undefined : { replyBytes: replyLimit }),
     );
   },
   encode: entryToJson,

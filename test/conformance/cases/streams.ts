@@ -1,6 +1,6 @@
 /**
- * Stream cases: XADD, XRANGE, XREVRANGE, XLEN, XDEL, XTRIM, XREAD (no BLOCK), XSETID, and a
- * stream as a key (after Redis's tests/unit/type/stream.tcl). Entry IDs are given explicitly
+ * Stream cases: XADD, XRANGE, XREVRANGE, XLEN, XDEL, XTRIM, XREAD (BLOCK where it does not
+ * wait), XSETID, and a stream as a key (after Redis's tests/unit/type/stream.tcl). Entry IDs are given explicitly
  * wherever the reply shows them, so every target answers the same. Expectations are
  * redis-server 7.0.15's.
  */
@@ -271,6 +271,17 @@ export const streamCases = defineCases("streams", [
       expect(await r("XREAD", "BLOCK", "0", "STREAMS", key(), "0")).toEqual([[key(), [["1-1", ["f", "v"]]]]]);
       expect(await r("XREAD", "BLOCK", "-1", "STREAMS", key(), "0")).toEqual(error("ERR timeout is negative"));
       expect(await r("XREAD", "BLOCK", "x", "STREAMS", key(), "0")).toEqual(error("ERR timeout is not an integer or out of range"));
+    },
+  },
+  {
+    name: "XREAD BLOCK: a short timeout answers nil; a script may not use BLOCK, even with data there",
+    async run({ r, key }) {
+      expect(await r("XREAD", "BLOCK", "10", "STREAMS", key(), "$")).toEqual(null);
+      await r("XADD", key(), "1-1", "f", "v");
+      expect(await r("XREAD", "COUNT", "1", "BLOCK", "10", "STREAMS", key(), "$")).toEqual(null);
+      const refused = await r("EVAL", "return redis.call('xReAd', 'BLOCK', 'x', 'STREAMS', KEYS[1], '0')", 1, key());
+      expect((refused as { error: string }).error).toMatch(/^ERR xReAd command is not allowed with BLOCK option from scripts script: /);
+      expect(await r("EVAL", "return redis.call('XREAD', 'STREAMS', KEYS[1], '0')", 1, key())).toEqual([[key(), [["1-1", ["f", "v"]]]]]);
     },
   },
   {
