@@ -214,7 +214,7 @@ export class Shard extends DurableObject {
   unblock(id: string): boolean {
     const w = this.waiters.get(id);
     if (!w || !this.waiters.remove(w)) return false;
-    clearTimeout(w.timer);
+    if (w.timer !== undefined) clearTimeout(w.timer);
     w.out.fill(err(Errors.clientGone), w.at);
     w.resolve(w.out);
     return true;
@@ -364,7 +364,7 @@ export class Shard extends DurableObject {
     this.keyspace.memory.persist();
     if ((reply === BLOCKED && again) || (isError(reply) && reply.error === Errors.txLocked)) return;
     this.waiters.remove(w);
-    clearTimeout(w.timer);
+    if (w.timer !== undefined) clearTimeout(w.timer);
     w.out[w.at] = w.budget.admit(w.argv, reply);
     this.continueAfter(w);
   }
