@@ -41,6 +41,14 @@ describe("blocking pops", () => {
     expect((await shardFor(k).blockedClients()).clients).toBe(0);
   });
 
+  it("a long timeout (30 days, past a 32-bit count of ms) still waits", async () => {
+    const k = freshKey("long");
+    const waiting = cmd("BLPOP", k, 30 * 86400);
+    await untilBlocked(k, 1);
+    expect(await cmd("RPUSH", k, "late")).toEqual({ result: 1 });
+    expect(await waiting).toEqual({ result: [k, "late"] });
+  });
+
   it("two waiters are served first come first served, one element each", async () => {
     const k = freshKey("fifo");
     const first = cmd("BRPOP", k, 0);
