@@ -9,7 +9,8 @@
  *   dispatch alone), and EVALSHA of @upstash/ratelimit's fixed-window limiter script
  *   (bench/limiter-script.mjs) on one of 1,000 counters.
  * - scaling: µs per command against one collection of 1k, 100k and 1M elements (quick: 1k, 10k),
- *   and the ratio largest ÷ smallest (1.0 means the cost does not grow with the collection).
+ *   and the ratio largest ÷ smallest (1.0 means the cost does not grow with the collection). The
+ *   stream's fill may stop short of the last size; it is measured at the size reached.
  */
 import { FIXED_WINDOW_SCRIPT, FIXED_WINDOW_SHA } from "./limiter-script.mjs";
 
@@ -106,6 +107,22 @@ const SCALING = [
     ],
   },
   {
+    // Entry i has ID (4000000000000 + i)-0 (bench/worker.ts fill, ahead of the clock), so XRANGE
+    // from "{r+4000000000000}" starts at a random entry and reads ten. XADD appends with "*"
+    // (the fill's last milliseconds, next sequence number, as Redis when the clock is behind).
+    // One XADD per entry makes the fill slow: past the budget the last size is measured at the
+    // size the fill reached in it (`partial`), and the table names that size.
+    kind: "stream",
+    script: "bench/engine.mjs",
+    key: "scale:x",
+    partial: true,
+    ops: [
+      ["XADD *", () => [["XADD", "scale:x", "*", "f", "v"]]],
+      ["XRANGE (10)", () => [["XRANGE", "scale:x", "{r+4000000000000}", "+", "COUNT", "10"]]],
+      ["XLEN", () => [["XLEN", "scale:x"]]],
+    ],
+  },
+  {
     // N elements added: sparse at 1k, dense (12 kB) from a few thousand on, as Redis converts.
     kind: "hll",
     script: "bench/engine.mjs",
@@ -182,15 +199,17 @@ export async function engineFigures(bench, { runs, rounds }) {
  * The scaling table: for each collection type, grow one collection through `levels` and time
  * each command at each level (best of `rounds` loops). A type whose fill is unsupported, or whose filling in total takes
  * longer than `fillBudgetS` (times the entry's `fillBudgetFactor`, judged from the fill rate so far), stops there (later levels are
- * reported as not measured).
+ * reported as not measured). `kinds` limits the table to those types.
  */
-export async function scalingTable(bench, { levels, runs, rounds, fillBudgetS }) {
+export async function scalingTable(bench, { levels, runs, rounds, fillBudgetS, kinds = null }) {
   const name = `scale-${Date.now()}`;
   const rows = {};
   for (const t of SCALING) {
+    if (kinds && !kinds.includes(t.kind)) continue;
     let size = 0;
     let stopped = null;
     let fillSeconds = 0;
+    let short = false;
     const own = t.levels ?? levels;
     for (const level of own) {
       if (stopped) break;
@@ -209,21 +228,29 @@ export async function scalingTable(bench, { levels, runs, rounds, fillBudgetS })
         const rate = Math.round(size / fillSeconds);
         const budget = fillBudgetS * (t.fillBudgetFactor ?? 1);
         if (size < level && fillSeconds + (level - size) / rate > budget) {
-          stopped = `fill ${rate}/s: ${level} needs > ${budget} s; see ${t.script}`;
+          // A partial entry goes on filling until the budget is spent, then measures there.
+          if (t.partial && fillSeconds < budget) continue;
+          if (t.partial && level !== own[0]) short = true;
+          else stopped = `fill ${rate}/s: ${level} needs > ${budget} s; see ${t.script}`;
           break;
         }
       }
       if (stopped) break;
+      const reached = size;
       for (const [op, template, rangeOf] of t.ops) {
         const row = (rows[op] ??= { levels: {} });
         let best = Infinity;
         let error = null;
         for (let i = 0; i < rounds && !error; i++) {
-          const [s, e] = await timedLoop(bench, name, template(level), runs, rangeOf ? rangeOf(level) : level);
+          const [s, e] = await timedLoop(bench, name, template(level), runs, rangeOf ? rangeOf(reached) : reached);
           error = e;
           best = Math.min(best, s);
         }
-        row.levels[level] = error ? { error } : { us_per_op: (best * 1e6) / runs };
+        row.levels[level] = error ? { error } : { us_per_op: (best * 1e6) / runs, ...(reached < level && { at: reached }) };
+      }
+      if (short) {
+        stopped = `${level}: measured at ${reached} entries (fill ${Math.round(reached / fillSeconds)}/s, ${fillSeconds.toFixed(0)} s)`;
+        break;
       }
     }
     for (const [op] of t.ops) {
@@ -236,7 +263,9 @@ export async function scalingTable(bench, { levels, runs, rounds, fillBudgetS })
   for (const row of Object.values(rows)) {
     const own = row.own_levels ?? levels;
     const first = row.levels[own[0]]?.us_per_op;
-    const last = row.levels[own[own.length - 1]]?.us_per_op;
+    // A row measured short of the last size (the stream's) compares its largest measured size.
+    const measured = own.filter((l) => row.levels[l]?.us_per_op);
+    const last = row.levels[measured.at(-1) === own.at(-1) || row.levels[measured.at(-1)]?.at ? measured.at(-1) : own.at(-1)]?.us_per_op;
     row.ratio = first && last ? last / first : null;
   }
   return rows;

@@ -9,11 +9,12 @@
  * processes (from /proc: utime + stime). Then in-shard engine figures and the collection
  * scaling table (bench/engine.mjs), redis-benchmark as the native reference (bench/redis.mjs),
  * and the Pub/Sub table under bare workerd (bench/pubsub.mjs: publish→receive latency, fan-out
- * per hub, a command over /ws vs HTTP, with redis-server beside it).
+ * per hub, a command over /ws vs HTTP, with redis-server beside it) and the blocking pop
+ * wake-up latency (bench/queues.mjs: BLPOP woken by an LPUSH, redis-server beside it).
  *
  * Options: --quick (under a minute), --rounds N, --duration S, --connections C,
  * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-scaling, --no-redis,
- * --no-pubsub.
+ * --no-pubsub, --no-queues.
  * SHARDS=N in the environment overrides wrangler.toml's shard count for edgekv.
  * Writes bench/results/latest.json (git-ignored). See docs/performance.md.
  */
@@ -26,6 +27,7 @@ import { ROOT, bundle, compatibilityDate, workerdBinary } from "../scripts/serve
 import { spawnSync } from "node:child_process";
 import { engineFigures, scalingTable } from "./engine.mjs";
 import { printPubsub, pubsubFigures } from "./pubsub.mjs";
+import { printQueues, queueFigures } from "./queues.mjs";
 import { redisReference } from "./redis.mjs";
 import { cpuOf, startMiniflare, startWorkerd, startWrangler } from "./runtimes.mjs";
 import { COMMANDS_PER_REQUEST, EDGEKV_ONLY, FULL_ONLY, RUNTIME_WORKLOADS, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
@@ -42,6 +44,7 @@ const { values: flags } = parseArgs({
     "no-scaling": { type: "boolean", default: false },
     "no-redis": { type: "boolean", default: false },
     "no-pubsub": { type: "boolean", default: false },
+    "no-queues": { type: "boolean", default: false },
   },
 });
 
@@ -336,6 +339,7 @@ async function main() {
     }
     const redis = flags["no-redis"] ? null : await redisReference({ requests: opts.redisRequests, connections: opts.connections });
     const pubsub = flags["no-pubsub"] ? null : await pubsubFigures({ buildDir: work, workDir: work, quick: flags.quick, redis: !flags["no-redis"] });
+    const queues = flags["no-queues"] ? null : await queueFigures({ buildDir: work, workDir: work, quick: flags.quick, redis: !flags["no-redis"] });
 
     console.log(`\nedgekv bench, ${new Date().toISOString()}, ${flags.quick ? "--quick" : "full"}: ${opts.rounds} round(s) × ${opts.duration} s per cell, ${opts.connections} connections, medians`);
     printMainTable(results);
@@ -346,6 +350,7 @@ async function main() {
     if (scaling) printScaling(scaling, opts.levels);
     if (redis) printRedis(redis, opts.connections);
     if (pubsub) printPubsub(pubsub);
+    if (queues) printQueues(queues);
     const seconds = (Date.now() - started) / 1000;
     console.log(`\n${seconds.toFixed(0)} s; 1-min load average at start ${loadAtStart}; machine: ${JSON.stringify(machine())}`);
 
@@ -362,6 +367,7 @@ async function main() {
       scaling,
       redis,
       pubsub,
+      queues,
       seconds,
     };
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });

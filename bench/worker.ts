@@ -60,8 +60,10 @@ type TraceOp = [kind: "r" | "w", key: string, ttl: number];
 
 /** The collections the scaling table grows, and the command that grows each (500 elements a call). */
 const FILL_COMMAND = { zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD", hll: "PFADD" } as const;
-/** "json" grows one document, "bitmap" one string value, instead (EngineShard.fill). */
-type FillKind = keyof typeof FILL_COMMAND | "json" | "bitmap";
+/** The first entry ID's milliseconds of a stream fill (a date in 2096). */
+const STREAM_FILL_MS = 4_000_000_000_000;
+/** "json" grows one document, "bitmap" one string value, "stream" one stream (one XADD per entry), instead (EngineShard.fill). */
+type FillKind = keyof typeof FILL_COMMAND | "json" | "bitmap" | "stream";
 
 /** The cheapest store round trip a Durable Object offers: synchronous KV calls over RPC. */
 export class BareStore extends DurableObject {
@@ -152,7 +154,8 @@ export class EngineShard extends Shard {
   }
 
   /**
-   * Adds elements `from` … `from + count - 1` to one collection, 500 per command; for a bitmap,
+   * Adds elements `from` … `from + count - 1` to one collection, 500 per command (a stream: one
+   * XADD per entry); for a bitmap,
    * bits `from` … `from + count - 1` (whole bytes), a byte pattern written 1 MiB per SETRANGE.
    */
   fill(kind: FillKind, key: string, from: number, count: number): string | null {
@@ -163,6 +166,14 @@ export class EngineShard extends Shard {
       const cmds: Arg[][] = from === 0 ? [["JSON.SET", key, "$", '{"n":0,"a":[]}']] : [];
       const items = Math.max(1, Math.round(count / (item.length + 1)));
       for (let i = 0; i < items; i += 500) cmds.push(["JSON.ARRAPPEND", key, "$.a", ...Array.from({ length: Math.min(500, items - i) }, () => item)]);
+      return firstError(this.execNow(cmds));
+    }
+    if (kind === "stream") {
+      // Entry i gets ID (STREAM_FILL_MS + i)-0, milliseconds far ahead of the clock, so that an
+      // XADD with "*" between two fills appends after the fill (last ms, next sequence) and the
+      // next fill after it; "{r+4000000000000}" as an XRANGE start is a random entry's ID.
+      const cmds: Arg[][] = [];
+      for (let i = from; i < from + count; i++) cmds.push(["XADD", key, `${STREAM_FILL_MS + i}-0`, "f", `v:${i}`]);
       return firstError(this.execNow(cmds));
     }
     const cmds: Arg[][] = [];
