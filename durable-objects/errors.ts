@@ -273,8 +273,7 @@ export const StreamErrors = {
   missingGroup: "ERR Missing GROUP option for XREADGROUP",
   dollarInXreadgroup:
     "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.",
-  /** XREADGROUP BLOCK does not wait yet; the non-blocking form is served. */
-  xreadgroupBlockUnsupported: "ERR XREADGROUP BLOCK is not supported yet: read without BLOCK and poll",
+  noGroupBlocked: "NOGROUP the consumer group this client was blocked on no longer exists",
 } as const;
 
 /** Errors of DUMP and RESTORE, as Redis 7.0 (cluster.c restoreCommand). */

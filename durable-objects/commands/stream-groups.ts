@@ -6,13 +6,15 @@
  * key's type, the missing key (unless MKSTREAM), and the missing group (SETID, CREATECONSUMER,
  * DELCONSUMER), before the subcommand's own work.
  */
-import { text, type Arg } from "../args";
+import { parseI64, text, type Arg } from "../args";
+import { BLOCKED } from "../blocking/waiters";
 import type { ExecContext } from "../context";
 import { Errors, StreamErrors } from "../errors";
 import { Notify } from "../pubsub/notify";
 import { CommandError, OK, status, type Reply } from "../reply";
 import { createGroup, ENTRIES_READ_UNKNOWN, findGroup, type Group } from "../store/stream-groups";
 import { MAX_ID, MIN_ID, compareIds, createStream, findStream, formatId, nextId, previousId, type Stream, type StreamEntry, type StreamId } from "../store/streams";
+import { KeyType } from "../store/keyspace";
 import { container, type CommandSpec } from "../table";
 import { collector, isWord, parseBound, parseIdWith, parseStrictId, takeI64, xreadKeys } from "./streams";
 
@@ -85,6 +87,8 @@ function xgroupDestroy(ctx: ExecContext, argv: Arg[]): Reply {
   if (!p.group) return 0;
   p.group.destroy();
   ctx.keyspace.notify(Notify.Stream, "xgroup-destroy", p.key);
+  // Readers blocked on the group are answered NOGROUP.
+  ctx.keyspace.signalReady(p.key);
   return 1;
 }
 
@@ -159,6 +163,7 @@ function distanceFromFirstEverEntry(s: Stream, id: StreamId): bigint {
 // XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key …] id [id …]
 function xreadgroup(ctx: ExecContext, argv: Arg[]): Reply {
   let count = 0n;
+  let block: bigint | null = null;
   let noack = false;
   let groupName: string | null = null;
   let consumer = "";
@@ -169,7 +174,10 @@ function xreadgroup(ctx: ExecContext, argv: Arg[]): Reply {
     const o = text(argv[i]!).toLowerCase();
     if (o === "block" && more > 0) {
       if (ctx.inScript) throw new CommandError(StreamErrors.blockInScript(text(argv[0]!)));
-      throw new CommandError(StreamErrors.xreadgroupBlockUnsupported);
+      const t = parseI64(text(argv[++i]!));
+      if (t === null) throw new CommandError(StreamErrors.timeoutNotFloat);
+      if (t < 0n) throw new CommandError(StreamErrors.timeoutNegative);
+      block = t;
     } else if (o === "count" && more > 0) {
       count = takeI64(argv[++i]!);
       if (count < 0n) count = 0n;
@@ -190,13 +198,16 @@ function xreadgroup(ctx: ExecContext, argv: Arg[]): Reply {
   if (streamsAt === 0) throw new CommandError(Errors.syntax);
   if (groupName === null) throw new CommandError(StreamErrors.missingGroup);
   const ks = ctx.keyspace;
+  // A blocked reader (all its IDs `>`) woken by one key reads that key only, as Redis 7.0 serves it.
+  const serving = ctx.blocker?.serving;
   // Every key's type and group, and every ID, checked before anything is read, as Redis.
   const reads: { key: string; s: Stream; g: Group; after: StreamId | null }[] = [];
   for (let j = 0; j < keys; j++) {
     const key = text(argv[streamsAt + j]!);
+    if (serving !== undefined && key !== serving) continue;
     const s = findStream(ks, key);
     const g = s ? findGroup(s, groupName) : null;
-    if (!s || !g) throw new CommandError(StreamErrors.noGroupXreadgroup(key, groupName));
+    if (!s || !g) throw new CommandError(serving !== undefined ? StreamErrors.noGroupBlocked : StreamErrors.noGroupXreadgroup(key, groupName));
     const idArg = argv[streamsAt + keys + j]!;
     const idText = text(idArg);
     if (idText === "$") throw new CommandError(StreamErrors.dollarInXreadgroup);
@@ -210,7 +221,9 @@ function xreadgroup(ctx: ExecContext, argv: Arg[]): Reply {
   // Writes wait until the whole reply is known (it may be refused as too large).
   const writes: (() => void)[] = [];
   for (const { key, s, g, after } of reads) {
-    if (after === null && (s.length === 0 || compareIds(s.lastEntryId(), g.lastId) <= 0)) continue;
+    // Served, Redis 7.0 compares the stream's last ID: an XADD trimmed away at once still answers, with no entries.
+    const top = serving !== undefined ? s.lastId : s.length === 0 ? null : s.lastEntryId();
+    if (after === null && (top === null || compareIds(top, g.lastId) <= 0)) continue;
     writes.push(() => {
       if (g.touchConsumer(consumer, ctx.now)) ks.notify(Notify.Stream, "xgroup-createconsumer", key);
     });
@@ -252,7 +265,12 @@ function xreadgroup(ctx: ExecContext, argv: Arg[]): Reply {
     });
   }
   for (const w of writes) w();
-  return out.length > 0 ? out : null;
+  if (out.length > 0) return out;
+  // Nothing new: without BLOCK (or where nothing may wait) a nil reply; with it the reader waits
+  // for an XADD to one of its keys, or the destruction of its group (docs/blocking.md).
+  if (block === null) return null;
+  const names = argv.slice(streamsAt, streamsAt + keys).map(text);
+  return ctx.blocker?.block(argv, names, KeyType.Stream, Number(block)) ? BLOCKED : null;
 }
 
 // XACK key group id [id …]

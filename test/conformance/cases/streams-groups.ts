@@ -1,6 +1,6 @@
 /**
  * Stream consumer-group cases: XGROUP (CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER,
- * HELP), XREADGROUP without BLOCK, XACK, XPENDING (after Redis's tests/unit/type/stream-cgroups.tcl).
+ * HELP), XREADGROUP (BLOCK where it does not wait), XACK, XPENDING (after Redis's tests/unit/type/stream-cgroups.tcl).
  * Idle times are shown only as whether they are numbers; entry IDs are given explicitly.
  * Expectations are redis-server 7.0.15's.
  */
@@ -166,6 +166,22 @@ export const streamGroupCases = defineCases("streams-groups", [
       expect(await r("XREADGROUP", "GROUP", "g", "c", "STREAMS", key())).toEqual(error("ERR wrong number of arguments for 'xreadgroup' command"));
       expect(await r("SET", key("str"), "v")).toEqual("OK");
       expect(await r("XREADGROUP", "GROUP", "g", "c", "STREAMS", key("str"), ">")).toEqual(WRONGTYPE);
+    },
+  },
+  {
+    name: "XREADGROUP BLOCK: data there or a history ID answers at once, a short timeout nil, its errors, refused in a script",
+    async run({ r, key }) {
+      await threeEntries(r, key());
+      expect(await r("XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "BLOCK", "0", "STREAMS", key(), ">")).toEqual([[key(), [["1-1", ["a", "1"]]]]]);
+      expect(await r("XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", key(), "1-1")).toEqual([[key(), []]]);
+      expect(await r("XREADGROUP", "GROUP", "g", "c", "BLOCK", "10", "STREAMS", key(), ">")).toEqual([
+        [key(), [["2-1", ["b", "2"]], ["3-1", ["c", "3"]]]],
+      ]);
+      expect(await r("XREADGROUP", "GROUP", "g", "c", "BLOCK", "10", "STREAMS", key(), ">")).toEqual(null);
+      expect(await r("XREADGROUP", "GROUP", "g", "c", "BLOCK", "-1", "STREAMS", key(), ">")).toEqual(error("ERR timeout is negative"));
+      expect(await r("XREADGROUP", "GROUP", "g", "c", "BLOCK", "x", "STREAMS", key(), ">")).toEqual(error("ERR timeout is not an integer or out of range"));
+      const refused = await r("EVAL", "return redis.call('xreadgroup', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', KEYS[1], '0')", 1, key());
+      expect((refused as { error: string }).error).toMatch(/^ERR xreadgroup command is not allowed with BLOCK option from scripts script: /);
     },
   },
   {
