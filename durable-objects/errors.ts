@@ -263,6 +263,17 @@ export const StreamErrors = {
   xsetidEntriesAdded: "ERR The entries_added specified in XSETID is smaller than the target stream length",
   timeoutNotFloat: "ERR timeout is not an integer or out of range",
   timeoutNegative: "ERR timeout is negative",
+  xgroupKeyRequired:
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.",
+  busyGroup: "BUSYGROUP Consumer Group name already exists",
+  entriesReadNegative: "ERR value for ENTRIESREAD must be positive or -1",
+  noGroup: (group: string, key: string) => `NOGROUP No such consumer group '${group}' for key name '${key}'`,
+  noGroupXreadgroup: (key: string, group: string) => `NOGROUP No such key '${key}' or consumer group '${group}' in XREADGROUP with GROUP option`,
+  noGroupXpending: (key: string, group: string) => `NOGROUP No such key '${key}' or consumer group '${group}'`,
+  missingGroup: "ERR Missing GROUP option for XREADGROUP",
+  dollarInXreadgroup:
+    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.",
+  noGroupBlocked: "NOGROUP the consumer group this client was blocked on no longer exists",
 } as const;
 
 /** Errors of DUMP and RESTORE, as Redis 7.0 (cluster.c restoreCommand). */

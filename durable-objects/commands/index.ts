@@ -22,6 +22,7 @@ import { scriptingCommands } from "./scripting";
 import { serverCommands } from "./server";
 import { setCommands } from "./sets";
 import { sortCommands } from "./sort";
+import { streamGroupCommands } from "./stream-groups";
 import { streamCommands } from "./streams";
 import { stringCommands } from "./strings";
 import { zsetCommands } from "./zsets";
@@ -49,6 +50,7 @@ export const COMMANDS = new CommandTable().add(
   ...configCommands,
   ...pubsubCommands,
   ...streamCommands,
+  ...streamGroupCommands,
 );
 
 /**
@@ -71,7 +73,7 @@ const GROUPS: Record<string, CommandSpec[]> = {
   bitmap: bitmapCommands,
   json: jsonCommands,
   pubsub: pubsubCommands,
-  stream: streamCommands,
+  stream: [...streamCommands, ...streamGroupCommands],
 };
 const GROUP_OF = new Map<string, string>();
 for (const [group, specs] of Object.entries(GROUPS)) {

@@ -66,7 +66,7 @@ interface ParsedId {
  * An ID argument: `strict` refuses `-` and `+`; `missingSeq` is the sequence of a bare `<ms>`;
  * `seqStar` allows `<ms>-*`.
  */
-function parseIdWith(a: Arg, missingSeq: bigint, strict: boolean, seqStar = false): ParsedId {
+export function parseIdWith(a: Arg, missingSeq: bigint, strict: boolean, seqStar = false): ParsedId {
   const raw = bytes(a);
   if (raw.byteLength > 127) throw new CommandError(StreamErrors.invalidId);
   const s = text(a);
@@ -86,25 +86,25 @@ function parseIdWith(a: Arg, missingSeq: bigint, strict: boolean, seqStar = fals
 }
 
 /** A strict ID (no `-`/`+`), a bare `<ms>` meaning `<ms>-0`. */
-function parseStrictId(a: Arg): StreamId {
+export function parseStrictId(a: Arg): StreamId {
   return parseIdWith(a, 0n, true).id;
 }
 
 /** One bound of a range: `(` makes it exclusive (Redis's streamParseIntervalIDOrReply). */
-function parseBound(a: Arg, missingSeq: bigint): { id: StreamId; exclusive: boolean } {
+export function parseBound(a: Arg, missingSeq: bigint): { id: StreamId; exclusive: boolean } {
   const s = text(a);
   if (s.length > 1 && s[0] === "(") return { id: parseIdWith(s.slice(1), missingSeq, true).id, exclusive: true };
   return { id: parseIdWith(a, missingSeq, false).id, exclusive: false };
 }
 
 /** A signed 64-bit integer argument, with Redis's getLongLongFromObjectOrReply error. */
-function takeI64(a: Arg): bigint {
+export function takeI64(a: Arg): bigint {
   const v = parseI64(text(a));
   if (v === null) throw new CommandError(Errors.notInteger);
   return v;
 }
 
-const isWord = (a: Arg | undefined, w: string) => a !== undefined && text(a).toLowerCase() === w;
+export const isWord = (a: Arg | undefined, w: string) => a !== undefined && text(a).toLowerCase() === w;
 
 interface AddOrTrim {
   trim: TrimRequest | null;
@@ -174,7 +174,7 @@ function entryReply(e: StreamEntry): Reply {
 }
 
 /** Collects a range's entries, refusing a reply larger than RANGE_MAX_BYTES. */
-function collector(command: string): { out: Reply[]; each: (e: StreamEntry) => void } {
+export function collector(command: string): { out: Reply[]; each: (e: StreamEntry) => void } {
   const out: Reply[] = [];
   let size = 0;
   return {

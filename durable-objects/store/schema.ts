@@ -21,6 +21,7 @@ import { LIST_MIGRATION } from "./lists";
 import { LOCK_MIGRATION } from "./locks";
 import { SCRIPT_MIGRATION } from "./scripts";
 import { SET_MIGRATION } from "./sets";
+import { STREAM_GROUP_MIGRATION } from "./stream-groups";
 import { STREAM_MIGRATION } from "./streams";
 import { STRING_CHUNK_MIGRATION } from "./string-chunks";
 import { TX_LOCK_ALL_MIGRATION, TX_MIGRATION } from "./tx";
@@ -65,6 +66,8 @@ export const MIGRATIONS: readonly string[] = [
   `${INTEREST_MIGRATION};\n${SUBSCRIPTION_MIGRATION}`,
   // 17: streams: entries, nodes and counters (store/streams.ts).
   STREAM_MIGRATION,
+  // 18: stream consumer groups: groups, consumers and pending entries (store/stream-groups.ts).
+  STREAM_GROUP_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

@@ -19,6 +19,7 @@ import { CommandError } from "../reply";
 import { StreamErrors } from "../errors";
 import { KeyType, type ElementStore, type Keyspace, type KeyRow } from "./keyspace";
 import { rowsChanged } from "./lazy-free";
+import { copyGroups, dropAllGroups, dropGroups } from "./stream-groups";
 
 /** Migration that creates the stream tables (appended to schema.ts's list). */
 export const STREAM_MIGRATION = `
@@ -134,6 +135,8 @@ export function streamElements(sql: SqlStorage): ElementStore {
     drop(row, limit) {
       const len = sql.exec<{ length: number }>("DELETE FROM stream_meta WHERE key_id = ? RETURNING length", row.id).toArray()[0]?.length ?? 0;
       sql.exec("DELETE FROM stream_node WHERE key_id = ?", row.id);
+      // Groups and consumers go now; pending entries beyond the limit go with the entries, lazily.
+      if (dropGroups(sql, row.id, limit + 1) > limit) return false;
       if (len > limit) return false;
       sql.exec("DELETE FROM stream_entry WHERE key_id = ?", row.id);
       return true;
@@ -141,13 +144,17 @@ export function streamElements(sql: SqlStorage): ElementStore {
     dropSome(id, limit) {
       sql.exec("DELETE FROM stream_meta WHERE key_id = ?", id);
       sql.exec("DELETE FROM stream_node WHERE key_id = ?", id);
-      sql.exec("DELETE FROM stream_entry WHERE key_id = ? AND id IN (SELECT id FROM stream_entry WHERE key_id = ? ORDER BY id LIMIT ?)", id, id, limit);
-      return rowsChanged(sql);
+      // Pending entries first, then entries, `limit` rows in all (-1: no limit).
+      const pending = dropGroups(sql, id, limit);
+      if (limit >= 0 && pending >= limit) return pending;
+      sql.exec("DELETE FROM stream_entry WHERE key_id = ? AND id IN (SELECT id FROM stream_entry WHERE key_id = ? ORDER BY id LIMIT ?)", id, id, limit < 0 ? -1 : limit - pending);
+      return pending + rowsChanged(sql);
     },
     dropAll() {
       sql.exec("DELETE FROM stream_entry");
       sql.exec("DELETE FROM stream_node");
       sql.exec("DELETE FROM stream_meta");
+      dropAllGroups(sql);
     },
     copy(from, to) {
       sql.exec("INSERT INTO stream_entry (key_id, id, node, fields) SELECT ?, id, node, fields FROM stream_entry WHERE key_id = ?", to, from);
@@ -158,6 +165,7 @@ export function streamElements(sql: SqlStorage): ElementStore {
         to,
         from,
       );
+      copyGroups(sql, from, to);
     },
   };
 }

@@ -244,6 +244,50 @@ describe("XREAD BLOCK", () => {
   });
 });
 
+describe("XREADGROUP BLOCK", () => {
+  const entry = (id: string, ...fv: string[]) => [id, fv];
+
+  it("waits for an XADD; readers of one group share the new entries, the one served first takes them", async () => {
+    const k = freshKey("xgroup");
+    await cmd("XADD", k, "1-1", "old", "1");
+    expect(await cmd("XGROUP", "CREATE", k, "g", "$")).toEqual({ result: "OK" });
+    const first = cmd("XREADGROUP", "GROUP", "g", "c1", "BLOCK", 0, "STREAMS", k, ">");
+    await untilBlocked(k, 1);
+    const second = cmd("XREADGROUP", "GROUP", "g", "c2", "BLOCK", 0, "STREAMS", k, ">");
+    await untilBlocked(k, 2);
+    expect(await cmd("XADD", k, "2-1", "a", "1")).toEqual({ result: "2-1" });
+    expect(await first).toEqual({ result: [[k, [entry("2-1", "a", "1")]]] });
+    expect((await shardFor(k).blockedClients()).clients).toBe(1);
+    expect(await cmd("XADD", k, "3-1", "b", "2")).toEqual({ result: "3-1" });
+    expect(await second).toEqual({ result: [[k, [entry("3-1", "b", "2")]]] });
+    expect(await cmd("XPENDING", k, "g")).toEqual({ result: [2, "2-1", "3-1", [["c1", "1"], ["c2", "1"]]] });
+  });
+
+  it("XGROUP DESTROY answers a blocked reader NOGROUP; an XADD trimmed away at once serves it with no entries", async () => {
+    const k = freshKey("xgroup-destroy");
+    await cmd("XGROUP", "CREATE", k, "g", "$", "MKSTREAM");
+    const waiting = cmd("XREADGROUP", "GROUP", "g", "c", "BLOCK", 0, "STREAMS", k, ">");
+    await untilBlocked(k, 1);
+    expect(await cmd("XGROUP", "DESTROY", k, "g")).toEqual({ result: 1 });
+    expect(await waiting).toEqual({ error: "NOGROUP the consumer group this client was blocked on no longer exists" });
+    await cmd("XGROUP", "CREATE", k, "g", "$");
+    const trimmed = cmd("XREADGROUP", "GROUP", "g", "c", "BLOCK", 0, "STREAMS", k, ">");
+    await untilBlocked(k, 1);
+    expect(await cmd("XADD", k, "MAXLEN", 0, "1-1", "f", "v")).toEqual({ result: "1-1" });
+    expect(await trimmed).toEqual({ result: [[k, []]] });
+    expect(await cmd("XPENDING", k, "g")).toEqual({ result: [0, null, null, null] });
+  });
+
+  it("a timeout answers nil; in MULTI/EXEC it answers nil at once", async () => {
+    const k = freshKey("xgroup-timeout");
+    await cmd("XGROUP", "CREATE", k, "g", "$", "MKSTREAM");
+    expect(await cmd("XREADGROUP", "GROUP", "g", "c", "BLOCK", 10, "STREAMS", k, ">")).toEqual({ result: null });
+    const res = await multiExec([["XREADGROUP", "GROUP", "g", "c", "BLOCK", 0, "STREAMS", k, ">"], ["XADD", k, "1-1", "f", "v"]]);
+    expect(await res.json()).toEqual([{ result: null }, { result: "1-1" }]);
+    expect((await shardFor(k).blockedClients()).clients).toBe(0);
+  });
+});
+
 describe("blocking commands over /ws", () => {
   it("a BLPOP waits until served; the socket's later frames answer after it, in order", async () => {
     const k = freshKey("ws-blpop");

@@ -25,8 +25,9 @@ import { scriptingCases, scriptingOwnCases } from "./scripting";
 import { serverCases } from "./server";
 import { setCases } from "./sets";
 import { sortCases } from "./sort";
+import { streamGroupCases } from "./streams-groups";
 import { streamCases } from "./streams";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases, streamGroupCases];
