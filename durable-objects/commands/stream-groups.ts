@@ -6,7 +6,7 @@
  * key's type, the missing key (unless MKSTREAM), and the missing group (SETID, CREATECONSUMER,
  * DELCONSUMER), before the subcommand's own work.
  */
-import { parseI64, text, type Arg } from "../args";
+import { text, type Arg } from "../args";
 import { BLOCKED } from "../blocking/waiters";
 import type { ExecContext } from "../context";
 import { Errors, StreamErrors } from "../errors";
@@ -16,7 +16,7 @@ import { createGroup, ENTRIES_READ_UNKNOWN, findGroup, type Group } from "../sto
 import { MAX_ID, MIN_ID, compareIds, createStream, findStream, formatId, nextId, previousId, type Stream, type StreamEntry, type StreamId } from "../store/streams";
 import { KeyType } from "../store/keyspace";
 import { container, type CommandSpec } from "../table";
-import { collector, isWord, parseBound, parseIdWith, parseStrictId, takeI64, xreadKeys } from "./streams";
+import { collector, isWord, parseBound, parseIdWith, parseStrictId, parseXreadOptions, takeI64, xreadKeys } from "./streams";
 
 const KEY_2 = { first: 2, last: 2, step: 1 };
 const ONE_KEY = { first: 1, last: 1, step: 1 };
@@ -162,41 +162,9 @@ function distanceFromFirstEverEntry(s: Stream, id: StreamId): bigint {
 
 // XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key …] id [id …]
 function xreadgroup(ctx: ExecContext, argv: Arg[]): Reply {
-  let count = 0n;
-  let block: bigint | null = null;
-  let noack = false;
-  let groupName: string | null = null;
-  let consumer = "";
-  let streamsAt = 0;
-  let keys = 0;
-  for (let i = 1; i < argv.length; i++) {
-    const more = argv.length - i - 1;
-    const o = text(argv[i]!).toLowerCase();
-    if (o === "block" && more > 0) {
-      if (ctx.inScript) throw new CommandError(StreamErrors.blockInScript(text(argv[0]!)));
-      const t = parseI64(text(argv[++i]!));
-      if (t === null) throw new CommandError(StreamErrors.timeoutNotFloat);
-      if (t < 0n) throw new CommandError(StreamErrors.timeoutNegative);
-      block = t;
-    } else if (o === "count" && more > 0) {
-      count = takeI64(argv[++i]!);
-      if (count < 0n) count = 0n;
-    } else if (o === "streams" && more > 0) {
-      streamsAt = i + 1;
-      const n = argv.length - streamsAt;
-      if (n % 2 !== 0) throw new CommandError(StreamErrors.unbalancedXread);
-      keys = n / 2;
-      break;
-    } else if (o === "group" && more >= 2) {
-      groupName = text(argv[i + 1]!);
-      consumer = text(argv[i + 2]!);
-      i += 2;
-    } else if (o === "noack") {
-      noack = true;
-    } else throw new CommandError(Errors.syntax);
-  }
-  if (streamsAt === 0) throw new CommandError(Errors.syntax);
-  if (groupName === null) throw new CommandError(StreamErrors.missingGroup);
+  const { count, block, noack, group, streamsAt, keys } = parseXreadOptions(ctx, argv, true);
+  if (group === null) throw new CommandError(StreamErrors.missingGroup);
+  const { name: groupName, consumer } = group;
   const ks = ctx.keyspace;
   // A blocked reader (all its IDs `>`) woken by one key reads that key only, as Redis 7.0 serves it.
   const serving = ctx.blocker?.serving;

@@ -325,37 +325,55 @@ export function xreadKeys(argv: Arg[]): number[] {
   return Array.from({ length: n / 2 }, (_, j) => streams + 1 + j);
 }
 
-// XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key …] id [id …]
-function xread(ctx: ExecContext, argv: Arg[]): Reply {
-  let count = 0n;
-  let block: bigint | null = null;
-  let streamsAt = 0;
-  let keys = 0;
+/** XREAD's and XREADGROUP's options, parsed in Redis's order (its xreadCommand serves both). */
+export interface XreadOptions {
+  count: bigint;
+  block: bigint | null;
+  noack: boolean;
+  /** XREADGROUP's GROUP group consumer (null for XREAD, or when missing). */
+  group: { name: string; consumer: string } | null;
+  /** Where STREAMS' keys start, and how many there are. */
+  streamsAt: number;
+  keys: number;
+}
+
+/** Parses XREAD's (`group` false) or XREADGROUP's options; GROUP and NOACK are XREADGROUP's only. */
+export function parseXreadOptions(ctx: ExecContext, argv: Arg[], group: boolean): XreadOptions {
+  const o: XreadOptions = { count: 0n, block: null, noack: false, group: null, streamsAt: 0, keys: 0 };
   for (let i = 1; i < argv.length; i++) {
     const more = argv.length - i - 1;
-    const o = text(argv[i]!).toLowerCase();
-    if (o === "block" && more > 0) {
+    const word = text(argv[i]!).toLowerCase();
+    if (word === "block" && more > 0) {
       if (ctx.inScript) throw new CommandError(StreamErrors.blockInScript(text(argv[0]!)));
       const t = parseI64(text(argv[++i]!));
       if (t === null) throw new CommandError(StreamErrors.timeoutNotFloat);
       if (t < 0n) throw new CommandError(StreamErrors.timeoutNegative);
-      block = t;
-    } else if (o === "count" && more > 0) {
-      count = takeI64(argv[++i]!);
-      if (count < 0n) count = 0n;
-    } else if (o === "streams" && more > 0) {
-      streamsAt = i + 1;
-      const n = argv.length - streamsAt;
+      o.block = t;
+    } else if (word === "count" && more > 0) {
+      o.count = takeI64(argv[++i]!);
+      if (o.count < 0n) o.count = 0n;
+    } else if (word === "streams" && more > 0) {
+      o.streamsAt = i + 1;
+      const n = argv.length - o.streamsAt;
       if (n % 2 !== 0) throw new CommandError(StreamErrors.unbalancedXread);
-      keys = n / 2;
+      o.keys = n / 2;
       break;
-    } else if (o === "group" && more >= 2) {
-      throw new CommandError(StreamErrors.groupOnlyXreadgroup);
-    } else if (o === "noack") {
-      throw new CommandError(StreamErrors.noackOnlyXreadgroup);
+    } else if (word === "group" && more >= 2) {
+      if (!group) throw new CommandError(StreamErrors.groupOnlyXreadgroup);
+      o.group = { name: text(argv[i + 1]!), consumer: text(argv[i + 2]!) };
+      i += 2;
+    } else if (word === "noack") {
+      if (!group) throw new CommandError(StreamErrors.noackOnlyXreadgroup);
+      o.noack = true;
     } else throw new CommandError(Errors.syntax);
   }
-  if (streamsAt === 0) throw new CommandError(Errors.syntax);
+  if (o.streamsAt === 0) throw new CommandError(Errors.syntax);
+  return o;
+}
+
+// XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key …] id [id …]
+function xread(ctx: ExecContext, argv: Arg[]): Reply {
+  const { count, block, streamsAt, keys } = parseXreadOptions(ctx, argv, false);
   const ks = ctx.keyspace;
   // Every ID is read (and every key's type checked) before anything is answered, as Redis.
   const after: (StreamId | null)[] = [];
