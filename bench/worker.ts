@@ -9,6 +9,7 @@
  *   POST /d1/<op>                       D1, one table with the key as primary key (when bound)
  *   POST /engine/loop {name, template, n, range}   run commands in a shard, no HTTP per command
  *   POST /engine/fill {name, kind, key, from, count}  grow one collection for the scaling table
+ *   POST /engine/consume {name, key, group, consumer, n}  n stream jobs taken and acknowledged (XREADGROUP + XACK)
  *   POST /engine/config {name, config}  set server parameters in a shard (as CONFIG SET), as its database's only shard
  *   POST /engine/replay {name, ops, value}  replay a cache trace (bench/eviction-hit-ratio.mjs): hits, misses, evictions
  *
@@ -23,6 +24,8 @@ import { isStreamed, type Streamed } from "../durable-objects/transport";
 import { decodeScore } from "../durable-objects/store/geohash";
 import type { ConfigStore } from "../durable-objects/config/store";
 import type { Keyspace } from "../durable-objects/store/keyspace";
+import { createStream, findStream } from "../durable-objects/store/streams";
+import { CommandError } from "../durable-objects/reply";
 
 interface Env {
   BARE: DurableObjectNamespace<BareStore>;
@@ -48,6 +51,8 @@ interface EngineBody {
   range: number;
   kind: FillKind;
   key: string;
+  group: string;
+  consumer: string;
   from: number;
   count: number;
   config: Record<string, string>;
@@ -62,7 +67,7 @@ type TraceOp = [kind: "r" | "w", key: string, ttl: number];
 const FILL_COMMAND = { zset: "ZADD", hash: "HSET", list: "RPUSH", set: "SADD", geo: "GEOADD", hll: "PFADD" } as const;
 /** The first entry ID's milliseconds of a stream fill (a date in 2096). */
 const STREAM_FILL_MS = 4_000_000_000_000;
-/** "json" grows one document, "bitmap" one string value, "stream" one stream (one XADD per entry), instead (EngineShard.fill). */
+/** "json" grows one document, "bitmap" one string value, "stream" one stream (its entries appended directly), instead (EngineShard.fill). */
 type FillKind = keyof typeof FILL_COMMAND | "json" | "bitmap" | "stream";
 
 /** The cheapest store round trip a Durable Object offers: synchronous KV calls over RPC. */
@@ -154,26 +159,19 @@ export class EngineShard extends Shard {
   }
 
   /**
-   * Adds elements `from` … `from + count - 1` to one collection, 500 per command (a stream: one
-   * XADD per entry); for a bitmap,
+   * Adds elements `from` … `from + count - 1` to one collection, 500 per command (a stream:
+   * appended directly, see fillStream); for a bitmap,
    * bits `from` … `from + count - 1` (whole bytes), a byte pattern written 1 MiB per SETRANGE.
    */
   fill(kind: FillKind, key: string, from: number, count: number): string | null {
     if (kind === "bitmap") return this.fillBitmap(key, from / 8, count / 8);
+    if (kind === "stream") return this.fillStream(key, from, count);
     if (kind === "json") {
       // N counts bytes: the document {"n":0,"a":[…]} grows by `count` bytes of 100-byte strings.
       const item = JSON.stringify("x".repeat(97));
       const cmds: Arg[][] = from === 0 ? [["JSON.SET", key, "$", '{"n":0,"a":[]}']] : [];
       const items = Math.max(1, Math.round(count / (item.length + 1)));
       for (let i = 0; i < items; i += 500) cmds.push(["JSON.ARRAPPEND", key, "$.a", ...Array.from({ length: Math.min(500, items - i) }, () => item)]);
-      return firstError(this.execNow(cmds));
-    }
-    if (kind === "stream") {
-      // Entry i gets ID (STREAM_FILL_MS + i)-0, milliseconds far ahead of the clock, so that an
-      // XADD with "*" between two fills appends after the fill (last ms, next sequence) and the
-      // next fill after it; "{r+4000000000000}" as an XRANGE start is a random entry's ID.
-      const cmds: Arg[][] = [];
-      for (let i = from; i < from + count; i++) cmds.push(["XADD", key, `${STREAM_FILL_MS + i}-0`, "f", `v:${i}`]);
       return firstError(this.execNow(cmds));
     }
     const cmds: Arg[][] = [];
@@ -189,6 +187,53 @@ export class EngineShard extends Shard {
       cmds.push(argv);
     }
     return firstError(this.execNow(cmds));
+  }
+
+  /**
+   * Entry i gets ID (STREAM_FILL_MS + i)-0 and fields `f v:<i>`, milliseconds far ahead of the
+   * clock, so that an XADD with "*" between two fills appends after the fill (last ms, next
+   * sequence) and the next fill after it; "{r+4000000000000}" as an XRANGE start is a random
+   * entry's ID. The entries go through the stream store's own append (the rows, nodes and
+   * counters XADD writes), in one transaction, without a command per entry: one XADD each
+   * would cost the command's dispatch and the stream's load and save per entry, and a
+   * 1M-entry stream would take most of a minute to build.
+   */
+  private fillStream(key: string, from: number, count: number): string | null {
+    const ks = (this as unknown as { keyspace: Keyspace }).keyspace;
+    ks.now = Date.now();
+    const enc = new TextEncoder();
+    const field = enc.encode("f");
+    try {
+      this.ctx.storage.transactionSync(() => {
+        const s = findStream(ks, key) ?? createStream(ks, key);
+        for (let i = from; i < from + count; i++) s.append({ ms: BigInt(STREAM_FILL_MS + i), seq: 0n }, [field, enc.encode(`v:${i}`)]);
+        s.save();
+      });
+    } catch (e) {
+      if (e instanceof CommandError) return e.reply;
+      throw e;
+    }
+    return null;
+  }
+
+  /**
+   * `n` jobs of a stream queue, one at a time as a consumer takes them: `XREADGROUP GROUP
+   * group consumer COUNT 1 STREAMS key >`, then `XACK key group <its ID>`, two batches per job.
+   * Stops early when nothing is left to read; returns the jobs done and the first error.
+   */
+  consume(key: string, group: string, consumer: string, n: number): { runs: number; error: string | null } {
+    const read: Arg[] = ["XREADGROUP", "GROUP", group, consumer, "COUNT", "1", "STREAMS", key, ">"];
+    for (let i = 0; i < n; i++) {
+      const [reply] = this.execNow([read]) as Reply[];
+      if (reply === null) return { runs: i, error: null };
+      // [[key, [[id, [field, value]]]]]
+      const raw = (reply as Reply[][][][])[0]?.[1]?.[0]?.[0];
+      const id = raw instanceof Uint8Array ? new TextDecoder().decode(raw) : raw;
+      if (typeof id !== "string") return { runs: i, error: firstError([reply]) ?? `XREADGROUP answered ${String(reply)}` };
+      const [acked] = this.execNow([["XACK", key, group, id]]) as Reply[];
+      if (acked !== 1) return { runs: i, error: `XACK answered ${JSON.stringify(acked)}` };
+    }
+    return { runs: n, error: null };
   }
 
   private fillBitmap(key: string, fromByte: number, bytes: number): string | null {
@@ -328,6 +373,7 @@ export default {
           if (op === "fill") return json({ error: await shard.fill(b.kind, b.key, b.from, b.count) });
           if (op === "config") return json({ error: await shard.configure(b.config) });
           if (op === "replay") return json(await shard.replay(b.ops, b.value));
+          if (op === "consume") return json(await shard.consume(b.key, b.group, b.consumer, b.n));
         }
       }
       return json({ error: "not found" }, 404);
