@@ -9,12 +9,14 @@
  * processes (from /proc: utime + stime). Then in-shard engine figures and the collection
  * scaling table (bench/engine.mjs), redis-benchmark as the native reference (bench/redis.mjs),
  * and the Pub/Sub table under bare workerd (bench/pubsub.mjs: publish→receive latency, fan-out
- * per hub, a command over /ws vs HTTP, with redis-server beside it) and the blocking pop
- * wake-up latency (bench/queues.mjs: BLPOP woken by an LPUSH, redis-server beside it).
+ * per hub, a command over /ws vs HTTP, with redis-server beside it) and the queue tables
+ * (bench/queues.mjs: BLPOP woken by an LPUSH; XADD and XREADGROUP+XACK on a stream of 1k and
+ * 1M entries, in-shard and over HTTP; redis-server beside both).
  *
  * Options: --quick (under a minute), --rounds N, --duration S, --connections C,
  * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-scaling, --no-redis,
- * --no-pubsub, --no-queues.
+ * --no-pubsub, --no-queues, --no-stream-queue (the stream rows only; they take about 1.5 min of
+ * a full run, most of it building the 1M-entry streams).
  * SHARDS=N in the environment overrides wrangler.toml's shard count for edgekv.
  * Writes bench/results/latest.json (git-ignored). See docs/performance.md.
  */
@@ -45,6 +47,7 @@ const { values: flags } = parseArgs({
     "no-redis": { type: "boolean", default: false },
     "no-pubsub": { type: "boolean", default: false },
     "no-queues": { type: "boolean", default: false },
+    "no-stream-queue": { type: "boolean", default: false },
   },
 });
 
@@ -339,7 +342,7 @@ async function main() {
     }
     const redis = flags["no-redis"] ? null : await redisReference({ requests: opts.redisRequests, connections: opts.connections });
     const pubsub = flags["no-pubsub"] ? null : await pubsubFigures({ buildDir: work, workDir: work, quick: flags.quick, redis: !flags["no-redis"] });
-    const queues = flags["no-queues"] ? null : await queueFigures({ buildDir: work, workDir: work, quick: flags.quick, redis: !flags["no-redis"] });
+    const queues = flags["no-queues"] ? null : await queueFigures({ buildDir: work, workDir: work, quick: flags.quick, redis: !flags["no-redis"], stream: !flags["no-stream-queue"] });
 
     console.log(`\nedgekv bench, ${new Date().toISOString()}, ${flags.quick ? "--quick" : "full"}: ${opts.rounds} round(s) × ${opts.duration} s per cell, ${opts.connections} connections, medians`);
     printMainTable(results);
