@@ -44,7 +44,7 @@ import { TOKEN, cpuOf, freePort, startWorkerd } from "./runtimes.mjs";
 
 export const QUEUE_PRESETS = {
   quick: { rounds: 100, warmup: 5, stream: { levels: [1000, 10000], runs: 3, shardOps: 1000, httpOps: 200, respOps: 1000, connections: 10, fillBudgetS: 20 } },
-  full: { rounds: 200, warmup: 10, stream: { levels: [1000, 1000000], runs: 5, shardOps: 1000, httpOps: 300, respOps: 1000, connections: 10, fillBudgetS: 45 } },
+  full: { rounds: 200, warmup: 10, stream: { levels: [1000, 1000000], runs: 7, shardOps: 1000, httpOps: 300, respOps: 1000, connections: 10, fillBudgetS: 50 } },
 };
 
 const KEY = "q:wake";
