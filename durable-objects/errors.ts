@@ -274,6 +274,7 @@ export const StreamErrors = {
   dollarInXreadgroup:
     "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.",
   noGroupBlocked: "NOGROUP the consumer group this client was blocked on no longer exists",
+  keyGoneBlocked: "UNBLOCKED the stream key no longer exists",
 } as const;
 
 /** Errors of DUMP and RESTORE, as Redis 7.0 (cluster.c restoreCommand). */

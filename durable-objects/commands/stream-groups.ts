@@ -11,7 +11,7 @@ import { BLOCKED } from "../blocking/waiters";
 import type { ExecContext } from "../context";
 import { Errors, StreamErrors } from "../errors";
 import { Notify } from "../pubsub/notify";
-import { CommandError, OK, status, type Reply } from "../reply";
+import { CommandError, err, OK, status, type Reply } from "../reply";
 import { createGroup, ENTRIES_READ_UNKNOWN, findGroup, type Group } from "../store/stream-groups";
 import { MAX_ID, MIN_ID, compareIds, createStream, findStream, formatId, nextId, previousId, type Stream, type StreamEntry, type StreamId } from "../store/streams";
 import { KeyType } from "../store/keyspace";
@@ -235,10 +235,10 @@ function xreadgroup(ctx: ExecContext, argv: Arg[]): Reply {
   for (const w of writes) w();
   if (out.length > 0) return out;
   // Nothing new: without BLOCK (or where nothing may wait) a nil reply; with it the reader waits
-  // for an XADD to one of its keys, or the destruction of its group (docs/blocking.md).
+  // for an XADD to one of its keys, the destruction of its group, or of a key (docs/blocking.md).
   if (block === null) return null;
   const names = argv.slice(streamsAt, streamsAt + keys).map(text);
-  return ctx.blocker?.block(argv, names, KeyType.Stream, Number(block)) ? BLOCKED : null;
+  return ctx.blocker?.block(argv, names, KeyType.Stream, Number(block), undefined, err(StreamErrors.keyGoneBlocked)) ? BLOCKED : null;
 }
 
 // XACK key group id [id …]
