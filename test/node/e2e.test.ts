@@ -153,6 +153,37 @@ describe("@upstash/redis against npm start", () => {
   });
 });
 
+describe("blocking commands over HTTP against npm start", () => {
+  const post = (argv: unknown[], signal?: AbortSignal) =>
+    fetch(server.url, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(argv), signal });
+  const blocked = async () => {
+    const info = (await (await post(["INFO", "clients"])).json()) as { result: string };
+    return Number(/blocked_clients:(\d+)/.exec(info.result)?.[1]);
+  };
+
+  it("a BLPOP that waits past the hold gets its response started, then the element as JSON", async () => {
+    // fetch resolves at the response's headers: the hold passed and spaces are flowing.
+    const res = await post(["BLPOP", "e2e:held", 0]);
+    expect(res.status).toBe(200);
+    expect(await redis.rpush("e2e:held", "job")).toBe(1);
+    expect(await res.json()).toEqual({ result: ["e2e:held", "job"] });
+    expect(await redis.llen("e2e:held")).toBe(0);
+  });
+
+  it("a BLPOP whose client disconnects stops waiting; a later push stays in the list", async () => {
+    const gone = new AbortController();
+    const waiting = post(["BLPOP", "e2e:gone", 0], gone.signal).catch(() => "aborted");
+    for (let i = 0; i < 500 && (await blocked()) === 0; i++);
+    expect(await blocked()).toBe(1);
+    gone.abort();
+    expect(await waiting).toBe("aborted");
+    for (let i = 0; i < 5000 && (await blocked()) !== 0; i++);
+    expect(await blocked()).toBe(0);
+    expect(await redis.rpush("e2e:gone", "job")).toBe(1);
+    expect(await redis.lrange("e2e:gone", 0, -1)).toEqual(["job"]);
+  });
+});
+
 describe("restart of the local server", () => {
   it("keeps data and pending expiries; a key that expired while it was down is gone", async () => {
     await redis.set("e2e:keep", "kept");
