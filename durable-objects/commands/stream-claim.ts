@@ -177,7 +177,8 @@ function xautoclaim(ctx: ExecContext, argv: Arg[]): Reply {
   // attempt, a deleted or claimed one also one of COUNT.
   let next: StreamId | null = from;
   walk: while (next && attempts > 0 && count > 0) {
-    const page = g.pendingFrom(next, Math.min(PAGE, attempts));
+    // No more than COUNT could still take: a full claim reads no row it does not claim.
+    const page = g.pendingFrom(next, Math.min(PAGE, attempts, count));
     if (page.length === 0) {
       next = null;
       break;

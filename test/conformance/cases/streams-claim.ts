@@ -26,7 +26,7 @@ async function pendingToC1(r: Call, key: string, n = 3): Promise<void> {
 }
 
 /** XPENDING's extended rows, the idle time replaced by whether it is a number. */
-async function pending(r: Call, key: string, ...filter: string[]): Promise<Value[]> {
+async function pending(r: Call, key: string, ...filter: string[]): Promise<unknown[]> {
   const idle = filter[0] === "IDLE" ? filter.splice(0, 2) : [];
   const rows = (await r("XPENDING", key, "g", ...idle, "-", "+", "100", ...filter)) as Value[][];
   return rows.map(([id, c, ms, n]) => [id, c, typeof ms === "number", n]);
