@@ -7,7 +7,9 @@
  *   text, -1 when unknown (Redis's SCG_INVALID_ENTRIES_READ);
  * - `stream_consumer` (key_id, grp, name → seen time);
  * - `stream_pending` (key_id, grp, id → consumer, delivery time, delivery count): the group's
- *   pending entries list; the index by consumer is each consumer's own list.
+ *   pending entries list; the index by consumer is each consumer's own list. The count is
+ *   Redis's unsigned 64-bit counter kept as the signed value Redis replies, bound and read as
+ *   decimal text where it may pass 2^53.
  *
  * Names are compared bytewise (SQLite's BINARY collation), the order of Redis's radix trees.
  */
