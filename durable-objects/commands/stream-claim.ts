@@ -106,6 +106,7 @@ function xclaim(ctx: ExecContext, argv: Arg[]): Reply {
     ids.push(id);
   }
   const now = ctx.now;
+  const nowMs = BigInt(Math.floor(now));
   let force = false;
   let justid = false;
   let deliveryTime: bigint | null = null;
@@ -117,7 +118,7 @@ function xclaim(ctx: ExecContext, argv: Arg[]): Reply {
     const lower = opt.toLowerCase();
     if (lower === "force") force = true;
     else if (lower === "justid") justid = true;
-    else if (lower === "idle" && more > 0) deliveryTime = BigInt(now) - takeI64Or(argv[++j]!, StreamErrors.xclaimInvalidOption("IDLE"));
+    else if (lower === "idle" && more > 0) deliveryTime = nowMs - takeI64Or(argv[++j]!, StreamErrors.xclaimInvalidOption("IDLE"));
     else if (lower === "time" && more > 0) deliveryTime = takeI64Or(argv[++j]!, StreamErrors.xclaimInvalidOption("TIME"));
     else if (lower === "retrycount" && more > 0) retryCount = takeI64Or(argv[++j]!, StreamErrors.xclaimInvalidOption("RETRYCOUNT"));
     else if (lower === "lastid" && more > 0) lastId = parseStrictId(argv[++j]!);
@@ -129,12 +130,13 @@ function xclaim(ctx: ExecContext, argv: Arg[]): Reply {
     g.save();
   }
   // A delivery time before the epoch or after now is now, as Redis takes it rather than failing.
-  const time = deliveryTime === null || deliveryTime < 0n || deliveryTime > BigInt(now) ? now : Number(deliveryTime);
+  const time = deliveryTime === null || deliveryTime < 0n || deliveryTime > nowMs ? now : Number(deliveryTime);
   const count: ClaimCount = retryCount >= 0n ? retryCount : justid ? "keep" : "increment";
   const c = claimer(ctx, g, text(argv[3]!), justid, "xclaim");
   for (const id of ids) {
     const pending = g.pendingEntry(id);
     if (!g.inStream(id)) {
+      // Deleted from the stream since it was delivered: it leaves the pending list.
       if (pending) g.ack(id);
       continue;
     }
