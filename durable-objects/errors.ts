@@ -275,6 +275,10 @@ export const StreamErrors = {
     "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.",
   noGroupBlocked: "NOGROUP the consumer group this client was blocked on no longer exists",
   keyGoneBlocked: "UNBLOCKED the stream key no longer exists",
+  invalidMinIdle: (cmd: "XCLAIM" | "XAUTOCLAIM") => `ERR Invalid min-idle-time argument for ${cmd}`,
+  xclaimInvalidOption: (opt: "IDLE" | "TIME" | "RETRYCOUNT") => `ERR Invalid ${opt} option argument for XCLAIM`,
+  xclaimUnrecognized: (opt: string) => `ERR Unrecognized XCLAIM option '${shown(opt, Infinity)}'`,
+  xautoclaimCount: "ERR COUNT must be > 0",
 } as const;
 
 /** Errors of DUMP and RESTORE, as Redis 7.0 (cluster.c restoreCommand). */
