@@ -22,6 +22,7 @@ import { scriptingCommands } from "./scripting";
 import { serverCommands } from "./server";
 import { setCommands } from "./sets";
 import { sortCommands } from "./sort";
+import { streamDelexCommands } from "./stream-delex";
 import { streamGroupCommands } from "./stream-groups";
 import { streamCommands } from "./streams";
 import { stringCommands } from "./strings";
@@ -51,6 +52,7 @@ export const COMMANDS = new CommandTable().add(
   ...pubsubCommands,
   ...streamCommands,
   ...streamGroupCommands,
+  ...streamDelexCommands,
 );
 
 /**
@@ -73,7 +75,7 @@ const GROUPS: Record<string, CommandSpec[]> = {
   bitmap: bitmapCommands,
   json: jsonCommands,
   pubsub: pubsubCommands,
-  stream: [...streamCommands, ...streamGroupCommands],
+  stream: [...streamCommands, ...streamGroupCommands, ...streamDelexCommands],
 };
 const GROUP_OF = new Map<string, string>();
 for (const [group, specs] of Object.entries(GROUPS)) {
