@@ -23,6 +23,7 @@ import { serverCommands } from "./server";
 import { setCommands } from "./sets";
 import { sortCommands } from "./sort";
 import { streamClaimCommands } from "./stream-claim";
+import { streamDelexCommands } from "./stream-delex";
 import { streamGroupCommands } from "./stream-groups";
 import { streamCommands } from "./streams";
 import { stringCommands } from "./strings";
@@ -53,6 +54,7 @@ export const COMMANDS = new CommandTable().add(
   ...streamCommands,
   ...streamGroupCommands,
   ...streamClaimCommands,
+  ...streamDelexCommands,
 );
 
 /**
@@ -75,7 +77,7 @@ const GROUPS: Record<string, CommandSpec[]> = {
   bitmap: bitmapCommands,
   json: jsonCommands,
   pubsub: pubsubCommands,
-  stream: [...streamCommands, ...streamGroupCommands, ...streamClaimCommands],
+  stream: [...streamCommands, ...streamGroupCommands, ...streamClaimCommands, ...streamDelexCommands],
 };
 const GROUP_OF = new Map<string, string>();
 for (const [group, specs] of Object.entries(GROUPS)) {

@@ -179,6 +179,7 @@ function xreadgroup(ctx: ExecContext, argv: Arg[]): Reply {
     const idArg = argv[streamsAt + keys + j]!;
     const idText = text(idArg);
     if (idText === "$") throw new CommandError(StreamErrors.dollarInXreadgroup);
+    if (idText === "+") throw new CommandError(StreamErrors.plusInXreadgroup);
     // `>` (and the largest ID, which Redis reads as `>`): entries never delivered to the group.
     const id = idText === ">" ? MAX_ID : parseStrictId(idArg);
     reads.push({ key, s, g, after: compareIds(id, MAX_ID) === 0 ? null : id });
