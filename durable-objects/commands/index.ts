@@ -23,6 +23,7 @@ import { serverCommands } from "./server";
 import { setCommands } from "./sets";
 import { sortCommands } from "./sort";
 import { streamGroupCommands } from "./stream-groups";
+import { streamInfoCommands } from "./stream-info";
 import { streamCommands } from "./streams";
 import { stringCommands } from "./strings";
 import { zsetCommands } from "./zsets";
@@ -51,6 +52,7 @@ export const COMMANDS = new CommandTable().add(
   ...pubsubCommands,
   ...streamCommands,
   ...streamGroupCommands,
+  ...streamInfoCommands,
 );
 
 /**
@@ -73,7 +75,7 @@ const GROUPS: Record<string, CommandSpec[]> = {
   bitmap: bitmapCommands,
   json: jsonCommands,
   pubsub: pubsubCommands,
-  stream: [...streamCommands, ...streamGroupCommands],
+  stream: [...streamCommands, ...streamGroupCommands, ...streamInfoCommands],
 };
 const GROUP_OF = new Map<string, string>();
 for (const [group, specs] of Object.entries(GROUPS)) {

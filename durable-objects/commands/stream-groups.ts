@@ -147,7 +147,7 @@ function entriesReadAfter(s: Stream, g: Group, id: StreamId): bigint {
 }
 
 /** Redis's streamEstimateDistanceFromFirstEverEntry. */
-function distanceFromFirstEverEntry(s: Stream, id: StreamId): bigint {
+export function distanceFromFirstEverEntry(s: Stream, id: StreamId): bigint {
   if (s.entriesAdded === 0n) return 0n;
   if (s.length === 0 && compareIds(id, s.lastId) < 1) return s.entriesAdded;
   const last = compareIds(id, s.lastId);
