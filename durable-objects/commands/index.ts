@@ -25,6 +25,7 @@ import { sortCommands } from "./sort";
 import { streamClaimCommands } from "./stream-claim";
 import { streamDelexCommands } from "./stream-delex";
 import { streamGroupCommands } from "./stream-groups";
+import { streamInfoCommands } from "./stream-info";
 import { streamCommands } from "./streams";
 import { stringCommands } from "./strings";
 import { zsetCommands } from "./zsets";
@@ -55,6 +56,7 @@ export const COMMANDS = new CommandTable().add(
   ...streamGroupCommands,
   ...streamClaimCommands,
   ...streamDelexCommands,
+  ...streamInfoCommands,
 );
 
 /**
@@ -77,7 +79,7 @@ const GROUPS: Record<string, CommandSpec[]> = {
   bitmap: bitmapCommands,
   json: jsonCommands,
   pubsub: pubsubCommands,
-  stream: [...streamCommands, ...streamGroupCommands, ...streamClaimCommands, ...streamDelexCommands],
+  stream: [...streamCommands, ...streamGroupCommands, ...streamClaimCommands, ...streamDelexCommands, ...streamInfoCommands],
 };
 const GROUP_OF = new Map<string, string>();
 for (const [group, specs] of Object.entries(GROUPS)) {

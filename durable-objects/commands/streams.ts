@@ -33,6 +33,7 @@ import {
   type TrimRequest,
 } from "../store/streams";
 import type { RefPolicy } from "../store/stream-refs";
+import { keywordSpec } from "../key-specs";
 import type { CommandSpec } from "../table";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };
@@ -333,6 +334,9 @@ export function xreadKeys(argv: Arg[]): number[] {
   return Array.from({ length: n / 2 }, (_, j) => streams + 1 + j);
 }
 
+/** XREAD's key spec as Redis 7.0 declares it: after STREAMS (looked for from argv[1]), the first half of what follows. */
+const XREAD_KEYS = keywordSpec(["RO", "access"], "STREAMS", 1, -1, 1, 2);
+
 /** XREAD's and XREADGROUP's options, parsed in Redis's order (its xreadCommand serves both). */
 export interface XreadOptions {
   count: bigint;
@@ -446,5 +450,5 @@ export const streamCommands: CommandSpec[] = [
   { name: "xlen", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: xlen, summary: "XLEN key" },
   { name: "xdel", arity: -3, flags: ["write", "fast"], keys: ONE_KEY, run: xdel, summary: "XDEL key id [id ...]" },
   { name: "xsetid", arity: -3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: xsetid, summary: "XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]" },
-  { name: "xread", arity: -4, flags: ["readonly", "blocking"], keys: xreadKeys, run: xread, summary: "XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]" },
+  { name: "xread", arity: -4, flags: ["readonly", "blocking"], keys: xreadKeys, keySpecs: [XREAD_KEYS], run: xread, summary: "XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]" },
 ];
