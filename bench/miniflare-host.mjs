@@ -21,6 +21,7 @@ function instance(name, port, worker) {
     port,
     modules: true,
     compatibilityDate: cfg.compatibilityDate,
+    compatibilityFlags: cfg.compatibilityFlags,
     name,
     modulesRoot: dirname(worker.scriptPath),
     ...worker,

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import {
   ROOT,
   compatibilityDate,
+  compatibilityFlags,
   edgekvBindings,
   waitForHttp,
   workerdBinary,
@@ -141,6 +142,7 @@ export async function startMiniflare({ buildDir, dataDir }) {
     cfgPath,
     JSON.stringify({
       compatibilityDate: compatibilityDate(),
+      compatibilityFlags: compatibilityFlags(),
       dataDir,
       edgekvScript: join(buildDir, "edgekv.js"),
       benchScript: join(buildDir, "bench.js"),

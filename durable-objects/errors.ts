@@ -239,6 +239,9 @@ export const ScriptErrors = {
 /** Errors of the stream commands, as Redis 7.0 (t_stream.c). */
 export const StreamErrors = {
   invalidId: "ERR Invalid stream ID specified as stream command argument",
+  /** XDELEX's and XACKDEL's `IDS numids` (Redis 8.2). */
+  numidsNotPositive: "ERR Number of IDs must be a positive integer",
+  numidsMismatch: "ERR The `numids` parameter must match the number of arguments",
   xaddZero: "ERR The ID specified in XADD must be greater than 0-0",
   xaddNotGreater: "ERR The ID specified in XADD is equal or smaller than the target stream top item",
   exhausted: "ERR The stream has exhausted the last possible ID, unable to add more items",
@@ -273,7 +276,15 @@ export const StreamErrors = {
   missingGroup: "ERR Missing GROUP option for XREADGROUP",
   dollarInXreadgroup:
     "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.",
+  /** XREADGROUP given XREAD's `+` (Redis 7.4). */
+  plusInXreadgroup:
+    "ERR The + ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The + ID would just return an empty result set.",
   noGroupBlocked: "NOGROUP the consumer group this client was blocked on no longer exists",
+  keyGoneBlocked: "UNBLOCKED the stream key no longer exists",
+  invalidMinIdle: (cmd: "XCLAIM" | "XAUTOCLAIM") => `ERR Invalid min-idle-time argument for ${cmd}`,
+  xclaimInvalidOption: (opt: "IDLE" | "TIME" | "RETRYCOUNT") => `ERR Invalid ${opt} option argument for XCLAIM`,
+  xclaimUnrecognized: (opt: string) => `ERR Unrecognized XCLAIM option '${shown(opt, Infinity)}'`,
+  xautoclaimCount: "ERR COUNT must be > 0",
 } as const;
 
 /** Errors of DUMP and RESTORE, as Redis 7.0 (cluster.c restoreCommand). */

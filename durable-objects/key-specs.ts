@@ -8,6 +8,11 @@
  * - `variable_flags`: which of these apply depends on the arguments (SET … GET);
  * - `not_key`: a channel routed like a key, not a key (SPUBLISH, SSUBSCRIBE).
  *
+ * A search begins at an argv index, or (`keyword`) right after the first argument equal to a
+ * keyword (in any case), looked for from an index on (XREAD's and XREADGROUP's `STREAMS`). A
+ * range may end at a fraction of what follows (`limit`: with `lastkey` -1, the first 1/limit of
+ * the arguments from its start: XREAD's keys are the first half of what follows STREAMS).
+ *
  * An entry may declare its specs (`keySpecs`); otherwise one spec is derived from its key
  * range and its flags (RO access for a read-only command, RW update for a write). Routing
  * reads the entry's key finder (`keys`); where an entry declares both, they agree (table.test.ts).
@@ -21,9 +26,12 @@ export type KeySpecFlag = "RO" | "RW" | "OW" | "RM" | "access" | "update" | "ins
 export interface KeySpec {
   notes?: string;
   flags: KeySpecFlag[];
-  /** argv index where the search starts. */
+  /** argv index where the search starts (with `keyword`, where the keyword is looked for: negative, from the end backwards). */
   index: number;
-  /** `range`: keys from `index` to `index + lastkey` (negative: from the end) by `step`;
+  /** The keys begin right after this argument (any case), the first found from `index`. */
+  keyword?: string;
+  /** `range`: keys from `index` to `index + lastkey` (negative: from the end; -1 with `limit` > 1: to
+   *  the last of the first 1/limit of the arguments from `index`) by `step`;
    *  `keynum`: the count is at `index + keynumidx`, keys from `index + firstkey` by `step`. */
   find: { type: "range"; lastkey: number; step: number; limit: number } | { type: "keynum"; keynumidx: number; firstkey: number; step: number };
 }
@@ -38,6 +46,24 @@ export function keynumSpec(flags: KeySpecFlag[], index: number, notes?: string):
   return { ...(notes ? { notes } : {}), flags, index, find: { type: "keynum", keynumidx: 0, firstkey: 1, step: 1 } };
 }
 
+/** A keyword spec: the keys begin after `keyword`, looked for from argv[startfrom], and run as a range. */
+export function keywordSpec(flags: KeySpecFlag[], keyword: string, startfrom: number, lastkey: number, step: number, limit: number): KeySpec {
+  return { flags, index: startfrom, keyword, find: { type: "range", lastkey, step, limit } };
+}
+
+/** Where a spec's keys begin: its index, or the argument after its keyword (null when the keyword is not there). */
+function beginOf(ks: KeySpec, argv: Arg[]): number | null {
+  if (ks.keyword === undefined) return ks.index;
+  // As Redis: forwards from the index up to the last argument but one, or backwards from the end down to argv[1].
+  const forward = ks.index > 0;
+  const from = forward ? ks.index : argv.length + ks.index;
+  for (let i = from; forward ? i < argv.length - 1 : i >= 1; i += forward ? 1 : -1) {
+    if (i >= argv.length) break;
+    if (text(argv[i]!).toLowerCase() === ks.keyword.toLowerCase()) return i + 1;
+  }
+  return null;
+}
+
 /** The entry's key specs: declared, or derived from its key range. */
 export function keySpecsOf(spec: CommandSpec): KeySpec[] {
   if (spec.keySpecs) return spec.keySpecs;
@@ -50,14 +76,19 @@ export function keySpecsOf(spec: CommandSpec): KeySpec[] {
 /** The argv indices one spec finds; null when its key count is not an integer or exceeds the arguments. */
 export function specKeyIndices(ks: KeySpec, argv: Arg[]): number[] | null {
   const f = ks.find;
+  const begin = beginOf(ks, argv);
+  // A keyword that is not there: this spec finds no keys (Redis goes on to the next one).
+  if (begin === null) return [];
   let first: number;
   let last: number;
   if (f.type === "range") {
-    first = ks.index;
-    last = f.lastkey < 0 ? argv.length + f.lastkey : ks.index + f.lastkey;
+    first = begin;
+    if (f.lastkey >= 0) last = begin + f.lastkey;
+    else if (f.limit > 1) last = begin + Math.trunc((argv.length - begin) / f.limit) + f.lastkey;
+    else last = argv.length + f.lastkey;
   } else {
-    const n = argv[ks.index + f.keynumidx] === undefined ? null : parseI64(text(argv[ks.index + f.keynumidx]!));
-    first = ks.index + f.firstkey;
+    const n = argv[begin + f.keynumidx] === undefined ? null : parseI64(text(argv[begin + f.keynumidx]!));
+    first = begin + f.firstkey;
     if (n === null || n < 0n || first + (Number(n) - 1) * f.step >= argv.length) return null;
     last = first + (Number(n) - 1) * f.step;
   }
@@ -94,8 +125,9 @@ export function keySpecReply(ks: KeySpec): Reply {
     f.type === "range"
       ? ["type", "range", "spec", ["lastkey", f.lastkey, "keystep", f.step, "limit", f.limit]]
       : ["type", "keynum", "spec", ["keynumidx", f.keynumidx, "firstkey", f.firstkey, "keystep", f.step]];
+  const begin: Reply[] = ks.keyword === undefined ? ["type", "index", "spec", ["index", ks.index]] : ["type", "keyword", "spec", ["keyword", ks.keyword, "startfrom", ks.index]];
   const out: Reply[] = ks.notes ? ["notes", ks.notes] : [];
-  out.push("flags", ks.flags.map(status), "begin_search", ["type", "index", "spec", ["index", ks.index]], "find_keys", find);
+  out.push("flags", ks.flags.map(status), "begin_search", begin, "find_keys", find);
   return out;
 }
 
@@ -107,8 +139,10 @@ export function legacyKeyRange(spec: CommandSpec): { range: [number, number, num
   const k = spec.keys;
   if (k && typeof k !== "function") return { range: [k.first, k.last, k.step], movable: false };
   const specs = keySpecsOf(spec);
-  const movable = typeof k === "function" || specs.some((s) => s.find.type === "keynum");
-  const ranges = specs.filter((s) => s.find.type === "range");
+  // Only index-begun ranges make the legacy range; any other spec moves the keys.
+  const fixed = (s: KeySpec) => s.find.type === "range" && s.keyword === undefined;
+  const movable = typeof k === "function" || specs.some((s) => !fixed(s));
+  const ranges = specs.filter(fixed);
   if (ranges.length === 0) return { range: [0, 0, 0], movable };
   const r0 = ranges[0]!.find as Extract<KeySpec["find"], { type: "range" }>;
   let first = ranges[0]!.index;

@@ -76,6 +76,8 @@ interface Wanted {
   timeoutMs: number;
   /** The command to run again when served, when not the batch's own (XREAD with `$` resolved). */
   rerun: Arg[] | undefined;
+  /** The reply when a key waited on goes or changes type (XREADGROUP's UNBLOCKED). */
+  gone: Reply | undefined;
 }
 
 /** A suspended batch in the shard's queues. */
@@ -260,9 +262,9 @@ export class Shard extends DurableObject {
       s.block === undefined
         ? undefined
         : {
-            block: (called, keys, type, timeoutMs, rerun) => {
+            block: (called, keys, type, timeoutMs, rerun, gone) => {
               if (called !== argv || wanted !== null) return false;
-              wanted = { keys, type, timeoutMs, rerun };
+              wanted = { keys, type, timeoutMs, rerun, gone };
               return true;
             },
           };
@@ -311,7 +313,7 @@ export class Shard extends DurableObject {
   private suspend(s: Suspendable, at: number, want: Wanted): Promise<Reply[]> {
     let resolve!: (replies: Reply[]) => void;
     const promise = new Promise<Reply[]>((r) => (resolve = r));
-    const w: ShardWaiter = { ...s, id: s.block!, at, argv: want.rerun ?? s.batch[at]!, keys: want.keys, type: want.type, done: false, resolve, timer: undefined };
+    const w: ShardWaiter = { ...s, id: s.block!, at, argv: want.rerun ?? s.batch[at]!, keys: want.keys, type: want.type, gone: want.gone, done: false, resolve, timer: undefined };
     if (want.timeoutMs > 0) w.timer = setTimeout(() => this.timedOut(w), want.timeoutMs);
     this.waiters.add(w);
     return promise;
@@ -345,8 +347,11 @@ export class Shard extends DurableObject {
         for (const w of waiters.queue(key)) {
           if (w.done) continue;
           const row = this.keyspace.find(key, false);
-          // Gone again, or now of another type (Redis 7.0 leaves such waiters waiting).
-          if (!row || row.type !== w.type) break;
+          // Gone, or now of another type: Redis 7.0 leaves such waiters waiting, but answers an XREADGROUP reader.
+          if (!row || row.type !== w.type) {
+            if (w.gone !== undefined) this.answer(w, w.gone);
+            continue;
+          }
           this.serveOne(w, key);
         }
       }
@@ -363,6 +368,11 @@ export class Shard extends DurableObject {
     const reply = this.participant.lockedKeys() === 0 ? run() : this.keyspace.guarded((key) => this.participant.isLocked(key), run);
     this.keyspace.memory.persist();
     if ((reply === BLOCKED && again) || (isError(reply) && reply.error === Errors.txLocked)) return;
+    this.answer(w, reply);
+  }
+
+  /** A waiter's command answers `reply`: it leaves every queue and its batch goes on. */
+  private answer(w: ShardWaiter, reply: Reply): void {
     this.waiters.remove(w);
     if (w.timer !== undefined) clearTimeout(w.timer);
     w.out[w.at] = w.budget.admit(w.argv, reply);
@@ -534,6 +544,8 @@ export class Shard extends DurableObject {
     if (swept > 0) this.persistedStats.maybeFlush(ctx.now);
     this.keyspace.memory.settle();
     this.keyspace.memory.persist();
+    // Streams that expired answer their XREADGROUP readers, as after any batch.
+    this.serveBlocked();
     const next = more ? ctx.now : this.earliestDeadline();
     if (next !== null) this.armAlarm(next, true);
   }

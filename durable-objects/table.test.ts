@@ -78,4 +78,19 @@ describe("key specs", () => {
       }
     }
   });
+
+  it("XREAD's and XREADGROUP's STREAMS keyword specs find the keys they are routed by, in well-formed commands", () => {
+    const argvs = [
+      ["XREAD", "STREAMS", "a", "0"],
+      ["XREAD", "COUNT", "2", "BLOCK", "0", "streams", "a", "b", "c", "0", "0", "$"],
+      ["XREADGROUP", "GROUP", "g", "c", "STREAMS", "a", ">"],
+      ["XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "NOACK", "STREAMS", "a", "b", ">", "0"],
+    ];
+    for (const argv of argvs) {
+      const spec = COMMANDS.get(argv[0]!)!;
+      const bySpec = specKeyIndices(spec.keySpecs![0]!, argv);
+      expect(bySpec).toEqual(keyIndices(spec, argv));
+      expect(bySpec!.length).toBeGreaterThan(0);
+    }
+  });
 });

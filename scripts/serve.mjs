@@ -54,6 +54,13 @@ export function compatibilityDate() {
   return supported && supported < wanted ? supported : wanted;
 }
 
+/** wrangler.toml's compatibility flags (`compatibility_flags = ["a", "b"]`). */
+export function compatibilityFlags() {
+  const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
+  const list = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(toml)?.[1] ?? "";
+  return [...list.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+}
+
 /** Bundles a Worker entry (TypeScript, ES modules) into `outfile`, with wrangler's esbuild. */
 export async function bundle(entry, outfile) {
   await wranglerRequire("esbuild").build({
@@ -133,6 +140,7 @@ export function workerdConfig({ workers, dataDir }) {
     defs.push(`const ${w.name} :Workerd.Worker = (
   modules = [(name = ${capnpString(w.module)}, esModule = embed ${capnpString(w.module)})],
   compatibilityDate = ${capnpString(compatibilityDate())},
+  compatibilityFlags = [${compatibilityFlags().map(capnpString).join(", ")}],
   bindings = [
     ${w.bindings.join(",\n    ")}
   ],

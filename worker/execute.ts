@@ -186,6 +186,11 @@ export function guarded(exec: ShardExec): ShardExec {
   };
 }
 
+/** Whether a client's pipeline may wait at one of its commands (docs/blocking.md). */
+export function mayWait(cmds: Arg[][]): boolean {
+  return cmds.some(isBlocking);
+}
+
 /** Whether a command may wait for a key (flagged `blocking`: BLPOP, BZPOPMIN, …). */
 function isBlocking(argv: Arg[]): boolean {
   const found = lookupCommand(COMMANDS, argv);

@@ -26,7 +26,8 @@ import {
   type Env,
 } from "./env";
 import { rpcBackend, type CoordinatorRpc, type ParticipantRpc, type TxBackend } from "./cross-shard";
-import { runPipeline, type ExecOptions, type Rejection, type ShardExec } from "./execute";
+import { mayWait, runPipeline, type ExecOptions, type Rejection, type ShardExec } from "./execute";
+import { heldReply, type Held } from "./held-reply";
 import { runTransaction } from "./transaction";
 import { frontDoor } from "./ratelimit/front-door";
 import { gatherShards, metricsAccess, metricsResponse, type MetricsRpc } from "./metrics";
@@ -169,8 +170,8 @@ function shardExec(env: Env, signal?: AbortSignal, waitUntil?: (p: Promise<unkno
   return blockingShardExec((shard) => env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc, signal, waitUntil);
 }
 
-/** The request's shard access: its cancellation ends a blocked command's wait. */
-function requestExec(c: Ctx): ShardExec {
+/** The request's shard access: its cancellation (or `signal`'s, when given) ends a blocked command's wait. */
+function requestExec(c: Ctx, signal: AbortSignal = c.req.raw.signal): ShardExec {
   let waitUntil: ((p: Promise<unknown>) => void) | undefined;
   try {
     const ec = c.executionCtx;
@@ -178,7 +179,7 @@ function requestExec(c: Ctx): ShardExec {
   } catch {
     // No execution context (a direct app.request in tests).
   }
-  return shardExec(c.env, c.req.raw.signal, waitUntil);
+  return shardExec(c.env, signal, waitUntil);
 }
 
 /** Cross-shard transactions: the shards as participants, Coordinator objects for the decisions. */
@@ -233,8 +234,24 @@ async function commandList(c: Ctx): Promise<Arg[][]> {
 
 async function pipeline(c: Ctx): Promise<Response> {
   const cmds = await commandList(c);
-  const replies = await runPipeline(cmds, c.get("opts"), requestExec(c));
-  return json(entriesBody(replies, c.get("base64")));
+  return respond(c, cmds, (replies) => ({ body: entriesBody(replies, c.get("base64")), status: 200 }));
+}
+
+/**
+ * Runs a client's pipeline and answers `reply(replies)`; one that may wait at a blocking command
+ * answers through worker/held-reply.ts, so that a client that goes away stops waiting.
+ */
+async function respond(c: Ctx, cmds: Arg[][], reply: (replies: Reply[]) => Held): Promise<Response> {
+  if (!mayWait(cmds)) {
+    const r = reply(await runPipeline(cmds, c.get("opts"), requestExec(c)));
+    return json(r.body, r.status);
+  }
+  const held = await heldReply(
+    async (signal) => reply(await runPipeline(cmds, c.get("opts"), requestExec(c, signal))),
+    c.req.raw.signal,
+    (e) => ({ body: JSON.stringify({ error: internalError(e) }), status: 200 }),
+  );
+  return json(held.body, held.status);
 }
 
 /** A transaction refused as a whole (nothing ran) is one error with 400; otherwise one entry per command. */
@@ -270,8 +287,7 @@ async function single(c: Ctx): Promise<Response> {
   const hasBody = c.req.method === "POST" || c.req.method === "PUT";
   const body = hasBody ? await requestBody(c) : null;
   const argv = url.pathname === "/" && hasBody ? parseCommandBody(body!) : parsePathCommand(url, body);
-  const [reply] = await runPipeline([argv], c.get("opts"), requestExec(c));
-  return json(entryBody(reply!, c.get("base64")), isError(reply!) ? 400 : 200);
+  return respond(c, [argv], ([reply]) => ({ body: entryBody(reply!, c.get("base64")), status: isError(reply!) ? 400 : 200 }));
 }
 
 /** `GET /ws` with `Upgrade: websocket`: passed to a gateway shard (worker/pubsub/websocket.ts). */
@@ -285,10 +301,14 @@ for (const path of ["/pipeline", "/pipeline/"]) app.on(["POST", "PUT"], path, pi
 for (const path of ["/multi-exec", "/multi-exec/"]) app.on(["POST", "PUT"], path, multiExec);
 app.all("*", single);
 
+function internalError(e: unknown): string {
+  return `ERR internal error: ${e instanceof Error ? e.message : String(e)}`;
+}
+
 app.onError((e) => {
   if (e instanceof BadRequest) return errorJson(e.message, 400);
   if (e instanceof TooLarge) return errorJson(e.message, 413);
-  return errorJson(`ERR internal error: ${e instanceof Error ? e.message : String(e)}`, 503);
+  return errorJson(internalError(e), 503);
 });
 
 export default app;

@@ -10,7 +10,9 @@
  *
  * Serving: the keyspace notes every key it creates (`noteCreated`, from its insert, as Redis's
  * dbAdd calls signalKeyAsReady) when someone waits on it, and every stream an XADD appends to
- * (`noteReady`, as Redis's XADD signals its key). After any batch's writes, in the same
+ * (`noteReady`, as Redis's XADD signals its key), and every stream deleted, overwritten, renamed
+ * away or flushed (`noteGone`, as Redis 7.0's dbGenericDelete and dbOverwrite signal a stream, for
+ * the XREADGROUP readers it must unblock). After any batch's writes, in the same
  * synchronous turn (nothing else can run in between, and the output gate holds every reply
  * until the writes are durable), the shard takes the ready keys and, for each, offers the key
  * to its waiters in order: the waiter's command runs again, in its non-blocking form; if it
@@ -37,8 +39,11 @@ export interface Blocker {
    * transaction, a script or anything that must not wait: the handler answers its
    * non-blocking form's empty reply. `rerun` is the command to run again when a key is ready,
    * when it is not `argv` itself (XREAD's `$` resolved to the last ID at the time it blocked).
+   * `gone` is the reply when a key it waits on is deleted or stops being a `type` key while it
+   * waits (XREADGROUP's UNBLOCKED, as Redis's unblockDeletedStreamReadgroupClients); without it
+   * the waiter goes on waiting there.
    */
-  block(argv: Arg[], keys: string[], type: KeyType, timeoutMs: number, rerun?: Arg[]): boolean;
+  block(argv: Arg[], keys: string[], type: KeyType, timeoutMs: number, rerun?: Arg[], gone?: Reply): boolean;
   /**
    * The key being served when a waiter's command runs again (its readiness woke the waiter):
    * XREAD answers that key's entries only, as Redis 7.0 serves a blocked reader.
@@ -52,6 +57,8 @@ export interface Waiter {
   readonly argv: Arg[];
   readonly keys: string[];
   readonly type: KeyType;
+  /** The reply when a key waited on goes or changes type (Blocker.block's `gone`); undefined: it waits on. */
+  readonly gone: Reply | undefined;
   /** Set when the waiter is served, times out or is cancelled: it is in no queue any more. */
   done: boolean;
 }
@@ -108,6 +115,16 @@ export class Waiters<W extends Waiter = Waiter> {
   /** A key that may serve its waiters now (created, or a stream an XADD appended to). */
   noteReady(key: string): void {
     if (this.queues.size !== 0 && this.queues.has(key)) this.ready.add(key);
+  }
+
+  /** A stream that went (deleted, overwritten by another type, renamed away): its XREADGROUP waiters answer `gone`. */
+  noteGone(key: string): void {
+    this.noteReady(key);
+  }
+
+  /** Every key waited on may have gone (FLUSHDB), as Redis's scanDatabaseForDeletedStreams. */
+  noteAllGone(): void {
+    for (const key of this.queues.keys()) this.ready.add(key);
   }
 
   /** Whether keys became ready since the last `takeReady`. */

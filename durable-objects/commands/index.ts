@@ -22,7 +22,10 @@ import { scriptingCommands } from "./scripting";
 import { serverCommands } from "./server";
 import { setCommands } from "./sets";
 import { sortCommands } from "./sort";
+import { streamClaimCommands } from "./stream-claim";
+import { streamDelexCommands } from "./stream-delex";
 import { streamGroupCommands } from "./stream-groups";
+import { streamInfoCommands } from "./stream-info";
 import { streamCommands } from "./streams";
 import { stringCommands } from "./strings";
 import { zsetCommands } from "./zsets";
@@ -51,6 +54,9 @@ export const COMMANDS = new CommandTable().add(
   ...pubsubCommands,
   ...streamCommands,
   ...streamGroupCommands,
+  ...streamClaimCommands,
+  ...streamDelexCommands,
+  ...streamInfoCommands,
 );
 
 /**
@@ -73,7 +79,7 @@ const GROUPS: Record<string, CommandSpec[]> = {
   bitmap: bitmapCommands,
   json: jsonCommands,
   pubsub: pubsubCommands,
-  stream: [...streamCommands, ...streamGroupCommands],
+  stream: [...streamCommands, ...streamGroupCommands, ...streamClaimCommands, ...streamDelexCommands, ...streamInfoCommands],
 };
 const GROUP_OF = new Map<string, string>();
 for (const [group, specs] of Object.entries(GROUPS)) {

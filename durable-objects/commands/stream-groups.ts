@@ -11,10 +11,11 @@ import { BLOCKED } from "../blocking/waiters";
 import type { ExecContext } from "../context";
 import { Errors, StreamErrors } from "../errors";
 import { Notify } from "../pubsub/notify";
-import { CommandError, OK, status, type Reply } from "../reply";
+import { CommandError, err, OK, status, type Reply } from "../reply";
 import { createGroup, ENTRIES_READ_UNKNOWN, findGroup, type Group } from "../store/stream-groups";
 import { MAX_ID, MIN_ID, compareIds, createStream, findStream, formatId, nextId, previousId, type Stream, type StreamEntry, type StreamId } from "../store/streams";
 import { KeyType } from "../store/keyspace";
+import { keywordSpec } from "../key-specs";
 import { container, type CommandSpec } from "../table";
 import { collector, isWord, parseBound, parseIdWith, parseStrictId, parseXreadOptions, takeI64, xreadKeys } from "./streams";
 
@@ -146,7 +147,7 @@ function entriesReadAfter(s: Stream, g: Group, id: StreamId): bigint {
 }
 
 /** Redis's streamEstimateDistanceFromFirstEverEntry. */
-function distanceFromFirstEverEntry(s: Stream, id: StreamId): bigint {
+export function distanceFromFirstEverEntry(s: Stream, id: StreamId): bigint {
   if (s.entriesAdded === 0n) return 0n;
   if (s.length === 0 && compareIds(id, s.lastId) < 1) return s.entriesAdded;
   const last = compareIds(id, s.lastId);
@@ -179,6 +180,7 @@ function xreadgroup(ctx: ExecContext, argv: Arg[]): Reply {
     const idArg = argv[streamsAt + keys + j]!;
     const idText = text(idArg);
     if (idText === "$") throw new CommandError(StreamErrors.dollarInXreadgroup);
+    if (idText === "+") throw new CommandError(StreamErrors.plusInXreadgroup);
     // `>` (and the largest ID, which Redis reads as `>`): entries never delivered to the group.
     const id = idText === ">" ? MAX_ID : parseStrictId(idArg);
     reads.push({ key, s, g, after: compareIds(id, MAX_ID) === 0 ? null : id });
@@ -235,10 +237,10 @@ function xreadgroup(ctx: ExecContext, argv: Arg[]): Reply {
   for (const w of writes) w();
   if (out.length > 0) return out;
   // Nothing new: without BLOCK (or where nothing may wait) a nil reply; with it the reader waits
-  // for an XADD to one of its keys, or the destruction of its group (docs/blocking.md).
+  // for an XADD to one of its keys, the destruction of its group, or of a key (docs/blocking.md).
   if (block === null) return null;
   const names = argv.slice(streamsAt, streamsAt + keys).map(text);
-  return ctx.blocker?.block(argv, names, KeyType.Stream, Number(block)) ? BLOCKED : null;
+  return ctx.blocker?.block(argv, names, KeyType.Stream, Number(block), undefined, err(StreamErrors.keyGoneBlocked)) ? BLOCKED : null;
 }
 
 // XACK key group id [id …]
@@ -303,7 +305,7 @@ export const streamGroupCommands: CommandSpec[] = [
     { name: "xgroup|delconsumer", arity: 5, flags: ["write"], keys: KEY_2, run: xgroupDelConsumer, summary: "XGROUP DELCONSUMER key group consumer" },
     { name: "xgroup|help", arity: 2, flags: ["loading", "stale"], run: xgroupHelp, summary: "XGROUP HELP" },
   ]),
-  { name: "xreadgroup", arity: -7, flags: ["write", "blocking"], keys: xreadKeys, run: xreadgroup, summary: "XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]" },
+  { name: "xreadgroup", arity: -7, flags: ["write", "blocking"], keys: xreadKeys, keySpecs: [keywordSpec(["RO", "access"], "STREAMS", 4, -1, 1, 2)], run: xreadgroup, summary: "XREADGROUP GROUP group consumer [COUNT count] [BLOCK milliseconds] [NOACK] STREAMS key [key ...] id [id ...]" },
   { name: "xack", arity: -4, flags: ["write", "fast"], keys: ONE_KEY, run: xack, summary: "XACK key group id [id ...]" },
   { name: "xpending", arity: -3, flags: ["readonly"], keys: ONE_KEY, run: xpending, summary: "XPENDING key group [[IDLE min-idle-time] start end count [consumer]]" },
 ];

@@ -32,6 +32,8 @@ import {
   type StreamId,
   type TrimRequest,
 } from "../store/streams";
+import type { RefPolicy } from "../store/stream-refs";
+import { keywordSpec } from "../key-specs";
 import type { CommandSpec } from "../table";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };
@@ -114,7 +116,10 @@ interface AddOrTrim {
   id: IdRequest;
 }
 
-/** XADD's and XTRIM's options, as Redis's streamParseAddOrTrimArgsOrReply (same order of checks). */
+/**
+ * XADD's and XTRIM's options, as Redis's streamParseAddOrTrimArgsOrReply (same order of checks),
+ * with Redis 8.2's KEEPREF | DELREF | ACKED (the last one given holds).
+ */
 function parseAddOrTrim(argv: Arg[], xadd: boolean): AddOrTrim {
   let strategy: TrimRequest["strategy"] | null = null;
   let approx = false;
@@ -123,6 +128,7 @@ function parseAddOrTrim(argv: Arg[], xadd: boolean): AddOrTrim {
   let limit = 0n;
   let limitGiven = false;
   let noMkStream = false;
+  let refs: RefPolicy = "keepref";
   let id: IdRequest = { kind: "auto" };
   let i = 2;
   for (; i < argv.length; i++) {
@@ -149,6 +155,9 @@ function parseAddOrTrim(argv: Arg[], xadd: boolean): AddOrTrim {
       if (limit < 0n) throw new CommandError(StreamErrors.negativeLimit);
       limitGiven = true;
       i++;
+    } else if (lower === "keepref" || lower === "delref" || lower === "acked") {
+      // Redis 8.2: what becomes of the references groups hold to trimmed entries.
+      refs = lower;
     } else if (xadd && lower === "nomkstream") {
       noMkStream = true;
     } else if (xadd) {
@@ -164,7 +173,7 @@ function parseAddOrTrim(argv: Arg[], xadd: boolean): AddOrTrim {
   if (limitGiven && !approx) throw new CommandError(StreamErrors.limitWithoutApprox);
   // `~` without LIMIT works on at most 100 nodes' worth (100 × stream-node-max-entries), as Redis.
   const work = limitGiven ? Number(limit > BigInt(2 ** 53) ? BigInt(2 ** 53) : limit) : approx ? 10_000 : 0;
-  const trim = strategy === null ? null : { strategy, maxlen, minid, approx, limit: work };
+  const trim = strategy === null ? null : { strategy, maxlen, minid, approx, limit: work, refs };
   return { trim, noMkStream, idPos: i, id };
 }
 
@@ -188,7 +197,7 @@ export function collector(command: string): { out: Reply[]; each: (e: StreamEntr
   };
 }
 
-// XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value …]
+// XADD key [NOMKSTREAM] [KEEPREF|DELREF|ACKED] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value …]
 function xadd(ctx: ExecContext, argv: Arg[]): Reply {
   const ks = ctx.keyspace;
   const key = text(argv[1]!);
@@ -214,7 +223,7 @@ function xadd(ctx: ExecContext, argv: Arg[]): Reply {
   return formatId(id);
 }
 
-// XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]
+// XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count] [KEEPREF|DELREF|ACKED]
 function xtrim(ctx: ExecContext, argv: Arg[]): Reply {
   const opts = parseAddOrTrim(argv, false);
   const key = text(argv[1]!);
@@ -325,6 +334,9 @@ export function xreadKeys(argv: Arg[]): number[] {
   return Array.from({ length: n / 2 }, (_, j) => streams + 1 + j);
 }
 
+/** XREAD's key spec as Redis 7.0 declares it: after STREAMS (looked for from argv[1]), the first half of what follows. */
+const XREAD_KEYS = keywordSpec(["RO", "access"], "STREAMS", 1, -1, 1, 2);
+
 /** XREAD's and XREADGROUP's options, parsed in Redis's order (its xreadCommand serves both). */
 export interface XreadOptions {
   count: bigint;
@@ -371,7 +383,17 @@ export function parseXreadOptions(ctx: ExecContext, argv: Arg[], group: boolean)
   return o;
 }
 
-// XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key …] id [id …]
+/**
+ * What XREAD reads after for `+` (Redis 7.4, as fixed in 7.4.2): the ID before the last entry,
+ * so the last entry is read; an empty stream's last ID and a missing key's 0-0, as `$`.
+ */
+function beforeLastEntry(s: ReturnType<typeof findStream>): StreamId {
+  if (!s) return MIN_ID;
+  if (s.length === 0) return s.lastId;
+  return previousId(s.lastEntryId()) ?? MIN_ID;
+}
+
+// XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key …] id|$|+ [id|$|+ …]
 function xread(ctx: ExecContext, argv: Arg[]): Reply {
   const { count, block, streamsAt, keys } = parseXreadOptions(ctx, argv, false);
   const ks = ctx.keyspace;
@@ -383,6 +405,7 @@ function xread(ctx: ExecContext, argv: Arg[]): Reply {
     const idArg = argv[streamsAt + keys + j]!;
     const idText = text(idArg);
     if (idText === "$") after.push(s ? s.lastId : MIN_ID);
+    else if (idText === "+") after.push(beforeLastEntry(s));
     else if (idText === ">") throw new CommandError(StreamErrors.greaterOnlyXreadgroup);
     else after.push(parseStrictId(idArg));
   }
@@ -408,23 +431,24 @@ function xread(ctx: ExecContext, argv: Arg[]): Reply {
   if (out.length > 0) return out;
   // Nothing to read now: without BLOCK (or where nothing may wait) a nil reply; with it the
   // reader waits for an XADD to one of its keys (docs/blocking.md). It is run again when served,
-  // with each `$` resolved now: the last ID at the time it blocked, so it gets only new entries.
+  // with each `$` and `+` resolved now, so it gets only the entries added after it blocked.
   if (block === null) return null;
   const rerun = argv.slice();
   for (let j = 0; j < keys; j++) {
-    if (text(argv[streamsAt + keys + j]!) === "$") rerun[streamsAt + keys + j] = formatId(after[j]!);
+    const idText = text(argv[streamsAt + keys + j]!);
+    if (idText === "$" || idText === "+") rerun[streamsAt + keys + j] = formatId(after[j]!);
   }
   const names = argv.slice(streamsAt, streamsAt + keys).map(text);
   return ctx.blocker?.block(argv, names, KeyType.Stream, Number(block), rerun) ? BLOCKED : null;
 }
 
 export const streamCommands: CommandSpec[] = [
-  { name: "xadd", arity: -5, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: xadd, summary: "XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]" },
-  { name: "xtrim", arity: -4, flags: ["write"], keys: ONE_KEY, run: xtrim, summary: "XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]" },
+  { name: "xadd", arity: -5, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: xadd, summary: "XADD key [NOMKSTREAM] [KEEPREF | DELREF | ACKED] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value [field value ...]" },
+  { name: "xtrim", arity: -4, flags: ["write"], keys: ONE_KEY, run: xtrim, summary: "XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count] [KEEPREF | DELREF | ACKED]" },
   { name: "xrange", arity: -4, flags: ["readonly"], keys: ONE_KEY, run: rangeGeneric(false), summary: "XRANGE key start end [COUNT count]" },
   { name: "xrevrange", arity: -4, flags: ["readonly"], keys: ONE_KEY, run: rangeGeneric(true), summary: "XREVRANGE key end start [COUNT count]" },
   { name: "xlen", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: xlen, summary: "XLEN key" },
   { name: "xdel", arity: -3, flags: ["write", "fast"], keys: ONE_KEY, run: xdel, summary: "XDEL key id [id ...]" },
   { name: "xsetid", arity: -3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: xsetid, summary: "XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]" },
-  { name: "xread", arity: -4, flags: ["readonly", "blocking"], keys: xreadKeys, run: xread, summary: "XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]" },
+  { name: "xread", arity: -4, flags: ["readonly", "blocking"], keys: xreadKeys, keySpecs: [XREAD_KEYS], run: xread, summary: "XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]" },
 ];

@@ -131,7 +131,7 @@ export class Keyspace {
    * The shard's blocked clients (blocking/waiters.ts): told of every key created, as Redis's
    * dbAdd signals a key ready, and of what `signalReady` names.
    */
-  waiting: { noteCreated(key: string): void; noteReady(key: string): void } | null = null;
+  waiting: { noteCreated(key: string): void; noteReady(key: string): void; noteGone(key: string): void; noteAllGone(): void } | null = null;
 
   constructor(
     readonly sql: SqlStorage,
@@ -307,6 +307,7 @@ export class Keyspace {
    */
   private dropElements(row: KeyRow): void {
     if (isPlainString(row.type, row.size)) return;
+    if (row.type === KeyType.Stream) this.waiting?.noteGone(row.key);
     const store = this.elementStores.get(row.type);
     if (!store) return;
     if (row.type === KeyType.String || row.type === KeyType.Json) store.dropSome(row.id, -1);
@@ -359,7 +360,8 @@ export class Keyspace {
    * Deletes a key's row and the rows it keeps beside it: directly when they are few, else in
    * bounded steps after the key row went (lazy-free.ts). Either way the key is gone at once.
    */
-  deleteRow(row: Pick<KeyRow, "id" | "type" | "size">): void {
+  deleteRow(row: Pick<KeyRow, "id" | "type" | "size" | "key">): void {
+    if (row.type === KeyType.Stream) this.waiting?.noteGone(row.key);
     if (isPlainString(row.type, row.size)) {
       const gone = this.sql.exec<{ mem: number }>("DELETE FROM keys WHERE id = ? RETURNING mem", row.id).toArray()[0];
       if (gone) this.memory.add(-gone.mem);
@@ -394,6 +396,9 @@ export class Keyspace {
     const target = this.find(to);
     if (target) this.deleteRow(target);
     this.notify(Notify.New, "new", to);
+    // The key is gone from its name and created at `to`, as Redis's dbDelete and dbAdd signal them.
+    if (row.type === KeyType.Stream) this.waiting?.noteGone(row.key);
+    this.waiting?.noteCreated(to);
     const delta = keyRowUsage({ key: to, expire_at: null }) - keyRowUsage({ key: row.key, expire_at: null });
     this.sql.exec("UPDATE keys SET key = ?, mem = mem + ? WHERE id = ?", to, delta, row.id);
     this.memory.add(delta);
@@ -416,6 +421,7 @@ export class Keyspace {
 
   /** Deletes every key and element. */
   flush(): void {
+    this.waiting?.noteAllGone();
     for (const store of this.elementStores.values()) store.dropAll();
     this.lazyFree.clear();
     this.sql.exec("DELETE FROM keys");

@@ -75,6 +75,31 @@ describe("MEMORY USAGE estimate", () => {
     expect(await r("MEMORY", "USAGE", "z")).toBe(keyRow(1) + 2 * (3 * ROW + 7 * INT) + 3 * 3 + nodes.n * (3 * ROW + 15 * INT) + 2 * (nodes.b ?? 0));
   });
 
+  it("counts a stream's consumer groups, consumers and pending entries (these sampled)", async () => {
+    const { r } = shard();
+    await r("XADD", "s", "1-1", "f", "v");
+    await r("XADD", "s", "2-1", "f", "v");
+    const usage = async (samples: number) => (await r("MEMORY", "USAGE", "s", "SAMPLES", samples)) as number;
+    const bare = await usage(0);
+    // The group `grp`: its name, last ID (16 bytes) and entries-read as text ("-1" unknown, then "1", "2").
+    const group = (entriesRead: string) => ROW + INT + 16 + 3 + entriesRead.length;
+    const consumer = (name: string) => ROW + 2 * INT + 3 + name.length;
+    const pending = (name: string) => 2 * ROW + 4 * INT + 32 + 2 * 3 + 2 * name.length;
+    await r("XGROUP", "CREATE", "s", "grp", "0");
+    expect(await usage(0)).toBe(bare + group("-1"));
+    await r("XREADGROUP", "GROUP", "grp", "c", "COUNT", 1, "STREAMS", "s", ">");
+    expect(await usage(0)).toBe(bare + group("1") + consumer("c") + pending("c"));
+    await r("XREADGROUP", "GROUP", "grp", "consumer-2", "STREAMS", "s", ">");
+    const both = bare + group("2") + consumer("c") + consumer("consumer-2");
+    expect(await usage(0)).toBe(both + pending("c") + pending("consumer-2"));
+    // SAMPLES 1 measures the first pending entry (1-1, c's) and counts it twice; groups and consumers are all measured.
+    expect(await usage(1)).toBe(both + 2 * pending("c"));
+    expect(await r("XACK", "s", "grp", "1-1")).toBe(1);
+    expect(await usage(0)).toBe(both + pending("consumer-2"));
+    expect(await r("XGROUP", "DESTROY", "s", "grp")).toBe(1);
+    expect(await usage(0)).toBe(bare);
+  });
+
   it("samples: SAMPLES n extrapolates from the first n elements, 0 measures all", async () => {
     const { r } = shard();
     // 1 short element first, then 9 of 100 bytes.

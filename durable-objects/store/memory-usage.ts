@@ -19,10 +19,15 @@
  * | sorted set rank-tree node (row + 2 indexes) | 3·ROW + 15·INT + 2·len(lowest member) each |
  * | stream (`stream_meta`) + node (`stream_node`) | ROW + 7·INT + 48, + ROW + 3·INT + 32 each |
  * | stream entry (`stream_entry`) | ROW + 2·INT + 16 + len(fields blob) each |
+ * | consumer group (`stream_group`) | ROW + INT + 16 + len(name) + len(entries-read text) each |
+ * | consumer (`stream_consumer`) | ROW + 2·INT + len(group) + len(name) each |
+ * | pending entry (row + its index entry) | 2·ROW + 4·INT + 32 + 2·len(group) + 2·len(consumer) each |
  *
  * As Redis's MEMORY USAGE, the elements of a collection are sampled: the first `samples` of
  * them (in index order) are measured and their mean is multiplied by the element count;
- * `samples` 0 measures every element (one aggregate in SQLite, nothing loaded).
+ * `samples` 0 measures every element (one aggregate in SQLite, nothing loaded). A stream's
+ * pending entries are sampled so too (their count is one aggregate over the stream's rows);
+ * its groups and consumers are all measured, as Redis counts every one.
  */
 import { KeyType, type KeyRow, type Keyspace } from "./keyspace";
 import { CHUNK_BYTES } from "./string-chunks";
@@ -129,7 +134,21 @@ export function streamUsage(ks: Keyspace, row: KeyRow, samples: number): number 
   const nodes = ks.sql.exec<{ n: number }>("SELECT count(*) AS n FROM stream_node WHERE key_id = ?", row.id).one().n;
   const perEntry = `${ROW_BYTES + 2 * INT_BYTES + 16} + length(fields)`;
   const entries = extrapolate(sampled(ks, "stream_entry", perEntry, row.id, samples, "id"), length);
-  return ROW_BYTES + 7 * INT_BYTES + 48 + nodes * (ROW_BYTES + 3 * INT_BYTES + 32) + entries;
+  return ROW_BYTES + 7 * INT_BYTES + 48 + nodes * (ROW_BYTES + 3 * INT_BYTES + 32) + entries + streamGroupsUsage(ks, row.id, samples);
+}
+
+/** A stream's consumer-group rows: every group and consumer, and its pending entries sampled. */
+function streamGroupsUsage(ks: Keyspace, id: number, samples: number): number {
+  const groups = ks.sql
+    .exec<{ b: number | null }>(`SELECT sum(${ROW_BYTES + INT_BYTES + 16} + length(CAST(name AS BLOB)) + length(entries_read)) AS b FROM stream_group WHERE key_id = ?`, id)
+    .one().b;
+  if (groups === null) return 0;
+  const consumers = ks.sql
+    .exec<{ b: number | null }>(`SELECT sum(${ROW_BYTES + 2 * INT_BYTES} + length(CAST(grp AS BLOB)) + length(CAST(name AS BLOB))) AS b FROM stream_consumer WHERE key_id = ?`, id)
+    .one().b;
+  const pendingCount = ks.sql.exec<{ n: number }>("SELECT count(*) AS n FROM stream_pending WHERE key_id = ?", id).one().n;
+  const perPending = `${2 * ROW_BYTES + 4 * INT_BYTES + 32} + 2 * length(CAST(grp AS BLOB)) + 2 * length(CAST(consumer AS BLOB))`;
+  return groups + (consumers ?? 0) + extrapolate(sampled(ks, "stream_pending", perPending, id, samples, "grp, id"), pendingCount);
 }
 
 /** MEMORY USAGE of a live key's row: the key's rows and its type's. */

@@ -7,7 +7,9 @@
  *   text, -1 when unknown (Redis's SCG_INVALID_ENTRIES_READ);
  * - `stream_consumer` (key_id, grp, name → seen time);
  * - `stream_pending` (key_id, grp, id → consumer, delivery time, delivery count): the group's
- *   pending entries list; the index by consumer is each consumer's own list.
+ *   pending entries list; the index by consumer is each consumer's own list. The count is
+ *   Redis's unsigned 64-bit counter kept as the signed value Redis replies, bound and read as
+ *   decimal text where it may pass 2^53.
  *
  * Names are compared bytewise (SQLite's BINARY collation), the order of Redis's radix trees.
  */
@@ -48,8 +50,24 @@ export interface PendingEntry {
   id: StreamId;
   consumer: string;
   deliveryTime: number;
-  deliveryCount: number;
+  /** Redis's unsigned 64-bit count as it replies it (signed); a bigint beyond 2^53. */
+  deliveryCount: number | bigint;
 }
+
+/**
+ * A delivery count one more, wrapping as Redis's unsigned 64-bit counter shows through its
+ * signed reply (2^63 − 1 + 1 is −2^63); SQLite alone would turn the overflow into a float.
+ */
+const NEXT_COUNT = "CASE WHEN delivery_count = 9223372036854775807 THEN -9223372036854775807 - 1 ELSE delivery_count + 1 END";
+
+/** A delivery count read exactly (selected as text): a number while safe, else a bigint. */
+function countFrom(t: string): number | bigint {
+  const n = Number(t);
+  return Number.isSafeInteger(n) ? n : BigInt(t);
+}
+
+/** What a claim does to an entry's delivery count: set it, count one more delivery, or keep it (JUSTID). */
+export type ClaimCount = bigint | "increment" | "keep";
 
 /** A consumer group of a live stream; `save` writes its last ID and entries-read back. */
 export class Group {
@@ -125,7 +143,7 @@ export class Group {
   /** A pending entry delivered again now (a consumer reading its history). */
   redeliver(id: StreamId, now: number): void {
     this.sql.exec(
-      "UPDATE stream_pending SET delivery_time = ?, delivery_count = delivery_count + 1 WHERE key_id = ? AND grp = ? AND id = ?",
+      `UPDATE stream_pending SET delivery_time = ?, delivery_count = ${NEXT_COUNT} WHERE key_id = ? AND grp = ? AND id = ?`,
       now,
       this.key,
       this.name,
@@ -177,16 +195,69 @@ export class Group {
   pendingRange(start: StreamId, end: StreamId, count: number, consumer: string | null, minIdle: number, now: number): PendingEntry[] {
     const out: PendingEntry[] = [];
     if (count <= 0) return out;
-    const cursor = this.sql.exec<{ id: ArrayBuffer; consumer: string; delivery_time: number; delivery_count: number }>(
-      `SELECT id, consumer, delivery_time, delivery_count FROM stream_pending
+    const cursor = this.sql.exec<{ id: ArrayBuffer; consumer: string; delivery_time: number; delivery_count: string }>(
+      `SELECT id, consumer, delivery_time, CAST(delivery_count AS TEXT) AS delivery_count FROM stream_pending
        WHERE key_id = ? AND grp = ? AND id >= ? AND id <= ?${consumer === null ? "" : " AND consumer = ?"} AND delivery_time <= ? ORDER BY id LIMIT ?`,
       ...([this.key, this.name, idBytes(start), idBytes(end)] as SqlStorageValue[]),
       ...(consumer === null ? [] : [consumer]),
       minIdle > 0 ? now - minIdle : Number.MAX_SAFE_INTEGER,
       count,
     );
-    for (const r of cursor) out.push({ id: idFromBytes(r.id), consumer: r.consumer, deliveryTime: r.delivery_time, deliveryCount: r.delivery_count });
+    for (const r of cursor) out.push({ id: idFromBytes(r.id), consumer: r.consumer, deliveryTime: r.delivery_time, deliveryCount: countFrom(r.delivery_count) });
     return out;
+  }
+
+  // XCLAIM and XAUTOCLAIM (commands/stream-claim.ts): each entry examined or claimed is O(log n).
+
+  /** The group's pending entry `id`: its consumer and delivery time, or null. */
+  pendingEntry(id: StreamId): { consumer: string; deliveryTime: number } | null {
+    const r = this.sql
+      .exec<{ consumer: string; delivery_time: number }>(
+        "SELECT consumer, delivery_time FROM stream_pending WHERE key_id = ? AND grp = ? AND id = ?",
+        this.key,
+        this.name,
+        idBytes(id),
+      )
+      .toArray()[0];
+    return r ? { consumer: r.consumer, deliveryTime: r.delivery_time } : null;
+  }
+
+  /** Up to `limit` of the group's pending entries from `start` on, in ID order: each ID and delivery time. */
+  pendingFrom(start: StreamId, limit: number): { id: StreamId; deliveryTime: number }[] {
+    return this.sql
+      .exec<{ id: ArrayBuffer; delivery_time: number }>(
+        "SELECT id, delivery_time FROM stream_pending WHERE key_id = ? AND grp = ? AND id >= ? ORDER BY id LIMIT ?",
+        this.key,
+        this.name,
+        idBytes(start),
+        limit,
+      )
+      .toArray()
+      .map((r) => ({ id: idFromBytes(r.id), deliveryTime: r.delivery_time }));
+  }
+
+  /** Whether the stream still holds the entry `id` (a pending entry outlives its entry's XDEL or trim). */
+  inStream(id: StreamId): boolean {
+    return this.sql.exec("SELECT 1 FROM stream_entry WHERE key_id = ? AND id = ?", this.key, idBytes(id)).toArray().length > 0;
+  }
+
+  /**
+   * Gives the pending entry `id` to `consumer`, delivered at `time`; one not pending is created
+   * first with a count of 1 (XCLAIM FORCE, as Redis's new NACK), then `count` applies.
+   */
+  claim(id: StreamId, consumer: string, time: number, count: ClaimCount): void {
+    const initial = typeof count === "bigint" ? count : count === "increment" ? 2n : 1n;
+    const next = typeof count === "bigint" ? "excluded.delivery_count" : count === "increment" ? NEXT_COUNT : "delivery_count";
+    this.sql.exec(
+      `INSERT INTO stream_pending (key_id, grp, id, consumer, delivery_time, delivery_count) VALUES (?, ?, ?, ?, ?, CAST(? AS INTEGER))
+       ON CONFLICT DO UPDATE SET consumer = excluded.consumer, delivery_time = excluded.delivery_time, delivery_count = ${next}`,
+      this.key,
+      this.name,
+      idBytes(id),
+      consumer,
+      time,
+      initial.toString(),
+    );
   }
 }
 

@@ -20,6 +20,7 @@ import { StreamErrors } from "../errors";
 import { KeyType, type ElementStore, type Keyspace, type KeyRow } from "./keyspace";
 import { rowsChanged } from "./lazy-free";
 import { copyGroups, dropAllGroups, dropGroups } from "./stream-groups";
+import { StreamRefs, type RefPolicy } from "./stream-refs";
 
 /** Migration that creates the stream tables (appended to schema.ts's list). */
 export const STREAM_MIGRATION = `
@@ -179,13 +180,17 @@ export interface StreamEntry {
 /** How an append's ID is chosen: `*`, `<ms>-*`, or given whole. */
 export type IdRequest = { kind: "auto" } | { kind: "ms"; ms: bigint } | { kind: "exact"; id: StreamId };
 
-/** MAXLEN/MINID trimming: `approx` for `~`; `limit` 0 for none (Redis's streamAddTrimArgs). */
+/**
+ * MAXLEN/MINID trimming: `approx` for `~`; `limit` 0 for none; `refs` what becomes of the
+ * references groups hold to trimmed entries (Redis's streamAddTrimArgs).
+ */
 export interface TrimRequest {
   strategy: "maxlen" | "minid";
   maxlen: bigint;
   minid: StreamId;
   approx: boolean;
   limit: number;
+  refs: RefPolicy;
 }
 
 interface MetaRow {
@@ -344,21 +349,36 @@ export class Stream {
     return deleted;
   }
 
-  /** Trims from the head as Redis's streamTrim: whole nodes, then (exact only) entries of the first node left. */
+  /**
+   * Trims from the head as Redis's streamTrim. KEEPREF (the default): whole nodes, then (exact
+   * only) entries of the first node left. DELREF and ACKED go entry by entry through every node
+   * that could go whole (with `~` too), DELREF dropping each trimmed entry from every group's
+   * pending entries, ACKED passing over the entries a group still needs (store/stream-refs.ts),
+   * and then (exact only) through the node the threshold falls in.
+   */
   trim(t: TrimRequest): number {
+    const refs = t.refs === "keepref" ? null : new StreamRefs(this.sql, this.id);
     let deleted = 0;
+    // Nodes walked entry by entry stay; the walk goes on after them.
+    let after = -1;
     for (;;) {
       if (t.strategy === "maxlen" && BigInt(this.length) <= t.maxlen) break;
       const node = this.sql
-        .exec<{ node: number; first_id: ArrayBuffer; last_id: ArrayBuffer; live: number }>(
-          "SELECT node, first_id, last_id, live FROM stream_node WHERE key_id = ? ORDER BY node LIMIT 1",
-          this.id,
-        )
+        .exec<StreamNodeRow>("SELECT node, first_id, last_id, live FROM stream_node WHERE key_id = ? AND node > ? ORDER BY node LIMIT 1", this.id, after)
         .toArray()[0];
       if (!node) break;
       if (t.limit && deleted + node.live > t.limit) break;
       const whole =
         t.strategy === "maxlen" ? BigInt(this.length - node.live) >= t.maxlen : compareIds(idFromBytes(node.last_id), t.minid) < 0;
+      if (refs) {
+        if (!whole && t.approx) break;
+        // ACKED: no entry above the groups' least last-delivered ID may go, here or further on.
+        if (t.refs === "acked" && refs.allReferencedFrom(idFromBytes(node.first_id))) break;
+        deleted += this.trimEntries(node, t, refs);
+        if (!whole) break;
+        after = node.node;
+        continue;
+      }
       if (whole) {
         this.sql.exec("DELETE FROM stream_entry WHERE key_id = ? AND id >= ? AND id <= ?", this.id, node.first_id, node.last_id);
         this.sql.exec("DELETE FROM stream_node WHERE key_id = ? AND node = ?", this.id, node.node);
@@ -393,7 +413,52 @@ export class Stream {
     else if (deleted > 0) this.firstId = this.firstEntryId();
     return deleted;
   }
+
+  /**
+   * DELREF's or ACKED's walk through one node: its oldest entries while the stream is too long
+   * or they are below MINID, ACKED passing over the referenced ones. The node stays, as Redis
+   * keeps the listpack. O(log n) per entry deleted (ACKED: per entry looked at, per group).
+   */
+  private trimEntries(node: StreamNodeRow, t: TrimRequest, refs: StreamRefs): number {
+    const first = idFromBytes(node.first_id);
+    const last = idFromBytes(node.last_id);
+    const below = t.strategy === "minid" ? t.minid : null;
+    const room = t.strategy === "maxlen" ? this.length - Number(t.maxlen) : node.live;
+    if (room <= 0) return 0;
+    let ids: StreamId[];
+    if (t.refs === "acked") ids = refs.unreferenced(first, last, below, room);
+    else {
+      ids = this.sql
+        .exec<{ id: ArrayBuffer }>(
+          "SELECT id FROM stream_entry WHERE key_id = ? AND id >= ? AND id <= ? ORDER BY id LIMIT ?",
+          this.id,
+          node.first_id,
+          node.last_id,
+          room,
+        )
+        .toArray()
+        .map((r) => idFromBytes(r.id))
+        // `room` is the node's every live entry for MINID: those below it go.
+        .filter((id) => !below || compareIds(id, below) < 0);
+    }
+    for (const id of ids) {
+      if (t.refs === "delref") refs.drop(id);
+      this.sql.exec("DELETE FROM stream_entry WHERE key_id = ? AND id = ?", this.id, idBytes(id));
+    }
+    if (ids.length > 0) {
+      this.sql.exec("UPDATE stream_node SET live = live - ? WHERE key_id = ? AND node = ?", ids.length, this.id, node.node);
+      this.length -= ids.length;
+    }
+    return ids.length;
+  }
 }
+
+type StreamNodeRow = {
+  node: number;
+  first_id: ArrayBuffer;
+  last_id: ArrayBuffer;
+  live: number;
+};
 
 /** The stream at `key`, or null; WRONGTYPE for a key of another type. */
 export function findStream(ks: Keyspace, key: string): Stream | null {

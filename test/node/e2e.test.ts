@@ -153,6 +153,98 @@ describe("@upstash/redis against npm start", () => {
   });
 });
 
+describe("the stream helpers of @upstash/redis against npm start", () => {
+  // The client parses each returned string as JSON where it can ("1" comes back as 1).
+  it("a job queue: xadd, xgroup create with mkstream, xreadgroup, xack, xpending, xlen, xrange", async () => {
+    const k = "e2e:{jobs}:a";
+    expect(await redis.xgroup(k, { type: "CREATE", group: "workers", id: "$", options: { MKSTREAM: true } })).toBe("OK");
+    expect(await redis.xadd(k, "1-1", { task: "resize", n: 1 })).toBe("1-1");
+    expect(await redis.xadd(k, "1-2", { task: "email", n: 2 })).toBe("1-2");
+    expect(await redis.xlen(k)).toBe(2);
+    expect(await redis.xrange(k, "-", "+")).toEqual({ "1-1": { task: "resize", n: 1 }, "1-2": { task: "email", n: 2 } });
+    expect(await redis.xreadgroup("workers", "w1", k, ">", { count: 1 })).toEqual([[k, [["1-1", ["task", "resize", "n", 1]]]]]);
+    expect(await redis.xreadgroup("workers", "w2", k, ">")).toEqual([[k, [["1-2", ["task", "email", "n", 2]]]]]);
+    expect(await redis.xpending(k, "workers", "-", "+", 10)).toEqual([
+      ["1-1", "w1", expect.any(Number), 1],
+      ["1-2", "w2", expect.any(Number), 1],
+    ]);
+    expect(await redis.xack(k, "workers", "1-1")).toBe(1);
+    expect(await redis.xack(k, "workers", ["1-1", "1-2"])).toBe(1);
+    expect(await redis.xpending(k, "workers", "-", "+", 10)).toEqual([]);
+  });
+
+  it("retries: xclaim and xautoclaim give another consumer the entries pending too long", async () => {
+    const k = "e2e:{jobs}:b";
+    await redis.xgroup(k, { type: "CREATE", group: "g", id: "0", options: { MKSTREAM: true } });
+    await redis.xadd(k, "1-1", { job: "a" });
+    await redis.xadd(k, "1-2", { job: "b" });
+    await redis.xreadgroup("g", "crashed", k, ">");
+    expect(await redis.xclaim(k, "g", "w2", 0, "1-1", { justId: true })).toEqual(["1-1"]);
+    expect(await redis.xautoclaim(k, "g", "w3", 0, "0-0", { count: 10 })).toEqual(["0-0", [["1-1", ["job", "a"]], ["1-2", ["job", "b"]]], []]);
+    expect(await redis.xpending(k, "g", "-", "+", 10, { consumer: "w3" })).toEqual([
+      ["1-1", "w3", expect.any(Number), 2],
+      ["1-2", "w3", expect.any(Number), 2],
+    ]);
+    expect(await redis.xclaim(k, "g", "w2", 3_600_000, ["1-1", "1-2"])).toEqual([]);
+  });
+
+  it("xinfo groups and consumers, xtrim, xdel, xrevrange, xread", async () => {
+    const k = "e2e:{jobs}:c";
+    for (let i = 1; i <= 5; i++) await redis.xadd(k, `${i}-0`, { i });
+    await redis.xgroup(k, { type: "CREATE", group: "g", id: "0" });
+    await redis.xreadgroup("g", "c1", k, ">", { count: 2 });
+    expect(await redis.xinfo(k, { type: "GROUPS" })).toEqual([["name", "g", "consumers", 1, "pending", 2, "last-delivered-id", "2-0", "entries-read", 2, "lag", 3]]);
+    expect(await redis.xinfo(k, { type: "CONSUMERS", group: "g" })).toEqual([["name", "c1", "pending", 2, "idle", expect.any(Number)]]);
+    expect(await redis.xdel(k, "5-0")).toBe(1);
+    expect(await redis.xtrim(k, { strategy: "MAXLEN", threshold: 3, exactness: "=" })).toBe(1);
+    expect(await redis.xrevrange(k, "+", "-", 2)).toEqual({ "4-0": { i: 4 }, "3-0": { i: 3 } });
+    expect(await redis.xread(k, "3-0")).toEqual([[k, [["4-0", ["i", 4]]]]]);
+  });
+
+  it("Redis 8.2's xackdel and xdelex", async () => {
+    const k = "e2e:{jobs}:d";
+    await redis.xgroup(k, { type: "CREATE", group: "g", id: "0", options: { MKSTREAM: true } });
+    await redis.xadd(k, "1-1", { a: 1 });
+    await redis.xadd(k, "1-2", { b: 2 });
+    await redis.xreadgroup("g", "c", k, ">");
+    expect(await redis.xackdel(k, "g", "KEEPREF", "1-1", "9-9")).toEqual([1, -1]);
+    expect(await redis.xdelex(k, "DELREF", "1-2")).toEqual([1]);
+    expect(await redis.xlen(k)).toBe(0);
+    expect(await redis.xpending(k, "g", "-", "+", 10)).toEqual([]);
+  });
+});
+
+describe("blocking commands over HTTP against npm start", () => {
+  const post = (argv: unknown[], signal?: AbortSignal) =>
+    fetch(server.url, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(argv), signal });
+  const blocked = async () => {
+    const info = (await (await post(["INFO", "clients"])).json()) as { result: string };
+    return Number(/blocked_clients:(\d+)/.exec(info.result)?.[1]);
+  };
+
+  it("a BLPOP that waits past the hold gets its response started, then the element as JSON", async () => {
+    // fetch resolves at the response's headers: the hold passed and spaces are flowing.
+    const res = await post(["BLPOP", "e2e:held", 0]);
+    expect(res.status).toBe(200);
+    expect(await redis.rpush("e2e:held", "job")).toBe(1);
+    expect(await res.json()).toEqual({ result: ["e2e:held", "job"] });
+    expect(await redis.llen("e2e:held")).toBe(0);
+  });
+
+  it("a BLPOP whose client disconnects stops waiting; a later push stays in the list", async () => {
+    const gone = new AbortController();
+    const waiting = post(["BLPOP", "e2e:gone", 0], gone.signal).catch(() => "aborted");
+    for (let i = 0; i < 500 && (await blocked()) === 0; i++);
+    expect(await blocked()).toBe(1);
+    gone.abort();
+    expect(await waiting).toBe("aborted");
+    for (let i = 0; i < 5000 && (await blocked()) !== 0; i++);
+    expect(await blocked()).toBe(0);
+    expect(await redis.rpush("e2e:gone", "job")).toBe(1);
+    expect(await redis.lrange("e2e:gone", 0, -1)).toEqual(["job"]);
+  });
+});
+
 describe("restart of the local server", () => {
   it("keeps data and pending expiries; a key that expired while it was down is gone", async () => {
     await redis.set("e2e:keep", "kept");

@@ -113,6 +113,25 @@ describe("npm run serve (bare workerd, local-disk storage)", () => {
     for (const k of keys) expect((await command(server.url, ["GET", k])).body).toEqual({ result: `v-${k}` });
   });
 
+  it("a blocked BLPOP whose client disconnects stops waiting and takes nothing", async () => {
+    const url = server!.url;
+    const blocked = async () => {
+      const info = (await command(url, ["INFO", "clients"])).body as { result: string };
+      return Number(/blocked_clients:(\d+)/.exec(info.result)?.[1]);
+    };
+    const gone = new AbortController();
+    const waiting = fetch(url, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(["BLPOP", "serve:queue", 0]), signal: gone.signal }).catch(() => "aborted");
+    for (let i = 0; i < 500 && (await blocked()) === 0; i++);
+    expect(await blocked()).toBe(1);
+    gone.abort();
+    expect(await waiting).toBe("aborted");
+    // The Worker hears the disconnect and withdraws the waiter; bounded polling, no clock.
+    for (let i = 0; i < 5000 && (await blocked()) !== 0; i++);
+    expect(await blocked()).toBe(0);
+    expect((await command(url, ["RPUSH", "serve:queue", "job"])).body).toEqual({ result: 1 });
+    expect((await command(url, ["LRANGE", "serve:queue", 0, -1])).body).toEqual({ result: ["job"] });
+  });
+
   it("refuses to start on a port that is in use", async () => {
     const other = mkdtempSync(join(tmpdir(), "edgekv-serve-test-"));
     try {

@@ -98,6 +98,16 @@ describe("blocking pops", () => {
     expect(await waiting).toEqual({ result: [k, "a"] });
   });
 
+  it("a RENAME onto the key a BLPOP waits on serves it, as Redis's dbAdd signals the new name", async () => {
+    const [src, dst] = [freshKey("{rn}src"), freshKey("{rn}dst")];
+    await cmd("RPUSH", src, "a", "b");
+    const waiting = cmd("BLPOP", dst, 0);
+    await untilBlocked(dst, 1);
+    expect(await cmd("RENAME", src, dst)).toEqual({ result: "OK" });
+    expect(await waiting).toEqual({ result: [dst, "a"] });
+    expect(await cmd("LRANGE", dst, 0, -1)).toEqual({ result: ["b"] });
+  });
+
   it("a sorted set waiter is not served by a list, and is by a ZADD", async () => {
     const k = freshKey("bz");
     const waiting = cmd("BZPOPMAX", k, 0);
@@ -276,6 +286,55 @@ describe("XREADGROUP BLOCK", () => {
     expect(await cmd("XADD", k, "MAXLEN", 0, "1-1", "f", "v")).toEqual({ result: "1-1" });
     expect(await trimmed).toEqual({ result: [[k, []]] });
     expect(await cmd("XPENDING", k, "g")).toEqual({ result: [0, null, null, null] });
+  });
+
+  it("a stream deleted, overwritten, renamed away or flushed answers its blocked reader UNBLOCKED; an XREAD reader waits on", async () => {
+    const gone = { error: "UNBLOCKED the stream key no longer exists" };
+    const ways: [string, (k: string) => Promise<unknown>][] = [
+      ["del", (k) => cmd("DEL", k)],
+      ["set", (k) => cmd("SET", k, "v")],
+      ["rename", (k) => cmd("RENAME", k, `${k}:moved`)],
+      ["multi", (k) => multiExec([["DEL", k], ["SADD", k, "m"]])],
+      ["flushdb", () => cmd("FLUSHDB")],
+    ];
+    for (const [name, remove] of ways) {
+      const k = freshKey(`{xgroup-gone-${name}}`);
+      await cmd("XGROUP", "CREATE", k, "g", "$", "MKSTREAM");
+      const grouped = cmd("XREADGROUP", "GROUP", "g", "c", "BLOCK", 0, "STREAMS", k, ">");
+      await untilBlocked(k, 1);
+      const plain = cmd("XREAD", "BLOCK", 0, "STREAMS", k, "$");
+      await untilBlocked(k, 2);
+      await remove(k);
+      expect(await grouped, name).toEqual(gone);
+      expect((await shardFor(k).blockedClients()).clients, name).toBe(1);
+      await cmd("DEL", k);
+      expect(await cmd("XADD", k, "1-1", "f", "v")).toEqual({ result: "1-1" });
+      expect(await plain, name).toEqual({ result: [[k, [["1-1", ["f", "v"]]]]] });
+    }
+  });
+
+  it("a stream deleted and created again in one transaction answers its blocked reader NOGROUP", async () => {
+    const k = freshKey("xgroup-recreated");
+    await cmd("XGROUP", "CREATE", k, "g", "$", "MKSTREAM");
+    const waiting = cmd("XREADGROUP", "GROUP", "g", "c", "BLOCK", 0, "STREAMS", k, ">");
+    await untilBlocked(k, 1);
+    await multiExec([["DEL", k], ["XADD", k, "1-1", "f", "v"]]);
+    expect(await waiting).toEqual({ error: "NOGROUP the consumer group this client was blocked on no longer exists" });
+  });
+
+  it("a stream that expires answers its blocked reader UNBLOCKED", async () => {
+    const k = freshKey("xgroup-expired");
+    await cmd("XGROUP", "CREATE", k, "g", "$", "MKSTREAM");
+    const waiting = cmd("XREADGROUP", "GROUP", "g", "c", "BLOCK", 0, "STREAMS", k, ">");
+    await untilBlocked(k, 1);
+    await cmd("PEXPIRE", k, 1);
+    // The key is gone at its time: the next access (or the shard's alarm) deletes it and answers the reader.
+    let reply: unknown = null;
+    for (let i = 0; i < 1000 && reply === null; i++) {
+      await cmd("EXISTS", k);
+      reply = await Promise.race([waiting, Promise.resolve(null)]);
+    }
+    expect(reply).toEqual({ error: "UNBLOCKED the stream key no longer exists" });
   });
 
   it("a timeout answers nil; in MULTI/EXEC it answers nil at once", async () => {
