@@ -25,9 +25,10 @@ import { scriptingCases, scriptingOwnCases } from "./scripting";
 import { serverCases } from "./server";
 import { setCases } from "./sets";
 import { sortCases } from "./sort";
+import { streamDumpCases } from "./streams-dump";
 import { streamGroupCases } from "./streams-groups";
 import { streamCases } from "./streams";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases, streamGroupCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases, streamGroupCases, streamDumpCases];
