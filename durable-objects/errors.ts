@@ -296,8 +296,6 @@ export const DumpErrors = {
   negativeIdle: "ERR Invalid IDLETIME value, must be >= 0",
   badFreq: "ERR Invalid FREQ value, must be >= 0 and <= 255",
   tooLarge: (max: number) => `ERR DUMP payload exceeds maximum allowed size (${max} bytes)`,
-  /** DUMP of a stream: its RDB encoding (listpacks in a radix tree) is not written yet. */
-  streamUnsupported: "ERR DUMP of a stream is not supported yet",
 };
 
 /** RedisJSON's error texts (JSON.* commands), as its module answers them. */

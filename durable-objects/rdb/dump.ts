@@ -9,7 +9,7 @@
  */
 import { DumpErrors } from "../errors";
 import { CommandError } from "../reply";
-import { KeyType, type KeyRow, type Keyspace } from "../store/keyspace";
+import type { KeyRow, Keyspace } from "../store/keyspace";
 import { RdbError, RdbReader, RdbWriter, RDB_VERSION_HASH_TTL, verifyPayload } from "./encoding";
 import { rdbTypeForCode, rdbTypeForKey, type RdbType } from "./registry";
 import "./types/index";
@@ -24,7 +24,6 @@ function payloadLimit(ks: Keyspace): number {
 
 /** The DUMP payload of a live key, or null when it holds nothing after all. */
 export function dumpKey(ks: Keyspace, row: KeyRow): Uint8Array | null {
-  if (row.type === KeyType.Stream) throw new CommandError(DumpErrors.streamUnsupported);
   const type = rdbTypeForKey(row.type);
   if (!type) throw new CommandError(DumpErrors.badData);
   const limit = payloadLimit(ks);

@@ -7,6 +7,7 @@ import { hashType } from "./hash";
 import { jsonType } from "./json";
 import { listType } from "./list";
 import { setType } from "./set";
+import { streamType } from "./stream";
 import { stringType } from "./string";
 import { zsetType } from "./zset";
 
@@ -16,3 +17,4 @@ registerRdbType(listType);
 registerRdbType(setType);
 registerRdbType(zsetType);
 registerRdbType(jsonType);
+registerRdbType(streamType);

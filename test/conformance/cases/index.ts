@@ -26,6 +26,7 @@ import { serverCases } from "./server";
 import { setCases } from "./sets";
 import { sortCases } from "./sort";
 import { streamClaimCases } from "./streams-claim";
+import { streamDumpCases } from "./streams-dump";
 import { streamGroupCases } from "./streams-groups";
 import { stream82Cases } from "./streams-82";
 import { streamInfoCases } from "./streams-info";
@@ -33,4 +34,4 @@ import { streamCases } from "./streams";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases, streamGroupCases, streamClaimCases, stream82Cases, streamInfoCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases, streamGroupCases, streamClaimCases, stream82Cases, streamInfoCases, streamDumpCases];
