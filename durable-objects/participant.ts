@@ -179,7 +179,7 @@ export class Participant {
       const reads = this.run(ctx, req.reads);
       if (!req.dumps) return { ok: true, reads };
       const read = (argv: Arg[]) => dispatch(COMMANDS, ctx, argv, (fn) => fn());
-      return { ok: true, reads, dumps: dumpKeys(read, req.dumps) };
+      return { ok: true, reads, dumps: dumpKeys(read, req.dumps, ctx.keyspace) };
     });
   }
 

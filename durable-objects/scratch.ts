@@ -4,21 +4,28 @@
  * collection). docs/cross-shard-transactions.md has the protocol and its correctness argument.
  *
  * - gather: at prepare, under the transaction's locks, each participant dumps the keys it was
- *   asked for (`dumpKey`): type, absolute expiry, elements (and a hash's field expiries). The
- *   dump reads in windows and gives up with `tooLarge` past MAX_DUMP_ELEMENTS elements or
- *   MAX_DUMP_BYTES bytes, so a shard never loads a big collection whole for it.
+ *   asked for (`dumpKey`): type, absolute expiry, elements (and a hash's field expiries); a
+ *   stream, with its groups, consumers and pending entries, as its DUMP payload. The dump reads
+ *   in windows (a stream is measured in SQL first) and gives up with `tooLarge` past
+ *   MAX_DUMP_ELEMENTS elements or MAX_DUMP_BYTES bytes, so a shard never loads a big
+ *   collection whole for it.
  * - run: the home shard (`runScratch`) opens one SQLite transaction, writes the other shards'
  *   keys into its own keyspace from their dumps, runs the command with the shard's own handlers
  *   (a script may touch only its declared KEYS), dumps every key's new contents, and rolls the
  *   transaction back: nothing of the run stays on the home shard.
  * - scatter: each key's new contents go back to its own shard as ordinary write commands
- *   (`restoreCommands`), staged under the still-held locks and applied at commit.
+ *   (`restoreCommands`; a stream's is RESTORE of its payload), staged under the still-held
+ *   locks and applied at commit.
  */
 import { bytes, text, type Arg } from "./args";
 import { COMMANDS } from "./commands";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
-import { isError, type Reply } from "./reply";
+import { dumpKey as payloadOf } from "./rdb/dump";
+import { CommandError, isError, type Reply } from "./reply";
+import { KeyType, type Keyspace } from "./store/keyspace";
+import { streamByteCount, streamRowCount } from "./store/stream-snapshot";
+import { findStream } from "./store/streams";
 
 /** The most elements, and bytes, a key may hold to be moved between shards for one command. */
 export const MAX_DUMP_ELEMENTS = 10_000;
@@ -33,10 +40,10 @@ type Bulk = string | Uint8Array;
 
 /** A key's whole contents, as one shard hands it to another. */
 export interface KeyDump {
-  type: "string" | "hash" | "list" | "set" | "zset" | "json";
+  type: "string" | "hash" | "list" | "set" | "zset" | "json" | "stream";
   /** Absolute expiry in ms, or -1 for none. */
   expireAt: number;
-  /** string: [value]; json: [its JSON text]; hash: field, value, …; list: elements in order; set: members; zset: member, score, … */
+  /** string: [value]; json: [its JSON text]; hash: field, value, …; list: elements in order; set: members; zset: member, score, …; stream: [its DUMP payload] */
   items: Bulk[];
   /** hash only: each field's absolute expiry in ms, or -1. */
   fieldExpireAt?: number[];
@@ -71,8 +78,28 @@ function statusOf(r: Reply): string {
   return r !== null && typeof r === "object" && "status" in r ? r.status : "";
 }
 
-/** The contents of `key` read with the shard's own read commands. */
-export function dumpKey(run: Run, key: string): DumpResult {
+/**
+ * A stream's DUMP payload (groups, consumers and pending entries included), or null when the
+ * stream holds more than MAX_DUMP_ELEMENTS entries, groups, consumers and pending entries
+ * together or MAX_DUMP_BYTES bytes: both measured in SQL before anything is read.
+ */
+function streamPayload(ks: Keyspace, key: string): Uint8Array | null {
+  const row = ks.find(key);
+  const s = row?.type === KeyType.Stream ? findStream(ks, key) : null;
+  if (!row || !s) return null;
+  const rows = streamRowCount(s, MAX_DUMP_ELEMENTS);
+  if (rows > MAX_DUMP_ELEMENTS || streamByteCount(s, rows) > MAX_DUMP_BYTES) return null;
+  try {
+    const payload = payloadOf(ks, row);
+    return payload && payload.byteLength <= MAX_DUMP_BYTES ? payload : null;
+  } catch (e) {
+    if (e instanceof CommandError) return null;
+    throw e;
+  }
+}
+
+/** The contents of `key` read with the shard's own read commands (a stream's through `ks`, its keyspace). */
+export function dumpKey(run: Run, key: string, ks?: Keyspace): DumpResult {
   const type = statusOf(run(["TYPE", key]));
   if (type === "ReJSON-RL") {
     // A JSON document moves as its text, restored with JSON.SET at the root.
@@ -80,8 +107,10 @@ export function dumpKey(run: Run, key: string): DumpResult {
     if (sizeOf(doc) > MAX_DUMP_BYTES) return { tooLarge: true };
     return { type: "json", expireAt: Number(run(["PEXPIRETIME", key])), items: [doc] };
   }
-  // A stream has no dump form here yet: a gathered command over one on another shard is refused.
-  if (type === "stream") return { tooLarge: true };
+  if (type === "stream") {
+    const payload = ks ? streamPayload(ks, key) : null;
+    return payload ? { type, expireAt: Number(run(["PEXPIRETIME", key])), items: [payload] } : { tooLarge: true };
+  }
   if (type !== "string" && type !== "hash" && type !== "list" && type !== "set" && type !== "zset") return null;
   const expireAt = Number(run(["PEXPIRETIME", key]));
   const cardCommand = { string: "STRLEN", hash: "HLEN", list: "LLEN", set: "SCARD", zset: "ZCARD" }[type];
@@ -136,11 +165,11 @@ export function dumpSize(d: DumpResult): number {
 }
 
 /** Dumps `keys` in order; once they hold more than MAX_GATHERED_BYTES together, the rest are refused unread. */
-export function dumpKeys(run: Run, keys: string[]): DumpResult[] {
+export function dumpKeys(run: Run, keys: string[], ks?: Keyspace): DumpResult[] {
   let total = 0;
   return keys.map((key) => {
     if (total > MAX_GATHERED_BYTES) return { tooLarge: true };
-    const d = dumpKey(run, key);
+    const d = dumpKey(run, key, ks);
     total += dumpSize(d);
     return total > MAX_GATHERED_BYTES ? { tooLarge: true } : d;
   });
@@ -172,6 +201,9 @@ export function restoreCommands(key: Arg, dump: KeyDump | null): Arg[][] {
       break;
     case "json":
       out.push(["JSON.SET", key, "$", items[0]!]);
+      break;
+    case "stream":
+      out.push(["RESTORE", key, "0", items[0]!]);
       break;
     case "list":
       chunked("RPUSH", items, 1, (i) => [items[i]!]);
@@ -264,7 +296,7 @@ export function runScratch(storage: DurableObjectStorage, ctx: ExecContext, req:
       } finally {
         ctx.keyspace.notifyTo = quiet;
       }
-      result = { replies, after: dumpKeys(run, req.keys), ...(ctx.config.notifyFlags ? { events } : {}), ...(published.length > 0 ? { published } : {}) };
+      result = { replies, after: dumpKeys(run, req.keys, ctx.keyspace), ...(ctx.config.notifyFlags ? { events } : {}), ...(published.length > 0 ? { published } : {}) };
       throw new Rollback();
     });
   } catch (e) {
