@@ -96,10 +96,9 @@ describe("stream storage", () => {
     expect(await r("XADD", "kept", "3-0", "f", "v")).toEqual({ error: "ERR The ID specified in XADD is equal or smaller than the target stream top item" });
   });
 
-  it("DUMP of a stream is refused with a clear error; MEMORY USAGE grows with its entries", async () => {
-    const { r } = freshShard("streams-dump");
+  it("MEMORY USAGE of a stream grows with its entries", async () => {
+    const { r } = freshShard("streams-memory");
     await r("XADD", "s", "1-1", "f", "v");
-    expect(await r("DUMP", "s")).toEqual({ error: "ERR DUMP of a stream is not supported yet" });
     const one = (await r("MEMORY", "USAGE", "s")) as number;
     await r("XADD", "s", "2-1", "field", "a longer value");
     expect((await r("MEMORY", "USAGE", "s")) as number).toBeGreaterThan(one);
