@@ -4,30 +4,9 @@
  * deleted or retyped while clients wait; pushes from MULTI/EXEC and scripts; XREAD BLOCK; waits
  * over `/ws`.
  */
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { shardOf } from "../../worker/slot";
-import { cmd, freshKey, keysOnDistinctShards, multiExec, pipeline, SHARDS } from "./http-helpers";
+import { blockingShardFor, cmd, freshKey, keysOnDistinctShards, multiExec, pipeline, untilBlocked } from "./http-helpers";
 import { connect } from "./ws-client";
-
-interface BlockingShard {
-  blockedClients(): Promise<{ clients: number; keys: number }>;
-  exec(batch: string[][], limits?: { block?: string }): Promise<unknown>;
-  unblock(id: string): Promise<boolean>;
-}
-
-function shardFor(key: string): BlockingShard {
-  return env.SHARD.getByName(`shard-${shardOf(key, SHARDS)}`) as unknown as BlockingShard;
-}
-
-/** Waits (a bounded number of round trips, no clock) until `n` clients block on the shard of `key`. */
-async function untilBlocked(key: string, n: number): Promise<void> {
-  const shard = shardFor(key);
-  for (let i = 0; i < 1000; i++) {
-    if ((await shard.blockedClients()).clients >= n) return;
-  }
-  throw new Error(`fewer than ${n} clients blocked on ${key}`);
-}
 
 describe("blocking pops", () => {
   it("a BLPOP waits until another request's LPUSH serves it; the element is never in the list", async () => {
@@ -38,7 +17,7 @@ describe("blocking pops", () => {
     expect(await cmd("LPUSH", k, "job")).toEqual({ result: 1 });
     expect(await waiting).toEqual({ result: [k, "job"] });
     expect(await cmd("EXISTS", k)).toEqual({ result: 0 });
-    expect((await shardFor(k).blockedClients()).clients).toBe(0);
+    expect((await blockingShardFor(k).blockedClients()).clients).toBe(0);
   });
 
   it("a long timeout (30 days, past a 32-bit count of ms) still waits", async () => {
@@ -66,7 +45,7 @@ describe("blocking pops", () => {
     expect(await cmd("BLPOP", k, "0.01")).toEqual({ result: null });
     expect(await cmd("BZPOPMIN", k, "0.01")).toEqual({ result: null });
     expect(await cmd("BLMOVE", k, `${k}:d`, "LEFT", "RIGHT", "0.01")).toEqual({ result: null });
-    expect((await shardFor(k).blockedClients()).clients).toBe(0);
+    expect((await blockingShardFor(k).blockedClients()).clients).toBe(0);
   });
 
   it("keys on several shards answer CROSSSLOT, as Redis Cluster", async () => {
@@ -77,7 +56,7 @@ describe("blocking pops", () => {
 
   it("a wait that is cancelled takes nothing: the pushed element stays in the list", async () => {
     const k = freshKey("cancel");
-    const shard = shardFor(k);
+    const shard = blockingShardFor(k);
     const waiting = shard.exec([["BLPOP", k, "0"]], { block: "cancel-1" });
     await untilBlocked(k, 1);
     expect(await shard.unblock("cancel-1")).toBe(true);
@@ -92,7 +71,7 @@ describe("blocking pops", () => {
     const waiting = cmd("BLPOP", k, 0);
     await untilBlocked(k, 1);
     expect(await cmd("SET", k, "x")).toEqual({ result: "OK" });
-    expect((await shardFor(k).blockedClients()).clients).toBe(1);
+    expect((await blockingShardFor(k).blockedClients()).clients).toBe(1);
     expect(await cmd("DEL", k)).toEqual({ result: 1 });
     expect(await cmd("RPUSH", k, "a")).toEqual({ result: 1 });
     expect(await waiting).toEqual({ result: [k, "a"] });
@@ -113,7 +92,7 @@ describe("blocking pops", () => {
     const waiting = cmd("BZPOPMAX", k, 0);
     await untilBlocked(k, 1);
     expect(await cmd("RPUSH", k, "a")).toEqual({ result: 1 });
-    expect((await shardFor(k).blockedClients()).clients).toBe(1);
+    expect((await blockingShardFor(k).blockedClients()).clients).toBe(1);
     await cmd("DEL", k);
     expect(await cmd("ZADD", k, 1, "m", 2, "n")).toEqual({ result: 2 });
     expect(await waiting).toEqual({ result: [k, "n", "2"] });
@@ -179,7 +158,7 @@ describe("XREAD BLOCK", () => {
     expect(await res.json()).toEqual([{ result: "2-1" }, { result: "3-1" }]);
     expect(await waiting).toEqual({ result: [[k, [entry("2-1", "a", "1"), entry("3-1", "b", "2")]]] });
     expect(await cmd("XLEN", k)).toEqual({ result: 3 });
-    expect((await shardFor(k).blockedClients()).clients).toBe(0);
+    expect((await blockingShardFor(k).blockedClients()).clients).toBe(0);
   });
 
   it("a stream created by XADD serves a reader of a missing key; every reader gets the entry, COUNT applies", async () => {
@@ -210,7 +189,7 @@ describe("XREAD BLOCK", () => {
     const waiting = cmd("XREAD", "BLOCK", 0, "STREAMS", k, "100-0");
     await untilBlocked(k, 1);
     await cmd("XADD", k, "50-1", "f", "v");
-    expect((await shardFor(k).blockedClients()).clients).toBe(1);
+    expect((await blockingShardFor(k).blockedClients()).clients).toBe(1);
     await cmd("XADD", k, "150-1", "g", "w");
     expect(await waiting).toEqual({ result: [[k, [entry("150-1", "g", "w")]]] });
   });
@@ -229,7 +208,7 @@ describe("XREAD BLOCK", () => {
     const waiting = cmd("XREAD", "BLOCK", 0, "STREAMS", k, "$");
     await untilBlocked(k, 1);
     await cmd("RPUSH", k, "a");
-    expect((await shardFor(k).blockedClients()).clients).toBe(1);
+    expect((await blockingShardFor(k).blockedClients()).clients).toBe(1);
     await cmd("DEL", k);
     await cmd("XADD", k, "7-1", "q", "1");
     expect(await waiting).toEqual({ result: [[k, [entry("7-1", "q", "1")]]] });
@@ -240,12 +219,12 @@ describe("XREAD BLOCK", () => {
     expect(await cmd("XREAD", "BLOCK", 10, "STREAMS", k, "$")).toEqual({ result: null });
     const res = await multiExec([["XREAD", "BLOCK", 0, "STREAMS", k, "$"], ["XADD", k, "1-1", "f", "v"], ["XREAD", "BLOCK", 0, "STREAMS", k, "0"]]);
     expect(await res.json()).toEqual([{ result: null }, { result: "1-1" }, { result: [[k, [entry("1-1", "f", "v")]]] }]);
-    expect((await shardFor(k).blockedClients()).clients).toBe(0);
+    expect((await blockingShardFor(k).blockedClients()).clients).toBe(0);
   });
 
   it("a cancelled reader leaves no waiter", async () => {
     const k = freshKey("xread-cancel");
-    const shard = shardFor(k);
+    const shard = blockingShardFor(k);
     const waiting = shard.exec([["XREAD", "BLOCK", "0", "STREAMS", k, "$"]], { block: "xcancel-1" });
     await untilBlocked(k, 1);
     expect(await shard.unblock("xcancel-1")).toBe(true);
@@ -267,7 +246,7 @@ describe("XREADGROUP BLOCK", () => {
     await untilBlocked(k, 2);
     expect(await cmd("XADD", k, "2-1", "a", "1")).toEqual({ result: "2-1" });
     expect(await first).toEqual({ result: [[k, [entry("2-1", "a", "1")]]] });
-    expect((await shardFor(k).blockedClients()).clients).toBe(1);
+    expect((await blockingShardFor(k).blockedClients()).clients).toBe(1);
     expect(await cmd("XADD", k, "3-1", "b", "2")).toEqual({ result: "3-1" });
     expect(await second).toEqual({ result: [[k, [entry("3-1", "b", "2")]]] });
     expect(await cmd("XPENDING", k, "g")).toEqual({ result: [2, "2-1", "3-1", [["c1", "1"], ["c2", "1"]]] });
@@ -306,7 +285,7 @@ describe("XREADGROUP BLOCK", () => {
       await untilBlocked(k, 2);
       await remove(k);
       expect(await grouped, name).toEqual(gone);
-      expect((await shardFor(k).blockedClients()).clients, name).toBe(1);
+      expect((await blockingShardFor(k).blockedClients()).clients, name).toBe(1);
       await cmd("DEL", k);
       expect(await cmd("XADD", k, "1-1", "f", "v")).toEqual({ result: "1-1" });
       expect(await plain, name).toEqual({ result: [[k, [["1-1", ["f", "v"]]]]] });
@@ -343,7 +322,7 @@ describe("XREADGROUP BLOCK", () => {
     expect(await cmd("XREADGROUP", "GROUP", "g", "c", "BLOCK", 10, "STREAMS", k, ">")).toEqual({ result: null });
     const res = await multiExec([["XREADGROUP", "GROUP", "g", "c", "BLOCK", 0, "STREAMS", k, ">"], ["XADD", k, "1-1", "f", "v"]]);
     expect(await res.json()).toEqual([{ result: null }, { result: "1-1" }]);
-    expect((await shardFor(k).blockedClients()).clients).toBe(0);
+    expect((await blockingShardFor(k).blockedClients()).clients).toBe(0);
   });
 });
 
@@ -380,7 +359,7 @@ describe("blocking commands over /ws", () => {
     await untilBlocked(k, 1);
     c.ws.close();
     await c.closed;
-    const shard = shardFor(k);
+    const shard = blockingShardFor(k);
     let left = 1;
     for (let i = 0; i < 1000 && left > 0; i++) left = (await shard.blockedClients()).clients;
     expect(left).toBe(0);

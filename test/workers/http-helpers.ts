@@ -78,3 +78,24 @@ export function toBase64(bytes: Uint8Array): string {
 export function b64(text: string): string {
   return toBase64(new TextEncoder().encode(text));
 }
+
+/** What the blocking tests ask of a shard (durable-objects/shard.ts). */
+export interface BlockingShard {
+  blockedClients(): Promise<{ clients: number; keys: number }>;
+  exec(batch: string[][], limits?: { block?: string }): Promise<unknown>;
+  unblock(id: string): Promise<boolean>;
+}
+
+/** The shard that holds `key`, as the blocking tests see it. */
+export function blockingShardFor(key: string): BlockingShard {
+  return env.SHARD.getByName(`shard-${shardOf(key, SHARDS)}`) as unknown as BlockingShard;
+}
+
+/** Waits (a bounded number of round trips, no clock) until `n` clients block on the shard of `key`. */
+export async function untilBlocked(key: string, n: number): Promise<void> {
+  const shard = blockingShardFor(key);
+  for (let i = 0; i < 1000; i++) {
+    if ((await shard.blockedClients()).clients >= n) return;
+  }
+  throw new Error(`fewer than ${n} clients blocked on ${key}`);
+}

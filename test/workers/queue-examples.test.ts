@@ -9,9 +9,7 @@
 import { Redis } from "@upstash/redis/cloudflare";
 import { describe, expect, it } from "vitest";
 import queuesPage from "../../docs/queues.md?raw";
-import { shardOf } from "../../worker/slot";
-import { env } from "cloudflare:test";
-import { call, cmd, freshKey, multiExec, SHARDS } from "./http-helpers";
+import { call, cmd, freshKey, multiExec, untilBlocked } from "./http-helpers";
 import { upstashClient } from "./upstash-client";
 
 const redis = upstashClient();
@@ -20,19 +18,6 @@ const blocking = new Redis({ url: "http://edgekv.test", token: "test-token", ena
 
 /** The reaper script exactly as docs/queues.md shows it (its only ```lua block). */
 const REAPER_LUA = /```lua\n([\s\S]*?)```/.exec(queuesPage)![1]!;
-
-interface BlockingShard {
-  blockedClients(): Promise<{ clients: number; keys: number }>;
-}
-
-/** Waits (a bounded number of round trips, no clock) until `n` clients block on the shard of `key`. */
-async function untilBlocked(key: string, n: number): Promise<void> {
-  const shard = env.SHARD.getByName(`shard-${shardOf(key, SHARDS)}`) as unknown as BlockingShard;
-  for (let i = 0; i < 1000; i++) {
-    if ((await shard.blockedClients()).clients >= n) return;
-  }
-  throw new Error(`fewer than ${n} clients blocked on ${key}`);
-}
 
 /** The example's keys under a fresh hash tag. */
 function listQueue() {

@@ -3,26 +3,11 @@
  * with KEEPREF / DELREF / ACKED, and their cost: rows read per ID on a long stream with long
  * pending entries lists (docs/streams.md).
  */
-import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ConfigStore } from "../../durable-objects/config/store";
 import type { Publisher } from "../../durable-objects/pubsub/publisher";
-import { shardOf } from "../../worker/slot";
-import { cmd, freshKey, multiExec, SHARDS } from "./http-helpers";
+import { cmd, freshKey, multiExec, untilBlocked } from "./http-helpers";
 import { inDirectShard } from "./shard-client";
-
-interface BlockingShard {
-  blockedClients(): Promise<{ clients: number; keys: number }>;
-}
-
-/** Waits (a bounded number of round trips, no clock) until `n` clients block on the shard of `key`. */
-async function untilBlocked(key: string, n: number): Promise<void> {
-  const shard = env.SHARD.getByName(`shard-${shardOf(key, SHARDS)}`) as unknown as BlockingShard;
-  for (let i = 0; i < 1000; i++) {
-    if ((await shard.blockedClients()).clients >= n) return;
-  }
-  throw new Error(`fewer than ${n} clients blocked on ${key}`);
-}
 
 const entry = (id: string, ...fv: string[]) => [id, fv];
 
