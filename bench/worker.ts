@@ -204,7 +204,7 @@ export class EngineShard extends Shard {
     const enc = new TextEncoder();
     const field = enc.encode("f");
     try {
-      this.ctx.storage.transactionSync(() => {
+      ks.transaction(() => {
         const s = findStream(ks, key) ?? createStream(ks, key);
         for (let i = from; i < from + count; i++) s.append({ ms: BigInt(STREAM_FILL_MS + i), seq: 0n }, [field, enc.encode(`v:${i}`)]);
         s.save();

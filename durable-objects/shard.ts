@@ -137,7 +137,7 @@ export class Shard extends DurableObject {
     super(ctx, env);
     const storage = ctx.storage;
     migrate(storage.sql, storage);
-    this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
+    this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at), (fn) => storage.transactionSync(fn));
     this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
     this.keyspace.counters = this.stats;
     this.keyspace.waiting = this.waiters;
@@ -166,6 +166,7 @@ export class Shard extends DurableObject {
       storage,
       (at) => this.armAlarm(at),
       { mark: () => this.pubsub.publisher.mark(), dropSince: (m) => this.pubsub.publisher.dropSince(m) },
+      (fn) => keyspace.transaction(fn),
     );
     const participant = this.participant;
     this.sweepers.push({ earliest: () => participant.earliestLease(), sweep: () => 0 });
@@ -249,7 +250,7 @@ export class Shard extends DurableObject {
     const atomically = <T>(fn: () => T) => {
       const mark = publisher.mark();
       try {
-        return this.ctx.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
+        return this.keyspace.transaction(() => budget.admitWrite(argv, fn() as Reply) as T);
       } catch (e) {
         // Rolled back: the messages it published go with its writes.
         publisher.dropSince(mark);
@@ -363,7 +364,7 @@ export class Shard extends DurableObject {
     const ctx0 = this.context();
     let again = false;
     const ctx: ExecContext = { ...ctx0, blocker: { block: (called) => (again = called === w.argv), serving: key } };
-    const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => w.budget.admitWrite(w.argv, fn() as Reply) as T);
+    const atomically = <T>(fn: () => T) => this.keyspace.transaction(() => w.budget.admitWrite(w.argv, fn() as Reply) as T);
     const run = () => dispatch(COMMANDS, ctx, w.argv, atomically);
     const reply = this.participant.lockedKeys() === 0 ? run() : this.keyspace.guarded((key) => this.participant.isLocked(key), run);
     this.keyspace.memory.persist();
@@ -446,7 +447,7 @@ export class Shard extends DurableObject {
       // (scratch.ts), and raised or sent by the parts at commit.
       const ctx = { ...this.context(), pubsub: undefined, monitor: undefined };
       this.keyspace.notifyTo = null;
-      return runScratch(this.ctx.storage, ctx, req);
+      return runScratch(ctx, req);
     } finally {
       this.alarmAt = armed;
       this.keyspace.memory.rollback(used, 0);
@@ -562,6 +563,7 @@ export class Shard extends DurableObject {
   private context(): ExecContext {
     const now = Date.now();
     this.keyspace.now = now;
+    this.keyspace.cache.limit = this.config.keyCacheBytes;
     const ctx: ExecContext = { keyspace: this.keyspace, scripts: this.scripts, config: this.config, stats: this.stats, now, pubsub: this.pubsub.publisher, subscriptions: this.pubsub.subscriptions, monitor: this.pubsub.monitoring(now), blockedClients: () => this.waiters.size };
     // Keyspace notifications raised by the typed operations (expired, new, del …) go where the batch's go.
     this.keyspace.notifyTo = ctx;
