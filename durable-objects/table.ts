@@ -111,6 +111,13 @@ export interface CommandSpec {
    */
   channel?: number;
   run: Handler;
+  /**
+   * Whether a write runs in a savepoint of its own (dispatch.ts; absent: it does). `false`, or a
+   * function of argv answering false, for a command that needs none: every error it raises comes
+   * before its one write, that write is a single keyspace step (atomic by itself:
+   * Keyspace.step), and its reply is small (the reply budget cannot refuse it after the write).
+   */
+  savepoint?: false | ((argv: Arg[]) => boolean);
   /** One-line syntax, shown by COMMAND DOCS. */
   summary?: string;
   /** A container's subcommands (argv[1]); the container's own `run` is never called. */

@@ -5,8 +5,10 @@
  * that changes a key's row is followed, in the same synchronous step, by the same change here
  * (Keyspace does both), so a lookup served from memory reads exactly what SQLite holds.
  *
- * Bounded in bytes (`limit`, CONFIG `key-cache-bytes`), least recently used first out; 0 turns it
- * off. Empty after a restart (it is never persisted).
+ * Bounded in bytes (`limit`, CONFIG `key-cache-bytes`), least recently used first out,
+ * approximately (CLOCK, as Redis approximates LRU: a hit only marks its entry; eviction passes over
+ * entries in insertion order, gives a marked one a second chance at the end, takes an unmarked
+ * one), so a hit costs one Map lookup; 0 turns it off. Empty after a restart (never persisted).
  *
  * Rollback: a change made inside a transaction (a write command's savepoint, a cross-shard stage,
  * a gathered run that is always rolled back) is journaled; when that transaction rolls back, the
@@ -15,8 +17,12 @@
  */
 import type { KeyRow } from "./keyspace";
 
-/** A row as cached: every field of KeyRow, the value a private copy. */
-type Cached = Required<Pick<KeyRow, "id" | "key" | "type" | "value" | "expire_at" | "size" | "mem">>;
+/** A row as cached: every field of KeyRow, the value a private copy; `used`: read since it was last passed over. */
+type Cached = Required<Pick<KeyRow, "id" | "key" | "type" | "value" | "expire_at" | "size" | "mem">> & { used: boolean };
+/** A key known to have no row. */
+type Absent = { used: boolean };
+type Entry = Cached | Absent;
+const isRow = (e: Entry): e is Cached => "id" in e;
 
 /** Bookkeeping bytes counted per entry beyond its key and value (the Map slot, the row object). */
 const ENTRY_OVERHEAD = 96;
@@ -25,11 +31,11 @@ export const DEFAULT_KEY_CACHE_BYTES = 8 * 1024 * 1024;
 /** Values larger than this are not cached (their row is read from SQLite each time). */
 const MAX_CACHED_VALUE = 16 * 1024;
 
-const sizeOf = (key: string, row: Cached | null) => ENTRY_OVERHEAD + key.length * 2 + (row?.value?.byteLength ?? 0);
+const sizeOf = (key: string, e: Entry) => ENTRY_OVERHEAD + key.length * 2 + (isRow(e) ? (e.value?.byteLength ?? 0) : 0);
 
 export class KeyCache {
-  /** key → its row, or null: no row. Map order is recency (oldest first). */
-  private readonly rows = new Map<string, Cached | null>();
+  /** key → its row, or that it has none. Map order: insertion, oldest first. */
+  private readonly rows = new Map<string, Entry>();
   private used = 0;
   private bound = DEFAULT_KEY_CACHE_BYTES;
   /** Keys changed inside the open transactions, outermost first. */
@@ -38,6 +44,11 @@ export class KeyCache {
   /** Lookups answered from memory and from SQLite (INFO's edgekv section, tests). */
   hits = 0;
   misses = 0;
+
+  /** Whether a transaction is open (`transaction` is running). */
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
 
   /** The byte bound; lowering it evicts at once. */
   get limit(): number {
@@ -64,9 +75,8 @@ export class KeyCache {
       return undefined;
     }
     this.hits++;
-    this.rows.delete(key);
-    this.rows.set(key, row);
-    if (row === null) return null;
+    row.used = true;
+    if (!isRow(row)) return null;
     return { id: row.id, key: row.key, type: row.type, value: row.value === null ? null : row.value.slice(0), expire_at: row.expire_at, size: row.size, mem: row.mem };
   }
 
@@ -83,9 +93,9 @@ export class KeyCache {
       this.forget(key);
       return;
     }
-    const cached: Cached | null = row
-      ? { id: row.id, key, type: row.type, value: bytes ? bytes.slice().buffer : null, expire_at: row.expire_at, size: row.size ?? null, mem: row.mem! }
-      : null;
+    const cached: Entry = row
+      ? { id: row.id, key, type: row.type, value: bytes ? bytes.slice().buffer : null, expire_at: row.expire_at, size: row.size ?? null, mem: row.mem!, used: false }
+      : { used: false };
     this.remove(key);
     this.rows.set(key, cached);
     this.used += sizeOf(key, cached);
@@ -96,7 +106,7 @@ export class KeyCache {
   /** Changes fields of `key`'s cached row, if it is cached as row `id`; otherwise nothing is cached for it. */
   patch(key: string, id: number, fields: { value?: Uint8Array | null; expire_at?: number | null; size?: number | null; mem?: number }): void {
     const row = this.rows.get(key);
-    if (!row || row.id !== id || (fields.value != null && fields.value.byteLength > MAX_CACHED_VALUE)) {
+    if (!row || !isRow(row) || row.id !== id || (fields.value != null && fields.value.byteLength > MAX_CACHED_VALUE)) {
       this.forget(key);
       return;
     }
@@ -148,10 +158,17 @@ export class KeyCache {
   }
 
   private shrink(): void {
-    if (this.used <= this.bound) return;
-    for (const key of this.rows.keys()) {
-      this.remove(key);
-      if (this.used <= this.bound) return;
+    // Each pass over an entry either takes it or clears its mark: at most two passes per entry.
+    let budget = 2 * this.rows.size + 1;
+    while (this.used > this.bound && budget-- > 0) {
+      const first = this.rows.entries().next();
+      if (first.done) return;
+      const [key, entry] = first.value;
+      this.rows.delete(key);
+      if (entry.used) {
+        entry.used = false;
+        this.rows.set(key, entry);
+      } else this.used -= sizeOf(key, entry);
     }
   }
 }

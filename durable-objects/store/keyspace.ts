@@ -168,6 +168,15 @@ export class Keyspace {
     return this.cache.transaction(this.transactionSync, fn);
   }
 
+  /**
+   * Runs `fn`, statements that must stand or fall together, in a transaction of its own unless one
+   * is open (a write command's savepoint): a command that runs without a savepoint (table.ts
+   * `savepoint`) still writes all or nothing.
+   */
+  step<T>(fn: () => T): T {
+    return this.cache.inTransaction ? fn() : this.transaction(fn);
+  }
+
   /** Runs `fn` raising no keyspace notification (a command made of typed operations that raises its own). */
   quietly<T>(fn: () => T): T {
     const to = this.notifyTo;
@@ -253,6 +262,12 @@ export class Keyspace {
    */
   insert(key: string, type: KeyType, value: Uint8Array | null, expireAt: number | null, size: number | null = null, replacing = false): number {
     this.checkLock(key);
+    // Claiming an id may delete rows a freed key left under it: with the insert, one step.
+    if (this.lazyFree.mayClaim) return this.step(() => this.insertRow(key, type, value, expireAt, size, replacing));
+    return this.insertRow(key, type, value, expireAt, size, replacing);
+  }
+
+  private insertRow(key: string, type: KeyType, value: Uint8Array | null, expireAt: number | null, size: number | null, replacing: boolean): number {
     const mem = keyRowUsage({ key, expire_at: expireAt }) + (value?.byteLength ?? 0);
     let id = 0;
     while (id === 0) {
@@ -284,6 +299,12 @@ export class Keyspace {
       this.insert(key, KeyType.String, value, expireAt ?? null);
       return;
     }
+    // Over another type or a chunked value: its rows go in the same step as the new value comes.
+    if (!isPlainString(row.type, row.size)) this.step(() => this.replaceString(key, value, expireAt, row));
+    else this.replaceString(key, value, expireAt, row);
+  }
+
+  private replaceString(key: string, value: Uint8Array, expireAt: number | null | undefined, row: KeyRow): void {
     this.dropElements(row);
     const at = expireAt === undefined ? row.expire_at : expireAt;
     // A value that was chunked also loses its length; any other keeps the fast path's statement.
@@ -405,21 +426,20 @@ export class Keyspace {
       const gone = this.sql.exec<{ mem: number }>("DELETE FROM keys WHERE id = ? RETURNING mem", row.id).toArray()[0];
       this.cache.set(row.key, null);
       if (gone) this.memory.add(-gone.mem);
-    } else {
-      // A hash's row value is its field count (hashes.ts); other types' counts sit in their own rows.
-      const gone = this.sql
-        .exec<{ mem: number; value: ArrayBuffer | null }>(DELETE_KEY_WITH_META, row.id)
-        .toArray()[0];
-      this.cache.set(row.key, null);
-      if (gone) {
-        this.memory.add(-gone.mem);
-        const store = this.elementStores.get(row.type);
-        if (store && !store.drop({ id: row.id, value: gone.value, size: row.size }, LAZYFREE_THRESHOLD)) {
-          this.lazyFree.defer(row.id, row.type, gone.mem);
-        }
-      }
-    }
+    } else this.step(() => this.deleteWithElements(row));
     this.access.forget(row.id);
+  }
+
+  private deleteWithElements(row: Pick<KeyRow, "id" | "type" | "size" | "key">): void {
+    // A hash's row value is its field count (hashes.ts); other types' counts sit in their own rows.
+    const gone = this.sql.exec<{ mem: number; value: ArrayBuffer | null }>(DELETE_KEY_WITH_META, row.id).toArray()[0];
+    this.cache.set(row.key, null);
+    if (!gone) return;
+    this.memory.add(-gone.mem);
+    const store = this.elementStores.get(row.type);
+    if (store && !store.drop({ id: row.id, value: gone.value, size: row.size }, LAZYFREE_THRESHOLD)) {
+      this.lazyFree.defer(row.id, row.type, gone.mem);
+    }
   }
 
   /** The `mem` of a row, read when the row was selected without it. */
