@@ -277,16 +277,26 @@ export function toNumber(v: LuaValue): number | undefined {
   return undefined;
 }
 
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+/** Byte arrays up to this long become strings in one fromCharCode call (cheaper than the decoder). */
+const SHORT_BYTES = 256;
+
+/** Whether every char of `s` is ASCII (a string that is its own UTF-8 bytes). */
+export function isAsciiText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** A byte string from UTF-8 text. */
 export function fromUtf8(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(s)) return s;
-  return fromBytes(new TextEncoder().encode(s));
+  return isAsciiText(s) ? s : fromBytes(utf8Encoder.encode(s));
 }
 
 export function fromBytes(b: Uint8Array): string {
-  if (isAscii(b)) return new TextDecoder().decode(b);
   // apply takes the typed array as it is; a spread would walk it through its iterator (slow).
+  if (b.length <= SHORT_BYTES) return String.fromCharCode.apply(null, b as unknown as number[]);
+  if (isAscii(b)) return utf8Decoder.decode(b);
   const parts: string[] = [];
   for (let i = 0; i < b.length; i += 8192) parts.push(String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]));
   return parts.join("");
@@ -305,9 +315,7 @@ export function toBytes(s: string): Uint8Array {
 
 /** A byte string as text: UTF-8 decoded (lossy for invalid sequences). */
 export function toUtf8(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(s)) return s;
-  return new TextDecoder().decode(toBytes(s));
+  return isAsciiText(s) ? s : utf8Decoder.decode(toBytes(s));
 }
 
 /**
