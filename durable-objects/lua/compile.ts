@@ -132,6 +132,8 @@ const NORMAL = 0;
 const BREAK = 1;
 const RETURN = 2;
 const NONE: LuaValue[] = [];
+/** The upvalues of a chunk: none (it is never indexed). */
+const NO_UPVALUES: Cell[] = [];
 
 type Resolved = { kind: "local"; slot: number } | { kind: "upvalue"; index: number } | { kind: "global" };
 
@@ -211,7 +213,7 @@ export function compileChunk(rt: Runtime, source: string, name: string): LuaFunc
     name,
     (args) => {
       const n = nslots();
-      return runBody(body, new Frame(n, [], args, args), n);
+      return runBody(body, new Frame(n, NO_UPVALUES, args, args), n);
     },
     false,
   );
@@ -564,6 +566,19 @@ class Compiler {
     const expands = this.isMulti(last, callArgs && list.length === 1);
     const singles = (expands ? list.slice(0, -1) : list).map((e) => this.expr(e));
     const tail = expands ? this.multi(last) : null;
+    if (tail === null) {
+      // A fixed number of values (call arguments, most often): one array of its final length.
+      const n = want >= 0 && want < singles.length ? want : singles.length;
+      const all = singles.length;
+      return (f) => {
+        const out = new Array<LuaValue>(n);
+        for (let i = 0; i < all; i++) {
+          const v = singles[i]!(f);
+          if (i < n) out[i] = v;
+        }
+        return out;
+      };
+    }
     const fn = (f: Frame): LuaValue[] => {
       const out: LuaValue[] = [];
       for (let i = 0; i < singles.length; i++) out.push(singles[i]!(f));

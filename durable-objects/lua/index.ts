@@ -69,7 +69,7 @@ export class LuaEngine {
   }
 
   /** Globals set for the next run only. */
-  private readonly runGlobals = new Set<string>();
+  private readonly runGlobals: string[] = [];
   private depth = 0;
 
   /**
@@ -77,8 +77,8 @@ export class LuaEngine {
    * removed when that run ends, so that no later script or function sees it.
    */
   setGlobal(name: string, value: LuaValue): void {
-    this.rt.globals.rawSet(name, value);
-    this.runGlobals.add(name);
+    this.rt.globals.setKept(name, value);
+    if (!this.runGlobals.includes(name)) this.runGlobals.push(name);
   }
 
   /**
@@ -112,8 +112,8 @@ export class LuaEngine {
       memory.meter = meter;
       memory.depth = meterDepth;
       if (--this.depth === 0) {
-        for (const name of this.runGlobals) rt.globals.rawSet(name, undefined);
-        this.runGlobals.clear();
+        for (const name of this.runGlobals) rt.globals.setKept(name, undefined);
+        this.runGlobals.length = 0;
       }
     }
   }

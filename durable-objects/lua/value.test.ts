@@ -1,10 +1,11 @@
 /**
  * Lua strings at the boundary (value.ts): text and bytes become byte strings (one char per byte)
  * and back, the same on each side of the length where a byte array stops being converted in
- * one call, and for ASCII, non-ASCII and binary contents.
+ * one call, and for ASCII, non-ASCII and binary contents; strings read as numbers; tables'
+ * hash parts, each its own from its first key.
  */
 import { describe, expect, it } from "vitest";
-import { fromBytes, fromUtf8, isAsciiText, toBytes, toUtf8 } from "./value";
+import { LuaTable, fromBytes, fromUtf8, isAsciiText, stringToNumber, toBytes, toUtf8 } from "./value";
 
 /** The byte string of `b` the slow way: one char per byte. */
 function charPerByte(b: Uint8Array): string {
@@ -56,5 +57,51 @@ describe("byte strings", () => {
     expect(isAsciiText("abc\u0080")).toBe(false);
     expect(isAsciiText("é")).toBe(false);
     expect(isAsciiText("x".repeat(1000) + "\u0100")).toBe(false);
+  });
+});
+
+describe("strings as numbers (Lua 5.1's luaO_str2d)", () => {
+  it("reads what redis-server 7.0's tonumber reads, plain integers and the rest", () => {
+    // Each pair as redis-server 7.0.15 answers tonumber(s) (-0 kept apart from 0).
+    const cases: [string, number | undefined][] = [
+      ["-0", -0], ["007", 7], ["-", undefined], ["", undefined], ["1e3", 1000], [" 12 ", 12],
+      ["123456789012345", 123456789012345], ["1234567890123456", 1234567890123456], ["12345678901234567890", 12345678901234567890],
+      ["-123456789012345", -123456789012345], ["0x10", 16], ["1.", 1], [".5", 0.5], ["+5", 5], ["--1", undefined], ["1-", undefined],
+      ["9007199254740993", 9007199254740992], ["00", 0], ["-007", -7], ["1000000", 1000000], ["60000", 60000],
+    ];
+    for (const [s, n] of cases) expect(stringToNumber(s), JSON.stringify(s)).toBe(n);
+  });
+});
+
+describe("tables", () => {
+  it("give each table a hash part of its own from its first key", () => {
+    const a = new LuaTable();
+    const b = new LuaTable();
+    a.rawSet("x", 1);
+    expect(b.get("x")).toBeUndefined();
+    expect(new LuaTable().get("x")).toBeUndefined();
+    b.rawSet("x", 2);
+    b.rawSet(2.5, "f");
+    expect([a.get("x"), b.get("x"), b.get(2.5), a.get(2.5)]).toEqual([1, 2, "f", undefined]);
+    const empty = new LuaTable();
+    empty.rawSet("gone", undefined);
+    expect(empty.next(undefined)).toBeUndefined();
+    expect(new LuaTable().next(undefined)).toBeUndefined();
+  });
+
+  it("skip a kept key while it is nil, in lookups, walks and length", () => {
+    const t = new LuaTable();
+    t.rawSet("a", 1);
+    t.setKept("KEYS", "k");
+    expect(t.get("KEYS")).toBe("k");
+    expect([...t.entries()]).toEqual([["a", 1], ["KEYS", "k"]]);
+    t.setKept("KEYS", undefined);
+    expect(t.get("KEYS")).toBeUndefined();
+    expect([...t.entries()]).toEqual([["a", 1]]);
+    expect(t.next(undefined)).toEqual(["a", 1]);
+    expect(t.next("a")).toBeUndefined();
+    expect(t.length()).toBe(0);
+    t.setKept("KEYS", "again");
+    expect(t.next("a")).toEqual(["KEYS", "again"]);
   });
 });
