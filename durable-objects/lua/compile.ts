@@ -306,21 +306,22 @@ class Compiler {
     const rt = this.rt;
     switch (s.type) {
       case "LocalStatement": {
-        const init = this.exprList(s.init, s.variables.length);
+        // The initializers are compiled before the new locals are declared: in `local x = x`
+        // the right-hand x is the outer one. One name and one expression (a call or `...`
+        // included: expr() takes its first value, as Lua adjusts it) skip the list.
+        const single = s.variables.length === 1 && s.init.length === 1 ? this.expr(s.init[0]!) : null;
+        const init = single === null ? this.exprList(s.init, s.variables.length) : null;
         const slots = s.variables.map((v) => this.fs.declare(v.name));
         const cap = this.fs.captured;
-        if (slots.length === 1) {
+        if (single !== null) {
           const slot = slots[0]!;
-          if (s.init.length === 1 && !this.isMulti(s.init[0]!)) {
-            const e = this.expr(s.init[0]!);
-            return (f) => {
-              declare(f, slot, e(f), cap[slot] === true);
-              return NORMAL;
-            };
-          }
+          return (f) => {
+            declare(f, slot, single(f), cap[slot] === true);
+            return NORMAL;
+          };
         }
         return (f) => {
-          const vals = init(f);
+          const vals = init!(f);
           for (let i = 0; i < slots.length; i++) declare(f, slots[i]!, vals[i], cap[slots[i]!] === true);
           return NORMAL;
         };
