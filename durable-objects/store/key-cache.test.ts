@@ -6,7 +6,7 @@ const row = (key: string, id: number, value = "v"): KeyRow => ({
   id,
   key,
   type: KeyType.String,
-  value: new TextEncoder().encode(value).buffer,
+  value: new TextEncoder().encode(value).buffer as ArrayBuffer,
   expire_at: null,
   size: null,
   mem: 10,
