@@ -235,7 +235,8 @@ export function findSet(ks: Keyspace, key: string): SetKey | null {
   return setOfRow(ks, ks.findOfType(key, KeyType.Set));
 }
 
-function setOfRow(ks: Keyspace, row: KeyRow | null): SetKey | null {
+/** The set of a key row already looked up (null for none); the row must be a set's. */
+export function setOfRow(ks: Keyspace, row: KeyRow | null): SetKey | null {
   if (!row) return null;
   const m = ks.sql.exec<{ card: number; next_seq: number }>("SELECT card, next_seq FROM set_meta WHERE key_id = ?", row.id).one();
   return new SetKey(ks, row, m.card, m.next_seq);
