@@ -20,7 +20,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "../durable-objects/args";
 import type { Reply } from "../durable-objects/reply";
 import { Shard } from "../durable-objects/shard";
-import { isStreamed, type Streamed } from "../durable-objects/transport";
+import { isGathered, isStreamed, type Streamed } from "../durable-objects/transport";
 import { decodeScore } from "../durable-objects/store/geohash";
 import type { ConfigStore } from "../durable-objects/config/store";
 import type { Keyspace } from "../durable-objects/store/keyspace";
@@ -101,6 +101,8 @@ export class EngineShard extends Shard {
   private execNow(batch: Arg[][]): Reply[] | Streamed<Reply[]> {
     const replies = this.exec(batch);
     if (replies instanceof Promise) throw new Error("a benchmark batch blocked");
+    // Without `gather` in its limits, exec never answers gathered replies.
+    if (isGathered(replies)) throw new Error("a benchmark batch came back gathered");
     return replies;
   }
 

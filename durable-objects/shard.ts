@@ -49,15 +49,23 @@ import { ReplyBudget } from "./reply-budget";
 import { Errors } from "./errors";
 import { ScriptState } from "./scripting/state";
 import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
-import { pack, unpackBatch, type Streamed } from "./transport";
+import { pack, packGathering, unpackBatch, type Gathered, type Streamed } from "./transport";
 import { DEFAULT_PUBSUB_BUFFER_LIMIT, PubSub, type PubSubPeer } from "./pubsub/hub";
 import type { Delivery } from "./pubsub/gateway";
 import type { InterestKind } from "./pubsub/interest";
 
-/** What a batch's RPC may say besides its commands: its reply budget, and the name of a wait it may start. */
+/** A batch's replies as they cross (transport.ts). */
+type Packed = Reply[] | Streamed<Reply[]> | Gathered<Reply[]>;
+
+/**
+ * What a batch's RPC may say besides its commands: its reply budget, the name of a wait it may
+ * start, and whether it takes its replies gathered.
+ */
 export interface ExecLimits {
   replyBytes?: number;
   block?: string;
+  /** The caller takes replies gathered (transport.ts `Gathered`): the Worker's batches do. */
+  gather?: boolean;
 }
 
 /** A batch that may be suspended at a blocking command: its replies so far and where it stands. */
@@ -193,20 +201,22 @@ export class Shard extends DurableObject {
    * together take at most `limits.replyBytes` (reply-budget.ts): a read whose reply does not fit
    * answers an error entry instead, a write whose large reply does not fit is rolled back and
    * answers one. Replies too large for one RPC message come back with their long byte strings in
-   * a stream (transport.ts).
+   * a stream; with `limits.gather`, replies with several small byte strings carry those in one
+   * buffer (transport.ts).
    *
    * With `limits.block` (a client's pipeline, never a transaction), a blocking command with
    * nothing to take suspends the batch (docs/blocking.md): the answer is then a Promise, settled
    * when the command is served or times out and the rest of the batch has run; `block` names
    * the wait for `unblock`. Without a blocked command the answer is the same synchronous array.
    */
-  exec(batch: Arg[][], limits?: ExecLimits): Reply[] | Streamed<Reply[]> | Promise<Reply[] | Streamed<Reply[]>> {
+  exec(batch: Arg[][], limits?: ExecLimits): Packed | Promise<Packed> {
     const replies = this.run(batch, limits);
-    return Array.isArray(replies) ? pack(replies) : replies.then(pack);
+    const packed = limits?.gather ? packGathering : pack<Reply[]>;
+    return Array.isArray(replies) ? packed(replies) : replies.then(packed);
   }
 
   /** `exec` of a batch too large for one RPC message: its long arguments arrive in a stream first. */
-  async execStreamed(batch: Streamed<Arg[][]>, limits?: ExecLimits): Promise<Reply[] | Streamed<Reply[]>> {
+  async execStreamed(batch: Streamed<Arg[][]>, limits?: ExecLimits): Promise<Packed> {
     return this.exec(await unpackBatch(batch), limits);
   }
 
