@@ -9,6 +9,7 @@
  *   POST /d1/<op>                       D1, one table with the key as primary key (when bound)
  *   POST /engine/loop {name, template, n, range}   run commands in a shard, no HTTP per command
  *   POST /engine/fill {name, kind, key, from, count}  grow one collection for the scaling table
+ *   POST /engine/fill-direct {name, kind, key, from, count}  write one whole sorted set or set (the algebra table)
  *   POST /engine/consume {name, key, group, consumer, n}  n stream jobs taken and acknowledged (XREADGROUP + XACK)
  *   POST /engine/config {name, config}  set server parameters in a shard (as CONFIG SET), as its database's only shard
  *   POST /engine/replay {name, ops, value}  replay a cache trace (bench/eviction-hit-ratio.mjs): hits, misses, evictions
@@ -25,6 +26,8 @@ import { decodeScore } from "../durable-objects/store/geohash";
 import type { ConfigStore } from "../durable-objects/config/store";
 import type { Keyspace } from "../durable-objects/store/keyspace";
 import { createStream, findStream } from "../durable-objects/store/streams";
+import { setAdd } from "../durable-objects/store/sets";
+import { storeZset } from "../durable-objects/store/zset-bulk";
 import { CommandError } from "../durable-objects/reply";
 
 interface Env {
@@ -219,6 +222,30 @@ export class EngineShard extends Shard {
   }
 
   /**
+   * Makes `key` a sorted set of members m:from … m:(from + count - 1), member m:i with score i,
+   * written whole through the store's own bulk write (storeZset: the rows, then the tree in one
+   * pass), or adds those members to the set at `key` (setAdd) — in one transaction, without a
+   * command per element, so that the algebra table's 100k-member inputs take a second or two to
+   * build rather than 100k ZADDs.
+   */
+  fillDirect(kind: "zset" | "set", key: string, from: number, count: number): string | null {
+    const ks = (this as unknown as { keyspace: Keyspace }).keyspace;
+    ks.now = Date.now();
+    const enc = new TextEncoder();
+    const members = Array.from({ length: count }, (_, k) => enc.encode(`m:${from + k}`));
+    try {
+      this.ctx.storage.transactionSync(() => {
+        if (kind === "zset") storeZset(ks, key, members.map((member, k) => ({ member, score: from + k })), "zadd");
+        else setAdd(ks, key, members);
+      });
+    } catch (e) {
+      if (e instanceof CommandError) return e.reply;
+      throw e;
+    }
+    return null;
+  }
+
+  /**
    * `n` jobs of a stream queue, one at a time as a consumer takes them: `XREADGROUP GROUP
    * group consumer COUNT 1 STREAMS key >`, then `XACK key group <its ID>`, two batches per job.
    * Stops early when nothing is left to read; returns the jobs done and the first error.
@@ -373,6 +400,7 @@ export default {
           const shard = env.ENGINE.getByName(b.name);
           if (op === "loop") return json(await shard.loop(b.template, b.n, b.range));
           if (op === "fill") return json({ error: await shard.fill(b.kind, b.key, b.from, b.count) });
+          if (op === "fill-direct") return json({ error: await shard.fillDirect(b.kind as "zset" | "set", b.key, b.from, b.count) });
           if (op === "config") return json({ error: await shard.configure(b.config) });
           if (op === "replay") return json(await shard.replay(b.ops, b.value));
           if (op === "consume") return json(await shard.consume(b.key, b.group, b.consumer, b.n));

@@ -34,6 +34,7 @@
  * stored scores lose it (-0 is stored as 0, zsets.ts), which no later step of the fold can
  * tell apart.
  */
+import { Notify } from "../pubsub/notify";
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
 import { KeyType, type Keyspace } from "./keyspace";
@@ -181,12 +182,18 @@ export function algebraRead(ks: Keyspace, spec: AlgebraSpec): Entry[] {
 /** ZUNIONSTORE/ZINTERSTORE/ZDIFFSTORE: `dst` becomes the result (deleted when empty); its cardinality. */
 export function algebraStore(ks: Keyspace, dst: string, spec: AlgebraSpec, event: string): number {
   const ordered = sources(spec);
-  const readsDst = ordered.some((s) => s?.input.set.row.key === dst);
+  const live = ordered.filter((s): s is Source => s !== null);
   const sql = ks.sql;
+  const readers = live.filter((s) => s.input.set.row.key === dst);
   if (spec.op === "union") {
-    const live = ordered.filter((s): s is Source => s !== null);
-    return replaceZset(ks, dst, event, live.length === 0 ? null : (id) => accumulateUnion(sql, id, live, spec.how), readsDst);
+    const base = readers.length === 1 ? live.indexOf(readers[0]!) : -1;
+    // The destination as the union's base, changed in place: exact when the fold may start
+    // from it (MIN and MAX in any order; a sum's first two terms commute).
+    if (base >= 0 && readers[0]!.input.kind === "zset" && (spec.how !== "sum" || base <= 1)) return unionInPlace(ks, live, base, spec.how, event);
+    return replaceZset(ks, dst, event, live.length === 0 ? null : (id) => accumulateUnion(sql, id, live, spec.how), readers.length > 0);
   }
+  const first = ordered[0];
+  if (spec.op === "diff" && first?.input.kind === "zset" && readers.length === 1 && readers[0] === first) return diffInPlace(ks, first, live.slice(1), event);
   const p = plan(spec, ordered);
   if (p.kind === "empty") return replaceZset(ks, dst, event, null);
   if (p.kind === "memory") return storeZset(ks, dst, combineInMemory(spec.op, ordered, spec.how), event);
@@ -194,7 +201,7 @@ export function algebraStore(ks: Keyspace, dst: string, spec: AlgebraSpec, event
     sql.exec(`INSERT INTO zset_member (key_id, member, score, seq) SELECT ${id}, member, score, row_number() OVER () FROM (${p.select})`, ...p.params);
     return rowsChanged(sql);
   };
-  return replaceZset(ks, dst, event, fill, readsDst);
+  return replaceZset(ks, dst, event, fill, readers.length > 0);
 }
 
 /** How an upsert meets a member's value so far (`score`) and the next input's (`excluded.score`), as foldUnion. */
@@ -211,21 +218,79 @@ const MEET: Record<Aggregate, string> = {
  */
 function accumulateUnion(sql: SqlStorage, id: number, live: Source[], how: Aggregate): number {
   let offset = 0;
+  live.forEach((s, i) => (offset += addInput(sql, id, s, offset, i === 0 ? null : how)));
+  return countMembers(sql, id);
+}
+
+/**
+ * Writes input `s` into key id `id`, seqs shifted by `offset`: inserted as it is (`how` null),
+ * or upserted, a member already there meeting its value by `how`. Answers the input's largest seq.
+ */
+function addInput(sql: SqlStorage, id: number, s: Source, offset: number, how: Aggregate | null): number {
+  const table = tableOf(s);
+  const score = s.input.kind === "zset" ? "score" : "1.0";
+  const upsert = how === null ? "" : ` ON CONFLICT (key_id, member) DO UPDATE SET score = ${MEET[how]}`;
+  sql.exec(
+    `INSERT INTO zset_member (key_id, member, score, seq)
+     SELECT ?, member, coalesce(${score} * ?, 0.0), seq + ? FROM ${table} WHERE key_id = ?${upsert}`,
+    id,
+    s.weight,
+    offset,
+    s.input.set.id,
+  );
+  return maxSeq(sql, table, s.input.set.id);
+}
+
+const maxSeq = (sql: SqlStorage, table: string, id: number) => sql.exec<{ m: number | null }>(`SELECT max(seq) AS m FROM ${table} WHERE key_id = ?`, id).one().m ?? 0;
+const countMembers = (sql: SqlStorage, id: number) => sql.exec<{ n: number }>("SELECT count(*) AS n FROM zset_member WHERE key_id = ?", id).one().n;
+
+/**
+ * ZUNIONSTORE onto one of its inputs (a sorted set, `live[base]`): its rows stay where they
+ * are, weighted in place, and the other inputs are upserted into them in order, so the cost is
+ * the other inputs', not a copy of the destination and a move of the result. The key is
+ * overwritten as Redis overwrites it (its TTL goes, its access data stays), its tree built again.
+ */
+function unionInPlace(ks: Keyspace, live: Source[], base: number, how: Aggregate, event: string): number {
+  const sql = ks.sql;
+  const target = live[base]!;
+  const id = target.input.set.id;
+  sql.exec("DELETE FROM zset_node WHERE key_id = ?", id);
+  if (target.weight !== 1) sql.exec("UPDATE zset_member SET score = coalesce(score * ?, 0.0) WHERE key_id = ?", target.weight, id);
+  let offset = maxSeq(sql, "zset_member", id);
   live.forEach((s, i) => {
-    const table = tableOf(s);
-    const score = s.input.kind === "zset" ? "score" : "1.0";
-    const upsert = i === 0 ? "" : ` ON CONFLICT (key_id, member) DO UPDATE SET score = ${MEET[how]}`;
-    sql.exec(
-      `INSERT INTO zset_member (key_id, member, score, seq)
-       SELECT ?, member, coalesce(${score} * ?, 0.0), seq + ? FROM ${table} WHERE key_id = ?${upsert}`,
-      id,
-      s.weight,
-      offset,
-      s.input.set.id,
-    );
-    offset += sql.exec<{ m: number | null }>(`SELECT max(seq) AS m FROM ${table} WHERE key_id = ?`, s.input.set.id).one().m ?? 0;
+    if (i !== base) offset += addInput(sql, id, s, offset, how);
   });
-  return sql.exec<{ n: number }>("SELECT count(*) AS n FROM zset_member WHERE key_id = ?", id).one().n;
+  return overwritten(ks, target, event, true);
+}
+
+/**
+ * ZDIFFSTORE onto its first input: the members of the others are deleted from it in place (the
+ * cost is theirs); the key is overwritten as in unionInPlace, or deleted when nothing is left.
+ */
+function diffInPlace(ks: Keyspace, first: Source, others: Source[], event: string): number {
+  const sql = ks.sql;
+  const id = first.input.set.id;
+  let removed = 0;
+  for (const s of others) {
+    sql.exec(`DELETE FROM zset_member WHERE key_id = ? AND member IN (SELECT member FROM ${tableOf(s)} WHERE key_id = ?)`, id, s.input.set.id);
+    removed += rowsChanged(sql);
+  }
+  if (removed > 0) sql.exec("DELETE FROM zset_node WHERE key_id = ?", id);
+  return overwritten(ks, first, event, removed > 0);
+}
+
+/** The end of an in-place STORE: no TTL, the tree built again when `rebuild`, the command's event; an emptied key deleted (a `del`). */
+function overwritten(ks: Keyspace, target: Source, event: string, rebuild: boolean): number {
+  const { id, row } = target.input.set;
+  const card = countMembers(ks.sql, id);
+  if (card === 0) {
+    ks.deleteEmptied(row);
+    return 0;
+  }
+  if (row.expire_at !== null) ks.setExpire(row, null);
+  if (rebuild) treeOf(ks.sql).build(id, card);
+  ks.notify(Notify.ZSet, event, row.key);
+  return card;
 }
 
 /** ZINTERCARD: how many members every input has, counting stops at `limit` (0: no limit). */

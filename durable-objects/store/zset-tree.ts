@@ -320,8 +320,8 @@ export class ZsetTree {
    * one the rest (up to bucketMax), so that inserts and removals find room both ways; internal
    * nodes group their children the same way by the fan-out limits. Every node's place (id,
    * parent, seq, size, cnt) follows from `card` alone, so only the buckets' lower bounds are
-   * read from the set: one statement per bucket, skipping to its first member and inserting
-   * the bucket with it as bound.
+   * read from the set, by one numbering scan (a statement per bucket, skipping along the
+   * index, measured about twice as slow), then one INSERT per node.
    */
   build(keyId: number, card: number): void {
     if (card <= 0) return;
@@ -357,38 +357,30 @@ export class ZsetTree {
     for (let i = 0; i < internal.length; i += 1000) {
       this.sql.exec(`INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt) VALUES ${internal.slice(i, i + 1000).join(", ")}`);
     }
-    const [first, ...rest] = levels[0]!;
-    this.sql.exec(
-      "INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt, lo_score, lo_member) VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?)",
-      first!.id,
-      keyId,
-      first!.parent,
-      first!.seq,
-      first!.cnt,
-      -Infinity,
-      EMPTY,
+    // Buckets: all but the last hold `bucket` members, so bucket j starts at rank j × bucket;
+    // one scan of the score index numbers the members and keeps every bucket's first.
+    const buckets = levels[0]!;
+    const bounds = this.sql
+      .exec<{ score: number; member: ArrayBuffer }>(
+        `SELECT score, member FROM (SELECT score, member, row_number() OVER (ORDER BY score, member) - 1 AS rk FROM zset_member WHERE key_id = ?)
+         WHERE rk % ? = 0 AND rk < ?`,
+        keyId,
+        bucket,
+        bucket * buckets.length,
+      )
+      .toArray();
+    buckets.forEach((b, j) =>
+      this.sql.exec(
+        "INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt, lo_score, lo_member) VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?)",
+        b.id,
+        keyId,
+        b.parent,
+        b.seq,
+        b.cnt,
+        j === 0 ? -Infinity : bounds[j]!.score,
+        j === 0 ? EMPTY : bounds[j]!.member,
+      ),
     );
-    let lo: { score: number; member: ArrayBuffer | Uint8Array } = { score: -Infinity, member: EMPTY };
-    let skip = first!.cnt;
-    for (const b of rest) {
-      lo = this.sql
-        .exec<{ score: number; member: ArrayBuffer }>(
-          `INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt, lo_score, lo_member)
-           SELECT ?, ?, ?, ?, 0, 0, ?, score, member FROM zset_member WHERE key_id = ? AND (score, member) >= (?, ?)
-           ORDER BY score, member LIMIT 1 OFFSET ? RETURNING lo_score AS score, lo_member AS member`,
-          b.id,
-          keyId,
-          b.parent,
-          b.seq,
-          b.cnt,
-          keyId,
-          lo.score,
-          lo.member,
-          skip,
-        )
-        .one();
-      skip = b.cnt;
-    }
   }
 
   /** Deletes every member and node of a set, when it has at most `limit` members (answers whether it did). */

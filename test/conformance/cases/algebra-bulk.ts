@@ -147,6 +147,37 @@ export const algebraBulkCases = defineCases("algebra-bulk", [
     },
   },
   {
+    name: "the destination as one of the sources: its TTL goes, its place in the fold stays",
+    async run({ r, key }) {
+      await r("ZADD", key("A"), "inf", "m");
+      await r("ZADD", key("B"), "-inf", "m");
+      await r("ZADD", key("C"), 5, "m", 1, "x");
+      // C is folded last (it is the largest): inf + -inf = 0, then + 5.
+      expect(await r("ZUNIONSTORE", key("C"), 3, key("C"), key("A"), key("B"))).toEqual(2);
+      expect(await r("ZRANGE", key("C"), 0, -1, "WITHSCORES")).toEqual(["x", "1", "m", "5"]);
+      await r("ZADD", key("C"), 7, "y");
+      expect(await r("ZUNIONSTORE", key("C"), 3, key("A"), key("B"), key("C"), "AGGREGATE", "MIN")).toEqual(3);
+      expect(await r("ZRANGE", key("C"), 0, -1, "WITHSCORES")).toEqual(["m", "-inf", "x", "1", "y", "7"]);
+      await r("ZADD", key("a"), 1, "x", 2, "y", 3, "z");
+      await r("ZADD", key("b"), 10, "y", 20, "w");
+      await r("EXPIRE", key("a"), 100);
+      expect(await r("ZUNIONSTORE", key("a"), 2, key("a"), key("b"), "WEIGHTS", 3, 1, "AGGREGATE", "MAX")).toEqual(4);
+      expect(await r("TTL", key("a"))).toEqual(-1);
+      expect(await r("ZRANGE", key("a"), 0, -1, "WITHSCORES")).toEqual(["x", "3", "z", "9", "y", "10", "w", "20"]);
+      expect(await r("ZRANK", key("a"), "y")).toEqual(2);
+      await r("EXPIRE", key("a"), 100);
+      expect(await r("ZDIFFSTORE", key("a"), 2, key("a"), key("missing"))).toEqual(4);
+      expect(await r("TTL", key("a"))).toEqual(-1);
+      expect(await r("ZDIFFSTORE", key("a"), 3, key("a"), key("b"), key("missing"))).toEqual(2);
+      expect(await r("ZRANGE", key("a"), 0, -1, "WITHSCORES")).toEqual(["x", "3", "z", "9"]);
+      await r("SADD", key("s"), "x", "z", "q");
+      expect(await r("ZDIFFSTORE", key("a"), 2, key("a"), key("s"))).toEqual(0);
+      expect(await r("EXISTS", key("a"))).toEqual(0);
+      expect(await r("ZUNIONSTORE", key("s"), 2, key("s"), key("b"))).toEqual(5);
+      expect(await r("ZRANGE", key("s"), 0, -1, "WITHSCORES")).toEqual(["q", "1", "x", "1", "z", "1", "y", "10", "w", "20"]);
+    },
+  },
+  {
     name: "a destination of another type is replaced (its TTL too); WRONGTYPE of an input writes nothing",
     async run({ r, key }) {
       await r("ZADD", key("a"), 1, "x", 2, "y");
@@ -234,6 +265,26 @@ export const algebraBulkCases = defineCases("algebra-bulk", [
       expect(await r("ZDIFF", 40, keys[1]!, ...keys.slice(2), keys[0]!, "WITHSCORES")).toEqual(["only1", "1"]);
       expect(await r("ZDIFFSTORE", key("d"), 40, keys[1]!, ...keys.slice(2), keys[0]!)).toEqual(1);
       expect(await r("ZRANGE", key("d"), 0, -1)).toEqual(["only1"]);
+    },
+  },
+  {
+    name: "set algebra over forty sets, and over a set given twice",
+    async run({ r, key }) {
+      const keys = Array.from({ length: 40 }, (_, i) => key(`s${i}`));
+      for (let i = 0; i < 40; i++) await r("SADD", keys[i]!, "all", `only${i}`, i % 2 ? "odd" : "even");
+      expect(sorted(await r("SINTER", ...keys))).toEqual(["all"]);
+      expect(((await r("SUNION", ...keys)) as Value[]).length).toBe(43);
+      expect(sorted(await r("SDIFF", ...keys))).toEqual(["only0"]);
+      expect(await r("SINTERCARD", 40, ...keys)).toEqual(1);
+      expect(await r("SUNIONSTORE", key("d"), ...keys, key("missing"))).toEqual(43);
+      expect(await r("SINTERSTORE", key("d"), ...keys)).toEqual(1);
+      expect(await r("SDIFFSTORE", key("d"), keys[1]!, ...keys.slice(2), keys[0]!)).toEqual(1);
+      expect(await r("SMEMBERS", key("d"))).toEqual(["only1"]);
+      expect(await r("SUNIONSTORE", keys[0]!, keys[0]!, keys[0]!)).toEqual(3);
+      expect(sorted(await r("SMEMBERS", keys[0]!))).toEqual(["all", "even", "only0"]);
+      expect(await r("SADD", keys[0]!, "more")).toEqual(1);
+      expect(await r("SCARD", keys[0]!)).toEqual(4);
+      expect(await r("SDIFF", keys[0]!, keys[0]!)).toEqual([]);
     },
   },
   {
