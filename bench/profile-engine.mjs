@@ -18,6 +18,7 @@ import { join, relative, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { ROOT, wranglerRequire } from "../scripts/serve.mjs";
 import { ENGINE_COMMANDS } from "./engine.mjs";
+import { inspector } from "./inspector.mjs";
 import { freePort, startWorkerd } from "./runtimes.mjs";
 
 const name = process.argv[2] ?? "EVALSHA";
@@ -26,33 +27,6 @@ const loops = Number(process.argv[4] ?? 5);
 const command = ENGINE_COMMANDS.find((c) => c.name === name);
 if (!command) throw new Error(`command must be one of ${ENGINE_COMMANDS.map((c) => c.name).join(", ")}`);
 const { SourceMapConsumer } = createRequire(import.meta.url)("source-map-js");
-
-function inspector(url) {
-  const ws = new WebSocket(url);
-  let id = 0;
-  const pending = new Map();
-  ws.addEventListener("message", (e) => {
-    const msg = JSON.parse(String(e.data));
-    if (msg.id && pending.has(msg.id)) {
-      pending.get(msg.id)(msg);
-      pending.delete(msg.id);
-    }
-  });
-  const opened = new Promise((res, rej) => {
-    ws.addEventListener("open", res);
-    ws.addEventListener("error", rej);
-  });
-  return {
-    opened,
-    send: (method, params = {}) =>
-      new Promise((res) => {
-        const msgId = ++id;
-        pending.set(msgId, res);
-        ws.send(JSON.stringify({ id: msgId, method, params }));
-      }),
-    close: () => ws.close(),
-  };
-}
 
 async function loop(bench, template) {
   const res = await fetch(`${bench}/engine/loop`, { method: "POST", body: JSON.stringify({ name: "prof", template, n: runs, range: command.range }) });
