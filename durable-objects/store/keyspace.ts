@@ -96,6 +96,7 @@ const INSERT_KEY =
 const DELETE_KEY_WITH_META = `DELETE FROM keys WHERE id = ? RETURNING mem, iif(type = ${KeyType.Hash}, value, NULL) AS value`;
 const SELECT_KEY = "SELECT id, key, type, value, expire_at, size, mem FROM keys WHERE key = ?";
 const UPDATE_STRING = "UPDATE keys SET type = ?, value = ?, expire_at = ?, mem = ? WHERE id = ?";
+const UPDATE_STRING_VALUE = "UPDATE keys SET value = ?, mem = ? WHERE id = ?";
 const UPDATE_STRING_UNCHUNKED = "UPDATE keys SET type = ?, value = ?, expire_at = ?, size = NULL, mem = ? WHERE id = ?";
 
 /** A string kept whole in its key's row: its size is known from the row alone. */
@@ -308,11 +309,16 @@ export class Keyspace {
     this.dropElements(row);
     const at = expireAt === undefined ? row.expire_at : expireAt;
     // A value that was chunked also loses its length; any other keeps the fast path's statement.
-    const update = row.size != null ? UPDATE_STRING_UNCHUNKED : UPDATE_STRING;
     const mem = keyRowUsage({ key: row.key, expire_at: at }) + value.byteLength;
     const before = this.memOf(row);
-    this.sql.exec(update, KeyType.String, value, at, mem, row.id);
-    this.cache.set(key, { id: row.id, key, type: KeyType.String, value: null, expire_at: at, size: null, mem }, value);
+    // A string over a string with the same expiry sets only what changed: the expiry index is not touched.
+    if (row.type === KeyType.String && row.size == null && at === row.expire_at) {
+      this.sql.exec(UPDATE_STRING_VALUE, value, mem, row.id);
+      this.cache.patch(key, row.id, { value, mem });
+    } else {
+      this.sql.exec(row.size != null ? UPDATE_STRING_UNCHUNKED : UPDATE_STRING, KeyType.String, value, at, mem, row.id);
+      this.cache.set(key, { id: row.id, key, type: KeyType.String, value: null, expire_at: at, size: null, mem }, value);
+    }
     this.memory.add(mem - before);
     row.mem = mem;
     if (at !== null && at !== row.expire_at) this.onExpiry(at);
