@@ -8,7 +8,8 @@
  *   SETBIT, GETBIT, PFADD, PFCOUNT, XADD, GEOADD, JSON.SET, JSON.GET), PING (no storage: the cost of
  *   dispatch alone), and EVALSHA of @upstash/ratelimit's fixed-window limiter script
  *   (bench/limiter-script.mjs) on one of 1,000 counters, and the INCRBY it calls alone on the same
- *   counters; XADD appends to one of 1,000 streams.
+ *   counters; XADD appends to one of 1,000 streams. Below them, the platform's floor
+ *   (`PLATFORM_FLOOR`): the runtime's own cost of one SQL statement and of a KV get and put.
  * - scaling: µs per command against one collection of 1k, 100k and 1M elements (quick: 1k, 10k),
  *   and the ratio largest ÷ smallest (1.0 means the cost does not grow with the collection). The
  *   stream's fill may stop short of the last size; it is measured at the size reached.
@@ -59,6 +60,20 @@ export const ENGINE_COMMANDS = [
     template: [["INCRBY", "eng:rl:{r}", "1"]],
     range: 1000,
   },
+];
+
+/**
+ * The platform's floor beside those rows: what the runtime itself costs for the pieces a command
+ * is made of, timed the same way (bench/worker.ts `floor`): one sql.exec of an UPDATE by primary
+ * key, of a SELECT by primary key, of a statement that matches no row (the call's fixed cost), and
+ * the bare Durable Object's synchronous KV get and put.
+ */
+export const PLATFORM_FLOOR = [
+  { name: "platform: sql UPDATE", op: "update" },
+  { name: "platform: sql SELECT", op: "select" },
+  { name: "platform: sql no row", op: "none" },
+  { name: "platform: kv.get", op: "kv.get" },
+  { name: "platform: kv.put", op: "kv.put" },
 ];
 
 /**
@@ -241,6 +256,16 @@ export async function engineFigures(bench, { runs, rounds }) {
       best = Math.max(best, runs / s);
     }
     out[c.name] = { commands_per_s: Math.round(best) };
+  }
+  for (const f of PLATFORM_FLOOR) {
+    let best = 0;
+    for (let i = 0; i < rounds; i++) {
+      const t0 = performance.now();
+      const r = await call(bench, "floor", { name, op: f.op, n: runs });
+      if (r.error) throw new Error(`engine floor ${f.op}: ${r.error}`);
+      best = Math.max(best, runs / ((performance.now() - t0) / 1000));
+    }
+    out[f.name] = { commands_per_s: Math.round(best) };
   }
   return out;
 }

@@ -61,6 +61,7 @@ interface EngineBody {
   config: Record<string, string>;
   ops: TraceOp[];
   value: string;
+  op: string;
 }
 
 /** One access of a cache trace: read key (a miss then writes it, as a cache fills), or write key; `ttl` seconds when the key has one. */
@@ -98,6 +99,8 @@ export class BareStore extends DurableObject {
   }
 }
 
+type FloorOp = "update" | "select" | "none" | "kv.get" | "kv.put";
+
 /** A shard with bench-only entry points that run commands in a loop inside the object. */
 export class EngineShard extends Shard {
   /** `exec` of a batch that cannot block (the loops send no blocking command): its replies at once. */
@@ -124,6 +127,34 @@ export class EngineShard extends Shard {
       if (error === null) error = firstError(replies);
     }
     return { runs: n, error };
+  }
+
+  /**
+   * The platform's own cost of what a command is made of, `n` times: one `sql.exec` of an UPDATE
+   * by primary key of a row like a string key's, one SELECT by primary key read back, a statement
+   * that touches no row (the call's fixed cost), and a synchronous KV get and put (the bare
+   * Durable Object's operations). The rows live in a table of their own, on 1,000 ids.
+   */
+  floor(op: FloorOp, n: number): { runs: number; error: string | null } {
+    const sql = this.ctx.storage.sql;
+    const kv = this.ctx.storage.kv;
+    sql.exec("CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value BLOB, mem INTEGER)");
+    const value = new Uint8Array(32);
+    if (sql.exec("SELECT count(*) AS n FROM bench_floor").one().n !== 1000) {
+      for (let i = 0; i < 1000; i++) sql.exec("INSERT OR REPLACE INTO bench_floor VALUES (?, ?, ?, 50)", i, `eng:k:${i}`, value);
+    }
+    const id = () => Math.floor(Math.random() * 1000);
+    const runs: Record<FloorOp, () => void> = {
+      update: () => void sql.exec("UPDATE bench_floor SET value = ?, mem = ? WHERE id = ?", value, 50, id()),
+      select: () => void sql.exec("SELECT value, mem FROM bench_floor WHERE id = ?", id()).toArray(),
+      none: () => void sql.exec("UPDATE bench_floor SET mem = 50 WHERE id = -1"),
+      "kv.get": () => void kv.get(`eng:k:${id()}`),
+      "kv.put": () => kv.put(`eng:k:${id()}`, "v".repeat(32)),
+    };
+    const run = runs[op];
+    if (!run) return { runs: 0, error: `unknown floor op ${op}` };
+    for (let i = 0; i < n; i++) run();
+    return { runs: n, error: null };
   }
 
   /** Sets server parameters (the bench's CONFIG SET) and makes this shard its database's only one; null, or why refused. */
@@ -399,6 +430,7 @@ export default {
           const b = body as unknown as EngineBody;
           const shard = env.ENGINE.getByName(b.name);
           if (op === "loop") return json(await shard.loop(b.template, b.n, b.range));
+          if (op === "floor") return json(await shard.floor(b.op as FloorOp, b.n));
           if (op === "fill") return json({ error: await shard.fill(b.kind, b.key, b.from, b.count) });
           if (op === "fill-direct") return json({ error: await shard.fillDirect(b.kind as "zset" | "set", b.key, b.from, b.count) });
           if (op === "config") return json({ error: await shard.configure(b.config) });
