@@ -26,15 +26,25 @@ describe("KeyCache", () => {
     expect([c.hits, c.misses]).toEqual([2, 1]);
   });
 
-  it("hands out copies: changing a row or its bytes changes nothing cached", () => {
+  it("hands out a fresh row object per hit (changing its fields changes nothing cached), its bytes shared read-only", () => {
     const c = new KeyCache();
     c.set("a", row("a", 1, "xy"));
     const got = c.get("a")!;
-    new Uint8Array(got.value!)[0] = 0x7a;
     got.expire_at = 5;
+    got.mem = 1;
     const again = c.get("a")!;
+    expect(again).not.toBe(got);
     expect(text(again)).toBe("xy");
-    expect(again.expire_at).toBeNull();
+    expect([again.expire_at, again.mem]).toEqual([null, row("a", 1, "xy").mem]);
+    expect(again.value).toBe(got.value);
+  });
+
+  it("caches its own copy of a row's bytes: the buffer it was given may change afterwards", () => {
+    const c = new KeyCache();
+    const given = row("a", 1, "xy");
+    c.set("a", given);
+    new Uint8Array(given.value!)[0] = 0x7a;
+    expect(text(c.get("a"))).toBe("xy");
   });
 
   it("keeps its own copy of a value written from a caller's buffer", () => {

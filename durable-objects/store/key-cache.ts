@@ -65,8 +65,9 @@ export class KeyCache {
   }
 
   /**
-   * The cached row of `key` as a fresh object the caller may change (its value a copy), null when
-   * the key is known to have no row, undefined when the cache does not know.
+   * The cached row of `key` as a fresh object the caller may change, null when the key is known
+   * to have no row, undefined when the cache does not know. Its value's bytes are the cache's
+   * own, shared and read-only (KeyRow.value): a copy per hit was the largest part of a cached GET.
    */
   get(key: string): KeyRow | null | undefined {
     const row = this.rows.get(key);
@@ -77,7 +78,7 @@ export class KeyCache {
     this.hits++;
     row.used = true;
     if (!isRow(row)) return null;
-    return { id: row.id, key: row.key, type: row.type, value: row.value === null ? null : row.value.slice(0), expire_at: row.expire_at, size: row.size, mem: row.mem };
+    return { id: row.id, key: row.key, type: row.type, value: row.value, expire_at: row.expire_at, size: row.size, mem: row.mem };
   }
 
   /** Records `row` (as read from or just written to SQLite) or, null, that `key` has no row. */

@@ -46,6 +46,10 @@ export interface KeyRow {
   id: number;
   key: string;
   type: KeyType;
+  /**
+   * The in-row value. Read-only: a row from `find` may share these bytes with the key cache, so a
+   * change is made on a copy and written back (writeString, writeRowValue), never in place.
+   */
   value: ArrayBuffer | null;
   expire_at: number | null;
   /** A string too large for this row: its length, its bytes in chunk rows (string-chunks.ts); else null or absent. */
