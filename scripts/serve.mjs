@@ -14,6 +14,9 @@
  *   EDGEKV_READONLY_TOKEN  optional read-only token
  *   SHARDS                 number of shards (default: wrangler.toml's SHARDS)
  *   EDGEKV_DATA            data directory (default .edgekv-data); one .sqlite file per shard
+ *   WORKERS                workerd processes, each owning a share of the shards (default: one
+ *                          per core, at most SHARDS; 1 is a single process; scripts/serve/cluster.mjs,
+ *                          docs/self-hosting.md)
  *   MAX_VALUE_BYTES, MAX_REQUEST_BYTES, MAX_REPLY_BYTES, MAX_PIPELINE_COMMANDS, ORIGIN,
  *   API_HOSTNAMES, RATE_LIMIT_RULES, CLIENT_IP_HEADER, and the CONFIG defaults (MAXMEMORY,
  *   MAXMEMORY_POLICY, SLOWLOG_MAX_LEN, …; docs/config.md)
@@ -27,6 +30,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -187,6 +191,16 @@ export function portIsFree(host, port) {
   });
 }
 
+/** WORKERS from the environment: a positive integer, else the default for this machine. */
+export async function workersSetting(shards) {
+  const { defaultWorkers } = await import("./serve/cluster.mjs");
+  const raw = process.env.WORKERS;
+  if (raw === undefined || raw === "") return defaultWorkers(availableParallelism(), shards);
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`WORKERS must be a positive integer (got ${raw})`);
+  return n;
+}
+
 async function main() {
   const port = Number(process.env.PORT || 8787);
   const host = process.env.HOST || "127.0.0.1";
@@ -194,9 +208,28 @@ async function main() {
   const shards = process.env.SHARDS || wranglerValue("SHARDS") || "16";
   const token = process.env.EDGEKV_TOKEN || DEV_TOKEN;
   const readOnly = Boolean(process.env.EDGEKV_READONLY_TOKEN);
+  const workers = await workersSetting(Number(shards));
 
   if (!(await portIsFree(host, port))) throw new Error(`${host}:${port} is already in use (set PORT)`);
   mkdirSync(dataDir, { recursive: true });
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const tokenNote = process.env.EDGEKV_TOKEN ? "EDGEKV_TOKEN" : `development token ${token}`;
+  if (workers > 0) {
+    const { startCluster } = await import("./serve/cluster.mjs");
+    await startCluster({
+      processes: workers,
+      host,
+      port,
+      dataDir,
+      shards: Number(shards),
+      bindings: edgekvBindings({ shards, readOnly }),
+      env: { ...process.env, EDGEKV_TOKEN: token },
+      forwardSignals: true,
+      onExit: (code) => process.exit(code),
+    });
+    console.log(`edgekv serving on ${url} (workerd ${compatibilityDate()}, ${shards} shards in ${workers} processes, data in ${dataDir}, ${tokenNote})`);
+    return;
+  }
   // The bundle and config are regenerated at every start, beside the data they serve.
   const buildDir = join(dataDir, ".build");
   mkdirSync(buildDir, { recursive: true });
@@ -224,9 +257,7 @@ async function main() {
   }
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   await waitForHttp(url, 30_000, child);
-  const tokenNote = process.env.EDGEKV_TOKEN ? "EDGEKV_TOKEN" : `development token ${token}`;
   console.log(`edgekv serving on ${url} (workerd ${compatibilityDate()}, ${shards} shards, data in ${dataDir}, ${tokenNote})`);
 }
 

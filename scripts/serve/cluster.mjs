@@ -1,0 +1,273 @@
+/**
+ * `npm run serve` on several workerd processes (WORKERS=N, N ≥ 2; docs/self-hosting.md).
+ *
+ * Every process runs the whole Worker (worker/serve/entry.ts) and owns a share of the Durable
+ * Objects: `shard-i` (and `coordinator-i`) in process `i mod N` (worker/serve/routing.ts). A
+ * request is answered by whichever process accepted its connection; each per-shard batch goes to
+ * the shard's owner, in-process by its stub or through the owner's `ObjectGate` over JS RPC on a
+ * Unix socket. All processes share one data directory with today's layout, so a shard's file is
+ * found whichever process owns it, and WORKERS can change between runs.
+ *
+ * What this module does, in order:
+ * 1. bundles worker/serve/entry.ts and writes one config per process into `<data>/.build/`;
+ * 2. moves the files of the objects each process owns into a directory of its own, where
+ *    workerd also keeps that process's alarm index (scripts/serve/storage.mjs);
+ * 3. opens the public listening socket(s) here and hands them to the processes
+ *    (`--socket-fd`), so the kernel spreads connections over them (SO_REUSEPORT);
+ * 4. starts the processes, each with its gate on `<run dir>/p<k>.sock` (a fresh 0700 directory)
+ *    and a per-run secret in its environment that every gate call carries;
+ * 5. once every process listens (`--control-fd`), checks that workerd names each object's file
+ *    as they were moved (`/ids`), then starts every shard in its owner and opens the API
+ *    (`/wake`);
+ * 6. stops them all when one exits or on a signal, and moves the files back.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bundle, capnpString, compatibilityDate, compatibilityFlags, workerdBinary, ROOT } from "../serve.mjs";
+import { objectId, placeObjects, processDir, returnObjects } from "./storage.mjs";
+
+/** The Durable Object namespaces of the edgekv Worker, as named in its config (`<worker>-<class>`). */
+const NAMESPACES = ["edgekv-Shard", "edgekv-Coordinator"];
+/** The host name of the Cap'n Proto connection a gate accepts (its socket is private besides). */
+const GATE_HOST = "edgekv-gate";
+/** How long the processes have to finish their requests once told to stop. */
+const STOP_GRACE_MS = 3000;
+
+/** How many processes serve when WORKERS is not set: one per core, at most one per shard. */
+export function defaultWorkers(cores, shards) {
+  return Math.max(1, Math.min(cores, shards));
+}
+
+/**
+ * The workerd config of process `self` of `processes`: the edgekv Worker with its local Durable
+ * Object namespaces, a service per other process's gate, the public socket and its own gate.
+ */
+export function processConfig({ self, processes, dataDir, module, address, runDir, bindings }) {
+  const services = [
+    `(name = "data", disk = (path = ${capnpString(processDir(dataDir, self))}, writable = true))`,
+    `(name = "edgekv", worker = .edgekv)`,
+  ];
+  const peers = [];
+  for (let j = 0; j < processes; j++) {
+    if (j === self) continue;
+    const socket = capnpString(`unix:${join(runDir, `p${j}.sock`)}`);
+    services.push(`(name = "peer-${j}", external = (address = ${socket}, http = (capnpConnectHost = ${capnpString(GATE_HOST)})))`);
+    peers.push(`(name = "PEER_${j}", service = "peer-${j}")`);
+  }
+  const gate = capnpString(`unix:${join(runDir, `p${self}.sock`)}`);
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    ${services.join(",\n    ")}
+  ],
+  sockets = [
+    (name = "http", address = ${capnpString(address)}, http = (), service = "edgekv"),
+    (name = "gate", address = ${gate}, http = (capnpConnectHost = ${capnpString(GATE_HOST)}), service = (name = "edgekv", entrypoint = "ObjectGate")),
+  ],
+);
+
+const edgekv :Workerd.Worker = (
+  modules = [(name = ${capnpString(module)}, esModule = embed ${capnpString(module)})],
+  compatibilityDate = ${capnpString(compatibilityDate())},
+  compatibilityFlags = [${compatibilityFlags().map(capnpString).join(", ")}],
+  bindings = [
+    ${[
+      ...bindings,
+      `(name = "SERVE_PROCESS", text = ${capnpString(String(self))})`,
+      `(name = "SERVE_PROCESSES", text = ${capnpString(String(processes))})`,
+      `(name = "SERVE_GATE_SECRET", fromEnvironment = "EDGEKV_GATE_SECRET")`,
+      ...peers,
+    ].join(",\n    ")}
+  ],
+  durableObjectNamespaces = [${NAMESPACES.map((key) => `(className = ${capnpString(key.slice("edgekv-".length))}, uniqueKey = ${capnpString(key)}, enableSql = true)`).join(", ")}],
+  durableObjectStorage = (localDisk = "data"),
+);
+`;
+}
+
+/**
+ * `count` listening sockets on host:port that share the port (SO_REUSEPORT: the kernel spreads
+ * new connections over them), each as a file descriptor to hand to a process. Close the servers
+ * (`close()`) once the processes hold their copies.
+ */
+export async function listeningSockets(host, port, count) {
+  const servers = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      await new Promise((res, rej) => {
+        server.once("error", rej);
+        server.listen({ host, port, reusePort: true }, res);
+      });
+      servers.push(server);
+      // Nothing is accepted here: the descriptors go to the processes before this process's
+      // event loop next polls them.
+    }
+  } catch (e) {
+    for (const s of servers) s.close();
+    throw e;
+  }
+  return {
+    fds: servers.map((s) => s._handle.fd),
+    close: () => servers.forEach((s) => s.close()),
+  };
+}
+
+/** Resolves with the sockets a process reports listening on through its control pipe, once `names` all are. */
+function whenListening(child, names, timeoutMs) {
+  return new Promise((res, rej) => {
+    const seen = new Set();
+    let buffered = "";
+    const timer = setTimeout(() => rej(new Error(`workerd did not listen within ${timeoutMs} ms`)), timeoutMs);
+    child.stdio[4].on("data", (chunk) => {
+      buffered += chunk;
+      let nl;
+      while ((nl = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        try {
+          const msg = JSON.parse(line);
+          if (msg.event === "listen") seen.add(msg.socket);
+        } catch {
+          // not a control message
+        }
+        if (names.every((n) => seen.has(n))) {
+          clearTimeout(timer);
+          res();
+        }
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      rej(new Error(`workerd exited with code ${code} while starting`));
+    });
+  });
+}
+
+/** The objects process `k` of `processes` owns: `shard-i` and `coordinator-i` for i ≡ k (mod processes). */
+export function ownedObjects(k, processes, shards) {
+  const out = [];
+  for (let i = k; i < shards; i += processes) {
+    out.push({ namespace: "edgekv-Shard", name: `shard-${i}` }, { namespace: "edgekv-Coordinator", name: `coordinator-${i}` });
+  }
+  return out;
+}
+
+/** A request to a gate over its Unix socket; resolves with the status and the body. */
+function gateRequest(socketPath, method, path, secret) {
+  return new Promise((res, rej) => {
+    const req = request({ socketPath, path, method, headers: { host: "gate", "x-edgekv-gate-secret": secret } }, (r) => {
+      let body = "";
+      r.setEncoding("utf8");
+      r.on("data", (d) => (body += d));
+      r.on("end", () => res({ status: r.statusCode, body }));
+    });
+    req.on("error", rej);
+    req.end();
+  });
+}
+
+/**
+ * Starts `processes` workerd processes serving edgekv on host:port. Resolves once all listen
+ * and every shard has started in its owner, with `{ children, stop, exited }`; when any of them
+ * exits the others are stopped, and `onExit(code)` is called once all have. With
+ * `forwardSignals`, SIGINT and SIGTERM (SIGHUP as SIGTERM) stop them all.
+ */
+export async function startCluster({ processes, host, port, dataDir, shards, bindings, env, stdio = "inherit", forwardSignals = false, onExit }) {
+  const buildDir = join(dataDir, ".build");
+  mkdirSync(buildDir, { recursive: true });
+  const module = "edgekv-cluster.js";
+  await bundle(join(ROOT, "worker/serve/entry.ts"), join(buildDir, module));
+  const secret = randomBytes(32).toString("hex");
+  const address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const listening = await listeningSockets(host, port, processes);
+  const runDir = mkdtempSync(join(tmpdir(), "edgekv-serve-"));
+  const children = [];
+  try {
+    placeObjects(dataDir, processes, (k) => ownedObjects(k, processes, shards));
+  } catch (e) {
+    listening.close();
+    rmSync(runDir, { recursive: true, force: true });
+    throw e;
+  }
+  try {
+    for (let k = 0; k < processes; k++) {
+      const file = join(buildDir, `config-${k}.capnp`);
+      writeFileSync(file, processConfig({ self: k, processes, dataDir, module, address, runDir, bindings }));
+      children.push(
+        spawn(workerdBinary(), ["serve", file, "--socket-fd", "http=3", "--control-fd", "4"], {
+          stdio: ["ignore", stdio, stdio, listening.fds[k], "pipe"],
+          env: { ...env, EDGEKV_GATE_SECRET: secret },
+        }),
+      );
+    }
+  } finally {
+    listening.close();
+  }
+
+  let exited = 0;
+  let stopping = false;
+  let code = 0;
+  let killTimer;
+  const running = () => children.filter((c) => c.exitCode === null && c.signalCode === null);
+  const stop = (signal = "SIGTERM") => {
+    stopping = true;
+    for (const c of running()) c.kill(signal);
+    // A process drains its connections before it exits, and the other processes' connections
+    // to its gate stay open while they drain too: past the grace time the rest are killed (what
+    // a write acknowledged before is safe from, docs/self-hosting.md).
+    killTimer ??= setTimeout(() => running().forEach((c) => c.kill("SIGKILL")), STOP_GRACE_MS);
+  };
+  const allExited = new Promise((res) => {
+    for (const c of children) {
+      c.once("exit", (c0, sig) => {
+        if (!stopping) code = c0 ?? (sig ? 1 : 0);
+        stop();
+        if (++exited === children.length) {
+          clearTimeout(killTimer);
+          rmSync(runDir, { recursive: true, force: true });
+          try {
+            returnObjects(dataDir);
+          } catch (e) {
+            console.error(e instanceof Error ? e.message : e);
+            code ||= 1;
+          }
+          res(code);
+        }
+      });
+    }
+  });
+  void allExited.then((c) => onExit?.(c));
+  if (forwardSignals) {
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(signal === "SIGHUP" ? "SIGTERM" : signal));
+  }
+
+  try {
+    await Promise.all(children.map((c) => whenListening(c, ["http", "gate"], 60_000)));
+    const gate = (k) => join(runDir, `p${k}.sock`);
+    for (let k = 0; k < processes; k++) {
+      const { status, body } = await gateRequest(gate(k), "GET", "/ids", secret);
+      if (status !== 200) throw new Error(`process ${k} did not list its objects (status ${status}: ${body})`);
+      for (const { namespace, name, id } of JSON.parse(body)) {
+        const linked = objectId(namespace === "shard" ? "edgekv-Shard" : "edgekv-Coordinator", name);
+        if (id !== linked) throw new Error(`workerd names ${name}'s file ${id}, the storage view links ${linked}: not serving`);
+      }
+    }
+    // Every shard starts in its owner (registering its alarm), and the API opens.
+    for (let k = 0; k < processes; k++) {
+      const { status, body } = await gateRequest(gate(k), "POST", "/wake", secret);
+      if (status !== 204) throw new Error(`process ${k} did not start its shards (status ${status}: ${body})`);
+    }
+  } catch (e) {
+    stop("SIGKILL");
+    await allExited;
+    throw e;
+  }
+  return { children, stop, exited: allExited };
+}
