@@ -229,6 +229,23 @@ describe("npm run serve with WORKERS=2 (each process owns half of the 16 shards)
     }
   });
 
+  it("withdraws a blocked BLPOP whose client disconnects, whichever process owns its key", async () => {
+    const keys = keysOfEveryShard("gone-client", SHARDS);
+    const blocked = async () => Number(/blocked_clients:(\d+)/.exec(((await command(server!.url, ["INFO", "clients"])).body as { result: string }).result)?.[1]);
+    for (const key of [keys[0]!, keys[1]!]) {
+      const gone = new AbortController();
+      const waiting = fetch(server!.url, { method: "POST", headers: { authorization: `Bearer ${token}` }, body: JSON.stringify(["BLPOP", key, 0]), signal: gone.signal }).catch(() => "aborted");
+      for (let i = 0; i < 500 && (await blocked()) === 0; i++);
+      expect(await blocked()).toBe(1);
+      gone.abort();
+      expect(await waiting).toBe("aborted");
+      for (let i = 0; i < 5000 && (await blocked()) !== 0; i++);
+      expect(await blocked()).toBe(0);
+      expect((await command(server!.url, ["RPUSH", key, "job"])).body).toEqual({ result: 1 });
+      expect((await command(server!.url, ["LRANGE", key, 0, -1])).body).toEqual({ result: ["job"] });
+    }
+  });
+
   it("delivers Pub/Sub messages over /ws to subscribers on gateways of both processes", async () => {
     // Sockets go to random gateway shards: eight of them land on both processes' shards (all but surely).
     const sockets = await Promise.all(Array.from({ length: 8 }, () => connect(server!.url, { token })));
@@ -245,6 +262,31 @@ describe("npm run serve with WORKERS=2 (each process owns half of the 16 shards)
       ]);
     } finally {
       for (const ws of sockets) ws.close();
+    }
+  });
+
+  it("streams Pub/Sub over Server-Sent Events from gateway shards of both processes", async () => {
+    // A subscription's gateway is its channel's shard: channels on shards 0 and 1, one per process.
+    const channels = keysOfEveryShard("sse", SHARDS).slice(0, 2);
+    for (const ch of channels) {
+      const abort = new AbortController();
+      const res = await fetch(`${server!.url}/subscribe/${encodeURIComponent(ch)}`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = "";
+      const until = async (part: string) => {
+        for (let i = 0; i < 100 && !text.includes(part); i++) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          text += decoder.decode(value, { stream: true });
+        }
+        return text.includes(part);
+      };
+      expect(await until("subscribe")).toBe(true);
+      expect((await command(server!.url, ["PUBLISH", ch, "over-sse"])).body).toEqual({ result: 1 });
+      expect(await until("over-sse")).toBe(true);
+      abort.abort();
     }
   });
 

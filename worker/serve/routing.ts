@@ -165,8 +165,11 @@ export function routedEnv<E extends { SHARD: ObjectNamespace; COORDINATOR?: Obje
   if (!routed) {
     const bindings = env as unknown as Record<string, unknown>;
     const peers = Array.from({ length: cluster.processes }, (_, j) => bindings[`PEER_${j}`] as GateRpc | undefined);
+    const local: number[] = [];
+    for (let i = cluster.self; i < cluster.shards; i += cluster.processes) local.push(i);
     routed = {
       ...env,
+      SERVE_LOCAL_SHARDS: local,
       SHARD: routedNamespace(env.SHARD, "shard", cluster, peers),
       ...(env.COORDINATOR ? { COORDINATOR: routedNamespace(env.COORDINATOR, "coordinator", cluster, peers) } : {}),
     };
