@@ -12,7 +12,7 @@
  * medians over the rounds of req/s and of the CPU milliseconds per request of every process of
  * the server (the launcher and its workerd processes, from /proc). The load generator runs on
  * the same cores: on a machine with few cores it takes a share the processes would otherwise
- * have.
+ * have. Run alone, `--workloads a,b` measures other workloads of bench/workloads.mjs the same way.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -42,7 +42,7 @@ async function measure(server, workload, duration, connections) {
 }
 
 /** The table's figures: per workload, per WORKERS setting, medians over `rounds`. */
-export async function serveWorkersFigures({ rounds, duration, connections, log = () => {} }) {
+export async function serveWorkersFigures({ rounds, duration, connections, workloads = SERVE_WORKLOADS, log = () => {} }) {
   const work = mkdtempSync(join(os.tmpdir(), "edgekv-bench-serve-"));
   const servers = {};
   try {
@@ -53,7 +53,7 @@ export async function serveWorkersFigures({ rounds, duration, connections, log =
     const samples = {};
     for (let round = 0; round < rounds; round++) {
       log(`  serve WORKERS: round ${round + 1}/${rounds}`);
-      for (const w of SERVE_WORKLOADS) {
+      for (const w of workloads) {
         const order = round % 2 === 0 ? SETTINGS : [...SETTINGS].reverse();
         for (const workers of order) {
           if (round === 0) await measure(servers[workers], w, Math.min(0.5, duration), connections);
@@ -62,7 +62,7 @@ export async function serveWorkersFigures({ rounds, duration, connections, log =
       }
     }
     const cells = {};
-    for (const w of SERVE_WORKLOADS) {
+    for (const w of workloads) {
       cells[w] = {};
       for (const workers of SETTINGS) {
         const s = samples[w][workers];
@@ -117,12 +117,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       rounds: { type: "string" },
       duration: { type: "string" },
       connections: { type: "string", default: "10" },
+      workloads: { type: "string" },
     },
   });
   const f = await serveWorkersFigures({
     rounds: Number(values.rounds ?? (values.quick ? 1 : 5)),
     duration: Number(values.duration ?? (values.quick ? 0.5 : 2)),
     connections: Number(values.connections),
+    workloads: values.workloads ? values.workloads.split(",") : SERVE_WORKLOADS,
     log: (...a) => console.error(...a),
   });
   printServeWorkers(f);
