@@ -2,10 +2,11 @@
  * `npm run serve`: the edgekv Worker and its shard Durable Objects under bare `workerd serve`
  * (Cloudflare's open-source runtime, from node_modules), for running edgekv on your own machine.
  *
- * It bundles worker/index.ts with esbuild, writes a workerd config (the Worker, one Durable
- * Object namespace with SQLite storage on local disk, one HTTP socket) into `<data>/.build/`,
- * and runs `workerd serve` on it until interrupted. Tokens reach workerd through its
- * environment, never through a file.
+ * It starts WORKERS workerd processes (scripts/serve/cluster.mjs; docs/self-hosting.md), each
+ * running the Worker (worker/serve/entry.ts, bundled with esbuild into `<data>/.build/` with its
+ * generated config) and owning a share of the shard Durable Objects, SQLite on local disk, all
+ * on one port, until interrupted. Tokens reach workerd through its environment, never through a
+ * file.
  *
  * Environment:
  *   PORT                   listening port (default 8787)
@@ -214,51 +215,20 @@ async function main() {
   mkdirSync(dataDir, { recursive: true });
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   const tokenNote = process.env.EDGEKV_TOKEN ? "EDGEKV_TOKEN" : `development token ${token}`;
-  if (workers > 0) {
-    const { startCluster } = await import("./serve/cluster.mjs");
-    await startCluster({
-      processes: workers,
-      host,
-      port,
-      dataDir,
-      shards: Number(shards),
-      bindings: edgekvBindings({ shards, readOnly }),
-      env: { ...process.env, EDGEKV_TOKEN: token },
-      forwardSignals: true,
-      onExit: (code) => process.exit(code),
-    });
-    console.log(`edgekv serving on ${url} (workerd ${compatibilityDate()}, ${shards} shards in ${workers} processes, data in ${dataDir}, ${tokenNote})`);
-    return;
-  }
-  // The bundle and config are regenerated at every start, beside the data they serve.
-  const buildDir = join(dataDir, ".build");
-  mkdirSync(buildDir, { recursive: true });
-  await bundle(join(ROOT, "worker/index.ts"), join(buildDir, "edgekv.js"));
-  const config = workerdConfig({
+  const { startCluster } = await import("./serve/cluster.mjs");
+  await startCluster({
+    processes: workers,
+    host,
+    port,
     dataDir,
-    workers: [
-      {
-        name: "edgekv",
-        module: "edgekv.js",
-        address: `${host}:${port}`,
-        bindings: edgekvBindings({ shards, readOnly }),
-        durableObjects: ["Shard", "Coordinator"],
-      },
-    ],
-  });
-  writeFileSync(join(buildDir, "config.capnp"), config);
-
-  const child = spawn(workerdBinary(), ["serve", join(buildDir, "config.capnp"), "--verbose"], {
-    stdio: ["ignore", "inherit", "inherit"],
+    shards: Number(shards),
+    bindings: edgekvBindings({ shards, readOnly }),
     env: { ...process.env, EDGEKV_TOKEN: token },
+    forwardSignals: true,
+    onExit: (code) => process.exit(code),
   });
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-    process.on(signal, () => child.kill(signal === "SIGHUP" ? "SIGTERM" : signal));
-  }
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
-
-  await waitForHttp(url, 30_000, child);
-  console.log(`edgekv serving on ${url} (workerd ${compatibilityDate()}, ${shards} shards, data in ${dataDir}, ${tokenNote})`);
+  const processes = workers === 1 ? "" : ` in ${workers} processes`;
+  console.log(`edgekv serving on ${url} (workerd ${compatibilityDate()}, ${shards} shards${processes}, data in ${dataDir}, ${tokenNote})`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

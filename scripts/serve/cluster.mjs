@@ -92,31 +92,25 @@ const edgekv :Workerd.Worker = (
 }
 
 /**
- * `count` listening sockets on host:port that share the port (SO_REUSEPORT: the kernel spreads
- * new connections over them), each as a file descriptor to hand to a process. Close the servers
- * (`close()`) once the processes hold their copies.
+ * Opens a listening socket on host:port that shares the port (SO_REUSEPORT: the kernel spreads
+ * new connections over every such socket) and hands its descriptor to `hand` (which starts the
+ * process that will accept on it) as soon as it listens, then closes it here. Node emits
+ * `listening` before its event loop polls the new socket again, so nothing is accepted here.
  */
-export async function listeningSockets(host, port, count) {
-  const servers = [];
-  try {
-    for (let i = 0; i < count; i++) {
-      const server = createServer();
-      await new Promise((res, rej) => {
-        server.once("error", rej);
-        server.listen({ host, port, reusePort: true }, res);
-      });
-      servers.push(server);
-      // Nothing is accepted here: the descriptors go to the processes before this process's
-      // event loop next polls them.
-    }
-  } catch (e) {
-    for (const s of servers) s.close();
-    throw e;
-  }
-  return {
-    fds: servers.map((s) => s._handle.fd),
-    close: () => servers.forEach((s) => s.close()),
-  };
+function listenAndHand(host, port, hand) {
+  return new Promise((res, rej) => {
+    const server = createServer();
+    server.once("error", rej);
+    server.listen({ host, port, reusePort: true }, () => {
+      try {
+        res(hand(server._handle.fd));
+      } catch (e) {
+        rej(e);
+      } finally {
+        server.close();
+      }
+    });
+  });
 }
 
 /** Resolves with the sockets a process reports listening on through its control pipe, once `names` all are. */
@@ -186,13 +180,11 @@ export async function startCluster({ processes, host, port, dataDir, shards, bin
   await bundle(join(ROOT, "worker/serve/entry.ts"), join(buildDir, module));
   const secret = randomBytes(32).toString("hex");
   const address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
-  const listening = await listeningSockets(host, port, processes);
   const runDir = mkdtempSync(join(tmpdir(), "edgekv-serve-"));
   const children = [];
   try {
     placeObjects(dataDir, processes, (k) => ownedObjects(k, processes, shards));
   } catch (e) {
-    listening.close();
     rmSync(runDir, { recursive: true, force: true });
     throw e;
   }
@@ -200,15 +192,20 @@ export async function startCluster({ processes, host, port, dataDir, shards, bin
     for (let k = 0; k < processes; k++) {
       const file = join(buildDir, `config-${k}.capnp`);
       writeFileSync(file, processConfig({ self: k, processes, dataDir, module, address, runDir, bindings }));
-      children.push(
-        spawn(workerdBinary(), ["serve", file, "--socket-fd", "http=3", "--control-fd", "4"], {
-          stdio: ["ignore", stdio, stdio, listening.fds[k], "pipe"],
+      const child = await listenAndHand(host, port, (fd) =>
+        spawn(workerdBinary(), ["serve", file, "--verbose", "--socket-fd", "http=3", "--control-fd", "4"], {
+          stdio: ["ignore", stdio, stdio, fd, "pipe"],
           env: { ...env, EDGEKV_GATE_SECRET: secret },
         }),
       );
+      children.push(child);
     }
-  } finally {
-    listening.close();
+  } catch (e) {
+    // Nothing served yet: the processes started stop at once, and the files go back.
+    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : (c.once("exit", r), c.kill("SIGKILL"))))));
+    rmSync(runDir, { recursive: true, force: true });
+    returnObjects(dataDir);
+    throw e;
   }
 
   let exited = 0;
