@@ -67,13 +67,13 @@ describe("routedEnv", () => {
     expect(routed.COORDINATOR!.getByName("coordinator-0")).toEqual({ local: "coordinator-0" });
     expect((routed as { SERVE_LOCAL_SHARDS?: number[] }).SERVE_LOCAL_SHARDS).toEqual([0, 2]);
 
-    const remote = routed.SHARD.getByName("shard-3") as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    const remote = routed.SHARD.getByName("shard-3") as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
     expect(routed.SHARD.getByName("shard-3")).toBe(remote);
     expect(await remote.exec!([["GET", "k"]], { replyBytes: 10 })).toBe("remote");
     expect(peer.calls).toEqual([["s", "shard", "shard-3", "exec", [[["GET", "k"]], { replyBytes: 10 }]]]);
     expect(Object.keys(remote).sort()).toEqual([...SHARD_METHODS, "fetch"].sort());
 
-    const coordinator = routed.COORDINATOR!.getByName("coordinator-1") as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    const coordinator = routed.COORDINATOR!.getByName("coordinator-1") as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
     await coordinator.outcome!("tx1");
     expect(peer.calls[1]).toEqual(["s", "coordinator", "coordinator-1", "outcome", ["tx1"]]);
 
