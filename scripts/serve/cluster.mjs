@@ -1,25 +1,26 @@
 /**
- * `npm run serve` on several workerd processes (WORKERS=N, N ≥ 2; docs/self-hosting.md).
+ * `npm run serve` on WORKERS workerd processes (docs/self-hosting.md); with WORKERS=1 the one
+ * process owns every object and no call crosses a gate.
  *
  * Every process runs the whole Worker (worker/serve/entry.ts) and owns a share of the Durable
  * Objects: `shard-i` (and `coordinator-i`) in process `i mod N` (worker/serve/routing.ts). A
  * request is answered by whichever process accepted its connection; each per-shard batch goes to
  * the shard's owner, in-process by its stub or through the owner's `ObjectGate` over JS RPC on a
- * Unix socket. All processes share one data directory with today's layout, so a shard's file is
- * found whichever process owns it, and WORKERS can change between runs.
+ * Unix socket. Between runs the data directory has the single-process layout, so a shard's file
+ * is found whichever process owns it, and WORKERS can change between runs.
  *
  * What this module does, in order:
  * 1. bundles worker/serve/entry.ts and writes one config per process into `<data>/.build/`;
  * 2. moves the files of the objects each process owns into a directory of its own, where
  *    workerd also keeps that process's alarm index (scripts/serve/storage.mjs);
- * 3. opens the public listening socket(s) here and hands them to the processes
- *    (`--socket-fd`), so the kernel spreads connections over them (SO_REUSEPORT);
- * 4. starts the processes, each with its gate on `<run dir>/p<k>.sock` (a fresh 0700 directory)
- *    and a per-run secret in its environment that every gate call carries;
- * 5. once every process listens (`--control-fd`), checks that workerd names each object's file
+ * 3. starts the processes, each on a listening socket of the public port opened here and handed
+ *    over (`--socket-fd`; SO_REUSEPORT, so the kernel spreads connections over them), with its
+ *    gate on `<run dir>/p<k>.sock` (a fresh 0700 directory) and a per-run secret in its
+ *    environment that every gate call carries;
+ * 4. once every process listens (`--control-fd`), checks that workerd names each object's file
  *    as they were moved (`/ids`), then starts every shard in its owner and opens the API
  *    (`/wake`);
- * 6. stops them all when one exits or on a signal, and moves the files back.
+ * 5. stops them all when one exits or on a signal, and moves the files back.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
