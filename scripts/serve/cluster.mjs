@@ -15,7 +15,7 @@
  *    workerd also keeps that process's alarm index (scripts/serve/storage.mjs);
  * 3. starts the processes, each on a listening socket of the public port opened here and handed
  *    over (`--socket-fd`; SO_REUSEPORT, so the kernel spreads connections over them), with its
- *    gate on `<run dir>/p<k>.sock` (a fresh 0700 directory) and a per-run secret in its
+ *    gate on `<data>/.build/gates/p<k>.sock` (a fresh 0700 directory) and a per-run secret in its
  *    environment that every gate call carries;
  * 4. once every process listens (`--control-fd`), checks that workerd names each object's file
  *    as they were moved (`/ids`), then starts every shard in its owner and opens the API
@@ -38,6 +38,22 @@ const NAMESPACES = ["edgekv-Shard", "edgekv-Coordinator"];
 const GATE_HOST = "edgekv-gate";
 /** How long the processes have to finish their requests once told to stop. */
 const STOP_GRACE_MS = 3000;
+
+/** Longest Unix socket path that fits everywhere (sockaddr_un: 104 bytes on macOS, 108 on Linux). */
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * A fresh directory (mode 0700) for the gates' sockets: `<data>/.build/gates/`, emptied of what a
+ * killed run left, or a new one under the system's temporary directory when the sockets' paths
+ * would be too long there.
+ */
+function gateDir(buildDir, processes) {
+  const dir = join(buildDir, "gates");
+  if (join(dir, `p${processes - 1}.sock`).length > MAX_SOCKET_PATH) return mkdtempSync(join(tmpdir(), "edgekv-serve-"));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { mode: 0o700 });
+  return dir;
+}
 
 /** How many processes serve when WORKERS is not set: one per core, at most one per shard. */
 export function defaultWorkers(cores, shards) {
@@ -181,7 +197,7 @@ export async function startCluster({ processes, host, port, dataDir, shards, bin
   await bundle(join(ROOT, "worker/serve/entry.ts"), join(buildDir, module));
   const secret = randomBytes(32).toString("hex");
   const address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
-  const runDir = mkdtempSync(join(tmpdir(), "edgekv-serve-"));
+  const runDir = gateDir(buildDir, processes);
   const children = [];
   try {
     placeObjects(dataDir, processes, (k) => ownedObjects(k, processes, shards));
