@@ -7,12 +7,17 @@
  * - engine: commands/s of one small command per type (GET, SET, INCR, HSET, ZADD, LPUSH, SADD,
  *   SETBIT, GETBIT, PFADD, PFCOUNT, XADD, GEOADD, JSON.SET, JSON.GET), PING (no storage: the cost of
  *   dispatch alone), and EVALSHA of @upstash/ratelimit's fixed-window limiter script
- *   (bench/limiter-script.mjs) on one of 1,000 counters; XADD appends to one of 1,000 streams.
+ *   (bench/limiter-script.mjs) on one of 1,000 counters, and the INCRBY it calls alone on the same
+ *   counters; XADD appends to one of 1,000 streams. Below them, the platform's floor
+ *   (`PLATFORM_FLOOR`): the runtime's own cost of one SQL statement and of a KV get and put.
  * - scaling: µs per command against one collection of 1k, 100k and 1M elements (quick: 1k, 10k),
  *   and the ratio largest ÷ smallest (1.0 means the cost does not grow with the collection). The
  *   stream's fill may stop short of the last size; it is measured at the size reached.
+ * - algebra: ms per command of set algebra and whole-collection commands over collections of
+ *   100k elements (quick: 10k), built outside the timing (`ALGEBRA_COMMANDS`).
  */
 import { FIXED_WINDOW_SCRIPT, FIXED_WINDOW_SHA } from "./limiter-script.mjs";
+import { cpuOf } from "./runtimes.mjs";
 
 /** maxmemory on (1 GB, never reached by the loops) with allkeys-lru, and back to the defaults. */
 const LRU_ON = { maxmemory: "1073741824", "maxmemory-policy": "allkeys-lru" };
@@ -47,6 +52,28 @@ export const ENGINE_COMMANDS = [
     template: [["EVALSHA", FIXED_WINDOW_SHA, "1", "eng:rl:{r}", "1000000", "60000", "1"]],
     range: 1000,
   },
+  // The command that script calls, alone, on the same counters (keys with a TTL): EVALSHA's
+  // cost less this is what the script host and the interpreter cost.
+  {
+    name: "INCRBY (TTL)",
+    setup: [["EVAL", FIXED_WINDOW_SCRIPT, "1", "eng:rl:{r}", "1000000", "60000", "1"]],
+    template: [["INCRBY", "eng:rl:{r}", "1"]],
+    range: 1000,
+  },
+];
+
+/**
+ * The platform's floor beside those rows: what the runtime itself costs for the pieces a command
+ * is made of, timed the same way (bench/worker.ts `floor`): one sql.exec of an UPDATE by primary
+ * key, of a SELECT by primary key, of a statement that matches no row (the call's fixed cost), and
+ * the bare Durable Object's synchronous KV get and put.
+ */
+export const PLATFORM_FLOOR = [
+  { name: "platform: sql UPDATE", op: "update" },
+  { name: "platform: sql SELECT", op: "select" },
+  { name: "platform: sql no row", op: "none" },
+  { name: "platform: kv.get", op: "kv.get" },
+  { name: "platform: kv.put", op: "kv.put" },
 ];
 
 /**
@@ -158,6 +185,42 @@ const SCALING = [
   },
 ];
 
+/**
+ * The algebra table's inputs: sorted sets alg:za (m:0 … m:N-1, score i) and alg:zb (m:N/2 …
+ * m:3N/2-1), sets alg:sa and alg:sb with the same members, a list alg:l and a hash alg:h of N
+ * elements; so a union has 1.5 N members and an intersection 0.5 N. The sorted sets and sets
+ * are written whole by the bench Worker's `fill-direct`; the list and hash by `fill`.
+ */
+export const ALGEBRA_FILLS = [
+  ["fill-direct", "zset", "alg:za", 0],
+  ["fill-direct", "zset", "alg:zb", 0.5],
+  ["fill-direct", "set", "alg:sa", 0],
+  ["fill-direct", "set", "alg:sb", 0.5],
+  ["fill", "list", "alg:l", 0],
+  ["fill", "hash", "alg:h", 0],
+];
+
+/** The algebra table's commands (each run alone, its reply built in the shard as for a client). */
+export const ALGEBRA_COMMANDS = [
+  { name: "ZUNIONSTORE", argv: ["ZUNIONSTORE", "alg:zd", "2", "alg:za", "alg:zb"] },
+  { name: "ZUNIONSTORE onto a source", argv: ["ZUNIONSTORE", "alg:zc", "2", "alg:zc", "alg:zb"], setup: ["COPY", "alg:za", "alg:zc", "REPLACE"] },
+  { name: "ZINTERSTORE", argv: ["ZINTERSTORE", "alg:zd", "2", "alg:za", "alg:zb"] },
+  { name: "ZDIFFSTORE", argv: ["ZDIFFSTORE", "alg:zd", "2", "alg:za", "alg:zb"] },
+  { name: "ZUNION WITHSCORES (reply)", argv: ["ZUNION", "2", "alg:za", "alg:zb", "WITHSCORES"] },
+  { name: "ZINTERCARD", argv: ["ZINTERCARD", "2", "alg:za", "alg:zb"] },
+  { name: "ZRANGESTORE 0 -1", argv: ["ZRANGESTORE", "alg:zd", "alg:za", "0", "-1"] },
+  { name: "SUNIONSTORE", argv: ["SUNIONSTORE", "alg:sd", "alg:sa", "alg:sb"] },
+  { name: "SINTERSTORE", argv: ["SINTERSTORE", "alg:sd", "alg:sa", "alg:sb"] },
+  { name: "SDIFFSTORE", argv: ["SDIFFSTORE", "alg:sd", "alg:sa", "alg:sb"] },
+  { name: "SUNION (reply)", argv: ["SUNION", "alg:sa", "alg:sb"] },
+  { name: "SINTERCARD", argv: ["SINTERCARD", "2", "alg:sa", "alg:sb"] },
+  { name: "COPY zset", argv: ["COPY", "alg:za", "alg:zcopy", "REPLACE"] },
+  { name: "SMEMBERS", argv: ["SMEMBERS", "alg:sa"] },
+  { name: "ZRANGE 0 -1 WITHSCORES", argv: ["ZRANGE", "alg:za", "0", "-1", "WITHSCORES"] },
+  { name: "LRANGE 0 -1", argv: ["LRANGE", "alg:l", "0", "-1"] },
+  { name: "HGETALL", argv: ["HGETALL", "alg:h"] },
+];
+
 async function call(bench, op, body) {
   const res = await fetch(`${bench}/engine/${op}`, { method: "POST", body: JSON.stringify(body) });
   const out = await res.json();
@@ -193,6 +256,16 @@ export async function engineFigures(bench, { runs, rounds }) {
       best = Math.max(best, runs / s);
     }
     out[c.name] = { commands_per_s: Math.round(best) };
+  }
+  for (const f of PLATFORM_FLOOR) {
+    let best = 0;
+    for (let i = 0; i < rounds; i++) {
+      const t0 = performance.now();
+      const r = await call(bench, "floor", { name, op: f.op, n: runs });
+      if (r.error) throw new Error(`engine floor ${f.op}: ${r.error}`);
+      best = Math.max(best, runs / ((performance.now() - t0) / 1000));
+    }
+    out[f.name] = { commands_per_s: Math.round(best) };
   }
   return out;
 }
@@ -271,4 +344,56 @@ export async function scalingTable(bench, { levels, runs, rounds, fillBudgetS, k
     row.ratio = first && last ? last / first : null;
   }
   return rows;
+}
+
+/**
+ * The algebra table: the inputs of ALGEBRA_FILLS at `size` elements each (outside the timing),
+ * then each command of ALGEBRA_COMMANDS (those named in `only`, when given) run alone `rounds`
+ * times: ms per command, the best round (after its `setup`, untimed), and with the server's
+ * `pids`, its CPU ms in that round (steadier than the time when other work shares the cores).
+ * `fill_s` is how long the inputs took to build.
+ */
+export async function algebraFigures(bench, { size, rounds, only = null, pids = null }) {
+  const name = `algebra-${Date.now()}`;
+  const t0 = performance.now();
+  for (const [op, kind, key, offset] of ALGEBRA_FILLS) {
+    const from = offset * size;
+    const step = op === "fill" ? 20_000 : size;
+    for (let done = 0; done < size; done += step) {
+      const r = await call(bench, op, { name, kind, key, from: from + done, count: Math.min(step, size - done) });
+      if (r.error) throw new Error(`${op} ${kind}: ${r.error}`);
+    }
+  }
+  const rows = {};
+  for (const c of ALGEBRA_COMMANDS) {
+    if (only && !only.includes(c.name)) continue;
+    let best = Infinity;
+    let cpu = null;
+    let error = null;
+    for (let i = 0; i < rounds && !error; i++) {
+      if (c.setup) await timedLoop(bench, name, [c.setup], 1, 1);
+      const cpu0 = pids ? cpuOf(pids) : 0;
+      const [s, e] = await timedLoop(bench, name, [c.argv], 1, 1);
+      error = e;
+      if (s < best) {
+        best = s;
+        cpu = pids ? (cpuOf(pids) - cpu0) * 1000 : null;
+      }
+    }
+    rows[c.name] = error ? { error } : { ms: best * 1000, cpu_ms: cpu };
+  }
+  return { size, fill_s: (performance.now() - t0) / 1000, rows };
+}
+
+/** The table: ms per command in the shard, redis-server's beside it, and their ratio. */
+export function printAlgebra(edgekv, redis) {
+  const n = edgekv.size.toLocaleString("en");
+  console.log(`\nSet algebra and whole collections (ms per command; inputs of ${n} elements, half shared; built in ${edgekv.fill_s.toFixed(1)} s, outside the timing)`);
+  const width = Math.max(26, ...Object.keys(edgekv.rows).map((k) => k.length));
+  console.log(["command".padEnd(width), "edgekv".padStart(9), "CPU ms".padStart(9), "redis".padStart(9), "÷redis".padStart(7)].join(" "));
+  for (const [name, row] of Object.entries(edgekv.rows)) {
+    const r = redis?.[name];
+    const cells = row.error ? [`n/a (${row.error.slice(0, 50)})`] : [row.ms.toFixed(1).padStart(9), (row.cpu_ms == null ? "" : row.cpu_ms.toFixed(0)).padStart(9)];
+    console.log([name.padEnd(width), ...cells, (r == null ? "n/a" : r.toFixed(1)).padStart(9), (r && row.ms ? (row.ms / r).toFixed(1) : "").padStart(7)].join(" "));
+  }
 }

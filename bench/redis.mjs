@@ -3,6 +3,7 @@
  * (persistence off), when both are installed. Same connection count as the HTTP workloads.
  */
 import { spawn, spawnSync } from "node:child_process";
+import { ALGEBRA_COMMANDS, ALGEBRA_FILLS } from "./engine.mjs";
 import { cpuOf, freePort } from "./runtimes.mjs";
 
 const has = (bin) => !spawnSync(bin, ["--version"], { encoding: "utf8" }).error;
@@ -16,18 +17,24 @@ const TESTS = [
   ["pipe100 (GET, -P 100)", ["GET", "key:__rand_int__"], { pipeline: 100 }],
 ];
 
-/** Rows {workload, rps, p50_ms, p99_ms, cpu_ms_per_req}, or null when redis is not installed. */
-export async function redisReference({ requests, connections }) {
-  if (!has("redis-server") || !has("redis-benchmark")) return null;
+/** A throwaway redis-server (persistence off) on a free port, answering PING. */
+async function startRedis() {
   const port = await freePort();
   const server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
     stdio: "ignore",
   });
+  for (let i = 0; i < 100; i++) {
+    if (spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).stdout?.includes("PONG")) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { port, server };
+}
+
+/** Rows {workload, rps, p50_ms, p99_ms, cpu_ms_per_req}, or null when redis is not installed. */
+export async function redisReference({ requests, connections }) {
+  if (!has("redis-server") || !has("redis-benchmark")) return null;
+  const { port, server } = await startRedis();
   try {
-    for (let i = 0; i < 100; i++) {
-      if (spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).stdout?.includes("PONG")) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
     const base = ["-h", "127.0.0.1", "-p", String(port), "-c", String(connections), "-r", "1000", "--csv"];
     spawnSync("redis-benchmark", [...base, "-n", "20000", "SET", "key:__rand_int__", "v".repeat(32)]);
     const rows = [];
@@ -52,6 +59,46 @@ export async function redisReference({ requests, connections }) {
       });
     }
     return rows;
+  } finally {
+    server.kill("SIGTERM");
+  }
+}
+
+/** Lua that builds each kind of ALGEBRA_FILLS input: elements ARGV[1] … ARGV[2] of KEYS[1]. */
+const FILL_SCRIPTS = {
+  zset: "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do redis.call('ZADD', KEYS[1], i, 'm:' .. i) end",
+  set: "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do redis.call('SADD', KEYS[1], 'm:' .. i) end",
+  list: "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do redis.call('RPUSH', KEYS[1], 'v:' .. i) end",
+  hash: "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do redis.call('HSET', KEYS[1], 'f:' .. i, 'v:' .. i) end",
+};
+
+/**
+ * The algebra table on redis-server: the same inputs (built by Lua loops), then each command
+ * of ALGEBRA_COMMANDS through redis-benchmark, one connection, `runs` times (after its setup):
+ * {name: ms} from the mean latency, or null when redis is not installed.
+ */
+export async function redisAlgebra({ size, runs = 3, only = null }) {
+  if (!has("redis-server") || !has("redis-benchmark")) return null;
+  const { port, server } = await startRedis();
+  const cli = (...args) => spawnSync("redis-cli", ["-p", String(port), ...args.map(String)], { encoding: "utf8" });
+  try {
+    for (const [, kind, key, offset] of ALGEBRA_FILLS) cli("EVAL", FILL_SCRIPTS[kind], 1, key, offset * size, offset * size + size - 1);
+    const out = {};
+    for (const c of ALGEBRA_COMMANDS) {
+      if (only && !only.includes(c.name)) continue;
+      if (c.setup) cli(...c.setup);
+      // A setup (COPY back) must precede every run: time one run per redis-benchmark call then.
+      const times = [];
+      for (let i = 0; i < (c.setup ? runs : 1); i++) {
+        if (c.setup && i > 0) cli(...c.setup);
+        const r = spawnSync("redis-benchmark", ["-h", "127.0.0.1", "-p", String(port), "-c", "1", "-n", String(c.setup ? 1 : runs), "--csv", ...c.argv], { encoding: "utf8" });
+        const cells = (r.stdout.trim().split("\n").pop() ?? "").split(",").map((x) => x.replace(/"/g, ""));
+        times.push(Number(cells[2]));
+      }
+      const ms = Math.min(...times);
+      out[c.name] = Number.isFinite(ms) ? ms : null;
+    }
+    return out;
   } finally {
     server.kill("SIGTERM");
   }

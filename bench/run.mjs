@@ -6,8 +6,9 @@
  * workload (bench/workloads.mjs) against every store with autocannon on loopback, interleaved
  * (for each round, for each workload: edgekv, do, kv, d1 in turn; const once per round) and
  * reports medians over the rounds: req/s, p50, p99, and CPU ms per request of the server
- * processes (from /proc: utime + stime). Then in-shard engine figures and the collection
- * scaling table (bench/engine.mjs), redis-benchmark as the native reference (bench/redis.mjs),
+ * processes (from /proc: utime + stime). Then in-shard engine figures, the collection
+ * scaling table and the set algebra table (bench/engine.mjs; the last alone: bench/algebra.mjs),
+ * redis-benchmark as the native reference (bench/redis.mjs),
  * and the Pub/Sub table under bare workerd (bench/pubsub.mjs: publish→receive latency, fan-out
  * per hub, a command over /ws vs HTTP, with redis-server beside it) and the queue tables
  * (bench/queues.mjs: BLPOP woken by an LPUSH; XADD and XREADGROUP+XACK on a stream of 1k and
@@ -16,7 +17,7 @@
  * per request).
  *
  * Options: --quick (under a minute), --rounds N, --duration S, --connections C,
- * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-scaling, --no-redis,
+ * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-scaling, --no-algebra, --no-redis,
  * --no-pubsub, --no-queues, --no-stream-queue (the stream rows only; they take about 1.5 min of
  * a full run, most of it building the 1M-entry streams), --no-serve-workers.
  * SHARDS=N in the environment overrides wrangler.toml's shard count for edgekv.
@@ -29,11 +30,11 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { ROOT, bundle, compatibilityDate, workerdBinary } from "../scripts/serve.mjs";
 import { spawnSync } from "node:child_process";
-import { engineFigures, scalingTable } from "./engine.mjs";
+import { algebraFigures, engineFigures, printAlgebra, scalingTable } from "./engine.mjs";
 import { printPubsub, pubsubFigures } from "./pubsub.mjs";
 import { printQueues, queueFigures } from "./queues.mjs";
 import { printServeWorkers, serveWorkersFigures } from "./serve-workers.mjs";
-import { redisReference } from "./redis.mjs";
+import { redisAlgebra, redisReference } from "./redis.mjs";
 import { cpuOf, startMiniflare, startWorkerd, startWrangler } from "./runtimes.mjs";
 import { COMMANDS_PER_REQUEST, EDGEKV_ONLY, FULL_ONLY, RUNTIME_WORKLOADS, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
 
@@ -47,6 +48,7 @@ const { values: flags } = parseArgs({
     workloads: { type: "string" },
     "no-engine": { type: "boolean", default: false },
     "no-scaling": { type: "boolean", default: false },
+    "no-algebra": { type: "boolean", default: false },
     "no-redis": { type: "boolean", default: false },
     "no-pubsub": { type: "boolean", default: false },
     "no-queues": { type: "boolean", default: false },
@@ -66,6 +68,7 @@ const PRESETS = {
     levels: [1000, 10000],
     scaleRuns: 200,
     fillBudgetS: 5,
+    algebraSize: 10000,
     redisRequests: 3000,
     serveRounds: 1,
     serveDuration: 0.5,
@@ -80,6 +83,7 @@ const PRESETS = {
     levels: [1000, 100000, 1000000],
     scaleRuns: 1000,
     fillBudgetS: 40,
+    algebraSize: 100000,
     redisRequests: 50000,
     serveRounds: 3,
     serveDuration: 2,
@@ -313,6 +317,7 @@ async function main() {
   const results = {};
   let engine = null;
   let scaling = null;
+  let algebra = null;
   try {
     log(`edgekv bench (${flags.quick ? "quick" : "full"}): ${opts.rounds} round(s) × ${opts.duration} s, ${opts.connections} connections, runtimes ${opts.runtimes.join(", ")}`);
     await bundle(join(ROOT, "worker/index.ts"), join(work, "edgekv.js"));
@@ -344,11 +349,16 @@ async function main() {
             fillBudgetS: opts.fillBudgetS,
           });
         }
+        if (runtime.bench && !algebra && !flags["no-algebra"]) {
+          log("  algebra table");
+          algebra = await algebraFigures(runtime.bench, { size: opts.algebraSize, rounds: opts.engineRounds, pids: runtime.pids });
+        }
       } finally {
         await runtime.stop();
       }
     }
     const redis = flags["no-redis"] ? null : await redisReference({ requests: opts.redisRequests, connections: opts.connections });
+    const redisBulk = flags["no-redis"] || !algebra ? null : await redisAlgebra({ size: opts.algebraSize });
     const pubsub = flags["no-pubsub"] ? null : await pubsubFigures({ buildDir: work, workDir: work, quick: flags.quick, redis: !flags["no-redis"] });
     const queues = flags["no-queues"] ? null : await queueFigures({ buildDir: work, workDir: work, quick: flags.quick, redis: !flags["no-redis"], stream: !flags["no-stream-queue"] });
     const serveWorkers = flags["no-serve-workers"]
@@ -363,6 +373,7 @@ async function main() {
     if (serveWorkers) printServeWorkers(serveWorkers);
     if (engine) printEngine(engine);
     if (scaling) printScaling(scaling, opts.levels);
+    if (algebra) printAlgebra(algebra, redisBulk);
     if (redis) printRedis(redis, opts.connections);
     if (pubsub) printPubsub(pubsub);
     if (queues) printQueues(queues);
@@ -380,6 +391,7 @@ async function main() {
       targets: targetLines.map((l) => l.trim()),
       engine,
       scaling,
+      algebra: algebra && { ...algebra, redis_ms: redisBulk },
       redis,
       pubsub,
       queues,

@@ -9,6 +9,7 @@
  *   POST /d1/<op>                       D1, one table with the key as primary key (when bound)
  *   POST /engine/loop {name, template, n, range}   run commands in a shard, no HTTP per command
  *   POST /engine/fill {name, kind, key, from, count}  grow one collection for the scaling table
+ *   POST /engine/fill-direct {name, kind, key, from, count}  write one whole sorted set or set (the algebra table)
  *   POST /engine/consume {name, key, group, consumer, n}  n stream jobs taken and acknowledged (XREADGROUP + XACK)
  *   POST /engine/config {name, config}  set server parameters in a shard (as CONFIG SET), as its database's only shard
  *   POST /engine/replay {name, ops, value}  replay a cache trace (bench/eviction-hit-ratio.mjs): hits, misses, evictions
@@ -20,11 +21,13 @@ import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "../durable-objects/args";
 import type { Reply } from "../durable-objects/reply";
 import { Shard } from "../durable-objects/shard";
-import { isStreamed, type Streamed } from "../durable-objects/transport";
+import { isGathered, isStreamed, type Streamed } from "../durable-objects/transport";
 import { decodeScore } from "../durable-objects/store/geohash";
 import type { ConfigStore } from "../durable-objects/config/store";
 import type { Keyspace } from "../durable-objects/store/keyspace";
 import { createStream, findStream } from "../durable-objects/store/streams";
+import { setAdd } from "../durable-objects/store/sets";
+import { storeZset } from "../durable-objects/store/zset-bulk";
 import { CommandError } from "../durable-objects/reply";
 
 interface Env {
@@ -58,6 +61,7 @@ interface EngineBody {
   config: Record<string, string>;
   ops: TraceOp[];
   value: string;
+  op: string;
 }
 
 /** One access of a cache trace: read key (a miss then writes it, as a cache fills), or write key; `ttl` seconds when the key has one. */
@@ -95,12 +99,16 @@ export class BareStore extends DurableObject {
   }
 }
 
+type FloorOp = "update" | "select" | "none" | "kv.get" | "kv.put";
+
 /** A shard with bench-only entry points that run commands in a loop inside the object. */
 export class EngineShard extends Shard {
   /** `exec` of a batch that cannot block (the loops send no blocking command): its replies at once. */
   private execNow(batch: Arg[][]): Reply[] | Streamed<Reply[]> {
     const replies = this.exec(batch);
     if (replies instanceof Promise) throw new Error("a benchmark batch blocked");
+    // Without `gather` in its limits, exec never answers gathered replies.
+    if (isGathered(replies)) throw new Error("a benchmark batch came back gathered");
     return replies;
   }
 
@@ -119,6 +127,34 @@ export class EngineShard extends Shard {
       if (error === null) error = firstError(replies);
     }
     return { runs: n, error };
+  }
+
+  /**
+   * The platform's own cost of what a command is made of, `n` times: one `sql.exec` of an UPDATE
+   * by primary key of a row like a string key's, one SELECT by primary key read back, a statement
+   * that touches no row (the call's fixed cost), and a synchronous KV get and put (the bare
+   * Durable Object's operations). The rows live in a table of their own, on 1,000 ids.
+   */
+  floor(op: FloorOp, n: number): { runs: number; error: string | null } {
+    const sql = this.ctx.storage.sql;
+    const kv = this.ctx.storage.kv;
+    sql.exec("CREATE TABLE IF NOT EXISTS bench_floor (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value BLOB, mem INTEGER)");
+    const value = new Uint8Array(32);
+    if (sql.exec("SELECT count(*) AS n FROM bench_floor").one().n !== 1000) {
+      for (let i = 0; i < 1000; i++) sql.exec("INSERT OR REPLACE INTO bench_floor VALUES (?, ?, ?, 50)", i, `eng:k:${i}`, value);
+    }
+    const id = () => Math.floor(Math.random() * 1000);
+    const runs: Record<FloorOp, () => void> = {
+      update: () => void sql.exec("UPDATE bench_floor SET value = ?, mem = ? WHERE id = ?", value, 50, id()),
+      select: () => void sql.exec("SELECT value, mem FROM bench_floor WHERE id = ?", id()).toArray(),
+      none: () => void sql.exec("UPDATE bench_floor SET mem = 50 WHERE id = -1"),
+      "kv.get": () => void kv.get(`eng:k:${id()}`),
+      "kv.put": () => kv.put(`eng:k:${id()}`, "v".repeat(32)),
+    };
+    const run = runs[op];
+    if (!run) return { runs: 0, error: `unknown floor op ${op}` };
+    for (let i = 0; i < n; i++) run();
+    return { runs: n, error: null };
   }
 
   /** Sets server parameters (the bench's CONFIG SET) and makes this shard its database's only one; null, or why refused. */
@@ -204,10 +240,34 @@ export class EngineShard extends Shard {
     const enc = new TextEncoder();
     const field = enc.encode("f");
     try {
-      this.ctx.storage.transactionSync(() => {
+      ks.transaction(() => {
         const s = findStream(ks, key) ?? createStream(ks, key);
         for (let i = from; i < from + count; i++) s.append({ ms: BigInt(STREAM_FILL_MS + i), seq: 0n }, [field, enc.encode(`v:${i}`)]);
         s.save();
+      });
+    } catch (e) {
+      if (e instanceof CommandError) return e.reply;
+      throw e;
+    }
+    return null;
+  }
+
+  /**
+   * Makes `key` a sorted set of members m:from … m:(from + count - 1), member m:i with score i,
+   * written whole through the store's own bulk write (storeZset: the rows, then the tree in one
+   * pass), or adds those members to the set at `key` (setAdd) — in one transaction, without a
+   * command per element, so that the algebra table's 100k-member inputs take a second or two to
+   * build rather than 100k ZADDs.
+   */
+  fillDirect(kind: "zset" | "set", key: string, from: number, count: number): string | null {
+    const ks = (this as unknown as { keyspace: Keyspace }).keyspace;
+    ks.now = Date.now();
+    const enc = new TextEncoder();
+    const members = Array.from({ length: count }, (_, k) => enc.encode(`m:${from + k}`));
+    try {
+      this.ctx.storage.transactionSync(() => {
+        if (kind === "zset") storeZset(ks, key, members.map((member, k) => ({ member, score: from + k })), "zadd");
+        else setAdd(ks, key, members);
       });
     } catch (e) {
       if (e instanceof CommandError) return e.reply;
@@ -370,7 +430,9 @@ export default {
           const b = body as unknown as EngineBody;
           const shard = env.ENGINE.getByName(b.name);
           if (op === "loop") return json(await shard.loop(b.template, b.n, b.range));
+          if (op === "floor") return json(await shard.floor(b.op as FloorOp, b.n));
           if (op === "fill") return json({ error: await shard.fill(b.kind, b.key, b.from, b.count) });
+          if (op === "fill-direct") return json({ error: await shard.fillDirect(b.kind as "zset" | "set", b.key, b.from, b.count) });
           if (op === "config") return json({ error: await shard.configure(b.config) });
           if (op === "replay") return json(await shard.replay(b.ops, b.value));
           if (op === "consume") return json(await shard.consume(b.key, b.group, b.consumer, b.n));

@@ -14,6 +14,9 @@ export function formatDouble(d: number): string {
   if (d === -Infinity) return "-inf";
   if (Number.isNaN(d)) return "nan";
   if (d === 0) return Object.is(d, -0) ? "-0" : "0";
+  // An integer below 2^53 has at most 16 digits: %.17g prints them all, as String does (and
+  // about 300 times faster than the exact path, which a reply of 100k scores feels).
+  if (Number.isSafeInteger(d)) return String(d);
   return (d < 0 ? "-" : "") + toGeneralC(Math.abs(d), 17, false);
 }
 

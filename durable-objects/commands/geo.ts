@@ -21,7 +21,8 @@ import {
   validLonLat,
   type Shape,
 } from "../store/geohash";
-import { findZset, storeZset, zadd, type Entry, type SortedSet, type ZaddOptions } from "../store/zsets";
+import { storeZset } from "../store/zset-bulk";
+import { findZset, zadd, type Entry, type SortedSet, type ZaddOptions } from "../store/zsets";
 import type { CommandSpec } from "../table";
 import { parseScore } from "./zset-args";
 

@@ -12,19 +12,16 @@ import { Errors } from "../errors";
 import { CommandError, err, type Reply } from "../reply";
 import {
   setAdd,
-  setAlgebra,
-  setAlgebraStore,
   setCard,
   setHas,
-  setInterCard,
   setMembers,
   setMove,
   setPop,
   setRandom,
   setRemove,
   setScan,
-  type SetOp,
 } from "../store/sets";
+import { setAlgebra, setAlgebraStore, setInterCard, type SetOp } from "../store/set-algebra";
 import type { CommandSpec } from "../table";
 import { observedType, replyOf, type ObservedType, type Outcome } from "./outcome";
 import { numkeysFinder } from "./zset-args";

@@ -1,48 +1,19 @@
 /**
  * Sorted set commands over several keys or popping: ZUNION ZINTER ZDIFF (and their STORE
- * forms), ZINTERCARD, ZPOPMIN ZPOPMAX ZMPOP. Inputs are read in order, a chunk at a time; the
- * result is built in memory, as Redis builds it (its size is the reply's size). As in Redis, an
- * input may also be a plain set, whose members all have score 1.
+ * forms), ZINTERCARD, ZPOPMIN ZPOPMAX ZMPOP. The algebra runs in SQLite (store/zset-algebra.ts);
+ * as in Redis, an input may also be a plain set, whose members all have score 1.
  */
 import { keynumSpec, rangeSpec } from "../key-specs";
 import { ArgCursor, parseI64, parseIntArg, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
 import { CommandError, type Reply } from "../reply";
-import type { Keyspace } from "../store/keyspace";
-import { KeyType } from "../store/keyspace";
-import { findSet, type SetKey } from "../store/sets";
-import { compareBytes, findZset, storeZset, type Entry } from "../store/zsets";
+import { algebraInterCard, algebraRead, algebraStore, openAlgebraInput, type Aggregate, type AlgebraOp } from "../store/zset-algebra";
+import { findZset } from "../store/zsets";
 import type { CommandSpec } from "../table";
 import { entriesReply, numkeysFinder, pairsReply, parseScore } from "./zset-args";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };
-
-type Aggregate = "sum" | "min" | "max";
-type Op = "union" | "inter" | "diff";
-
-/** A member's bytes as a Map key. */
-function memberKey(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
-  return s;
-}
-
-function weighted(score: number, weight: number): number {
-  const v = score * weight;
-  return Number.isNaN(v) ? 0 : v;
-}
-
-function aggregate(acc: number, v: number, how: Aggregate): number {
-  if (how === "min") return v < acc ? v : acc;
-  if (how === "max") return v > acc ? v : acc;
-  const s = acc + v;
-  return Number.isNaN(s) ? 0 : s;
-}
-
-function byScoreThenMember(a: Entry, b: Entry): number {
-  return a.score - b.score || compareBytes(a.member, b.member);
-}
 
 /** Parses `numkeys key [key …]` at `at`; returns the key names and the index after them. */
 function parseKeys(argv: Arg[], at: number, cmd: string, zeroError?: string): { keys: string[]; next: number } {
@@ -54,88 +25,18 @@ function parseKeys(argv: Arg[], at: number, cmd: string, zeroError?: string): { 
   return { keys, next: at + 1 + Number(n) };
 }
 
-/** An input of the set algebra: a sorted set, or a plain set read with score 1. */
-interface Input {
-  card(): number;
-  score(member: Uint8Array): number | null;
-  scan(): Iterable<Entry>;
-}
-
-function plainSetInput(set: SetKey): Input {
-  return {
-    card: () => set.card,
-    score: (m) => (set.has(m) ? 1 : null),
-    *scan() {
-      let cursor = 0;
-      do {
-        const page = set.scan(cursor, 512);
-        for (const member of page.members) yield { member, score: 1 };
-        cursor = page.next;
-      } while (cursor !== 0);
-    },
-  };
-}
-
-/** The input at `key`: null if absent, WRONGTYPE unless a sorted set or a set. */
-function openInput(ks: Keyspace, key: string): Input | null {
-  const row = ks.find(key);
-  if (row?.type === KeyType.Set) return plainSetInput(findSet(ks, key)!);
-  return findZset(ks, key);
-}
-
-/** The sorted set algebra of ZUNION/ZINTER/ZDIFF over the opened inputs, sorted by score then member. */
-function combine(op: Op, sets: (Input | null)[], weights: number[], how: Aggregate): Entry[] {
-  const out = new Map<string, Entry>();
-  if (op === "union") {
-    sets.forEach((set, i) => {
-      if (!set) return;
-      for (const e of set.scan()) {
-        const k = memberKey(e.member);
-        const v = weighted(e.score, weights[i]!);
-        const cur = out.get(k);
-        if (cur) cur.score = aggregate(cur.score, v, how);
-        else out.set(k, { member: e.member, score: v });
-      }
-    });
-  } else if (op === "inter") {
-    if (sets.some((s) => !s)) return [];
-    const order = sets.map((s, i) => ({ s: s!, i, card: s!.card() })).sort((a, b) => a.card - b.card);
-    const [first, ...rest] = order;
-    for (const e of first!.s.scan()) {
-      let score = weighted(e.score, weights[first!.i]!);
-      let inAll = true;
-      for (const o of rest) {
-        const s = o.s.score(e.member);
-        if (s === null) {
-          inAll = false;
-          break;
-        }
-        score = aggregate(score, weighted(s, weights[o.i]!), how);
-      }
-      if (inAll) out.set(memberKey(e.member), { member: e.member, score });
-    }
-  } else {
-    const [first, ...rest] = sets;
-    if (!first) return [];
-    for (const e of first.scan()) {
-      if (!rest.some((s) => s && s.score(e.member) !== null)) out.set(memberKey(e.member), e);
-    }
-  }
-  return [...out.values()].sort(byScoreThenMember);
-}
-
 /**
  * ZUNION/ZINTER/ZDIFF's generic function:
  * ZUNION numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]
  * ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS weight ...] [AGGREGATE SUM|MIN|MAX]
  * ZDIFF numkeys key [key ...] [WITHSCORES] / ZDIFFSTORE destination numkeys key [key ...]
  */
-function algebraGeneric(op: Op, store: boolean) {
+function algebraGeneric(op: AlgebraOp, store: boolean) {
   const cmd = `z${op}${store ? "store" : ""}`;
   return (ctx: ExecContext, argv: Arg[]): Reply => {
     const { keys, next } = parseKeys(argv, store ? 2 : 1, cmd);
     // As Redis: every input's type is checked before the options are parsed.
-    const sets = keys.map((k) => openInput(ctx.keyspace, k));
+    const inputs = keys.map((k) => openAlgebraInput(ctx.keyspace, k));
     const weights = keys.map(() => 1);
     let how: Aggregate = "sum";
     let withScores = false;
@@ -153,9 +54,9 @@ function algebraGeneric(op: Op, store: boolean) {
         p.syntaxError();
       }
     }
-    const result = combine(op, sets, weights, how);
-    if (store) return storeZset(ctx.keyspace, text(argv[1]!), result, `z${op}store`);
-    return entriesReply(result, withScores);
+    const spec = { op, inputs, weights, how };
+    if (store) return algebraStore(ctx.keyspace, text(argv[1]!), spec, cmd);
+    return entriesReply(algebraRead(ctx.keyspace, spec), withScores);
   };
 }
 
@@ -163,7 +64,7 @@ function algebraGeneric(op: Op, store: boolean) {
 function zintercard(ctx: ExecContext, argv: Arg[]): Reply {
   const { keys, next } = parseKeys(argv, 1, "zintercard");
   // As Redis: every input's type is checked before the options are parsed.
-  const sets = keys.map((k) => openInput(ctx.keyspace, k));
+  const inputs = keys.map((k) => openAlgebraInput(ctx.keyspace, k));
   let limit = 0;
   const p = new ArgCursor(argv, next);
   while (p.more()) {
@@ -172,17 +73,7 @@ function zintercard(ctx: ExecContext, argv: Arg[]): Reply {
       if (limit < 0) throw new CommandError(Errors.limitNegative);
     } else p.syntaxError();
   }
-  if (sets.some((s) => !s)) return 0;
-  const order = (sets as Input[]).slice().sort((a, b) => a.card() - b.card());
-  const [first, ...rest] = order;
-  let n = 0;
-  for (const e of first!.scan()) {
-    if (rest.every((s) => s.score(e.member) !== null)) {
-      n++;
-      if (limit > 0 && n >= limit) break;
-    }
-  }
-  return n;
+  return algebraInterCard(ctx.keyspace, inputs, limit);
 }
 
 // ZPOPMIN key [count] / ZPOPMAX key [count]

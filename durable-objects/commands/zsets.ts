@@ -11,7 +11,8 @@ import { Errors } from "../errors";
 import { formatDouble } from "../format";
 import { CommandError, type Reply } from "../reply";
 import { globMatch } from "../store/glob";
-import { findZset, storeZset, zadd, type Entry, type Range, type RangeOptions, type SortedSet, type ZaddOptions } from "../store/zsets";
+import { storeZsetRanks } from "../store/zset-bulk";
+import { findZset, zadd, type Entry, type Range, type RangeOptions, type SortedSet, type ZaddOptions } from "../store/zsets";
 import type { CommandSpec } from "../table";
 import { parseScanCursor } from "./hashes";
 import { entriesReply, parseLexBound, parseScore, parseScoreBound } from "./zset-args";
@@ -164,9 +165,11 @@ function rangeGeneric(style: RangeStyle, store: boolean) {
       range = { by, min: parseLexBound(a), max: parseLexBound(b) };
     }
     const set = findZset(ctx.keyspace, text(argv[src]!));
-    const entries = set ? set.range(range, { rev, limit }) : [];
-    if (store) return storeZset(ctx.keyspace, text(argv[1]!), entries, "zrangestore");
-    return entriesReply(entries, withScores);
+    if (store) {
+      const w = set ? set.window(range, { rev, limit }) : { from: 0, to: 0 };
+      return storeZsetRanks(ctx.keyspace, text(argv[1]!), set, w.from, w.to, "zrangestore");
+    }
+    return entriesReply(set ? set.range(range, { rev, limit }) : [], withScores);
   };
 }
 

@@ -69,6 +69,9 @@ export interface ConfigPersistence {
   save(name: string, value: string): void;
 }
 
+/** `ConfigStore.param` by the name as asked (the command path asks by the same few names). */
+const BY_NAME = new Map<string, Param | undefined>();
+
 export class ConfigStore implements ShardConfig {
   protected readonly values = new Map<string, string>();
   private persistence: ConfigPersistence | undefined;
@@ -76,6 +79,8 @@ export class ConfigStore implements ShardConfig {
   version = 0;
   /** notify-keyspace-events as flags (pubsub/notify.ts), kept as a number: every write tests it. */
   notifyFlags = 0;
+  /** Numeric parameters as parsed since the last change: the command path reads several per command. */
+  private readonly ints = new Map<string, number>();
 
   /** `overrides`: values by parameter name (wrangler vars); an invalid one is ignored (logged), the default stands. */
   constructor(overrides: Record<string, string | undefined> = {}) {
@@ -93,13 +98,18 @@ export class ConfigStore implements ShardConfig {
   /** Re-reads the typed values kept as fields after a change. */
   private changed(): void {
     this.version++;
+    this.ints.clear();
     this.notifyFlags = parseEventFlags(this.values.get("notify-keyspace-events") ?? "") ?? 0;
   }
 
   /** The parameter named `name` or one of its aliases, if any. */
   static param(name: string): Param | undefined {
+    if (BY_NAME.has(name)) return BY_NAME.get(name);
     const n = name.toLowerCase();
-    return PARAMS.find((p) => p.name === n || p.aliases?.includes(n));
+    const found = PARAMS.find((p) => p.name === n || p.aliases?.includes(n));
+    // Names asked for are the parameters' own and a client's CONFIG arguments: kept while few.
+    if (BY_NAME.size < 256) BY_NAME.set(name, found);
+    return found;
   }
 
   /** Values persisted by earlier CONFIG SETs (they win over defaults and vars); from then on every `set` is saved. */
@@ -152,10 +162,13 @@ export class ConfigStore implements ShardConfig {
   }
 
   private int(name: string): number {
+    const known = this.ints.get(name);
+    if (known !== undefined) return known;
     const p = ConfigStore.param(name)!;
     const t = this.text(name);
-    const n = p.kind === "bytes" ? parseBytes(t) : Number(t);
-    return n ?? Number(p.default);
+    const n = (p.kind === "bytes" ? parseBytes(t) : Number(t)) ?? Number(p.default);
+    this.ints.set(name, n);
+    return n;
   }
 
   get maxmemory(): number {
@@ -190,6 +203,9 @@ export class ConfigStore implements ShardConfig {
   }
   get protoMaxBulkLen(): number {
     return this.int("proto-max-bulk-len");
+  }
+  get keyCacheBytes(): number {
+    return this.int("key-cache-bytes");
   }
 }
 

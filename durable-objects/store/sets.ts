@@ -15,11 +15,7 @@
  *   returned exactly once whatever else is added or removed (ords move; seqs do not).
  * SCARD reads `card` (O(1)); SISMEMBER/SADD/SREM are primary-key operations (O(log n)).
  *
- * Set algebra runs inside SQLite: SINTER walks the smallest set and probes the others by
- * primary key, SDIFF walks the first and probes the rest, SUNION is a DISTINCT over all of
- * them; the STORE forms insert the result with fresh dense ordinals (row_number) without
- * bringing members into JavaScript. A destination that is also a source is built under a
- * scratch id first, then moved into place.
+ * Set algebra (SINTER, SUNION, SDIFF, their STORE forms, SINTERCARD): set-algebra.ts.
  */
 import { Notify } from "../pubsub/notify";
 import { CommandError } from "../reply";
@@ -45,9 +41,6 @@ export const SET_MIGRATION = `
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX set_member_by_ord ON set_member(key_id, ord);
   CREATE INDEX set_member_by_seq ON set_member(key_id, seq);`;
-
-/** Key id under which a STORE builds its result when the destination is also a source. */
-const SCRATCH_ID = -1;
 
 /**
  * Most elements SRANDMEMBER, HRANDFIELD and ZRANDMEMBER return for a negative count (repeats
@@ -235,7 +228,8 @@ export function findSet(ks: Keyspace, key: string): SetKey | null {
   return setOfRow(ks, ks.findOfType(key, KeyType.Set));
 }
 
-function setOfRow(ks: Keyspace, row: KeyRow | null): SetKey | null {
+/** The set of a key row already looked up (null for none); the row must be a set's. */
+export function setOfRow(ks: Keyspace, row: KeyRow | null): SetKey | null {
   if (!row) return null;
   const m = ks.sql.exec<{ card: number; next_seq: number }>("SELECT card, next_seq FROM set_meta WHERE key_id = ?", row.id).one();
   return new SetKey(ks, row, m.card, m.next_seq);
@@ -343,102 +337,4 @@ export function setScan(
   if (!set) return null;
   const page = set.scan(cursor, count);
   return { next: page.next, members: match ? page.members.filter((m) => globMatch(match, m)) : page.members };
-}
-
-export type SetOp = "inter" | "union" | "diff";
-
-/** The SQL selecting the members of `op` over `sets` (all live), or null when it is empty. */
-function algebraQuery(op: SetOp, sets: (SetKey | null)[]): { sql: string; params: (number | string)[] } | null {
-  const live = sets.filter((s): s is SetKey => s !== null);
-  if (op === "inter") {
-    if (live.length < sets.length) return null;
-    const [first, ...rest] = [...live].sort((a, b) => a.card - b.card);
-    return {
-      sql: `SELECT a.member AS member FROM set_member AS a WHERE a.key_id = ? AND NOT EXISTS (
-              SELECT 1 FROM json_each(?) AS j WHERE NOT EXISTS (
-                SELECT 1 FROM set_member AS b WHERE b.key_id = j.value AND b.member = a.member))`,
-      params: [first!.id, JSON.stringify(rest.map((s) => s.id))],
-    };
-  }
-  if (op === "union") {
-    if (live.length === 0) return null;
-    return {
-      sql: "SELECT DISTINCT member FROM set_member WHERE key_id IN (SELECT value FROM json_each(?))",
-      params: [JSON.stringify(live.map((s) => s.id))],
-    };
-  }
-  const [first, ...rest] = sets;
-  if (!first) return null;
-  return {
-    sql: `SELECT a.member AS member FROM set_member AS a WHERE a.key_id = ? AND NOT EXISTS (
-            SELECT 1 FROM json_each(?) AS j JOIN set_member AS b ON b.key_id = j.value AND b.member = a.member)`,
-    params: [first.id, JSON.stringify(rest.filter((s): s is SetKey => s !== null).map((s) => s.id))],
-  };
-}
-
-/** Every key looked up in order: a key of another type is WRONGTYPE even after a missing one. */
-function findSets(ks: Keyspace, keys: string[]): (SetKey | null)[] {
-  return keys.map((k) => findSet(ks, k));
-}
-
-/** SINTER/SUNION/SDIFF. */
-export function setAlgebra(ks: Keyspace, op: SetOp, keys: string[]): Uint8Array[] {
-  const q = algebraQuery(op, findSets(ks, keys));
-  if (!q) return [];
-  return ks.sql
-    .exec<{ member: ArrayBuffer }>(q.sql, ...q.params)
-    .toArray()
-    .map((r) => blob(r.member));
-}
-
-/** SINTERCARD: the size of the intersection, counting stops at `limit` (0: no limit). */
-export function setInterCard(ks: Keyspace, keys: string[], limit: number): number {
-  const q = algebraQuery("inter", findSets(ks, keys));
-  if (!q) return 0;
-  return ks.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM (${q.sql} LIMIT ?)`, ...q.params, limit === 0 ? -1 : limit).one().n;
-}
-
-/** SINTERSTORE/SUNIONSTORE/SDIFFSTORE: `dst` becomes the result (deleted when empty); its size. */
-export function setAlgebraStore(ks: Keyspace, op: SetOp, dst: string, keys: string[]): number {
-  const q = algebraQuery(op, findSets(ks, keys));
-  const viaScratch = keys.includes(dst);
-  let id = SCRATCH_ID;
-  let existed = false;
-  if (!viaScratch) {
-    existed = ks.delete(dst);
-    if (!q) return storedEmpty(ks, dst, existed);
-    id = ks.insert(dst, KeyType.Set, null, null, null, true);
-  } else if (q) {
-    ks.sql.exec("DELETE FROM set_member WHERE key_id = ?", SCRATCH_ID);
-  }
-  let n = 0;
-  if (q) {
-    ks.sql.exec(
-      `INSERT INTO set_member (key_id, member, ord, seq)
-       SELECT ?, member, row_number() OVER () - 1, row_number() OVER () FROM (${q.sql})`,
-      id,
-      ...q.params,
-    );
-    n = ks.sql.exec<{ n: number }>("SELECT coalesce(max(ord) + 1, 0) AS n FROM set_member WHERE key_id = ?", id).one().n;
-  }
-  if (viaScratch) {
-    existed = ks.delete(dst);
-    if (n === 0) return storedEmpty(ks, dst, existed);
-    id = ks.insert(dst, KeyType.Set, null, null, null, true);
-    ks.sql.exec("UPDATE set_member SET key_id = ? WHERE key_id = ?", id, SCRATCH_ID);
-  } else if (n === 0) {
-    ks.delete(dst);
-    return storedEmpty(ks, dst, existed);
-  }
-  ks.sql.exec("INSERT INTO set_meta (key_id, card, next_seq) VALUES (?, ?, ?)", id, n, n + 1);
-  // The key is told as created only once it is known not to be empty.
-  if (!existed) ks.notify(Notify.New, "new", dst);
-  ks.notify(Notify.Set, `s${op}store`, dst);
-  return n;
-}
-
-/** A *STORE whose result is empty: no key, and a `del` event when one was there. */
-function storedEmpty(ks: Keyspace, dst: string, existed: boolean): 0 {
-  if (existed) ks.notify(Notify.Generic, "del", dst);
-  return 0;
 }

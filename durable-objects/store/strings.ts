@@ -66,8 +66,7 @@ export function writeValue(ks: Keyspace, key: string, value: Uint8Array, expireA
     ks.writeString(key, value, expireAt, row);
     return;
   }
-  const id = ks.writeChunkedString(key, value.length, expireAt, row);
-  writeChunks(ks.sql, id, 0, value);
+  ks.step(() => writeChunks(ks.sql, ks.writeChunkedString(key, value.length, expireAt, row), 0, value));
 }
 
 /**
@@ -273,6 +272,16 @@ const I64_MAX = 2n ** 63n - 1n;
 /** INCRBY's one generic operation (INCR, DECR, INCRBY, DECRBY): the new value. */
 export function incrementInteger(ks: Keyspace, key: string, delta: bigint): bigint {
   const row = ks.findOfType(key, KeyType.String);
+  // Counters well inside 2^53 (nearly all) add as numbers; the rest, and every error, below.
+  const small = row === null ? 0 : row.size == null ? smallInteger(valueOf(ks, row)) : null;
+  if (small !== null && delta > -SMALL_BIG && delta < SMALL_BIG) {
+    const next = small + Number(delta);
+    if (next > -SMALL && next < SMALL) {
+      ks.writeString(key, asciiBytes(String(next)), undefined, row);
+      ks.notify(Notify.String, "incrby", key);
+      return BigInt(next);
+    }
+  }
   let current = 0n;
   if (row) {
     const parsed = row.size == null ? parseI64(utf8(valueOf(ks, row))) : null;
@@ -284,6 +293,36 @@ export function incrementInteger(ks: Keyspace, key: string, delta: bigint): bigi
   ks.writeString(key, encoder.encode(next.toString()), undefined, row);
   ks.notify(Notify.String, "incrby", key);
   return next;
+}
+
+/** Bound of the numbers path (2^52: a sum of two numbers below it is exact). */
+const SMALL = 2 ** 52;
+const SMALL_BIG = BigInt(SMALL);
+
+/**
+ * A value of at most 15 characters in Redis's integer syntax (as parseI64 reads it: an optional
+ * "-", no leading zeros, not "-0") as a number; null for anything else, which the exact path decides.
+ */
+function smallInteger(v: Uint8Array): number | null {
+  const n = v.length;
+  if (n === 0 || n > 15) return null;
+  const neg = v[0] === 0x2d;
+  let i = neg ? 1 : 0;
+  if (i === n || (v[i] === 0x30 && (n > i + 1 || neg))) return null;
+  let x = 0;
+  for (; i < n; i++) {
+    const d = v[i]! - 0x30;
+    if (d < 0 || d > 9) return null;
+    x = x * 10 + d;
+  }
+  return neg ? -x : x;
+}
+
+/** The bytes of an ASCII text (a number's digits) without a TextEncoder call. */
+function asciiBytes(t: string): Uint8Array {
+  const out = new Uint8Array(t.length);
+  for (let i = 0; i < t.length; i++) out[i] = t.charCodeAt(i);
+  return out;
 }
 
 const LD_ZERO: LongDouble = { kind: "finite", neg: false, m: 0n, e: 0 };

@@ -28,6 +28,20 @@ async function withTree<T>(limits: TreeLimits, fn: (tree: ZsetTree) => T): Promi
   return freshShard("zset-tree").sql((sql) => fn(new ZsetTree(sql, limits)));
 }
 
+/** Writes `entries` as member rows of `keyId` (no tree), as a STORE writes them before ZsetTree.build. */
+function writeRows(sql: SqlStorage, keyId: number, entries: [string, number][]): void {
+  entries.forEach(([m, score], i) =>
+    sql.exec("INSERT INTO zset_member (key_id, member, score, seq) VALUES (?, ?, ?, ?)", keyId, enc.encode(m), score, i + 1),
+  );
+}
+
+/** `n` members with repeated, infinite and negative scores, in no particular order. */
+function someEntries(n: number, seed: number): [string, number][] {
+  const rand = rng(seed);
+  const scores = [-Infinity, -2.5, 0, 1, 1, 7.25, Infinity];
+  return Array.from({ length: n }, (_, i) => [`e${Math.floor(rand() * 1e6)}:${i}`, scores[Math.floor(rand() * scores.length)]! + (rand() < 0.5 ? 0 : i % 5)] as [string, number]);
+}
+
 function randomRun(tree: ZsetTree, keyId: number, seed: number, ops: number, shrinkAt: number): void {
   const rand = rng(seed);
   const model = new Map<string, number>();
@@ -110,4 +124,53 @@ describe("zset order-statistics tree", () => {
       expect(tree.verify(21)).toEqual([]);
     });
   });
+  it("builds in bulk a tree that answers as one built an insert at a time (ranks, members at ranks), then changes as one", async () => {
+    const cases: [TreeLimits, number[]][] = [
+      [{ bucketMax: 4, bucketMin: 2, fanoutMax: 4, fanoutMin: 2 }, [1, 2, 4, 5, 6, 7, 9, 17, 33, 250]],
+      [{ bucketMax: 7, bucketMin: 3, fanoutMax: 5, fanoutMin: 2 }, [7, 8, 15, 16, 61, 300]],
+      [{ bucketMax: 64, bucketMin: 16, fanoutMax: 64, fanoutMin: 16 }, [64, 65, 2048, 2113]],
+    ];
+    for (const [limits, sizes] of cases) {
+      await freshShard("zset-tree-build").sql((sql) => {
+        const tree = new ZsetTree(sql, limits);
+        sizes.forEach((n, k) => {
+          const entries = someEntries(n, 1000 + n);
+          const [oneByOne, bulk] = [100 + 2 * k, 101 + 2 * k];
+          for (const [m, score] of entries) tree.insert(oneByOne, { score, member: enc.encode(m) });
+          writeRows(sql, bulk, entries);
+          tree.build(bulk, n);
+          expect(tree.verify(bulk)).toEqual([]);
+          expect(tree.card(bulk)).toBe(n);
+          const stride = Math.max(1, Math.floor(n / 150));
+          for (let r = 0; r < n; r += stride) expect(tree.at(bulk, r)).toEqual(tree.at(oneByOne, r));
+          for (const r of [n - 1, n]) expect(tree.at(bulk, r)).toEqual(tree.at(oneByOne, r));
+          entries.forEach(([m, score], i) => {
+            if (i % stride === 0) expect(tree.rank(bulk, score, enc.encode(m))).toBe(tree.rank(oneByOne, score, enc.encode(m)));
+          });
+          expect(tree.rank(bulk, 1, new Uint8Array(0))).toBe(tree.rank(oneByOne, 1, new Uint8Array(0)));
+          // Then it changes as any tree: inserts, moves and removals keep it sound and in step.
+          const rand = rng(n);
+          for (let i = 0; i < Math.min(3 * n, 400); i++) {
+            const [m, score] = entries[Math.floor(rand() * n)]!;
+            const member = enc.encode(m);
+            const fresh = { score: Math.floor(rand() * 9) - 4, member: enc.encode(`x${i}`) };
+            for (const id of [oneByOne, bulk]) {
+              tree.insert(id, fresh);
+              if (i % 2 === 0) tree.remove(id, fresh);
+            }
+            if (i % 3 === 0 && tree.rank(bulk, score, member) !== tree.card(bulk)) {
+              const at = tree.at(bulk, tree.rank(bulk, score, member))!;
+              if (dec.decode(at.member) === m && at.score === score) {
+                for (const id of [oneByOne, bulk]) tree.move(id, member, score, score + 100);
+                entries.find((e) => e[0] === m)![1] = score + 100;
+              }
+            }
+          }
+          expect(tree.verify(bulk)).toEqual([]);
+          expect(tree.card(bulk)).toBe(tree.card(oneByOne));
+          for (let r = 0; r < tree.card(bulk); r += Math.max(1, Math.floor(n / 50))) expect(tree.at(bulk, r)).toEqual(tree.at(oneByOne, r));
+        });
+      });
+    }
+  }, 120_000);
 });

@@ -31,6 +31,9 @@
  *   (BUCKET_MIN members / FANOUT_MIN children) merges with a neighbouring sibling (a bucket
  *   merge just deletes the right bucket's row: its members now fall under the left bound),
  *   then re-splits if the merge overflowed. A root with one child hands the root to it.
+ * - A set written whole (a STORE's destination) gets its tree built in one pass instead
+ *   (`build`): half-full buckets and nodes, each node's place computed from the cardinality,
+ *   each bucket's lower bound read by one skip along the score index.
  *
  * Invariants (checked by `verify`, used by the tests): every bucket's cnt equals the members
  * in its bound range; buckets in lo order are the leaves in (parent, seq) order; an internal
@@ -310,6 +313,76 @@ export class ZsetTree {
     return row ? toEntry(row) : null;
   }
 
+  /**
+   * Builds the tree of a set whose `card` member rows are all in place and which has no node
+   * yet (a set written whole: Z*STORE, ZRANGESTORE, GEOSEARCHSTORE), in one walk of the score
+   * index instead of an insert per member. Buckets hold (bucketMax + 1) ÷ 2 members, the last
+   * one the rest (up to bucketMax), so that inserts and removals find room both ways; internal
+   * nodes group their children the same way by the fan-out limits. Every node's place (id,
+   * parent, seq, size, cnt) follows from `card` alone, so only the buckets' lower bounds are
+   * read from the set, by one numbering scan (a statement per bucket, skipping along the
+   * index, measured about twice as slow), then one INSERT per node.
+   */
+  build(keyId: number, card: number): void {
+    if (card <= 0) return;
+    const bucket = Math.floor((this.limits.bucketMax + 1) / 2);
+    const counts = card <= this.limits.bucketMax ? [card] : evenRuns(card, bucket);
+    const base = (this.sql.exec<{ m: number | null }>("SELECT max(id) AS m FROM zset_node").one().m ?? 0) + 1;
+    // Level by level: each node's id, cnt and children count; then its parent and seq.
+    const levels: { id: number; cnt: number; size: number; parent: number | null; seq: number }[][] = [];
+    let next = base;
+    let row = counts.map((cnt) => ({ id: next++, cnt, size: 0, parent: null as number | null, seq: 0 }));
+    levels.push(row);
+    const fanout = Math.floor((this.limits.fanoutMax + 1) / 2);
+    while (row.length > 1) {
+      const groups = row.length <= this.limits.fanoutMax ? [row.length] : evenRuns(row.length, fanout);
+      const up: typeof row = [];
+      let at = 0;
+      for (const size of groups) {
+        const node = { id: next++, cnt: 0, size, parent: null as number | null, seq: 0 };
+        for (let i = 0; i < size; i++) {
+          const child = row[at + i]!;
+          child.parent = node.id;
+          child.seq = i;
+          node.cnt += child.cnt;
+        }
+        at += size;
+        up.push(node);
+      }
+      levels.push(up);
+      row = up;
+    }
+    // Internal nodes: integers only, written as literals, many rows a statement.
+    const internal = levels.slice(1).flatMap((nodes, i) => nodes.map((n) => `(${n.id}, ${keyId}, ${n.parent ?? "NULL"}, ${n.seq}, ${i + 1}, ${n.size}, ${n.cnt})`));
+    for (let i = 0; i < internal.length; i += 1000) {
+      this.sql.exec(`INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt) VALUES ${internal.slice(i, i + 1000).join(", ")}`);
+    }
+    // Buckets: all but the last hold `bucket` members, so bucket j starts at rank j × bucket;
+    // one scan of the score index numbers the members and keeps every bucket's first.
+    const buckets = levels[0]!;
+    const bounds = this.sql
+      .exec<{ score: number; member: ArrayBuffer }>(
+        `SELECT score, member FROM (SELECT score, member, row_number() OVER (ORDER BY score, member) - 1 AS rk FROM zset_member WHERE key_id = ?)
+         WHERE rk % ? = 0 AND rk < ?`,
+        keyId,
+        bucket,
+        bucket * buckets.length,
+      )
+      .toArray();
+    buckets.forEach((b, j) =>
+      this.sql.exec(
+        "INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt, lo_score, lo_member) VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?)",
+        b.id,
+        keyId,
+        b.parent,
+        b.seq,
+        b.cnt,
+        j === 0 ? -Infinity : bounds[j]!.score,
+        j === 0 ? EMPTY : bounds[j]!.member,
+      ),
+    );
+  }
+
   /** Deletes every member and node of a set, when it has at most `limit` members (answers whether it did). */
   dropIfSmall(keyId: number, limit: number): boolean {
     if (this.card(keyId) > limit) return false;
@@ -408,4 +481,11 @@ export class ZsetTree {
     });
     return bad;
   }
+}
+
+/** `total` split into runs of `size`, the last run taking what is left over (size ≤ total; the last is below 2·size). */
+function evenRuns(total: number, size: number): number[] {
+  const runs = new Array<number>(Math.floor(total / size)).fill(size);
+  runs[runs.length - 1]! += total % size;
+  return runs;
 }

@@ -487,22 +487,3 @@ export function zadd(ks: Keyspace, key: string, items: Entry[], opts: ZaddOption
   if (opts.incr) return { score: result };
   return opts.ch ? added + updated : added;
 }
-
-/**
- * Replaces `key` with a sorted set of `entries` (ZRANGESTORE, Z*STORE, GEOSEARCHSTORE): an
- * existing key of any type is deleted first; no entries, no key. Returns the new cardinality.
- * `event` is the command's keyspace event (`zunionstore`, …); an empty result that deleted a
- * key is a `del`.
- */
-export function storeZset(ks: Keyspace, key: string, entries: Iterable<Entry>, event: string): number {
-  const old = ks.find(key);
-  if (old) ks.deleteRow(old);
-  let set: SortedSet | null = null;
-  for (const e of entries) {
-    set ??= findOrCreateZset(ks, key, old !== null);
-    set.put(e.member, e.score);
-  }
-  if (set) ks.notify(Notify.ZSet, event, key);
-  else if (old) ks.notify(Notify.Generic, "del", key);
-  return set ? set.card() : 0;
-}

@@ -40,6 +40,30 @@ export const stringNumberCases: Case[] = [
     },
   },
   {
+    name: "INCRBY near 2^52 and 2^53: every sum exact, read back as text",
+    async run({ r, key }) {
+      const steps: [string, string, string][] = [
+        // [value, increment, value after]
+        ["999999999999999", "1", "1000000000000000"],
+        ["-999999999999999", "-1", "-1000000000000000"],
+        ["999999999999999", "4503599627370495", "5503599627370494"],
+        ["4503599627370495", "1", "4503599627370496"],
+        ["9007199254740991", "2", "9007199254740993"],
+        ["9007199254740993", "-9007199254740993", "0"],
+        ["0", "-4503599627370496", "-4503599627370496"],
+        ["123", "9223372036854775000", "9223372036854775123"],
+      ];
+      for (const [value, by, after] of steps) {
+        expect(await r("SET", key(), value)).toEqual("OK");
+        await r("INCRBY", key(), by);
+        expect(await r("GET", key())).toEqual(after);
+      }
+      expect(await r("SET", key(), "9223372036854775000")).toEqual("OK");
+      expect(await r("INCRBY", key(), "1000")).toEqual(OVERFLOW);
+      expect(await r("GET", key())).toEqual("9223372036854775000");
+    },
+  },
+  {
     name: "INCR on a value that is not a canonical integer",
     async run({ r, key }) {
       for (const v of [" 1", "1 ", "+1", "01", "-0", "1.5", "1.0", "", "abc", "0x10", "99999999999999999999", "9223372036854775808"]) {
