@@ -1,6 +1,8 @@
 /**
- * `npm run serve` on WORKERS workerd processes (docs/self-hosting.md); with WORKERS=1 the one
- * process owns every object and no call crosses a gate.
+ * `npm run serve` on WORKERS workerd processes, for WORKERS=N ≥ 2 (docs/self-hosting.md);
+ * WORKERS=1, the default, is one process serving worker/index.ts as scripts/serve.mjs starts it,
+ * without this module. Given one process, this module runs it as it runs N: it owns every object
+ * and no call crosses a gate.
  *
  * Every process runs the whole Worker (worker/serve/entry.ts) and owns a share of the Durable
  * Objects: `shard-i` (and `coordinator-i`) in process `i mod N` (worker/serve/routing.ts). A
@@ -55,18 +57,14 @@ function gateDir(buildDir, processes) {
   return dir;
 }
 
-/** How many processes serve when WORKERS is not set: one per core, at most one per shard. */
-export function defaultWorkers(cores, shards) {
-  return Math.max(1, Math.min(cores, shards));
-}
-
 /**
  * The workerd config of process `self` of `processes`: the edgekv Worker with its local Durable
  * Object namespaces, a service per other process's gate, the public socket and its own gate.
  */
-export function processConfig({ self, processes, dataDir, module, address, runDir, bindings }) {
+export function processConfig({ self, processes, dataDir, module, address, runDir, bindings, inPlace = false }) {
+  const disk = inPlace ? dataDir : processDir(dataDir, self);
   const services = [
-    `(name = "data", disk = (path = ${capnpString(processDir(dataDir, self))}, writable = true))`,
+    `(name = "data", disk = (path = ${capnpString(disk)}, writable = true))`,
     `(name = "edgekv", worker = .edgekv)`,
   ];
   const peers = [];
@@ -106,6 +104,12 @@ const edgekv :Workerd.Worker = (
   durableObjectStorage = (localDisk = "data"),
 );
 `;
+}
+
+/** True if this Node's `listen` takes `reusePort` (22.12 and 23.1 on); older ones ignore it. */
+function sharesPorts() {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  return major > 23 || (major === 23 && minor >= 1) || (major === 22 && minor >= 12);
 }
 
 /**
@@ -188,9 +192,13 @@ function gateRequest(socketPath, method, path, secret) {
  * Starts `processes` workerd processes serving edgekv on host:port. Resolves once all listen
  * and every shard has started in its owner, with `{ children, stop, exited }`; when any of them
  * exits the others are stopped, and `onExit(code)` is called once all have. With
- * `forwardSignals`, SIGINT and SIGTERM (SIGHUP as SIGTERM) stop them all.
+ * `forwardSignals`, SIGINT and SIGTERM (SIGHUP as SIGTERM) stop them all. With `inPlace` (one
+ * process only) the process serves the data directory itself, the single-process layout and
+ * alarm index, and no file moves.
  */
-export async function startCluster({ processes, host, port, dataDir, shards, bindings, env, stdio = "inherit", forwardSignals = false, onExit }) {
+export async function startCluster({ processes, host, port, dataDir, shards, bindings, env, stdio = "inherit", forwardSignals = false, onExit, inPlace = false }) {
+  if (inPlace && processes !== 1) throw new Error("only one process serves the data directory in place");
+  if (processes > 1 && !sharesPorts()) throw new Error(`WORKERS=${processes} needs Node 22.12 or newer (listen's reusePort); this is Node ${process.versions.node}`);
   const buildDir = join(dataDir, ".build");
   mkdirSync(buildDir, { recursive: true });
   const module = "edgekv-cluster.js";
@@ -200,7 +208,7 @@ export async function startCluster({ processes, host, port, dataDir, shards, bin
   const runDir = gateDir(buildDir, processes);
   const children = [];
   try {
-    placeObjects(dataDir, processes, (k) => ownedObjects(k, processes, shards));
+    if (!inPlace) placeObjects(dataDir, processes, (k) => ownedObjects(k, processes, shards));
   } catch (e) {
     rmSync(runDir, { recursive: true, force: true });
     throw e;
@@ -208,7 +216,7 @@ export async function startCluster({ processes, host, port, dataDir, shards, bin
   try {
     for (let k = 0; k < processes; k++) {
       const file = join(buildDir, `config-${k}.capnp`);
-      writeFileSync(file, processConfig({ self: k, processes, dataDir, module, address, runDir, bindings }));
+      writeFileSync(file, processConfig({ self: k, processes, dataDir, module, address, runDir, bindings, inPlace }));
       const child = await listenAndHand(host, port, (fd) =>
         spawn(workerdBinary(), ["serve", file, "--verbose", "--socket-fd", "http=3", "--control-fd", "4"], {
           stdio: ["ignore", stdio, stdio, fd, "pipe"],
@@ -221,7 +229,7 @@ export async function startCluster({ processes, host, port, dataDir, shards, bin
     // Nothing served yet: the processes started stop at once, and the files go back.
     await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : (c.once("exit", r), c.kill("SIGKILL"))))));
     rmSync(runDir, { recursive: true, force: true });
-    returnObjects(dataDir);
+    if (!inPlace) returnObjects(dataDir);
     throw e;
   }
 
@@ -247,7 +255,7 @@ export async function startCluster({ processes, host, port, dataDir, shards, bin
           clearTimeout(killTimer);
           rmSync(runDir, { recursive: true, force: true });
           try {
-            returnObjects(dataDir);
+            if (!inPlace) returnObjects(dataDir);
           } catch (e) {
             console.error(e instanceof Error ? e.message : e);
             code ||= 1;
@@ -284,4 +292,18 @@ export async function startCluster({ processes, host, port, dataDir, shards, bin
     throw e;
   }
   return { children, stop, exited: allExited };
+}
+
+/**
+ * Has every shard register its alarm again in the single-process alarm index of the data
+ * directory (scripts/serve/storage.mjs): one process of worker/serve/entry.ts serving the
+ * directory in place on a loopback port of its own, whose shards all start and set their stored
+ * alarm again (due now, so each one's handler re-arms it at its deadline), then stopped. For the
+ * first single-process start after a run on several processes.
+ */
+export async function reindexAlarms({ dataDir, shards, bindings, env }) {
+  const run = await startCluster({ processes: 1, host: "127.0.0.1", port: 0, dataDir, shards, bindings, env, inPlace: true });
+  run.stop();
+  const code = await run.exited;
+  if (code !== 0) throw new Error(`registering the shards' alarms again failed (workerd exited with ${code})`);
 }

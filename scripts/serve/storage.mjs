@@ -13,13 +13,19 @@
  * first. (workerd's SQLite opens no symbolic links, and a hard link would leave a second name
  * for a write-ahead log that SQLite deletes or creates while it runs.)
  *
+ * The single process (WORKERS=1) keeps its alarm index in `<data>/<uniqueKey>/` from run to run,
+ * and an alarm set while the objects ran elsewhere is missing from it. So placing the objects
+ * for several processes also leaves `<data>/.alarm-index-stale`, and the next single-process
+ * start first has every shard register its alarm there again (scripts/serve/cluster.mjs
+ * `reindexAlarms`) before it removes the mark.
+ *
  * An object's files: the database, its write-ahead log and shared-memory index (`-wal`, `-shm`)
  * and a rollback journal (`-journal`, only while a new database switches to WAL). Each move is
  * one rename and nothing is ever deleted, so a move cut short is finished by the next one; a file
  * is never in both places (a start that finds one there refuses, naming it).
  */
 import { createHash, createHmac } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const SUFFIXES = [".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal"];
@@ -37,6 +43,19 @@ export function objectId(uniqueKey, name) {
   const base = createHmac("sha256", key).update(name).digest().subarray(0, 16);
   const mac = createHmac("sha256", key).update(base).digest().subarray(0, 16);
   return Buffer.concat([base, mac]).toString("hex");
+}
+
+/** Left in the data directory while its single-process alarm index may miss alarms. */
+const STALE_INDEX = ".alarm-index-stale";
+
+/** True if the objects ran on several processes since the single-process alarm index was last rebuilt. */
+export function alarmIndexStale(dataDir) {
+  return existsSync(join(dataDir, STALE_INDEX));
+}
+
+/** Removes the mark once every shard has registered its alarm in the single-process index. */
+export function alarmIndexRebuilt(dataDir) {
+  rmSync(join(dataDir, STALE_INDEX), { force: true });
 }
 
 /** The directory of process `k` (its workerd disk service). */
@@ -77,6 +96,7 @@ export function returnObjects(dataDir) {
  */
 export function placeObjects(dataDir, processes, objects) {
   returnObjects(dataDir);
+  writeFileSync(join(dataDir, STALE_INDEX), "Alarms were set on several serving processes: the next single-process start registers them again.\n");
   for (let k = 0; k < processes; k++) {
     for (const { namespace, name } of objects(k)) {
       const home = join(dataDir, namespace);

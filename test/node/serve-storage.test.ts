@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain ES module of the launcher, without types
-import { objectId, placeObjects, processDir, returnObjects } from "../../scripts/serve/storage.mjs";
+import { alarmIndexRebuilt, alarmIndexStale, objectId, placeObjects, processDir, returnObjects } from "../../scripts/serve/storage.mjs";
 
 type Obj = { namespace: string; name: string };
 const shards = (k: number, processes: number, n: number): Obj[] =>
@@ -58,6 +58,17 @@ describe("the serving processes' storage", () => {
     expect(existsSync(processDir(data, 1))).toBe(true);
     returnObjects(data);
     expect(readdirSync(home()).filter((f) => f !== "metadata.sqlite").length).toBe(8);
+  });
+
+  it("marks the single-process alarm index stale from the first placement until it is rebuilt", () => {
+    expect(alarmIndexStale(data)).toBe(false);
+    placeObjects(data, 2, (k: number) => shards(k, 2, 4));
+    expect(alarmIndexStale(data)).toBe(true);
+    returnObjects(data);
+    // Back in the single-process layout, the index still misses what was set on the processes.
+    expect(alarmIndexStale(data)).toBe(true);
+    alarmIndexRebuilt(data);
+    expect(alarmIndexStale(data)).toBe(false);
   });
 
   it("refuses a file found in both places, and moves nothing over it", () => {

@@ -1,10 +1,10 @@
 /**
  * `npm run serve` end to end: the Worker under bare `workerd serve` with local-disk storage.
  * Starts scripts/serve.mjs on a free port with a temporary data directory, writes over HTTP,
- * restarts it (gracefully, then by killing it outright) and reads the data back; then the same
- * with several processes (WORKERS=2): requests whose shards live in both processes, cross-shard
- * transactions, blocking commands, Pub/Sub over /ws, and data and expiry kept when WORKERS
- * changes between runs.
+ * restarts it (gracefully, then by killing it outright) and reads the data back, WORKERS unset
+ * (one process, its files where they rest); then the same with several processes (WORKERS=2):
+ * requests whose shards live in both processes, cross-shard transactions, blocking commands,
+ * Pub/Sub over /ws, and data and expiry kept when WORKERS changes between runs.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -25,18 +25,20 @@ interface Server {
 }
 
 /** Starts `npm run serve`'s script; resolves once it says it is serving. */
-async function startServe(port: number, dataDir: string, settings: { workers: number; shards: number } = { workers: 1, shards: 4 }): Promise<Server> {
+async function startServe(port: number, dataDir: string, settings: { workers?: number; shards: number } = { shards: 4 }): Promise<Server> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    EDGEKV_DATA: dataDir,
+    EDGEKV_TOKEN: token,
+    EDGEKV_READONLY_TOKEN: readOnlyToken,
+    SHARDS: String(settings.shards),
+  };
+  if (settings.workers === undefined) delete env.WORKERS;
+  else env.WORKERS = String(settings.workers);
   const child = spawn(process.execPath, [join(root, "scripts/serve.mjs")], {
     cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      EDGEKV_DATA: dataDir,
-      EDGEKV_TOKEN: token,
-      EDGEKV_READONLY_TOKEN: readOnlyToken,
-      SHARDS: String(settings.shards),
-      WORKERS: String(settings.workers),
-    },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -79,7 +81,7 @@ async function command(url: string, argv: unknown[], auth = token): Promise<{ st
   return { status: res.status, body: await res.json() };
 }
 
-describe("npm run serve (bare workerd, local-disk storage, WORKERS=1)", () => {
+describe("npm run serve (bare workerd, local-disk storage, WORKERS unset: one process)", () => {
   let dataDir: string;
   let port: number;
   let server: Server | undefined;
@@ -108,7 +110,10 @@ describe("npm run serve (bare workerd, local-disk storage, WORKERS=1)", () => {
     await stop(server!, "SIGTERM");
     server = await startServe(port, dataDir);
     expect(await command(server.url, ["GET", "serve:restart"])).toEqual({ status: 200, body: { result: "kept" } });
+    // One process serves the files where they rest: no per-process directory, even while it runs.
     expect(readdirSync(dataDir)).toContain("edgekv-Shard");
+    expect(existsSync(join(dataDir, ".serve"))).toBe(false);
+    expect(readdirSync(join(dataDir, "edgekv-Shard")).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite").length).toBeGreaterThan(0);
   });
 
   it("keeps acknowledged writes when the process is killed", async () => {
@@ -298,7 +303,11 @@ describe("npm run serve with WORKERS=2 (each process owns half of the 16 shards)
     // processes start with empty alarm indexes.
     expect(await pipeline(server!.url, expiring.map((k) => ["SET", k, "x", "PX", 1500]))).toEqual(expiring.map(() => ({ result: "OK" })));
     await stop(server!, "SIGKILL");
+    expect(existsSync(join(dataDir, ".alarm-index-stale"))).toBe(true);
     server = await startServe(port, dataDir, { workers: 1, shards: SHARDS });
+    // One process serves the files in place, its alarm index rebuilt before it started.
+    expect(existsSync(join(dataDir, ".serve"))).toBe(false);
+    expect(existsSync(join(dataDir, ".alarm-index-stale"))).toBe(false);
     const kept = async () => ((await pipeline(server!.url, keys.map((k) => ["GET", k]))) as { result: unknown }[]).map((g) => g.result);
     expect(await kept()).toEqual(keys.map((k) => `kept-${k}`));
     // The expiring keys are never read: only the shards' alarms, registered again where each
