@@ -12,12 +12,14 @@
  * and the Pub/Sub table under bare workerd (bench/pubsub.mjs: publish→receive latency, fan-out
  * per hub, a command over /ws vs HTTP, with redis-server beside it) and the queue tables
  * (bench/queues.mjs: BLPOP woken by an LPUSH; XADD and XREADGROUP+XACK on a stream of 1k and
- * 1M entries, in-shard and over HTTP; redis-server beside both).
+ * 1M entries, in-shard and over HTTP; redis-server beside both), and `npm run serve` with
+ * WORKERS=1 beside WORKERS=2 (bench/serve-workers.mjs: spread-key GET and SET, req/s and CPU
+ * per request).
  *
  * Options: --quick (under a minute), --rounds N, --duration S, --connections C,
  * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-scaling, --no-algebra, --no-redis,
  * --no-pubsub, --no-queues, --no-stream-queue (the stream rows only; they take about 1.5 min of
- * a full run, most of it building the 1M-entry streams).
+ * a full run, most of it building the 1M-entry streams), --no-serve-workers.
  * SHARDS=N in the environment overrides wrangler.toml's shard count for edgekv.
  * Writes bench/results/latest.json (git-ignored). See docs/performance.md.
  */
@@ -31,6 +33,7 @@ import { spawnSync } from "node:child_process";
 import { algebraFigures, engineFigures, printAlgebra, scalingTable } from "./engine.mjs";
 import { printPubsub, pubsubFigures } from "./pubsub.mjs";
 import { printQueues, queueFigures } from "./queues.mjs";
+import { printServeWorkers, serveWorkersFigures } from "./serve-workers.mjs";
 import { redisAlgebra, redisReference } from "./redis.mjs";
 import { cpuOf, startMiniflare, startWorkerd, startWrangler } from "./runtimes.mjs";
 import { COMMANDS_PER_REQUEST, EDGEKV_ONLY, FULL_ONLY, RUNTIME_WORKLOADS, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
@@ -50,6 +53,7 @@ const { values: flags } = parseArgs({
     "no-pubsub": { type: "boolean", default: false },
     "no-queues": { type: "boolean", default: false },
     "no-stream-queue": { type: "boolean", default: false },
+    "no-serve-workers": { type: "boolean", default: false },
   },
 });
 
@@ -66,6 +70,8 @@ const PRESETS = {
     fillBudgetS: 5,
     algebraSize: 10000,
     redisRequests: 3000,
+    serveRounds: 1,
+    serveDuration: 0.5,
   },
   full: {
     rounds: 3,
@@ -79,6 +85,8 @@ const PRESETS = {
     fillBudgetS: 40,
     algebraSize: 100000,
     redisRequests: 50000,
+    serveRounds: 3,
+    serveDuration: 2,
   },
 };
 const preset = PRESETS[flags.quick ? "quick" : "full"];
@@ -368,12 +376,16 @@ async function main() {
     const redisBulk = flags["no-redis"] || !algebra ? null : await redisAlgebra({ size: opts.algebraSize });
     const pubsub = flags["no-pubsub"] ? null : await pubsubFigures({ buildDir: work, workDir: work, quick: flags.quick, redis: !flags["no-redis"] });
     const queues = flags["no-queues"] ? null : await queueFigures({ buildDir: work, workDir: work, quick: flags.quick, redis: !flags["no-redis"], stream: !flags["no-stream-queue"] });
+    const serveWorkers = flags["no-serve-workers"]
+      ? null
+      : await serveWorkersFigures({ rounds: opts.serveRounds, duration: opts.serveDuration, connections: opts.connections, log });
 
     console.log(`\nedgekv bench, ${new Date().toISOString()}, ${flags.quick ? "--quick" : "full"}: ${opts.rounds} round(s) × ${opts.duration} s per cell, ${opts.connections} connections, medians`);
     printMainTable(results);
     console.log("\nTargets (edgekv req/s ÷ alternative req/s, same runtime; in-shard and set algebra from their tables below):");
     const targetLines = targets(results, engine, algebra);
     console.log(targetLines.join("\n"));
+    if (serveWorkers) printServeWorkers(serveWorkers);
     if (engine) printEngine(engine);
     if (scaling) printScaling(scaling, opts.levels);
     if (algebra) printAlgebra(algebra, redisBulk);
@@ -398,6 +410,7 @@ async function main() {
       redis,
       pubsub,
       queues,
+      serve_workers: serveWorkers,
       seconds,
     };
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });

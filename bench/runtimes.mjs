@@ -135,6 +135,37 @@ export async function startWorkerd({ buildDir, dataDir, extraArgs = [], shards =
   return { name: "workerd", edgekv, bench, stores: ["edgekv", "do"], pids: [child.pid], stop: () => stopChild(child) };
 }
 
+/**
+ * `npm run serve` itself (scripts/serve.mjs) with `workers` processes: its launcher and every
+ * workerd process it starts count as the server.
+ */
+export async function startServe({ dataDir, workers, shards = 16 }) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(ROOT, "scripts/serve.mjs")], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, PORT: String(port), EDGEKV_DATA: dataDir, EDGEKV_TOKEN: TOKEN, WORKERS: String(workers), SHARDS: String(shards) },
+  });
+  await new Promise((res, rej) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      if (out.includes("edgekv serving on")) res();
+    });
+    child.once("exit", (code) => rej(new Error(`npm run serve exited with ${code}`)));
+  });
+  child.removeAllListeners("exit");
+  child.stdout.resume();
+  return {
+    name: `serve-${workers}`,
+    edgekv: `http://127.0.0.1:${port}`,
+    bench: null,
+    stores: ["edgekv"],
+    pids: processTree(child.pid),
+    stop: () => stopChild(child),
+  };
+}
+
 /** Miniflare (wrangler dev's runtime), in a child process with its workerd processes. */
 export async function startMiniflare({ buildDir, dataDir }) {
   const cfgPath = join(buildDir, "miniflare.json");

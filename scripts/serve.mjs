@@ -2,10 +2,12 @@
  * `npm run serve`: the edgekv Worker and its shard Durable Objects under bare `workerd serve`
  * (Cloudflare's open-source runtime, from node_modules), for running edgekv on your own machine.
  *
- * It bundles worker/index.ts with esbuild, writes a workerd config (the Worker, one Durable
- * Object namespace with SQLite storage on local disk, one HTTP socket) into `<data>/.build/`,
- * and runs `workerd serve` on it until interrupted. Tokens reach workerd through its
- * environment, never through a file.
+ * By default it bundles worker/index.ts with esbuild, writes a workerd config (the Worker, one
+ * Durable Object namespace with SQLite storage on local disk, one HTTP socket) into
+ * `<data>/.build/`, and runs one `workerd serve` on it until interrupted. With WORKERS=N (N ≥ 2)
+ * it starts N workerd processes instead, each owning a share of the shards, on the same port
+ * and data directory (scripts/serve/cluster.mjs; docs/self-hosting.md). Tokens reach workerd
+ * through its environment, never through a file.
  *
  * Environment:
  *   PORT                   listening port (default 8787)
@@ -14,6 +16,8 @@
  *   EDGEKV_READONLY_TOKEN  optional read-only token
  *   SHARDS                 number of shards (default: wrangler.toml's SHARDS)
  *   EDGEKV_DATA            data directory (default .edgekv-data); one .sqlite file per shard
+ *   WORKERS                workerd processes, each owning a share of the shards (default 1: one
+ *                          process, as without it; scripts/serve/cluster.mjs, docs/self-hosting.md)
  *   MAX_VALUE_BYTES, MAX_REQUEST_BYTES, MAX_REPLY_BYTES, MAX_PIPELINE_COMMANDS, ORIGIN,
  *   API_HOSTNAMES, RATE_LIMIT_RULES, CLIENT_IP_HEADER, and the CONFIG defaults (MAXMEMORY,
  *   MAXMEMORY_POLICY, SLOWLOG_MAX_LEN, …; docs/config.md)
@@ -188,6 +192,15 @@ export function portIsFree(host, port) {
   });
 }
 
+/** WORKERS from the environment: a positive integer, 1 when unset. */
+export function workersSetting() {
+  const raw = process.env.WORKERS;
+  if (raw === undefined || raw === "") return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`WORKERS must be a positive integer (got ${raw})`);
+  return n;
+}
+
 async function main() {
   const port = Number(process.env.PORT || 8787);
   const host = process.env.HOST || "127.0.0.1";
@@ -195,9 +208,37 @@ async function main() {
   const shards = process.env.SHARDS || wranglerValue("SHARDS") || "16";
   const token = process.env.EDGEKV_TOKEN || DEV_TOKEN;
   const readOnly = Boolean(process.env.EDGEKV_READONLY_TOKEN);
+  const workers = workersSetting();
 
   if (!(await portIsFree(host, port))) throw new Error(`${host}:${port} is already in use (set PORT)`);
   mkdirSync(dataDir, { recursive: true });
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const tokenNote = process.env.EDGEKV_TOKEN ? "EDGEKV_TOKEN" : `development token ${token}`;
+  if (workers > 1) {
+    const { startCluster } = await import("./serve/cluster.mjs");
+    await startCluster({
+      processes: workers,
+      host,
+      port,
+      dataDir,
+      shards: Number(shards),
+      bindings: edgekvBindings({ shards, readOnly }),
+      env: { ...process.env, EDGEKV_TOKEN: token },
+      forwardSignals: true,
+      onExit: (code) => process.exit(code),
+    });
+    console.log(`edgekv serving on ${url} (workerd ${compatibilityDate()}, ${shards} shards in ${workers} processes, data in ${dataDir}, ${tokenNote})`);
+    return;
+  }
+  // After a run on several processes: the files it left in `<data>/.serve/` if it was cut short
+  // go back, and every shard registers its alarm again in this process's alarm index.
+  const { alarmIndexRebuilt, alarmIndexStale, returnObjects } = await import("./serve/storage.mjs");
+  returnObjects(dataDir);
+  if (alarmIndexStale(dataDir)) {
+    const { reindexAlarms } = await import("./serve/cluster.mjs");
+    await reindexAlarms({ dataDir, shards: Number(shards), bindings: edgekvBindings({ shards, readOnly }), env: { ...process.env, EDGEKV_TOKEN: token } });
+    alarmIndexRebuilt(dataDir);
+  }
   // The bundle and config are regenerated at every start, beside the data they serve.
   const buildDir = join(dataDir, ".build");
   mkdirSync(buildDir, { recursive: true });
@@ -225,9 +266,7 @@ async function main() {
   }
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   await waitForHttp(url, 30_000, child);
-  const tokenNote = process.env.EDGEKV_TOKEN ? "EDGEKV_TOKEN" : `development token ${token}`;
   console.log(`edgekv serving on ${url} (workerd ${compatibilityDate()}, ${shards} shards, data in ${dataDir}, ${tokenNote})`);
 }
 

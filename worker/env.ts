@@ -53,6 +53,8 @@ export interface Env {
   SLOWLOG_LOG_SLOWER_THAN?: string;
   SLOWLOG_MAX_LEN?: string;
   BUSY_REPLY_THRESHOLD?: string;
+  /** Under `npm run serve` with several processes: the shards this process owns (worker/serve/routing.ts). */
+  SERVE_LOCAL_SHARDS?: number[];
 }
 
 export const DEFAULT_SHARDS = 16;

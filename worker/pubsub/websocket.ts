@@ -35,7 +35,10 @@ export function passUpgrade(request: Request, env: Env, shards: number, readOnly
   for (const name of [...headers.keys()]) if (name.startsWith("x-edgekv-")) headers.delete(name);
   headers.set(ROLE_HEADER, readOnly ? "read-only" : "read-write");
   headers.set(ENCODING_HEADER, base64 ? "base64" : "plain");
-  const shard = Math.floor(Math.random() * shards);
+  // Serving on several processes, the gateways of this process's own shards (worker/serve/routing.ts):
+  // the socket's frames then stay in the process that accepted its connection.
+  const local = env.SERVE_LOCAL_SHARDS;
+  const shard = local?.length ? local[Math.floor(Math.random() * local.length)]! : Math.floor(Math.random() * shards);
   return env.SHARD.getByName(`shard-${shard}`).fetch(new Request(request.url, { method: "GET", headers }));
 }
 
