@@ -25,14 +25,20 @@
  *   next one upserted (ON CONFLICT DO UPDATE with the aggregate): one statement per input,
  *   each row written once or updated once. An intersection or difference STORE inserts the
  *   read's SELECT. Then zset-bulk.ts builds the order-statistics tree in one pass.
+ * - A STORE onto one of its own inputs changes that input in place where this is exact:
+ *   ZUNIONSTORE onto a sorted set upserts the other inputs into its rows (when the fold may
+ *   start from it: MIN or MAX, or a SUM with it among the first two inputs, which commute);
+ *   ZDIFFSTORE onto its first input deletes the others' members from it. The cost is then the
+ *   other inputs'; otherwise the result is built under a scratch id and moved (zset-bulk.ts).
  * - ZINTERCARD counts the intersection's SELECT, stopping at LIMIT.
  * - Beyond MAX_SQL_INPUTS inputs (a join over more tables than SQLite takes in one statement)
  *   reads, intersections and differences run in memory (`combineInMemory`), the same fold in
  *   JavaScript; a union STORE still accumulates in SQL, whatever the number of inputs.
  *
  * Zero's sign: a read keeps it (SQLite's expressions keep -0, as Redis's replies show "-0");
- * stored scores lose it (-0 is stored as 0, zsets.ts), which no later step of the fold can
- * tell apart.
+ * stored scores lose it (-0 is stored as 0, zsets.ts). A fold over stored values (the upserts
+ * of a union STORE) still ends where Redis's does, but for that sign: x + -0 and x + 0 differ
+ * only when x is a zero, and MIN or MAX of 0 and -0 is a tie.
  */
 import { Notify } from "../pubsub/notify";
 import { CommandError } from "../reply";

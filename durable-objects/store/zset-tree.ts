@@ -321,7 +321,7 @@ export class ZsetTree {
    * nodes group their children the same way by the fan-out limits. Every node's place (id,
    * parent, seq, size, cnt) follows from `card` alone, so only the buckets' lower bounds are
    * read from the set, by one numbering scan (a statement per bucket, skipping along the
-   * index, measured about twice as slow), then one INSERT per node.
+   * index, measured about twice as slow), in the statement that inserts the buckets.
    */
   build(keyId: number, card: number): void {
     if (card <= 0) return;
@@ -357,29 +357,23 @@ export class ZsetTree {
     for (let i = 0; i < internal.length; i += 1000) {
       this.sql.exec(`INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt) VALUES ${internal.slice(i, i + 1000).join(", ")}`);
     }
-    // Buckets: all but the last hold `bucket` members, so bucket j starts at rank j × bucket;
-    // one scan of the score index numbers the members and keeps every bucket's first.
+    // Buckets, in one INSERT … SELECT: all but the last hold `bucket` members, so bucket j
+    // starts at rank j × bucket; one scan of the score index numbers the members and keeps each
+    // bucket's first as its bound (the first bucket's is the minimum). Their parents are the
+    // level above's nodes in order, `fanout` children each but the last (or one root for all).
     const buckets = levels[0]!;
-    const bounds = this.sql
-      .exec<{ score: number; member: ArrayBuffer }>(
-        `SELECT score, member FROM (SELECT score, member, row_number() OVER (ORDER BY score, member) - 1 AS rk FROM zset_member WHERE key_id = ?)
-         WHERE rk % ? = 0 AND rk < ?`,
-        keyId,
-        bucket,
-        bucket * buckets.length,
-      )
-      .toArray();
-    buckets.forEach((b, j) =>
-      this.sql.exec(
-        "INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt, lo_score, lo_member) VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?)",
-        b.id,
-        keyId,
-        b.parent,
-        b.seq,
-        b.cnt,
-        j === 0 ? -Infinity : bounds[j]!.score,
-        j === 0 ? EMPTY : bounds[j]!.member,
-      ),
+    const parents = levels[1] ?? [];
+    // Integers of our own, written as literals (a bound number is a REAL, and j must divide as an integer).
+    const [first, n, last] = [buckets[0]!.id, buckets.length, buckets.at(-1)!.cnt];
+    const per = parents.length <= 1 ? n : fanout;
+    const parent = parents.length === 0 ? "NULL" : `${parents[0]!.id} + min(j / ${per}, ${parents.length - 1})`;
+    const seq = parents.length === 0 ? "0" : `j - ${per} * min(j / ${per}, ${parents.length - 1})`;
+    this.sql.exec(
+      `INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt, lo_score, lo_member)
+       SELECT ${first} + j, ${keyId}, ${parent}, ${seq}, 0, 0, iif(j = ${n - 1}, ${last}, ${bucket}), iif(j = 0, -1e999, score), iif(j = 0, x'', member)
+       FROM (SELECT score, member, rk / ${bucket} AS j FROM (
+               SELECT score, member, row_number() OVER (ORDER BY score, member) - 1 AS rk FROM zset_member WHERE key_id = ${keyId})
+             WHERE rk % ${bucket} = 0 AND rk < ${bucket * n})`,
     );
   }
 
