@@ -12,8 +12,9 @@
  *
  * Options: --rounds N (5), --duration S per HTTP cell (1), --runs N per engine loop (10000),
  * --workloads a,b (get_hit,get_miss,set,incr_many,pipe100_1shard,rl_sliding; "" for none),
- * --engine GET,SET (PING,GET,SET,INCR,HSET,ZADD; "" for none). In-shard rows also show the best
- * loop of each side (the least disturbed), as bench/engine.mjs reports.
+ * --engine GET,SET (PING,GET,SET,INCR,HSET,ZADD; "" for none; any row name of bench/engine.mjs's
+ * ENGINE_COMMANDS, e.g. "EVALSHA,INCRBY (TTL)"). In-shard rows also show the best loop of each
+ * side (the least disturbed), as bench/engine.mjs reports.
  */
 import { execFileSync, execSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -111,9 +112,10 @@ try {
     }
   }
   const pct = (a, b) => `${b >= a ? "+" : ""}${(((b - a) / a) * 100).toFixed(1)} %`;
-  const row = (label, a, b, d) => console.log([label.padEnd(30), a.toFixed(d).padStart(10), b.toFixed(d).padStart(10), pct(a, b).padStart(9)].join(" "));
+  const width = Math.max(30, ...engineCommands.map((c) => `in-shard ${c.name} cmd/s, best`.length), ...workloads.map((w) => `${w} CPU ms/req`.length));
+  const row = (label, a, b, d) => console.log([label.padEnd(width), a.toFixed(d).padStart(10), b.toFixed(d).padStart(10), pct(a, b).padStart(9)].join(" "));
   console.log(`\nbefore ${flags.base} / after (+ ${changed.join(", ")}), ${rounds} rounds, medians, ${new Date().toISOString()}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
-  console.log(["".padEnd(30), "before".padStart(10), "after".padStart(10), "change".padStart(9)].join(" "));
+  console.log(["".padEnd(width), "before".padStart(10), "after".padStart(10), "change".padStart(9)].join(" "));
   for (const c of engineCommands) {
     const [b, a] = [sides.before.engine[c.name], sides.after.engine[c.name]];
     const rate = (xs) => xs.map((x) => x[0]);

@@ -7,7 +7,8 @@
  * - engine: commands/s of one small command per type (GET, SET, INCR, HSET, ZADD, LPUSH, SADD,
  *   SETBIT, GETBIT, PFADD, PFCOUNT, XADD, GEOADD, JSON.SET, JSON.GET), PING (no storage: the cost of
  *   dispatch alone), and EVALSHA of @upstash/ratelimit's fixed-window limiter script
- *   (bench/limiter-script.mjs) on one of 1,000 counters; XADD appends to one of 1,000 streams.
+ *   (bench/limiter-script.mjs) on one of 1,000 counters, and the INCRBY it calls alone on the same
+ *   counters; XADD appends to one of 1,000 streams.
  * - scaling: µs per command against one collection of 1k, 100k and 1M elements (quick: 1k, 10k),
  *   and the ratio largest ÷ smallest (1.0 means the cost does not grow with the collection). The
  *   stream's fill may stop short of the last size; it is measured at the size reached.
@@ -48,6 +49,14 @@ export const ENGINE_COMMANDS = [
     name: "EVALSHA",
     setup: [["EVAL", FIXED_WINDOW_SCRIPT, "1", "eng:rl:{r}", "1000000", "60000", "1"]],
     template: [["EVALSHA", FIXED_WINDOW_SHA, "1", "eng:rl:{r}", "1000000", "60000", "1"]],
+    range: 1000,
+  },
+  // The command that script calls, alone, on the same counters (keys with a TTL): EVALSHA's
+  // cost less this is what the script host and the interpreter cost.
+  {
+    name: "INCRBY (TTL)",
+    setup: [["EVAL", FIXED_WINDOW_SCRIPT, "1", "eng:rl:{r}", "1000000", "60000", "1"]],
+    template: [["INCRBY", "eng:rl:{r}", "1"]],
     range: 1000,
   },
 ];

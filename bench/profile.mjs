@@ -12,39 +12,13 @@ import os from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { ROOT, bundle } from "../scripts/serve.mjs";
+import { inspector } from "./inspector.mjs";
 import { freePort, startWorkerd } from "./runtimes.mjs";
 import { WORKLOADS, loadSpec, preload } from "./workloads.mjs";
 
 const workload = process.argv[2] ?? "pipe100";
 const seconds = Number(process.argv[3] ?? 5);
 if (!WORKLOADS.includes(workload)) throw new Error(`workload must be one of ${WORKLOADS.join(", ")}`);
-
-function inspector(url) {
-  const ws = new WebSocket(url);
-  let id = 0;
-  const pending = new Map();
-  ws.addEventListener("message", (e) => {
-    const msg = JSON.parse(String(e.data));
-    if (msg.id && pending.has(msg.id)) {
-      pending.get(msg.id)(msg);
-      pending.delete(msg.id);
-    }
-  });
-  const opened = new Promise((res, rej) => {
-    ws.addEventListener("open", res);
-    ws.addEventListener("error", rej);
-  });
-  return {
-    opened,
-    send: (method, params = {}) =>
-      new Promise((res) => {
-        const msgId = ++id;
-        pending.set(msgId, res);
-        ws.send(JSON.stringify({ id: msgId, method, params }));
-      }),
-    close: () => ws.close(),
-  };
-}
 
 function report(profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));

@@ -21,7 +21,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "../durable-objects/args";
 import type { Reply } from "../durable-objects/reply";
 import { Shard } from "../durable-objects/shard";
-import { isStreamed, type Streamed } from "../durable-objects/transport";
+import { isGathered, isStreamed, type Streamed } from "../durable-objects/transport";
 import { decodeScore } from "../durable-objects/store/geohash";
 import type { ConfigStore } from "../durable-objects/config/store";
 import type { Keyspace } from "../durable-objects/store/keyspace";
@@ -104,6 +104,8 @@ export class EngineShard extends Shard {
   private execNow(batch: Arg[][]): Reply[] | Streamed<Reply[]> {
     const replies = this.exec(batch);
     if (replies instanceof Promise) throw new Error("a benchmark batch blocked");
+    // Without `gather` in its limits, exec never answers gathered replies.
+    if (isGathered(replies)) throw new Error("a benchmark batch came back gathered");
     return replies;
   }
 
@@ -207,7 +209,7 @@ export class EngineShard extends Shard {
     const enc = new TextEncoder();
     const field = enc.encode("f");
     try {
-      this.ctx.storage.transactionSync(() => {
+      ks.transaction(() => {
         const s = findStream(ks, key) ?? createStream(ks, key);
         for (let i = from; i < from + count; i++) s.append({ ms: BigInt(STREAM_FILL_MS + i), seq: 0n }, [field, enc.encode(`v:${i}`)]);
         s.save();

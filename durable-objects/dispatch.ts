@@ -30,7 +30,9 @@ import { changesState, isWrite, validate, type CommandSpec, type CommandTable } 
 
 /**
  * `atomically` runs a write command all-or-nothing (a SQLite savepoint), so a command that
- * fails half-way (an error reply thrown after a first write) changes nothing.
+ * fails half-way (an error reply thrown after a first write) changes nothing. A command whose
+ * entry says it needs no savepoint (`savepoint`: its errors all come before its one write, an
+ * atomic keyspace step) runs without one: the savepoint's two statements are most of a SET's cost.
  */
 export function dispatch(
   table: CommandTable,
@@ -86,7 +88,7 @@ function runWrite(spec: CommandSpec, ctx: ExecContext, argv: Arg[], atomically: 
   const reply = run(
     spec.name,
     (c, a) => {
-      const r = atomically(() => {
+      const r = (needsSavepoint(spec, a) ? atomically : direct)(() => {
         const out = spec.run(c, a);
         memory.end();
         return out;
@@ -101,6 +103,14 @@ function runWrite(spec: CommandSpec, ctx: ExecContext, argv: Arg[], atomically: 
   else memory.rollback(before, depth);
   return reply;
 }
+
+/** Whether a write runs in a savepoint of its own: unless its entry says it needs none (table.ts `savepoint`). */
+function needsSavepoint(spec: CommandSpec, argv: Arg[]): boolean {
+  const s = spec.savepoint;
+  return s === undefined || (s !== false && s(argv));
+}
+
+const direct = <T>(fn: () => T): T => fn();
 
 /** Runs a handler; an error reply thrown, a locked key or a fault becomes the command's error reply. */
 function run(name: string, handler: (ctx: ExecContext, argv: Arg[]) => Reply, ctx: ExecContext, argv: Arg[]): Reply {

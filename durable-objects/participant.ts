@@ -103,6 +103,8 @@ export class Participant {
     private readonly storage: DurableObjectStorage,
     private readonly onLease: (at: number) => void,
     private readonly published: PublishedMessages = { mark: () => 0, dropSince: () => {} },
+    /** The storage's synchronous transaction, as the keyspace runs it (its key cache rolls back with it). */
+    private readonly transactionSync: <T>(fn: () => T) => T = (fn) => storage.transactionSync(fn),
   ) {
     this.countLocks();
   }
@@ -115,7 +117,7 @@ export class Participant {
   private transaction<T>(fn: () => T): T {
     const mark = this.published.mark();
     try {
-      return this.storage.transactionSync(fn);
+      return this.transactionSync(fn);
     } catch (e) {
       this.published.dropSince(mark);
       throw e;
@@ -302,7 +304,7 @@ export class Participant {
     const atomically = <T>(fn: () => T) => {
       const mark = this.published.mark();
       try {
-        return this.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
+        return this.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
       } catch (e) {
         // Rolled back (its reply over the bound, a failure): what it published goes with its writes.
         this.published.dropSince(mark);

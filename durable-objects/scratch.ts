@@ -267,12 +267,12 @@ class Rollback extends Error {}
  * runs the commands in order (a script may touch only `req.keys`), dumps every key's new contents, then
  * rolls everything back. A load that fails is a bug; it throws and nothing stays.
  */
-export function runScratch(storage: DurableObjectStorage, ctx: ExecContext, req: ScratchRequest): ScratchResult {
-  const atomically = <T>(fn: () => T) => storage.transactionSync(fn);
+export function runScratch(ctx: ExecContext, req: ScratchRequest): ScratchResult {
+  const atomically = <T>(fn: () => T) => ctx.keyspace.transaction(fn);
   const run: Run = (argv) => dispatch(COMMANDS, ctx, argv, atomically);
   let result: ScratchResult | undefined;
   try {
-    storage.transactionSync(() => {
+    ctx.keyspace.transaction(() => {
       for (const { key, dump } of req.load) {
         for (const argv of restoreCommands(key, dump)) {
           const r = run(argv);

@@ -49,15 +49,23 @@ import { ReplyBudget } from "./reply-budget";
 import { Errors } from "./errors";
 import { ScriptState } from "./scripting/state";
 import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
-import { pack, unpackBatch, type Streamed } from "./transport";
+import { pack, packGathering, unpackBatch, type Gathered, type Streamed } from "./transport";
 import { DEFAULT_PUBSUB_BUFFER_LIMIT, PubSub, type PubSubPeer } from "./pubsub/hub";
 import type { Delivery } from "./pubsub/gateway";
 import type { InterestKind } from "./pubsub/interest";
 
-/** What a batch's RPC may say besides its commands: its reply budget, and the name of a wait it may start. */
+/** A batch's replies as they cross (transport.ts). */
+type Packed = Reply[] | Streamed<Reply[]> | Gathered<Reply[]>;
+
+/**
+ * What a batch's RPC may say besides its commands: its reply budget, the name of a wait it may
+ * start, and whether it takes its replies gathered.
+ */
 export interface ExecLimits {
   replyBytes?: number;
   block?: string;
+  /** The caller takes replies gathered (transport.ts `Gathered`): the Worker's batches do. */
+  gather?: boolean;
 }
 
 /** A batch that may be suspended at a blocking command: its replies so far and where it stands. */
@@ -137,7 +145,7 @@ export class Shard extends DurableObject {
     super(ctx, env);
     const storage = ctx.storage;
     migrate(storage.sql, storage);
-    this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at));
+    this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at), (fn) => storage.transactionSync(fn));
     this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
     this.keyspace.counters = this.stats;
     this.keyspace.waiting = this.waiters;
@@ -166,6 +174,7 @@ export class Shard extends DurableObject {
       storage,
       (at) => this.armAlarm(at),
       { mark: () => this.pubsub.publisher.mark(), dropSince: (m) => this.pubsub.publisher.dropSince(m) },
+      (fn) => keyspace.transaction(fn),
     );
     const participant = this.participant;
     this.sweepers.push({ earliest: () => participant.earliestLease(), sweep: () => 0 });
@@ -192,20 +201,22 @@ export class Shard extends DurableObject {
    * together take at most `limits.replyBytes` (reply-budget.ts): a read whose reply does not fit
    * answers an error entry instead, a write whose large reply does not fit is rolled back and
    * answers one. Replies too large for one RPC message come back with their long byte strings in
-   * a stream (transport.ts).
+   * a stream; with `limits.gather`, replies with several small byte strings carry those in one
+   * buffer (transport.ts).
    *
    * With `limits.block` (a client's pipeline, never a transaction), a blocking command with
    * nothing to take suspends the batch (docs/blocking.md): the answer is then a Promise, settled
    * when the command is served or times out and the rest of the batch has run; `block` names
    * the wait for `unblock`. Without a blocked command the answer is the same synchronous array.
    */
-  exec(batch: Arg[][], limits?: ExecLimits): Reply[] | Streamed<Reply[]> | Promise<Reply[] | Streamed<Reply[]>> {
+  exec(batch: Arg[][], limits?: ExecLimits): Packed | Promise<Packed> {
     const replies = this.run(batch, limits);
-    return Array.isArray(replies) ? pack(replies) : replies.then(pack);
+    const packed = limits?.gather ? packGathering : pack<Reply[]>;
+    return Array.isArray(replies) ? packed(replies) : replies.then(packed);
   }
 
   /** `exec` of a batch too large for one RPC message: its long arguments arrive in a stream first. */
-  async execStreamed(batch: Streamed<Arg[][]>, limits?: ExecLimits): Promise<Reply[] | Streamed<Reply[]>> {
+  async execStreamed(batch: Streamed<Arg[][]>, limits?: ExecLimits): Promise<Packed> {
     return this.exec(await unpackBatch(batch), limits);
   }
 
@@ -249,7 +260,7 @@ export class Shard extends DurableObject {
     const atomically = <T>(fn: () => T) => {
       const mark = publisher.mark();
       try {
-        return this.ctx.storage.transactionSync(() => budget.admitWrite(argv, fn() as Reply) as T);
+        return this.keyspace.transaction(() => budget.admitWrite(argv, fn() as Reply) as T);
       } catch (e) {
         // Rolled back: the messages it published go with its writes.
         publisher.dropSince(mark);
@@ -363,7 +374,7 @@ export class Shard extends DurableObject {
     const ctx0 = this.context();
     let again = false;
     const ctx: ExecContext = { ...ctx0, blocker: { block: (called) => (again = called === w.argv), serving: key } };
-    const atomically = <T>(fn: () => T) => this.ctx.storage.transactionSync(() => w.budget.admitWrite(w.argv, fn() as Reply) as T);
+    const atomically = <T>(fn: () => T) => this.keyspace.transaction(() => w.budget.admitWrite(w.argv, fn() as Reply) as T);
     const run = () => dispatch(COMMANDS, ctx, w.argv, atomically);
     const reply = this.participant.lockedKeys() === 0 ? run() : this.keyspace.guarded((key) => this.participant.isLocked(key), run);
     this.keyspace.memory.persist();
@@ -446,7 +457,7 @@ export class Shard extends DurableObject {
       // (scratch.ts), and raised or sent by the parts at commit.
       const ctx = { ...this.context(), pubsub: undefined, monitor: undefined };
       this.keyspace.notifyTo = null;
-      return runScratch(this.ctx.storage, ctx, req);
+      return runScratch(ctx, req);
     } finally {
       this.alarmAt = armed;
       this.keyspace.memory.rollback(used, 0);
@@ -562,6 +573,7 @@ export class Shard extends DurableObject {
   private context(): ExecContext {
     const now = Date.now();
     this.keyspace.now = now;
+    this.keyspace.cache.limit = this.config.keyCacheBytes;
     const ctx: ExecContext = { keyspace: this.keyspace, scripts: this.scripts, config: this.config, stats: this.stats, now, pubsub: this.pubsub.publisher, subscriptions: this.pubsub.subscriptions, monitor: this.pubsub.monitoring(now), blockedClients: () => this.waiters.size };
     // Keyspace notifications raised by the typed operations (expired, new, del …) go where the batch's go.
     this.keyspace.notifyTo = ctx;

@@ -26,12 +26,33 @@ export function crc16(bytes: Uint8Array, start = 0, end = bytes.length): number 
 
 const encoder = new TextEncoder();
 
+/** CRC16 of the characters `start..end` of a string of ASCII characters only (each is its byte). */
+function crc16Ascii(s: string, start: number, end: number): number {
+  let crc = 0;
+  for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ s.charCodeAt(i)) & 0xff]!;
+  return crc;
+}
+
 /**
  * The slot of a key.
  * @example slotOf("foo") === 12182; slotOf("{user1000}.following") === slotOf("{user1000}.followers")
  */
 export function slotOf(key: string): number {
-  const b = encoder.encode(key);
+  // An ASCII key is its own bytes: hashed from its characters, with no UTF-8 copy (the common case).
+  let open = -1;
+  let close = -1;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c > 0x7f) return slotOfBytes(encoder.encode(key));
+    if (open === -1) {
+      if (c === 0x7b) open = i; // "{"
+    } else if (close === -1 && c === 0x7d) close = i; // "}"
+  }
+  if (close > open + 1) return crc16Ascii(key, open + 1, close) & (SLOTS - 1);
+  return crc16Ascii(key, 0, key.length) & (SLOTS - 1);
+}
+
+function slotOfBytes(b: Uint8Array): number {
   const open = b.indexOf(0x7b); // "{"
   if (open !== -1) {
     const close = b.indexOf(0x7d, open + 1); // "}"

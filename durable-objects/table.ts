@@ -111,6 +111,13 @@ export interface CommandSpec {
    */
   channel?: number;
   run: Handler;
+  /**
+   * Whether a write runs in a savepoint of its own (dispatch.ts; absent: it does). `false`, or a
+   * function of argv answering false, for a command that needs none: every error it raises comes
+   * before its one write, that write is a single keyspace step (atomic by itself:
+   * Keyspace.step), and its reply is small (the reply budget cannot refuse it after the write).
+   */
+  savepoint?: false | ((argv: Arg[]) => boolean);
   /** One-line syntax, shown by COMMAND DOCS. */
   summary?: string;
   /** A container's subcommands (argv[1]); the container's own `run` is never called. */
@@ -138,19 +145,24 @@ function unreachable(): never {
 /** A registry of command specs by lower-case name. */
 export class CommandTable {
   private readonly byName = new Map<string, CommandSpec>();
+  /** The same entries under their names as clients write them most (`get`, `GET`): found without lower-casing. */
+  private readonly bySpelling = new Map<string, CommandSpec>();
 
   add(...specs: CommandSpec[]): this {
     for (const s of specs) {
       if (this.byName.has(s.name)) throw new Error(`duplicate command ${s.name}`);
-      this.byName.set(s.name, s);
-      for (const sub of s.subcommands ?? []) this.byName.set(sub.name, sub);
+      for (const spec of [s, ...(s.subcommands ?? [])]) {
+        this.byName.set(spec.name, spec);
+        this.bySpelling.set(spec.name, spec);
+        this.bySpelling.set(spec.name.toUpperCase(), spec);
+      }
     }
     return this;
   }
 
   /** The entry of a command (`get`) or subcommand (`script|flush`), by name in any case. */
   get(name: string): CommandSpec | undefined {
-    return this.byName.get(name.toLowerCase());
+    return this.bySpelling.get(name) ?? this.byName.get(name.toLowerCase());
   }
 
   /** The top-level commands (COMMAND COUNT counts these). */
@@ -243,21 +255,36 @@ export function validate(table: CommandTable, argv: Arg[], opts: ValidateOptions
     return { ok: false, error: Errors.noPerm(spec.name), spec };
   }
   if (opts.gathered && spec.cluster?.kind === "pinned") return { ok: false, error: Errors.notGathered(spec.name), spec };
+  const k = spec.keys;
+  const keys: string[] = [];
+  if (k === undefined) return { ok: true, spec, keys };
+  if (typeof k !== "function") {
+    // A key range, walked without a list of indices (keyIndices).
+    const last = k.last < 0 ? argv.length + k.last : k.last;
+    for (let i = k.first; i <= last && i < argv.length; i += k.step) {
+      if (!addKey(keys, argv[i]!)) return { ok: false, error: Errors.keyTooLarge(MAX_KEY_BYTES), spec };
+    }
+    return { ok: true, spec, keys };
+  }
   let idx: number[];
   try {
-    idx = keyIndices(spec, argv);
+    idx = k(argv);
   } catch (e) {
     // A key finder may refuse its arguments (a bad numkeys): that is the command's error reply.
     if (e instanceof CommandError) return { ok: false, error: e.reply, spec };
     throw e;
   }
-  const keys: string[] = [];
   for (const i of idx) {
-    const arg = argv[i]!;
-    if (byteLength(arg) > MAX_KEY_BYTES) return { ok: false, error: Errors.keyTooLarge(MAX_KEY_BYTES), spec };
-    keys.push(text(arg));
+    if (!addKey(keys, argv[i]!)) return { ok: false, error: Errors.keyTooLarge(MAX_KEY_BYTES), spec };
   }
   return { ok: true, spec, keys };
+}
+
+/** Adds `arg` to `keys` as text; false when it is longer than a key may be. */
+function addKey(keys: string[], arg: Arg): boolean {
+  if (byteLength(arg) > MAX_KEY_BYTES) return false;
+  keys.push(text(arg));
+  return true;
 }
 
 const encoder = new TextEncoder();

@@ -2,10 +2,25 @@
  * The message-plus-stream form of large batches and replies: small ones cross unchanged, large
  * ones come back whole, and a reply stream that fails costs only the replies that were in it.
  */
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { Arg } from "./args";
-import { OK, type Reply } from "./reply";
-import { INLINE_RPC_BYTES, isStreamed, pack, unpackBatch, unpackReplies, type Streamed } from "./transport";
+import { OK, err, type Reply } from "./reply";
+import {
+  GATHER_MIN_STRINGS,
+  INLINE_RPC_BYTES,
+  SPILL_MIN_BYTES,
+  isGathered,
+  isStreamed,
+  pack,
+  packGathering,
+  ungather,
+  unpackBatch,
+  unpackReplies,
+  type Gathered,
+  type Streamed,
+} from "./transport";
+import { execOnShard, type ShardBatchRpc } from "../worker/shard-transport";
 
 const big = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 
@@ -54,5 +69,40 @@ describe("transport", () => {
     await expect(unpackBatch(short)).rejects.toThrow(/ended after 10 of/);
     const long = { ...m, bytes: 5 };
     await expect(unpackBatch(long)).rejects.toThrow(/more than the 5 bytes/);
+  });
+
+  it("leaves replies with fewer than GATHER_MIN_STRINGS small byte strings as they are", () => {
+    const replies: Reply[] = Array.from({ length: GATHER_MIN_STRINGS - 1 }, (_, i) => big(3, i));
+    replies.push("text", OK, 5, null);
+    expect(packGathering(replies)).toBe(replies);
+  });
+
+  it("gathers small byte strings at any depth into one buffer and puts views of it back", () => {
+    const long = big(SPILL_MIN_BYTES, 9);
+    const replies: Reply[] = [big(2, 1), OK, [big(0, 0), [big(3, 2), "s"], null], err("ERR x"), 7n, big(1, 3), long, ["a", big(4, 4)]];
+    const copy = structuredClone(replies);
+    const sent = packGathering(replies);
+    expect(isGathered(sent)).toBe(true);
+    const m = sent as Gathered<Reply[]>;
+    expect(m.gathered).toEqual(new Uint8Array([1, 1, 2, 2, 2, 3, 4, 4, 4, 4]));
+    expect(m.message).toEqual([{ spilled: 2 }, OK, [{ spilled: 0 }, [{ spilled: 3 }, "s"], null], err("ERR x"), 7n, { spilled: 1 }, long, ["a", { spilled: 4 }]]);
+    // The replies themselves are not changed (a reply may be kept elsewhere in the shard).
+    expect(replies).toEqual(copy);
+    expect(ungather(structuredClone(m))).toEqual(copy);
+  });
+
+  it("a shard answers gathered replies only when asked, and the Worker's call makes them whole", async () => {
+    // Each call on a shard of its own: the batch is not idempotent (RPUSH).
+    const fresh = () => env.SHARD.getByName(`transport-${Math.random()}`) as unknown as ShardBatchRpc;
+    const values = ["a", "é", "", "\u0000\u00ff", "x".repeat(100)];
+    const batch: Arg[][] = [...values.map((v, i) => ["SET", `k${i}`, v]), ["RPUSH", "l", ...values], ...values.map((_, i) => ["GET", `k${i}`]), ["LRANGE", "l", "0", "-1"]];
+    const plain = await fresh().exec(batch);
+    expect(Array.isArray(plain)).toBe(true);
+    const asked = await fresh().exec(batch, { gather: true });
+    expect(isGathered(asked)).toBe(true);
+    const bytes = values.map((v) => new TextEncoder().encode(v));
+    const whole = await execOnShard(fresh(), batch);
+    expect(whole).toEqual([...values.map(() => OK), values.length, ...bytes, bytes]);
+    expect(whole).toEqual(plain);
   });
 });

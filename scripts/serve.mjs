@@ -103,6 +103,7 @@ const PASSED_VARS = [
   "SLOWLOG_LOG_SLOWER_THAN",
   "SLOWLOG_MAX_LEN",
   "BUSY_REPLY_THRESHOLD",
+  "KEY_CACHE_BYTES",
 ];
 
 /** The capnp binding list for the edgekv Worker (tokens read from the environment, not written to disk). */

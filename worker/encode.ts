@@ -23,12 +23,21 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function replyToJson(r: Reply, base64: boolean): string {
-  if (r === null) return "null";
-  if (typeof r === "number") return Number.isFinite(r) ? String(r) : JSON.stringify(String(r));
-  if (typeof r === "bigint") return r.toString();
-  if (typeof r === "string") return JSON.stringify(base64 ? toBase64(encoder.encode(r)) : r);
   if (r instanceof Uint8Array) return JSON.stringify(base64 ? toBase64(r) : decoder.decode(r));
-  if (Array.isArray(r)) return "[" + r.map((x) => replyToJson(x, base64)).join(",") + "]";
+  switch (typeof r) {
+    case "number":
+      return Number.isFinite(r) ? String(r) : JSON.stringify(String(r));
+    case "string":
+      return JSON.stringify(base64 ? toBase64(encoder.encode(r)) : r);
+    case "bigint":
+      return r.toString();
+  }
+  if (r === null) return "null";
+  if (Array.isArray(r)) {
+    let out = "[";
+    for (let i = 0; i < r.length; i++) out += (i > 0 ? "," : "") + replyToJson(r[i]!, base64);
+    return out + "]";
+  }
   if (isStatus(r)) return replyToJson(r.status, base64);
   if (isError(r)) return replyToJson(r.error, base64);
   return "null";
@@ -36,8 +45,10 @@ export function replyToJson(r: Reply, base64: boolean): string {
 
 /** `{"result":…}` or `{"error":"…"}`: one pipeline entry, or the body of a single command. */
 export function entryToJson(r: Reply, base64: boolean): string {
-  if (isError(r)) return `{"error":${JSON.stringify(r.error)}}`;
-  if (base64 && isStatus(r) && r.status === "OK") return `{"result":"OK"}`;
+  if (r !== null && typeof r === "object" && !Array.isArray(r) && !(r instanceof Uint8Array)) {
+    if (isError(r)) return `{"error":${JSON.stringify(r.error)}}`;
+    if (base64 && isStatus(r) && r.status === "OK") return `{"result":"OK"}`;
+  }
   return `{"result":${replyToJson(r, base64)}}`;
 }
 

@@ -19,7 +19,7 @@ import { replyBytes, SHARD_REPLY_MAX_BYTES } from "../durable-objects/reply-budg
 import { changesState, lookupCommand } from "../durable-objects/table";
 import type { CrossCommand } from "./cross-commands";
 import { runCrossShard, type TxBackend, type TxOptions, type TxResult } from "./cross-shard";
-import { FLOATING, KEYLESS_SHARD, plan, type Plan } from "./plan";
+import { FLOATING, KEYLESS_SHARD, onlyReply, plan, type Plan } from "./plan";
 
 /**
  * How the executor reaches shard `i`: one RPC that runs a batch in order, its replies taking at
@@ -69,17 +69,34 @@ export async function noteRejections(plans: Plan[], opts: ExecOptions): Promise<
 }
 
 /** Runs a pipeline: one reply per command, in request order; never throws for a shard fault. */
-export async function runPipeline(cmds: Arg[][], opts: ExecOptions, shardExec: ShardExec): Promise<Reply[]> {
+export function runPipeline(cmds: Arg[][], opts: ExecOptions, shardExec: ShardExec): Promise<Reply[]> {
+  return runPlans(planPipeline(cmds, opts), opts, shardExec);
+}
+
+/** Each command of a pipeline planned from its table entry (plan.ts), once. */
+export function planPipeline(cmds: Arg[][], opts: ExecOptions): Plan[] {
+  const plans: Plan[] = new Array(cmds.length);
+  for (let i = 0; i < cmds.length; i++) plans[i] = plan(cmds[i]!, opts);
+  return plans;
+}
+
+/** Whether a client's pipeline may wait at one of its commands (docs/blocking.md). */
+export function mayWait(plans: Plan[]): boolean {
+  for (const p of plans) if (p.kind === "parts" && p.blocking) return true;
+  return false;
+}
+
+/** Runs planned commands (planPipeline): one reply per command, in request order; never throws for a shard fault. */
+export async function runPlans(plans: Plan[], opts: ExecOptions, shardExec: ShardExec): Promise<Reply[]> {
   const exec = retryingLocked(shardExec);
-  const plans = cmds.map((c) => plan(c, opts));
   const counted = noteRejections(plans, opts);
-  const out: Reply[] = new Array(cmds.length);
+  const out: Reply[] = new Array(plans.length);
   const budget = { left: opts.replyBytes ?? SHARD_REPLY_MAX_BYTES };
   let i = 0;
   while (i < plans.length) {
     let j = i;
     while (j < plans.length && plans[j]!.kind !== "special" && plans[j]!.kind !== "cross") j++;
-    await runSegment(plans, i, j, out, exec, budget);
+    if (j > i) await runSegment(plans, i, j, out, exec, budget);
     if (j < plans.length) {
       const p = plans[j]!;
       if (p.kind === "special") out[j] = await p.run(guarded(exec));
@@ -93,13 +110,31 @@ export async function runPipeline(cmds: Arg[][], opts: ExecOptions, shardExec: S
   return out;
 }
 
+/** One shard's batch of a round trip, and whether any of its commands may wait (docs/blocking.md). */
+interface Batch {
+  shard: number;
+  argv: Arg[][];
+  mayBlock: boolean;
+  replies?: Reply[];
+}
+
 /**
  * One round trip: each shard's batch in parallel, the request's reply budget left split evenly
- * between them (so a request touching every shard holds at most its budget in all).
+ * between them (so a request touching every shard holds at most its budget in all). A command
+ * on one shard (nearly all) is found by its batch and position; one over several shards (fan-out)
+ * by its parts'.
  */
 async function runSegment(plans: Plan[], from: number, to: number, out: Reply[], exec: ShardExec, budget: { left: number }): Promise<void> {
-  const batches = new Map<number, Arg[][]>();
-  const where: { shard: number; index: number }[][] = [];
+  const byShard = new Map<number, Batch>();
+  const batchAt: (Batch | undefined)[] = new Array(to - from);
+  const indexAt = new Int32Array(to - from);
+  const partsAt: { batch: Batch; index: number }[][] = [];
+  const batchOf = (s: number): Batch => {
+    const shard = s === FLOATING ? KEYLESS_SHARD : s;
+    let batch = byShard.get(shard);
+    if (!batch) byShard.set(shard, (batch = { shard, argv: [], mayBlock: false }));
+    return batch;
+  };
   for (let c = from; c < to; c++) {
     const p = plans[c]!;
     if (p.kind === "error") {
@@ -107,24 +142,35 @@ async function runSegment(plans: Plan[], from: number, to: number, out: Reply[],
       continue;
     }
     if (p.kind !== "parts") continue;
-    where[c] = p.parts.map(({ shard: s, argv }) => {
-      const shard = s === FLOATING ? KEYLESS_SHARD : s;
-      let batch = batches.get(shard);
-      if (!batch) batches.set(shard, (batch = []));
-      batch.push(argv);
-      return { shard, index: batch.length - 1 };
-    });
+    if (p.parts.length === 1) {
+      const batch = batchOf(p.parts[0]!.shard);
+      if (p.blocking) batch.mayBlock = true;
+      batchAt[c - from] = batch;
+      indexAt[c - from] = batch.argv.push(p.parts[0]!.argv) - 1;
+    } else {
+      partsAt[c - from] = p.parts.map(({ shard, argv }) => {
+        const batch = batchOf(shard);
+        return { batch, index: batch.argv.push(argv) - 1 };
+      });
+    }
   }
-  const results = new Map<number, Reply[]>();
   const run = guarded(exec);
-  const share = Math.floor(Math.max(0, budget.left) / Math.max(1, batches.size));
+  const share = Math.floor(Math.max(0, budget.left) / Math.max(1, byShard.size));
   // A client's pipeline may wait at a blocking command (docs/blocking.md); a transaction never does.
-  await Promise.all([...batches].map(async ([shard, batch]) => results.set(shard, await run(shard, batch, share, batch.some(isBlocking)))));
-  if (to < plans.length) for (const replies of results.values()) for (const r of replies) budget.left -= replyBytes(r);
+  const sent: Promise<void>[] = [];
+  for (const batch of byShard.values()) sent.push(run(batch.shard, batch.argv, share, batch.mayBlock).then((r) => void (batch.replies = r)));
+  await Promise.all(sent);
+  if (to < plans.length) for (const batch of byShard.values()) for (const r of batch.replies!) budget.left -= replyBytes(r);
   for (let c = from; c < to; c++) {
     const p = plans[c]!;
     if (p.kind !== "parts") continue;
-    out[c] = p.merge(where[c]!.map(({ shard, index }) => results.get(shard)![index]!));
+    const batch = batchAt[c - from];
+    if (batch) {
+      const reply = batch.replies![indexAt[c - from]!]!;
+      out[c] = p.merge === onlyReply ? reply : p.merge([reply]);
+    } else {
+      out[c] = p.merge(partsAt[c - from]!.map(({ batch: b, index }) => b.replies![index]!));
+    }
   }
 }
 
@@ -184,17 +230,6 @@ export function guarded(exec: ShardExec): ShardExec {
       return batch.map((argv) => err(mayWrite(argv) ? Errors.shardOutcomeUnknown(shard, message) : Errors.shardUnavailable(shard, message)));
     }
   };
-}
-
-/** Whether a client's pipeline may wait at one of its commands (docs/blocking.md). */
-export function mayWait(cmds: Arg[][]): boolean {
-  return cmds.some(isBlocking);
-}
-
-/** Whether a command may wait for a key (flagged `blocking`: BLPOP, BZPOPMIN, …). */
-function isBlocking(argv: Arg[]): boolean {
-  const found = lookupCommand(COMMANDS, argv);
-  return found.ok && found.spec.flags.includes("blocking");
 }
 
 /** Whether a command may have changed anything: flagged `write` (or server state) in the table. */

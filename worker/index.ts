@@ -26,7 +26,7 @@ import {
   type Env,
 } from "./env";
 import { rpcBackend, type CoordinatorRpc, type ParticipantRpc, type TxBackend } from "./cross-shard";
-import { mayWait, runPipeline, type ExecOptions, type Rejection, type ShardExec } from "./execute";
+import { mayWait, planPipeline, runPlans, type ExecOptions, type Rejection, type ShardExec } from "./execute";
 import { heldReply, type Held } from "./held-reply";
 import { runTransaction } from "./transaction";
 import { frontDoor } from "./ratelimit/front-door";
@@ -242,12 +242,14 @@ async function pipeline(c: Ctx): Promise<Response> {
  * answers through worker/held-reply.ts, so that a client that goes away stops waiting.
  */
 async function respond(c: Ctx, cmds: Arg[][], reply: (replies: Reply[]) => Held): Promise<Response> {
-  if (!mayWait(cmds)) {
-    const r = reply(await runPipeline(cmds, c.get("opts"), requestExec(c)));
+  const opts = c.get("opts");
+  const plans = planPipeline(cmds, opts);
+  if (!mayWait(plans)) {
+    const r = reply(await runPlans(plans, opts, requestExec(c)));
     return json(r.body, r.status);
   }
   const held = await heldReply(
-    async (signal) => reply(await runPipeline(cmds, c.get("opts"), requestExec(c, signal))),
+    async (signal) => reply(await runPlans(plans, opts, requestExec(c, signal))),
     c.req.raw.signal,
     (e) => ({ body: JSON.stringify({ error: internalError(e) }), status: 200 }),
   );

@@ -28,7 +28,8 @@ export interface Part {
 export type Plan =
   /** `command`: the known command refused (its rejected_calls count it, execute.ts). */
   | { kind: "error"; error: string; atExec?: true; command?: string }
-  | { kind: "parts"; parts: Part[]; merge: (replies: Reply[]) => Reply; everyShard?: true }
+  /** `blocking`: the command may wait for a key (flagged `blocking`: BLPOP, BZPOPMIN, …; docs/blocking.md). */
+  | { kind: "parts"; parts: Part[]; merge: (replies: Reply[]) => Reply; everyShard?: true; blocking?: true }
   /**
    * Several sequential round trips (SCAN, RANDOMKEY, INFO over shards); inside a transaction,
    * `everyShard` instead: each shard's part runs at commit and `merge` combines their replies.
@@ -43,6 +44,9 @@ export type Plan =
 export const FLOATING = -1;
 export const KEYLESS_SHARD = 0;
 
+/** The merge of a command that runs whole on one shard: its one reply. */
+export const onlyReply = (replies: Reply[]): Reply => replies[0]!;
+
 export function plan(argv: Arg[], opts: ExecOptions): Plan {
   const found = validate(COMMANDS, argv, { readOnly: opts.readOnly });
   if (!found.ok) return { kind: "error", error: found.error, command: found.spec?.name };
@@ -53,19 +57,22 @@ export function plan(argv: Arg[], opts: ExecOptions): Plan {
       return planFanout(spec, argv, keys, opts, mode.merge, mode.tail ?? 0);
     case "all":
       return mode.atomic ? planAllAtomic(argv, opts, mode.check?.(argv) ?? null) : planAll(argv, opts, mode.merge);
-    default:
-      return planSingle(spec, argv, keys, opts);
+    default: {
+      const planned = planSingle(spec, argv, keys, opts);
+      if (planned.kind === "parts" && spec.flags.includes("blocking")) planned.blocking = true;
+      return planned;
+    }
   }
 }
 
 function planSingle(spec: CommandSpec, argv: Arg[], keys: string[], opts: ExecOptions): Plan {
   // PUBLISH: keyless, but it runs on its channel's home shard (docs/pubsub.md).
-  if (spec.channel !== undefined) return { kind: "parts", parts: [{ shard: channelShard(text(argv[spec.channel]!), opts.shards), argv }], merge: (r) => r[0]! };
+  if (spec.channel !== undefined) return { kind: "parts", parts: [{ shard: channelShard(text(argv[spec.channel]!), opts.shards), argv }], merge: onlyReply };
   const shard = keys.length === 0 ? FLOATING : shardOf(keys[0]!, opts.shards);
   for (let i = 1; i < keys.length; i++) {
     if (shardOf(keys[i]!, opts.shards) !== shard) return planAcross(spec, argv, keys, opts);
   }
-  return { kind: "parts", parts: [{ shard, argv }], merge: (r) => r[0]! };
+  return { kind: "parts", parts: [{ shard, argv }], merge: onlyReply };
 }
 
 /**
@@ -156,7 +163,7 @@ function planAllAtomic(argv: Arg[], opts: ExecOptions, refused: string | null): 
 
 /** Keyspace-wide commands: every shard, merged. */
 function planAll(argv: Arg[], opts: ExecOptions, merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog" | "memory" | "numsub"): Plan {
-  if (opts.shards === 1) return { kind: "parts", parts: [{ shard: 0, argv }], merge: (r) => r[0]! };
+  if (opts.shards === 1) return { kind: "parts", parts: [{ shard: 0, argv }], merge: onlyReply };
   const parts = Array.from({ length: opts.shards }, (_, shard) => ({ shard, argv }));
   if (merge === "scan") {
     const scan = planScan(argv, opts.shards);

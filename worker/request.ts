@@ -38,9 +38,10 @@ function decodeUtf8(body: Uint8Array): string {
 }
 
 /**
- * Parses a JSON body and checks its shape with `shape` (which throws BadRequest). Only a body of
- * the right shape (arguments two levels deep at most) is parsed again with the digit-keeping
- * reviver, whose recursion would otherwise follow any nesting depth a client sends.
+ * Parses a JSON body and checks its shape with `shape` (which throws BadRequest, and notes an
+ * argument number that String() would not give back as written). Only a body of the right shape
+ * (arguments two levels deep at most) is parsed again with the digit-keeping reviver, whose
+ * recursion would otherwise follow any nesting depth a client sends.
  */
 function parseJson<T>(body: Uint8Array, shape: (value: unknown) => T): T {
   const source = decodeUtf8(body);
@@ -51,19 +52,13 @@ function parseJson<T>(body: Uint8Array, shape: (value: unknown) => T): T {
     if (e instanceof RangeError) throw new BadRequest(RequestErrors.nestedTooDeep);
     throw new BadRequest(source.trim() === "" ? RequestErrors.emptyCommand : RequestErrors.notJson);
   }
+  inexact = false;
   const checked = shape(value);
-  return hasInexactNumber(value) ? shape(JSON.parse(source, keepDigits as Parameters<typeof JSON.parse>[1])) : checked;
+  return inexact ? shape(JSON.parse(source, keepDigits as Parameters<typeof JSON.parse>[1])) : checked;
 }
 
-/** A number (at most two levels deep, where arguments are) that String() would not give back as written. */
-function hasInexactNumber(value: unknown): boolean {
-  if (!Array.isArray(value)) return false;
-  for (const v of value) {
-    if (typeof v === "number" && !Number.isSafeInteger(v)) return true;
-    if (Array.isArray(v) && v.some((a) => typeof a === "number" && !Number.isSafeInteger(a))) return true;
-  }
-  return false;
-}
+/** Set by jsonArgs when an argument is a number that String() would not give back as written. */
+let inexact = false;
 
 function kindOf(a: unknown): string {
   if (a === null) return "null";
@@ -71,14 +66,23 @@ function kindOf(a: unknown): string {
   return typeof a === "object" ? "an object" : typeof a;
 }
 
+/** A command as JSON.parse made it, checked and turned into arguments in place (numbers and booleans as text). */
 function jsonArgs(value: unknown): Arg[] {
   if (!Array.isArray(value)) throw new BadRequest(RequestErrors.commandNotArray);
   if (value.length === 0) throw new BadRequest(RequestErrors.emptyCommand);
-  return value.map((a, i) => {
-    if (typeof a === "string") return a;
-    if (typeof a === "number" || typeof a === "boolean") return String(a);
-    throw new BadRequest(RequestErrors.badArgument(i + 1, kindOf(a)));
-  });
+  for (let i = 0; i < value.length; i++) {
+    const a: unknown = value[i];
+    if (typeof a === "string") continue;
+    if (typeof a === "number") {
+      if (!Number.isSafeInteger(a)) inexact = true;
+      value[i] = String(a);
+    } else if (typeof a === "boolean") {
+      value[i] = String(a);
+    } else {
+      throw new BadRequest(RequestErrors.badArgument(i + 1, kindOf(a)));
+    }
+  }
+  return value as Arg[];
 }
 
 /** The body of `POST /`: one command. */
@@ -91,7 +95,8 @@ export function parseCommandList(body: Uint8Array, maxCommands: number): Arg[][]
   return parseJson(body, (value) => {
     if (!Array.isArray(value) || value.length === 0) throw new BadRequest(RequestErrors.commandListNotArray);
     if (value.length > maxCommands) throw new TooLarge(RequestErrors.tooManyCommands(value.length, maxCommands));
-    return value.map(jsonArgs);
+    for (const command of value) jsonArgs(command);
+    return value as Arg[][];
   });
 }
 

@@ -11,10 +11,10 @@
  * the first key's shard over gathered copies of them (worker/cross-gathered.ts).
  */
 import { keynumSpec } from "../key-specs";
-import { ArgCursor, bytes, parseI64, text, type Arg } from "../args";
+import { ArgCursor, bytes, text, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors, ScriptErrors } from "../errors";
-import { LuaFunction, LuaSyntaxError, arrayTable, fromBytes, type LuaValue } from "../lua";
+import { LuaFunction, LuaSyntaxError, LuaTable, fromBytes, fromUtf8, stringArrayTable, type LuaValue } from "../lua";
 import { CommandError, OK, type Reply } from "../reply";
 import { dumpLibraries, readLibraryDump } from "../scripting/functions-dump";
 import type { ScriptHost } from "../scripting/host";
@@ -26,14 +26,40 @@ import { container, type CommandSpec } from "../table";
 
 const SCRIPT_FLAGS = new Set(["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys", "allow-key-locking"]);
 
+/**
+ * A non-negative integer of at most 15 digits as Redis's string2ll reads it (no sign, spaces or
+ * leading zeros), or null for anything else (then the full 64-bit parse judges it): numkeys, read
+ * without a BigInt on every call.
+ */
+function smallCount(s: string): number | null {
+  const n = s.length;
+  if (n === 0 || n > 15 || (n > 1 && s.charCodeAt(0) === 0x30)) return null;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 /** The keys of EVAL-like commands: `numkeys` at argv[2], keys after it. */
 function numkeysKeys(argv: Arg[]): number[] {
-  const n = parseI64(text(argv[2] ?? ""));
-  if (n === null || n < 0n || n > BigInt(argv.length - 3)) return [];
-  return Array.from({ length: Number(n) }, (_, i) => 3 + i);
+  const s = text(argv[2] ?? "");
+  // Anything smallCount refuses is not a valid count, or is more keys than arguments.
+  const n = smallCount(s) ?? -1;
+  if (n < 0 || n > argv.length - 3) return [];
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = 3 + i;
+  return out;
 }
 
 function parseNumKeys(argv: Arg[], notInteger: string = Errors.notInteger): number {
+  const small = smallCount(text(argv[2]!));
+  if (small !== null) {
+    if (small > argv.length - 3) throw new CommandError(ScriptErrors.tooManyKeys);
+    return small;
+  }
   const n = new ArgCursor(argv, 2).takeI64(notInteger);
   if (n < 0n) throw new CommandError(ScriptErrors.negativeKeys);
   if (n > BigInt(argv.length - 3)) throw new CommandError(ScriptErrors.tooManyKeys);
@@ -79,18 +105,25 @@ function prepare(ctx: ExecContext, sha: string, source: Uint8Array | null): Prep
   return p;
 }
 
-function runScript(ctx: ExecContext, argv: Arg[], sha: string, script: PreparedScript, readOnly: boolean): Reply {
-  const numkeys = parseNumKeys(argv);
+function runScript(ctx: ExecContext, argv: Arg[], numkeys: number, sha: string, script: PreparedScript, readOnly: boolean): Reply {
   const host = ctx.scripts.host;
   const keys = argv.slice(3, 3 + numkeys);
-  host.lua.setGlobal("KEYS", arrayTable(keys.map(luaString)));
-  host.lua.setGlobal("ARGV", arrayTable(argv.slice(3 + numkeys).map(luaString)));
+  host.lua.setGlobal("KEYS", luaStrings(argv, 3, 3 + numkeys));
+  host.lua.setGlobal("ARGV", luaStrings(argv, 3 + numkeys, argv.length));
   const ro = readOnly || script.flags.includes("no-writes");
   return host.run(ctx, script.fn, [], { name: sha, chunk: "user_script", keys, readOnly: ro });
 }
 
+/** An argument as a Lua string: its bytes (text as UTF-8). */
 function luaString(a: Arg): string {
-  return fromBytes(bytes(a));
+  return typeof a === "string" ? fromUtf8(a) : fromBytes(a);
+}
+
+/** `argv[from..to)` as a Lua array of strings (KEYS, ARGV). */
+function luaStrings(argv: Arg[], from: number, to: number): LuaTable {
+  const out: string[] = new Array<string>(to - from);
+  for (let i = from; i < to; i++) out[i - from] = luaString(argv[i]!);
+  return stringArrayTable(out);
 }
 
 // EVAL script numkeys [key ...] [arg ...] / EVAL_RO
@@ -98,8 +131,8 @@ function evalGeneric(readOnly: boolean) {
   return (ctx: ExecContext, argv: Arg[]): Reply => {
     const source = bytes(argv[1]!);
     const sha = sha1hex(source);
-    parseNumKeys(argv);
-    return runScript(ctx, argv, sha, prepare(ctx, sha, source)!, readOnly);
+    const numkeys = parseNumKeys(argv);
+    return runScript(ctx, argv, numkeys, sha, prepare(ctx, sha, source)!, readOnly);
   };
 }
 
@@ -109,10 +142,10 @@ function evalshaGeneric(readOnly: boolean) {
     const sha = text(argv[1]!).toLowerCase();
     // As Redis: a name that cannot be a SHA1 is NOSCRIPT at once; otherwise numkeys is checked first.
     if (sha.length !== 40) throw new CommandError(ScriptErrors.noScript);
-    parseNumKeys(argv);
+    const numkeys = parseNumKeys(argv);
     const script = prepare(ctx, sha, null);
     if (!script) throw new CommandError(ScriptErrors.noScript);
-    return runScript(ctx, argv, sha, script, readOnly);
+    return runScript(ctx, argv, numkeys, sha, script, readOnly);
   };
 }
 
@@ -359,7 +392,7 @@ function fcallGeneric(readOnly: boolean) {
     // (https://upstash.com/docs/redis/commands/functions/fcall-ro).
     if (readOnly && !noWrites) throw new CommandError(ScriptErrors.writeFunctionInRo);
     const keys = argv.slice(3, 3 + numkeys);
-    const args: LuaValue[] = [arrayTable(keys.map(luaString)), arrayTable(argv.slice(3 + numkeys).map(luaString))];
+    const args: LuaValue[] = [luaStrings(argv, 3, 3 + numkeys), luaStrings(argv, 3 + numkeys, argv.length)];
     return ctx.scripts.host.run(ctx, f.callback, args, { name, chunk: "user_function", keys, readOnly: readOnly || noWrites });
   };
 }

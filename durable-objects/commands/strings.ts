@@ -247,6 +247,9 @@ function lcs(ctx: ExecContext, argv: Arg[]): Reply {
   return len ? r.len : r.sequence;
 }
 
+/** SET answers the old value with GET (of any size): then it runs in a savepoint, so a reply over the budget undoes it. */
+const setNeedsSavepoint = (argv: Arg[]) => argv.slice(3).some((a) => text(a).toUpperCase() === "GET");
+
 export const stringCommands: CommandSpec[] = [
   { name: "get", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, keySpecs: [rangeSpec(["RO", "access"], 1)], run: get, summary: "GET key" },
   {
@@ -256,11 +259,12 @@ export const stringCommands: CommandSpec[] = [
     flags: ["write", "denyoom"],
     keys: ONE_KEY,
     run: set,
+    savepoint: setNeedsSavepoint,
     summary: "SET key value [NX|XX|IFEQ value|IFNE value] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|PXAT unix-time-milliseconds|KEEPTTL]",
   },
-  { name: "setnx", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: setnx, summary: "SETNX key value" },
-  { name: "setex", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setexGeneric("EX", "setex"), summary: "SETEX key seconds value" },
-  { name: "psetex", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setexGeneric("PX", "psetex"), summary: "PSETEX key milliseconds value" },
+  { name: "setnx", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: setnx, savepoint: false, summary: "SETNX key value" },
+  { name: "setex", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setexGeneric("EX", "setex"), savepoint: false, summary: "SETEX key seconds value" },
+  { name: "psetex", arity: 4, flags: ["write", "denyoom"], keys: ONE_KEY, run: setexGeneric("PX", "psetex"), savepoint: false, summary: "PSETEX key milliseconds value" },
   { name: "getset", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: getset, summary: "GETSET key value" },
   { name: "getdel", arity: 2, flags: ["write", "fast"], keys: ONE_KEY, keySpecs: [rangeSpec(["RW", "access", "delete"], 1)], run: getdel, summary: "GETDEL key" },
   {
@@ -283,11 +287,11 @@ export const stringCommands: CommandSpec[] = [
   },
   { name: "mset", arity: -3, flags: ["write", "denyoom"], keys: EVERY_OTHER_KEY, cluster: { kind: "cross", planner: "mset" }, keySpecs: [rangeSpec(["OW", "update"], 1, -1, 2)], run: msetGeneric(false), summary: "MSET key value [key value ...]" },
   { name: "msetnx", arity: -3, flags: ["write", "denyoom"], keys: EVERY_OTHER_KEY, cluster: { kind: "cross", planner: "msetnx" }, keySpecs: [rangeSpec(["OW", "insert"], 1, -1, 2)], run: msetGeneric(true), summary: "MSETNX key value [key value ...]" },
-  { name: "incr", arity: 2, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, keySpecs: [rangeSpec(["RW", "access", "update"], 1)], run: incrByOne(1n), summary: "INCR key" },
-  { name: "decr", arity: 2, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrByOne(-1n), summary: "DECR key" },
-  { name: "incrby", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrby, summary: "INCRBY key increment" },
-  { name: "decrby", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: decrby, summary: "DECRBY key decrement" },
-  { name: "incrbyfloat", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrbyfloat, summary: "INCRBYFLOAT key increment" },
+  { name: "incr", arity: 2, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, keySpecs: [rangeSpec(["RW", "access", "update"], 1)], run: incrByOne(1n), savepoint: false, summary: "INCR key" },
+  { name: "decr", arity: 2, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrByOne(-1n), savepoint: false, summary: "DECR key" },
+  { name: "incrby", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrby, savepoint: false, summary: "INCRBY key increment" },
+  { name: "decrby", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: decrby, savepoint: false, summary: "DECRBY key decrement" },
+  { name: "incrbyfloat", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, run: incrbyfloat, savepoint: false, summary: "INCRBYFLOAT key increment" },
   { name: "append", arity: 3, flags: ["write", "denyoom", "fast"], keys: ONE_KEY, keySpecs: [rangeSpec(["RW", "insert"], 1)], run: append, summary: "APPEND key value" },
   { name: "strlen", arity: 2, flags: ["readonly", "fast"], keys: ONE_KEY, run: strlen, summary: "STRLEN key" },
   { name: "getrange", arity: 4, flags: ["readonly"], keys: ONE_KEY, run: getrange, summary: "GETRANGE key start end" },

@@ -14,6 +14,8 @@
  * `events`: notify-keyspace-events' class letters (pubsub/notify.ts), checked as Redis does, kept
  * with every flag and shown as Redis shows them (`KEA` → `AKE`; `AKEn` also shows `AKE`).
  */
+import { DEFAULT_KEY_CACHE_BYTES } from "../store/key-cache";
+
 export type ParamKind = "bytes" | "int" | "enum" | "string" | "bool" | "events";
 
 export interface Param {
@@ -64,6 +66,8 @@ export const PARAMS: readonly Param[] = [
   { name: "busy-reply-threshold", kind: "int", default: "5000", min: 0, aliases: ["lua-time-limit"] },
   // The value limit (MAX_VALUE_BYTES, durable-objects/limits.ts): set by deployment, not CONFIG SET.
   { name: "proto-max-bulk-len", kind: "bytes", default: "33554432", readOnly: true },
+  // edgekv's own: each shard's in-memory cache of key rows (store/key-cache.ts); 0 turns it off.
+  { name: "key-cache-bytes", kind: "bytes", default: String(DEFAULT_KEY_CACHE_BYTES), min: 0 },
   { name: "maxclients", kind: "int", default: "10000", readOnly: true },
   { name: "databases", kind: "int", default: "1", readOnly: true },
 ];
@@ -96,4 +100,6 @@ export interface ShardConfig {
   readonly busyReplyThreshold: number;
   /** `proto-max-bulk-len`: the value limit, MAX_VALUE_BYTES. */
   readonly protoMaxBulkLen: number;
+  /** `key-cache-bytes`: the bound of each shard's key cache (0: off). */
+  readonly keyCacheBytes: number;
 }

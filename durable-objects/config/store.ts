@@ -191,6 +191,9 @@ export class ConfigStore implements ShardConfig {
   get protoMaxBulkLen(): number {
     return this.int("proto-max-bulk-len");
   }
+  get keyCacheBytes(): number {
+    return this.int("key-cache-bytes");
+  }
 }
 
 /** The wrangler var that gives a parameter's default: `maxmemory-policy` → `MAXMEMORY_POLICY`. */

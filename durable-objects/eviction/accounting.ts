@@ -133,7 +133,7 @@ export class MemoryAccount {
     if (!row) return;
     const mem = keyMemoryUsage(this.ks, row);
     if (mem === row.mem) return;
-    this.ks.sql.exec("UPDATE keys SET mem = ? WHERE id = ?", mem, id);
+    this.ks.writeMem(row, mem);
     this.add(mem - (row.mem ?? 0));
   }
 
@@ -160,7 +160,7 @@ export class MemoryAccount {
         )
         .toArray();
       if (rows.length === 0) break;
-      for (const r of rows) this.ks.sql.exec("UPDATE keys SET mem = ? WHERE id = ?", Math.max(1, keyMemoryUsage(this.ks, r)), r.id);
+      for (const r of rows) this.ks.writeMem(r, Math.max(1, keyMemoryUsage(this.ks, r)));
     }
     const total = this.ks.sql.exec<{ t: number }>("SELECT total(mem) AS t FROM keys").one().t;
     this.dirty = true;

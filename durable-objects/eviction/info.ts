@@ -32,6 +32,7 @@ export function memoryInfo(ctx: ExecContext): Record<string, string | number> {
   const peak = Math.max(used, ctx.keyspace.memory.peak);
   const max = ctx.config.maxmemory;
   const pending = ctx.keyspace.lazyFree.pending();
+  const cache = ctx.keyspace.cache;
   return {
     used_memory: used,
     used_memory_human: bytesToHuman(used),
@@ -45,6 +46,11 @@ export function memoryInfo(ctx: ExecContext): Record<string, string | number> {
     lazyfree_pending_objects: pending.objects,
     lazyfreed_objects: ctx.keyspace.lazyFree.freed,
     edgekv_lazyfree_pending_bytes: pending.bytes,
+    // The key cache (store/key-cache.ts): what it holds, and how often a lookup needed no SQL.
+    edgekv_key_cache_keys: cache.size.keys,
+    edgekv_key_cache_bytes: cache.size.bytes,
+    edgekv_key_cache_hits: cache.hits,
+    edgekv_key_cache_misses: cache.misses,
   };
 }
 

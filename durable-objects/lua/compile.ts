@@ -132,6 +132,8 @@ const NORMAL = 0;
 const BREAK = 1;
 const RETURN = 2;
 const NONE: LuaValue[] = [];
+/** The upvalues of a chunk: none (it is never indexed). */
+const NO_UPVALUES: Cell[] = [];
 
 type Resolved = { kind: "local"; slot: number } | { kind: "upvalue"; index: number } | { kind: "global" };
 
@@ -211,7 +213,7 @@ export function compileChunk(rt: Runtime, source: string, name: string): LuaFunc
     name,
     (args) => {
       const n = nslots();
-      return runBody(body, new Frame(n, [], args, args), n);
+      return runBody(body, new Frame(n, NO_UPVALUES, args, args), n);
     },
     false,
   );
@@ -304,21 +306,22 @@ class Compiler {
     const rt = this.rt;
     switch (s.type) {
       case "LocalStatement": {
-        const init = this.exprList(s.init, s.variables.length);
+        // The initializers are compiled before the new locals are declared: in `local x = x`
+        // the right-hand x is the outer one. One name and one expression (a call or `...`
+        // included: expr() takes its first value, as Lua adjusts it) skip the list.
+        const single = s.variables.length === 1 && s.init.length === 1 ? this.expr(s.init[0]!) : null;
+        const init = single === null ? this.exprList(s.init, s.variables.length) : null;
         const slots = s.variables.map((v) => this.fs.declare(v.name));
         const cap = this.fs.captured;
-        if (slots.length === 1) {
+        if (single !== null) {
           const slot = slots[0]!;
-          if (s.init.length === 1 && !this.isMulti(s.init[0]!)) {
-            const e = this.expr(s.init[0]!);
-            return (f) => {
-              declare(f, slot, e(f), cap[slot] === true);
-              return NORMAL;
-            };
-          }
+          return (f) => {
+            declare(f, slot, single(f), cap[slot] === true);
+            return NORMAL;
+          };
         }
         return (f) => {
-          const vals = init(f);
+          const vals = init!(f);
           for (let i = 0; i < slots.length; i++) declare(f, slots[i]!, vals[i], cap[slots[i]!] === true);
           return NORMAL;
         };
@@ -564,6 +567,19 @@ class Compiler {
     const expands = this.isMulti(last, callArgs && list.length === 1);
     const singles = (expands ? list.slice(0, -1) : list).map((e) => this.expr(e));
     const tail = expands ? this.multi(last) : null;
+    if (tail === null) {
+      // A fixed number of values (call arguments, most often): one array of its final length.
+      const n = want >= 0 && want < singles.length ? want : singles.length;
+      const all = singles.length;
+      return (f) => {
+        const out = new Array<LuaValue>(n);
+        for (let i = 0; i < all; i++) {
+          const v = singles[i]!(f);
+          if (i < n) out[i] = v;
+        }
+        return out;
+      };
+    }
     const fn = (f: Frame): LuaValue[] => {
       const out: LuaValue[] = [];
       for (let i = 0; i < singles.length; i++) out.push(singles[i]!(f));

@@ -77,6 +77,15 @@ describe("sandbox", () => {
     expect(run("local x = 1 x = x + 1 return x")).toEqual([2]);
   });
 
+  it("evaluates a local's initializers before the new locals exist (answers of redis-server 7.0.15)", () => {
+    expect(run("local x = 1 do local x = x + 1 return x end")).toEqual([2]);
+    expect(run("local x = 5 local x = x return x")).toEqual([5]);
+    expect(run("local x = 5 local x, y = x, x + 1 return x, y")).toEqual([5, 6]);
+    expect(run("local t = {} for i = 1, 3 do local i = i * 2 t[#t + 1] = i end return t[1], t[2], t[3]")).toEqual([2, 4, 6]);
+    expect(run("local function f() return 3, 4 end local a = f() local b, c = f() local d = (f()) return a, b, c, d")).toEqual([3, 3, 4, 3]);
+    expect(run("local function f() end local a = f() local b = ... return a == nil, b == nil")).toEqual([true, true]);
+  });
+
   it("reports syntax errors with Lua's position", () => {
     expect(() => new LuaEngine().compile("x = = 1")).toThrow(LuaSyntaxError);
     expect(() => new LuaEngine().compile("local a =\n\n+")).toThrow(/user_script:3:/);

@@ -69,7 +69,7 @@ export class LuaEngine {
   }
 
   /** Globals set for the next run only. */
-  private readonly runGlobals = new Set<string>();
+  private readonly runGlobals: string[] = [];
   private depth = 0;
 
   /**
@@ -77,8 +77,8 @@ export class LuaEngine {
    * removed when that run ends, so that no later script or function sees it.
    */
   setGlobal(name: string, value: LuaValue): void {
-    this.rt.globals.rawSet(name, value);
-    this.runGlobals.add(name);
+    this.rt.globals.setKept(name, value);
+    if (!this.runGlobals.includes(name)) this.runGlobals.push(name);
   }
 
   /**
@@ -88,7 +88,8 @@ export class LuaEngine {
   run(fn: LuaFunction, args: LuaValue[] = [], budget = DEFAULT_BUDGET, chunkName = "user_script"): LuaValue[] {
     const rt = this.rt;
     rt.arm(budget);
-    const outer = { ...memory };
+    // The counts of the run this one is nested in, if any, restored when it ends.
+    const { active, slots, alloc, temp, meter, depth: meterDepth } = memory;
     memory.slots = MAX_SLOTS;
     memory.alloc = MAX_ALLOC;
     memory.temp = 0;
@@ -104,10 +105,15 @@ export class LuaEngine {
       if (e instanceof RangeError) throw new LuaError(`${rt.where()}stack overflow`);
       throw e;
     } finally {
-      Object.assign(memory, outer);
+      memory.active = active;
+      memory.slots = slots;
+      memory.alloc = alloc;
+      memory.temp = temp;
+      memory.meter = meter;
+      memory.depth = meterDepth;
       if (--this.depth === 0) {
-        for (const name of this.runGlobals) rt.globals.rawSet(name, undefined);
-        this.runGlobals.clear();
+        for (const name of this.runGlobals) rt.globals.setKept(name, undefined);
+        this.runGlobals.length = 0;
       }
     }
   }
@@ -128,6 +134,17 @@ export function freeze(t: LuaTable, seen = new Set<LuaTable>()): void {
     if (e[0] instanceof LuaTable) freeze(e[0], seen);
     if (e[1] instanceof LuaTable) freeze(e[1], seen);
   }
+}
+
+/**
+ * A Lua array of strings made outside a run (KEYS, ARGV): `values` (a fresh array) becomes its
+ * array part as it is; inside a run each slot is counted, as arrayTable does.
+ */
+export function stringArrayTable(values: string[]): LuaTable {
+  if (memory.active) return arrayTable(values);
+  const t = new LuaTable();
+  t.arr = values;
+  return t;
 }
 
 /** Builds a Lua array table from values. */

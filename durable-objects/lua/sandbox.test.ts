@@ -132,4 +132,20 @@ describe("shared objects are read-only", () => {
     const fn = host.lua.compile(fromUtf8("return KEYS"));
     expect(() => host.lua.run(fn, [])).toThrow(/nonexistent global variable 'KEYS'/);
   });
+
+  it("shows KEYS and ARGV among the globals only while they are given, run after run", () => {
+    const names = "local o = {} for k in pairs(_G) do o[#o + 1] = k end table.sort(o) return table.concat(o, ',')";
+    const during = String(run(names)[0]).split(",");
+    expect(during).toContain("KEYS");
+    expect(during).toContain("ARGV");
+    const bare = host.lua.compile(fromUtf8(names));
+    const between = String(host.lua.run(bare, [])[0]).split(",");
+    expect(between).toEqual(during.filter((n) => n !== "KEYS" && n !== "ARGV"));
+    expect(host.lua.run(host.lua.compile(fromUtf8("return rawget(_G, 'KEYS') == nil, rawget(_G, 'ARGV') == nil")), [])).toEqual([true, true]);
+    for (let i = 0; i < 3; i++) {
+      host.lua.setGlobal("KEYS", arrayTable([fromUtf8(`k${i}`)]));
+      expect(host.lua.run(host.lua.compile(fromUtf8("return KEYS[1], #KEYS")), [])).toEqual([`k${i}`, 1]);
+      expect(String(host.lua.run(bare, [])[0]).split(",")).toEqual(between);
+    }
+  });
 });

@@ -70,10 +70,13 @@ export class LuaBudgetError extends Error {
   }
 }
 
+/** The hash part of every table that has never had a key there (never written: its first key makes a Map of its own). */
+const NO_HASH: Map<unknown, LuaValue> = new Map();
+
 export class LuaTable {
   readonly id = nextId();
   arr: LuaValue[] = [];
-  hash: Map<unknown, LuaValue> = new Map();
+  hash: Map<unknown, LuaValue> = NO_HASH;
   metatable: LuaTable | undefined = undefined;
   readonly = false;
   private keysCache: unknown[] | null = null;
@@ -149,8 +152,21 @@ export class LuaTable {
         if (memory.active && typeof key === "string") hold(key.length);
         if (this.keysCache !== null) this.keysCache = this.keysIndex = null;
       } else if (memory.active) recharge(value, old);
+      if (this.hash === NO_HASH) this.hash = new Map();
       this.hash.set(key, value);
     }
+  }
+
+  /**
+   * Sets a string key that is set and cleared again and again (KEYS and ARGV, once per run):
+   * cleared, its entry stays in the hash part as nil (which every lookup and walk skips), so
+   * the Map does not grow and shrink on every run. Raw: no metamethods, no read-only check,
+   * nothing counted (it is set between runs).
+   */
+  setKept(key: string, value: LuaValue): void {
+    if (this.hash === NO_HASH) this.hash = new Map();
+    if (!this.hash.has(key) && this.keysCache !== null) this.keysCache = this.keysIndex = null;
+    this.hash.set(key, value);
   }
 
   /** The entries in next()'s order, without next()'s key index (for whole-table walks). */
@@ -248,8 +264,27 @@ export function nonFinite(n: number, upper: boolean): string {
 
 const SPACE = " \t\n\v\f\r";
 
+/**
+ * The common case of stringToNumber, without a regex or a slice: up to 15 decimal digits with
+ * an optional '-' (exact in a double; "-0" is -0 as strtod reads it); undefined for anything else.
+ */
+function plainInteger(s: string): number | undefined {
+  const n = s.length;
+  let i = n > 0 && s.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (n === i || n - i > 15) return undefined;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+  }
+  return s.charCodeAt(0) === 0x2d ? -v : v;
+}
+
 /** Lua 5.1's luaO_str2d: strtod (decimal, hex, inf/nan) with surrounding spaces allowed. */
 export function stringToNumber(s: string): number | undefined {
+  const n = plainInteger(s);
+  if (n !== undefined) return n;
   let a = 0;
   let b = s.length;
   while (a < b && SPACE.includes(s[a]!)) a++;
@@ -277,16 +312,26 @@ export function toNumber(v: LuaValue): number | undefined {
   return undefined;
 }
 
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+/** Byte arrays up to this long become strings in one fromCharCode call (cheaper than the decoder). */
+const SHORT_BYTES = 256;
+
+/** Whether every char of `s` is ASCII (a string that is its own UTF-8 bytes). */
+export function isAsciiText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** A byte string from UTF-8 text. */
 export function fromUtf8(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(s)) return s;
-  return fromBytes(new TextEncoder().encode(s));
+  return isAsciiText(s) ? s : fromBytes(utf8Encoder.encode(s));
 }
 
 export function fromBytes(b: Uint8Array): string {
-  if (isAscii(b)) return new TextDecoder().decode(b);
   // apply takes the typed array as it is; a spread would walk it through its iterator (slow).
+  if (b.length <= SHORT_BYTES) return String.fromCharCode.apply(null, b as unknown as number[]);
+  if (isAscii(b)) return utf8Decoder.decode(b);
   const parts: string[] = [];
   for (let i = 0; i < b.length; i += 8192) parts.push(String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]));
   return parts.join("");
@@ -305,9 +350,7 @@ export function toBytes(s: string): Uint8Array {
 
 /** A byte string as text: UTF-8 decoded (lossy for invalid sequences). */
 export function toUtf8(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(s)) return s;
-  return new TextDecoder().decode(toBytes(s));
+  return isAsciiText(s) ? s : utf8Decoder.decode(toBytes(s));
 }
 
 /**

@@ -29,7 +29,9 @@ import {
   formatG,
   fromBytes,
   fromUtf8,
+  isAsciiText,
   toBytes,
+  toUtf8,
   tostringRaw,
   work,
   type LuaValue,
@@ -53,8 +55,19 @@ export interface RunOptions {
 
 interface Running {
   ctx: ExecContext;
-  slots: Set<number>;
+  /** The script's declared keys (KEYS). */
+  keys: Arg[];
+  /** Their slots, computed the first time a key other than a declared one is called. */
+  slots: Set<number> | null;
   readOnly: boolean;
+}
+
+/** Whether `key` belongs to a slot of the running script's declared keys. */
+function isLocal(run: Running, key: string): boolean {
+  const keys = run.keys;
+  for (let i = 0; i < keys.length; i++) if (text(keys[i]!) === key) return true;
+  run.slots ??= new Set(keys.map((k) => slotOf(text(k))));
+  return run.slots.has(slotOf(key));
 }
 
 const identity = <T>(fn: () => T): T => fn();
@@ -87,7 +100,7 @@ export class ScriptHost {
   run(ctx: ExecContext, fn: LuaFunction, args: LuaValue[], opts: RunOptions): Reply {
     const outer = this.running;
     // The script's commands never wait (only a batch's own command may) and know they run in a script.
-    this.running = { ctx: { ...ctx, blocker: undefined, inScript: true }, slots: new Set(opts.keys.map((k) => slotOf(text(k)))), readOnly: opts.readOnly };
+    this.running = { ctx: { ...ctx, blocker: undefined, inScript: true }, keys: opts.keys, slots: null, readOnly: opts.readOnly };
     const budget = opts.budget ?? DEFAULT_BUDGET;
     try {
       const ret = this.lua.run(fn, args, budget, opts.chunk);
@@ -190,7 +203,7 @@ export class ScriptHost {
     const found = validate(this.table, argv, { inScript: true, readOnly: run.readOnly, gathered: only !== undefined });
     if (!found.ok) return { error: found.error };
     for (const key of found.keys) {
-      if (only ? !only.has(key) : !run.slots.has(slotOf(key))) return { error: ScriptErrors.nonLocalKey };
+      if (only ? !only.has(key) : !isLocal(run, key)) return { error: ScriptErrors.nonLocalKey };
     }
     const reply = dispatch(this.table, run.ctx, argv, identity);
     // A locked key ends the whole script (pcall cannot catch it): its command answers TRYAGAIN, nothing kept.
@@ -231,8 +244,7 @@ export class ScriptHost {
 }
 
 function toBytesArg(s: string): Arg {
-  // eslint-disable-next-line no-control-regex
-  return /^[\x00-\x7f]*$/.test(s) ? s : toBytes(s);
+  return isAsciiText(s) ? s : toBytes(s);
 }
 
 /** The text of an uncaught script error, before ` script: …`. */
@@ -294,9 +306,9 @@ export function luaToReply(v: LuaValue, depth = 0): Reply {
   }
   if (v instanceof LuaTable) {
     const err = v.get("err");
-    if (typeof err === "string") return { error: toText(err) };
+    if (typeof err === "string") return { error: toUtf8(err) };
     const ok = v.get("ok");
-    if (typeof ok === "string") return { status: toText(ok) };
+    if (typeof ok === "string") return { status: toUtf8(ok) };
     if (depth > 1000) return { error: "ERR reached lua stack limit" };
     const out: Reply[] = [];
     for (let i = 1; ; i++) {
@@ -307,10 +319,6 @@ export function luaToReply(v: LuaValue, depth = 0): Reply {
     return out;
   }
   return null;
-}
-
-function toText(s: string): string {
-  return new TextDecoder().decode(toBytes(s));
 }
 
 export { DEFAULT_BUDGET };

@@ -30,4 +30,8 @@ export const MEMORY_MERGE: Record<string, FieldMerge> = {
   lazyfree_pending_objects: "sum",
   lazyfreed_objects: "sum",
   edgekv_lazyfree_pending_bytes: "sum",
+  edgekv_key_cache_keys: "sum",
+  edgekv_key_cache_bytes: "sum",
+  edgekv_key_cache_hits: "sum",
+  edgekv_key_cache_misses: "sum",
 };

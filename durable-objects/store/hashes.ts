@@ -297,7 +297,7 @@ export class Hash {
       this.minExpire = null;
       return;
     }
-    this.sql.exec("UPDATE keys SET value = ? WHERE id = ?", encodeMeta(this.count, this.minExpire), this.row.id);
+    this.ks.writeRowValue(this.row, encodeMeta(this.count, this.minExpire));
   }
 
   private ensureRow(): number {
@@ -442,7 +442,7 @@ export function hashFieldSweeper(ks: Keyspace): { earliest(): number | null; swe
         const min = sql
           .exec<{ t: number | null }>("SELECT min(expire_at) AS t FROM hash_fields WHERE key_id = ? AND expire_at IS NOT NULL", keyId)
           .one().t;
-        sql.exec("UPDATE keys SET value = ? WHERE id = ?", encodeMeta(count, min), keyId);
+        ks.writeRowValue(row, encodeMeta(count, min));
       }
       return due.length;
     },

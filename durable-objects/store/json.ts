@@ -97,10 +97,10 @@ export function writeJson(ks: Keyspace, key: string, row: KeyRow | null, root: J
   }
   if (row.size != null) ks.sql.exec("DELETE FROM string_chunks WHERE key_id = ?", row.id);
   if (big) {
-    ks.sql.exec("UPDATE keys SET value = NULL, size = ? WHERE id = ?", bytes.length, row.id);
+    ks.writeRowValue(row, null, bytes.length);
     writeChunks(ks.sql, row.id, 0, bytes);
   } else {
-    ks.sql.exec("UPDATE keys SET value = ?, size = NULL WHERE id = ?", bytes, row.id);
+    ks.writeRowValue(row, bytes);
   }
 }
 

@@ -19,6 +19,7 @@ import { AccessTracker } from "../eviction/tracking";
 import { EXPIRY_BYTES, keyRowUsage } from "./memory-usage";
 import { LAZYFREE_THRESHOLD, LazyFree } from "./lazy-free";
 import { Notify, notifyKeyspaceEvent, type NotifyContext } from "../pubsub/notify";
+import { KeyCache } from "./key-cache";
 
 /** Where the keyspace counts lookups and expiries (the shard's counters, stats/counters.ts). */
 export interface LookupCounters {
@@ -111,6 +112,8 @@ export class Keyspace {
   readonly memory = new MemoryAccount(this);
   /** Access times and LFU counters for eviction, in memory. */
   readonly access = new AccessTracker();
+  /** Key rows in memory, written through (key-cache.ts): a cached lookup runs no SQL. */
+  readonly cache = new KeyCache();
   private readonly elementStores = new Map<KeyType, ElementStore>();
   /** Large keys' element rows, freed in bounded steps after their key row went (lazy-free.ts). */
   readonly lazyFree: LazyFree;
@@ -137,6 +140,8 @@ export class Keyspace {
     readonly sql: SqlStorage,
     /** Called when a key gets an expiry time, so the shard can arm its alarm. */
     private readonly onExpiry: (at: number) => void,
+    /** The storage's synchronous transaction (transactionSync): `transaction` runs in it. */
+    private readonly transactionSync: <T>(fn: () => T) => T = (fn) => fn(),
   ) {
     this.lazyFree = new LazyFree(sql, this.elementStores, () => this.onExpiry(this.now));
   }
@@ -153,6 +158,23 @@ export class Keyspace {
     } finally {
       this.isLocked = outer;
     }
+  }
+
+  /**
+   * Runs `fn` in a transaction of the storage (nested: a savepoint), all-or-nothing for SQLite and
+   * the key cache alike: every caller that may roll back keyspace writes goes through here.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.cache.transaction(this.transactionSync, fn);
+  }
+
+  /**
+   * Runs `fn`, statements that must stand or fall together, in a transaction of its own unless one
+   * is open (a write command's savepoint): a command that runs without a savepoint (table.ts
+   * `savepoint`) still writes all or nothing.
+   */
+  step<T>(fn: () => T): T {
+    return this.cache.inTransaction ? fn() : this.transaction(fn);
   }
 
   /** Runs `fn` raising no keyspace notification (a command made of typed operations that raises its own). */
@@ -190,7 +212,11 @@ export class Keyspace {
    */
   find(key: string, touch = true): KeyRow | null {
     this.checkLock(key);
-    const row = this.sql.exec<KeyRow & Record<string, SqlStorageValue>>(SELECT_KEY, key).toArray()[0];
+    let row = this.cache.get(key);
+    if (row === undefined) {
+      row = this.sql.exec<KeyRow & Record<string, SqlStorageValue>>(SELECT_KEY, key).toArray()[0] ?? null;
+      this.cache.set(key, row);
+    }
     if (row && row.expire_at !== null && row.expire_at <= this.now) {
       this.expireRow(row);
       if (this.lookups) {
@@ -236,6 +262,12 @@ export class Keyspace {
    */
   insert(key: string, type: KeyType, value: Uint8Array | null, expireAt: number | null, size: number | null = null, replacing = false): number {
     this.checkLock(key);
+    // Claiming an id may delete rows a freed key left under it: with the insert, one step.
+    if (this.lazyFree.mayClaim) return this.step(() => this.insertRow(key, type, value, expireAt, size, replacing));
+    return this.insertRow(key, type, value, expireAt, size, replacing);
+  }
+
+  private insertRow(key: string, type: KeyType, value: Uint8Array | null, expireAt: number | null, size: number | null, replacing: boolean): number {
     const mem = keyRowUsage({ key, expire_at: expireAt }) + (value?.byteLength ?? 0);
     let id = 0;
     while (id === 0) {
@@ -245,6 +277,7 @@ export class Keyspace {
         .toArray()[0];
       if (row) id = row.id;
     }
+    this.cache.set(key, { id, key, type, value: null, expire_at: expireAt, size, mem }, value);
     this.memory.add(mem);
     if (!replacing) this.notify(Notify.New, "new", key);
     this.waiting?.noteCreated(key);
@@ -266,6 +299,12 @@ export class Keyspace {
       this.insert(key, KeyType.String, value, expireAt ?? null);
       return;
     }
+    // Over another type or a chunked value: its rows go in the same step as the new value comes.
+    if (!isPlainString(row.type, row.size)) this.step(() => this.replaceString(key, value, expireAt, row));
+    else this.replaceString(key, value, expireAt, row);
+  }
+
+  private replaceString(key: string, value: Uint8Array, expireAt: number | null | undefined, row: KeyRow): void {
     this.dropElements(row);
     const at = expireAt === undefined ? row.expire_at : expireAt;
     // A value that was chunked also loses its length; any other keeps the fast path's statement.
@@ -273,6 +312,7 @@ export class Keyspace {
     const mem = keyRowUsage({ key: row.key, expire_at: at }) + value.byteLength;
     const before = this.memOf(row);
     this.sql.exec(update, KeyType.String, value, at, mem, row.id);
+    this.cache.set(key, { id: row.id, key, type: KeyType.String, value: null, expire_at: at, size: null, mem }, value);
     this.memory.add(mem - before);
     row.mem = mem;
     if (at !== null && at !== row.expire_at) this.onExpiry(at);
@@ -288,14 +328,31 @@ export class Keyspace {
     this.dropElements(row);
     const at = expireAt === undefined ? row.expire_at : expireAt;
     this.sql.exec("UPDATE keys SET type = ?, value = NULL, expire_at = ?, size = ? WHERE id = ?", KeyType.String, at, size, row.id);
+    this.cache.forget(key);
     this.memory.note(row.id);
     if (at !== null && at !== row.expire_at) this.onExpiry(at);
     return row.id;
   }
 
+  /**
+   * Rewrites the value of a key's row in place, its type and expiry kept: a hash's field count
+   * (hashes.ts), a document's text (`size` set: its length, the text in chunk rows; json.ts).
+   */
+  writeRowValue(row: Pick<KeyRow, "id" | "key">, value: Uint8Array | null, size: number | null = null): void {
+    this.sql.exec("UPDATE keys SET value = ?, size = ? WHERE id = ?", value, size, row.id);
+    this.cache.patch(row.key, row.id, { value, size });
+  }
+
+  /** Sets the measured size of key row `id` (eviction/accounting.ts). */
+  writeMem(row: Pick<KeyRow, "id" | "key">, mem: number): void {
+    this.sql.exec("UPDATE keys SET mem = ? WHERE id = ?", mem, row.id);
+    this.cache.patch(row.key, row.id, { mem });
+  }
+
   /** Sets the length of a chunked string (APPEND and SETRANGE grow it in place). */
   resizeChunkedString(row: KeyRow, size: number): void {
     this.sql.exec("UPDATE keys SET size = ? WHERE id = ?", size, row.id);
+    this.cache.forget(row.key);
     this.memory.note(row.id);
     row.size = size;
   }
@@ -323,7 +380,10 @@ export class Keyspace {
     const delta = (at === null ? 0 : EXPIRY_BYTES) - (row.expire_at === null ? 0 : EXPIRY_BYTES);
     this.sql.exec("UPDATE keys SET expire_at = ?, mem = mem + ? WHERE id = ?", at, delta, row.id);
     this.memory.add(delta);
-    if (row.mem !== undefined) row.mem += delta;
+    if (row.mem !== undefined) {
+      row.mem += delta;
+      this.cache.patch(row.key, row.id, { expire_at: at, mem: row.mem });
+    } else this.cache.forget(row.key);
     row.expire_at = at;
     if (at !== null) this.onExpiry(at);
   }
@@ -364,21 +424,22 @@ export class Keyspace {
     if (row.type === KeyType.Stream) this.waiting?.noteGone(row.key);
     if (isPlainString(row.type, row.size)) {
       const gone = this.sql.exec<{ mem: number }>("DELETE FROM keys WHERE id = ? RETURNING mem", row.id).toArray()[0];
+      this.cache.set(row.key, null);
       if (gone) this.memory.add(-gone.mem);
-    } else {
-      // A hash's row value is its field count (hashes.ts); other types' counts sit in their own rows.
-      const gone = this.sql
-        .exec<{ mem: number; value: ArrayBuffer | null }>(DELETE_KEY_WITH_META, row.id)
-        .toArray()[0];
-      if (gone) {
-        this.memory.add(-gone.mem);
-        const store = this.elementStores.get(row.type);
-        if (store && !store.drop({ id: row.id, value: gone.value, size: row.size }, LAZYFREE_THRESHOLD)) {
-          this.lazyFree.defer(row.id, row.type, gone.mem);
-        }
-      }
-    }
+    } else this.step(() => this.deleteWithElements(row));
     this.access.forget(row.id);
+  }
+
+  private deleteWithElements(row: Pick<KeyRow, "id" | "type" | "size" | "key">): void {
+    // A hash's row value is its field count (hashes.ts); other types' counts sit in their own rows.
+    const gone = this.sql.exec<{ mem: number; value: ArrayBuffer | null }>(DELETE_KEY_WITH_META, row.id).toArray()[0];
+    this.cache.set(row.key, null);
+    if (!gone) return;
+    this.memory.add(-gone.mem);
+    const store = this.elementStores.get(row.type);
+    if (store && !store.drop({ id: row.id, value: gone.value, size: row.size }, LAZYFREE_THRESHOLD)) {
+      this.lazyFree.defer(row.id, row.type, gone.mem);
+    }
   }
 
   /** The `mem` of a row, read when the row was selected without it. */
@@ -401,8 +462,12 @@ export class Keyspace {
     this.waiting?.noteCreated(to);
     const delta = keyRowUsage({ key: to, expire_at: null }) - keyRowUsage({ key: row.key, expire_at: null });
     this.sql.exec("UPDATE keys SET key = ?, mem = mem + ? WHERE id = ?", to, delta, row.id);
+    this.cache.set(row.key, null);
     this.memory.add(delta);
     if (row.mem !== undefined) row.mem += delta;
+    // Only a row as `find` read it (every field) may be cached under its new name.
+    if (row.mem !== undefined && row.value !== undefined) this.cache.set(to, { ...row, key: to });
+    else this.cache.forget(to);
   }
 
   /** Copies a live key to `to` (which must not exist): value, elements and expiry. */
@@ -425,6 +490,7 @@ export class Keyspace {
     for (const store of this.elementStores.values()) store.dropAll();
     this.lazyFree.clear();
     this.sql.exec("DELETE FROM keys");
+    this.cache.clear();
     this.memory.reset();
     this.access.clear();
   }

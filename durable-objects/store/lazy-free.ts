@@ -76,6 +76,11 @@ export class LazyFree {
     this.onPending();
   }
 
+  /** Whether `claim` may find rows to delete (false once nothing is pending). */
+  get mayClaim(): boolean {
+    return this.maybePending;
+  }
+
   /** A new key got id `id`: any rows still pending under it are deleted now, before it writes its own. */
   claim(id: number): void {
     if (!this.maybePending) return;

@@ -66,8 +66,7 @@ export function writeValue(ks: Keyspace, key: string, value: Uint8Array, expireA
     ks.writeString(key, value, expireAt, row);
     return;
   }
-  const id = ks.writeChunkedString(key, value.length, expireAt, row);
-  writeChunks(ks.sql, id, 0, value);
+  ks.step(() => writeChunks(ks.sql, ks.writeChunkedString(key, value.length, expireAt, row), 0, value));
 }
 
 /**

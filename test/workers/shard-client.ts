@@ -34,7 +34,8 @@ export function uniqueName(prefix: string): string {
  * The shard called `name`:
  * - `call(...argv)`: one command, its raw Reply (bytes stay bytes);
  * - `r(...argv)`: one command with numbers sent as text, its reply as the conformance suite's Value;
- * - `sql(fn)`: `fn` run inside the object on its SQL storage.
+ * - `sql(fn)`: `fn` run inside the object on its SQL storage; what `fn` changes behind the
+ *   keyspace's back is seen by the next command (the shard's key cache is emptied after it).
  *
  * @example
  * const { r } = shard("zsets-scan");
@@ -45,7 +46,14 @@ export function shard(name: string) {
   const rpc = stub as unknown as ShardRpc;
   const call = async (...argv: Arg[]): Promise<Reply> => (await rpc.exec([argv]))[0]!;
   const r = async (...argv: (string | number)[]): Promise<Value> => fromReply(await call(...argv.map(String)));
-  const sql = <T>(fn: (sql: SqlStorage) => T) => runInDurableObject(stub, (_: Shard, state: DurableObjectState) => fn(state.storage.sql));
+  const sql = <T>(fn: (sql: SqlStorage) => T) =>
+    runInDurableObject(stub, (shard: Shard, state: DurableObjectState) => {
+      try {
+        return fn(state.storage.sql);
+      } finally {
+        (shard as unknown as { keyspace: Keyspace }).keyspace.cache.clear();
+      }
+    });
   return { stub, rpc, call, r, sql };
 }
 
@@ -109,7 +117,7 @@ export function inDirectShard<T>(
 ): Promise<T> {
   return runInDurableObject(env.SHARD.getByName(uniqueName(prefix)), (_: Shard, state: DurableObjectState) => {
     const sql = state.storage.sql;
-    const ks = new Keyspace(opts.wrap ? opts.wrap(sql) : sql, () => {});
+    const ks = new Keyspace(opts.wrap ? opts.wrap(sql) : sql, () => {}, (f) => state.storage.transactionSync(f));
     registerElementStores(ks);
     ks.now = Date.now();
     if (opts.maxValueBytes !== undefined) ks.maxValueBytes = opts.maxValueBytes;
@@ -118,7 +126,7 @@ export function inDirectShard<T>(
     const stats = new ShardCounters();
     ks.notifyTo = { config, pubsub: opts.pubsub };
     const run = (...args: (Arg | number)[]) =>
-      dispatch(COMMANDS, { keyspace: ks, scripts, config, stats, now: ks.now, pubsub: opts.pubsub }, args.map((a) => (typeof a === "number" ? String(a) : a)), (f) => state.storage.transactionSync(f));
+      dispatch(COMMANDS, { keyspace: ks, scripts, config, stats, now: ks.now, pubsub: opts.pubsub }, args.map((a) => (typeof a === "number" ? String(a) : a)), (f) => ks.transaction(f));
     return fn({ ks, sql, run });
   });
 }

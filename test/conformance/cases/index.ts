@@ -23,6 +23,7 @@ import { objectCases } from "./object";
 import { precedenceCases } from "./precedence";
 import { pubsubCases } from "./pubsub";
 import { scriptingCases, scriptingOwnCases } from "./scripting";
+import { scriptingArgsCases } from "./scripting-args";
 import { serverCases } from "./server";
 import { setCases } from "./sets";
 import { sortCases } from "./sort";
@@ -35,4 +36,4 @@ import { streamCases } from "./streams";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, algebraBulkCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases, streamGroupCases, streamClaimCases, stream82Cases, streamInfoCases, streamDumpCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, algebraBulkCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, scriptingArgsCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases, streamGroupCases, streamClaimCases, stream82Cases, streamInfoCases, streamDumpCases];
