@@ -322,16 +322,14 @@ export async function scalingTable(bench, { levels, runs, rounds, fillBudgetS, k
 }
 
 /**
- * The algebra table: the inputs of ALGEBRA_FILLS at `size` elements each (outside the timing),
- * then each command of ALGEBRA_COMMANDS (those named in `only`, when given) run alone `rounds`
- * times: ms per command, the best round (after its `setup`, untimed), and with the server's
- * `pids`, its CPU ms in that round (steadier than the time when other work shares the cores).
- * `fill_s` is how long the inputs took to build.
+ * Builds the inputs of ALGEBRA_FILLS at `size` elements each under engine object `name`: all
+ * of them, or with `commands`, only those whose keys those commands name. Answers the seconds taken.
  */
-export async function algebraFigures(bench, { size, rounds, only = null, pids = null }) {
-  const name = `algebra-${Date.now()}`;
+export async function fillAlgebra(bench, name, size, commands = null) {
   const t0 = performance.now();
+  const named = commands && new Set(commands.flatMap((c) => [...c.argv, ...(c.setup ?? [])]));
   for (const [op, kind, key, offset] of ALGEBRA_FILLS) {
+    if (named && !named.has(key)) continue;
     const from = offset * size;
     const step = op === "fill" ? 20_000 : size;
     for (let done = 0; done < size; done += step) {
@@ -339,25 +337,41 @@ export async function algebraFigures(bench, { size, rounds, only = null, pids = 
       if (r.error) throw new Error(`${op} ${kind}: ${r.error}`);
     }
   }
+  return (performance.now() - t0) / 1000;
+}
+
+/**
+ * One run of an ALGEBRA_COMMANDS entry `c` (after its `setup`, untimed): {s, cpu_ms, error},
+ * cpu_ms the CPU time of the server's `pids` over the run (null without them).
+ */
+export async function algebraRun(bench, name, c, pids = null) {
+  if (c.setup) await timedLoop(bench, name, [c.setup], 1, 1);
+  const cpu0 = pids ? cpuOf(pids) : 0;
+  const [s, error] = await timedLoop(bench, name, [c.argv], 1, 1);
+  return { s, cpu_ms: pids ? (cpuOf(pids) - cpu0) * 1000 : null, error };
+}
+
+/**
+ * The algebra table: the inputs of ALGEBRA_FILLS at `size` elements each (outside the timing;
+ * with `only`, those its commands read), then each command of ALGEBRA_COMMANDS (those named in
+ * `only`, when given) run alone `rounds` times: ms per command, the best round (after its
+ * `setup`, untimed), and with the server's `pids`, its CPU ms in that round (steadier than the
+ * time when other work shares the cores). `fill_s` is how long the inputs took to build.
+ */
+export async function algebraFigures(bench, { size, rounds, only = null, pids = null }) {
+  const name = `algebra-${Date.now()}`;
+  const commands = ALGEBRA_COMMANDS.filter((c) => !only || only.includes(c.name));
+  const fill_s = await fillAlgebra(bench, name, size, only && commands);
   const rows = {};
-  for (const c of ALGEBRA_COMMANDS) {
-    if (only && !only.includes(c.name)) continue;
-    let best = Infinity;
-    let cpu = null;
-    let error = null;
-    for (let i = 0; i < rounds && !error; i++) {
-      if (c.setup) await timedLoop(bench, name, [c.setup], 1, 1);
-      const cpu0 = pids ? cpuOf(pids) : 0;
-      const [s, e] = await timedLoop(bench, name, [c.argv], 1, 1);
-      error = e;
-      if (s < best) {
-        best = s;
-        cpu = pids ? (cpuOf(pids) - cpu0) * 1000 : null;
-      }
+  for (const c of commands) {
+    let best = null;
+    for (let i = 0; i < rounds && !best?.error; i++) {
+      const r = await algebraRun(bench, name, c, pids);
+      if (!best || r.error || r.s < best.s) best = r;
     }
-    rows[c.name] = error ? { error } : { ms: best * 1000, cpu_ms: cpu };
+    rows[c.name] = best.error ? { error: best.error } : { ms: best.s * 1000, cpu_ms: best.cpu_ms };
   }
-  return { size, fill_s: (performance.now() - t0) / 1000, rows };
+  return { size, fill_s, rows };
 }
 
 /** The table: ms per command in the shard, redis-server's beside it, and their ratio. */
