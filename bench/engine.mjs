@@ -341,11 +341,13 @@ export async function fillAlgebra(bench, name, size, commands = null) {
 }
 
 /**
- * One run of an ALGEBRA_COMMANDS entry `c` (after its `setup`, untimed): {s, cpu_ms, error},
- * cpu_ms the CPU time of the server's `pids` over the run (null without them).
+ * One run of an ALGEBRA_COMMANDS entry `c` (after its `setup` and the lazy free of what earlier
+ * runs deleted, both untimed): {s, cpu_ms, error}, cpu_ms the CPU time of the server's `pids`
+ * over the run (null without them).
  */
 export async function algebraRun(bench, name, c, pids = null) {
   if (c.setup) await timedLoop(bench, name, [c.setup], 1, 1);
+  await call(bench, "settle", { name });
   const cpu0 = pids ? cpuOf(pids) : 0;
   const [s, error] = await timedLoop(bench, name, [c.argv], 1, 1);
   return { s, cpu_ms: pids ? (cpuOf(pids) - cpu0) * 1000 : null, error };
