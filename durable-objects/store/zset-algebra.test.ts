@@ -1,8 +1,9 @@
 /**
  * The rows a sorted set STORE writes (store/zset-algebra.ts, zset-bulk.ts), beyond what the
- * conformance suite sees through replies: every member of a union's destination has a seq of
- * its own (so ZSCAN returns each exactly once), whatever path wrote it (a new key, one of its
- * own inputs changed in place, a scratch id then moved), and its tree passes `verify`.
+ * conformance suite sees through replies: every member of a destination has a seq of its own
+ * (so ZSCAN returns each exactly once), whatever wrote it (a union, an intersection, a
+ * difference, ZRANGESTORE) and however (a new key, one of its own inputs changed in place, a
+ * scratch id then moved), and its tree passes `verify`.
  */
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -26,7 +27,7 @@ async function scanAll(call: (...a: string[]) => Promise<Reply>, key: string, co
 }
 
 describe("sorted set algebra's stored rows", () => {
-  it("a union's members have distinct seqs and a sound tree, written anew, in place or through a scratch id", async () => {
+  it("a STORE's members have distinct seqs and a sound tree, written anew, in place or through a scratch id", async () => {
     const { stub, call } = shard("zset-algebra-seqs");
     const range = (from: number, to: number, score: (i: number) => number) => {
       const args: string[] = [];
@@ -44,6 +45,11 @@ describe("sorted set algebra's stored rows", () => {
       ["{t}a", ["ZUNIONSTORE", "{t}a", "2", "{t}a", "{t}b", "AGGREGATE", "MAX"], 700],
       // The destination third in a sum's order (after the two smaller inputs): computed under a scratch id, then moved.
       ["{t}b", ["ZUNIONSTORE", "{t}b", "3", "{t}s", "{t}c", "{t}b"], 700],
+      // Intersections and differences keep the seqs of the input they walk; ZRANGESTORE its source's.
+      ["{t}i", ["ZINTERSTORE", "{t}i", "3", "{t}u", "{t}s", "{t}b"], 150],
+      ["{t}d", ["ZDIFFSTORE", "{t}d", "2", "{t}u", "{t}s"], 650],
+      ["{t}r", ["ZRANGESTORE", "{t}r", "{t}b", "10", "-11"], 680],
+      ["{t}a", ["ZINTERSTORE", "{t}a", "2", "{t}u", "{t}a"], 700],
     ];
     for (const [dst, argv, card] of cases) {
       expect(await call(...argv)).toBe(card);

@@ -127,8 +127,13 @@ function foldInter(first: string, products: string[], how: Aggregate): string {
 
 type Plan = { kind: "empty" } | { kind: "memory" } | { kind: "sql"; select: string; params: number[] };
 
-/** The SELECT (member, score) of `spec`, unordered; empty when the result must be, memory past MAX_SQL_INPUTS inputs. */
-function plan(spec: AlgebraSpec, ordered: (Source | null)[]): Plan {
+/**
+ * The SELECT (member, score) of `spec`, unordered; empty when the result must be, memory past
+ * MAX_SQL_INPUTS inputs. With `seq` (an intersection or a difference to store), also each
+ * member's seq in the input walked, which is one of its own there.
+ */
+function plan(spec: AlgebraSpec, ordered: (Source | null)[], seq = false): Plan {
+  const withSeq = seq ? ", i0.seq AS seq" : "";
   if (spec.op === "union") {
     const live = ordered.filter((s): s is Source => s !== null);
     if (live.length === 0) return { kind: "empty" };
@@ -142,7 +147,7 @@ function plan(spec: AlgebraSpec, ordered: (Source | null)[]): Plan {
     const products = live.map((s, i) => `${scoreOf(s, `i${i}`)} * ?${i + 1}`);
     return {
       kind: "sql",
-      select: `SELECT i0.member AS member, ${foldInter(products[0]!, products.slice(1), spec.how)} AS score ${interFrom(live)}`,
+      select: `SELECT i0.member AS member, ${foldInter(products[0]!, products.slice(1), spec.how)} AS score${withSeq} ${interFrom(live)}`,
       params: live.map((s) => s.weight),
     };
   }
@@ -153,7 +158,7 @@ function plan(spec: AlgebraSpec, ordered: (Source | null)[]): Plan {
   const probes = others.map((s) => ` AND NOT EXISTS (SELECT 1 FROM ${tableOf(s)} WHERE key_id = ${s.input.set.id} AND member = i0.member)`);
   return {
     kind: "sql",
-    select: `SELECT i0.member AS member, ${scoreOf(first, "i0")} AS score FROM ${tableOf(first)} AS i0 WHERE i0.key_id = ${first.input.set.id}${probes.join("")}`,
+    select: `SELECT i0.member AS member, ${scoreOf(first, "i0")} AS score${withSeq} FROM ${tableOf(first)} AS i0 WHERE i0.key_id = ${first.input.set.id}${probes.join("")}`,
     params: [],
   };
 }
@@ -213,11 +218,11 @@ export function algebraStore(ks: Keyspace, dst: string, spec: AlgebraSpec, event
   }
   const first = ordered[0];
   if (spec.op === "diff" && first?.input.kind === "zset" && readers.length === 1 && readers[0] === first) return diffInPlace(ks, first, live.slice(1), event);
-  const p = plan(spec, ordered);
+  const p = plan(spec, ordered, true);
   if (p.kind === "empty") return replaceZset(ks, dst, event, null);
   if (p.kind === "memory") return storeZset(ks, dst, combineInMemory(spec.op, ordered, spec.how), event);
   const fill = (id: number) => {
-    sql.exec(`INSERT INTO zset_member (key_id, member, score, seq) SELECT ${id}, member, score, row_number() OVER () FROM (${p.select})`, ...p.params);
+    sql.exec(`INSERT INTO zset_member (key_id, member, score, seq) SELECT ${id}, member, score, seq FROM (${p.select})`, ...p.params);
     return rowsChanged(sql);
   };
   return replaceZset(ks, dst, event, fill, readers.length > 0);
