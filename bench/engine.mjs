@@ -172,9 +172,9 @@ const SCALING = [
 
 /**
  * The algebra table's inputs: sorted sets alg:za (m:0 … m:N-1, score i) and alg:zb (m:N/2 …
- * m:3N/2-1), sets alg:sa and alg:sb with the same members, a list alg:l and a hash alg:h of N
- * elements; so a union has 1.5 N members and an intersection 0.5 N. The sorted sets and sets
- * are written whole by the bench Worker's `fill-direct`; the list and hash by `fill`.
+ * m:3N/2-1), sets alg:sa and alg:sb with the same members, a list alg:l, a hash alg:h and a
+ * stream alg:x of N elements; so a union has 1.5 N members and an intersection 0.5 N. The sorted
+ * sets and sets are written whole by the bench Worker's `fill-direct`; the others by `fill`.
  */
 export const ALGEBRA_FILLS = [
   ["fill-direct", "zset", "alg:za", 0],
@@ -183,7 +183,11 @@ export const ALGEBRA_FILLS = [
   ["fill-direct", "set", "alg:sb", 0.5],
   ["fill", "list", "alg:l", 0],
   ["fill", "hash", "alg:h", 0],
+  ["fill", "stream", "alg:x", 0],
 ];
+
+/** RESTORE of a DUMP of KEYS[1] at KEYS[2], in one script (a payload cannot be a bench argument). */
+const DUMP_RESTORE = "redis.call('RESTORE', KEYS[2], 0, redis.call('DUMP', KEYS[1]), 'REPLACE') return 1";
 
 /** The algebra table's commands (each run alone, its reply built in the shard as for a client). */
 export const ALGEBRA_COMMANDS = [
@@ -200,6 +204,13 @@ export const ALGEBRA_COMMANDS = [
   { name: "SUNION (reply)", argv: ["SUNION", "alg:sa", "alg:sb"] },
   { name: "SINTERCARD", argv: ["SINTERCARD", "2", "alg:sa", "alg:sb"] },
   { name: "COPY zset", argv: ["COPY", "alg:za", "alg:zcopy", "REPLACE"] },
+  { name: "COPY set", argv: ["COPY", "alg:sa", "alg:scopy", "REPLACE"] },
+  { name: "COPY hash", argv: ["COPY", "alg:h", "alg:hcopy", "REPLACE"] },
+  { name: "COPY list", argv: ["COPY", "alg:l", "alg:lcopy", "REPLACE"] },
+  { name: "COPY stream", argv: ["COPY", "alg:x", "alg:xcopy", "REPLACE"] },
+  { name: "RENAME zset", argv: ["RENAME", "alg:zren", "alg:zren2"], setup: ["COPY", "alg:za", "alg:zren", "REPLACE"] },
+  { name: "DUMP zset", argv: ["DUMP", "alg:za"] },
+  { name: "DUMP + RESTORE zset (script)", argv: ["EVAL", DUMP_RESTORE, "2", "alg:za", "alg:zrest"] },
   { name: "SMEMBERS", argv: ["SMEMBERS", "alg:sa"] },
   { name: "ZRANGE 0 -1 WITHSCORES", argv: ["ZRANGE", "alg:za", "0", "-1", "WITHSCORES"] },
   { name: "LRANGE 0 -1", argv: ["LRANGE", "alg:l", "0", "-1"] },
