@@ -7,14 +7,19 @@
  * side is bundled and served by its own bare workerd (bench/runtimes.mjs), and the two are
  * measured in turn (A B B A …) for `--rounds` rounds; the table shows medians:
  *
- * - in-shard engine commands/s (bench/engine.mjs's loop: no HTTP per command), and
- * - HTTP workloads of bench/workloads.mjs: req/s and CPU ms per request of that side's workerd.
+ * - in-shard engine commands/s (bench/engine.mjs's loop: no HTTP per command),
+ * - HTTP workloads of bench/workloads.mjs: req/s and CPU ms per request of that side's workerd, and
+ * - with `--algebra`, rows of the algebra table (bench/engine.mjs ALGEBRA_COMMANDS): ms and CPU
+ *   ms of one command over inputs of `--size` elements (100000), built in each side first.
  *
  * Options: --rounds N (5), --duration S per HTTP cell (1), --runs N per engine loop (10000),
  * --workloads a,b (get_hit,get_miss,set,incr_many,pipe100_1shard,rl_sliding; "" for none),
  * --engine GET,SET (PING,GET,SET,INCR,HSET,ZADD; "" for none; any row name of bench/engine.mjs's
- * ENGINE_COMMANDS, e.g. "EVALSHA,INCRBY (TTL)"). In-shard rows also show the best loop of each
+ * ENGINE_COMMANDS, e.g. "EVALSHA,INCRBY (TTL)"), --algebra "ZUNIONSTORE,COPY zset" (none by default;
+ * any row name of ALGEBRA_COMMANDS), --size N. In-shard rows also show the best loop of each
  * side (the least disturbed), as bench/engine.mjs reports.
+ *
+ * @example node bench/compare.mjs --workloads "" --engine "" --algebra ZUNIONSTORE --rounds 5
  */
 import { execFileSync, execSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -23,7 +28,7 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { ROOT, bundle } from "../scripts/serve.mjs";
-import { ENGINE_COMMANDS } from "./engine.mjs";
+import { ALGEBRA_COMMANDS, ENGINE_COMMANDS, algebraRun, fillAlgebra } from "./engine.mjs";
 import { cpuOf, startWorkerd } from "./runtimes.mjs";
 import { loadSpec, preload } from "./workloads.mjs";
 
@@ -36,12 +41,15 @@ const { values: flags } = parseArgs({
     runs: { type: "string", default: "10000" },
     workloads: { type: "string", default: "get_hit,get_miss,set,incr_many,pipe100_1shard,rl_sliding" },
     engine: { type: "string", default: "PING,GET,SET,INCR,HSET,ZADD" },
+    algebra: { type: "string", default: "" },
+    size: { type: "string", default: "100000" },
   },
 });
 const rounds = Number(flags.rounds);
 const runs = Number(flags.runs);
 const workloads = flags.workloads.split(",").filter(Boolean);
 const engineCommands = ENGINE_COMMANDS.filter((c) => flags.engine.split(",").includes(c.name));
+const algebraCommands = ALGEBRA_COMMANDS.filter((c) => flags.algebra.split(",").includes(c.name));
 const log = (...a) => console.error(...a);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
@@ -94,9 +102,10 @@ try {
     mkdirSync(data);
     await bundle(join(src, "worker/index.ts"), join(build, "edgekv.js"));
     await bundle(join(src, "bench/worker.ts"), join(build, "bench.js"));
-    sides[side] = { runtime: await startWorkerd({ buildDir: build, dataDir: data }), engine: {}, http: {} };
-    await preload(sides[side].runtime, "edgekv");
+    sides[side] = { runtime: await startWorkerd({ buildDir: build, dataDir: data }), engine: {}, http: {}, algebra: {} };
+    if (workloads.length > 0) await preload(sides[side].runtime, "edgekv");
     for (const c of engineCommands) if (c.setup) await engineLoop(sides[side].runtime, "cmp", c.setup, c.range);
+    if (algebraCommands.length > 0) log(`${side}: algebra inputs built in ${(await fillAlgebra(sides[side].runtime.bench, "cmp-algebra", Number(flags.size), algebraCommands)).toFixed(1)} s`);
   }
   for (const side of Object.values(sides)) for (const w of workloads) await httpCell(side.runtime, w, 0.3);
   for (let round = 0; round < rounds; round++) {
@@ -110,9 +119,22 @@ try {
     for (const w of workloads) {
       for (const side of order) ((sides[side].http[w] ??= [])).push(await httpCell(sides[side].runtime, w, Number(flags.duration)));
     }
+    for (const c of algebraCommands) {
+      for (const side of order) {
+        const { runtime } = sides[side];
+        const r = await algebraRun(runtime.bench, "cmp-algebra", c, runtime.pids);
+        if (r.error) throw new Error(`${side} ${c.name}: ${r.error}`);
+        ((sides[side].algebra[c.name] ??= [])).push(r);
+      }
+    }
   }
   const pct = (a, b) => `${b >= a ? "+" : ""}${(((b - a) / a) * 100).toFixed(1)} %`;
-  const width = Math.max(30, ...engineCommands.map((c) => `in-shard ${c.name} cmd/s, best`.length), ...workloads.map((w) => `${w} CPU ms/req`.length));
+  const width = Math.max(
+    30,
+    ...engineCommands.map((c) => `in-shard ${c.name} cmd/s, best`.length),
+    ...workloads.map((w) => `${w} CPU ms/req`.length),
+    ...algebraCommands.map((c) => `${c.name} CPU ms`.length),
+  );
   const row = (label, a, b, d) => console.log([label.padEnd(width), a.toFixed(d).padStart(10), b.toFixed(d).padStart(10), pct(a, b).padStart(9)].join(" "));
   console.log(`\nbefore ${flags.base} / after (+ ${changed.join(", ")}), ${rounds} rounds, medians, ${new Date().toISOString()}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
   console.log(["".padEnd(width), "before".padStart(10), "after".padStart(10), "change".padStart(9)].join(" "));
@@ -128,6 +150,11 @@ try {
     const [b, a] = [sides.before.http[w], sides.after.http[w]];
     row(`${w} req/s`, median(b.map((x) => x.rps)), median(a.map((x) => x.rps)), 0);
     row(`${w} CPU ms/req`, median(b.map((x) => x.cpu)), median(a.map((x) => x.cpu)), 3);
+  }
+  for (const c of algebraCommands) {
+    const [b, a] = [sides.before.algebra[c.name], sides.after.algebra[c.name]];
+    row(`${c.name} ms`, median(b.map((x) => x.s * 1000)), median(a.map((x) => x.s * 1000)), 1);
+    row(`${c.name} CPU ms`, median(b.map((x) => x.cpu_ms)), median(a.map((x) => x.cpu_ms)), 0);
   }
 } finally {
   for (const side of Object.values(sides)) await side.runtime.stop();

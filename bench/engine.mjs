@@ -187,9 +187,9 @@ const SCALING = [
 
 /**
  * The algebra table's inputs: sorted sets alg:za (m:0 … m:N-1, score i) and alg:zb (m:N/2 …
- * m:3N/2-1), sets alg:sa and alg:sb with the same members, a list alg:l and a hash alg:h of N
- * elements; so a union has 1.5 N members and an intersection 0.5 N. The sorted sets and sets
- * are written whole by the bench Worker's `fill-direct`; the list and hash by `fill`.
+ * m:3N/2-1), sets alg:sa and alg:sb with the same members, a list alg:l, a hash alg:h and a
+ * stream alg:x of N elements; so a union has 1.5 N members and an intersection 0.5 N. The sorted
+ * sets and sets are written whole by the bench Worker's `fill-direct`; the others by `fill`.
  */
 export const ALGEBRA_FILLS = [
   ["fill-direct", "zset", "alg:za", 0],
@@ -198,7 +198,11 @@ export const ALGEBRA_FILLS = [
   ["fill-direct", "set", "alg:sb", 0.5],
   ["fill", "list", "alg:l", 0],
   ["fill", "hash", "alg:h", 0],
+  ["fill", "stream", "alg:x", 0],
 ];
+
+/** RESTORE of a DUMP of KEYS[1] at KEYS[2], in one script (a payload cannot be a bench argument). */
+const DUMP_RESTORE = "redis.call('RESTORE', KEYS[2], 0, redis.call('DUMP', KEYS[1]), 'REPLACE') return 1";
 
 /** The algebra table's commands (each run alone, its reply built in the shard as for a client). */
 export const ALGEBRA_COMMANDS = [
@@ -215,6 +219,13 @@ export const ALGEBRA_COMMANDS = [
   { name: "SUNION (reply)", argv: ["SUNION", "alg:sa", "alg:sb"] },
   { name: "SINTERCARD", argv: ["SINTERCARD", "2", "alg:sa", "alg:sb"] },
   { name: "COPY zset", argv: ["COPY", "alg:za", "alg:zcopy", "REPLACE"] },
+  { name: "COPY set", argv: ["COPY", "alg:sa", "alg:scopy", "REPLACE"] },
+  { name: "COPY hash", argv: ["COPY", "alg:h", "alg:hcopy", "REPLACE"] },
+  { name: "COPY list", argv: ["COPY", "alg:l", "alg:lcopy", "REPLACE"] },
+  { name: "COPY stream", argv: ["COPY", "alg:x", "alg:xcopy", "REPLACE"] },
+  { name: "RENAME zset", argv: ["RENAME", "alg:zren", "alg:zren2"], setup: ["COPY", "alg:za", "alg:zren", "REPLACE"] },
+  { name: "DUMP zset", argv: ["DUMP", "alg:za"] },
+  { name: "DUMP + RESTORE zset (script)", argv: ["EVAL", DUMP_RESTORE, "2", "alg:za", "alg:zrest"] },
   { name: "SMEMBERS", argv: ["SMEMBERS", "alg:sa"] },
   { name: "ZRANGE 0 -1 WITHSCORES", argv: ["ZRANGE", "alg:za", "0", "-1", "WITHSCORES"] },
   { name: "LRANGE 0 -1", argv: ["LRANGE", "alg:l", "0", "-1"] },
@@ -347,16 +358,14 @@ export async function scalingTable(bench, { levels, runs, rounds, fillBudgetS, k
 }
 
 /**
- * The algebra table: the inputs of ALGEBRA_FILLS at `size` elements each (outside the timing),
- * then each command of ALGEBRA_COMMANDS (those named in `only`, when given) run alone `rounds`
- * times: ms per command, the best round (after its `setup`, untimed), and with the server's
- * `pids`, its CPU ms in that round (steadier than the time when other work shares the cores).
- * `fill_s` is how long the inputs took to build.
+ * Builds the inputs of ALGEBRA_FILLS at `size` elements each under engine object `name`: all
+ * of them, or with `commands`, only those whose keys those commands name. Answers the seconds taken.
  */
-export async function algebraFigures(bench, { size, rounds, only = null, pids = null }) {
-  const name = `algebra-${Date.now()}`;
+export async function fillAlgebra(bench, name, size, commands = null) {
   const t0 = performance.now();
+  const named = commands && new Set(commands.flatMap((c) => [...c.argv, ...(c.setup ?? [])]));
   for (const [op, kind, key, offset] of ALGEBRA_FILLS) {
+    if (named && !named.has(key)) continue;
     const from = offset * size;
     const step = op === "fill" ? 20_000 : size;
     for (let done = 0; done < size; done += step) {
@@ -364,25 +373,43 @@ export async function algebraFigures(bench, { size, rounds, only = null, pids = 
       if (r.error) throw new Error(`${op} ${kind}: ${r.error}`);
     }
   }
+  return (performance.now() - t0) / 1000;
+}
+
+/**
+ * One run of an ALGEBRA_COMMANDS entry `c` (after its `setup` and the lazy free of what earlier
+ * runs deleted, both untimed): {s, cpu_ms, error}, cpu_ms the CPU time of the server's `pids`
+ * over the run (null without them).
+ */
+export async function algebraRun(bench, name, c, pids = null) {
+  if (c.setup) await timedLoop(bench, name, [c.setup], 1, 1);
+  await call(bench, "settle", { name });
+  const cpu0 = pids ? cpuOf(pids) : 0;
+  const [s, error] = await timedLoop(bench, name, [c.argv], 1, 1);
+  return { s, cpu_ms: pids ? (cpuOf(pids) - cpu0) * 1000 : null, error };
+}
+
+/**
+ * The algebra table: the inputs of ALGEBRA_FILLS at `size` elements each (outside the timing;
+ * with `only`, those its commands read), then each command of ALGEBRA_COMMANDS (those named in
+ * `only`, when given) run alone `rounds` times: ms per command, the best round (after its
+ * `setup`, untimed), and with the server's `pids`, its CPU ms in that round (steadier than the
+ * time when other work shares the cores). `fill_s` is how long the inputs took to build.
+ */
+export async function algebraFigures(bench, { size, rounds, only = null, pids = null }) {
+  const name = `algebra-${Date.now()}`;
+  const commands = ALGEBRA_COMMANDS.filter((c) => !only || only.includes(c.name));
+  const fill_s = await fillAlgebra(bench, name, size, only && commands);
   const rows = {};
-  for (const c of ALGEBRA_COMMANDS) {
-    if (only && !only.includes(c.name)) continue;
-    let best = Infinity;
-    let cpu = null;
-    let error = null;
-    for (let i = 0; i < rounds && !error; i++) {
-      if (c.setup) await timedLoop(bench, name, [c.setup], 1, 1);
-      const cpu0 = pids ? cpuOf(pids) : 0;
-      const [s, e] = await timedLoop(bench, name, [c.argv], 1, 1);
-      error = e;
-      if (s < best) {
-        best = s;
-        cpu = pids ? (cpuOf(pids) - cpu0) * 1000 : null;
-      }
+  for (const c of commands) {
+    let best = null;
+    for (let i = 0; i < rounds && !best?.error; i++) {
+      const r = await algebraRun(bench, name, c, pids);
+      if (!best || r.error || r.s < best.s) best = r;
     }
-    rows[c.name] = error ? { error } : { ms: best * 1000, cpu_ms: cpu };
+    rows[c.name] = best.error ? { error: best.error } : { ms: best.s * 1000, cpu_ms: best.cpu_ms };
   }
-  return { size, fill_s: (performance.now() - t0) / 1000, rows };
+  return { size, fill_s, rows };
 }
 
 /** The table: ms per command in the shard, redis-server's beside it, and their ratio. */

@@ -70,6 +70,8 @@ const FILL_SCRIPTS = {
   set: "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do redis.call('SADD', KEYS[1], 'm:' .. i) end",
   list: "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do redis.call('RPUSH', KEYS[1], 'v:' .. i) end",
   hash: "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do redis.call('HSET', KEYS[1], 'f:' .. i, 'v:' .. i) end",
+  // The bench Worker's stream fill: entry i has ID (4·10^12 + i)-0 and field f = v:i.
+  stream: "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do redis.call('XADD', KEYS[1], (4000000000000 + i) .. '-0', 'f', 'v:' .. i) end",
 };
 
 /**
@@ -92,8 +94,9 @@ export async function redisAlgebra({ size, runs = 3, only = null }) {
       for (let i = 0; i < (c.setup ? runs : 1); i++) {
         if (c.setup && i > 0) cli(...c.setup);
         const r = spawnSync("redis-benchmark", ["-h", "127.0.0.1", "-p", String(port), "-c", "1", "-n", String(c.setup ? 1 : runs), "--csv", ...c.argv], { encoding: "utf8" });
+        // The last line: "test","rps","avg_latency_ms",… five more; the test's name may hold commas.
         const cells = (r.stdout.trim().split("\n").pop() ?? "").split(",").map((x) => x.replace(/"/g, ""));
-        times.push(Number(cells[2]));
+        times.push(Number(cells[cells.length - 6]));
       }
       const ms = Math.min(...times);
       out[c.name] = Number.isFinite(ms) ? ms : null;

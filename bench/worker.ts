@@ -10,6 +10,7 @@
  *   POST /engine/loop {name, template, n, range}   run commands in a shard, no HTTP per command
  *   POST /engine/fill {name, kind, key, from, count}  grow one collection for the scaling table
  *   POST /engine/fill-direct {name, kind, key, from, count}  write one whole sorted set or set (the algebra table)
+ *   POST /engine/settle {name}          free now the element rows of deleted large keys (lazy free), before a timed command
  *   POST /engine/consume {name, key, group, consumer, n}  n stream jobs taken and acknowledged (XREADGROUP + XACK)
  *   POST /engine/config {name, config}  set server parameters in a shard (as CONFIG SET), as its database's only shard
  *   POST /engine/replay {name, ops, value}  replay a cache trace (bench/eviction-hit-ratio.mjs): hits, misses, evictions
@@ -277,6 +278,18 @@ export class EngineShard extends Shard {
   }
 
   /**
+   * Frees now every element row that deleted large keys left to be freed in bounded steps
+   * (store/lazy-free.ts), so that a timed command neither waits for an alarm's step nor
+   * shares the cores with one; answers the rows freed.
+   */
+  settle(): number {
+    const ks = (this as unknown as { keyspace: Keyspace }).keyspace;
+    let freed = 0;
+    this.ctx.storage.transactionSync(() => (freed = ks.lazyFree.drain(Number.MAX_SAFE_INTEGER)));
+    return freed;
+  }
+
+  /**
    * `n` jobs of a stream queue, one at a time as a consumer takes them: `XREADGROUP GROUP
    * group consumer COUNT 1 STREAMS key >`, then `XACK key group <its ID>`, two batches per job.
    * Stops early when nothing is left to read; returns the jobs done and the first error.
@@ -435,6 +448,7 @@ export default {
           if (op === "fill-direct") return json({ error: await shard.fillDirect(b.kind as "zset" | "set", b.key, b.from, b.count) });
           if (op === "config") return json({ error: await shard.configure(b.config) });
           if (op === "replay") return json(await shard.replay(b.ops, b.value));
+          if (op === "settle") return json({ freed: await shard.settle() });
           if (op === "consume") return json(await shard.consume(b.key, b.group, b.consumer, b.n));
         }
       }

@@ -100,6 +100,9 @@ function blob(b: Uint8Array): ArrayBuffer {
   return (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b.buffer : b.slice().buffer) as ArrayBuffer;
 }
 
+/** Rows per multi-row INSERT of new fields: three bound parameters each, under the limit of 100. */
+const NEW_BATCH = 33;
+
 function toRow(r: FieldRow): HashRow {
   return { id: r.id, field: new Uint8Array(r.field), value: new Uint8Array(r.value), expireAt: r.expire_at };
 }
@@ -199,6 +202,26 @@ export class Hash {
       }
       this.ks.armExpiry(at);
     }
+  }
+
+  /**
+   * Adds fields known to be new and distinct (a restored payload), NEW_BATCH to a statement,
+   * each with its own expiry time (null: none), in their order; `save` must follow.
+   */
+  addAllNew(fields: { field: Uint8Array; value: Uint8Array; expireAt: number | null }[]): void {
+    for (const f of fields) checkSize(f.field.length + f.value.length);
+    const id = this.ensureRow();
+    for (let i = 0; i < fields.length; i += NEW_BATCH) {
+      const batch = fields.slice(i, i + NEW_BATCH);
+      this.sql.exec(
+        `INSERT INTO hash_fields (key_id, field, value, expire_at) VALUES ${batch.map(() => `(${id}, ?, ?, ?)`).join(", ")}`,
+        ...batch.flatMap((f) => [blob(f.field), blob(f.value), f.expireAt]),
+      );
+    }
+    this.count += fields.length;
+    this.dirty = true;
+    for (const f of fields) if (f.expireAt !== null && (this.minExpire === null || f.expireAt < this.minExpire)) this.minExpire = f.expireAt;
+    if (this.minExpire !== null) this.ks.armExpiry(this.minExpire);
   }
 
   /** Every field in insertion order (HGETALL, HKEYS, HVALS). */

@@ -134,6 +134,19 @@ export class SetKey {
     return added;
   }
 
+  /**
+   * Adds members known to be new and distinct (a restored payload), NEW_BATCH to a statement,
+   * with the ordinals and seqs `add` would give them one by one; `save` must follow.
+   */
+  addAllNew(members: Uint8Array[]): void {
+    for (let i = 0; i < members.length; i += NEW_BATCH) {
+      const batch = members.slice(i, i + NEW_BATCH);
+      const params: (Uint8Array | number)[] = [];
+      for (const m of batch) params.push(m, this.card++, this.nextSeq++);
+      this.sql.exec(`INSERT INTO set_member (key_id, member, ord, seq) VALUES ${batch.map(() => `(${this.id}, ?, ?, ?)`).join(", ")}`, ...params);
+    }
+  }
+
   /** Removes `member`; true if it was there. */
   remove(member: Uint8Array): boolean {
     const gone = this.sql
@@ -240,6 +253,17 @@ function createSet(ks: Keyspace, key: string): SetKey {
   const id = ks.insert(key, KeyType.Set, null, null);
   ks.sql.exec("INSERT INTO set_meta (key_id, card, next_seq) VALUES (?, 0, 1)", id);
   return new SetKey(ks, { id, key, type: KeyType.Set, value: null, expire_at: null }, 0, 1);
+}
+
+/** Rows per multi-row INSERT of new members: three bound parameters each, under the limit of 100. */
+const NEW_BATCH = 33;
+
+/** Writes a new set at `key` (absent) of `members`, all distinct (RESTORE), in batched INSERTs. */
+export function createSetOf(ks: Keyspace, key: string, members: Uint8Array[]): void {
+  for (const m of members) checkSize(m.length);
+  const set = createSet(ks, key);
+  set.addAllNew(members);
+  set.save();
 }
 
 /** SADD: how many members were new. */

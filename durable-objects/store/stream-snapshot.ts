@@ -140,9 +140,22 @@ export function streamByteCount(s: Stream, rows: number): number {
   );
 }
 
+/** Bound parameters one statement takes at most (the platform's limit is 100). */
+const MAX_PARAMS = 99;
+
+/** Inserts `rows` (values of `columns`) under key id `id`, as many rows a statement as its parameters allow. */
+function insertRows(sql: SqlStorage, table: string, id: number, columns: string[], rows: unknown[][]): void {
+  const per = Math.floor(MAX_PARAMS / columns.length);
+  const one = `(${id}, ${columns.map(() => "?").join(", ")})`;
+  for (let i = 0; i < rows.length; i += per) {
+    const batch = rows.slice(i, i + per);
+    sql.exec(`INSERT INTO ${table} (key_id, ${columns.join(", ")}) VALUES ${batch.map(() => one).join(", ")}`, ...batch.flat());
+  }
+}
+
 /**
- * Writes `v` as a new stream at `key` (which must not exist). Every entry is checked against
- * the row limit first, so a refusal writes nothing.
+ * Writes `v` as a new stream at `key` (which must not exist), its rows in batched INSERTs.
+ * Every entry is checked against the row limit first, so a refusal writes nothing.
  */
 export function writeStream(ks: Keyspace, key: string, v: StreamSnapshot): void {
   const blobs = v.nodes.map((n) =>
@@ -154,11 +167,8 @@ export function writeStream(ks: Keyspace, key: string, v: StreamSnapshot): void 
   );
   const s = createStream(ks, key);
   const sql = ks.sql;
-  v.nodes.forEach((n, i) => {
-    const node = i + 1;
-    sql.exec("INSERT INTO stream_node (key_id, node, first_id, last_id, live) VALUES (?, ?, ?, ?, ?)", s.id, node, idBytes(n.first), idBytes(n.last), n.entries.length);
-    n.entries.forEach((e, j) => sql.exec("INSERT INTO stream_entry (key_id, id, node, fields) VALUES (?, ?, ?, ?)", s.id, idBytes(e.id), node, blobs[i]![j]!));
-  });
+  insertRows(sql, "stream_node", s.id, ["node", "first_id", "last_id", "live"], v.nodes.map((n, i) => [i + 1, idBytes(n.first), idBytes(n.last), n.entries.length]));
+  insertRows(sql, "stream_entry", s.id, ["id", "node", "fields"], v.nodes.flatMap((n, i) => n.entries.map((e, j) => [idBytes(e.id), i + 1, blobs[i]![j]!])));
   const tail = v.nodes[v.nodes.length - 1];
   sql.exec(
     "UPDATE stream_meta SET length = ?, last_id = ?, first_id = ?, max_deleted = ?, entries_added = ?, tail_node = ?, tail_fill = ? WHERE key_id = ?",
@@ -171,19 +181,13 @@ export function writeStream(ks: Keyspace, key: string, v: StreamSnapshot): void 
     tail?.appended ?? 0,
     s.id,
   );
-  for (const g of v.groups) {
-    sql.exec("INSERT INTO stream_group (key_id, name, last_id, entries_read) VALUES (?, ?, ?, ?)", s.id, g.name, idBytes(g.lastId), g.entriesRead.toString());
-    for (const c of g.consumers) sql.exec("INSERT INTO stream_consumer (key_id, grp, name, seen_time) VALUES (?, ?, ?, ?)", s.id, g.name, c.name, c.seenTime);
-    for (const p of g.pending) {
-      sql.exec(
-        "INSERT INTO stream_pending (key_id, grp, id, consumer, delivery_time, delivery_count) VALUES (?, ?, ?, ?, ?, ?)",
-        s.id,
-        g.name,
-        idBytes(p.id),
-        p.consumer,
-        p.deliveryTime,
-        p.deliveryCount,
-      );
-    }
-  }
+  insertRows(sql, "stream_group", s.id, ["name", "last_id", "entries_read"], v.groups.map((g) => [g.name, idBytes(g.lastId), g.entriesRead.toString()]));
+  insertRows(sql, "stream_consumer", s.id, ["grp", "name", "seen_time"], v.groups.flatMap((g) => g.consumers.map((c) => [g.name, c.name, c.seenTime])));
+  insertRows(
+    sql,
+    "stream_pending",
+    s.id,
+    ["grp", "id", "consumer", "delivery_time", "delivery_count"],
+    v.groups.flatMap((g) => g.pending.map((p) => [g.name, idBytes(p.id), p.consumer, p.deliveryTime, p.deliveryCount])),
+  );
 }

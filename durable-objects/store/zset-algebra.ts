@@ -14,25 +14,34 @@
  *
  * How it runs:
  * - A read (ZUNION, ZINTER, ZDIFF) is one SELECT ordered by score then member. A union merges
- *   the inputs' member indexes (UNION … ORDER BY member: a merge, no temporary B-tree) and
- *   probes each input by primary key; an intersection walks the smallest input and probes the
- *   others (CROSS JOIN keeps it outermost); a difference walks the first with NOT EXISTS
- *   probes. The fold is one SQL expression per input, nested (`foldUnion`, `foldInter`); SQLite
- *   turns a NaN into NULL, which is what the coalesce(…, 0.0) of each step catches. Its floating
- *   point is IEEE double, as Redis's, and no aggregate function is used (SQLite's sum() is
- *   compensated, so it rounds differently).
- * - A union STORE accumulates in the destination's rows: the first input is copied in, each
- *   next one upserted (ON CONFLICT DO UPDATE with the aggregate): one statement per input,
- *   each row written once or updated once. An intersection or difference STORE inserts the
- *   read's SELECT. Then zset-bulk.ts builds the order-statistics tree in one pass.
+ *   the inputs' rows in member order (UNION ALL … ORDER BY member: a merge of their primary
+ *   keys, no temporary B-tree) and groups them by member along it, each input's value taken
+ *   out of its group (`unionSelect`: no input is probed); an intersection walks the smallest
+ *   input and probes the others (CROSS JOIN keeps it outermost); a difference walks the first
+ *   with NOT EXISTS probes. The fold is one SQL expression per input, nested (`foldUnion`,
+ *   `foldInter`); SQLite turns a NaN into NULL, which is what the coalesce(…, 0.0) of each step
+ *   catches. Its floating point is IEEE double, as Redis's, and no aggregate function does the
+ *   arithmetic (SQLite's sum() is compensated, so it rounds differently; a union's max() only
+ *   picks the one value an input has).
+ * - A union STORE inserts that SELECT: each member's row written once, in member order (with
+ *   the values folded before the write, no row is updated). An intersection or difference
+ *   STORE inserts the read's SELECT. Then zset-bulk.ts builds the order-statistics tree in one pass.
+ * - A STORE onto one of its own inputs changes that input in place where this is exact:
+ *   ZUNIONSTORE onto a sorted set upserts the other inputs into its rows (when the fold may
+ *   start from it: MIN or MAX, or a SUM with it among the first two inputs, which commute);
+ *   ZDIFFSTORE onto its first input deletes the others' members from it. The cost is then the
+ *   other inputs'; otherwise the result is built under a scratch id and moved (zset-bulk.ts).
  * - ZINTERCARD counts the intersection's SELECT, stopping at LIMIT.
  * - Beyond MAX_SQL_INPUTS inputs (a join over more tables than SQLite takes in one statement)
  *   reads, intersections and differences run in memory (`combineInMemory`), the same fold in
- *   JavaScript; a union STORE still accumulates in SQL, whatever the number of inputs.
+ *   JavaScript; a union STORE accumulates in SQL instead, whatever the number of inputs: the
+ *   first input copied into the destination's rows, each next one upserted (ON CONFLICT DO
+ *   UPDATE with the aggregate), one statement per input.
  *
  * Zero's sign: a read keeps it (SQLite's expressions keep -0, as Redis's replies show "-0");
- * stored scores lose it (-0 is stored as 0, zsets.ts), which no later step of the fold can
- * tell apart.
+ * stored scores lose it (-0 is stored as 0, zsets.ts). A fold over stored values (the upserts
+ * of a union STORE) still ends where Redis's does, but for that sign: x + -0 and x + 0 differ
+ * only when x is a zero, and MIN or MAX of 0 and -0 is a tie.
  */
 import { Notify } from "../pubsub/notify";
 import { CommandError } from "../reply";
@@ -90,11 +99,8 @@ function sources(spec: AlgebraSpec): (Source | null)[] {
   return all.map((s, i) => ({ s, i })).sort((a, b) => (a.s?.card ?? 0) - (b.s?.card ?? 0) || a.i - b.i).map((x) => x.s);
 }
 
-/** One step of a union's fold: the value of input `i` (weighted, NaN as 0), or the aggregate's identity when the member is not in it. */
-function unionValue(s: Source, alias: string, param: number, how: Aggregate): string {
-  const absent = how === "sum" ? "-0.0" : how === "min" ? "1e999" : "-1e999";
-  return `CASE WHEN ${alias}.key_id IS NULL THEN ${absent} ELSE coalesce(${scoreOf(s, alias)} * ?${param}, 0.0) END`;
-}
+/** The aggregate's identity: a union's value of an input that lacks the member. */
+const ABSENT: Record<Aggregate, string> = { sum: "-0.0", min: "1e999", max: "-1e999" };
 
 /**
  * The union's fold over `values` in order. -0 is the identity of IEEE addition (-0 + x = x
@@ -103,7 +109,7 @@ function unionValue(s: Source, alias: string, param: number, how: Aggregate): st
  * last of equal arguments, max() the first), as Redis keeps the value already there.
  */
 function foldUnion(values: string[], how: Aggregate): string {
-  let acc = how === "sum" ? "-0.0" : how === "min" ? "1e999" : "-1e999";
+  let acc = ABSENT[how];
   for (const v of values) acc = how === "sum" ? `coalesce(${acc} + ${v}, 0.0)` : how === "min" ? `min(${v}, ${acc})` : `max(${acc}, ${v})`;
   return acc;
 }
@@ -121,20 +127,18 @@ function foldInter(first: string, products: string[], how: Aggregate): string {
 
 type Plan = { kind: "empty" } | { kind: "memory" } | { kind: "sql"; select: string; params: number[] };
 
-/** The SELECT (member, score) of `spec`, unordered; empty when the result must be, memory past MAX_SQL_INPUTS inputs. */
-function plan(spec: AlgebraSpec, ordered: (Source | null)[]): Plan {
+/**
+ * The SELECT (member, score) of `spec`, unordered; empty when the result must be, memory past
+ * MAX_SQL_INPUTS inputs. With `seq` (an intersection or a difference to store), also each
+ * member's seq in the input walked, which is one of its own there.
+ */
+function plan(spec: AlgebraSpec, ordered: (Source | null)[], seq = false): Plan {
+  const withSeq = seq ? ", i0.seq AS seq" : "";
   if (spec.op === "union") {
     const live = ordered.filter((s): s is Source => s !== null);
     if (live.length === 0) return { kind: "empty" };
     if (live.length > MAX_SQL_INPUTS) return { kind: "memory" };
-    const members = live.map((s) => `SELECT member FROM ${tableOf(s)} WHERE key_id = ${s.input.set.id}`).join(" UNION ");
-    const joins = live.map((s, i) => `LEFT JOIN ${tableOf(s)} AS i${i} ON i${i}.key_id = ${s.input.set.id} AND i${i}.member = u.member`);
-    const score = foldUnion(live.map((s, i) => unionValue(s, `i${i}`, i + 1, spec.how)), spec.how);
-    return {
-      kind: "sql",
-      select: `SELECT u.member AS member, ${score} AS score FROM (${members}${live.length > 1 ? " ORDER BY member" : ""}) AS u ${joins.join(" ")}`,
-      params: live.map((s) => s.weight),
-    };
+    return { kind: "sql", select: unionSelect(live, spec.how, null), params: live.map((s) => s.weight) };
   }
   if (spec.op === "inter") {
     if (ordered.some((s) => s === null)) return { kind: "empty" };
@@ -143,7 +147,7 @@ function plan(spec: AlgebraSpec, ordered: (Source | null)[]): Plan {
     const products = live.map((s, i) => `${scoreOf(s, `i${i}`)} * ?${i + 1}`);
     return {
       kind: "sql",
-      select: `SELECT i0.member AS member, ${foldInter(products[0]!, products.slice(1), spec.how)} AS score ${interFrom(live)}`,
+      select: `SELECT i0.member AS member, ${foldInter(products[0]!, products.slice(1), spec.how)} AS score${withSeq} ${interFrom(live)}`,
       params: live.map((s) => s.weight),
     };
   }
@@ -154,7 +158,7 @@ function plan(spec: AlgebraSpec, ordered: (Source | null)[]): Plan {
   const probes = others.map((s) => ` AND NOT EXISTS (SELECT 1 FROM ${tableOf(s)} WHERE key_id = ${s.input.set.id} AND member = i0.member)`);
   return {
     kind: "sql",
-    select: `SELECT i0.member AS member, ${scoreOf(first, "i0")} AS score FROM ${tableOf(first)} AS i0 WHERE i0.key_id = ${first.input.set.id}${probes.join("")}`,
+    select: `SELECT i0.member AS member, ${scoreOf(first, "i0")} AS score${withSeq} FROM ${tableOf(first)} AS i0 WHERE i0.key_id = ${first.input.set.id}${probes.join("")}`,
     params: [],
   };
 }
@@ -165,6 +169,25 @@ function interFrom(live: Source[]): string {
     .slice(1)
     .map((s, j) => `CROSS JOIN ${tableOf(s)} AS i${j + 1} ON i${j + 1}.key_id = ${s.input.set.id} AND i${j + 1}.member = i0.member`);
   return `FROM ${tableOf(live[0]!)} AS i0 ${joins.join(" ")} WHERE i0.key_id = ${live[0]!.input.set.id}`;
+}
+
+/**
+ * A union's SELECT (member, score, and with `offsets` seq): the inputs' rows merged in member
+ * order (UNION ALL … ORDER BY member: a merge of their primary keys, no temporary B-tree), each
+ * tagged with its input and its weighted value (?1 … ?n, NaN as 0), grouped by member along that
+ * order (no sort, no probe of any input), each input's value picked out of its group (NULL when
+ * it lacks the member), then folded in input order. A member's seq is the one it has in its
+ * first input, shifted by that input's `offsets` entry (the sum of the earlier inputs' largest seqs).
+ */
+function unionSelect(live: Source[], how: Aggregate, offsets: number[] | null): string {
+  const arms = live.map(
+    (s, i) =>
+      `SELECT member, coalesce(${scoreOf(s, tableOf(s))} * ?${i + 1}, 0.0) AS v, ${i} AS i${offsets ? `, seq + ${offsets[i]} AS q` : ""} FROM ${tableOf(s)} WHERE key_id = ${s.input.set.id}`,
+  );
+  const values = live.map((_, i) => `max(CASE WHEN i = ${i} THEN v END) AS v${i}`);
+  const grouped = `SELECT member, ${values.join(", ")}${offsets ? ", min(q) AS seq" : ""} FROM (${arms.join(" UNION ALL ")} ORDER BY member) GROUP BY member`;
+  const score = foldUnion(live.map((_, i) => `CASE WHEN v${i} IS NULL THEN ${ABSENT[how]} ELSE v${i} END`), how);
+  return `SELECT member, ${score} AS score${offsets ? ", seq" : ""} FROM (${grouped})`;
 }
 
 /** ZUNION/ZINTER/ZDIFF: the result, sorted by score then member. */
@@ -190,18 +213,36 @@ export function algebraStore(ks: Keyspace, dst: string, spec: AlgebraSpec, event
     // The destination as the union's base, changed in place: exact when the fold may start
     // from it (MIN and MAX in any order; a sum's first two terms commute).
     if (base >= 0 && readers[0]!.input.kind === "zset" && (spec.how !== "sum" || base <= 1)) return unionInPlace(ks, live, base, spec.how, event);
-    return replaceZset(ks, dst, event, live.length === 0 ? null : (id) => accumulateUnion(sql, id, live, spec.how), readers.length > 0);
+    const write = live.length > MAX_SQL_INPUTS ? accumulateUnion : insertUnion;
+    return replaceZset(ks, dst, event, live.length === 0 ? null : (id) => write(sql, id, live, spec.how), readers.length > 0);
   }
   const first = ordered[0];
   if (spec.op === "diff" && first?.input.kind === "zset" && readers.length === 1 && readers[0] === first) return diffInPlace(ks, first, live.slice(1), event);
-  const p = plan(spec, ordered);
+  const p = plan(spec, ordered, true);
   if (p.kind === "empty") return replaceZset(ks, dst, event, null);
   if (p.kind === "memory") return storeZset(ks, dst, combineInMemory(spec.op, ordered, spec.how), event);
   const fill = (id: number) => {
-    sql.exec(`INSERT INTO zset_member (key_id, member, score, seq) SELECT ${id}, member, score, row_number() OVER () FROM (${p.select})`, ...p.params);
+    sql.exec(`INSERT INTO zset_member (key_id, member, score, seq) SELECT ${id}, member, score, seq FROM (${p.select})`, ...p.params);
     return rowsChanged(sql);
   };
   return replaceZset(ks, dst, event, fill, readers.length > 0);
+}
+
+/**
+ * A union written under key id `id` in one INSERT … SELECT (unionSelect): each member's row
+ * inserted once, never updated, in member order. A member keeps the seq it has in its first
+ * input, shifted past the seqs of the inputs before that one, as accumulateUnion does. Answers
+ * the members written.
+ */
+function insertUnion(sql: SqlStorage, id: number, live: Source[], how: Aggregate): number {
+  let offset = 0;
+  const offsets = live.map((s) => {
+    const at = offset;
+    offset += maxSeq(sql, tableOf(s), s.input.set.id);
+    return at;
+  });
+  sql.exec(`INSERT INTO zset_member (key_id, member, score, seq) SELECT ${id}, member, score, seq FROM (${unionSelect(live, how, offsets)})`, ...live.map((s) => s.weight));
+  return rowsChanged(sql);
 }
 
 /** How an upsert meets a member's value so far (`score`) and the next input's (`excluded.score`), as foldUnion. */

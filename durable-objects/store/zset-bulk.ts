@@ -84,7 +84,8 @@ function insertEntries(sql: SqlStorage, id: number, entries: Entry[]): number {
 
 /**
  * ZRANGESTORE's write: `key` becomes the members of ranks [from, to) of `src`, copied in one
- * INSERT … SELECT along the score index. Returns the new cardinality.
+ * INSERT … SELECT along the score index, each with its seq in `src` (one of its own there:
+ * numbering them afresh, row_number(), costs a pass of its own). Returns the new cardinality.
  */
 export function storeZsetRanks(ks: Keyspace, key: string, src: SortedSet | null, from: number, to: number, event: string): number {
   const first = src && from < to ? src.tree.at(src.id, from) : null;
@@ -92,8 +93,8 @@ export function storeZsetRanks(ks: Keyspace, key: string, src: SortedSet | null,
   const fill = (id: number) => {
     ks.sql.exec(
       `INSERT INTO zset_member (key_id, member, score, seq)
-       SELECT ?, member, score, row_number() OVER () FROM (
-         SELECT member, score FROM zset_member WHERE key_id = ? AND (score, member) >= (?, ?) ORDER BY score, member LIMIT ?)`,
+       SELECT ?, member, score, seq FROM (
+         SELECT member, score, seq FROM zset_member WHERE key_id = ? AND (score, member) >= (?, ?) ORDER BY score, member LIMIT ?)`,
       id,
       src.id,
       first.score,

@@ -35,11 +35,15 @@ function writeRows(sql: SqlStorage, keyId: number, entries: [string, number][]):
   );
 }
 
-/** `n` members with repeated, infinite and negative scores, in no particular order. */
+/**
+ * `n` members with repeated, infinite and negative scores, in no particular order; the last is
+ * the empty member scored -inf, the least position there is (the first bucket's own bound).
+ */
 function someEntries(n: number, seed: number): [string, number][] {
   const rand = rng(seed);
   const scores = [-Infinity, -2.5, 0, 1, 1, 7.25, Infinity];
-  return Array.from({ length: n }, (_, i) => [`e${Math.floor(rand() * 1e6)}:${i}`, scores[Math.floor(rand() * scores.length)]! + (rand() < 0.5 ? 0 : i % 5)] as [string, number]);
+  const entries = Array.from({ length: n - 1 }, (_, i) => [`e${Math.floor(rand() * 1e6)}:${i}`, scores[Math.floor(rand() * scores.length)]! + (rand() < 0.5 ? 0 : i % 5)] as [string, number]);
+  return [...entries, ["", -Infinity]];
 }
 
 function randomRun(tree: ZsetTree, keyId: number, seed: number, ops: number, shrinkAt: number): void {

@@ -320,8 +320,9 @@ export class ZsetTree {
    * one the rest (up to bucketMax), so that inserts and removals find room both ways; internal
    * nodes group their children the same way by the fan-out limits. Every node's place (id,
    * parent, seq, size, cnt) follows from `card` alone, so only the buckets' lower bounds are
-   * read from the set, by one numbering scan (a statement per bucket, skipping along the
-   * index, measured about twice as slow), then one INSERT per node.
+   * read from the set, each by a skip along the score index from the one before, in the
+   * statement that inserts the buckets (a numbering scan of every member, row_number() over
+   * the index, was measured 2.7 times as slow: 86 against 31 ms for 150k members).
    */
   build(keyId: number, card: number): void {
     if (card <= 0) return;
@@ -357,29 +358,26 @@ export class ZsetTree {
     for (let i = 0; i < internal.length; i += 1000) {
       this.sql.exec(`INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt) VALUES ${internal.slice(i, i + 1000).join(", ")}`);
     }
-    // Buckets: all but the last hold `bucket` members, so bucket j starts at rank j × bucket;
-    // one scan of the score index numbers the members and keeps every bucket's first.
+    // Buckets, in one INSERT … SELECT: all but the last hold `bucket` members, so bucket j + 1
+    // starts `bucket` members after bucket j's bound (the first bucket's is the minimum, below
+    // every member); a recursive query finds each bound by one skip of `bucket` entries along
+    // the score index from the one before. Their parents are the level above's nodes in order,
+    // `fanout` children each but the last (or one root for all).
     const buckets = levels[0]!;
-    const bounds = this.sql
-      .exec<{ score: number; member: ArrayBuffer }>(
-        `SELECT score, member FROM (SELECT score, member, row_number() OVER (ORDER BY score, member) - 1 AS rk FROM zset_member WHERE key_id = ?)
-         WHERE rk % ? = 0 AND rk < ?`,
-        keyId,
-        bucket,
-        bucket * buckets.length,
-      )
-      .toArray();
-    buckets.forEach((b, j) =>
-      this.sql.exec(
-        "INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt, lo_score, lo_member) VALUES (?, ?, ?, ?, 0, 0, ?, ?, ?)",
-        b.id,
-        keyId,
-        b.parent,
-        b.seq,
-        b.cnt,
-        j === 0 ? -Infinity : bounds[j]!.score,
-        j === 0 ? EMPTY : bounds[j]!.member,
-      ),
+    const parents = levels[1] ?? [];
+    // Integers of our own, written as literals (a bound number is a REAL, and j must divide as an integer).
+    const [first, n, last] = [buckets[0]!.id, buckets.length, buckets.at(-1)!.cnt];
+    const per = parents.length <= 1 ? n : fanout;
+    const parent = parents.length === 0 ? "NULL" : `${parents[0]!.id} + min(j / ${per}, ${parents.length - 1})`;
+    const seq = parents.length === 0 ? "0" : `j - ${per} * min(j / ${per}, ${parents.length - 1})`;
+    const skip = (col: string) =>
+      `(SELECT ${col} FROM zset_member WHERE key_id = ${keyId} AND (score, member) >= (b.s, b.m) ORDER BY score, member LIMIT 1 OFFSET ${bucket})`;
+    this.sql.exec(
+      `WITH RECURSIVE b(j, s, m) AS (
+         SELECT 0, -1e999, x''
+         UNION ALL SELECT j + 1, ${skip("score")}, ${skip("member")} FROM b WHERE j < ${n - 1})
+       INSERT INTO zset_node (id, key_id, parent, seq, level, size, cnt, lo_score, lo_member)
+       SELECT ${first} + j, ${keyId}, ${parent}, ${seq}, 0, 0, iif(j = ${n - 1}, ${last}, ${bucket}), s, m FROM b`,
     );
   }
 

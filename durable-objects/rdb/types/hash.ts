@@ -99,11 +99,9 @@ export const hashType: RdbType<HashField[]> = {
     return fields;
   },
   store(ks, key, fields, expireAt) {
+    // Distinct (decode checked), and the key absent (RESTORE deleted it): written in batches.
     const h = openHashForWrite(ks, key);
-    for (const f of fields) {
-      h.set(f.field, f.value);
-      if (f.expireAt !== null) h.setExpiry(h.find(f.field)!, f.expireAt);
-    }
+    h.addAllNew(fields);
     h.save();
     expireNew(ks, key, expireAt);
   },

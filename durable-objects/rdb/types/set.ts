@@ -8,7 +8,7 @@
  */
 import { parseI64 } from "../../args";
 import { KeyType } from "../../store/keyspace";
-import { findSet, setAdd } from "../../store/sets";
+import { createSetOf, findSet } from "../../store/sets";
 import { dumpCost, RdbError, RDB_VERSION, type RdbReader } from "../encoding";
 import { readIntset, readListpack, writeIntset } from "../listpack";
 import { RdbTypes, type RdbType } from "../registry";
@@ -54,7 +54,8 @@ export const setType: RdbType<Uint8Array[]> = {
     return members;
   },
   store(ks, key, members, expireAt) {
-    setAdd(ks, key, members);
+    // Distinct (decode checked), and the key absent (RESTORE deleted it): written in batches.
+    createSetOf(ks, key, members);
     expireNew(ks, key, expireAt);
   },
 };

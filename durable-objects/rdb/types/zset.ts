@@ -8,11 +8,15 @@
  * each member and its score as a binary double.
  *
  * Read: those, the ziplist form (12) and the old RDB_TYPE_ZSET (3) with scores as text. A NaN
- * score is corrupt, as in Redis.
+ * score is corrupt, as in Redis. A restored set is written whole (storeZset: its rows in
+ * batches, then its tree built once), lowest score first (the SQL indexes take ascending
+ * inserts best), not member by member.
  */
 import { formatDouble } from "../../format";
 import { KeyType } from "../../store/keyspace";
-import { findZset, zadd, type Entry } from "../../store/zsets";
+import { checkSize } from "../../store/strings";
+import { storeZset } from "../../store/zset-bulk";
+import { findZset, type Entry } from "../../store/zsets";
 import { dumpCost, RdbError, RDB_VERSION, strtod, type RdbReader } from "../encoding";
 import { ListpackWriter, readListpack, readZiplist } from "../listpack";
 import { RdbTypes, type RdbType } from "../registry";
@@ -62,7 +66,11 @@ export const zsetType: RdbType<Entry[]> = {
     return entries;
   },
   store(ks, key, entries, expireAt) {
-    zadd(ks, key, entries);
+    for (const e of entries) checkSize(e.member.length);
+    // Redis writes a large set from its highest element down: written lowest first again. The
+    // key is absent (RESTORE deleted it); the event is RESTORE's own (it runs this quietly).
+    const descending = entries.length > 1 && entries[0]!.score > entries.at(-1)!.score;
+    storeZset(ks, key, descending ? [...entries].reverse() : entries, "restore");
     expireNew(ks, key, expireAt);
   },
 };

@@ -1,6 +1,7 @@
 /** Every conformance group; each target runs all of them. */
 import type { CaseGroup } from "../harness";
 import { algebraBulkCases } from "./algebra-bulk";
+import { restoreBulkCases } from "./restore-bulk";
 import { bitmapCases } from "./bitmaps";
 import { blockingCases } from "./blocking";
 import { configCases } from "./config";
@@ -36,4 +37,4 @@ import { streamCases } from "./streams";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, algebraBulkCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, scriptingArgsCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases, streamGroupCases, streamClaimCases, stream82Cases, streamInfoCases, streamDumpCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, algebraBulkCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, scriptingArgsCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, restoreBulkCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases, streamGroupCases, streamClaimCases, stream82Cases, streamInfoCases, streamDumpCases];
