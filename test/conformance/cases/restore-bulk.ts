@@ -63,7 +63,7 @@ export const restoreBulkCases = defineCases("restore-bulk", [
       for (const k of [s, h, x]) expect(await rb("RESTORE", `${k}:2`, 0, (await rb("DUMP", k)) as Uint8Array)).toEqual("OK");
       expect(sorted(await r("SMEMBERS", `${s}:2`))).toEqual(sorted(await r("SMEMBERS", s)));
       expect(await r("SCARD", `${s}:2`)).toEqual(n);
-      expect(await r("SISMEMBER", `${s}:2`, await r("SRANDMEMBER", `${s}:2`))).toEqual(1);
+      expect(await r("SISMEMBER", `${s}:2`, (await r("SRANDMEMBER", `${s}:2`)) as string)).toEqual(1);
       expect(((await r("SPOP", `${s}:2`, 5)) as string[]).length).toEqual(5);
       expect(await r("SCARD", `${s}:2`)).toEqual(n - 5);
       expect(await r("HLEN", `${h}:2`)).toEqual(n);
