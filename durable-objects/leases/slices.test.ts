@@ -89,7 +89,7 @@ describe("lease holder slices", () => {
             ? primary.fixed("k", limit, WINDOW, cost).then((d) => (d[0] === 0 ? cost : 0))
             : holders[which]!.decide({ key: "k", limit, windowMs: WINDOW, cost, regions }).then((d) => (d[0] === 0 ? cost : 0));
         });
-        const admitted = (await Promise.all(decisions)).reduce((a, b) => a + b, 0);
+        const admitted = (await Promise.all(decisions)).reduce((a: number, b) => a + b, 0);
         expect(admitted).toBeLessThanOrEqual(limit);
         const end = T0 - (T0 % WINDOW) + WINDOW;
         const unused = holders.reduce((n, h) => n + h.stats().unused, 0);
