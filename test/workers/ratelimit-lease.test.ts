@@ -152,6 +152,19 @@ describe("RATE_LIMIT_MODE=lease, the front door", () => {
     });
   }
 
+  it("under SIMULATED_RTT too (distant stubs): leased then exact decisions share one budget", async () => {
+    stubOrigin();
+    const { url, key, rules } = oneRule(20);
+    const vars = { ORIGIN: "https://origin.example", RATE_LIMIT_RULES: rules, ...LEASE_VARS, SIMULATED_RTT: '{"primary":"wnam","local":1,"far":3}' };
+    const leased = await crowd(worker(vars), url, [...REGIONS, null], 3, 4);
+    const admitted = leased.filter((s) => s === 200).length;
+    expect(admitted).toBeGreaterThan(0);
+    expect(admitted + (await unusedIn(key))).toBe(20);
+    const exact = await crowd(worker({ ...vars, RATE_LIMIT_MODE: "exact" }), url, [...REGIONS, null], 2, 2);
+    expect(exact.filter((s) => s === 200)).toEqual([]);
+    expect(Number((await cmd("GET", key)).result)).toBe(20);
+  });
+
   it("decides requests with no region exactly, and those of a listed region in its holder", async () => {
     stubOrigin();
     const { url, key, rules } = oneRule(100);
