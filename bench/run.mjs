@@ -14,12 +14,13 @@
  * (bench/queues.mjs: BLPOP woken by an LPUSH; XADD and XREADGROUP+XACK on a stream of 1k and
  * 1M entries, in-shard and over HTTP; redis-server beside both), and `npm run serve` with
  * WORKERS=1 beside WORKERS=2 (bench/serve-workers.mjs: spread-key GET and SET, req/s and CPU
- * per request).
+ * per request), and the rate-limit leases table (bench/leases.mjs: front-door decision latency
+ * from a far region, exact vs leased, under SIMULATED_RTT; round trips; the early-refusal figure).
  *
  * Options: --quick (under a minute), --rounds N, --duration S, --connections C,
  * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-scaling, --no-algebra, --no-redis,
  * --no-pubsub, --no-queues, --no-stream-queue (the stream rows only; they take about 1.5 min of
- * a full run, most of it building the 1M-entry streams), --no-serve-workers.
+ * a full run, most of it building the 1M-entry streams), --no-serve-workers, --no-leases.
  * SHARDS=N in the environment overrides wrangler.toml's shard count for edgekv.
  * Writes bench/results/latest.json (git-ignored). See docs/performance.md.
  */
@@ -34,6 +35,7 @@ import { algebraFigures, engineFigures, printAlgebra, scalingTable } from "./eng
 import { printPubsub, pubsubFigures } from "./pubsub.mjs";
 import { printQueues, queueFigures } from "./queues.mjs";
 import { printServeWorkers, serveWorkersFigures } from "./serve-workers.mjs";
+import { leaseFigures, printLeases } from "./leases.mjs";
 import { redisAlgebra, redisReference } from "./redis.mjs";
 import { cpuOf, startMiniflare, startWorkerd, startWrangler } from "./runtimes.mjs";
 import { COMMANDS_PER_REQUEST, EDGEKV_ONLY, FULL_ONLY, RUNTIME_WORKLOADS, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
@@ -54,6 +56,7 @@ const { values: flags } = parseArgs({
     "no-queues": { type: "boolean", default: false },
     "no-stream-queue": { type: "boolean", default: false },
     "no-serve-workers": { type: "boolean", default: false },
+    "no-leases": { type: "boolean", default: false },
   },
 });
 
@@ -379,6 +382,7 @@ async function main() {
     const serveWorkers = flags["no-serve-workers"]
       ? null
       : await serveWorkersFigures({ rounds: opts.serveRounds, duration: opts.serveDuration, connections: opts.connections, log });
+    const leases = flags["no-leases"] ? null : await leaseFigures({ quick: flags.quick, connections: opts.connections, log });
 
     console.log(`\nedgekv bench, ${new Date().toISOString()}, ${flags.quick ? "--quick" : "full"}: ${opts.rounds} round(s) × ${opts.duration} s per cell, ${opts.connections} connections, medians`);
     printMainTable(results);
@@ -386,6 +390,7 @@ async function main() {
     const targetLines = targets(results, engine, algebra);
     console.log(targetLines.join("\n"));
     if (serveWorkers) printServeWorkers(serveWorkers);
+    if (leases) printLeases(leases);
     if (engine) printEngine(engine);
     if (scaling) printScaling(scaling, opts.levels);
     if (algebra) printAlgebra(algebra, redisBulk);
@@ -411,6 +416,7 @@ async function main() {
       pubsub,
       queues,
       serve_workers: serveWorkers,
+      leases,
       seconds,
     };
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });

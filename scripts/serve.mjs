@@ -96,6 +96,10 @@ const PASSED_VARS = [
   "API_HOSTNAMES",
   "RATE_LIMIT_RULES",
   "CLIENT_IP_HEADER",
+  "RATE_LIMIT_MODE",
+  "RATE_LIMIT_LEASE_REGIONS",
+  "REGION_HEADER",
+  "SIMULATED_RTT",
   // Defaults of the CONFIG parameters (docs/config.md).
   "MAXMEMORY",
   "MAXMEMORY_POLICY",
@@ -109,6 +113,13 @@ const PASSED_VARS = [
   "BUSY_REPLY_THRESHOLD",
   "KEY_CACHE_BYTES",
 ];
+
+/**
+ * The lease holders' binding (RATE_LIMIT_MODE=lease) and class: in one process only; with
+ * WORKERS > 1 there is none and lease mode answers that it is not supported.
+ */
+export const LEASE_BINDING = `(name = "LEASES", durableObjectNamespace = "LeaseHolder")`;
+export const SINGLE_PROCESS_CLASSES = ["Shard", "Coordinator", "LeaseHolder"];
 
 /** The capnp binding list for the edgekv Worker (tokens read from the environment, not written to disk). */
 export function edgekvBindings({ shards, readOnly }) {
@@ -250,8 +261,8 @@ async function main() {
         name: "edgekv",
         module: "edgekv.js",
         address: `${host}:${port}`,
-        bindings: edgekvBindings({ shards, readOnly }),
-        durableObjects: ["Shard", "Coordinator"],
+        bindings: [...edgekvBindings({ shards, readOnly }), LEASE_BINDING],
+        durableObjects: SINGLE_PROCESS_CLASSES,
       },
     ],
   });

@@ -1,4 +1,5 @@
 import type { Coordinator } from "../durable-objects/coordinator";
+import type { LeaseHolder } from "../durable-objects/leases/holder";
 import { DEFAULT_MAX_VALUE_BYTES } from "../durable-objects/limits";
 import type { Shard } from "../durable-objects/shard";
 
@@ -7,6 +8,12 @@ export interface Env {
   SHARD: DurableObjectNamespace<Shard>;
   /** Coordinators of cross-shard transactions (durable-objects/coordinator.ts). */
   COORDINATOR: DurableObjectNamespace<Coordinator>;
+  /** Regional rate-limit lease holders (durable-objects/leases/holder.ts), used with RATE_LIMIT_MODE=lease. */
+  LEASES?: DurableObjectNamespace<LeaseHolder>;
+  /** Rate-limit decisions of the front door and the middleware: "exact" (default) or "lease" (worker/ratelimit/modes.ts). */
+  RATE_LIMIT_MODE?: string;
+  /** With RATE_LIMIT_MODE=lease: the regions holding slices, comma-separated location hints (default every region). */
+  RATE_LIMIT_LEASE_REGIONS?: string;
   /** Number of shards (default 16). */
   SHARDS?: string;
   /** Read-write token (a secret). With none configured every request is refused. */
@@ -83,6 +90,7 @@ declare global {
     interface Env {
       SHARD: DurableObjectNamespace<Shard>;
       COORDINATOR: DurableObjectNamespace<Coordinator>;
+      LEASES?: DurableObjectNamespace<LeaseHolder>;
       SHARDS?: string;
       MAX_VALUE_BYTES?: string;
     }

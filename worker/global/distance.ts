@@ -72,7 +72,8 @@ export function afar<T extends object>(stub: T, rttMs: number): T {
       return async (...args: unknown[]) => {
         await sleep(half);
         try {
-          return await (member as (...a: unknown[]) => unknown).apply(target, args);
+          // Reflect.apply, not member.apply: on an RPC stub "apply" would be a remote method.
+          return await Reflect.apply(member as (...a: unknown[]) => unknown, target, args);
         } finally {
           await sleep(half);
         }
