@@ -29,6 +29,9 @@ describe("SQLite triggers in Durable Object storage", () => {
       expect(sql.exec("SELECT count(*) AS n FROM probe_data").one().n).toBe(1);
       const cols = sql.exec<{ name: string; pk: number }>("PRAGMA table_info(probe_data)").toArray();
       expect(cols.map((c) => [c.name, c.pk])).toEqual([["id", 1], ["v", 0]]);
+      // A JS number always binds as REAL: a row image carries its integers as text, cast back on
+      // replay (log.ts), so that a column without affinity keeps the type it had.
+      expect(sql.exec("SELECT typeof(?) AS a, typeof(CAST(? AS INTEGER)) AS b", 5, "9007199254740993").one()).toEqual({ a: "real", b: "integer" });
       sql.exec("DROP TRIGGER probe_ins");
       sql.exec("INSERT INTO probe_data (id, v) VALUES (2, NULL)");
       expect(sql.exec("SELECT count(*) AS n FROM probe_log").one().n).toBe(1);
