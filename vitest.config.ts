@@ -7,6 +7,8 @@ import { defineConfig } from "vitest/config";
  *   its Durable Objects from wrangler.toml.
  * - `node`: tests that drive real servers from Node: the conformance suite against a real
  *   redis-server, and end-to-end tests against `wrangler dev` with the official client.
+ * - `global`: read replicas and sessions (test/global/, docs/global.md): the same Worker with
+ *   replicas in two regions, the request's region named by a header, and a simulated distance.
  */
 export default defineConfig({
   test: {
@@ -23,6 +25,26 @@ export default defineConfig({
         test: {
           name: "workers",
           include: ["durable-objects/**/*.test.ts", "worker/**/*.test.ts", "test/workers/**/*.test.ts"],
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                EDGEKV_TOKEN: "test-token",
+                EDGEKV_READONLY_TOKEN: "test-readonly-token",
+                REPLICA_REGIONS: "weur,apac",
+                REGION_HEADER: "x-edgekv-region",
+                SIMULATED_RTT: JSON.stringify({ primary: "wnam", local: 2, far: 30 }),
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "global",
+          include: ["test/global/**/*.test.ts"],
         },
       },
       {
