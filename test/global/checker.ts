@@ -115,13 +115,13 @@ export function checkHistory(history: Op[], o: CheckOptions): string[] {
           if (!f || n > f.n) floorCount.set(r, { n, how: `an earlier read of ${n}` });
           return;
         }
-        const w = v === null ? null : writeOf.get(v);
+        const w: WriteOp | null = v === null ? null : (writeOf.get(v) ?? null);
         if (v !== null && !w) {
           violations.push(`${at}: saw ${JSON.stringify(v)}, which nobody wrote`);
           return;
         }
         for (const f of floorWrites.get(r) ?? []) {
-          if (w === null || (w !== f.w && before(w!, f.w))) {
+          if (w === null || (w !== f.w && before(w, f.w))) {
             const kind = f.how === "wrote" ? "read your writes" : "monotonic reads";
             if (f.how === "wrote" && lastOwn.get(r) !== f.w) continue; // only the last own write is asked for
             violations.push(`${at}: saw ${v === null ? "nothing" : v}, older than ${f.w.value} it ${f.how === "wrote" ? "wrote" : "saw"} before (${kind})`);
