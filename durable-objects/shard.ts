@@ -24,22 +24,19 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
-import { COMMANDS, commandGroup } from "./commands";
-import { ConfigStore, defaultsFromVars } from "./config/store";
-import { ConfigTable } from "./store/config";
-import { ShardCounters, type CountersSnapshot } from "./stats/counters";
+import { COMMANDS } from "./commands";
+import type { ConfigStore } from "./config/store";
+import type { ShardCounters, CountersSnapshot } from "./stats/counters";
 import { commandBytes, replyBytes } from "./stats/net-bytes";
 import { usedMemory } from "./stats/memory-section";
-import { PersistedCounters } from "./stats/persisted";
+import type { PersistedCounters } from "./stats/persisted";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
+import { createEngine, engineContext, type Engine } from "./engine";
 import type { Reply } from "./reply";
-import { maxValueBytes } from "./limits";
 import { Keyspace } from "./store/keyspace";
-import { registerElementStores } from "./store/elements";
 import { hashFieldSweeper } from "./store/hashes";
 import { LAZYFREE_BATCH_STEP } from "./store/lazy-free";
-import { migrate } from "./store/schema";
 import { Participant, type PrepareRequest, type PrepareResult, type TxEvent } from "./participant";
 import type { Coordinator } from "./coordinator";
 import { err, isError } from "./reply";
@@ -47,7 +44,6 @@ import { BLOCKED, Waiters, type Blocker, type Waiter } from "./blocking/waiters"
 import { KeyType } from "./store/keyspace";
 import { ReplyBudget } from "./reply-budget";
 import { Errors } from "./errors";
-import { ScriptState } from "./scripting/state";
 import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
 import { pack, packGathering, unpackBatch, type Gathered, type Streamed } from "./transport";
 import { DEFAULT_PUBSUB_BUFFER_LIMIT, PubSub, type PubSubPeer } from "./pubsub/hub";
@@ -94,9 +90,6 @@ interface ShardWaiter extends Suspendable, Waiter {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-/** Shards the database has when the SHARDS var is not set (worker/env.ts's default). */
-const DEFAULT_SHARD_COUNT = 16;
-
 /** Items deleted per step of the alarm handler, and steps per sweeper before it yields and re-arms. */
 const SWEEP_BATCH = 500;
 const SWEEP_STEPS = 20;
@@ -123,13 +116,13 @@ export interface Sweeper {
 
 export class Shard extends DurableObject {
   private readonly keyspace: Keyspace;
-  /** Scripts, functions and the Lua engine of this shard. */
-  private readonly scripts: ScriptState;
   /** The server parameters this shard applies (CONFIG). */
   private readonly config: ConfigStore;
   private slowlogCache = { version: -1, slowerThan: 0, maxLen: 0 };
   /** Counters (INFO stats): since the first start or CONFIG RESETSTAT, less what a restart lost. */
-  private readonly stats = new ShardCounters(commandGroup);
+  private readonly stats: ShardCounters;
+  /** The keyspace, scripts, config and counters together (engine.ts). */
+  private readonly engine: Engine;
   /** The counters' totals in storage, written with batches that write anyway (stats/persisted.ts). */
   private readonly persistedStats: PersistedCounters;
   /** Every kind of deadline the alarm serves. */
@@ -144,25 +137,10 @@ export class Shard extends DurableObject {
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     const storage = ctx.storage;
-    migrate(storage.sql, storage);
-    this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at), (fn) => storage.transactionSync(fn));
-    this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
-    this.keyspace.counters = this.stats;
+    const engine = createEngine(storage, env, (at) => this.armAlarm(at));
+    ({ keyspace: this.keyspace, config: this.config, stats: this.stats, persistedStats: this.persistedStats } = engine);
+    this.engine = engine;
     this.keyspace.waiting = this.waiters;
-    const shards = Number(env.SHARDS);
-    this.keyspace.shardCount = Number.isSafeInteger(shards) && shards > 0 ? shards : DEFAULT_SHARD_COUNT;
-    registerElementStores(this.keyspace);
-    this.persistedStats = new PersistedCounters(storage.sql, this.stats, Date.now());
-    this.persistedStats.load();
-    this.stats.onReset = () => this.persistedStats.clear(this.keyspace.now);
-    this.scripts = new ScriptState(storage.sql, COMMANDS);
-    // Defaults, then wrangler vars, then what CONFIG SET persisted here (docs/config.md).
-    this.config = new ConfigStore(defaultsFromVars(env as unknown as Record<string, unknown>, this.keyspace.maxValueBytes));
-    const settings = new ConfigTable(storage.sql);
-    this.config.attach(settings.load(), settings);
-    this.keyspace.access.params = this.config;
-    this.keyspace.memory.lazy = () => this.config.maxmemory === 0;
-    this.keyspace.memory.used();
     const keyspace = this.keyspace;
     this.sweepers = [
       { earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) },
@@ -572,9 +550,7 @@ export class Shard extends DurableObject {
 
   private context(): ExecContext {
     const now = Date.now();
-    this.keyspace.now = now;
-    this.keyspace.cache.limit = this.config.keyCacheBytes;
-    const ctx: ExecContext = { keyspace: this.keyspace, scripts: this.scripts, config: this.config, stats: this.stats, now, pubsub: this.pubsub.publisher, subscriptions: this.pubsub.subscriptions, monitor: this.pubsub.monitoring(now), blockedClients: () => this.waiters.size };
+    const ctx: ExecContext = { ...engineContext(this.engine, now), pubsub: this.pubsub.publisher, subscriptions: this.pubsub.subscriptions, monitor: this.pubsub.monitoring(now), blockedClients: () => this.waiters.size };
     // Keyspace notifications raised by the typed operations (expired, new, del …) go where the batch's go.
     this.keyspace.notifyTo = ctx;
     return ctx;
