@@ -42,6 +42,7 @@ import { passUpgrade, socketCommands } from "./pubsub/websocket";
 
 export { Shard } from "../durable-objects/shard";
 export { Coordinator } from "../durable-objects/coordinator";
+export { Replica } from "../durable-objects/replication/replica";
 
 // The shards run a WebSocket's ordinary commands through this Worker's pipeline (worker/pubsub/websocket.ts).
 installSocketCommands(socketCommands);

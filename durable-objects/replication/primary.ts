@@ -32,6 +32,8 @@ export interface Push {
   /** The position after the rows (a step boundary). */
   upTo: number;
   rows: LogRow[];
+  /** The primary's position when it was sent: with `upTo` equal to it, the replica is then caught up. */
+  position: number;
   /** The primary's clock when it was sent: the replica was caught up with the primary then, once applied. */
   sentAt: number;
 }
@@ -179,8 +181,8 @@ export class PrimaryReplication {
     // Behind what the log still holds: an empty push at the position makes the replica pull, and rebuild.
     const push: Push =
       "rebuild" in answer
-        ? { epoch: log.epoch, from: log.position, upTo: log.position, rows: [], sentAt: now }
-        : { epoch: log.epoch, from: p.sent, upTo: answer.upTo, rows: answer.rows, sentAt: now };
+        ? { epoch: log.epoch, from: log.position, upTo: log.position, rows: [], position: log.position, sentAt: now }
+        : { epoch: log.epoch, from: p.sent, upTo: answer.upTo, rows: answer.rows, position: answer.position, sentAt: now };
     p.inFlight = true;
     p.sent = push.upTo;
     let stub: ReplicaPeer;
