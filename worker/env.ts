@@ -1,5 +1,6 @@
 import type { Coordinator } from "../durable-objects/coordinator";
 import { DEFAULT_MAX_VALUE_BYTES } from "../durable-objects/limits";
+import type { Replica } from "../durable-objects/replication/replica";
 import type { Shard } from "../durable-objects/shard";
 
 /** The Worker's bindings: see wrangler.toml and README "Configuration". */
@@ -7,6 +8,14 @@ export interface Env {
   SHARD: DurableObjectNamespace<Shard>;
   /** Coordinators of cross-shard transactions (durable-objects/coordinator.ts). */
   COORDINATOR: DurableObjectNamespace<Coordinator>;
+  /** Read replicas of the shards, `replica-<region>-<i>` (durable-objects/replication/replica.ts, docs/global.md §2). */
+  REPLICA: DurableObjectNamespace<Replica>;
+  /** Regions with read replicas, comma-separated location hints (`wnam,weur,apac`); unset: no replicas, no change log. */
+  REPLICA_REGIONS?: string;
+  /** How long a shard keeps change log rows its replicas have applied, ms (default 600000). */
+  REPLICA_LOG_RETENTION_MS?: string;
+  /** Tests and bench only: simulated round trips between regions (docs/global.md §5, durable-objects/replication/distance.ts). */
+  SIMULATED_RTT?: string;
   /** Number of shards (default 16). */
   SHARDS?: string;
   /** Read-write token (a secret). With none configured every request is refused. */
@@ -98,6 +107,10 @@ declare global {
     interface Env {
       SHARD: DurableObjectNamespace<Shard>;
       COORDINATOR: DurableObjectNamespace<Coordinator>;
+      REPLICA: DurableObjectNamespace<Replica>;
+      REPLICA_REGIONS?: string;
+      REPLICA_LOG_RETENTION_MS?: string;
+      SIMULATED_RTT?: string;
       SHARDS?: string;
       MAX_VALUE_BYTES?: string;
     }

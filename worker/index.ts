@@ -43,6 +43,7 @@ import { fromRequest, observer, observeTouched, openSession, replicaStub, respon
 
 export { Shard } from "../durable-objects/shard";
 export { Coordinator } from "../durable-objects/coordinator";
+export { Replica } from "../durable-objects/replication/replica";
 
 // The shards run a WebSocket's ordinary commands through this Worker's pipeline (worker/pubsub/websocket.ts).
 installSocketCommands(socketCommands);

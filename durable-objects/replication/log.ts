@@ -83,7 +83,6 @@ function triggersOf(t: LoggedTable): string[] {
 }
 
 const TRIGGERS = LOGGED.flatMap(triggersOf);
-const TRIGGER_NAMES = LOGGED.flatMap(triggerNames);
 
 /** The SELECT of a snapshot page of `t` after a primary key (or from the start). */
 function snapshotQuery(t: LoggedTable, ints: number | null): string {
