@@ -63,18 +63,13 @@ export interface Env {
   SLOWLOG_MAX_LEN?: string;
   BUSY_REPLY_THRESHOLD?: string;
   /**
-   * Read replicas (docs/global.md, README "Global deployment"): the replica objects (one per
-   * region and shard, `replica-<region>-<i>`), the regions that have them (comma-separated
-   * location hints; unset: no replicas, every read on the primary), the request header that
-   * names a request's region (unset: `request.cf`), and how long a replica read waits for the
-   * position its token asks (ms, default 50) before the primary answers it.
+   * With read replicas (docs/global.md, README "Global deployment"; worker/global/route.ts): the
+   * request header that names a request's region (unset: `request.cf`; set it only behind a
+   * proxy you trust), and how long a replica read waits for the position its token asks (ms,
+   * default 50) before the primary answers it.
    */
-  REPLICA?: DurableObjectNamespace;
-  REPLICA_REGIONS?: string;
   REGION_HEADER?: string;
   REPLICA_WAIT_MS?: string;
-  /** Tests and bench only: simulated round trips between regions, JSON (worker/global/distance.ts). */
-  SIMULATED_RTT?: string;
   /** Tests only: replica reads ask for no position (test/global/ shows its checker catching it). */
   REPLICA_BREAK_TOKENS?: string;
   /** Under `npm run serve` with several processes: the shards this process owns (worker/serve/routing.ts). */

@@ -8,7 +8,7 @@ import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { shardOf } from "../../worker/slot";
 import { parseToken } from "../../worker/global/token";
-import { countingReplicas, noCounts, READONLY_TOKEN, Session, testEnv, workerWith, type ReplicaCounts } from "./session-client";
+import { caughtUp, countingReplicas, noCounts, READONLY_TOKEN, Session, testEnv, workerWith, type ReplicaCounts } from "./session-client";
 
 const SHARDS = Number(testEnv.SHARDS ?? 16);
 let n = 0;
@@ -65,7 +65,7 @@ describe("where reads run", () => {
     }
     expect(counts.reads).toBe(5);
     // Settled: the replica has every write; a read with the token is served there.
-    await new Promise((r) => setTimeout(r, 100));
+    await caughtUp(key, "weur", SHARDS);
     const served = counts.served;
     expect(await s.command(["GET", key])).toEqual({ result: "v4" });
     expect(counts.served).toBe(served + 1);
@@ -87,7 +87,7 @@ describe("where reads run", () => {
     const key = fresh("stale");
     const writer = session("wnam");
     await writer.command(["SET", key, "x"]);
-    await new Promise((r) => setTimeout(r, 100));
+    await caughtUp(key, "apac", SHARDS);
     const reader = session("apac");
     expect(await reader.command(["GET", key], { maxStalenessMs: 60_000, syncToken: null })).toEqual({ result: "x" });
     expect(counts.reads).toBe(1);
@@ -111,7 +111,7 @@ describe("where reads run", () => {
     expect(await s.pipeline([["GET", key], ["SET", key, "3"]])).toEqual([{ result: "2" }, { result: "OK" }]);
     expect(counts.reads).toBe(0);
     // The same session's plain read does use the replica.
-    await new Promise((r) => setTimeout(r, 100));
+    await caughtUp(key, "weur", SHARDS);
     expect(await s.command(["GET", key])).toEqual({ result: "3" });
     expect(counts.reads).toBe(1);
   });
@@ -141,7 +141,7 @@ describe("where reads run", () => {
     const key = fresh("ro");
     const s = session("weur");
     await s.command(["SET", key, "v"]);
-    await new Promise((r) => setTimeout(r, 100));
+    await caughtUp(key, "weur", SHARDS);
     expect(await s.command(["GET", key], { token: READONLY_TOKEN })).toEqual({ result: "v" });
     expect(counts.reads).toBe(1);
     const refused = await s.command(["SET", key, "w"], { token: READONLY_TOKEN });

@@ -7,6 +7,7 @@
 import { env } from "cloudflare:test";
 import app from "../../worker/index";
 import type { Env } from "../../worker/env";
+import { shardOf } from "../../worker/slot";
 
 export const TOKEN = "test-token";
 export const READONLY_TOKEN = "test-readonly-token";
@@ -26,7 +27,7 @@ export interface ReplicaCounts {
 export const noCounts = (): ReplicaCounts => ({ reads: 0, served: 0, refused: 0, failed: 0 });
 
 /** The REPLICA namespace with every `read` counted (and, with `fail`, failing). */
-export function countingReplicas(ns: DurableObjectNamespace, counts: ReplicaCounts, fail = false): DurableObjectNamespace {
+export function countingReplicas(ns: Env["REPLICA"], counts: ReplicaCounts, fail = false): Env["REPLICA"] {
   return {
     getByName(name: string, o?: DurableObjectNamespaceGetDurableObjectOptions) {
       const stub = ns.getByName(name, o) as unknown as { read(...a: unknown[]): Promise<{ ok: boolean }> };
@@ -44,7 +45,13 @@ export function countingReplicas(ns: DurableObjectNamespace, counts: ReplicaCoun
         },
       };
     },
-  } as unknown as DurableObjectNamespace;
+  } as unknown as Env["REPLICA"];
+}
+
+/** Waits until the replica of `key`'s shard in `region` has everything the primary has (Replica.catchUp). */
+export async function caughtUp(key: string, region: string, shards: number): Promise<void> {
+  const stub = testEnv.REPLICA.getByName(`replica-${region}-${shardOf(key, shards)}`, { locationHint: region as DurableObjectLocationHint });
+  await stub.catchUp();
 }
 
 /** The Worker with `bindings` over the test project's. */

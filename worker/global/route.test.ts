@@ -5,7 +5,7 @@ import type { Reply } from "../../durable-objects/reply";
 import type { ShardExec } from "../execute";
 import { batchReadable, globalConfig, openSession, parseStaleness, replicaReadable, responseToken, routedExec, wantOf, type GlobalEnv, type ReplicaReadResult, type ReplicaRpc, type Session, type Want } from "./route";
 
-const REPLICA = {} as DurableObjectNamespace;
+const REPLICA = {} as NonNullable<GlobalEnv["REPLICA"]>;
 const env = (vars: Partial<GlobalEnv> = {}): GlobalEnv => ({ REPLICA, REPLICA_REGIONS: "weur,apac", REGION_HEADER: "x-region", ...vars });
 const request = (headers: Record<string, string>) => new Request("http://edgekv/", { headers });
 const spec = (name: string) => COMMANDS.get(name)!;

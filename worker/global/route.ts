@@ -16,6 +16,7 @@
 import type { Arg } from "../../durable-objects/args";
 import { COMMANDS } from "../../durable-objects/commands";
 import type { Reply } from "../../durable-objects/reply";
+import type { Replica } from "../../durable-objects/replication/replica";
 import { changesState, lookupCommand, type CommandSpec } from "../../durable-objects/table";
 import { isGathered, isStreamed, pack, ungather, unpackReplies, type Gathered, type Streamed } from "../../durable-objects/transport";
 import type { ShardExec } from "../execute";
@@ -33,7 +34,8 @@ const MAX_STALENESS_MS = 86_400_000;
 
 /** The vars this reads (worker/env.ts). */
 export interface GlobalEnv {
-  REPLICA?: DurableObjectNamespace;
+  /** Absent where no Replica class is served (`npm run serve`): then there are no replicas. */
+  REPLICA?: DurableObjectNamespace<Replica>;
   REPLICA_REGIONS?: string;
   REGION_HEADER?: string;
   REPLICA_WAIT_MS?: string;
