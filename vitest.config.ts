@@ -37,7 +37,7 @@ export default defineConfig({
                 EDGEKV_READONLY_TOKEN: "test-readonly-token",
                 REPLICA_REGIONS: "weur,apac",
                 REGION_HEADER: "x-edgekv-region",
-                SIMULATED_RTT: JSON.stringify({ primary: "wnam", local: 2, far: 30 }),
+                SIMULATED_RTT: JSON.stringify({ primary: "wnam", local: 2, far: 50 }),
               },
             },
           }),
@@ -45,6 +45,7 @@ export default defineConfig({
         test: {
           name: "global",
           include: ["test/global/**/*.test.ts"],
+          testTimeout: 60_000,
         },
       },
       {

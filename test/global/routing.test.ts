@@ -2,7 +2,7 @@
  * Read replicas through the Worker (docs/global.md §3): which requests a replica answers, what
  * the sync token carries, and that whatever is not a plain read stays on the primary.
  * The project runs with replicas in weur and apac, the region named by x-edgekv-region, and
- * SIMULATED_RTT far 30 ms (vitest.config.ts, `global`).
+ * SIMULATED_RTT far 50 ms (vitest.config.ts, `global`).
  */
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
