@@ -18,7 +18,7 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { ROOT, bundle, compatibilityDate, compatibilityFlags, wranglerRequire } from "../scripts/serve.mjs";
@@ -34,14 +34,17 @@ function percentile(xs, p) {
 }
 
 async function startEdgekv(script, dataDir) {
-  const { Miniflare } = wranglerRequire("miniflare");
-  const mf = new Miniflare({
+  // As bench/miniflare-host.mjs builds its instances (the installed Miniflare takes its v4 options converted).
+  const { Miniflare, convertV4MiniflareOptions } = wranglerRequire("miniflare");
+  const options = convertV4MiniflareOptions({
     host: "127.0.0.1",
     port: await freePort(),
     modules: true,
-    scriptPath: script,
     compatibilityDate: compatibilityDate(),
     compatibilityFlags: compatibilityFlags(),
+    name: "edgekv",
+    modulesRoot: dirname(script),
+    scriptPath: script,
     bindings: {
       EDGEKV_TOKEN: TOKEN,
       SHARDS: "16",
@@ -54,8 +57,8 @@ async function startEdgekv(script, dataDir) {
       COORDINATOR: { className: "Coordinator", useSQLite: true },
       REPLICA: { className: "Replica", useSQLite: true },
     },
-    durableObjectsPersist: join(dataDir, "do"),
   });
+  const mf = new Miniflare({ ...options, resourcePersistencePath: join(dataDir, "edgekv"), logRequests: false, unsafeObservability: false, telemetry: { enabled: false } });
   const url = await mf.ready;
   return { url: url.origin, stop: () => mf.dispose() };
 }
