@@ -106,6 +106,8 @@ export class Replica extends DurableObject {
   /** When the copy was last known caught up with the primary (ms; 0: never since start). */
   private caughtUpAt = 0;
   private rebuilding: { epoch: string; from: number } | null = null;
+  /** Rebuilds begun since this object started (tests). */
+  private rebuilds = 0;
   /** The catch-up running (pulls, rebuilds), if any: one at a time. */
   private syncing: Promise<void> | null = null;
   /** Reads waiting for a position. */
@@ -175,8 +177,9 @@ export class Replica extends DurableObject {
   }
 
   /** This copy's epoch and position, and whether it serves reads (tests, the Worker's diagnostics). */
-  state(): { epoch: string; position: number; readable: boolean; rebuilding: boolean; caughtUpAt: number } {
-    return { epoch: this.epoch, position: this.position, readable: this.rebuilding === null && this.epoch !== "" && this.position >= this.readableFrom, rebuilding: this.rebuilding !== null, caughtUpAt: this.caughtUpAt };
+  state(): { epoch: string; position: number; readable: boolean; rebuilding: boolean; caughtUpAt: number; rebuilds: number } {
+    const readable = this.rebuilding === null && this.epoch !== "" && this.position >= this.readableFrom;
+    return { epoch: this.epoch, position: this.position, readable, rebuilding: this.rebuilding !== null, caughtUpAt: this.caughtUpAt, rebuilds: this.rebuilds };
   }
 
   /** Pulls until caught up with the primary (tests; a read behind its position does the same). */
@@ -283,6 +286,7 @@ export class Replica extends DurableObject {
     const start = await primary.position();
     if (start.epoch === "") return false;
     const region = this.region ?? "";
+    this.rebuilds++;
     this.rebuilding = { epoch: start.epoch, from: start.position };
     try {
       await primary.acknowledge(region, start.epoch, start.position);
