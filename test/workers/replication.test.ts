@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { fromReply } from "../conformance/normalize";
 import { ChangeLog, logTriggers } from "../../durable-objects/replication/log";
 import type { Replica } from "../../durable-objects/replication/replica";
+import type { Reply } from "../../durable-objects/reply";
 import type { Shard } from "../../durable-objects/shard";
 import { shardOf } from "../../worker/slot";
 import { expectSame, keyspaceOf, pair, replicationOf, sleep, tablesIn, tablesOf, type ReplicaRpc } from "./replication-helpers";
@@ -36,7 +37,7 @@ describe("the change log", () => {
     const p = pair();
     const before = await p.primary.position();
     const answer = (await p.primary.exec([["SET", "k", "v"], ["GET", "k"]], { position: true })) as unknown as { replies: unknown[]; epoch: string; position: number };
-    expect(answer.replies.map(fromReply)).toEqual(["OK", "v"]);
+    expect((answer.replies as Reply[]).map(fromReply)).toEqual(["OK", "v"]);
     expect(answer.epoch).toBe(before.epoch);
     expect(answer.position).toBeGreaterThan(before.position);
     expect(await p.primary.position()).toEqual({ epoch: answer.epoch, position: answer.position });
@@ -73,6 +74,27 @@ describe("the change log", () => {
     expect(rest.upTo).toBe(three.position);
     expect(rest.rows.length).toBe(1);
     expect(await p.primary.changes("another", 0, 10)).toEqual({ rebuild: true });
+  });
+});
+
+describe("a step larger than one answer", () => {
+  it("comes in parts; a copy inside it is not read until its end arrives", async () => {
+    const p = pair();
+    await p.exec(["SET", "a", "1"]);
+    await expectSame(p);
+    const start = await p.replica.state();
+    await runInDurableObject(p.primaryStub, (s: Shard) => {
+      (replicationOf(s) as unknown as { peer: unknown }).peer = () => ({ apply: () => new Promise(() => {}) });
+    });
+    await p.exec(["SET", "huge", new TextDecoder().decode(big(12 * 1024 * 1024))], ["SET", "b", "2"]);
+    const part = await p.primary.changes(start.epoch, start.position, 100_000);
+    if ("rebuild" in part) throw new Error("rebuild");
+    expect(part.partial).toBe(true);
+    const applied = await p.replica.apply({ epoch: start.epoch, from: start.position, upTo: part.upTo, rows: part.rows, partial: true, position: part.position, sentAt: Date.now() });
+    expect(applied.position).toBe(part.upTo);
+    expect(await p.replica.read([["GET", "a"]], undefined, want())).toEqual({ ok: false });
+    await expectSame(p);
+    expect((await p.replica.read([["STRLEN", "huge"]], undefined, want())).ok).toBe(true);
   });
 });
 
