@@ -267,7 +267,7 @@ export class ChangeLog {
   /** The highest seq that may go now: below the newest boundary, at most `hold`, through the newest boundary past the retention window. */
   private trimBound(now: number, hold: number): number {
     const aged =
-      this.sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM changelog WHERE op = 0 AND seq < ? AND c0 <= ?", this.position, now - this.retentionMs).one().s ?? 0;
+      this.sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM changelog WHERE op = 0 AND c0 <= ?", now - this.retentionMs).one().s ?? 0;
     return Math.min(aged, hold, this.position - 1);
   }
 

@@ -77,6 +77,49 @@ describe("the change log", () => {
   });
 });
 
+describe("trimming", () => {
+  it("deletes rows past the retention window up to what every replica acknowledged, keeping the newest boundary", async () => {
+    const p = pair();
+    await p.exec(["SET", "a", "1"]);
+    const first = await expectSame(p);
+    await p.exec(["SET", "b", "2"]);
+    await p.exec(["SET", "c", "3"]);
+    const at = await p.primary.position();
+    await expectSame(p);
+    expect(first).toBeDefined();
+    await runInDurableObject(p.primaryStub, (s: Shard, state: DurableObjectState) => {
+      const r = replicationOf(s);
+      const now = Date.now();
+      const retention = r.log.retentionMs;
+      expect(retention).toBe(60_000);
+      // apac acknowledges an older position: it holds the log from there.
+      r.acknowledge("weur", at.epoch, at.position, now);
+      r.acknowledge("apac", at.epoch, 2, now);
+      expect(r.hold(now)).toBe(2);
+      // Nothing is older than the window yet.
+      expect(r.trim(1000, now)).toBe(0);
+      expect(r.earliest(now)).toBeGreaterThan(now);
+      // Past the window: only up to the hold goes.
+      const later = now + retention + 1;
+      expect(r.hold(later)).toBe(Number.MAX_SAFE_INTEGER); // acknowledgements older than the window hold nothing
+      expect(r.log.trim(later, 1000, 2)).toBe(2);
+      const sql = state.storage.sql;
+      expect(sql.exec("SELECT min(seq) AS s FROM changelog").one().s).toBe(3);
+      // In bounded steps, then everything but the newest boundary.
+      expect(r.log.trim(later, 1, Number.MAX_SAFE_INTEGER)).toBe(1);
+      r.log.trim(later, 1000, Number.MAX_SAFE_INTEGER);
+      expect(sql.exec("SELECT seq, op FROM changelog").toArray()).toEqual([{ seq: at.position, op: 0 }]);
+      expect(r.log.changes(at.epoch, 2, 10)).toEqual({ rebuild: true });
+      expect(r.log.changes(at.epoch, at.position, 10)).toMatchObject({ rows: [], upTo: at.position });
+    });
+    // A position is never reused: the next write's rows come after it.
+    await p.exec(["SET", "d", "4"]);
+    const next = await p.primary.position();
+    expect(next.position).toBeGreaterThan(at.position);
+    await expectSame(p);
+  });
+});
+
 describe("a step larger than one answer", () => {
   it("comes in parts; a copy inside it is not read until its end arrives", async () => {
     const p = pair();
