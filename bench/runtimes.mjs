@@ -108,7 +108,7 @@ export async function startWorkerd({ buildDir, dataDir, extraArgs = [], shards =
     module: "edgekv.js",
     address: `127.0.0.1:${edgekvPort}`,
     bindings: edgekvBindings({ shards: shards ?? edgekvVars().SHARDS, readOnly: false }),
-    durableObjects: ["Shard", "Coordinator"],
+    durableObjects: ["Shard", "Coordinator", "Replica"],
   };
   const config = workerdConfig({
     dataDir,

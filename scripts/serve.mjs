@@ -96,6 +96,10 @@ const PASSED_VARS = [
   "API_HOSTNAMES",
   "RATE_LIMIT_RULES",
   "CLIENT_IP_HEADER",
+  // Read replicas (docs/global.md).
+  "REPLICA_REGIONS",
+  "REPLICA_LOG_RETENTION_MS",
+  "SIMULATED_RTT",
   // Defaults of the CONFIG parameters (docs/config.md).
   "MAXMEMORY",
   "MAXMEMORY_POLICY",
@@ -110,11 +114,16 @@ const PASSED_VARS = [
   "KEY_CACHE_BYTES",
 ];
 
-/** The capnp binding list for the edgekv Worker (tokens read from the environment, not written to disk). */
-export function edgekvBindings({ shards, readOnly }) {
+/**
+ * The capnp binding list for the edgekv Worker (tokens read from the environment, not written to
+ * disk). `replicas`: the REPLICA namespace of read replicas (one process only: several processes
+ * route only shards and coordinators, and refuse REPLICA_REGIONS).
+ */
+export function edgekvBindings({ shards, readOnly, replicas = true }) {
   const bindings = [
     `(name = "SHARD", durableObjectNamespace = "Shard")`,
     `(name = "COORDINATOR", durableObjectNamespace = "Coordinator")`,
+    ...(replicas ? [`(name = "REPLICA", durableObjectNamespace = "Replica")`] : []),
     `(name = "SHARDS", text = ${capnpString(String(shards))})`,
     `(name = "EDGEKV_TOKEN", fromEnvironment = "EDGEKV_TOKEN")`,
   ];
@@ -192,12 +201,15 @@ export function portIsFree(host, port) {
   });
 }
 
-/** WORKERS from the environment: a positive integer, 1 when unset. */
+/** WORKERS from the environment: a positive integer, 1 when unset; more than 1 refuses read replicas (REPLICA_REGIONS). */
 export function workersSetting() {
   const raw = process.env.WORKERS;
   if (raw === undefined || raw === "") return 1;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new Error(`WORKERS must be a positive integer (got ${raw})`);
+  if (n > 1 && (process.env.REPLICA_REGIONS || wranglerValue("REPLICA_REGIONS"))) {
+    throw new Error("REPLICA_REGIONS needs WORKERS=1: read replicas are not routed between several processes (unset REPLICA_REGIONS or WORKERS)");
+  }
   return n;
 }
 
@@ -222,7 +234,7 @@ async function main() {
       port,
       dataDir,
       shards: Number(shards),
-      bindings: edgekvBindings({ shards, readOnly }),
+      bindings: edgekvBindings({ shards, readOnly, replicas: false }),
       env: { ...process.env, EDGEKV_TOKEN: token },
       forwardSignals: true,
       onExit: (code) => process.exit(code),
@@ -236,7 +248,7 @@ async function main() {
   returnObjects(dataDir);
   if (alarmIndexStale(dataDir)) {
     const { reindexAlarms } = await import("./serve/cluster.mjs");
-    await reindexAlarms({ dataDir, shards: Number(shards), bindings: edgekvBindings({ shards, readOnly }), env: { ...process.env, EDGEKV_TOKEN: token } });
+    await reindexAlarms({ dataDir, shards: Number(shards), bindings: edgekvBindings({ shards, readOnly, replicas: false }), env: { ...process.env, EDGEKV_TOKEN: token } });
     alarmIndexRebuilt(dataDir);
   }
   // The bundle and config are regenerated at every start, beside the data they serve.
@@ -251,7 +263,7 @@ async function main() {
         module: "edgekv.js",
         address: `${host}:${port}`,
         bindings: edgekvBindings({ shards, readOnly }),
-        durableObjects: ["Shard", "Coordinator"],
+        durableObjects: ["Shard", "Coordinator", "Replica"],
       },
     ],
   });

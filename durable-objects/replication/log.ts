@@ -42,11 +42,28 @@ export type LogRow = [number, number, LogOp, number, ...unknown[]];
 /** A data row as it crosses: `[ints, ...values]`. */
 export type EncodedRow = [number, ...unknown[]];
 
-export type ChangesAnswer = { epoch: string; position: number; rows: LogRow[]; upTo: number } | { rebuild: true };
+/**
+ * `upTo`: the position after `rows`, a step boundary unless `partial` (a step whose images take
+ * more than MAX_CHANGE_BYTES comes in several answers; a copy in the middle of one is not read).
+ */
+export type ChangesAnswer = { epoch: string; position: number; rows: LogRow[]; upTo: number; partial?: true } | { rebuild: true };
 export interface SnapshotPage {
   rows: EncodedRow[];
   /** The primary key of the last row, to pass as `after` for the next page; null after the last page. */
   next: EncodedRow | null;
+}
+
+/** Bytes of values one answer of `changes` or `snapshot` carries at most (beyond its first row): well inside one RPC message. */
+export const MAX_CHANGE_BYTES = 8 * 1024 * 1024;
+
+/** About how many bytes a row's values take as they cross. */
+function rowBytes(row: readonly unknown[]): number {
+  let n = 8 * row.length;
+  for (const v of row) {
+    if (v instanceof ArrayBuffer) n += v.byteLength;
+    else if (typeof v === "string") n += v.length * 2;
+  }
+  return n;
 }
 
 const EPOCH = "changelog_epoch";
@@ -197,10 +214,17 @@ export class ChangeLog {
       after;
     if (upTo > this.position) upTo = this.position;
     const rows: LogRow[] = [];
+    let bytes = 0;
     for (const r of sql.exec(SELECT_CHANGES, after, upTo).raw() as Iterable<unknown[]>) {
       const t = LOGGED_BY_TBL.get(r[1] as number)!;
       const n = (r[2] as LogOp) === LogOp.Image ? t.columns.length : t.pk.length;
-      rows.push(r.slice(0, 4 + n) as LogRow);
+      const row = r.slice(0, 4 + n) as LogRow;
+      bytes += rowBytes(row);
+      if (bytes > MAX_CHANGE_BYTES && rows.length > 0) {
+        // A step too large for one answer: this part ends inside it.
+        return { epoch: this.epoch, position: this.position, rows, upTo: rows[rows.length - 1]![0], partial: true };
+      }
+      rows.push(row);
     }
     return { epoch: this.epoch, position: this.position, rows, upTo };
   }
@@ -243,7 +267,7 @@ export class ChangeLog {
   /** The highest seq that may go now: below the newest boundary, at most `hold`, through the newest boundary past the retention window. */
   private trimBound(now: number, hold: number): number {
     const aged =
-      this.sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM changelog WHERE op = 0 AND seq < ? AND c0 <= ?", this.position, now - this.retentionMs).one().s ?? 0;
+      this.sql.exec<{ s: number | null }>("SELECT max(seq) AS s FROM changelog WHERE op = 0 AND c0 <= ?", now - this.retentionMs).one().s ?? 0;
     return Math.min(aged, hold, this.position - 1);
   }
 
@@ -257,8 +281,20 @@ export class ChangeLog {
 export function snapshotPage(sql: SqlStorage, t: LoggedTable, after: EncodedRow | null, limit: number): SnapshotPage {
   const n = Math.max(1, Math.min(limit, 10_000));
   const q = snapshotQuery(t, after === null ? null : after[0]);
-  const rows = Array.from((after === null ? sql.exec(q, n) : sql.exec(q, ...(after.slice(1) as SqlStorageValue[]), n)).raw()) as unknown as EncodedRow[];
-  const last = rows.length === n ? rows[rows.length - 1]! : null;
+  const cursor = (after === null ? sql.exec(q, n) : sql.exec(q, ...(after.slice(1) as SqlStorageValue[]), n)).raw() as Iterable<EncodedRow>;
+  const rows: EncodedRow[] = [];
+  let bytes = 0;
+  let full = false;
+  for (const row of cursor) {
+    rows.push(row);
+    bytes += rowBytes(row);
+    // A page is cut at MAX_CHANGE_BYTES (large chunk rows): the next one continues after its last row.
+    if (bytes > MAX_CHANGE_BYTES) {
+      full = true;
+      break;
+    }
+  }
+  const last = full || rows.length === n ? rows[rows.length - 1]! : null;
   if (last === null) return { rows, next: null };
   // The last row's primary key, with its own integer mask.
   const idx = t.pk.map((c) => t.columns.indexOf(c));

@@ -32,6 +32,8 @@ export interface Push {
   /** The position after the rows (a step boundary). */
   upTo: number;
   rows: LogRow[];
+  /** `upTo` is inside a step (its images come in several pushes): the copy is not read until a later one ends it. */
+  partial?: true;
   /** The primary's position when it was sent: with `upTo` equal to it, the replica is then caught up. */
   position: number;
   /** The primary's clock when it was sent: the replica was caught up with the primary then, once applied. */
@@ -182,7 +184,7 @@ export class PrimaryReplication {
     const push: Push =
       "rebuild" in answer
         ? { epoch: log.epoch, from: log.position, upTo: log.position, rows: [], position: log.position, sentAt: now }
-        : { epoch: log.epoch, from: p.sent, upTo: answer.upTo, rows: answer.rows, position: answer.position, sentAt: now };
+        : { epoch: log.epoch, from: p.sent, upTo: answer.upTo, rows: answer.rows, ...(answer.partial ? { partial: true as const } : {}), position: answer.position, sentAt: now };
     p.inFlight = true;
     p.sent = push.upTo;
     let stub: ReplicaPeer;

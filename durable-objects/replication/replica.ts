@@ -72,7 +72,7 @@ interface PrimaryPeer {
   acknowledge(region: string, epoch: string, position: number): Promise<void>;
 }
 
-const META = { epoch: "replica_epoch", position: "replica_position", readable: "replica_readable_from" } as const;
+const META = { epoch: "replica_epoch", position: "replica_position", readable: "replica_readable_from", partial: "replica_partial" } as const;
 const UPSERT_META = "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value";
 
 /** Thrown to roll back a read's savepoint. */
@@ -103,9 +103,13 @@ export class Replica extends DurableObject {
   private position: number;
   /** The position from which the copy is whole (after a rebuild); reads wait for it. */
   private readableFrom: number;
+  /** The position is inside a step (a large step's images arrive in parts): no reads until it ends. */
+  private partial: boolean;
   /** When the copy was last known caught up with the primary (ms; 0: never since start). */
   private caughtUpAt = 0;
   private rebuilding: { epoch: string; from: number } | null = null;
+  /** Rebuilds begun since this object started (tests). */
+  private rebuilds = 0;
   /** The catch-up running (pulls, rebuilds), if any: one at a time. */
   private syncing: Promise<void> | null = null;
   /** Reads waiting for a position. */
@@ -123,6 +127,12 @@ export class Replica extends DurableObject {
     this.epoch = String(meta(META.epoch) ?? "");
     this.position = Number(meta(META.position) ?? 0);
     this.readableFrom = Number(meta(META.readable) ?? 0);
+    this.partial = Number(meta(META.partial) ?? 0) === 1;
+  }
+
+  /** Whether the copy is a whole state of the primary that may be read. */
+  private readable(): boolean {
+    return this.rebuilding === null && this.epoch !== "" && !this.partial && this.position >= this.readableFrom;
   }
 
   /** The primary, as far away as the simulated distance says (SIMULATED_RTT). */
@@ -135,8 +145,8 @@ export class Replica extends DurableObject {
   /** The push of the primary's new log rows; answers what this copy has applied (its rebuild's start while it rebuilds). */
   async apply(push: Push): Promise<Applied> {
     if (this.rebuilding) return this.applied();
-    if (push.epoch === this.epoch && this.applyRange(push.from, push.upTo, push.rows)) {
-      if (push.upTo >= push.position && this.position >= push.upTo) this.caughtUpAt = Math.max(this.caughtUpAt, push.sentAt);
+    if (push.epoch === this.epoch && this.applyRange(push.from, push.upTo, push.rows, push.partial === true)) {
+      if (push.upTo >= push.position && this.position >= push.upTo && !this.partial) this.caughtUpAt = Math.max(this.caughtUpAt, push.sentAt);
     } else if (push.epoch !== this.epoch || push.from > this.position) {
       await this.sync();
     }
@@ -159,11 +169,9 @@ export class Replica extends DurableObject {
       if (refused !== null) return { ok: false, refused };
     }
     const fresh = () =>
-      this.rebuilding === null &&
-      this.epoch !== "" &&
+      this.readable() &&
       (want.epoch === undefined || want.epoch === "" || want.epoch === this.epoch) &&
       this.position >= want.position &&
-      this.position >= this.readableFrom &&
       (want.maxStalenessMs === undefined || Date.now() - this.caughtUpAt <= want.maxStalenessMs);
     if (!fresh()) {
       void this.sync();
@@ -175,8 +183,9 @@ export class Replica extends DurableObject {
   }
 
   /** This copy's epoch and position, and whether it serves reads (tests, the Worker's diagnostics). */
-  state(): { epoch: string; position: number; readable: boolean; rebuilding: boolean; caughtUpAt: number } {
-    return { epoch: this.epoch, position: this.position, readable: this.rebuilding === null && this.epoch !== "" && this.position >= this.readableFrom, rebuilding: this.rebuilding !== null, caughtUpAt: this.caughtUpAt };
+  state(): { epoch: string; position: number; readable: boolean; rebuilding: boolean; caughtUpAt: number; rebuilds: number } {
+    const readable = this.readable();
+    return { epoch: this.epoch, position: this.position, readable, rebuilding: this.rebuilding !== null, caughtUpAt: this.caughtUpAt, rebuilds: this.rebuilds };
   }
 
   /** Pulls until caught up with the primary (tests; a read behind its position does the same). */
@@ -211,7 +220,7 @@ export class Replica extends DurableObject {
    * Applies rows `(from, upTo]` when they continue this copy (`from ≤ position < upTo`; rows it
    * has are skipped), with the new position, in one transaction. False when they do not continue it.
    */
-  private applyRange(from: number, upTo: number, rows: readonly LogRow[]): boolean {
+  private applyRange(from: number, upTo: number, rows: readonly LogRow[], partial: boolean): boolean {
     if (from > this.position) return false;
     if (upTo <= this.position) return true;
     const after = this.position;
@@ -219,8 +228,10 @@ export class Replica extends DurableObject {
     this.ctx.storage.transactionSync(() => {
       applyLogRows(this.sql, todo);
       this.sql.exec(UPSERT_META, META.position, upTo);
+      if (partial !== this.partial) this.sql.exec(UPSERT_META, META.partial, partial ? 1 : 0);
     });
     this.position = upTo;
+    this.partial = partial;
     this.changed(todo.some((r) => r[1] === 1));
     return true;
   }
@@ -270,8 +281,8 @@ export class Replica extends DurableObject {
         if (!(await this.rebuild(primary))) return;
         continue;
       }
-      this.applyRange(this.position, answer.upTo, answer.rows);
-      if (answer.upTo >= answer.position) {
+      this.applyRange(this.position, answer.upTo, answer.rows, answer.partial === true);
+      if (answer.upTo >= answer.position && !answer.partial) {
         this.caughtUpAt = Math.max(this.caughtUpAt, sentAt);
         return;
       }
@@ -283,6 +294,7 @@ export class Replica extends DurableObject {
     const start = await primary.position();
     if (start.epoch === "") return false;
     const region = this.region ?? "";
+    this.rebuilds++;
     this.rebuilding = { epoch: start.epoch, from: start.position };
     try {
       await primary.acknowledge(region, start.epoch, start.position);
@@ -310,7 +322,9 @@ export class Replica extends DurableObject {
         this.sql.exec(UPSERT_META, META.epoch, start.epoch);
         this.sql.exec(UPSERT_META, META.position, start.position);
         this.sql.exec(UPSERT_META, META.readable, end.position);
+        this.sql.exec(UPSERT_META, META.partial, 0);
       });
+      this.partial = false;
       this.epoch = start.epoch;
       this.position = start.position;
       this.readableFrom = end.position;
