@@ -422,6 +422,8 @@ export class Shard extends DurableObject {
       return this.participant.prepare(this.context(), req);
     } finally {
       this.keyspace.memory.persist();
+      // A prepare's reads may delete expired keys: logged like any write.
+      this.replication?.stepEnded(this.keyspace.now);
     }
   }
 

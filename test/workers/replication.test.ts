@@ -8,6 +8,7 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject, SEL
 import { describe, expect, it } from "vitest";
 import { fromReply } from "../conformance/normalize";
 import { ChangeLog, logTriggers } from "../../durable-objects/replication/log";
+import { PrimaryReplication } from "../../durable-objects/replication/primary";
 import type { Replica } from "../../durable-objects/replication/replica";
 import type { Reply } from "../../durable-objects/reply";
 import type { Shard } from "../../durable-objects/shard";
@@ -236,6 +237,55 @@ describe("pushes, pulls and rebuilds", () => {
     // The replicas' answers are the primary's acknowledgements.
     await runInDurableObject(p.primaryStub, (s: Shard) => {
       expect(replicationOf(s).peersState().map((x) => x.acked)).toEqual([at.position, at.position]);
+    });
+  });
+
+  it("a failed push is tried again from the alarm", async () => {
+    const p = pair();
+    await p.exec(["SET", "a", "1"]);
+    await expectSame(p);
+    type Peers = { peer: unknown; peers: { retryAt: number | null }[] };
+    let saved: unknown;
+    await runInDurableObject(p.primaryStub, (s: Shard) => {
+      const r = replicationOf(s) as unknown as Peers;
+      saved = r.peer;
+      r.peer = () => ({ apply: () => Promise.reject(new Error("unreachable")) });
+    });
+    await p.exec(["SET", "b", "2"]);
+    const at = await p.primary.position();
+    await runInDurableObject(p.primaryStub, (s: Shard) => {
+      const r = replicationOf(s) as unknown as Peers;
+      expect(r.peers.every((x) => x.retryAt !== null)).toBe(true);
+      r.peer = saved;
+      for (const x of r.peers) x.retryAt = 0; // due now
+    });
+    await runDurableObjectAlarm(p.primaryStub);
+    let s = await p.replica.state();
+    for (let i = 0; i < 200 && s.position < at.position; i++) {
+      await sleep(5);
+      s = await p.replica.state();
+    }
+    expect(s.position).toBe(at.position);
+  });
+
+  it("with SIMULATED_RTT, a push to a replica in another region than the primary's waits the far round trip", async () => {
+    const p = pair();
+    await runInDurableObject(p.primaryStub, (_s: Shard, state: DurableObjectState) => {
+      let reached = 0;
+      const namespace = {
+        getByName: (name: string, o: { locationHint: string }) => ({ name, hint: o.locationHint, apply: () => (reached++, Promise.resolve({ epoch: "", position: 0 })) }),
+      };
+      const vars = { REPLICA_REGIONS: "weur,apac", SIMULATED_RTT: '{"primary":"weur","local":0,"far":40}' };
+      const r = PrimaryReplication.configure(state.storage.sql, vars, p.i, namespace as never, () => {})!;
+      const peer = (r as unknown as { peer: (region: string) => { name: string; hint: string; apply(): Promise<unknown> } }).peer;
+      const near = peer("weur");
+      expect([near.name, near.hint]).toEqual([`replica-weur-${p.i}`, "weur"]);
+      void near.apply();
+      expect(reached).toBe(1); // sent at once
+      const far = peer("apac");
+      expect([far.name, far.hint]).toEqual([`replica-apac-${p.i}`, "apac"]);
+      void far.apply();
+      expect(reached).toBe(1); // not yet: the outbound half of the round trip comes first
     });
   });
 
