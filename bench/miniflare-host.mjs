@@ -42,6 +42,7 @@ const edgekv = instance("edgekv", cfg.edgekvPort, {
     SHARD: { className: "Shard", useSQLite: true },
     COORDINATOR: { className: "Coordinator", useSQLite: true },
     LEASES: { className: "LeaseHolder", useSQLite: true },
+    REPLICA: { className: "Replica", useSQLite: true },
   },
 });
 const bench = instance("bench", cfg.benchPort, {

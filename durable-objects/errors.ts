@@ -49,6 +49,7 @@ export const Errors = {
   txOutcomeUnknown: "ERR cross-shard transaction outcome unknown (it will commit or abort on its own)",
   notGathered: (cmd: string) =>
     `ERR '${cmd}' cannot run over keys gathered from several shards (its state lives beside the key); keep the keys on one shard with a hash tag`,
+  notOnReplica: (cmd: string) => `ERR '${cmd}' is not served by a read replica (only read-only, non-blocking commands outside scripts and transactions are)`,
   txKeyTooLarge: (elements: number, bytes: number, total: number) =>
     `ERR a key of this cross-shard command holds more than ${elements} elements or ${bytes} bytes (or its keys more than ${total} bytes together) and is not moved between shards; keep the command's keys on one shard with a hash tag`,
   /** SUBSCRIBE and its family outside a WebSocket (docs/pubsub.md). */

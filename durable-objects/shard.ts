@@ -24,22 +24,21 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
-import { COMMANDS, commandGroup } from "./commands";
-import { ConfigStore, defaultsFromVars } from "./config/store";
-import { ConfigTable } from "./store/config";
-import { ShardCounters, type CountersSnapshot } from "./stats/counters";
+import { COMMANDS } from "./commands";
+import type { ConfigStore } from "./config/store";
+import type { ShardCounters, CountersSnapshot } from "./stats/counters";
 import { commandBytes, replyBytes } from "./stats/net-bytes";
 import { usedMemory } from "./stats/memory-section";
-import { PersistedCounters } from "./stats/persisted";
+import type { PersistedCounters } from "./stats/persisted";
 import type { ExecContext } from "./context";
 import { dispatch } from "./dispatch";
+import { createEngine, engineContext, type Engine } from "./engine";
+import type { ChangesAnswer, EncodedRow, SnapshotPage } from "./replication/log";
+import { PrimaryReplication } from "./replication/primary";
 import type { Reply } from "./reply";
-import { maxValueBytes } from "./limits";
 import { Keyspace } from "./store/keyspace";
-import { registerElementStores } from "./store/elements";
 import { hashFieldSweeper } from "./store/hashes";
 import { LAZYFREE_BATCH_STEP } from "./store/lazy-free";
-import { migrate } from "./store/schema";
 import { Participant, type PrepareRequest, type PrepareResult, type TxEvent } from "./participant";
 import type { Coordinator } from "./coordinator";
 import { err, isError } from "./reply";
@@ -47,7 +46,6 @@ import { BLOCKED, Waiters, type Blocker, type Waiter } from "./blocking/waiters"
 import { KeyType } from "./store/keyspace";
 import { ReplyBudget } from "./reply-budget";
 import { Errors } from "./errors";
-import { ScriptState } from "./scripting/state";
 import { runScratch, type ScratchRequest, type ScratchResult } from "./scratch";
 import { pack, packGathering, unpackBatch, type Gathered, type Streamed } from "./transport";
 import { DEFAULT_PUBSUB_BUFFER_LIMIT, PubSub, type PubSubPeer } from "./pubsub/hub";
@@ -66,6 +64,17 @@ export interface ExecLimits {
   block?: string;
   /** The caller takes replies gathered (transport.ts `Gathered`): the Worker's batches do. */
   gather?: boolean;
+  /** Answer `{ replies, epoch, position }`: the change log's position after the batch (docs/global.md §3). */
+  position?: boolean;
+}
+
+/** `exec`'s answer with `limits.position`. */
+export interface PositionedReplies {
+  replies: Packed;
+  /** The change log's epoch ("" while the log is off). */
+  epoch: string;
+  /** The log's position after the batch (0 while the log is off). */
+  position: number;
 }
 
 /** A batch that may be suspended at a blocking command: its replies so far and where it stands. */
@@ -94,9 +103,6 @@ interface ShardWaiter extends Suspendable, Waiter {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-/** Shards the database has when the SHARDS var is not set (worker/env.ts's default). */
-const DEFAULT_SHARD_COUNT = 16;
-
 /** Items deleted per step of the alarm handler, and steps per sweeper before it yields and re-arms. */
 const SWEEP_BATCH = 500;
 const SWEEP_STEPS = 20;
@@ -123,13 +129,13 @@ export interface Sweeper {
 
 export class Shard extends DurableObject {
   private readonly keyspace: Keyspace;
-  /** Scripts, functions and the Lua engine of this shard. */
-  private readonly scripts: ScriptState;
   /** The server parameters this shard applies (CONFIG). */
   private readonly config: ConfigStore;
   private slowlogCache = { version: -1, slowerThan: 0, maxLen: 0 };
   /** Counters (INFO stats): since the first start or CONFIG RESETSTAT, less what a restart lost. */
-  private readonly stats = new ShardCounters(commandGroup);
+  private readonly stats: ShardCounters;
+  /** The keyspace, scripts, config and counters together (engine.ts). */
+  private readonly engine: Engine;
   /** The counters' totals in storage, written with batches that write anyway (stats/persisted.ts). */
   private readonly persistedStats: PersistedCounters;
   /** Every kind of deadline the alarm serves. */
@@ -140,29 +146,17 @@ export class Shard extends DurableObject {
   private readonly pubsub: PubSub;
   /** Clients blocked on this shard's keys (blocking/waiters.ts); in memory only. */
   private readonly waiters = new Waiters<ShardWaiter>();
+  /** The change log and the pushes to read replicas (replication/primary.ts); null while no replica is configured. */
+  private readonly replication: PrimaryReplication | null;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     const storage = ctx.storage;
-    migrate(storage.sql, storage);
-    this.keyspace = new Keyspace(storage.sql, (at) => this.armAlarm(at), (fn) => storage.transactionSync(fn));
-    this.keyspace.maxValueBytes = maxValueBytes(env.MAX_VALUE_BYTES);
-    this.keyspace.counters = this.stats;
+    const engine = createEngine(storage, env, (at) => this.armAlarm(at));
+    ({ keyspace: this.keyspace, config: this.config, stats: this.stats, persistedStats: this.persistedStats } = engine);
+    this.engine = engine;
     this.keyspace.waiting = this.waiters;
-    const shards = Number(env.SHARDS);
-    this.keyspace.shardCount = Number.isSafeInteger(shards) && shards > 0 ? shards : DEFAULT_SHARD_COUNT;
-    registerElementStores(this.keyspace);
-    this.persistedStats = new PersistedCounters(storage.sql, this.stats, Date.now());
-    this.persistedStats.load();
-    this.stats.onReset = () => this.persistedStats.clear(this.keyspace.now);
-    this.scripts = new ScriptState(storage.sql, COMMANDS);
-    // Defaults, then wrangler vars, then what CONFIG SET persisted here (docs/config.md).
-    this.config = new ConfigStore(defaultsFromVars(env as unknown as Record<string, unknown>, this.keyspace.maxValueBytes));
-    const settings = new ConfigTable(storage.sql);
-    this.config.attach(settings.load(), settings);
-    this.keyspace.access.params = this.config;
-    this.keyspace.memory.lazy = () => this.config.maxmemory === 0;
-    this.keyspace.memory.used();
+    this.replication = PrimaryReplication.configure(storage.sql, env, shardIndex(ctx), env.REPLICA as unknown as DurableObjectNamespace | undefined, (at) => this.armAlarm(at));
     const keyspace = this.keyspace;
     this.sweepers = [
       { earliest: () => keyspace.earliestExpiry(), sweep: (limit) => keyspace.sweepExpired(limit) },
@@ -178,6 +172,9 @@ export class Shard extends DurableObject {
     );
     const participant = this.participant;
     this.sweepers.push({ earliest: () => participant.earliestLease(), sweep: () => 0 });
+    const replication = this.replication;
+    // The change log's trimming and retried pushes (replication/primary.ts).
+    if (replication) this.sweepers.push({ earliest: () => replication.earliest(Date.now()), sweep: (limit) => replication.trim(limit, keyspace.now) });
     this.pubsub = new PubSub({
       sql: storage.sql,
       state: ctx,
@@ -209,14 +206,15 @@ export class Shard extends DurableObject {
    * when the command is served or times out and the rest of the batch has run; `block` names
    * the wait for `unblock`. Without a blocked command the answer is the same synchronous array.
    */
-  exec(batch: Arg[][], limits?: ExecLimits): Packed | Promise<Packed> {
+  exec(batch: Arg[][], limits?: ExecLimits): Packed | PositionedReplies | Promise<Packed | PositionedReplies> {
     const replies = this.run(batch, limits);
     const packed = limits?.gather ? packGathering : pack<Reply[]>;
-    return Array.isArray(replies) ? packed(replies) : replies.then(packed);
+    const answer = (r: Reply[]): Packed | PositionedReplies => (limits?.position ? { replies: packed(r), ...this.position() } : packed(r));
+    return Array.isArray(replies) ? answer(replies) : replies.then(answer);
   }
 
   /** `exec` of a batch too large for one RPC message: its long arguments arrive in a stream first. */
-  async execStreamed(batch: Streamed<Arg[][]>, limits?: ExecLimits): Promise<Packed> {
+  async execStreamed(batch: Streamed<Arg[][]>, limits?: ExecLimits): Promise<Packed | PositionedReplies> {
     return this.exec(await unpackBatch(batch), limits);
   }
 
@@ -316,6 +314,7 @@ export class Shard extends DurableObject {
         this.persistedStats.maybeFlush(ctx.now);
       }
       this.keyspace.memory.persist();
+      this.replication?.stepEnded(ctx.now);
     }
     return suspended;
   }
@@ -378,6 +377,7 @@ export class Shard extends DurableObject {
     const run = () => dispatch(COMMANDS, ctx, w.argv, atomically);
     const reply = this.participant.lockedKeys() === 0 ? run() : this.keyspace.guarded((key) => this.participant.isLocked(key), run);
     this.keyspace.memory.persist();
+    this.replication?.stepEnded(ctx.now);
     if ((reply === BLOCKED && again) || (isError(reply) && reply.error === Errors.txLocked)) return;
     this.answer(w, reply);
   }
@@ -422,6 +422,8 @@ export class Shard extends DurableObject {
       return this.participant.prepare(this.context(), req);
     } finally {
       this.keyspace.memory.persist();
+      // A prepare's reads may delete expired keys: logged like any write.
+      this.replication?.stepEnded(this.keyspace.now);
     }
   }
 
@@ -432,6 +434,7 @@ export class Shard extends DurableObject {
     } finally {
       this.keyspace.memory.persist();
       this.serveBlocked();
+      this.replication?.stepEnded(this.keyspace.now);
     }
   }
 
@@ -440,6 +443,7 @@ export class Shard extends DurableObject {
       this.participant.abort(this.context(), txid);
     } finally {
       this.keyspace.memory.persist();
+      this.replication?.stepEnded(this.keyspace.now);
     }
   }
 
@@ -506,6 +510,29 @@ export class Shard extends DurableObject {
     return this.pubsub.gateway.count();
   }
 
+  /** The change log's epoch and position now ("" and 0 while the log is off; docs/global.md §6). */
+  position(): { epoch: string; position: number } {
+    const r = this.replication;
+    if (!r) return { epoch: "", position: 0 };
+    r.stepEnded(Date.now());
+    return { epoch: r.epoch, position: r.position };
+  }
+
+  /** A replica's pull: the log rows after `after`, up to a step boundary, or `{ rebuild: true }` (replication/log.ts). */
+  changes(epoch: string, after: number, limit: number): ChangesAnswer {
+    return this.replication ? this.replication.changes(epoch, after, limit) : { rebuild: true };
+  }
+
+  /** A rebuilding replica's page of data table `table` after primary key `after` (replication/log.ts). */
+  snapshot(table: string, after: EncodedRow | null, limit: number): SnapshotPage {
+    return this.replication ? this.replication.snapshot(table, after, limit) : { rows: [], next: null };
+  }
+
+  /** A replica's applied position (trimming; a rebuild's start position holds the log). */
+  acknowledge(region: string, epoch: string, position: number): void {
+    this.replication?.acknowledge(region, epoch, position);
+  }
+
   /** Locks held by prepared transactions on this shard: locked keys, plus one per whole-shard lock (for tests and INFO). */
   lockedKeys(): number {
     return this.participant.lockedKeys();
@@ -532,8 +559,9 @@ export class Shard extends DurableObject {
         // Only a record dropped long ago or a protocol bug gets here: log it, never retry forever.
         console.error(`transaction ${txid}: ${e instanceof Error ? e.message : String(e)}`);
       }
-      // Before the next await: the memory total goes with this transaction's writes.
+      // Before the next await: the memory total goes with this transaction's writes, and the log's step ends.
       this.keyspace.memory.persist();
+      this.replication?.stepEnded(this.keyspace.now);
     }
   }
 
@@ -557,6 +585,8 @@ export class Shard extends DurableObject {
     this.keyspace.memory.persist();
     // Streams that expired answer their XREADGROUP readers, as after any batch.
     this.serveBlocked();
+    this.replication?.stepEnded(ctx.now);
+    this.replication?.retry(ctx.now);
     const next = more ? ctx.now : this.earliestDeadline();
     if (next !== null) this.armAlarm(next, true);
   }
@@ -572,9 +602,7 @@ export class Shard extends DurableObject {
 
   private context(): ExecContext {
     const now = Date.now();
-    this.keyspace.now = now;
-    this.keyspace.cache.limit = this.config.keyCacheBytes;
-    const ctx: ExecContext = { keyspace: this.keyspace, scripts: this.scripts, config: this.config, stats: this.stats, now, pubsub: this.pubsub.publisher, subscriptions: this.pubsub.subscriptions, monitor: this.pubsub.monitoring(now), blockedClients: () => this.waiters.size };
+    const ctx: ExecContext = { ...engineContext(this.engine, now), pubsub: this.pubsub.publisher, subscriptions: this.pubsub.subscriptions, monitor: this.pubsub.monitoring(now), blockedClients: () => this.waiters.size };
     // Keyspace notifications raised by the typed operations (expired, new, del …) go where the batch's go.
     this.keyspace.notifyTo = ctx;
     return ctx;

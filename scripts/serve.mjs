@@ -99,6 +99,9 @@ const PASSED_VARS = [
   "RATE_LIMIT_MODE",
   "RATE_LIMIT_LEASE_REGIONS",
   "REGION_HEADER",
+  // Read replicas (docs/global.md).
+  "REPLICA_REGIONS",
+  "REPLICA_LOG_RETENTION_MS",
   "SIMULATED_RTT",
   // Defaults of the CONFIG parameters (docs/config.md).
   "MAXMEMORY",
@@ -119,13 +122,18 @@ const PASSED_VARS = [
  * WORKERS > 1 there is none and lease mode answers that it is not supported.
  */
 export const LEASE_BINDING = `(name = "LEASES", durableObjectNamespace = "LeaseHolder")`;
-export const SINGLE_PROCESS_CLASSES = ["Shard", "Coordinator", "LeaseHolder"];
+export const SINGLE_PROCESS_CLASSES = ["Shard", "Coordinator", "LeaseHolder", "Replica"];
 
-/** The capnp binding list for the edgekv Worker (tokens read from the environment, not written to disk). */
-export function edgekvBindings({ shards, readOnly }) {
+/**
+ * The capnp binding list for the edgekv Worker (tokens read from the environment, not written to
+ * disk). `replicas`: the REPLICA namespace of read replicas (one process only: several processes
+ * route only shards and coordinators, and refuse REPLICA_REGIONS).
+ */
+export function edgekvBindings({ shards, readOnly, replicas = true }) {
   const bindings = [
     `(name = "SHARD", durableObjectNamespace = "Shard")`,
     `(name = "COORDINATOR", durableObjectNamespace = "Coordinator")`,
+    ...(replicas ? [`(name = "REPLICA", durableObjectNamespace = "Replica")`] : []),
     `(name = "SHARDS", text = ${capnpString(String(shards))})`,
     `(name = "EDGEKV_TOKEN", fromEnvironment = "EDGEKV_TOKEN")`,
   ];
@@ -203,12 +211,15 @@ export function portIsFree(host, port) {
   });
 }
 
-/** WORKERS from the environment: a positive integer, 1 when unset. */
+/** WORKERS from the environment: a positive integer, 1 when unset; more than 1 refuses read replicas (REPLICA_REGIONS). */
 export function workersSetting() {
   const raw = process.env.WORKERS;
   if (raw === undefined || raw === "") return 1;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new Error(`WORKERS must be a positive integer (got ${raw})`);
+  if (n > 1 && (process.env.REPLICA_REGIONS || wranglerValue("REPLICA_REGIONS"))) {
+    throw new Error("REPLICA_REGIONS needs WORKERS=1: read replicas are not routed between several processes (unset REPLICA_REGIONS or WORKERS)");
+  }
   return n;
 }
 
@@ -233,7 +244,7 @@ async function main() {
       port,
       dataDir,
       shards: Number(shards),
-      bindings: edgekvBindings({ shards, readOnly }),
+      bindings: edgekvBindings({ shards, readOnly, replicas: false }),
       env: { ...process.env, EDGEKV_TOKEN: token },
       forwardSignals: true,
       onExit: (code) => process.exit(code),
@@ -247,7 +258,7 @@ async function main() {
   returnObjects(dataDir);
   if (alarmIndexStale(dataDir)) {
     const { reindexAlarms } = await import("./serve/cluster.mjs");
-    await reindexAlarms({ dataDir, shards: Number(shards), bindings: edgekvBindings({ shards, readOnly }), env: { ...process.env, EDGEKV_TOKEN: token } });
+    await reindexAlarms({ dataDir, shards: Number(shards), bindings: edgekvBindings({ shards, readOnly, replicas: false }), env: { ...process.env, EDGEKV_TOKEN: token } });
     alarmIndexRebuilt(dataDir);
   }
   // The bundle and config are regenerated at every start, beside the data they serve.

@@ -1,6 +1,7 @@
 import type { Coordinator } from "../durable-objects/coordinator";
 import type { LeaseHolder } from "../durable-objects/leases/holder";
 import { DEFAULT_MAX_VALUE_BYTES } from "../durable-objects/limits";
+import type { Replica } from "../durable-objects/replication/replica";
 import type { Shard } from "../durable-objects/shard";
 
 /** The Worker's bindings: see wrangler.toml and README "Configuration". */
@@ -14,6 +15,14 @@ export interface Env {
   RATE_LIMIT_MODE?: string;
   /** With RATE_LIMIT_MODE=lease: the regions holding slices, comma-separated location hints (default every region). */
   RATE_LIMIT_LEASE_REGIONS?: string;
+  /** Read replicas of the shards, `replica-<region>-<i>` (durable-objects/replication/replica.ts, docs/global.md §2). */
+  REPLICA: DurableObjectNamespace<Replica>;
+  /** Regions with read replicas, comma-separated location hints (`wnam,weur,apac`); unset: no replicas, no change log. */
+  REPLICA_REGIONS?: string;
+  /** How long a shard keeps change log rows its replicas have applied, ms (default 600000). */
+  REPLICA_LOG_RETENTION_MS?: string;
+  /** Tests and bench only: simulated round trips between regions (docs/global.md §5, durable-objects/replication/distance.ts). */
+  SIMULATED_RTT?: string;
   /** Number of shards (default 16). */
   SHARDS?: string;
   /** Read-write token (a secret). With none configured every request is refused. */
@@ -60,6 +69,16 @@ export interface Env {
   SLOWLOG_LOG_SLOWER_THAN?: string;
   SLOWLOG_MAX_LEN?: string;
   BUSY_REPLY_THRESHOLD?: string;
+  /**
+   * With read replicas (docs/global.md, README "Global deployment"; worker/global/route.ts): the
+   * request header that names a request's region (unset: `request.cf`; set it only behind a
+   * proxy you trust), and how long a replica read waits for the position its token asks (ms,
+   * default 50) before the primary answers it.
+   */
+  REGION_HEADER?: string;
+  REPLICA_WAIT_MS?: string;
+  /** Tests only: replica reads ask for no position (test/global/ shows its checker catching it). */
+  REPLICA_BREAK_TOKENS?: string;
   /** Under `npm run serve` with several processes: the shards this process owns (worker/serve/routing.ts). */
   SERVE_LOCAL_SHARDS?: number[];
 }
@@ -91,6 +110,10 @@ declare global {
       SHARD: DurableObjectNamespace<Shard>;
       COORDINATOR: DurableObjectNamespace<Coordinator>;
       LEASES?: DurableObjectNamespace<LeaseHolder>;
+      REPLICA: DurableObjectNamespace<Replica>;
+      REPLICA_REGIONS?: string;
+      REPLICA_LOG_RETENTION_MS?: string;
+      SIMULATED_RTT?: string;
       SHARDS?: string;
       MAX_VALUE_BYTES?: string;
     }

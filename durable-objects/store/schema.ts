@@ -11,6 +11,7 @@
  * element in tables of their own, added by later migrations; so does a string value too large
  * for its key's row (`size` is then its length, its bytes are in `string_chunks`).
  */
+import { CHANGELOG_MIGRATION } from "../replication/log";
 import { MEMORY_MIGRATION } from "../eviction/accounting";
 import { TTL_SAMPLE_MIGRATION } from "../eviction/policies";
 import { INTEREST_MIGRATION, SUBSCRIPTION_MIGRATION } from "../pubsub/schema";
@@ -68,6 +69,8 @@ export const MIGRATIONS: readonly string[] = [
   STREAM_MIGRATION,
   // 18: stream consumer groups: groups, consumers and pending entries (store/stream-groups.ts).
   STREAM_GROUP_MIGRATION,
+  // 19: the change log read replicas apply (replication/log.ts); written only while replicas are configured.
+  CHANGELOG_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

@@ -11,7 +11,7 @@ import { processConfig } from "../../scripts/serve/cluster.mjs";
 
 const saved = { ...process.env };
 afterEach(() => {
-  for (const name of ["WORKERS", "KEY_CACHE_BYTES", "MAXMEMORY"]) {
+  for (const name of ["WORKERS", "KEY_CACHE_BYTES", "MAXMEMORY", "REPLICA_REGIONS"]) {
     if (saved[name] === undefined) delete process.env[name];
     else process.env[name] = saved[name];
   }
@@ -29,6 +29,16 @@ describe("npm run serve's settings", () => {
       process.env.WORKERS = bad;
       expect(() => workersSetting()).toThrow(/WORKERS must be a positive integer/);
     }
+  });
+
+  it("refuses read replicas with several processes, and binds REPLICA only for one", () => {
+    process.env.REPLICA_REGIONS = "weur";
+    process.env.WORKERS = "2";
+    expect(() => workersSetting()).toThrow(/REPLICA_REGIONS needs WORKERS=1/);
+    process.env.WORKERS = "1";
+    expect(workersSetting()).toBe(1);
+    expect(edgekvBindings({ shards: "4", readOnly: false })).toContain('(name = "REPLICA", durableObjectNamespace = "Replica")');
+    expect(edgekvBindings({ shards: "4", readOnly: false, replicas: false }).join()).not.toContain("REPLICA\"");
   });
 
   it("passes the Worker's settings (KEY_CACHE_BYTES, MAXMEMORY, …) to every process", () => {

@@ -8,13 +8,9 @@
  * client can send any header.
  */
 
-export const REGIONS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "apac-ne", "apac-se", "oc", "afr", "me"] as const;
-export type Region = (typeof REGIONS)[number];
-const KNOWN: ReadonlySet<string> = new Set(REGIONS);
+import { isRegion, type Region } from "../../durable-objects/replication/regions";
 
-export function isRegion(value: string): value is Region {
-  return KNOWN.has(value);
-}
+export { REGIONS, isRegion, parseRegions, type Region } from "../../durable-objects/replication/regions";
 
 /** Regions that stand in for one another when the nearest has no replica (same continent). */
 const NEIGHBOURS: Record<Region, readonly Region[]> = {
@@ -79,16 +75,6 @@ export function requestRegion(request: Request, headerName: string | undefined):
     return isRegion(named) ? named : null;
   }
   return regionOfCf((request as { cf?: CfLocation }).cf);
-}
-
-/** `REPLICA_REGIONS` ("wnam,weur,apac"): the known region names in it, each once, in order. */
-export function parseRegions(value: string | undefined): Region[] {
-  const out: Region[] = [];
-  for (const part of (value ?? "").split(",")) {
-    const name = part.trim().toLowerCase();
-    if (isRegion(name) && !out.includes(name)) out.push(name);
-  }
-  return out;
 }
 
 /** The configured region nearest to `region`: itself, else a neighbour on its continent, else none. */
