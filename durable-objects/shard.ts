@@ -206,6 +206,9 @@ export class Shard extends DurableObject {
    * when the command is served or times out and the rest of the batch has run; `block` names
    * the wait for `unblock`. Without a blocked command the answer is the same synchronous array.
    */
+  exec(batch: Arg[][], limits?: ExecLimits & { position?: false }): Packed | Promise<Packed>;
+  exec(batch: Arg[][], limits: ExecLimits & { position: true }): PositionedReplies | Promise<PositionedReplies>;
+  exec(batch: Arg[][], limits?: ExecLimits): Packed | PositionedReplies | Promise<Packed | PositionedReplies>;
   exec(batch: Arg[][], limits?: ExecLimits): Packed | PositionedReplies | Promise<Packed | PositionedReplies> {
     const replies = this.run(batch, limits);
     const packed = limits?.gather ? packGathering : pack<Reply[]>;
