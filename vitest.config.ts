@@ -2,29 +2,31 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /**
- * Two projects:
+ * The projects:
  * - `workers`: unit, shard and HTTP tests inside workerd (the real runtime), with the Worker and
  *   its Durable Objects from wrangler.toml.
  * - `replication`: the same, with read replicas configured (REPLICA_REGIONS), for the tests of the
  *   change log and the replicas (test/workers/replication*.test.ts); the `workers` project runs
  *   with replication off, as a deployment without the var does.
- * - `node`: tests that drive real servers from Node: the conformance suite against a real
- *   redis-server, and end-to-end tests against `wrangler dev` with the official client.
  * - `global`: read replicas and sessions (test/global/, docs/global.md): the same Worker with
  *   replicas in two regions, the request's region named by a header, and a simulated distance.
+ * - `node`: tests that drive real servers from Node: the conformance suite against a real
+ *   redis-server, and end-to-end tests against `wrangler dev` with the official client.
  */
+
+/** The Worker and its Durable Objects from wrangler.toml inside workerd, with the test tokens and `vars`. */
+function inWorkerd(vars: Record<string, string> = {}) {
+  return cloudflareTest({
+    wrangler: { configPath: "./wrangler.toml" },
+    miniflare: { bindings: { EDGEKV_TOKEN: "test-token", EDGEKV_READONLY_TOKEN: "test-readonly-token", ...vars } },
+  });
+}
+
 export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [
-          cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: { EDGEKV_TOKEN: "test-token", EDGEKV_READONLY_TOKEN: "test-readonly-token" },
-            },
-          }),
-        ],
+        plugins: [inWorkerd()],
         test: {
           name: "workers",
           include: ["durable-objects/**/*.test.ts", "worker/**/*.test.ts", "test/workers/**/*.test.ts"],
@@ -35,19 +37,7 @@ export default defineConfig({
         },
       },
       {
-        plugins: [
-          cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                EDGEKV_TOKEN: "test-token",
-                EDGEKV_READONLY_TOKEN: "test-readonly-token",
-                REPLICA_REGIONS: "weur,apac",
-                REPLICA_LOG_RETENTION_MS: "60000",
-              },
-            },
-          }),
-        ],
+        plugins: [inWorkerd({ REPLICA_REGIONS: "weur,apac", REPLICA_LOG_RETENTION_MS: "60000" })],
         test: {
           name: "replication",
           include: ["test/workers/replication*.test.ts"],
@@ -55,17 +45,10 @@ export default defineConfig({
       },
       {
         plugins: [
-          cloudflareTest({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                EDGEKV_TOKEN: "test-token",
-                EDGEKV_READONLY_TOKEN: "test-readonly-token",
-                REPLICA_REGIONS: "weur,apac",
-                REGION_HEADER: "x-edgekv-region",
-                SIMULATED_RTT: JSON.stringify({ primary: "wnam", local: 2, far: 50 }),
-              },
-            },
+          inWorkerd({
+            REPLICA_REGIONS: "weur,apac",
+            REGION_HEADER: "x-edgekv-region",
+            SIMULATED_RTT: JSON.stringify({ primary: "wnam", local: 2, far: 50 }),
           }),
         ],
         test: {

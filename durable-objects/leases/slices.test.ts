@@ -9,18 +9,7 @@ import { describe, expect, it } from "vitest";
 import { leaseStep, type Grant } from "./grant";
 import { firstSlice, maxSlice, Slices, type Primary } from "./slices";
 import { fixedWindow, type FixedState } from "../store/ratelimit";
-
-/** A seeded generator (mulberry32), so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from "../../test/random";
 
 /** One shard's limiter state for every key, as RL.LEASE and RL.FIXED keep it, with a few yields of jitter per call. */
 class ModelShard {
