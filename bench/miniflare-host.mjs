@@ -41,6 +41,7 @@ const edgekv = instance("edgekv", cfg.edgekvPort, {
   durableObjects: {
     SHARD: { className: "Shard", useSQLite: true },
     COORDINATOR: { className: "Coordinator", useSQLite: true },
+    LEASES: { className: "LeaseHolder", useSQLite: true },
     REPLICA: { className: "Replica", useSQLite: true },
   },
 });

@@ -14,12 +14,15 @@
  * (bench/queues.mjs: BLPOP woken by an LPUSH; XADD and XREADGROUP+XACK on a stream of 1k and
  * 1M entries, in-shard and over HTTP; redis-server beside both), and `npm run serve` with
  * WORKERS=1 beside WORKERS=2 (bench/serve-workers.mjs: spread-key GET and SET, req/s and CPU
- * per request).
+ * per request), the rate-limit leases table (bench/leases.mjs: front-door decision latency
+ * from a far region, exact vs leased, under SIMULATED_RTT; round trips; the early-refusal figure),
+ * and the Global table (bench/global.mjs: read latency from a far region without and with a read
+ * replica, read-your-writes right after a write, under a simulated distance).
  *
  * Options: --quick (under a minute), --rounds N, --duration S, --connections C,
  * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-scaling, --no-algebra, --no-redis,
  * --no-pubsub, --no-queues, --no-stream-queue (the stream rows only; they take about 1.5 min of
- * a full run, most of it building the 1M-entry streams), --no-serve-workers.
+ * a full run, most of it building the 1M-entry streams), --no-serve-workers, --no-leases, --no-global.
  * SHARDS=N in the environment overrides wrangler.toml's shard count for edgekv.
  * Writes bench/results/latest.json (git-ignored). See docs/performance.md.
  */
@@ -34,6 +37,8 @@ import { algebraFigures, engineFigures, printAlgebra, scalingTable } from "./eng
 import { printPubsub, pubsubFigures } from "./pubsub.mjs";
 import { printQueues, queueFigures } from "./queues.mjs";
 import { printServeWorkers, serveWorkersFigures } from "./serve-workers.mjs";
+import { leaseFigures, printLeases } from "./leases.mjs";
+import { globalFigures, printGlobal } from "./global.mjs";
 import { redisAlgebra, redisReference } from "./redis.mjs";
 import { cpuOf, startMiniflare, startWorkerd, startWrangler } from "./runtimes.mjs";
 import { COMMANDS_PER_REQUEST, EDGEKV_ONLY, FULL_ONLY, RUNTIME_WORKLOADS, WORKLOADS, loadSpec, preflight, preload } from "./workloads.mjs";
@@ -54,6 +59,8 @@ const { values: flags } = parseArgs({
     "no-queues": { type: "boolean", default: false },
     "no-stream-queue": { type: "boolean", default: false },
     "no-serve-workers": { type: "boolean", default: false },
+    "no-leases": { type: "boolean", default: false },
+    "no-global": { type: "boolean", default: false },
   },
 });
 
@@ -379,6 +386,8 @@ async function main() {
     const serveWorkers = flags["no-serve-workers"]
       ? null
       : await serveWorkersFigures({ rounds: opts.serveRounds, duration: opts.serveDuration, connections: opts.connections, log });
+    const leases = flags["no-leases"] ? null : await leaseFigures({ quick: flags.quick, connections: opts.connections, log });
+    const globalTable = flags["no-global"] ? null : await globalFigures({ quick: flags.quick, log, buildDir: work });
 
     console.log(`\nedgekv bench, ${new Date().toISOString()}, ${flags.quick ? "--quick" : "full"}: ${opts.rounds} round(s) × ${opts.duration} s per cell, ${opts.connections} connections, medians`);
     printMainTable(results);
@@ -386,12 +395,14 @@ async function main() {
     const targetLines = targets(results, engine, algebra);
     console.log(targetLines.join("\n"));
     if (serveWorkers) printServeWorkers(serveWorkers);
+    if (leases) printLeases(leases);
     if (engine) printEngine(engine);
     if (scaling) printScaling(scaling, opts.levels);
     if (algebra) printAlgebra(algebra, redisBulk);
     if (redis) printRedis(redis, opts.connections);
     if (pubsub) printPubsub(pubsub);
     if (queues) printQueues(queues);
+    if (globalTable) printGlobal(globalTable);
     const seconds = (Date.now() - started) / 1000;
     console.log(`\n${seconds.toFixed(0)} s; 1-min load average at start ${loadAtStart}; machine: ${JSON.stringify(machine())}`);
 
@@ -411,6 +422,8 @@ async function main() {
       pubsub,
       queues,
       serve_workers: serveWorkers,
+      leases,
+      global: globalTable,
       seconds,
     };
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });

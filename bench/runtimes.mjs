@@ -19,6 +19,8 @@ import {
   compatibilityDate,
   compatibilityFlags,
   edgekvBindings,
+  LEASE_BINDING,
+  SINGLE_PROCESS_CLASSES,
   waitForHttp,
   workerdBinary,
   workerdConfig,
@@ -107,8 +109,8 @@ export async function startWorkerd({ buildDir, dataDir, extraArgs = [], shards =
     name: "edgekv",
     module: "edgekv.js",
     address: `127.0.0.1:${edgekvPort}`,
-    bindings: edgekvBindings({ shards: shards ?? edgekvVars().SHARDS, readOnly: false }),
-    durableObjects: ["Shard", "Coordinator", "Replica"],
+    bindings: [...edgekvBindings({ shards: shards ?? edgekvVars().SHARDS, readOnly: false }), LEASE_BINDING],
+    durableObjects: SINGLE_PROCESS_CLASSES,
   };
   const config = workerdConfig({
     dataDir,

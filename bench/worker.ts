@@ -110,6 +110,8 @@ export class EngineShard extends Shard {
     if (replies instanceof Promise) throw new Error("a benchmark batch blocked");
     // Without `gather` in its limits, exec never answers gathered replies.
     if (isGathered(replies)) throw new Error("a benchmark batch came back gathered");
+    // Without `position` in its limits, exec never answers a position.
+    if (!Array.isArray(replies) && "position" in replies) throw new Error("a benchmark batch came back with a position");
     return replies;
   }
 

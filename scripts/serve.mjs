@@ -96,6 +96,9 @@ const PASSED_VARS = [
   "API_HOSTNAMES",
   "RATE_LIMIT_RULES",
   "CLIENT_IP_HEADER",
+  "RATE_LIMIT_MODE",
+  "RATE_LIMIT_LEASE_REGIONS",
+  "REGION_HEADER",
   // Read replicas (docs/global.md).
   "REPLICA_REGIONS",
   "REPLICA_LOG_RETENTION_MS",
@@ -113,6 +116,13 @@ const PASSED_VARS = [
   "BUSY_REPLY_THRESHOLD",
   "KEY_CACHE_BYTES",
 ];
+
+/**
+ * The lease holders' binding (RATE_LIMIT_MODE=lease) and class: in one process only; with
+ * WORKERS > 1 there is none and lease mode answers that it is not supported.
+ */
+export const LEASE_BINDING = `(name = "LEASES", durableObjectNamespace = "LeaseHolder")`;
+export const SINGLE_PROCESS_CLASSES = ["Shard", "Coordinator", "LeaseHolder", "Replica"];
 
 /**
  * The capnp binding list for the edgekv Worker (tokens read from the environment, not written to
@@ -262,8 +272,8 @@ async function main() {
         name: "edgekv",
         module: "edgekv.js",
         address: `${host}:${port}`,
-        bindings: edgekvBindings({ shards, readOnly }),
-        durableObjects: ["Shard", "Coordinator", "Replica"],
+        bindings: [...edgekvBindings({ shards, readOnly }), LEASE_BINDING],
+        durableObjects: SINGLE_PROCESS_CLASSES,
       },
     ],
   });

@@ -1,4 +1,5 @@
 import type { Coordinator } from "../durable-objects/coordinator";
+import type { LeaseHolder } from "../durable-objects/leases/holder";
 import { DEFAULT_MAX_VALUE_BYTES } from "../durable-objects/limits";
 import type { Replica } from "../durable-objects/replication/replica";
 import type { Shard } from "../durable-objects/shard";
@@ -8,6 +9,12 @@ export interface Env {
   SHARD: DurableObjectNamespace<Shard>;
   /** Coordinators of cross-shard transactions (durable-objects/coordinator.ts). */
   COORDINATOR: DurableObjectNamespace<Coordinator>;
+  /** Regional rate-limit lease holders (durable-objects/leases/holder.ts), used with RATE_LIMIT_MODE=lease. */
+  LEASES?: DurableObjectNamespace<LeaseHolder>;
+  /** Rate-limit decisions of the front door and the middleware: "exact" (default) or "lease" (worker/ratelimit/modes.ts). */
+  RATE_LIMIT_MODE?: string;
+  /** With RATE_LIMIT_MODE=lease: the regions holding slices, comma-separated location hints (default every region). */
+  RATE_LIMIT_LEASE_REGIONS?: string;
   /** Read replicas of the shards, `replica-<region>-<i>` (durable-objects/replication/replica.ts, docs/global.md §2). */
   REPLICA: DurableObjectNamespace<Replica>;
   /** Regions with read replicas, comma-separated location hints (`wnam,weur,apac`); unset: no replicas, no change log. */
@@ -62,6 +69,16 @@ export interface Env {
   SLOWLOG_LOG_SLOWER_THAN?: string;
   SLOWLOG_MAX_LEN?: string;
   BUSY_REPLY_THRESHOLD?: string;
+  /**
+   * With read replicas (docs/global.md, README "Global deployment"; worker/global/route.ts): the
+   * request header that names a request's region (unset: `request.cf`; set it only behind a
+   * proxy you trust), and how long a replica read waits for the position its token asks (ms,
+   * default 50) before the primary answers it.
+   */
+  REGION_HEADER?: string;
+  REPLICA_WAIT_MS?: string;
+  /** Tests only: replica reads ask for no position (test/global/ shows its checker catching it). */
+  REPLICA_BREAK_TOKENS?: string;
   /** Under `npm run serve` with several processes: the shards this process owns (worker/serve/routing.ts). */
   SERVE_LOCAL_SHARDS?: number[];
 }
@@ -92,6 +109,7 @@ declare global {
     interface Env {
       SHARD: DurableObjectNamespace<Shard>;
       COORDINATOR: DurableObjectNamespace<Coordinator>;
+      LEASES?: DurableObjectNamespace<LeaseHolder>;
       REPLICA: DurableObjectNamespace<Replica>;
       REPLICA_REGIONS?: string;
       REPLICA_LOG_RETENTION_MS?: string;

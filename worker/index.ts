@@ -39,9 +39,11 @@ import { bridgeStream, gatewayShard, openGateway, SSE_HEADERS, sseRequest, type 
 import { installSocketCommands } from "../durable-objects/pubsub/socket-commands";
 import { DEFAULT_PUBSUB_BUFFER_LIMIT } from "../durable-objects/pubsub/hub";
 import { passUpgrade, socketCommands } from "./pubsub/websocket";
+import { fromRequest, observer, observeTouched, openSession, replicaStub, responseToken, routedExec, SYNC_TOKEN_HEADER, type PositionRpc, type Session } from "./global/route";
 
 export { Shard } from "../durable-objects/shard";
 export { Coordinator } from "../durable-objects/coordinator";
+export { LeaseHolder } from "../durable-objects/leases/holder";
 export { Replica } from "../durable-objects/replication/replica";
 
 // The shards run a WebSocket's ordinary commands through this Worker's pipeline (worker/pubsub/websocket.ts).
@@ -52,7 +54,8 @@ interface RejectionRpc {
   countRejected(rejected: Rejection[]): Promise<void>;
 }
 
-type Vars = { opts: ExecOptions; base64: boolean; url: URL };
+/** `session`: with read replicas or a simulated distance configured (worker/global/route.ts), else null. */
+type Vars = { opts: ExecOptions; base64: boolean; url: URL; session: Session | null };
 type Ctx = Context<{ Bindings: Env; Variables: Vars }>;
 const app = new Hono<{ Bindings: Env; Variables: Vars }>();
 
@@ -128,6 +131,24 @@ app.get("/metrics", (c) => {
   );
 });
 
+/**
+ * With read replicas configured (docs/global.md §3): the request's session from its sync token,
+ * and the response's token from the positions the request observed (the API's responses only:
+ * those that carry a token). Without: nothing (every response's token stays a fresh random one).
+ */
+app.use("*", async (c, next) => {
+  const session = openSession(c.req.raw, c.env, limitsOf(c.env).shards);
+  c.set("session", session);
+  await next();
+  if (!session?.replicas || !c.res.headers.has(SYNC_TOKEN_HEADER)) return;
+  await observeTouched(session, (shard) => fromRequest(session, c.env.SHARD.getByName(`shard-${shard}`) as unknown as PositionRpc));
+  try {
+    c.res.headers.set(SYNC_TOKEN_HEADER, responseToken(session));
+  } catch {
+    // Immutable headers (a response passed through from elsewhere): its own token stands.
+  }
+});
+
 /** Method, then token: nothing is parsed or run before both pass. */
 app.use("*", async (c, next) => {
   const method = c.req.method;
@@ -154,21 +175,34 @@ app.use("*", async (c, next) => {
   const access = checkAccess(tokenFrom(c.req.raw, url), c.env.EDGEKV_TOKEN, c.env.EDGEKV_READONLY_TOKEN);
   if (access === "unconfigured") return errorJson(RequestErrors.noTokenConfigured, 401);
   if (access === "denied") return errorJson(RequestErrors.unauthorized, 401);
+  const session = c.get("session");
   c.set("opts", {
     shards: limitsOf(c.env).shards,
     replyBytes: limitsOf(c.env).maxReplyBytes,
     readOnly: access === "read-only",
-    tx: c.env.COORDINATOR ? txBackend(c.env) : undefined,
-    countRejected: (rejected) => (c.env.SHARD.getByName(`shard-${KEYLESS_SHARD}`) as unknown as RejectionRpc).countRejected(rejected),
+    tx: c.env.COORDINATOR ? txBackend(c.env, session) : undefined,
+    countRejected: (rejected) => fromRequest(session, c.env.SHARD.getByName(`shard-${KEYLESS_SHARD}`) as unknown as RejectionRpc).countRejected(rejected),
   });
   c.set("url", url);
   c.set("base64", (c.req.header("upstash-encoding") ?? "").trim().toLowerCase() === "base64");
   await next();
 });
 
-/** Batches to the Worker's shards over RPC; a batch that may block is withdrawn when `signal` aborts (docs/blocking.md). */
-function shardExec(env: Env, signal?: AbortSignal, waitUntil?: (p: Promise<unknown>) => void): ShardExec {
-  return blockingShardExec((shard) => env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc, signal, waitUntil);
+/**
+ * Batches to the Worker's shards over RPC; a batch that may block is withdrawn when `signal`
+ * aborts (docs/blocking.md). With a session (worker/global/route.ts): the primaries report their
+ * positions, and, unless `primaryOnly` (transactions), read batches may go to a replica.
+ */
+function shardExec(env: Env, session: Session | null, signal?: AbortSignal, waitUntil?: (p: Promise<unknown>) => void, primaryOnly = false): ShardExec {
+  if (!session) return blockingShardExec((shard) => env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc, signal, waitUntil);
+  const primary = blockingShardExec(
+    (shard) => fromRequest(session, env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc),
+    signal,
+    waitUntil,
+    session.replicas ? observer(session) : undefined,
+  );
+  if (primaryOnly || !session.replica) return primary;
+  return routedExec(session, primary, (region, shard) => replicaStub(env, session, region, shard));
 }
 
 /** The request's shard access: its cancellation (or `signal`'s, when given) ends a blocked command's wait. */
@@ -180,14 +214,25 @@ function requestExec(c: Ctx, signal: AbortSignal = c.req.raw.signal): ShardExec 
   } catch {
     // No execution context (a direct app.request in tests).
   }
-  return shardExec(c.env, signal, waitUntil);
+  return shardExec(c.env, c.get("session"), signal, waitUntil);
 }
 
-/** Cross-shard transactions: the shards as participants, Coordinator objects for the decisions. */
-function txBackend(env: Env): TxBackend {
+/**
+ * Cross-shard transactions: the shards as participants, Coordinator objects for the decisions.
+ * With a session, the shards they reach report their positions before the response (route.ts).
+ */
+function txBackend(env: Env, session: Session | null): TxBackend {
+  if (!session)
+    return rpcBackend(
+      (shard) => env.SHARD.getByName(`shard-${shard}`) as unknown as ParticipantRpc,
+      (name) => env.COORDINATOR.getByName(name) as unknown as CoordinatorRpc,
+    );
   return rpcBackend(
-    (shard) => env.SHARD.getByName(`shard-${shard}`) as unknown as ParticipantRpc,
-    (name) => env.COORDINATOR.getByName(name) as unknown as CoordinatorRpc,
+    (shard) => {
+      session.touched.add(shard);
+      return fromRequest(session, env.SHARD.getByName(`shard-${shard}`) as unknown as ParticipantRpc);
+    },
+    (name) => fromRequest(session, env.COORDINATOR.getByName(name) as unknown as CoordinatorRpc),
   );
 }
 
@@ -260,7 +305,7 @@ async function respond(c: Ctx, cmds: Arg[][], reply: (replies: Reply[]) => Held)
 /** A transaction refused as a whole (nothing ran) is one error with 400; otherwise one entry per command. */
 async function multiExec(c: Ctx): Promise<Response> {
   const cmds = await commandList(c);
-  const result = await runTransaction(cmds, c.get("opts"), shardExec(c.env));
+  const result = await runTransaction(cmds, c.get("opts"), shardExec(c.env, c.get("session"), undefined, undefined, true));
   if (!result.ok) return errorJson(result.error, 400);
   return json(entriesBody(result.replies, c.get("base64")));
 }

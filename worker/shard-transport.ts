@@ -16,20 +16,45 @@ export interface ExecLimits {
   block?: string;
   /** Replies may come gathered (durable-objects/transport.ts `Gathered`); execOnShard always asks. */
   gather?: boolean;
+  /** With read replicas (docs/global.md §3): the answer is `{ replies, epoch, position }`, the shard's log position after the batch. */
+  position?: boolean;
+}
+
+/** A batch's replies with the shard's log position after it (ExecLimits `position`). */
+export interface Positioned<T> {
+  replies: T;
+  epoch: string;
+  position: number;
+}
+
+type ExecResult = Reply[] | Streamed<Reply[]> | Gathered<Reply[]>;
+
+function isPositioned(r: ExecResult | Positioned<ExecResult>): r is Positioned<ExecResult> {
+  return !Array.isArray(r) && typeof r === "object" && r !== null && "replies" in r && "position" in r;
 }
 
 /** A shard's RPC surface for batches (typed here once: the generated stub type of a recursive Reply is too deep). */
 export interface ShardBatchRpc {
-  exec(batch: Arg[][], limits?: ExecLimits): Promise<Reply[] | Streamed<Reply[]> | Gathered<Reply[]>>;
-  execStreamed(batch: Streamed<Arg[][]>, limits?: ExecLimits): Promise<Reply[] | Streamed<Reply[]> | Gathered<Reply[]>>;
+  exec(batch: Arg[][], limits?: ExecLimits): Promise<ExecResult | Positioned<ExecResult>>;
+  execStreamed(batch: Streamed<Arg[][]>, limits?: ExecLimits): Promise<ExecResult | Positioned<ExecResult>>;
   unblock(id: string): Promise<boolean>;
 }
 
-/** Runs `batch` on the shard behind `stub`: one reply per command, in order. */
-export async function execOnShard(stub: ShardBatchRpc, batch: Arg[][], limits?: ExecLimits): Promise<Reply[]> {
+/** What a shard reported of its log position after a batch (`shard` is the batch's). */
+export type PositionObserver = (shard: number, epoch: string, position: number) => void;
+
+/**
+ * Runs `batch` on the shard behind `stub`: one reply per command, in order. With `observed`
+ * (read replicas configured), the shard is asked for its log position too and it is handed there.
+ */
+export async function execOnShard(stub: ShardBatchRpc, batch: Arg[][], limits?: ExecLimits, observed?: { shard: number; observe: PositionObserver }): Promise<Reply[]> {
   const sent = pack(batch);
-  const asked = { ...limits, gather: true };
-  const result = isStreamed(sent) ? await stub.execStreamed(sent, asked) : await stub.exec(batch, asked);
+  const asked = observed ? { ...limits, gather: true, position: true } : { ...limits, gather: true };
+  let result = isStreamed(sent) ? await stub.execStreamed(sent, asked) : await stub.exec(batch, asked);
+  if (isPositioned(result)) {
+    observed?.observe(observed.shard, result.epoch, result.position);
+    result = result.replies;
+  }
   if (Array.isArray(result)) return result;
   return isGathered(result) ? ungather(result) : unpackReplies(result);
 }
@@ -40,12 +65,18 @@ export async function execOnShard(stub: ShardBatchRpc, batch: Arg[][], limits?: 
  * cancelled, its socket closed), the shard is told to stop waiting, so nothing is taken for a
  * client that is gone (docs/blocking.md).
  */
-export function blockingShardExec(stubOf: (shard: number) => ShardBatchRpc, signal?: AbortSignal, waitUntil?: (p: Promise<unknown>) => void): ShardExec {
+export function blockingShardExec(
+  stubOf: (shard: number) => ShardBatchRpc,
+  signal?: AbortSignal,
+  waitUntil?: (p: Promise<unknown>) => void,
+  observe?: PositionObserver,
+): ShardExec {
   return async (shard, batch, replyLimit, mayBlock) => {
     const stub = stubOf(shard);
     const limits = replyLimit === undefined ? undefined : { replyBytes: replyLimit };
+    const observed = observe && { shard, observe };
     // A client already gone does not wait: its blocking commands answer at once.
-    if (!mayBlock || signal?.aborted) return execOnShard(stub, batch, limits);
+    if (!mayBlock || signal?.aborted) return execOnShard(stub, batch, limits, observed);
     const block = crypto.randomUUID();
     const cancel = () => {
       const sent = stub.unblock(block).catch(() => false);
@@ -53,7 +84,7 @@ export function blockingShardExec(stubOf: (shard: number) => ShardBatchRpc, sign
     };
     signal?.addEventListener("abort", cancel, { once: true });
     try {
-      return await execOnShard(stub, batch, { ...limits, block });
+      return await execOnShard(stub, batch, { ...limits, block }, observed);
     } finally {
       signal?.removeEventListener("abort", cancel);
     }

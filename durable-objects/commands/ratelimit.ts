@@ -14,7 +14,7 @@
  * RL.* take and reply milliseconds; CL.THROTTLE takes its period in seconds and replies
  * seconds rounded up, exactly as redis-cell. A cost of 0 looks without spending.
  */
-import { ArgCursor, text, type Arg } from "../args";
+import { ArgCursor, text, utf8, type Arg } from "../args";
 import type { ExecContext } from "../context";
 import { Errors } from "../errors";
 import { CommandError, type Reply } from "../reply";
@@ -32,7 +32,9 @@ import {
   type GcraDecision,
   type WindowParams,
 } from "../store/ratelimit";
+import { KeyType } from "../store/keyspace";
 import type { CommandSpec } from "../table";
+import { leaseStep } from "../leases/grant";
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };
 /** Parameters beyond this are refused: every product of two stays an exact double. */
@@ -106,6 +108,31 @@ function rlBucket(ctx: ExecContext, argv: Arg[]): Reply {
   return reply(counted(ctx, "bucket", decide(ctx.keyspace, text(argv[1]!), BUCKET, (s) => tokenBucket(s, ctx.now, params))));
 }
 
+// RL.LEASE key limit window-ms want
+/**
+ * A slice of RL.FIXED's budget for a lease holder (docs/global.md §4): in the key's current
+ * window, takes min(want, remaining) units as admitted and answers [granted, window-end-ms,
+ * remaining]. `want` 0 only looks. Same state as RL.FIXED, so both share one budget.
+ */
+function rlLease(ctx: ExecContext, argv: Arg[]): Reply {
+  const p = new ArgCursor(argv, 2);
+  const limit = positive(p, "limit");
+  const windowMs = positive(p, "window");
+  const want = nonNegative(p, "want");
+  if (p.more()) p.syntaxError();
+  const key = text(argv[1]!);
+  const ks = ctx.keyspace;
+  const row = ks.findOfType(key, KeyType.String);
+  const state = row ? FIXED.decode(row.value ? utf8(new Uint8Array(row.value)) : "", row.expire_at) : null;
+  const { grant, next } = leaseStep(state, ctx.now, { limit, windowMs, want });
+  if (next) {
+    ks.writeString(key, new TextEncoder().encode(FIXED.encode(next)), next.windowEnd, row);
+    ctx.stats.incr("ratelimit_leases");
+    ctx.stats.incr("ratelimit_leased_units", grant.granted);
+  }
+  return [grant.granted, grant.windowEnd, grant.remaining];
+}
+
 /** GCRA's arguments: max_burst count period [quantity], the period in `unitNs` nanoseconds. */
 function gcraDecision(ctx: ExecContext, argv: Arg[], unitNs: bigint): GcraDecision {
   const p = new ArgCursor(argv, 2);
@@ -155,6 +182,15 @@ export const rateLimitCommands: CommandSpec[] = [
     keys: ONE_KEY,
     run: rlBucket,
     summary: "RL.BUCKET key capacity refill-tokens refill-ms [cost]",
+  },
+  {
+    name: "rl.lease",
+    arity: 5,
+    flags: ["write", "denyoom", "fast"],
+    keys: ONE_KEY,
+    cluster: { kind: "pinned" },
+    run: rlLease,
+    summary: "RL.LEASE key limit window-ms want",
   },
   { name: "rl.gcra", arity: -5, flags: FLAGS, keys: ONE_KEY, run: rlGcra, summary: "RL.GCRA key max_burst count period-ms [quantity]" },
   {

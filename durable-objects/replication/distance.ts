@@ -73,7 +73,8 @@ export function afar<T extends object>(stub: T, rttMs: number): T {
       return async (...args: unknown[]) => {
         await sleep(half);
         try {
-          return await (member as (...a: unknown[]) => unknown).apply(target, args);
+          // Reflect.apply: a Durable Object stub's method is an RPC proxy, whose `.apply` would be a remote method.
+          return await Reflect.apply(member as (...a: unknown[]) => unknown, target, args);
         } finally {
           await sleep(half);
         }

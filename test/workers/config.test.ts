@@ -12,7 +12,7 @@ import type { Shard } from "../../durable-objects/shard";
 import { fromReply } from "../conformance/normalize";
 import { FLOATING, plan } from "../../worker/plan";
 import { runCrossShard, type TxBackend, type TxPart } from "../../worker/cross-shard";
-import { LEASE_MS, real, recover, shardStub } from "./cross-shard-fixture";
+import { real, recover, shardStub } from "./cross-shard-fixture";
 import { call, callWith, cmd, multiExec, READONLY_TOKEN, SHARDS } from "./http-helpers";
 
 const stubOf = (shard: number) => env.SHARD.getByName(`shard-${shard}`);
@@ -117,13 +117,16 @@ describe("a shard that misses CONFIG SET's commit", () => {
     const missing = SHARDS - 1;
     const parts: TxPart[] = every.map((shard) => ({ shard, keys: [], reads: [], writes: [["CONFIG", "SET", "lfu-decay-time", "6"]], lockAll: true }));
     const backend: TxBackend = { ...real, commit: (s, txid) => (s === missing ? Promise.reject(new Error("lost")) : real.commit(s, txid)) };
-    const result = await runCrossShard(parts, () => true, backend, { leaseMs: LEASE_MS });
+    // A lease long enough that the missing shard cannot resolve the outcome by itself (its alarm
+    // after the lease) before the CONFIG GET below, however slow the machine.
+    const leaseMs = 1000;
+    const result = await runCrossShard(parts, () => true, backend, { leaseMs });
     expect(result.status).toBe("committed");
     expect(await onShard(0, "lfu-decay-time")).toBe("6");
     const [pending] = await shardStub(missing).exec([["CONFIG", "GET", "lfu-decay-time"]]);
     expect(pending).toEqual({ error: "TRYAGAIN A key is locked by a cross-shard transaction in progress; try again" });
     await evictDurableObject(stubOf(missing));
-    await recover(every);
+    await recover(every, leaseMs);
     expect(await everyShard("lfu-decay-time")).toEqual(new Array(SHARDS).fill("6"));
   });
 });

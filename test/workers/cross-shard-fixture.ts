@@ -23,10 +23,11 @@ export async function lockedOn(shards: number[]): Promise<number> {
 }
 
 /** Lets leases run out and runs the participants' alarms until no lock is held. */
-export async function recover(shards: number[]): Promise<void> {
+/** Runs the shards' alarms after each lease of `leaseMs` until none holds a lock (bounded). */
+export async function recover(shards: number[], leaseMs = LEASE_MS): Promise<void> {
   for (let round = 0; round < 30; round++) {
     if ((await lockedOn(shards)) === 0) return;
-    await sleep(LEASE_MS + 10);
+    await sleep(leaseMs + 10);
     for (const s of shards) await runDurableObjectAlarm(env.SHARD.getByName(`shard-${s}`));
   }
   throw new Error(`locks still held: ${await lockedOn(shards)}`);

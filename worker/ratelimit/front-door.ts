@@ -21,10 +21,9 @@ import { canonicalHost, compilePattern, requestForms, type PatternMatcher } from
 import { checkIpHeaderSetting } from "./client-ip";
 import { isolateCounters } from "../metrics/isolate";
 import { ALGORITHMS, bindingStore, keyBy, rateLimiter, unavailable, type Algorithm, type RateLimiter, type RateLimitOptions } from "./index";
+import { modeStore, rateLimitMode, type ModeEnv } from "./modes";
 
-export interface FrontDoorEnv {
-  SHARD: DurableObjectNamespace;
-  SHARDS?: string;
+export interface FrontDoorEnv extends ModeEnv {
   /** The website behind the front door, e.g. https://origin.example.com */
   ORIGIN?: string;
   /** JSON: pattern → rule (see above). */
@@ -66,8 +65,16 @@ function keyFunction(spec: string | undefined): RateLimitOptions["key"] {
   throw new TypeError(`RATE_LIMIT_RULES: unknown key "${k}"`);
 }
 
-/** Parses and checks the rules; throws a TypeError naming the problem. */
-export function parseRules(json: string, shards: number, namespace: DurableObjectNamespace): CompiledRule[] {
+/**
+ * Parses and checks the rules; throws a TypeError naming the problem. Decisions go to `store`
+ * (default: the shards of `namespace`).
+ */
+export function parseRules(
+  json: string,
+  shards: number,
+  namespace: DurableObjectNamespace,
+  store: RateLimitOptions["store"] = bindingStore(namespace, shards),
+): CompiledRule[] {
   let raw: unknown;
   try {
     raw = JSON.parse(json);
@@ -80,7 +87,6 @@ export function parseRules(json: string, shards: number, namespace: DurableObjec
       ? Object.entries(raw as Record<string, Omit<FrontDoorRule, "pattern">>).map(([pattern, r]) => ({ ...r, pattern }))
       : [];
   if (list.length === 0 && !(raw && typeof raw === "object")) throw new TypeError("RATE_LIMIT_RULES must be a JSON object or array");
-  const store = bindingStore(namespace, shards);
   return list.map((r) => {
     if (!r || typeof r.pattern !== "string" || r.pattern.length === 0) throw new TypeError("RATE_LIMIT_RULES: every rule needs a pattern");
     const m = /^([A-Za-z]+)\s+(\S.*)$/.exec(r.pattern);
@@ -109,13 +115,15 @@ const compiled = new Map<string, CompiledRule[]>();
 
 function rulesOf(env: FrontDoorEnv): CompiledRule[] {
   checkIpHeaderSetting(env.CLIENT_IP_HEADER);
+  rateLimitMode(env);
   const json = env.RATE_LIMIT_RULES?.trim() ?? "";
   if (json === "") return [];
   const shards = Number(env.SHARDS) > 0 ? Number(env.SHARDS) : 16;
   const id = `${shards} ${json}`;
   let rules = compiled.get(id);
   if (!rules) {
-    rules = parseRules(json, shards, env.SHARD);
+    // The store follows RATE_LIMIT_MODE per request (modes.ts): the shards as before by default.
+    rules = parseRules(json, shards, env.SHARD, modeStore);
     compiled.set(id, rules);
   }
   return rules;

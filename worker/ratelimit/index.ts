@@ -26,6 +26,7 @@ import type { RateLimitStore } from "./store";
 
 export { bindingStore, httpStore, StoreError, type HttpStoreOptions, type RateLimitStore } from "./store";
 export { clientIp, trustedIpHeader, UNKNOWN_CLIENT } from "./client-ip";
+export { modeStore, rateLimitMode, type ModeEnv, type RateLimitMode } from "./modes";
 
 export type Algorithm = "fixed" | "sliding" | "log" | "bucket" | "gcra";
 export const ALGORITHMS: readonly Algorithm[] = ["fixed", "sliding", "log", "bucket", "gcra"];

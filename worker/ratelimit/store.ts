@@ -15,7 +15,8 @@ export interface RateLimitStore {
 
 export class StoreError extends Error {}
 
-function decisionOf(reply: unknown): number[] {
+/** The five integers of a decision; throws a StoreError for anything else. */
+export function decisionOf(reply: unknown): number[] {
   if (!Array.isArray(reply) || reply.length !== 5 || !reply.every((n) => typeof n === "number")) {
     const e = reply && typeof reply === "object" && "error" in reply ? String((reply as { error: unknown }).error) : JSON.stringify(reply);
     throw new StoreError(`rate limiter store: unexpected reply ${e}`);
@@ -58,19 +59,21 @@ export function httpStore(o: HttpStoreOptions): RateLimitStore {
   };
 }
 
-interface ShardRpc {
+export interface ShardRpc {
   exec(batch: Arg[][]): Promise<Reply[]>;
 }
 
 /**
  * A store over the SHARD Durable Object binding, with the API's routing (`shards` must be the
- * deployment's SHARDS).
+ * deployment's SHARDS). `wrap` sees each shard stub before it is called (the simulated distance
+ * of worker/global/distance.ts).
  */
-export function bindingStore(namespace: DurableObjectNamespace, shards: number): RateLimitStore {
+export function bindingStore(namespace: DurableObjectNamespace, shards: number, wrap?: (stub: ShardRpc) => ShardRpc): RateLimitStore {
   return {
     async run(argv) {
       const shard = shardOf(String(argv[1]), shards);
-      const stub = namespace.getByName(`shard-${shard}`) as unknown as ShardRpc;
+      let stub = namespace.getByName(`shard-${shard}`) as unknown as ShardRpc;
+      if (wrap) stub = wrap(stub);
       const [reply] = await stub.exec([argv.map(String)]);
       return decisionOf(reply);
     },
