@@ -68,6 +68,7 @@ function rowBytes(row: readonly unknown[]): number {
 
 const EPOCH = "changelog_epoch";
 const TRIMMED = "changelog_trimmed";
+const VERSION = "changelog_triggers";
 const UPSERT_META = "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value";
 
 /** `x` as it crosses: an integer as text (the mask tells). */
@@ -100,6 +101,12 @@ function triggersOf(t: LoggedTable): string[] {
 }
 
 const TRIGGERS = LOGGED.flatMap(triggersOf);
+/** Which set of triggers a log was started with (a hash of their text, in `meta`): another set starts a new epoch. */
+const TRIGGERS_VERSION = (() => {
+  let h = 5381;
+  for (const c of TRIGGERS.join("\n")) h = (Math.imul(h, 33) + c.charCodeAt(0)) >>> 0;
+  return h.toString(36);
+})();
 
 /** The SELECT of a snapshot page of `t` after a primary key (or from the start). */
 function snapshotQuery(t: LoggedTable, ints: number | null): string {
@@ -166,14 +173,21 @@ export class ChangeLog {
     this.trimmedThrough = t ? Number(t.value) : 0;
   }
 
-  /** Starts the log (its triggers, an epoch if it has none); run inside the constructor's migrations. */
+  /**
+   * Starts the log: its triggers and an epoch when it has none (or was started with other
+   * triggers); run in the shard's constructor, after the migrations.
+   */
   static start(sql: SqlStorage, retentionMs: number): ChangeLog {
-    for (const t of TRIGGERS) sql.exec(t);
-    let epoch = sql.exec<{ value: string }>("SELECT value FROM meta WHERE name = ?", EPOCH).toArray()[0]?.value;
+    const meta = (name: string) => sql.exec<{ value: string }>("SELECT value FROM meta WHERE name = ?", name).toArray()[0]?.value;
+    // Triggers of another version (a logged table's columns changed): their rows are of another shape, so a new epoch.
+    if (meta(EPOCH) && String(meta(VERSION)) !== TRIGGERS_VERSION) ChangeLog.stop(sql);
+    let epoch = meta(EPOCH);
     if (!epoch) {
+      for (const t of TRIGGERS) sql.exec(t);
       epoch = crypto.randomUUID();
       sql.exec(UPSERT_META, EPOCH, epoch);
       sql.exec(UPSERT_META, TRIMMED, 0);
+      sql.exec(UPSERT_META, VERSION, TRIGGERS_VERSION);
     }
     return new ChangeLog(sql, String(epoch), retentionMs);
   }
@@ -184,7 +198,7 @@ export class ChangeLog {
     for (const name of present) sql.exec(`DROP TRIGGER ${name}`);
     if (present.length === 0 && sql.exec("SELECT 1 FROM meta WHERE name = ?", EPOCH).toArray().length === 0) return;
     sql.exec("DELETE FROM changelog");
-    sql.exec("DELETE FROM meta WHERE name IN (?, ?)", EPOCH, TRIMMED);
+    sql.exec("DELETE FROM meta WHERE name IN (?, ?, ?)", EPOCH, TRIMMED, VERSION);
   }
 
   /**

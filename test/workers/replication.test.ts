@@ -414,6 +414,22 @@ describe("reads on a replica", () => {
     expect(r.ok).toBe(true);
   });
 
+  it("see what each apply changed, not what the key cache held (overwrites, renames, deletions)", async () => {
+    const p = pair();
+    await p.exec(["SET", "a", "1"], ["SET", "old", "v"], ["HSET", "h", "f", "1"]);
+    await expectSame(p);
+    const batch = [["GET", "a"], ["GET", "old"], ["GET", "new"], ["HGET", "h", "f"], ["EXISTS", "h"]];
+    const values = async () => {
+      const r = await p.replica.read(batch, undefined, want());
+      if (!r.ok) throw new Error("not served");
+      return (r.replies as Reply[]).map(fromReply);
+    };
+    expect(await values()).toEqual(["1", "v", null, "1", 1]);
+    await p.exec(["SET", "a", "2"], ["RENAME", "old", "new"], ["DEL", "h"]);
+    await expectSame(p);
+    expect(await values()).toEqual(["2", null, "v", null, 0]);
+  });
+
   it("of an expired key change nothing", async () => {
     const p = pair();
     await p.exec(["SET", "k", "v", "PX", "3600000"], ["RPUSH", "l", "a"]);

@@ -1,5 +1,5 @@
 /**
- * Without REPLICA_REGIONS (this project's vars) the change log is off: no triggers, no log rows,
+ * Starting and stopping the change log. Without REPLICA_REGIONS (this project's vars) it is off: no triggers, no log rows,
  * no position; a shard whose log ran before drops its triggers, rows and epoch when it starts.
  */
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
@@ -40,6 +40,20 @@ describe("the change log without replicas", () => {
       expect(logTriggers(sql)).toEqual([]);
       expect(sql.exec("SELECT count(*) AS n FROM changelog").one().n).toBe(0);
       expect(sql.exec("SELECT count(*) AS n FROM meta WHERE name LIKE 'changelog_%'").one().n).toBe(0);
+    });
+  });
+
+  it("a log started with other triggers (a logged table changed) starts again with a new epoch", async () => {
+    const s = freshShard("log-version");
+    await runInDurableObject(s.stub, (_shard: Shard, state: DurableObjectState) => {
+      const sql = state.storage.sql;
+      const a = ChangeLog.start(sql, 1000);
+      expect(ChangeLog.start(sql, 1000).epoch).toBe(a.epoch);
+      sql.exec("UPDATE meta SET value = 'older' WHERE name = 'changelog_triggers'");
+      const b = ChangeLog.start(sql, 1000);
+      expect(b.epoch).not.toBe(a.epoch);
+      expect(logTriggers(sql).length).toBe(45);
+      ChangeLog.stop(sql);
     });
   });
 });
