@@ -16,7 +16,7 @@ const REDIS_DENYOOM = (
 ).split(" ");
 
 /** Commands of ours, not in Redis 7.0, that may grow memory. */
-const OWN_DENYOOM = new Set(["hsetex", "rl.fixed", "rl.sliding", "rl.log", "rl.bucket", "rl.gcra", "cl.throttle", "lock.acquire", "json.set", "json.mset", "json.merge", "json.arrappend", "json.arrinsert", "json.strappend", "json.numincrby", "json.nummultby", "json.toggle"]);
+const OWN_DENYOOM = new Set(["hsetex", "rl.fixed", "rl.sliding", "rl.log", "rl.bucket", "rl.gcra", "rl.lease", "cl.throttle", "lock.acquire", "json.set", "json.mset", "json.merge", "json.arrappend", "json.arrinsert", "json.strappend", "json.numincrby", "json.nummultby", "json.toggle"]);
 
 describe("denyoom flags", () => {
   const all = COMMANDS.entries().flatMap((e) => [e, ...(e.subcommands ?? [])]);
