@@ -75,6 +75,8 @@ export interface PositionedReplies {
   epoch: string;
   /** The log's position after the batch (0 while the log is off). */
   position: number;
+  /** Present (true) while prepared cross-shard transactions hold locks here: a decided commit may still apply past `position`. */
+  pending?: true;
 }
 
 /** A batch that may be suspended at a blocking command: its replies so far and where it stands. */
@@ -513,12 +515,16 @@ export class Shard extends DurableObject {
     return this.pubsub.gateway.count();
   }
 
-  /** The change log's epoch and position now ("" and 0 while the log is off; docs/global.md §6). */
-  position(): { epoch: string; position: number } {
+  /**
+   * The change log's epoch and position now ("" and 0 while the log is off; docs/global.md §6);
+   * `pending` while prepared cross-shard transactions hold locks here (a commit whose reply was
+   * lost applies later, past this position: the Worker's token then keeps the shard unknown).
+   */
+  position(): { epoch: string; position: number; pending?: true } {
     const r = this.replication;
     if (!r) return { epoch: "", position: 0 };
     r.stepEnded(Date.now());
-    return { epoch: r.epoch, position: r.position };
+    return this.participant.lockedKeys() > 0 ? { epoch: r.epoch, position: r.position, pending: true } : { epoch: r.epoch, position: r.position };
   }
 
   /** A replica's pull: the log rows after `after`, up to a step boundary, or `{ rebuild: true }` (replication/log.ts). */

@@ -39,7 +39,7 @@ import { bridgeStream, gatewayShard, openGateway, SSE_HEADERS, sseRequest, type 
 import { installSocketCommands } from "../durable-objects/pubsub/socket-commands";
 import { DEFAULT_PUBSUB_BUFFER_LIMIT } from "../durable-objects/pubsub/hub";
 import { passUpgrade, socketCommands } from "./pubsub/websocket";
-import { fromRequest, observer, observeTouched, openSession, replicaStub, responseToken, routedExec, SYNC_TOKEN_HEADER, type PositionRpc, type Session } from "./global/route";
+import { fromRequest, observer, observeTouched, openSession, replicaStub, responseToken, routedExec, SYNC_TOKEN_HEADER, trackedParticipant, trackedPrimary, type PositionRpc, type Session } from "./global/route";
 
 export { Shard } from "../durable-objects/shard";
 export { Coordinator } from "../durable-objects/coordinator";
@@ -195,12 +195,13 @@ app.use("*", async (c, next) => {
  */
 function shardExec(env: Env, session: Session | null, signal?: AbortSignal, waitUntil?: (p: Promise<unknown>) => void, primaryOnly = false): ShardExec {
   if (!session) return blockingShardExec((shard) => env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc, signal, waitUntil);
-  const primary = blockingShardExec(
+  const direct = blockingShardExec(
     (shard) => fromRequest(session, env.SHARD.getByName(`shard-${shard}`) as unknown as ShardBatchRpc),
     signal,
     waitUntil,
     session.replicas ? observer(session) : undefined,
   );
+  const primary = session.replicas ? trackedPrimary(session, direct) : direct;
   if (primaryOnly || !session.replica) return primary;
   return routedExec(session, primary, (region, shard) => replicaStub(env, session, region, shard));
 }
@@ -230,7 +231,8 @@ function txBackend(env: Env, session: Session | null): TxBackend {
   return rpcBackend(
     (shard) => {
       session.touched.add(shard);
-      return fromRequest(session, env.SHARD.getByName(`shard-${shard}`) as unknown as ParticipantRpc);
+      const stub = fromRequest(session, env.SHARD.getByName(`shard-${shard}`) as unknown as ParticipantRpc);
+      return session.replicas ? trackedParticipant(session, shard, stub) : stub;
     },
     (name) => fromRequest(session, env.COORDINATOR.getByName(name) as unknown as CoordinatorRpc),
   );

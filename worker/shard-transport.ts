@@ -25,6 +25,8 @@ export interface Positioned<T> {
   replies: T;
   epoch: string;
   position: number;
+  /** The shard holds prepared cross-shard transactions (durable-objects/shard.ts `position`). */
+  pending?: boolean;
 }
 
 type ExecResult = Reply[] | Streamed<Reply[]> | Gathered<Reply[]>;
@@ -41,7 +43,7 @@ export interface ShardBatchRpc {
 }
 
 /** What a shard reported of its log position after a batch (`shard` is the batch's). */
-export type PositionObserver = (shard: number, epoch: string, position: number) => void;
+export type PositionObserver = (shard: number, epoch: string, position: number, pending?: boolean) => void;
 
 /**
  * Runs `batch` on the shard behind `stub`: one reply per command, in order. With `observed`
@@ -52,7 +54,7 @@ export async function execOnShard(stub: ShardBatchRpc, batch: Arg[][], limits?: 
   const asked = observed ? { ...limits, gather: true, position: true } : { ...limits, gather: true };
   let result = isStreamed(sent) ? await stub.execStreamed(sent, asked) : await stub.exec(batch, asked);
   if (isPositioned(result)) {
-    observed?.observe(observed.shard, result.epoch, result.position);
+    observed?.observe(observed.shard, result.epoch, result.position, result.pending === true);
     result = result.replies;
   }
   if (Array.isArray(result)) return result;

@@ -7,7 +7,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { shardOf } from "../../worker/slot";
-import { parseToken } from "../../worker/global/token";
+import { parseToken, type KnownEntry } from "../../worker/global/token";
 import { caughtUp, countingReplicas, noCounts, READONLY_TOKEN, Session, testEnv, workerWith, type ReplicaCounts } from "./session-client";
 
 const SHARDS = Number(testEnv.SHARDS ?? 16);
@@ -30,7 +30,7 @@ describe("sync tokens", () => {
     expect(res.headers.get("access-control-expose-headers")).toContain("upstash-sync-token");
     const token = parseToken(res.headers.get("upstash-sync-token"), SHARDS);
     expect(token).not.toBeNull();
-    expect(token!.get(shardOf(key, SHARDS))!.position).toBeGreaterThan(0);
+    expect((token!.get(shardOf(key, SHARDS)) as KnownEntry).position).toBeGreaterThan(0);
   });
 
   it("a request's token is carried on: entries of shards it did not touch stay", async () => {
@@ -41,7 +41,7 @@ describe("sync tokens", () => {
     const before = parseToken(s.token, SHARDS)!;
     await s.command(["SET", b, "2"]);
     const after = parseToken(s.token, SHARDS)!;
-    expect(after.get(shardOf(a, SHARDS))!.position).toBeGreaterThanOrEqual(before.get(shardOf(a, SHARDS))!.position);
+    expect((after.get(shardOf(a, SHARDS)) as KnownEntry).position).toBeGreaterThanOrEqual((before.get(shardOf(a, SHARDS)) as KnownEntry).position);
     expect(after.has(shardOf(b, SHARDS))).toBe(true);
   });
 
@@ -121,7 +121,7 @@ describe("where reads run", () => {
     const shard = shardOf(key, SHARDS);
     const writer = new Session(workerWith({}), "wnam");
     await writer.command(["SET", key, "v"]);
-    const entry = parseToken(writer.token, SHARDS)!.get(shard)!;
+    const entry = parseToken(writer.token, SHARDS)!.get(shard) as KnownEntry;
     // A token from the future: no replica reaches it, the primary answers.
     const ahead = `v1.${shard}:${entry.epoch}:${entry.position + 1000}`;
     const { counts, session } = counted({ REPLICA_WAIT_MS: "5" });

@@ -3,7 +3,8 @@ import { COMMANDS } from "../../durable-objects/commands";
 import type { Arg } from "../../durable-objects/args";
 import type { Reply } from "../../durable-objects/reply";
 import type { ShardExec } from "../execute";
-import { batchReadable, globalConfig, openSession, parseStaleness, replicaReadable, responseToken, routedExec, wantOf, type GlobalEnv, type ReplicaReadResult, type ReplicaRpc, type Session, type Want } from "./route";
+import type { ParticipantRpc } from "../cross-shard";
+import { batchReadable, globalConfig, observer, observeTouched, openSession, parseStaleness, replicaReadable, responseToken, routedExec, trackedParticipant, trackedPrimary, wantOf, type GlobalEnv, type ReplicaReadResult, type ReplicaRpc, type Session, type Want } from "./route";
 
 const REPLICA = {} as NonNullable<GlobalEnv["REPLICA"]>;
 const env = (vars: Partial<GlobalEnv> = {}): GlobalEnv => ({ REPLICA, REPLICA_REGIONS: "weur,apac", REGION_HEADER: "x-region", ...vars });
@@ -144,5 +145,94 @@ describe("routedExec", () => {
     const s = openSession(request({ "x-region": "weur" }), env(), 16)!;
     expect(s.replica).toBeNull();
     expect(s.replicas).toBe(true);
+  });
+
+  it("a shard whose position is unknown (`<shard>:*`) reads from the primary, whose answer replaces it", async () => {
+    const s = sessionWith("v1.1:*,2:ep:7");
+    const { calls, exec } = harness(s, () => ({ ok: true, replies: ["from-replica"], epoch: "ep", position: 9 }));
+    expect(await exec(1, [["GET", "k"]])).toEqual(["from-primary"]);
+    expect(await exec(2, [["GET", "k"]])).toEqual(["from-replica"]);
+    expect(calls.map((c) => c.to)).toEqual(["primary", "replica"]);
+    expect(responseToken(s)).toBe("v1.1:ep:100,2:ep:9");
+  });
+});
+
+describe("unknown positions", () => {
+  const sessionWith = (token: string) => openSession(request({ "x-region": "weur", "upstash-sync-token": token }), env(), 16)!;
+
+  it("a response that starts while a primary batch is under way (a held reply) has that shard unknown", async () => {
+    const s = sessionWith("v1.3:ep:5");
+    let release!: () => void;
+    const primary: ShardExec = async (shard, batch) => {
+      await new Promise<void>((r) => (release = r));
+      observer(s)(shard, "ep", 50);
+      return batch.map((): Reply => null);
+    };
+    const exec = trackedPrimary(s, primary);
+    const running = exec(3, [["BLPOP", "l", "0"]], undefined, true);
+    await Promise.resolve();
+    expect(responseToken(s)).toBe("v1.3:*");
+    release();
+    await running;
+    expect(responseToken(s)).toBe("v1.3:ep:50");
+  });
+
+  it("a primary batch whose RPC failed (it may have run) makes the shard unknown", async () => {
+    const s = sessionWith("v1.3:ep:5,4:ep:1");
+    const exec = trackedPrimary(s, async () => {
+      throw new Error("connection lost");
+    });
+    await expect(exec(3, [["SET", "k", "v"]])).rejects.toThrow("connection lost");
+    expect(responseToken(s)).toBe("v1.3:*,4:ep:1");
+  });
+
+  it("a primary answer given while transactions were prepared there does not replace an unknown entry", () => {
+    const s = sessionWith("v1.3:*");
+    observer(s)(3, "ep", 60, true);
+    expect(responseToken(s)).toBe("v1.3:*");
+    observer(s)(3, "ep", 61);
+    expect(responseToken(s)).toBe("v1.3:ep:61");
+  });
+
+  function participant(commitFails: boolean): ParticipantRpc {
+    return {
+      prepare: async () => ({ ok: true, reads: [] }) as never,
+      commit: async () => {
+        if (commitFails) throw new Error("commit reply lost");
+        return [];
+      },
+      abort: async () => {},
+      stage: async () => true,
+      scratch: async () => ({}) as never,
+    };
+  }
+
+  it("a cross-shard commit that was lost leaves the shard unknown while it still holds prepared transactions", async () => {
+    const s = sessionWith("v1.");
+    const ok = trackedParticipant(s, 1, participant(false));
+    const lost = trackedParticipant(s, 2, participant(true));
+    s.touched.add(1).add(2);
+    await ok.prepare({ txid: "t" } as never);
+    await lost.prepare({ txid: "t" } as never);
+    await ok.commit("t");
+    await expect(lost.commit("t")).rejects.toThrow();
+    // Shard 1 holds another client's prepared transaction (pending): its position still counts, ours committed there.
+    await observeTouched(s, () => ({ position: async () => ({ epoch: "ep", position: 30, pending: true }) }));
+    expect(responseToken(s)).toBe("v1.1:ep:30,2:*");
+  });
+
+  it("a lost commit already applied (no transaction pending there) is in the position; a failed position() is unknown", async () => {
+    const s = sessionWith("v1.");
+    const lost = trackedParticipant(s, 2, participant(true));
+    s.touched.add(2).add(5);
+    await lost.prepare({ txid: "t" } as never);
+    await expect(lost.commit("t")).rejects.toThrow();
+    await observeTouched(s, (shard) => ({
+      position: async () => {
+        if (shard === 5) throw new Error("unreachable");
+        return { epoch: "ep", position: 31 };
+      },
+    }));
+    expect(responseToken(s)).toBe("v1.2:ep:31,5:*");
   });
 });

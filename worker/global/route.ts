@@ -23,7 +23,8 @@ import type { ShardExec } from "../execute";
 import type { ExecLimits } from "../shard-transport";
 import { afar, roundTripMs, simulatedDistance, type Distance } from "./distance";
 import { nearestRegion, parseRegions, requestRegion, type Region } from "./region";
-import { formatToken, mergeTokens, observe, parseToken, type SyncToken } from "./token";
+import type { ParticipantRpc } from "../cross-shard";
+import { formatToken, isUnknown, mergeTokens, observe, observeUnknown, parseToken, UNKNOWN, type SyncToken } from "./token";
 
 export const SYNC_TOKEN_HEADER = "upstash-sync-token";
 export const MAX_STALENESS_HEADER = "upstash-max-staleness";
@@ -92,9 +93,9 @@ export interface ReplicaRpc {
   read(batch: Arg[][], limits: ExecLimits, want: Want): Promise<ReplicaReadResult>;
 }
 
-/** A primary's position (durable-objects/shard.ts `position`). */
+/** A primary's position (durable-objects/shard.ts `position`); `pending`: it holds prepared cross-shard transactions. */
 export interface PositionRpc {
-  position(): Promise<{ epoch: string; position: number }>;
+  position(): Promise<{ epoch: string; position: number; pending?: boolean }>;
 }
 
 /** One request's part in the session (docs/global.md §3). */
@@ -113,6 +114,10 @@ export interface Session {
   observed: SyncToken;
   /** Shards reached by a cross-shard transaction, whose positions are asked for before the response. */
   touched: Set<number>;
+  /** Primary batches under way, per shard: a response that starts before they end has that shard's position unknown (a held reply). */
+  inFlight: Map<number, number>;
+  /** `<shard>/<txid>` of each cross-shard transaction prepared on a shard and not known to be committed or aborted there. */
+  unsettled: Set<string>;
 }
 
 /** The request's session, or null when nothing global is configured. */
@@ -133,6 +138,8 @@ export function openSession(request: Request, env: GlobalEnv, shards: number): S
     maxStalenessMs,
     observed: new Map(),
     touched: new Set(),
+    inFlight: new Map(),
+    unsettled: new Set(),
   };
 }
 
@@ -144,9 +151,14 @@ export function parseStaleness(value: string | null): number | null {
   return Math.min(Number(v), MAX_STALENESS_MS);
 }
 
-/** The response's token: the request's merged with what this request observed. */
+/**
+ * The response's token: the request's merged with what this request observed; a shard with a
+ * primary batch still under way (the response started before it ended) is unknown.
+ */
 export function responseToken(session: Session): string {
-  return formatToken(mergeTokens(session.token, session.observed));
+  const token = mergeTokens(session.token, session.observed);
+  for (const [shard, n] of session.inFlight) if (n > 0) token.set(shard, UNKNOWN);
+  return formatToken(token);
 }
 
 const readable = new WeakMap<CommandSpec, boolean>();
@@ -187,7 +199,8 @@ export function batchReadable(batch: Arg[][]): boolean {
 
 /** What the replica of `shard` is asked for, from the request's token and headers. */
 export function wantOf(session: Session, shard: number): Want {
-  const entry = session.cfg.breakTokens ? undefined : session.token?.get(shard);
+  const had = session.cfg.breakTokens ? undefined : session.token?.get(shard);
+  const entry = isUnknown(had) ? undefined : had;
   const want: Want = { position: entry?.position ?? 0, waitMs: session.cfg.waitMs };
   if (entry) want.epoch = entry.epoch;
   if (session.maxStalenessMs !== null) want.maxStalenessMs = session.maxStalenessMs;
@@ -214,12 +227,17 @@ export function replicaStub(env: GlobalEnv, session: Session, region: Region, sh
  */
 export function routedExec(session: Session, primary: ShardExec, replicaOf: (region: Region, shard: number) => ReplicaRpc): ShardExec {
   return async (shard, batch, replyLimit, mayBlock) => {
-    if (session.replica && !mayBlock && batchReadable(batch)) {
+    if (session.replica && !mayBlock && !primaryAsked(session, shard) && batchReadable(batch)) {
       const replies = await readReplica(session, replicaOf(session.replica, shard), shard, batch, replyLimit);
       if (replies) return replies;
     }
     return primary(shard, batch, replyLimit, mayBlock);
   };
+}
+
+/** Whether the session's position on `shard` is unknown: only its primary can answer it (token.ts). */
+export function primaryAsked(session: Session, shard: number): boolean {
+  return !session.cfg.breakTokens && isUnknown(session.token?.get(shard));
 }
 
 /** A batch read on a replica: its replies, with its position observed; null when the primary must answer it. */
@@ -233,34 +251,83 @@ async function readReplica(session: Session, stub: ReplicaRpc, shard: number, ba
     return null;
   }
   if (!result || !result.ok) return null;
-  observe(session.observed, shard, result.epoch, result.position);
+  // Pending: a replica's position never stands in for an unknown one (only a primary's answer does).
+  observe(session.observed, shard, result.epoch, result.position, true);
   const { replies } = result;
   if (Array.isArray(replies)) return replies;
   return isGathered(replies) ? ungather(replies) : unpackReplies(replies);
 }
 
 /** Records the position a primary reported for `shard` (execOnShard's `observe`). */
-export function observer(session: Session): (shard: number, epoch: string, position: number) => void {
-  return (shard, epoch, position) => observe(session.observed, shard, epoch, position);
+export function observer(session: Session): (shard: number, epoch: string, position: number, pending?: boolean) => void {
+  return (shard, epoch, position, pending) => observe(session.observed, shard, epoch, position, pending === true);
+}
+
+/**
+ * The primary's batches, counted while under way (`inFlight`, for a response that starts before
+ * they end), and a batch whose answer did not arrive (its RPC failed: it may have run) makes the
+ * shard's position unknown.
+ */
+export function trackedPrimary(session: Session, primary: ShardExec): ShardExec {
+  return async (shard, batch, replyLimit, mayBlock) => {
+    session.inFlight.set(shard, (session.inFlight.get(shard) ?? 0) + 1);
+    try {
+      return await primary(shard, batch, replyLimit, mayBlock);
+    } catch (e) {
+      observeUnknown(session.observed, shard);
+      throw e;
+    } finally {
+      session.inFlight.set(shard, session.inFlight.get(shard)! - 1);
+    }
+  };
+}
+
+/**
+ * A cross-shard transaction's participant `shard`, recording in the session which transactions are
+ * prepared there and not known to be committed or aborted (a commit whose reply was lost).
+ */
+export function trackedParticipant(session: Session, shard: number, stub: ParticipantRpc): ParticipantRpc {
+  return {
+    prepare: (req) => {
+      session.unsettled.add(`${shard}/${req.txid}`);
+      return stub.prepare(req);
+    },
+    commit: async (txid) => {
+      const replies = await stub.commit(txid);
+      session.unsettled.delete(`${shard}/${txid}`);
+      return replies;
+    },
+    abort: async (txid) => {
+      await stub.abort(txid);
+      session.unsettled.delete(`${shard}/${txid}`);
+    },
+    stage: (txid, writes, events) => (events ? stub.stage(txid, writes, events) : stub.stage(txid, writes)),
+    scratch: (req) => stub.scratch(req),
+  };
 }
 
 /**
  * Asks each shard a cross-shard transaction reached for its position (after the transaction, so
- * at least its writes'), for the response's token. A shard that does not answer is left out:
- * the token then asks less of it, never more than it proved.
+ * at least its writes'), for the response's token. A shard that does not answer is unknown, and
+ * so is one where a transaction of this request is not known to have committed (or aborted) while
+ * the shard still holds prepared transactions: the commit may apply there later, past the position.
  */
 export async function observeTouched(session: Session, positionOf: (shard: number) => PositionRpc): Promise<void> {
   if (!session.replicas || session.touched.size === 0) return;
   const shards = [...session.touched];
   session.touched.clear();
+  const unsettled = new Set([...session.unsettled].map((k) => Number(k.slice(0, k.indexOf("/")))));
   await Promise.all(
     shards.map(async (shard) => {
+      let answer: { epoch: string; position: number; pending?: boolean };
       try {
-        const { epoch, position } = await positionOf(shard).position();
-        observe(session.observed, shard, epoch, position);
+        answer = await positionOf(shard).position();
       } catch {
-        // Unknown: not recorded.
+        observeUnknown(session.observed, shard);
+        return;
       }
+      if (answer.pending && unsettled.has(shard)) observeUnknown(session.observed, shard);
+      else observe(session.observed, shard, answer.epoch, answer.position, answer.pending === true);
     }),
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatToken, maxTokenLength, mergeTokens, observe, parseToken, type SyncToken } from "./token";
+import { formatToken, maxTokenLength, mergeTokens, observe, observeUnknown, parseToken, UNKNOWN, type KnownEntry, type SyncToken } from "./token";
 
 const tok = (entries: [number, string, number][]): SyncToken => new Map(entries.map(([s, epoch, position]) => [s, { epoch, position }]));
 
@@ -112,6 +112,56 @@ describe("observe and mergeTokens", () => {
     expect(formatToken(mergeTokens(a, b))).toBe("v1.0:e:5,1:e:9,2:f:1");
     expect(formatToken(mergeTokens(null, b))).toBe("v1.1:e:7,2:f:1");
     expect(a.size).toBe(2);
-    expect(b.get(1)!.position).toBe(7);
+    expect((b.get(1) as KnownEntry).position).toBe(7);
+  });
+});
+
+describe("unknown positions (`<shard>:*`)", () => {
+  it("parse and format: `<shard>:*`, beside known entries; malformed forms are no token", () => {
+    const t = parseToken("v1.0:e:5,3:*,7:f:2", 16)!;
+    expect(t.get(3)).toEqual(UNKNOWN);
+    expect(formatToken(t)).toBe("v1.0:e:5,3:*,7:f:2");
+    for (const bad of ["v1.3:e:*", "v1.3:**", "v1.3:*:1", "v1.16:*", "v1.3:*,3:e:1", "v1.3:*,3:*", "v1.*:1", "v1.03:*", "v1.3:"]) expect(parseToken(bad, 16), bad).toBeNull();
+  });
+
+  it("merged with a known position stays unknown: an unknown observation wins over the request's entry", () => {
+    const observed: SyncToken = new Map();
+    observeUnknown(observed, 1);
+    expect(formatToken(mergeTokens(tok([[1, "e", 9]]), observed))).toBe("v1.1:*");
+    // Within one request, a position observed beside an unknown one does not replace it.
+    observe(observed, 1, "e", 50);
+    expect(formatToken(mergeTokens(tok([[1, "e", 9]]), observed))).toBe("v1.1:*");
+    // Nor does an unknown entry of the request's, merged with nothing about that shard.
+    expect(formatToken(mergeTokens(parseToken("v1.1:*,2:e:3", 4), tok([[2, "e", 4]])))).toBe("v1.1:*,2:e:4");
+  });
+
+  it("a primary's concrete position replaces the request's unknown entry; one observed while transactions were pending does not", () => {
+    const request = parseToken("v1.1:*", 4);
+    const settled: SyncToken = new Map();
+    observe(settled, 1, "e", 12);
+    expect(formatToken(mergeTokens(request, settled))).toBe("v1.1:e:12");
+    const pending: SyncToken = new Map();
+    observe(pending, 1, "e", 12, true);
+    expect(formatToken(mergeTokens(request, pending))).toBe("v1.1:*");
+    // A pending position still raises a known entry (it only cannot stand for an unknown one).
+    expect(formatToken(mergeTokens(tok([[1, "e", 3]]), pending))).toBe("v1.1:e:12");
+  });
+
+  it("pending clears once any observation in the epoch was settled (it proves the pending commits applied)", () => {
+    const t: SyncToken = new Map();
+    observe(t, 1, "e", 10, true);
+    expect(t.get(1)).toEqual({ epoch: "e", position: 10, pending: true });
+    observe(t, 1, "e", 8);
+    expect(t.get(1)).toEqual({ epoch: "e", position: 10 });
+    observe(t, 1, "e", 20, true);
+    expect(t.get(1)).toEqual({ epoch: "e", position: 20 });
+    observe(t, 2, "e", 5);
+    observe(t, 2, "f", 1, true);
+    expect(t.get(2)).toEqual({ epoch: "f", position: 1, pending: true });
+  });
+
+  it("a token with every shard unknown fits the length bound", () => {
+    const all: SyncToken = new Map(Array.from({ length: 16 }, (_, s) => [s, UNKNOWN]));
+    expect(parseToken(formatToken(all), 16)?.size).toBe(16);
   });
 });
