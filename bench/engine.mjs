@@ -295,7 +295,7 @@ export async function engineFigures(bench, { runs, rounds }) {
 
 /**
  * The change log's cost, each row off and on in turn within every round (so both meet the same
- * load), medians over `rounds`:
+ * load; which goes first alternates), medians over `rounds`:
  * - loop rows: `runs` commands in one RPC (one commit; every command is its own log step, but
  *   the pushes coalesce: one is in flight from the first step, the rest of the loop's rows go
  *   after the reply, in pushes of up to PUSH_ROWS rows);
@@ -322,7 +322,8 @@ export async function logCostFigures(bench, { runs, rounds, pids }) {
   const measure = async (label, c, op, n, per) => {
     const samples = { off: [], on: [] };
     for (let i = 0; i < rounds; i++) {
-      for (const m of modes) {
+      // Off first in even rounds, on first in odd ones: neither always follows the other.
+      for (const m of i % 2 ? [...modes].reverse() : modes) {
         const cpu0 = preciseCpuOf(pids);
         const t0 = performance.now();
         const r = await call(bench, op, { name: m.name, log: m.log, template: c.template, n, per, range: c.range });
