@@ -10,6 +10,8 @@
  *   (bench/limiter-script.mjs) on one of 1,000 counters, and the INCRBY it calls alone on the same
  *   counters; XADD appends to one of 1,000 streams. Below them, the platform's floor
  *   (`PLATFORM_FLOOR`): the runtime's own cost of one SQL statement and of a KV get and put.
+ * - log cost: some of those rows again on LoggedEngineShard (the change log on, one replica),
+ *   beside the plain shard, with CPU µs per command until the replica has them (logCostFigures).
  * - scaling: µs per command against one collection of 1k, 100k and 1M elements (quick: 1k, 10k),
  *   and the ratio largest ÷ smallest (1.0 means the cost does not grow with the collection). The
  *   stream's fill may stop short of the last size; it is measured at the size reached.
