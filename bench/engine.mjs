@@ -10,6 +10,8 @@
  *   (bench/limiter-script.mjs) on one of 1,000 counters, and the INCRBY it calls alone on the same
  *   counters; XADD appends to one of 1,000 streams. Below them, the platform's floor
  *   (`PLATFORM_FLOOR`): the runtime's own cost of one SQL statement and of a KV get and put.
+ * - log cost: some of those rows again on LoggedEngineShard (the change log on, one replica),
+ *   beside the plain shard, with CPU µs per command until the replica has them (logCostFigures).
  * - scaling: µs per command against one collection of 1k, 100k and 1M elements (quick: 1k, 10k),
  *   and the ratio largest ÷ smallest (1.0 means the cost does not grow with the collection). The
  *   stream's fill may stop short of the last size; it is measured at the size reached.
@@ -17,7 +19,7 @@
  *   100k elements (quick: 10k), built outside the timing (`ALGEBRA_COMMANDS`).
  */
 import { FIXED_WINDOW_SCRIPT, FIXED_WINDOW_SHA } from "./limiter-script.mjs";
-import { cpuOf } from "./runtimes.mjs";
+import { cpuOf, preciseCpuOf } from "./runtimes.mjs";
 
 /** maxmemory on (1 GB, never reached by the loops) with allkeys-lru, and back to the defaults. */
 const LRU_ON = { maxmemory: "1073741824", "maxmemory-policy": "allkeys-lru" };
@@ -232,6 +234,26 @@ export const ALGEBRA_COMMANDS = [
   { name: "HGETALL", argv: ["HGETALL", "alg:h"] },
 ];
 
+/**
+ * The change log's cost (docs/global.md §7): these ENGINE_COMMANDS rows on the plain engine
+ * shard and on LoggedEngineShard (bench/worker.ts: the same shard with REPLICA_REGIONS naming
+ * one region, so its triggers log row images and it pushes to a replica in the same process).
+ * GET is the control: a read logs nothing (one lookup per step).
+ */
+export const LOG_COST_COMMANDS = ["GET", "SET", "INCR", "HSET", "ZADD (new score)", "EVALSHA"];
+/**
+ * Rows of their own here: the engine table's ZADD re-adds one of 1,000 members with the score it
+ * already has (after the first thousand runs mostly a no-op that writes nothing, so logs nothing);
+ * this one gives the member a new score (the run number) every time.
+ */
+const LOG_COST_TEMPLATES = {
+  "ZADD (new score)": { template: [["ZADD", "eng:zl", "{i}", "m:{r}"]], range: 1000 },
+};
+/** Of those, the ones also run one command per RPC (each its own step: commit, boundary, push). */
+export const LOG_COST_STEP_COMMANDS = ["SET", "INCR", "EVALSHA"];
+/** The logged shard's name: `shard-<i>`, as its replica calls its primary. */
+const LOGGED_NAME = "shard-0";
+
 async function call(bench, op, body) {
   const res = await fetch(`${bench}/engine/${op}`, { method: "POST", body: JSON.stringify(body) });
   const out = await res.json();
@@ -279,6 +301,106 @@ export async function engineFigures(bench, { runs, rounds }) {
     out[f.name] = { commands_per_s: Math.round(best) };
   }
   return out;
+}
+
+/**
+ * The change log's cost, each row off and on in turn within every round (so both meet the same
+ * load; which goes first alternates), medians over `rounds`:
+ * - loop rows: `runs` commands in one RPC (one commit; every command is its own log step, but
+ *   the pushes coalesce: one is in flight from the first step, the rest of the loop's rows go
+ *   after the reply, in pushes of up to PUSH_ROWS rows);
+ * - step rows ("1 per RPC"): `runs / 10` commands, each its own RPC from the bench Worker, so
+ *   its own commit, log step and push (a push in flight takes the next steps' rows with it).
+ * Per row: µs per command until the reply, and with the log on also until the replica has
+ * acknowledged everything (`replicated`); CPU µs per command of the server's `pids` (the whole
+ * runtime: shard, pushes and the replica's apply) from the loop's start until then.
+ */
+export async function logCostFigures(bench, { runs, rounds, pids }) {
+  const plain = `logcost-${Date.now()}`;
+  const modes = [
+    { mode: "off", name: plain, log: false },
+    { mode: "on", name: LOGGED_NAME, log: true },
+  ];
+  let position = 0;
+  const settle = async (m) => {
+    if (!m.log) return null;
+    const r = await call(bench, "replicated", { name: m.name, log: true });
+    if (r.error) throw new Error(`log cost: ${r.error}`);
+    position = r.position;
+    return r;
+  };
+  const rows = {};
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const measure = async (label, c, op, n, per) => {
+    const samples = { off: [], on: [] };
+    for (let i = 0; i < rounds; i++) {
+      // Off first in even rounds, on first in odd ones: neither always follows the other.
+      for (const m of i % 2 ? [...modes].reverse() : modes) {
+        const from = position;
+        const cpu0 = preciseCpuOf(pids);
+        const t0 = performance.now();
+        const r = await call(bench, op, { name: m.name, log: m.log, template: c.template, n, per, range: c.range });
+        if (r.error) return { error: r.error };
+        const t1 = performance.now();
+        await settle(m);
+        const t2 = performance.now();
+        const cpu = preciseCpuOf(pids) - cpu0;
+        samples[m.mode].push({ reply: ((t1 - t0) * 1000) / n, replicated: ((t2 - t0) * 1000) / n, cpu: (cpu * 1e6) / n, logged: (position - from) / n });
+      }
+    }
+    const pick = (mode, k) => median(samples[mode].map((x) => x[k]));
+    const row = {
+      off: { us: pick("off", "reply"), cpu_us: pick("off", "cpu") },
+      on: { us: pick("on", "reply"), replicated_us: pick("on", "replicated"), cpu_us: pick("on", "cpu"), log_rows_per_command: pick("on", "logged") },
+    };
+    row.ratio = row.on.us / row.off.us;
+    row.cpu_ratio = row.on.cpu_us / row.off.cpu_us;
+    rows[label] = row;
+    return row;
+  };
+  for (const command of LOG_COST_COMMANDS) {
+    const c = LOG_COST_TEMPLATES[command] ?? ENGINE_COMMANDS.find((x) => x.name === command);
+    for (const m of modes) {
+      await call(bench, "config", { name: m.name, log: m.log, config: LRU_OFF });
+      if (c.setup) await call(bench, "loop", { name: m.name, log: m.log, template: c.setup, n: c.range * 3, range: c.range });
+      await settle(m);
+    }
+    const r = await measure(command, c, "loop", runs, runs);
+    if (r.error) {
+      rows[command] = { error: r.error };
+      continue;
+    }
+    if (LOG_COST_STEP_COMMANDS.includes(command)) await measure(`${command} (1 per RPC)`, c, "steps", Math.max(10, Math.round(runs / 10)), 1);
+  }
+  const state = await settle(modes[1]);
+  return { region: "weur", rounds, runs, log_rows: state.rows, rows };
+}
+
+/** The table of logCostFigures: off and on side by side, and their ratios. */
+export function printLogCost(figures) {
+  const { rows, runs, rounds } = figures;
+  console.log(
+    `\nThe change log's cost (in-shard; log on: REPLICA_REGIONS=${figures.region}, one replica in the same process; ` +
+      `loop rows ${runs.toLocaleString("en")} commands in one RPC, "1 per RPC" rows ${Math.max(10, Math.round(runs / 10)).toLocaleString("en")} RPCs; medians of ${rounds} rounds): µs per command`,
+  );
+  const width = Math.max(20, ...Object.keys(rows).map((k) => k.length));
+  const f = (x) => (x == null ? "" : x.toFixed(1));
+  console.log(
+    ["command".padEnd(width), "off µs".padStart(8), "off CPU".padStart(8), "on µs".padStart(8), "on repl.".padStart(9), "on CPU".padStart(8), "÷ µs".padStart(6), "÷ CPU".padStart(6), "rows".padStart(5)].join(" "),
+  );
+  for (const [name, r] of Object.entries(rows)) {
+    if (r.error) {
+      console.log(`${name.padEnd(width)} n/a (${r.error.slice(0, 60)})`);
+      continue;
+    }
+    console.log(
+      [name.padEnd(width), f(r.off.us).padStart(8), f(r.off.cpu_us).padStart(8), f(r.on.us).padStart(8), f(r.on.replicated_us).padStart(9), f(r.on.cpu_us).padStart(8), r.ratio.toFixed(2).padStart(6), r.cpu_ratio.toFixed(2).padStart(6), r.on.log_rows_per_command.toFixed(1).padStart(5)].join(" "),
+    );
+  }
+  console.log(
+    "µs: until the reply; on repl.: until the replica acknowledged every row; CPU: the runtime's CPU µs per command from the loop's start until then " +
+      "(pushes and the replica's apply included); rows: log rows per command (row images, deletions and the step's boundary).",
+  );
 }
 
 /**

@@ -52,6 +52,8 @@ const bench = instance("bench", cfg.benchPort, {
   durableObjects: {
     BARE: { className: "BareStore", useSQLite: true },
     ENGINE: { className: "EngineShard", useSQLite: true },
+    SHARD: { className: "LoggedEngineShard", useSQLite: true },
+    REPLICA: { className: "Replica", useSQLite: true },
   },
 });
 

@@ -7,6 +7,7 @@
  * (for each round, for each workload: edgekv, do, kv, d1 in turn; const once per round) and
  * reports medians over the rounds: req/s, p50, p99, and CPU ms per request of the server
  * processes (from /proc: utime + stime). Then in-shard engine figures, the collection
+ * change log's cost (the same rows with REPLICA_REGIONS set, beside them), the collection
  * scaling table and the set algebra table (bench/engine.mjs; the last alone: bench/algebra.mjs),
  * redis-benchmark as the native reference (bench/redis.mjs),
  * and the Pub/Sub table under bare workerd (bench/pubsub.mjs: publish→receive latency, fan-out
@@ -20,7 +21,8 @@
  * replica, read-your-writes right after a write, under a simulated distance).
  *
  * Options: --quick (under a minute), --rounds N, --duration S, --connections C,
- * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-scaling, --no-algebra, --no-redis,
+ * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-log-cost (the change log's cost
+ * beside the engine rows), --no-scaling, --no-algebra, --no-redis,
  * --no-pubsub, --no-queues, --no-stream-queue (the stream rows only; they take about 1.5 min of
  * a full run, most of it building the 1M-entry streams), --no-serve-workers, --no-leases, --no-global.
  * SHARDS=N in the environment overrides wrangler.toml's shard count for edgekv.
@@ -33,7 +35,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { ROOT, bundle, compatibilityDate, workerdBinary } from "../scripts/serve.mjs";
 import { spawnSync } from "node:child_process";
-import { algebraFigures, engineFigures, printAlgebra, scalingTable } from "./engine.mjs";
+import { algebraFigures, engineFigures, logCostFigures, printAlgebra, printLogCost, scalingTable } from "./engine.mjs";
 import { printPubsub, pubsubFigures } from "./pubsub.mjs";
 import { printQueues, queueFigures } from "./queues.mjs";
 import { printServeWorkers, serveWorkersFigures } from "./serve-workers.mjs";
@@ -52,6 +54,7 @@ const { values: flags } = parseArgs({
     runtimes: { type: "string" },
     workloads: { type: "string" },
     "no-engine": { type: "boolean", default: false },
+    "no-log-cost": { type: "boolean", default: false },
     "no-scaling": { type: "boolean", default: false },
     "no-algebra": { type: "boolean", default: false },
     "no-redis": { type: "boolean", default: false },
@@ -72,6 +75,7 @@ const PRESETS = {
     runtimes: "workerd,miniflare",
     engineRuns: 3000,
     engineRounds: 1,
+    logCostRounds: 3,
     levels: [1000, 10000],
     scaleRuns: 200,
     fillBudgetS: 5,
@@ -87,6 +91,7 @@ const PRESETS = {
     runtimes: "workerd,miniflare,wrangler",
     engineRuns: 30000,
     engineRounds: 3,
+    logCostRounds: 5,
     levels: [1000, 100000, 1000000],
     scaleRuns: 1000,
     fillBudgetS: 40,
@@ -103,7 +108,8 @@ const opts = {
   duration: Number(flags.duration ?? preset.duration),
   connections: Number(flags.connections ?? preset.connections),
   runtimes: (flags.runtimes ?? preset.runtimes).split(","),
-  workloads: flags.workloads ? flags.workloads.split(",") : WORKLOADS.filter((w) => !flags.quick || !FULL_ONLY.has(w)),
+  // --workloads "": none (the in-shard tables alone).
+  workloads: flags.workloads !== undefined ? flags.workloads.split(",").filter(Boolean) : WORKLOADS.filter((w) => !flags.quick || !FULL_ONLY.has(w)),
 };
 for (const w of opts.workloads) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}: one of ${WORKLOADS.join(", ")}`);
 const STARTERS = { workerd: startWorkerd, miniflare: startMiniflare, wrangler: startWrangler };
@@ -338,6 +344,7 @@ async function main() {
   const work = mkdtempSync(join(os.tmpdir(), "edgekv-bench-"));
   const results = {};
   let engine = null;
+  let logCost = null;
   let scaling = null;
   let algebra = null;
   try {
@@ -361,6 +368,10 @@ async function main() {
         if (runtime.bench && !engine && !flags["no-engine"]) {
           log("  engine figures");
           engine = await engineFigures(runtime.bench, { runs: opts.engineRuns, rounds: opts.engineRounds });
+        }
+        if (runtime.bench && !logCost && !flags["no-engine"] && !flags["no-log-cost"]) {
+          log("  change log cost");
+          logCost = await logCostFigures(runtime.bench, { runs: opts.engineRuns, rounds: opts.logCostRounds, pids: runtime.pids });
         }
         if (runtime.bench && !scaling && !flags["no-scaling"]) {
           log("  scaling table");
@@ -397,6 +408,7 @@ async function main() {
     if (serveWorkers) printServeWorkers(serveWorkers);
     if (leases) printLeases(leases);
     if (engine) printEngine(engine);
+    if (logCost) printLogCost(logCost);
     if (scaling) printScaling(scaling, opts.levels);
     if (algebra) printAlgebra(algebra, redisBulk);
     if (redis) printRedis(redis, opts.connections);
@@ -416,6 +428,7 @@ async function main() {
       runtimes: results,
       targets: targetLines.map((l) => l.trim()),
       engine,
+      log_cost: logCost,
       scaling,
       algebra: algebra && { ...algebra, redis_ms: redisBulk },
       redis,

@@ -14,6 +14,11 @@
  *   POST /engine/consume {name, key, group, consumer, n}  n stream jobs taken and acknowledged (XREADGROUP + XACK)
  *   POST /engine/config {name, config}  set server parameters in a shard (as CONFIG SET), as its database's only shard
  *   POST /engine/replay {name, ops, value}  replay a cache trace (bench/eviction-hit-ratio.mjs): hits, misses, evictions
+ *   POST /engine/steps {name, template, n, per, range}  n ÷ per loops of `per` runs, one RPC (one step, one commit) each
+ *   POST /engine/replicated {name}      (logged shards) wait until the replica acknowledged the log's position
+ *
+ * An engine request with `log: true` goes to LoggedEngineShard (the SHARD namespace) instead:
+ * the same shard with its change log on, pushing to one replica (docs/global.md §7).
  *
  * <op> is get, put, incr, mget or pipeline. KV has no atomic increment: its `incr` is a
  * read-modify-write (get, then put) that loses updates under concurrency.
@@ -30,10 +35,16 @@ import { createStream, findStream } from "../durable-objects/store/streams";
 import { setAdd } from "../durable-objects/store/sets";
 import { storeZset } from "../durable-objects/store/zset-bulk";
 import { CommandError } from "../durable-objects/reply";
+import type { PrimaryReplication } from "../durable-objects/replication/primary";
+
+export { Replica } from "../durable-objects/replication/replica";
 
 interface Env {
   BARE: DurableObjectNamespace<BareStore>;
   ENGINE: DurableObjectNamespace<EngineShard>;
+  /** LoggedEngineShard, under the name a replica calls its primary by (replication/replica.ts). */
+  SHARD: DurableObjectNamespace<LoggedEngineShard>;
+  REPLICA: DurableObjectNamespace;
   KV?: KVNamespace;
   DB?: D1Database;
 }
@@ -63,6 +74,8 @@ interface EngineBody {
   ops: TraceOp[];
   value: string;
   op: string;
+  per: number;
+  log?: boolean;
 }
 
 /** One access of a cache trace: read key (a miss then writes it, as a cache fills), or write key; `ttl` seconds when the key has one. */
@@ -323,6 +336,40 @@ export class EngineShard extends Shard {
   }
 }
 
+/** The region the logged engine shard replicates to (any one: its replica runs in this process). */
+const LOG_REGION = "weur";
+/** Longest wait for the replica to catch up after a loop. */
+const REPLICATED_WAIT_MS = 60_000;
+
+/**
+ * EngineShard with its change log on: its env has REPLICA_REGIONS naming one region, so the
+ * triggers write row images and each step that logged pushes to that region's Replica (this
+ * Worker's REPLICA namespace, in the same process). Name it `shard-<i>`: the replica pulls from
+ * SHARD `shard-<i>` when it starts or falls behind.
+ */
+export class LoggedEngineShard extends EngineShard {
+  constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
+    super(ctx, { ...env, REPLICA_REGIONS: LOG_REGION });
+  }
+
+  /**
+   * Waits, in the object, until the replica has acknowledged the log's position (every push of
+   * what the loops logged applied); answers the position, the rows the log holds and the ms waited.
+   */
+  async replicated(): Promise<{ position: number; rows: number; waited_ms: number; error: string | null }> {
+    const r = (this as unknown as { replication: PrimaryReplication | null }).replication;
+    if (!r) return { position: 0, rows: 0, waited_ms: 0, error: "the change log is off" };
+    const t0 = Date.now();
+    for (;;) {
+      r.stepEnded(Date.now());
+      const [peer] = r.peersState();
+      if (peer && !peer.inFlight && peer.acked >= r.position) return { position: r.position, rows: r.log.size(), waited_ms: Date.now() - t0, error: null };
+      if (Date.now() - t0 > REPLICATED_WAIT_MS) return { position: r.position, rows: r.log.size(), waited_ms: Date.now() - t0, error: `replica at ${peer?.acked} of ${r.position}` };
+      await new Promise((res) => setTimeout(res, 1));
+    }
+  }
+}
+
 /**
  * Point i of a geo fill: the centre of the cell whose score is 3·2^50 + i·2^29 (3·2^50 is the
  * corner at 0°, 0° of the north-east quarter of the map), so scores grow with i (each GEOADD
@@ -443,8 +490,15 @@ export default {
           return env.DB ? json(await d1Route(env.DB, op!, body)) : json({ error: "no D1 binding" }, 501);
         case "engine": {
           const b = body as unknown as EngineBody;
-          const shard = env.ENGINE.getByName(b.name);
+          const shard = b.log ? env.SHARD.getByName(b.name) : env.ENGINE.getByName(b.name);
           if (op === "loop") return json(await shard.loop(b.template, b.n, b.range));
+          if (op === "steps") {
+            // One RPC per `per` runs: each its own event, so its own commit and log step (and push).
+            let error: string | null = null;
+            for (let done = 0; done < b.n; done += b.per) error ??= (await shard.loop(b.template, Math.min(b.per, b.n - done), b.range)).error;
+            return json({ runs: b.n, error });
+          }
+          if (op === "replicated") return b.log ? json(await env.SHARD.getByName(b.name).replicated()) : json({ error: "not a logged shard" }, 400);
           if (op === "floor") return json(await shard.floor(b.op as FloorOp, b.n));
           if (op === "fill") return json({ error: await shard.fill(b.kind, b.key, b.from, b.count) });
           if (op === "fill-direct") return json({ error: await shard.fillDirect(b.kind as "zset" | "set", b.key, b.from, b.count) });
