@@ -12,9 +12,9 @@
  * const user = await cache.cached(`user:${id}`, 300, () => db.user(id));
  */
 import { slotOf } from "../slot";
-import { command, type KvStore } from "./store";
+import { command, type KvStore, type RawCommandClient } from "./store";
 
-export { bindingKv, command, httpKv, KvError, type HttpKvOptions, type KvReply, type KvStore } from "./store";
+export { bindingKv, command, httpKv, KvError, upstashKv, type HttpKvOptions, type KvReply, type KvStore, type RawCommandClient } from "./store";
 
 /** How values become the entry's text and back. */
 export interface Codec<T = unknown> {

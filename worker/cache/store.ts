@@ -63,6 +63,34 @@ export function httpKv(o: HttpKvOptions): KvStore {
   };
 }
 
+/** What `upstashKv` needs of an `@upstash/redis`-compatible client: its generic `exec`. */
+export interface RawCommandClient {
+  exec<T>(args: [command: string, ...args: (string | number | boolean)[]]): Promise<T>;
+}
+
+/**
+ * A store over an `@upstash/redis`-compatible client, made with `automaticDeserialization:
+ * false` (else text that looks like JSON comes back parsed). Its commands run one by one
+ * (the client's auto-pipelining may batch them into one request).
+ * @example
+ * const store = upstashKv(new Redis({ url, token, automaticDeserialization: false }));
+ */
+export function upstashKv(redis: RawCommandClient): KvStore {
+  return {
+    async pipeline(commands) {
+      const out: KvReply[] = [];
+      for (const c of commands) {
+        try {
+          out.push(await redis.exec<KvReply>([String(c[0]), ...c.slice(1)]));
+        } catch (e) {
+          throw new KvError(e instanceof Error ? e.message : String(e));
+        }
+      }
+      return out;
+    },
+  };
+}
+
 const text = new TextDecoder();
 
 function plain(r: Reply): KvReply {

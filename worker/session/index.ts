@@ -16,7 +16,7 @@ import { deleteCookie, getSignedCookie, setSignedCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
 import type { KvStore } from "../cache/store";
 
-export { bindingKv, httpKv, KvError, type HttpKvOptions, type KvStore } from "../cache/store";
+export { bindingKv, httpKv, KvError, upstashKv, type HttpKvOptions, type KvStore, type RawCommandClient } from "../cache/store";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyContext = Context<any, any, any>;
