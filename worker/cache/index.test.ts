@@ -187,6 +187,14 @@ describe("cached", () => {
     expect(bCalls).toBe(0);
   });
 
+  it("a value that is not a cache entry is never answered, and a load replaces it", async () => {
+    const prefix = fresh();
+    await command(store, ["SET", `${prefix}k`, "written by someone else"]);
+    const c = createCache({ store, prefix });
+    expect(await c.cached("k", 10, () => "loaded")).toBe("loaded");
+    expect(decodeEntry((await command(store, ["GET", `${prefix}k`])) as string)?.payload).toBe('"loaded"');
+  });
+
   it("pluggable codec", async () => {
     const prefix = fresh();
     const codec = { encode: (v: unknown) => btoa(JSON.stringify(v)), decode: (t: string) => JSON.parse(atob(t)) };

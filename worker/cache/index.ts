@@ -58,6 +58,8 @@ interface Entry {
   loadMs: number;
   negative: boolean;
   payload: string;
+  /** A value that is not a cache entry (written by something else): never answered, replaced by a load (IFEQ). */
+  foreign?: boolean;
 }
 
 const MAGIC = "ekc1:";
@@ -78,6 +80,11 @@ export function decodeEntry(raw: string): Entry | null {
   const flag = raw.slice(b + 1, c);
   if (!Number.isFinite(freshUntil) || !Number.isFinite(loadMs) || (flag !== "n" && flag !== "v")) return null;
   return { raw, freshUntil, loadMs, negative: flag === "n", payload: raw.slice(c + 1) };
+}
+
+/** The entry in `raw`; anything else is a foreign value. */
+function entryOf(raw: string): Entry {
+  return decodeEntry(raw) ?? { raw, freshUntil: -Infinity, loadMs: 0, negative: false, payload: "", foreign: true };
 }
 
 function randomToken(): string {
@@ -120,7 +127,7 @@ export function createCache(defaults: CreateCacheOptions): Cache {
 
   async function read(k: string): Promise<Entry | null> {
     const raw = await command(store, ["GET", k]);
-    return typeof raw === "string" ? decodeEntry(raw) : null;
+    return typeof raw === "string" ? entryOf(raw) : null;
   }
 
   function answer<T>(e: Entry, codec: Codec): T | null {
@@ -180,7 +187,7 @@ export function createCache(defaults: CreateCacheOptions): Cache {
       // The entry read again after the lock: a load that finished in between is seen here.
       const [got, raw] = await store.pipeline([acquire, ["GET", k]]);
       won = got !== null;
-      seen = typeof raw === "string" ? decodeEntry(raw) : null;
+      seen = typeof raw === "string" ? entryOf(raw) : null;
     } else {
       won = (await command(store, acquire)) !== null;
       if (won) seen = await read(k);
@@ -191,25 +198,27 @@ export function createCache(defaults: CreateCacheOptions): Cache {
         return answer<T>(seen, codec);
       }
       const release = { lock, token, sameSlot };
-      if (seen && o.waitUntil) {
+      if (seen && !seen.foreign && o.waitUntil) {
         o.waitUntil(load(k, ttl, loader, seen, o, release).catch(() => undefined));
         return answer<T>(seen, codec);
       }
       return load(k, ttl, loader, seen, o, release);
     }
-    const stale = seen ?? e;
+    const stale = [seen, e].find((x) => x && !x.foreign);
     if (stale) return answer<T>(stale, codec);
     // Nothing to answer: wait for the holder's load, a bounded number of polls.
     const waitMs = o.waitMs ?? 2000;
     let waited = 0;
+    let last = seen;
     for (let step = 25; waited < waitMs; step = Math.min(step * 2, 200)) {
       const d = Math.min(step, waitMs - waited);
       await sleep(d);
       waited += d;
       const got = await read(k);
-      if (got) return answer<T>(got, codec);
+      if (got && !got.foreign) return answer<T>(got, codec);
+      last = got;
     }
-    return load(k, ttl, loader, null, o);
+    return load(k, ttl, loader, last, o);
   }
 
   return {
