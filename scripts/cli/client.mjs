@@ -64,12 +64,12 @@ export class Client {
     this.token = token;
   }
 
-  async post(path, body) {
+  async post(path, body, type = "application/json") {
     let res;
     try {
       res = await fetch(this.url + path, {
         method: "POST",
-        headers: { authorization: `Bearer ${this.token}`, "upstash-encoding": "base64", "content-type": "application/json" },
+        headers: { authorization: `Bearer ${this.token}`, "upstash-encoding": "base64", "content-type": type },
         body,
       });
     } catch (e) {
@@ -100,8 +100,9 @@ export class Client {
    * after it (`POST /restore/k/0?REPLACE`): how a binary argument travels.
    */
   async callWithBody(path, body, flags = []) {
-    const url = "/" + path.map((p) => encodeURIComponent(argJson(p))).join("/") + (flags.length ? "?" + flags.map((f) => encodeURIComponent(f)).join("&") : "");
-    return entry(await this.post(url, body));
+    const query = flags.map(([name, value]) => encodeURIComponent(name) + (value === undefined ? "" : "=" + encodeURIComponent(value)));
+    const url = "/" + path.map((p) => encodeURIComponent(argJson(p))).join("/") + (query.length ? "?" + query.join("&") : "");
+    return entry(await this.post(url, body, "application/octet-stream"));
   }
 
   /** Many commands in one pipeline → one decoded result or `{ error }` each, in order. */
