@@ -5,7 +5,7 @@
  * requests in flight (import), never the file.
  */
 import { createHash } from "node:crypto";
-import { closeSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { Client, isError, NotTextError, positive, textOf, UsageError } from "./client.mjs";
 import { Crc64 } from "./crc64.mjs";
 import { lzfDecompress } from "./lzf.mjs";
@@ -66,7 +66,7 @@ const seenId = (key) => (key.length <= 64 ? key.toString("latin1") : createHash(
 class RdbFileWriter {
   constructor(path) {
     this.path = path;
-    this.fd = openSync(path, "w");
+    this.fd = openSync(path, "w+");
     this.crc = new Crc64();
     this.size = 0;
   }
@@ -432,6 +432,36 @@ export async function readRdb(path, onKey, onSkip) {
   }
 }
 
+/**
+ * The file's CRC-64 checked in a first pass, before anything is sent: the CRC-64 of all but the
+ * last 8 bytes against them (files of RDB version 5 and later; a stored 0 means none was kept).
+ */
+export function checkFileCrc(path) {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(9);
+    if (size < 18 || readSync(fd, head, 0, 9, 0) !== 9) throw new RdbFormatError("not an RDB file (too short)");
+    const m = /^REDIS(\d{4})$/.exec(head.toString("latin1"));
+    if (!m) throw new RdbFormatError("not an RDB file (no REDIS magic)");
+    if (Number(m[1]) < 5) return;
+    const stored = Buffer.alloc(8);
+    readSync(fd, stored, 0, 8, size - 8);
+    if (stored.readBigUInt64LE(0) === 0n) return;
+    const crc = new Crc64();
+    const chunk = Buffer.alloc(1 << 20);
+    for (let pos = 0; pos < size - 8; ) {
+      const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - 8 - pos), pos);
+      if (n <= 0) throw new RdbFormatError("unexpected end of file");
+      crc.update(chunk.subarray(0, n));
+      pos += n;
+    }
+    if (crc.value() !== stored.readBigUInt64LE(0)) throw new RdbFormatError("the file's CRC-64 is wrong (nothing was imported)");
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export async function importCommand(client, args) {
   const o = options(args, { "--db": "value", "--parallel": "value" });
   if (o.files.length !== 1) throw new UsageError("import needs one RDB file");
@@ -460,6 +490,7 @@ export async function importCommand(client, args) {
   };
   let fatal;
   try {
+    checkFileCrc(o.files[0]);
     await readRdb(
       o.files[0],
       async (k) => {

@@ -5,7 +5,7 @@
  * key's type, value and expiry compared on both sides.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -308,10 +308,43 @@ describe("the edgekv CLI against npm run serve", () => {
       }
     });
 
+    it("a hash with field TTLs: exported as RDB version 12 (header and checksum rewritten), imported back", async () => {
+      await call("FLUSHDB");
+      await call("HSET", "hx", "a", "1", "b", "2", "c", "3");
+      const at = String(Date.now() + 3_600_000);
+      await call("HPEXPIREAT", "hx", at, "FIELDS", "1", "a");
+      await call("SET", "plain", "v");
+      const before = await snapshot(call);
+      const ttl = await call("HPEXPIRETIME", "hx", "FIELDS", "3", "a", "b", "c");
+      const file = join(dir, "v12.rdb");
+      const r = await run(url, ["export", "--rdb", file]);
+      expect(r.stderr).toContain("exported: 2 keys (RDB version 12)");
+      expect(readFileSync(file).subarray(0, 9).toString()).toBe("REDIS0012");
+      await call("FLUSHDB");
+      expect(await run(url, ["import", file])).toMatchObject({ code: 0 });
+      expect(await snapshot(call)).toEqual(before);
+      expect(await call("HPEXPIRETIME", "hx", "FIELDS", "3", "a", "b", "c")).toEqual(ttl);
+      // A flipped byte fails the file's CRC-64.
+      const bytes = readFileSync(file);
+      bytes[bytes.length - 12] ^= 1;
+      writeFileSync(file, bytes);
+      await call("FLUSHDB");
+      const bad = await run(url, ["import", file]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("CRC-64 is wrong (nothing was imported)");
+      expect(await call("DBSIZE")).toBe(0);
+    });
+
     it("import: a file that is not RDB, or truncated, exits 2", async () => {
       writeFileSync(join(dir, "bad.rdb"), "NOTREDIS0");
       expect((await run(url, ["import", join(dir, "bad.rdb")])).code).toBe(2);
-      writeFileSync(join(dir, "cut.rdb"), Buffer.concat([Buffer.from("REDIS0010"), Buffer.from([0xfe, 0, 0, 1, 0x61])]));
+      writeFileSync(join(dir, "cut.rdb"), Buffer.from("REDIS0010\xfe\x00", "latin1"));
+      expect((await run(url, ["import", join(dir, "cut.rdb")])).stderr).toContain("not an RDB file (too short)");
+      // Checksum right, a value claiming more bytes than the file holds.
+      const body = Buffer.from("REDIS0010\x00\x01a\x7f\xff\xff", "latin1");
+      const crc = Buffer.alloc(8);
+      crc.writeBigUInt64LE(crc64(body));
+      writeFileSync(join(dir, "cut.rdb"), Buffer.concat([body, crc]));
       const r = await run(url, ["import", join(dir, "cut.rdb")]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain("unexpected end of file");
