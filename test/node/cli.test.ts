@@ -335,6 +335,19 @@ describe("the edgekv CLI against npm run serve", () => {
       expect(await call("DBSIZE")).toBe(0);
     });
 
+    it("export: a batch whose values pass the reply limit is read key by key", async () => {
+      await call("FLUSHDB");
+      const big = (i: number) => String(i % 10).repeat(90_000);
+      for (let i = 0; i < 20; i++) await call("SET", `big:${i}`, big(i));
+      const before = await snapshot(call);
+      const file = join(dir, "big.rdb");
+      const r = await run(url, ["export", "--rdb", file, "--count", "100"]);
+      expect(r.stderr).toContain("exported: 20 keys (RDB version 10), not exported: 0");
+      await call("FLUSHDB");
+      expect(await run(url, ["import", file])).toMatchObject({ code: 0 });
+      expect(await snapshot(call)).toEqual(before);
+    });
+
     it("import: a file that is not RDB, or truncated, exits 2", async () => {
       writeFileSync(join(dir, "bad.rdb"), "NOTREDIS0");
       expect((await run(url, ["import", join(dir, "bad.rdb")])).code).toBe(2);
