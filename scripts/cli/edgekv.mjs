@@ -3,6 +3,7 @@
  * `edgekv`: a command-line client of edgekv over the Upstash REST API (docs/cli.md).
  *
  *   edgekv [--url U] [--token T] [--json|--raw] CMD [ARG …]
+ *   edgekv [--url U] [--token T] [--repl]          (interactive; the default on a terminal)
  *   edgekv [--url U] [--token T] --pipe [FILE]
  *   edgekv [--url U] [--token T] export (--rdb FILE | --jsonl FILE) [--count N]
  *   edgekv [--url U] [--token T] import FILE [--batch N] [--db N]
@@ -19,6 +20,7 @@ import { splitArgs } from "./split.mjs";
 import { positive } from "./client.mjs";
 
 const USAGE = `usage: edgekv [--url URL] [--token TOKEN] [--json|--raw] CMD [ARG ...]
+       edgekv [--url URL] [--token TOKEN] [--repl]   (interactive; the default on a terminal)
        edgekv [--url URL] [--token TOKEN] --pipe [FILE] [--batch N]
        edgekv [--url URL] [--token TOKEN] export (--rdb FILE | --jsonl FILE) [--count N]
        edgekv [--url URL] [--token TOKEN] import FILE [--batch N] [--db N]
@@ -38,6 +40,7 @@ export function parseArgv(argv) {
     else if (a === "--token" || a === "-a") o.token = value(a);
     else if (a === "--json") o.mode = "json";
     else if (a === "--raw") o.mode = "raw";
+    else if (a === "--repl") o.repl = true;
     else if (a === "--pipe") {
       o.pipe = true;
       if (argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")) o.pipeFile = argv[++i];
@@ -128,6 +131,10 @@ export async function main(argv) {
     o = parseArgv(argv);
     const client = new Client(o.url, o.token);
     if (o.pipe) return await pipe(client, o);
+    if (o.repl || (o.rest.length === 0 && process.stdin.isTTY)) {
+      const { repl } = await import("./repl.mjs");
+      return await repl(client, o);
+    }
     if (o.rest.length === 0) throw new UsageError("");
     const sub = o.rest[0].toLowerCase();
     if (sub === "export" || sub === "import") {

@@ -226,6 +226,15 @@ describe("the edgekv CLI against npm run serve", () => {
     expect(await call("GET", "cli:f")).toEqual(Buffer.from("2"));
   });
 
+  it("--repl: a prompt, quoting, replies, help from COMMAND DOCS, history, quit", async () => {
+    const hist = join(dataDir, "history");
+    const r = await run(url, ["--repl"], 'SET cli:r "a b"\nGET cli:r\nhelp GET\nINCR cli:r\nquit\nGET cli:r\n', { EDGEKV_HISTFILE: hist });
+    const prompt = `${new URL(url).host}> `;
+    expect(r.code).toBe(0);
+    expect(r.stdout.split(prompt)).toEqual(["", "OK\n", '"a b"\n', "\n  GET key\n\n", "(error) ERR value is not an integer or out of range\n", ""]);
+    expect(readFileSync(hist, "utf8")).toBe('SET cli:r "a b"\nGET cli:r\nhelp GET\nINCR cli:r\nquit\n');
+  });
+
   describe.runIf(hasRedis)("RDB export and import with redis-server", () => {
     let dir: string;
     beforeAll(() => {
