@@ -5,7 +5,8 @@
  * requests in flight (import), never the file.
  */
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, readSync, writeSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { Client, isError, NotTextError, positive, textOf, UsageError } from "./client.mjs";
 import { Crc64 } from "./crc64.mjs";
 import { lzfDecompress } from "./lzf.mjs";
@@ -119,7 +120,8 @@ export async function exportCommand(client, args) {
   }
   let version = BASE_VERSION;
   const seen = new Set();
-  const progress = new Progress("keys", undefined, 10_000);
+  const size = await client.call(["DBSIZE"]);
+  const progress = new Progress("keys", typeof size === "number" && size > 0 ? size : undefined, 10_000);
   let written = 0;
   let problems = 0;
   let cursor = "0";
@@ -462,6 +464,24 @@ export function checkFileCrc(path) {
   }
 }
 
+/** The keys of an export's JSONL file (`{"key","type","pexpireat","dump"}` a line), one at a time. */
+export async function readJsonl(path, onKey) {
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n++;
+    if (!line.trim()) continue;
+    let j;
+    try {
+      j = JSON.parse(line);
+    } catch {
+      throw new RdbFormatError(`line ${n} is not JSON`);
+    }
+    if (typeof j?.key !== "string" || typeof j.dump !== "string" || typeof j.pexpireat !== "number") throw new RdbFormatError(`line ${n} is not an exported key`);
+    await onKey({ db: 0, key: Buffer.from(j.key, "base64"), payload: Buffer.from(j.dump, "base64"), expireAt: j.pexpireat });
+  }
+}
+
 export async function importCommand(client, args) {
   const o = options(args, { "--db": "value", "--parallel": "value" });
   if (o.files.length !== 1) throw new UsageError("import needs one RDB file");
@@ -489,24 +509,26 @@ export async function importCommand(client, args) {
     progress.update(counts.imported + counts.failed);
   };
   let fatal;
+  /** One key to RESTORE, unless it is of another database or expired; waits while `parallel` are in flight. */
+  const onKey = async (k) => {
+    if (k.db !== db) return void counts.otherDb++;
+    if (k.expireAt >= 0 && k.expireAt <= Date.now()) return void counts.expired++;
+    if (fatal) throw fatal;
+    const p = restore(k).catch((e) => (fatal ??= e));
+    inFlight.add(p);
+    p.finally(() => inFlight.delete(p));
+    if (inFlight.size >= parallel) await Promise.race(inFlight);
+  };
   try {
-    checkFileCrc(o.files[0]);
-    await readRdb(
-      o.files[0],
-      async (k) => {
-        if (k.db !== db) return void counts.otherDb++;
-        if (k.expireAt >= 0 && k.expireAt <= Date.now()) return void counts.expired++;
-        if (fatal) throw fatal;
-        const p = restore(k).catch((e) => (fatal ??= e));
-        inFlight.add(p);
-        p.finally(() => inFlight.delete(p));
-        if (inFlight.size >= parallel) await Promise.race(inFlight);
-      },
-      (what) => {
+    if (o.files[0].endsWith(".jsonl")) {
+      await readJsonl(o.files[0], onKey);
+    } else {
+      checkFileCrc(o.files[0]);
+        await readRdb(o.files[0], onKey, (what) => {
         counts.skipped++;
         process.stderr.write(`skipped: ${what}\n`);
-      },
-    );
+      });
+    }
   } catch (e) {
     await Promise.allSettled(inFlight);
     if (e instanceof RdbFormatError || e?.code) throw new UsageError(`${o.files[0]}: ${e.message}`);
