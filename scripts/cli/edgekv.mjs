@@ -6,7 +6,7 @@
  *   edgekv [--url U] [--token T] [--repl]          (interactive; the default on a terminal)
  *   edgekv [--url U] [--token T] --pipe [FILE]
  *   edgekv [--url U] [--token T] export (--rdb FILE | --jsonl FILE) [--count N]
- *   edgekv [--url U] [--token T] import FILE [--batch N] [--db N]
+ *   edgekv [--url U] [--token T] import FILE [--parallel N] [--db N]
  *
  * Exit codes: 0 success, 1 an error reply (or keys/commands that failed), 2 usage, connection
  * or file errors.
@@ -17,13 +17,13 @@ import { Client, ConnectionError, isError, UsageError } from "./client.mjs";
 import { formatJson, formatRaw, formatTty } from "./format.mjs";
 import { Progress } from "./progress.mjs";
 import { splitArgs } from "./split.mjs";
-import { positive } from "./client.mjs";
+import { positive, textOf } from "./client.mjs";
 
 const USAGE = `usage: edgekv [--url URL] [--token TOKEN] [--json|--raw] CMD [ARG ...]
        edgekv [--url URL] [--token TOKEN] [--repl]   (interactive; the default on a terminal)
        edgekv [--url URL] [--token TOKEN] --pipe [FILE] [--batch N]
        edgekv [--url URL] [--token TOKEN] export (--rdb FILE | --jsonl FILE) [--count N]
-       edgekv [--url URL] [--token TOKEN] import FILE [--batch N] [--db N]
+       edgekv [--url URL] [--token TOKEN] import FILE [--parallel N] [--db N]
 URL and TOKEN default to $EDGEKV_URL and $EDGEKV_TOKEN.`;
 
 /** Options before the command; the rest is the command and its arguments. */
@@ -113,6 +113,11 @@ async function pipe(client, o) {
       continue;
     }
     if (args.length === 0) continue;
+    if (args.some((a) => textOf(a) === null)) {
+      errors++;
+      process.stderr.write(`line ${lineNo}: (error) an argument is not valid UTF-8 (a JSON body carries text only)\n`);
+      continue;
+    }
     const size = args.reduce((s, a) => s + a.length + 3, 2);
     if (pending.length > 0 && (pending.length >= batch || bytes + size > maxBytes)) await flush();
     pending.push(args);

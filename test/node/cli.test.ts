@@ -212,12 +212,13 @@ describe("the edgekv CLI against npm run serve", () => {
   });
 
   it("--pipe: commands from stdin and a file in bounded pipelines, errors with their lines", async () => {
-    const lines = ['SET cli:p "a\\x00b"', "INCR cli:p", "", 'SET "unbalanced', ...Array.from({ length: 2500 }, (_, i) => `SET cli:p:${i} ${i}`)];
+    const lines = ['SET cli:p "a\\x00b"', "INCR cli:p", "", 'SET "unbalanced', 'SET cli:nottext "\\xff"', ...Array.from({ length: 2500 }, (_, i) => `SET cli:p:${i} ${i}`)];
     const r = await run(url, ["--pipe", "--batch", "700"], lines.join("\n") + "\n");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("line 2: (error) ERR value is not an integer or out of range");
     expect(r.stderr).toContain("line 4: (error) ERR Protocol error: unbalanced quotes");
-    expect(r.stderr).toContain("errors: 2, replies: 2502");
+    expect(r.stderr).toContain("line 5: (error) an argument is not valid UTF-8");
+    expect(r.stderr).toContain("errors: 3, replies: 2502");
     expect(await call("GET", "cli:p")).toEqual(Buffer.from([0x61, 0, 0x62]));
     expect(await call("GET", "cli:p:2499")).toEqual(Buffer.from("2499"));
     const file = join(dataDir, "cmds.txt");
