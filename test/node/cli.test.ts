@@ -250,6 +250,7 @@ describe("the edgekv CLI against npm run serve", () => {
       await c("SET", "k/ey %?&=#", "path characters"); // keys travel in the path form's segments
       await c("SET", "", "the empty key");
       await c("SET", "ключ", "UTF-8");
+      await c("SET", "-777", "a key redis-server writes in the integer form");
       await c("SET", "s:long", "x".repeat(5000));
       await c("SET", "s:ttl", "v", "PXAT", later);
       await binary("s:bin", Uint8Array.from({ length: 300 }, (_, i) => (i * 31) & 0xff));
@@ -272,9 +273,9 @@ describe("the edgekv CLI against npm run serve", () => {
       await call("FLUSHDB");
       await seed(call, (k, v) => setBinary(url, k, v));
       const ours = await snapshot(call);
-      expect(Object.keys(ours).length).toBe(16);
+      expect(Object.keys(ours).length).toBe(17);
       const r = await run(url, ["export", "--rdb", join(dir, "dump.rdb"), "--count", "3"]);
-      expect(r.stderr).toContain("exported: 16 keys (RDB version 10), not exported: 0");
+      expect(r.stderr).toContain("exported: 17 keys (RDB version 10), not exported: 0");
       expect(r.code).toBe(0);
       const redis = await startRedis(dir);
       const client = new RespClient(redis.port);
@@ -290,7 +291,7 @@ describe("the edgekv CLI against npm run serve", () => {
       const withDoc = await snapshot(call);
       const docExpiry = await call("PEXPIRETIME", "doc");
       const j = await run(url, ["export", "--jsonl", join(dir, "dump.jsonl")]);
-      expect(j.stderr).toContain("exported: 17 keys, not exported: 0");
+      expect(j.stderr).toContain("exported: 18 keys, not exported: 0");
       await call("FLUSHDB");
       expect(await run(url, ["import", join(dir, "dump.jsonl")])).toMatchObject({ code: 0 });
       expect(await snapshot(call)).toEqual(withDoc);
@@ -327,7 +328,7 @@ describe("the edgekv CLI against npm run serve", () => {
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(/not imported "too:large": ERR/);
         // s:expired is in the file unless redis-server's active expiry took it before SAVE.
-        expect(r.stderr).toMatch(/imported: 17, not imported: 1, expired: [01], other databases: 1, skipped: 0/);
+        expect(r.stderr).toMatch(/imported: 18, not imported: 1, expired: [01], other databases: 1, skipped: 0/);
         expect(await snapshot(call)).toEqual(theirs);
       }
     });
