@@ -1,0 +1,1 @@
+export declare function quote(b: Uint8Array): string;

@@ -1,0 +1,1 @@
+export declare function splitArgs(line: string): Buffer[] | null;
