@@ -192,8 +192,10 @@ export const SCRIPT = String.raw`(function () {
     var more = el("button", { type: "button", id: "scan-more", text: "Load more", hidden: true });
     var detail = el("section", { id: "detail", class: "detail" }, [el("p", { class: "muted", text: "Select a key." })]);
     var cursor = "0";
+    var table = el("table", { id: "keys-table", "data-state": "loading" }, [el("thead", null, [el("tr", null, [el("th", { text: "key" }), el("th", { text: "type" }), el("th", { text: "TTL" })])]), body]);
     function page(reset) {
       if (reset) { cursor = "0"; clear(body); }
+      table.setAttribute("data-state", "loading");
       var cmd = ["SCAN", cursor, "MATCH", pattern.value || "*", "COUNT", count.value || PAGE];
       if (type.value) cmd.push("TYPE", type.value);
       one(cmd).then(function (reply) {
@@ -215,7 +217,7 @@ export const SCRIPT = String.raw`(function () {
             ]));
           });
         });
-      }).catch(fail);
+      }).catch(fail).then(function () { table.setAttribute("data-state", "ready"); });
     }
     function reload() { page(true); }
     more.addEventListener("click", function () { page(false); });
@@ -223,7 +225,7 @@ export const SCRIPT = String.raw`(function () {
       el("section", { class: "keys" }, [
         el("form", { id: "scan-form", class: "row", onsubmit: reload }, [pattern, type, count, el("button", { type: "submit", id: "scan-button", text: "Scan" })]),
         state.readOnly ? null : newKeyForm(reload),
-        el("table", { id: "keys-table" }, [el("thead", null, [el("tr", null, [el("th", { text: "key" }), el("th", { text: "type" }), el("th", { text: "TTL" })])]), body]),
+        table,
         more,
       ]),
       detail,

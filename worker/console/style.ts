@@ -13,7 +13,10 @@ button.small { padding: 0 6px; }
 input, select, textarea { font: inherit; padding: 4px 6px; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
 textarea { width: 100%; font-family: ui-monospace, monospace; }
 main { padding: 16px; }
-.row { display: flex; gap: 6px; align-items: center; margin: 6px 0; }
+.row { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 6px 0; }
+.row input { flex: 1 1 90px; min-width: 0; }
+#scan-count, #ttl-seconds { flex: 0 0 80px; }
+.keys { min-width: 0; }
 .split { display: grid; grid-template-columns: minmax(280px, 2fr) 3fr; gap: 16px; }
 .detail { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px; min-height: 200px; overflow: auto; }
 .detail h2 { margin: 0 0 4px; font-size: 16px; word-break: break-all; }
