@@ -458,7 +458,7 @@ export const SCRIPT = String.raw`(function () {
       print("prompt", "> " + line);
       if (args[0].toLowerCase() === "help" && args.length > 1) { help(args.slice(1).join(" "), print); return; }
       run([args]).then(function (r) {
-        if (r[0].ok) print("reply", formatReply(r[0].value));
+        if (r[0].ok) print("reply", r[0].value === "OK" ? "OK" : formatReply(r[0].value));
         else print("error", "(error) " + r[0].error);
       }).catch(function (e) { if (e instanceof AuthError) signOut(); else print("error", "(error) " + e.message); });
     }
@@ -534,8 +534,11 @@ export const SCRIPT = String.raw`(function () {
     var data = state.samples;
     var hi = 1;
     chart.series.forEach(function (s) { data.forEach(function (d) { hi = Math.max(hi, d[s[0]]); }); });
-    var g = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, class: "chart", role: "img", "aria-label": chart.title });
+    var g = svg("svg", { viewBox: "0 0 " + W + " " + H, class: "chart", role: "img", "aria-label": chart.title });
     g.appendChild(svg("rect", { x: 0, y: 0, width: W, height: H, class: "frame" }));
+    var scale = svg("text", { x: P + 2, y: P + 10, class: "scale" });
+    scale.textContent = String(hi);
+    g.appendChild(scale);
     chart.series.forEach(function (s, n) {
       if (data.length === 0) return;
       var d = "";

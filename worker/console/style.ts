@@ -39,7 +39,8 @@ pre.binary { white-space: pre; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 16px; }
 .chart-box { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
 .chart-box h3 { margin: 0 0 4px; font-size: 13px; }
-svg.chart { display: block; max-width: 100%; height: auto; }
+svg.chart { display: block; width: 100%; height: auto; }
+svg.chart .scale { font-size: 9px; fill: var(--muted); }
 svg.chart .frame { fill: #fafbfc; stroke: var(--line); }
 svg.chart .series { fill: none; stroke-width: 1.5; }
 svg.chart .s0 { stroke: var(--s0); }
