@@ -17,7 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./ports";
 
 /** The page's document, as the functions run in the browser see it (this project's lib has no DOM). */
-declare const document: { getElementById(id: string): { textContent: string | null } | null };
+declare const document: {
+  getElementById(id: string): { textContent: string | null } | null;
+  querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+};
 
 const root = resolve(import.meta.dirname, "../..");
 const artifacts = join(root, "test-artifacts/console");
@@ -258,6 +261,8 @@ describe.skipIf(!executable)("the web console in chromium", () => {
       const d = await page.getAttribute(`#${id} svg path.series.s0`, "d");
       expect(d, id).toMatch(/^M[\d.]+ [\d.]+/);
     }
+    // A second sample (polled every 3 s) draws lines, not points.
+    await page.waitForFunction(() => /L/.test(document.querySelector("#chart-memory path.series.s0")?.getAttribute("d") ?? ""), null, { timeout: 20_000 });
     await shot(page, "charts");
 
     // The slow log.
