@@ -189,6 +189,13 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await page.waitForSelector("#hash-table tr.item");
     expect(await page.locator("#hash-table tr.item").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("f1v1"), expect.stringContaining("f2v2")]));
     await shot(page, "hash");
+    await page.fill("#item-a", "f3");
+    await page.fill("#item-b", "v3");
+    await page.click("#item-form button[type=submit]");
+    await eventually(["HGET", "con:hash", "f3"], "v3");
+    await page.waitForFunction(() => (document.getElementById("hash-table")?.textContent ?? "").includes("f3v3"));
+    await page.click('#hash-table tr.item:has-text("f1") button');
+    await eventually(["HEXISTS", "con:hash", "f1"], 0);
 
     // The other types.
     await openKey(page, "con:json");
@@ -201,6 +208,10 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await openKey(page, "con:list");
     await page.waitForSelector("#list-table tr.item");
     expect(await page.locator("#list-table tr.item").allTextContents()).toEqual(["0x", "1y", "2z"]);
+    await page.fill("#item-a", "1");
+    await page.fill("#item-b", "Y");
+    await page.click("#item-form button[type=submit]");
+    await eventually(["LINDEX", "con:list", 1], "Y");
     await openKey(page, "con:set");
     await page.waitForSelector("#set-table tr.item");
     expect((await page.locator("#set-table tr.item").allTextContents()).sort()).toEqual(["m1✕", "m2✕"]);

@@ -341,9 +341,9 @@ export const SCRIPT = String.raw`(function () {
     content.appendChild(el("table", { id: hash ? "hash-table" : "set-table" }, [body]));
     content.appendChild(more);
     if (!state.readOnly) {
-      var a = el("input", { placeholder: hash ? "field" : "member" });
-      var b = el("input", { placeholder: "value" });
-      content.appendChild(el("form", { class: "row edit", onsubmit: function () {
+      var a = el("input", { id: "item-a", placeholder: hash ? "field" : "member" });
+      var b = el("input", { id: "item-b", placeholder: "value" });
+      content.appendChild(el("form", { id: "item-form", class: "row edit", onsubmit: function () {
         one(hash ? ["HSET", key, a.value, b.value] : ["SADD", key, a.value]).then(reopen).catch(fail);
       } }, [a, hash ? b : null, el("button", { type: "submit", text: hash ? "Set field" : "Add" })]));
     }
@@ -379,9 +379,9 @@ export const SCRIPT = String.raw`(function () {
     content.appendChild(el("table", { id: zset ? "zset-table" : "list-table" }, [el("thead", null, [el("tr", null, zset ? [el("th", { text: "member" }), el("th", { text: "score" })] : [el("th", { text: "index" }), el("th", { text: "value" })])]), body]));
     content.appendChild(more);
     if (!state.readOnly) {
-      var a = el("input", { placeholder: zset ? "score" : "index" });
-      var b = el("input", { placeholder: zset ? "member" : "value" });
-      content.appendChild(el("form", { class: "row edit", onsubmit: function () {
+      var a = el("input", { id: "item-a", placeholder: zset ? "score" : "index" });
+      var b = el("input", { id: "item-b", placeholder: zset ? "member" : "value" });
+      content.appendChild(el("form", { id: "item-form", class: "row edit", onsubmit: function () {
         one(zset ? ["ZADD", key, a.value, b.value] : ["LSET", key, a.value, b.value]).then(reopen).catch(fail);
       } }, [a, b, el("button", { type: "submit", text: zset ? "Add" : "Set index" })]));
     }
