@@ -5,8 +5,8 @@
  * commands and help in the console, checks that the charts draw paths and that the slow log
  * loads, and that the read-only token's page has no editing control. No CSP violation and no
  * script error may occur. Screenshots of each view go to test-artifacts/console/ (git-ignored).
- * Skipped, with a message, when no chromium executable is found (CHROMIUM_PATH,
- * /usr/bin/chromium, /usr/bin/chromium-browser).
+ * Skipped, with a message, when no chromium executable is found (CHROMIUM_PATH when set,
+ * else /usr/bin/chromium or /usr/bin/chromium-browser).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -27,11 +27,11 @@ const artifacts = join(root, "test-artifacts/console");
 const token = "console-test-token";
 const readOnlyToken = "console-test-readonly-token";
 
-const executable = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find(
-  (p): p is string => !!p && existsSync(p),
-);
+/** CHROMIUM_PATH when set (and only it), else Debian's. */
+const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+const executable = candidates.find((p) => existsSync(p));
 if (!executable) {
-  console.warn("console.test.ts skipped: no chromium executable (set CHROMIUM_PATH, or apt-get install chromium)");
+  console.warn(`console.test.ts skipped: no chromium executable at ${candidates.join(", ")} (apt-get install chromium, or set CHROMIUM_PATH)`);
 }
 
 /** `npm run serve`'s script on `port`; resolves once it says it is serving. */
