@@ -168,6 +168,10 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     for (const k of ["con:str", "con:hash", "con:list", "con:set", "con:zset", "con:stream"]) expect(keys).toContain(k);
     expect(await page.locator("#readonly-badge").count()).toBe(0);
     await shot(page, "keys");
+    await page.fill("#new-key", "con:created");
+    await page.fill("#new-value", "fresh");
+    await page.click("#new-form button[type=submit]");
+    await eventually(["GET", "con:created"], "fresh");
 
     // TYPE filter and small COUNT pages with "Load more" until the cursor ends (bounded).
     await page.fill("#scan-match", "con:*");
@@ -236,6 +240,9 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await page.click("#ttl-form button[type=submit]");
     await page.waitForFunction(() => /TTL \d/.test(document.getElementById("detail-meta")?.textContent ?? ""));
     expect(((await command(["TTL", "con:ttl"])).result as number) > 0).toBe(true);
+    await page.click("#persist");
+    await eventually(["TTL", "con:ttl"], -1);
+    await page.waitForFunction(() => /TTL none/.test(document.getElementById("detail-meta")?.textContent ?? ""));
     await page.fill("#rename-to", "con:renamed");
     await page.click("#rename-form button[type=submit]");
     await eventually(["EXISTS", "con:renamed"], 1);
