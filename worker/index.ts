@@ -5,7 +5,8 @@
  * Routes: `POST /` (a command as a JSON array), `GET|POST /<command>/<arg>/…` (path form),
  * `POST /pipeline`, `POST /multi-exec`, `GET /metrics` (Prometheus, worker/metrics/), `GET /ws`
  * (a WebSocket for Pub/Sub and commands, worker/pubsub/websocket.ts), `GET|POST /subscribe/<channel>…`,
- * `/psubscribe/<pattern>…` and `/monitor` (Server-Sent Events, worker/pubsub/sse.ts). As Upstash does, HEAD is answered like GET and PUT like
+ * `/psubscribe/<pattern>…` and `/monitor` (Server-Sent Events, worker/pubsub/sse.ts), `GET /console`
+ * (the web console, static, worker/console/). As Upstash does, HEAD is answered like GET and PUT like
  * POST. OPTIONS answers a CORS preflight: the API is usable from browsers (access is by bearer
  * token, never by cookies, so any origin may call it). Every response carries a fresh
  * `upstash-sync-token`.
@@ -30,6 +31,7 @@ import { mayWait, planPipeline, runPlans, type ExecOptions, type Rejection, type
 import { heldReply, type Held } from "./held-reply";
 import { runTransaction } from "./transaction";
 import { frontDoor } from "./ratelimit/front-door";
+import { CONSOLE_PATHS, consoleAsset } from "./console";
 import { gatherShards, metricsAccess, metricsResponse, type MetricsRpc } from "./metrics";
 import { maybeIntervalWrite } from "./metrics/analytics";
 import { KEYLESS_SHARD } from "./plan";
@@ -119,6 +121,9 @@ app.use("*", async (c, next) => {
 
 /** In front of a website when ORIGIN is configured (worker/ratelimit/front-door.ts); otherwise a no-op. */
 app.use("*", frontDoor());
+
+/** The web console (worker/console/, docs/console.md): static, served without a token (GET and HEAD). */
+for (const path of CONSOLE_PATHS) app.get(path, (c) => consoleAsset(path, c.req.method)!);
 
 /** Prometheus metrics (worker/metrics/): the read-write token or METRICS_TOKEN. */
 app.get("/metrics", (c) => {

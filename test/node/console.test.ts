@@ -1,0 +1,322 @@
+/**
+ * The web console in a real browser (docs/console.md): Debian's chromium driven by
+ * playwright-core (no downloaded browser) against `npm run serve` on a free loopback port.
+ * Signs in, browses and filters keys, opens each type, edits a string, deletes a key, runs
+ * commands and help in the console, checks that the charts draw paths and that the slow log
+ * loads, and that the read-only token's page has no editing control. No CSP violation and no
+ * script error may occur. Screenshots of each view go to test-artifacts/console/ (git-ignored).
+ * Skipped, with a message, when no chromium executable is found (CHROMIUM_PATH when set,
+ * else /usr/bin/chromium or /usr/bin/chromium-browser).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "./ports";
+
+/** The page's document, as the functions run in the browser see it (this project's lib has no DOM). */
+declare const document: {
+  getElementById(id: string): { textContent: string | null } | null;
+  querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+};
+
+const root = resolve(import.meta.dirname, "../..");
+const artifacts = join(root, "test-artifacts/console");
+const token = "console-test-token";
+const readOnlyToken = "console-test-readonly-token";
+
+/** CHROMIUM_PATH when set (and only it), else Debian's. */
+const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+const executable = candidates.find((p) => existsSync(p));
+if (!executable) {
+  console.warn(`console.test.ts skipped: no chromium executable at ${candidates.join(", ")} (apt-get install chromium, or set CHROMIUM_PATH)`);
+}
+
+/** `npm run serve`'s script on `port`; resolves once it says it is serving. */
+async function startServe(port: number, dataDir: string): Promise<ChildProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    EDGEKV_DATA: dataDir,
+    EDGEKV_TOKEN: token,
+    EDGEKV_READONLY_TOKEN: readOnlyToken,
+    SHARDS: "4",
+  };
+  delete env.WORKERS;
+  const child = spawn(process.execPath, [join(root, "scripts/serve.mjs")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  await new Promise<void>((res, rej) => {
+    const timer = setTimeout(() => rej(new Error(`serve did not start:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("edgekv serving on")) {
+        clearTimeout(timer);
+        res();
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      rej(new Error(`serve exited with ${code}:\n${output}`));
+    });
+  });
+  child.removeAllListeners("exit");
+  return child;
+}
+
+async function stopServe(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((res) => child.once("exit", res));
+  process.kill(-child.pid!, "SIGKILL");
+  await exited;
+}
+
+describe.skipIf(!executable)("the web console in chromium", () => {
+  let dataDir: string;
+  let url: string;
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  const problems: string[] = [];
+
+  async function command(argv: (string | number)[], auth = token): Promise<{ result?: unknown; error?: string }> {
+    const res = await fetch(`${url}/`, { method: "POST", headers: { authorization: `Bearer ${auth}` }, body: JSON.stringify(argv) });
+    return (await res.json()) as { result?: unknown; error?: string };
+  }
+
+  /** Polls the API until `argv` answers `expected` (bounded). */
+  async function eventually(argv: (string | number)[], expected: unknown): Promise<void> {
+    let last: unknown;
+    for (let i = 0; i < 100; i++) {
+      last = (await command(argv)).result;
+      if (JSON.stringify(last) === JSON.stringify(expected)) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(last).toEqual(expected);
+  }
+
+  async function openPage(): Promise<Page> {
+    const context = await browser!.newContext({ viewport: { width: 1100, height: 700 } });
+    const page = await context.newPage();
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(m.text());
+    });
+    page.on("pageerror", (e) => problems.push(String(e)));
+    await page.goto(`${url}/console`);
+    return page;
+  }
+
+  async function signIn(page: Page, t: string): Promise<void> {
+    await page.fill("#token", t);
+    await page.click("#signin-button");
+    await page.waitForSelector("#keys-table tr.key-row");
+  }
+
+  async function openKey(page: Page, key: string): Promise<void> {
+    await page.fill("#scan-match", key);
+    await page.click("#scan-button");
+    await page.waitForSelector("#keys-table[data-state=ready]");
+    await page.waitForSelector(`tr.key-row[data-key="${key}"]`);
+    await page.click(`tr.key-row[data-key="${key}"] a`);
+    await page.waitForFunction((k) => document.getElementById("detail-key")?.textContent === k, key);
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    dataDir = mkdtempSync(join(tmpdir(), "edgekv-console-test-"));
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    server = await startServe(port, dataDir);
+    browser = await chromium.launch({ executablePath: executable, args: ["--no-sandbox"] });
+    await command(["SET", "con:str", "hello"]);
+    await command(["SET", "con:json", '{"name":"edgekv","tags":["a","b"],"n":1}']);
+    await command(["SETBIT", "con:bin", 0, 1]); // one byte 0x80: not UTF-8
+    await command(["HSET", "con:hash", "f1", "v1", "f2", "v2"]);
+    await command(["RPUSH", "con:list", "x", "y", "z"]);
+    await command(["SADD", "con:set", "m1", "m2"]);
+    await command(["ZADD", "con:zset", 1.5, "low", 10, "high"]);
+    await command(["XADD", "con:stream", "1-1", "field", "value"]);
+    await command(["SET", "con:del", "doomed"]);
+    await command(["SET", "con:ttl", "t"]);
+  }, 150_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) await stopServe(server);
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("refuses a wrong token at sign-in", async () => {
+    const page = await openPage();
+    await page.fill("#token", "wrong");
+    await page.click("#signin-button");
+    await page.waitForFunction(() => (document.getElementById("signin-error")?.textContent ?? "") !== "");
+    expect(await page.textContent("#signin-error")).toContain("wrong token");
+    expect(await page.locator("#keys-table").count()).toBe(0);
+    problems.length = 0; // the browser logs the 401 itself
+    await page.context().close();
+  }, 60_000);
+
+  it("browses, views each type, edits, renames, sets a TTL, deletes; console; charts; slow log", async () => {
+    const page = await openPage();
+    await signIn(page, token);
+    const keys = await page.locator("tr.key-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")));
+    for (const k of ["con:str", "con:hash", "con:list", "con:set", "con:zset", "con:stream"]) expect(keys).toContain(k);
+    expect(await page.locator("#readonly-badge").count()).toBe(0);
+    await shot(page, "keys");
+    await page.fill("#new-key", "con:created");
+    await page.fill("#new-value", "fresh");
+    await page.click("#new-form button[type=submit]");
+    await eventually(["GET", "con:created"], "fresh");
+
+    // TYPE filter and small COUNT pages with "Load more" until the cursor ends (bounded).
+    await page.fill("#scan-match", "con:*");
+    await page.selectOption("#scan-type", "hash");
+    await page.fill("#scan-count", "1");
+    await page.click("#scan-button");
+    await page.waitForSelector("#keys-table[data-state=ready]");
+    for (let i = 0; i < 50 && (await page.isVisible("#scan-more")); i++) {
+      await page.click("#scan-more");
+      await page.waitForSelector("#keys-table[data-state=ready]");
+    }
+    await page.waitForSelector('tr.key-row[data-key="con:hash"]');
+    expect(await page.locator("tr.key-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")))).toEqual(["con:hash"]);
+    await page.selectOption("#scan-type", "");
+    await page.fill("#scan-count", "100");
+
+    // A hash.
+    await openKey(page, "con:hash");
+    await page.waitForSelector("#hash-table tr.item");
+    expect(await page.locator("#hash-table tr.item").allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining("f1v1"), expect.stringContaining("f2v2")]));
+    await shot(page, "hash");
+    await page.fill("#item-a", "f3");
+    await page.fill("#item-b", "v3");
+    await page.click("#item-form button[type=submit]");
+    await eventually(["HGET", "con:hash", "f3"], "v3");
+    await page.waitForFunction(() => (document.getElementById("hash-table")?.textContent ?? "").includes("f3v3"));
+    await page.click('#hash-table tr.item:has-text("f1") button');
+    await eventually(["HEXISTS", "con:hash", "f1"], 0);
+
+    // The other types.
+    await openKey(page, "con:json");
+    await page.waitForSelector("#string-value.json");
+    expect(await page.textContent("#string-value")).toContain('\n  "name": "edgekv"');
+    await openKey(page, "con:bin");
+    await page.waitForSelector("#string-value.binary");
+    expect(await page.textContent("#string-value")).toContain("80 ");
+    await shot(page, "binary");
+    await openKey(page, "con:list");
+    await page.waitForSelector("#list-table tr.item");
+    expect(await page.locator("#list-table tr.item").allTextContents()).toEqual(["0x", "1y", "2z"]);
+    await page.fill("#item-a", "1");
+    await page.fill("#item-b", "Y");
+    await page.click("#item-form button[type=submit]");
+    await eventually(["LINDEX", "con:list", 1], "Y");
+    await openKey(page, "con:set");
+    await page.waitForSelector("#set-table tr.item");
+    expect((await page.locator("#set-table tr.item").allTextContents()).sort()).toEqual(["m1✕", "m2✕"]);
+    await openKey(page, "con:zset");
+    await page.waitForSelector("#zset-table tr.item");
+    expect(await page.locator("#zset-table tr.item").allTextContents()).toEqual(["low1.5✕", "high10✕"]);
+    await openKey(page, "con:stream");
+    await page.waitForSelector("#stream-table tr.item");
+    expect(await page.textContent("#stream-table")).toContain("1-1field=value");
+
+    // Edit a string (its TTL kept), rename, set a TTL, delete.
+    await command(["EXPIRE", "con:str", 1000]);
+    await openKey(page, "con:str");
+    await page.waitForSelector("#string-edit");
+    await page.fill("#string-edit", "world");
+    await page.click("#string-save");
+    await eventually(["GET", "con:str"], "world");
+    expect(((await command(["TTL", "con:str"])).result as number) > 0).toBe(true);
+    await shot(page, "string");
+    await openKey(page, "con:ttl");
+    await page.fill("#ttl-seconds", "500");
+    await page.click("#ttl-form button[type=submit]");
+    await page.waitForFunction(() => /TTL \d/.test(document.getElementById("detail-meta")?.textContent ?? ""));
+    expect(((await command(["TTL", "con:ttl"])).result as number) > 0).toBe(true);
+    await page.click("#persist");
+    await eventually(["TTL", "con:ttl"], -1);
+    await page.waitForFunction(() => /TTL none/.test(document.getElementById("detail-meta")?.textContent ?? ""));
+    await page.fill("#rename-to", "con:renamed");
+    await page.click("#rename-form button[type=submit]");
+    await eventually(["EXISTS", "con:renamed"], 1);
+    await eventually(["EXISTS", "con:ttl"], 0);
+    await openKey(page, "con:del");
+    await page.click("#delete-key");
+    expect((await command(["EXISTS", "con:del"])).result).toBe(1); // the first click only arms it
+    await page.click("#delete-key");
+    await eventually(["EXISTS", "con:del"], 0);
+
+    // The console: a command, its reply, history, help from COMMAND DOCS.
+    await page.click('nav button[data-view="console"]');
+    await page.fill("#console-input", 'SET con:typed "forty two"');
+    await page.press("#console-input", "Enter");
+    await page.fill("#console-input", "GET con:typed");
+    await page.press("#console-input", "Enter");
+    await page.waitForFunction(() => (document.getElementById("console-output")?.textContent ?? "").includes('"forty two"'));
+    expect((await command(["GET", "con:typed"])).result).toBe("forty two");
+    await page.press("#console-input", "ArrowUp");
+    expect(await page.inputValue("#console-input")).toBe("GET con:typed");
+    await page.fill("#console-input", "help get");
+    await page.press("#console-input", "Enter");
+    await page.waitForSelector("#console-output .help");
+    expect(await page.textContent("#console-output .help")).toMatch(/^GET — /);
+    await page.fill("#console-input", "NOSUCHCOMMAND");
+    await page.press("#console-input", "Enter");
+    await page.waitForFunction(() => (document.getElementById("console-output")?.textContent ?? "").includes("(error) ERR unknown command"));
+    await shot(page, "console");
+
+    // Charts: every chart has a drawn path after the first sample.
+    await page.click('nav button[data-view="charts"]');
+    for (const id of ["chart-ops", "chart-hits", "chart-memory", "chart-evictions"]) {
+      await page.waitForSelector(`#${id} svg path.series.s0`, { state: "attached" });
+      const d = await page.getAttribute(`#${id} svg path.series.s0`, "d");
+      expect(d, id).toMatch(/^M[\d.]+ [\d.]+/);
+    }
+    // A second sample (polled every 3 s) draws lines, not points.
+    await page.waitForFunction(() => /L/.test(document.querySelector("#chart-memory path.series.s0")?.getAttribute("d") ?? ""), null, { timeout: 20_000 });
+    await shot(page, "charts");
+
+    // The slow log.
+    await page.click('nav button[data-view="slowlog"]');
+    await page.waitForSelector("#slowlog-table tbody tr");
+    await shot(page, "slowlog");
+
+    // Signed in across a reload (sessionStorage), signed out by the button.
+    await page.reload();
+    await page.waitForSelector("#keys-table");
+    await page.click("#signout");
+    await page.waitForSelector("#token");
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 180_000);
+
+  it("with the read-only token no editing control is present", async () => {
+    const page = await openPage();
+    await signIn(page, readOnlyToken);
+    await page.waitForSelector("#readonly-badge");
+    expect(await page.locator("#new-form").count()).toBe(0);
+    for (const key of ["con:hash", "con:str", "con:zset", "con:set", "con:list"]) {
+      await openKey(page, key);
+      await page.waitForSelector("#detail-content tr.item, #string-value");
+      expect(await page.locator(".edit, #delete-key, #rename-form, #ttl-form, #string-edit, textarea").count(), key).toBe(0);
+    }
+    await openKey(page, "con:hash");
+    await page.waitForSelector("#hash-table tr.item");
+    await shot(page, "readonly");
+    await page.click('nav button[data-view="console"]');
+    await page.fill("#console-input", "SET con:str nope");
+    await page.press("#console-input", "Enter");
+    await page.waitForFunction(() => (document.getElementById("console-output")?.textContent ?? "").includes("NOPERM"));
+    expect((await command(["GET", "con:str"])).result).toBe("world");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  }, 120_000);
+});
