@@ -4,6 +4,7 @@
  * here with the file, on a free port) and redis-server's own RDB files (SAVE) imported, every
  * key's type, value and expiry compared on both sides.
  */
+import { startServeProcess, stopServeProcess } from "./serve-process";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,34 +44,11 @@ function run(url: string, args: string[], input?: string, env: NodeJS.ProcessEnv
   });
 }
 
-async function startServe(port: number, dataDir: string, extra: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(root, "scripts/serve.mjs")], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), EDGEKV_DATA: dataDir, EDGEKV_TOKEN: token, SHARDS: "4", WORKERS: "", ...extra },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let output = "";
-  await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`serve did not start:\n${output}`)), 90_000);
-    const onData = (c: Buffer) => {
-      output += c.toString();
-      if (output.includes("edgekv serving on")) clearTimeout(timer), res();
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => (clearTimeout(timer), rej(new Error(`serve exited with ${code}:\n${output}`))));
-  });
-  child.removeAllListeners("exit");
-  return child;
+function startServe(port: number, dataDir: string, extra: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+  return startServeProcess({ PORT: String(port), EDGEKV_DATA: dataDir, EDGEKV_TOKEN: token, SHARDS: "4", WORKERS: "", ...extra });
 }
 
-async function stopGroup(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  process.kill(-child.pid!, "SIGKILL");
-  await exited;
-}
+const stopGroup = (child: ChildProcess | undefined) => stopServeProcess(child);
 
 /** A redis-server on a free port, its files in `dir` (loading `dir/dump.rdb` if there). */
 async function startRedis(dir: string): Promise<{ port: number; child: ChildProcess }> {

@@ -8,7 +8,8 @@
  * Skipped, with a message, when no chromium executable is found (CHROMIUM_PATH when set,
  * else /usr/bin/chromium or /usr/bin/chromium-browser).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { startServeProcess, stopServeProcess } from "./serve-process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -35,44 +36,11 @@ if (!executable) {
 }
 
 /** `npm run serve`'s script on `port`; resolves once it says it is serving. */
-async function startServe(port: number, dataDir: string): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    EDGEKV_DATA: dataDir,
-    EDGEKV_TOKEN: token,
-    EDGEKV_READONLY_TOKEN: readOnlyToken,
-    SHARDS: "4",
-  };
-  delete env.WORKERS;
-  const child = spawn(process.execPath, [join(root, "scripts/serve.mjs")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  let output = "";
-  await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`serve did not start:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("edgekv serving on")) {
-        clearTimeout(timer);
-        res();
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      rej(new Error(`serve exited with ${code}:\n${output}`));
-    });
-  });
-  child.removeAllListeners("exit");
-  return child;
+function startServe(port: number, dataDir: string): Promise<ChildProcess> {
+  return startServeProcess({ PORT: String(port), EDGEKV_DATA: dataDir, EDGEKV_TOKEN: token, EDGEKV_READONLY_TOKEN: readOnlyToken, SHARDS: "4", WORKERS: undefined });
 }
 
-async function stopServe(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((res) => child.once("exit", res));
-  process.kill(-child.pid!, "SIGKILL");
-  await exited;
-}
+const stopServe = (child: ChildProcess | undefined) => stopServeProcess(child);
 
 describe.skipIf(!executable)("the web console in chromium", () => {
   let dataDir: string;

@@ -6,16 +6,16 @@
  * requests whose shards live in both processes, cross-shard transactions, blocking commands,
  * Pub/Sub over /ws, and data and expiry kept when WORKERS changes between runs.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { startServeProcess, stopServeProcess } from "./serve-process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./ports";
 import { connect } from "./ws-client";
 import { shardOf } from "../../worker/slot";
 
-const root = resolve(import.meta.dirname, "../..");
 const token = "serve-test-token";
 const readOnlyToken = "serve-test-readonly-token";
 
@@ -27,49 +27,20 @@ interface Server {
 /** Starts `npm run serve`'s script; resolves once it says it is serving. */
 async function startServe(port: number, dataDir: string, settings: { workers?: number; shards: number } = { shards: 4 }): Promise<Server> {
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
     PORT: String(port),
     EDGEKV_DATA: dataDir,
     EDGEKV_TOKEN: token,
     EDGEKV_READONLY_TOKEN: readOnlyToken,
     SHARDS: String(settings.shards),
   };
-  if (settings.workers === undefined) delete env.WORKERS;
-  else env.WORKERS = String(settings.workers);
-  const child = spawn(process.execPath, [join(root, "scripts/serve.mjs")], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let output = "";
-  await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`serve did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("edgekv serving on")) {
-        clearTimeout(timer);
-        res();
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      rej(new Error(`serve exited with ${code}:\n${output}`));
-    });
-  });
-  child.removeAllListeners("exit");
+  env.WORKERS = settings.workers === undefined ? undefined : String(settings.workers);
+  const child = await startServeProcess(env, 60_000);
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
 /** Stops the server: SIGTERM to the script (which stops workerd), or SIGKILL to both at once. */
 async function stop(server: Server, signal: "SIGTERM" | "SIGKILL"): Promise<void> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  const exited = new Promise((res) => server.child.once("exit", res));
-  if (signal === "SIGKILL") process.kill(-server.child.pid!, "SIGKILL");
-  else server.child.kill("SIGTERM");
-  await exited;
+  await stopServeProcess(server.child, signal);
 }
 
 async function command(url: string, argv: unknown[], auth = token): Promise<{ status: number; body: unknown }> {
