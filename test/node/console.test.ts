@@ -145,7 +145,7 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await page.waitForFunction((k) => document.getElementById("detail-key")?.textContent === k, key);
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
