@@ -3,13 +3,16 @@
  * playwright-core (no downloaded browser) against `npm run serve` on a free loopback port.
  * Signs in, browses and filters keys, opens each type, edits a string, deletes a key, runs
  * commands and help in the console, checks that the charts draw paths and that the slow log
- * loads, and that the read-only token's page has no editing control. No CSP violation and no
+ * loads, and that the read-only token's page has no editing control. The server runs in front of
+ * an origin with one front-door rule, so that the rate-limit charts (all shards, and per rule)
+ * have decisions to draw. No CSP violation and no
  * script error may occur. Screenshots of each view go to test-artifacts/console/ (git-ignored).
  * Skipped, with a message, when no chromium executable is found (CHROMIUM_PATH when set,
  * else /usr/bin/chromium or /usr/bin/chromium-browser).
  */
 import { startServeProcess, stopServeProcess } from "./serve-process";
 import type { ChildProcess } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -27,6 +30,8 @@ const root = resolve(import.meta.dirname, "../..");
 const artifacts = join(root, "test-artifacts/console");
 const token = "console-test-token";
 const readOnlyToken = "console-test-readonly-token";
+/** The front-door rule: the API stays on 127.0.0.1, the site is `localhost` (same socket, its Host header). */
+const rule = "/site/*";
 
 /** CHROMIUM_PATH when set (and only it), else Debian's. */
 const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
@@ -37,7 +42,18 @@ if (!executable) {
 
 /** `npm run serve`'s script on `port`; resolves once it says it is serving. */
 function startServe(port: number, dataDir: string): Promise<ChildProcess> {
-  return startServeProcess({ PORT: String(port), EDGEKV_DATA: dataDir, EDGEKV_TOKEN: token, EDGEKV_READONLY_TOKEN: readOnlyToken, SHARDS: "4", WORKERS: undefined });
+  return startServeProcess({
+    PORT: String(port),
+    EDGEKV_DATA: dataDir,
+    EDGEKV_TOKEN: token,
+    EDGEKV_READONLY_TOKEN: readOnlyToken,
+    SHARDS: "4",
+    WORKERS: undefined,
+    // Only the decisions matter here (429 or not): the origin is never reached (.invalid).
+    ORIGIN: "http://origin.invalid",
+    API_HOSTNAMES: "127.0.0.1",
+    RATE_LIMIT_RULES: JSON.stringify({ [rule]: { algorithm: "fixed", limit: 2, window: 600_000 } }),
+  });
 }
 
 const stopServe = (child: ChildProcess | undefined) => stopServeProcess(child);
@@ -46,6 +62,7 @@ describe.skipIf(!executable)("the web console in chromium", () => {
   let dataDir: string;
   let url: string;
   let server: ChildProcess | undefined;
+  let port = 0;
   let browser: Browser | undefined;
   const problems: string[] = [];
 
@@ -63,6 +80,18 @@ describe.skipIf(!executable)("the web console in chromium", () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(last).toEqual(expected);
+  }
+
+  /** One request to the site through the front door (Host: localhost); resolves to its status. */
+  function siteRequest(path: string): Promise<number> {
+    return new Promise((res, rej) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path, headers: { host: `localhost:${port}` } }, (r) => {
+        r.resume();
+        r.on("end", () => res(r.statusCode ?? 0));
+      });
+      req.on("error", rej);
+      req.end();
+    });
   }
 
   async function openPage(): Promise<Page> {
@@ -91,12 +120,12 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await page.waitForFunction((k) => document.getElementById("detail-key")?.textContent === k, key);
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true });
     dataDir = mkdtempSync(join(tmpdir(), "edgekv-console-test-"));
-    const port = await freePort();
+    port = await freePort();
     url = `http://127.0.0.1:${port}`;
     server = await startServe(port, dataDir);
     browser = await chromium.launch({ executablePath: executable, args: ["--no-sandbox"] });
@@ -130,6 +159,8 @@ describe.skipIf(!executable)("the web console in chromium", () => {
   }, 60_000);
 
   it("browses, views each type, edits, renames, sets a TTL, deletes; console; charts; slow log", async () => {
+    // One front-door decision before the charts open, so that the rule's chart is there from the first sample.
+    expect(await siteRequest("/site/a")).not.toBe(429);
     const page = await openPage();
     await signIn(page, token);
     const keys = await page.locator("tr.key-row").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")));
@@ -249,6 +280,22 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     }
     // A second sample (polled every 3 s) draws lines, not points.
     await page.waitForFunction(() => /L/.test(document.querySelector("#chart-memory path.series.s0")?.getAttribute("d") ?? ""), null, { timeout: 20_000 });
+    // Rate-limit decisions after the first samples: RL.FIXED on a shard (1 admitted, 2 refused)
+    // and the front-door rule (limit 2: 2 admitted, 1 refused; the first request was earlier).
+    for (let i = 0; i < 3; i++) await command(["RL.FIXED", "con:rl", 1, 600_000]);
+    expect(await siteRequest("/site/b")).not.toBe(429);
+    expect(await siteRequest("/site/c")).toBe(429);
+    // Each series has drawn a point above the baseline (y < 116: a positive count in some interval).
+    const above = (selector: string) =>
+      page.waitForFunction(
+        (sel) => (document.querySelector(sel)?.getAttribute("d") ?? "").split(/[ML]/).some((pt) => pt.trim() !== "" && Number(pt.trim().split(" ")[1]) < 116),
+        selector,
+        { timeout: 20_000 },
+      );
+    for (const s of ["#chart-ratelimit path.series.s0", "#chart-ratelimit path.series.s1", "#chart-rule-0 path.series.s0", "#chart-rule-0 path.series.s1"]) await above(s);
+    expect(await page.getAttribute("#chart-rule-0", "data-rule")).toBe(rule);
+    expect(await page.textContent("#chart-rule-0 h3")).toContain(rule);
+    expect(await page.textContent("#ratelimit-note")).toBe("");
     await shot(page, "charts");
 
     // The slow log.
@@ -284,6 +331,11 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await page.press("#console-input", "Enter");
     await page.waitForFunction(() => (document.getElementById("console-output")?.textContent ?? "").includes("NOPERM"));
     expect((await command(["GET", "con:str"])).result).toBe("world");
+    // The charts: no GET /metrics with this token (it would be refused), a note says so.
+    await page.click('nav button[data-view="charts"]');
+    await page.waitForSelector("#chart-ratelimit svg path.series.s0", { state: "attached" });
+    expect(await page.textContent("#ratelimit-note")).toContain("read-write token");
+    expect(await page.locator("#rule-charts figure").count()).toBe(0);
     expect(problems).toEqual([]);
     await page.context().close();
   }, 120_000);

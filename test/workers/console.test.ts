@@ -2,10 +2,14 @@
  * The web console's routes (worker/console/, docs/console.md): served without a token, with a
  * strict Content-Security-Policy, nothing else of the API opened; and the sign-in's read-only
  * probe: `SETRANGE key 0 ""` changes nothing with the read-write token and is NOPERM with the
- * read-only one.
+ * read-only one; and GET /metrics as the console's rate-limit charts read it (RL.* decisions over
+ * all shards, front-door decisions per rule of one isolate; refused to the read-only token).
  */
-import { describe, expect, it } from "vitest";
-import { call, cmd, freshKey, pipeline, READONLY_TOKEN } from "./http-helpers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { env } from "cloudflare:test";
+import app from "../../worker/index";
+import type { Env } from "../../worker/env";
+import { call, callWith, cmd, freshKey, pipeline, READONLY_TOKEN } from "./http-helpers";
 
 describe("console routes", () => {
   it("serves the page, script and style sheet without a token, with a self-only CSP", async () => {
@@ -68,5 +72,65 @@ describe("the console's read-only probe", () => {
     const body = (await res.json()) as { result?: unknown; error?: string }[];
     expect(body[0]).toEqual({ result: "PONG" });
     expect(body[1]!.error).toMatch(/^NOPERM/);
+  });
+});
+
+/** A metric's samples as the console's script reads them: `name{labels} value`, label values unescaped. */
+function samples(text: string, name: string): { labels: Record<string, string>; value: number }[] {
+  const out: { labels: Record<string, string>; value: number }[] = [];
+  for (const line of text.split("\n")) {
+    const m = /^(\w+)(\{.*\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c));
+    out.push({ labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+describe("the console's rate-limit charts' source: GET /metrics", () => {
+  const rule = 'POST /rl-console/*';
+  const bindings = {
+    ORIGIN: "https://origin.invalid",
+    API_HOSTNAMES: "edgekv",
+    RATE_LIMIT_RULES: JSON.stringify({ [rule]: { algorithm: "fixed", limit: 1, window: 600_000 } }),
+  } as Partial<Env>;
+  afterEach(() => vi.restoreAllMocks());
+  const total = (text: string, name: string, want: Record<string, string>) =>
+    samples(text, name)
+      .filter((s) => Object.entries(want).every(([k, v]) => s.labels[k] === v))
+      .reduce((n, s) => n + s.value, 0);
+
+  it("counts RL.* decisions over all shards, admitted and refused", async () => {
+    const before = await (await call("/metrics")).text();
+    const key = freshKey("console-rl");
+    for (let i = 0; i < 3; i++) await cmd("RL.FIXED", key, 1, 600_000);
+    const after = await (await call("/metrics")).text();
+    const d = (decision: string) =>
+      total(after, "edgekv_ratelimit_decisions_total", { decision }) - total(before, "edgekv_ratelimit_decisions_total", { decision });
+    expect([d("admitted"), d("refused")]).toEqual([1, 2]);
+  });
+
+  it("counts front-door decisions per rule (this isolate), with the isolate's start time", async () => {
+    const site = (path: string) => {
+      const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+      return app.fetch(new Request(`http://site.test${path}`, { method: "POST" }), { ...(env as unknown as Env), ...bindings }, ctx);
+    };
+    const before = await (await callWith(bindings, "/metrics")).text();
+    vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("origin", { status: 200 }));
+    expect((await site("/rl-console/a")).status).toBe(200);
+    expect((await site("/rl-console/b")).status).toBe(429);
+    const after = await (await callWith(bindings, "/metrics")).text();
+    const d = (decision: string) =>
+      total(after, "edgekv_front_door_decisions_total", { rule, decision }) - total(before, "edgekv_front_door_decisions_total", { rule, decision });
+    expect([d("admitted"), d("refused")]).toEqual([1, 1]);
+    expect(samples(after, "edgekv_isolate_start_time_seconds")).toHaveLength(1);
+  });
+
+  it("is refused to the read-only token, so the console does not ask with it", async () => {
+    expect((await call("/metrics", { token: READONLY_TOKEN })).status).toBe(401);
+    const script = await (await call("/console/app.js", { token: null })).text();
+    expect(script).toContain('fetch("/metrics"');
+    expect(script).toContain("state.readOnly ? Promise.resolve(null)");
   });
 });

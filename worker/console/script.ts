@@ -9,7 +9,7 @@ export const SCRIPT = String.raw`(function () {
   var POLL_MS = 3000;
   var SAMPLES = 60;
   var PAGE = 100;
-  var state = { token: null, readOnly: false, view: "keys", timer: null, samples: [], history: [], histPos: 0 };
+  var state = { token: null, readOnly: false, view: "keys", timer: null, samples: [], rules: [], metrics: false, history: [], histPos: 0 };
   var root = document.getElementById("app");
 
   // ---- DOM helpers -------------------------------------------------------------------
@@ -507,7 +507,44 @@ export const SCRIPT = String.raw`(function () {
     { id: "chart-hits", title: "hits / misses per interval", series: [["hits", "hits"], ["misses", "misses"]] },
     { id: "chart-memory", title: "memory vs maxmemory (bytes)", series: [["used", "used_memory"], ["max", "maxmemory"]] },
     { id: "chart-evictions", title: "evictions / expirations per interval", series: [["evicted", "evicted"], ["expired", "expired"]] },
+    { id: "chart-ratelimit", title: "rate-limit decisions per interval (all shards)", series: [["rlAdmitted", "admitted"], ["rlRefused", "refused"]] },
   ];
+  /** A chart of one front-door rule's decisions, as counted by the Worker isolate that answered GET /metrics. */
+  function ruleChart(rule, n) {
+    return { id: "chart-rule-" + n, rule: rule, title: "rule " + rule + ": decisions per interval (one isolate)", series: [["rule:" + rule + ":admitted", "admitted"], ["rule:" + rule + ":refused", "refused"]] };
+  }
+  /** Prometheus label values, unescaped (\\, \", \n). */
+  function parseLabels(text) {
+    var labels = {}, re = /(\w+)="((?:[^"\\]|\\.)*)"/g, m;
+    while ((m = re.exec(text)) !== null) labels[m[1]] = m[2].replace(/\\(.)/g, function (_, c) { return c === "n" ? "\n" : c; });
+    return labels;
+  }
+  /**
+   * GET /metrics (the read-write token): RL.* decisions summed over the shards and algorithms,
+   * front-door decisions per rule of the isolate that answered, and that isolate's start time.
+   * Resolves to null when the token may not read the metrics.
+   */
+  function metrics() {
+    return fetch("/metrics", { headers: { authorization: "Bearer " + state.token } }).then(function (res) {
+      if (res.status !== 200) return null;
+      return res.text().then(function (text) {
+        var out = { admitted: 0, refused: 0, rules: {}, isolate: null };
+        text.split("\n").forEach(function (line) {
+          var m = /^(\w+)(\{.*\})? (\S+)$/.exec(line);
+          if (!m) return;
+          var labels = parseLabels(m[2] || ""), v = num(m[3]);
+          if (m[1] === "edgekv_ratelimit_decisions_total") {
+            if (labels.decision === "admitted") out.admitted += v;
+            else if (labels.decision === "refused") out.refused += v;
+          } else if (m[1] === "edgekv_front_door_decisions_total" && labels.rule !== undefined) {
+            var r = out.rules[labels.rule] || (out.rules[labels.rule] = { admitted: 0, refused: 0 });
+            if (labels.decision === "admitted" || labels.decision === "refused") r[labels.decision] += v;
+          } else if (m[1] === "edgekv_isolate_start_time_seconds") out.isolate = m[3];
+        });
+        return out;
+      });
+    });
+  }
   function parseInfo(text) {
     var fields = {};
     String(text).split(/\r?\n/).forEach(function (line) {
@@ -518,13 +555,26 @@ export const SCRIPT = String.raw`(function () {
   }
   function num(x) { var n = Number(x); return isFinite(n) ? n : 0; }
   function sample() {
-    return run([["INFO", "stats"], ["INFO", "memory"]]).then(function (r) {
+    var rl = state.readOnly ? Promise.resolve(null) : metrics().catch(function () { return null; });
+    return Promise.all([run([["INFO", "stats"], ["INFO", "memory"]]), rl]).then(function (both) {
+      var r = both[0], m = both[1];
       var f = {};
       r.forEach(function (e) { if (e.ok) { var p = parseInfo(shown(e.value)); Object.keys(p).forEach(function (k) { f[k] = p[k]; }); } });
-      var raw = { hits: num(f.keyspace_hits), misses: num(f.keyspace_misses), evicted: num(f.evicted_keys), expired: num(f.expired_keys) };
+      var raw = { hits: num(f.keyspace_hits), misses: num(f.keyspace_misses), evicted: num(f.evicted_keys), expired: num(f.expired_keys),
+        rlAdmitted: m ? m.admitted : 0, rlRefused: m ? m.refused : 0, rules: m ? m.rules : {}, isolate: m ? m.isolate : null };
       var prev = state.samples.length ? state.samples[state.samples.length - 1].raw : raw;
       var s = { raw: raw, ops: num(f.instantaneous_ops_per_sec), used: num(f.used_memory), max: num(f.maxmemory) };
-      ["hits", "misses", "evicted", "expired"].forEach(function (k) { s[k] = Math.max(0, raw[k] - prev[k]); });
+      ["hits", "misses", "evicted", "expired", "rlAdmitted", "rlRefused"].forEach(function (k) { s[k] = Math.max(0, raw[k] - prev[k]); });
+      // Per-rule counts are one isolate's: across a different isolate (or a restart) the interval is unknown, drawn as 0.
+      var sameIsolate = raw.isolate !== null && raw.isolate === prev.isolate;
+      Object.keys(raw.rules).forEach(function (rule) {
+        if (state.rules.indexOf(rule) < 0) state.rules.push(rule);
+        var was = prev.rules[rule] || { admitted: 0, refused: 0 };
+        ["admitted", "refused"].forEach(function (d) {
+          s["rule:" + rule + ":" + d] = sameIsolate || prev === raw ? Math.max(0, raw.rules[rule][d] - was[d]) : 0;
+        });
+      });
+      state.metrics = m !== null;
       state.samples.push(s);
       if (state.samples.length > SAMPLES) state.samples.shift();
     });
@@ -533,7 +583,7 @@ export const SCRIPT = String.raw`(function () {
     var W = 360, H = 120, P = 4;
     var data = state.samples;
     var hi = 1;
-    chart.series.forEach(function (s) { data.forEach(function (d) { hi = Math.max(hi, d[s[0]]); }); });
+    chart.series.forEach(function (s) { data.forEach(function (d) { hi = Math.max(hi, num(d[s[0]])); }); });
     var g = svg("svg", { viewBox: "0 0 " + W + " " + H, class: "chart", role: "img", "aria-label": chart.title });
     g.appendChild(svg("rect", { x: 0, y: 0, width: W, height: H, class: "frame" }));
     var scale = svg("text", { x: P + 2, y: P + 10, class: "scale" });
@@ -544,7 +594,7 @@ export const SCRIPT = String.raw`(function () {
       var d = "";
       data.forEach(function (p, i) {
         var x = data.length === 1 ? W - P : P + (i * (W - 2 * P)) / (SAMPLES - 1) + (SAMPLES - data.length) * (W - 2 * P) / (SAMPLES - 1);
-        var y = H - P - (p[s[0]] / hi) * (H - 2 * P);
+        var y = H - P - (num(p[s[0]]) / hi) * (H - 2 * P);
         d += (i === 0 ? "M" : "L") + x.toFixed(1) + " " + y.toFixed(1) + " ";
       });
       if (data.length === 1) d += "l-2 0";
@@ -552,7 +602,7 @@ export const SCRIPT = String.raw`(function () {
     });
     var last = data.length ? data[data.length - 1] : null;
     var legend = el("p", { class: "legend" }, chart.series.map(function (s, n) {
-      return el("span", { class: "s" + n, text: s[1] + " " + (last ? last[s[0]] : "–") });
+      return el("span", { class: "s" + n, text: s[1] + " " + (last ? num(last[s[0]]) : "–") });
     }));
     clear(box).appendChild(el("h3", { text: chart.title }));
     box.appendChild(g);
@@ -560,11 +610,24 @@ export const SCRIPT = String.raw`(function () {
   }
   function chartsView(main) {
     var boxes = CHARTS.map(function (c) { return el("figure", { id: c.id, class: "chart-box" }); });
+    var note = el("p", { id: "ratelimit-note", class: "muted" });
+    var rules = el("div", { id: "rule-charts", class: "charts" });
+    var ruleBoxes = [];
     main.appendChild(el("div", { class: "charts" }, boxes));
-    function tick() {
-      sample().then(function () { CHARTS.forEach(function (c, i) { drawChart(boxes[i], c); }); }).catch(fail);
+    main.appendChild(note);
+    main.appendChild(rules);
+    function draw() {
+      CHARTS.forEach(function (c, i) { drawChart(boxes[i], c); });
+      note.textContent = state.readOnly || !state.metrics
+        ? "Rate-limit decisions come from GET /metrics, which needs the read-write token."
+        : state.rules.length === 0 ? "No front-door rule has decided anything in the isolate that answered." : "";
+      state.rules.forEach(function (rule, n) {
+        if (!ruleBoxes[n]) { ruleBoxes[n] = el("figure", { id: "chart-rule-" + n, class: "chart-box", "data-rule": rule }); rules.appendChild(ruleBoxes[n]); }
+        drawChart(ruleBoxes[n], ruleChart(rule, n));
+      });
     }
-    CHARTS.forEach(function (c, i) { drawChart(boxes[i], c); });
+    function tick() { sample().then(draw).catch(fail); }
+    draw();
     tick();
     state.timer = setInterval(function () { if (!document.hidden) tick(); }, POLL_MS);
   }
