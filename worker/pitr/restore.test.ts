@@ -2,7 +2,9 @@
 import { describe, expect, it } from "vitest";
 import type { PitrAnswer } from "../../durable-objects/pitr/checkpoints";
 import { isError } from "../../durable-objects/reply";
-import { mergeCheckpoints, pickCheckpoint, restoreAll, restoreBookmarks, restoreCheckpoint, type Checkpoint, type PitrBackend } from "./restore";
+import type { TxBackend } from "../cross-shard";
+import { runCrossCommand } from "../execute";
+import { checkpointCommand, mergeCheckpoints, pickCheckpoint, restoreAll, restoreBookmarks, restoreCheckpoint, type Checkpoint, type PitrBackend } from "./restore";
 
 /** Each shard's pending restore (null: none) and the calls made; `failing` shards refuse. */
 function fakeBackend(shards: number, failing: Set<number> = new Set(), replicated = false) {
@@ -92,5 +94,46 @@ describe("PITR orchestration", () => {
     ]);
     expect(mergeCheckpoints([[], { error: "ERR down" }])).toEqual({ error: "ERR down" });
     expect(pickCheckpoint(merged as Checkpoint[], "200")).toMatchObject({ id: "200-b" });
+  });
+});
+
+describe("PITR.CHECKPOINT's transaction", () => {
+  /** A TxBackend that records what each shard prepared and had staged, and commits. */
+  function fakeTx() {
+    const prepared: { shard: number; lockAll?: true }[] = [];
+    const staged = new Map<number, unknown[][]>();
+    const committed: number[] = [];
+    const tx: TxBackend = {
+      prepare: async (shard, req) => (prepared.push({ shard, ...(req.lockAll ? { lockAll: true } : {}) }), { ok: true, reads: [] }),
+      commit: async (shard) => (committed.push(shard), []),
+      abort: async () => {},
+      stage: async (shard, _txid, writes) => (staged.set(shard, writes), true),
+      scratch: async () => {
+        throw new Error("unused");
+      },
+      decide: async () => "committed",
+      outcome: async () => "committed",
+      forget: async () => {},
+    };
+    return { tx, prepared, staged, committed };
+  }
+
+  it("locks every shard whole, stages each shard's bookmark, commits and answers id and time", async () => {
+    const { backend } = fakeBackend(3);
+    const { tx, prepared, staged, committed } = fakeTx();
+    const cross = checkpointCommand(3, backend, 1234, "1234-x");
+    expect(await runCrossCommand(cross, { shards: 3, readOnly: false, tx })).toEqual(["1234-x", 1234]);
+    expect(prepared.sort((a, b) => a.shard - b.shard)).toEqual([0, 1, 2].map((shard) => ({ shard, lockAll: true })));
+    expect([...staged.entries()].sort()).toEqual([0, 1, 2].map((s) => [s, [["PITR.CHECKPOINT", "1234-x", "1234", `now-${s}`]]]));
+    expect(committed.sort()).toEqual([0, 1, 2]);
+  });
+
+  it("a shard's bookmark error is the reply; nothing is staged or committed", async () => {
+    const { backend } = fakeBackend(2);
+    const failing: PitrBackend = { ...backend, bookmark: async (s) => (s === 1 ? { ok: false, error: "ERR point-in-time restore: no" } : backend.bookmark(s)) };
+    const { tx, staged, committed } = fakeTx();
+    expect(await runCrossCommand(checkpointCommand(2, failing, 1, "1-x"), { shards: 2, readOnly: false, tx })).toEqual({ error: "ERR point-in-time restore: no" });
+    expect(staged.size).toBe(0);
+    expect(committed).toEqual([]);
   });
 });
