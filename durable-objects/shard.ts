@@ -22,6 +22,7 @@
  * for hibernatable WebSockets; `fetch` (the upgrade the Worker passes on), the webSocket*
  * handlers and the `pubsubRegister` / `pubsubDeliver` RPCs only delegate to it.
  */
+import { currentBookmark, restoreBookmark, type PitrAnswer } from "./pitr/checkpoints";
 import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
 import { COMMANDS } from "./commands";
@@ -450,6 +451,27 @@ export class Shard extends DurableObject {
       this.keyspace.memory.persist();
       this.replication?.stepEnded(this.keyspace.now);
     }
+  }
+
+  /** Point-in-time restore (pitr/): the bookmark of this shard's storage now; a storage error as text. */
+  pitrBookmark(): Promise<PitrAnswer> {
+    return currentBookmark(this.ctx.storage);
+  }
+
+  /**
+   * Makes the next start restore this shard's storage to `bookmark` and answers the undo
+   * bookmark; the object restarts (ctx.abort) just after the reply. A storage error as text.
+   */
+  pitrRestore(bookmark: string): Promise<PitrAnswer> {
+    return restoreBookmark(this.ctx.storage, bookmark, () => {
+      setTimeout(() => {
+        try {
+          this.ctx.abort("point-in-time restore");
+        } catch {
+          // abort throws to end the object; nothing left to do here.
+        }
+      }, 20);
+    });
   }
 
   /** Adds writes computed after prepare to a prepared transaction; false when it is not prepared here. */

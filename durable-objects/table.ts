@@ -48,6 +48,8 @@
  *   shards or none, even outside a transaction: it runs as a cross-shard transaction over
  *   every shard (CONFIG SET; docs/config.md). `check`: the command's refusal as a pure function
  *   of its arguments, answered by the Worker before any shard is involved.
+ * - `pitr`: the point-in-time commands (PITR.CHECKPOINT, PITR.RESTORE, …): the Worker runs them
+ *   over every shard itself (worker/pitr/, docs/point-in-time.md).
  */
 import type { Arg } from "./args";
 import { text } from "./args";
@@ -89,7 +91,9 @@ export type ClusterMode =
   | { kind: "cross"; planner?: CrossPlanner; gather?: boolean }
   /** `tail`: trailing arguments after the keys that every part repeats (JSON.MGET's path). */
   | { kind: "fanout"; merge: "sum" | "concat"; tail?: number }
-  | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog" | "memory" | "numsub"; atomic?: true; check?: (argv: Arg[]) => string | null };
+  | { kind: "all"; merge: "sum" | "concat" | "ok" | "scan" | "random" | "info" | "slowlog" | "memory" | "numsub"; atomic?: true; check?: (argv: Arg[]) => string | null }
+  /** Point-in-time restore (PITR.*): run by the Worker over every shard (worker/pitr/). */
+  | { kind: "pitr" };
 
 export type Handler = (ctx: ExecContext, argv: Arg[]) => Reply;
 

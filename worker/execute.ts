@@ -20,6 +20,7 @@ import { changesState, lookupCommand } from "../durable-objects/table";
 import type { CrossCommand } from "./cross-commands";
 import { runCrossShard, type TxBackend, type TxOptions, type TxResult } from "./cross-shard";
 import { FLOATING, KEYLESS_SHARD, onlyReply, plan, type Plan } from "./plan";
+import type { PitrBackend } from "./pitr/restore";
 
 /**
  * How the executor reaches shard `i`: one RPC that runs a batch in order, its replies taking at
@@ -33,6 +34,8 @@ export interface ExecOptions {
   /** Cross-shard transactions; without it, multi-key work across shards answers CROSSSLOT. */
   tx?: TxBackend;
   txOptions?: TxOptions;
+  /** Point-in-time restore (worker/pitr/); without it PITR.CHECKPOINT and PITR.RESTORE answer an error. */
+  pitr?: PitrBackend;
   /** What one request's replies may take in all (bytes, estimated): split over the shards each round trip touches. */
   replyBytes?: number;
   /**

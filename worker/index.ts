@@ -26,6 +26,8 @@ import {
   positiveInt,
   type Env,
 } from "./env";
+import type { PitrAnswer } from "../durable-objects/pitr/checkpoints";
+import type { PitrBackend } from "./pitr/restore";
 import { rpcBackend, type CoordinatorRpc, type ParticipantRpc, type TxBackend } from "./cross-shard";
 import { mayWait, planPipeline, runPlans, type ExecOptions, type Rejection, type ShardExec } from "./execute";
 import { heldReply, type Held } from "./held-reply";
@@ -186,6 +188,7 @@ app.use("*", async (c, next) => {
     replyBytes: limitsOf(c.env).maxReplyBytes,
     readOnly: access === "read-only",
     tx: c.env.COORDINATOR ? txBackend(c.env, session) : undefined,
+    pitr: pitrBackend(c.env),
     countRejected: (rejected) => fromRequest(session, c.env.SHARD.getByName(`shard-${KEYLESS_SHARD}`) as unknown as RejectionRpc).countRejected(rejected),
   });
   c.set("url", url);
@@ -241,6 +244,21 @@ function txBackend(env: Env, session: Session | null): TxBackend {
     },
     (name) => fromRequest(session, env.COORDINATOR.getByName(name) as unknown as CoordinatorRpc),
   );
+}
+
+/** Point-in-time restore (worker/pitr/): each shard's storage calls over RPC. */
+function pitrBackend(env: Env): PitrBackend {
+  const shard = (i: number) => env.SHARD.getByName(`shard-${i}`) as unknown as PitrRpc;
+  return {
+    bookmark: (i) => shard(i).pitrBookmark(),
+    restore: (i, bookmark) => shard(i).pitrRestore(bookmark),
+    replicated: (env.REPLICA_REGIONS ?? "").trim() !== "",
+  };
+}
+
+interface PitrRpc {
+  pitrBookmark(): Promise<PitrAnswer>;
+  pitrRestore(bookmark: string): Promise<PitrAnswer>;
 }
 
 /** The whole body, refused (413) as soon as it is known to exceed `limit` bytes, before it is all read. */

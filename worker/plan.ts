@@ -18,6 +18,7 @@ import { mergeMemoryStats, mergeSlowlog } from "./merge-info";
 import { shardOf } from "./slot";
 import { channelShard } from "../durable-objects/pubsub/channels";
 import { runTransaction } from "./transaction";
+import { planPitr } from "./pitr/plan";
 
 export interface Part {
   shard: number;
@@ -57,6 +58,8 @@ export function plan(argv: Arg[], opts: ExecOptions): Plan {
       return planFanout(spec, argv, keys, opts, mode.merge, mode.tail ?? 0);
     case "all":
       return mode.atomic ? planAllAtomic(argv, opts, mode.check?.(argv) ?? null) : planAll(argv, opts, mode.merge);
+    case "pitr":
+      return planPitr(spec, argv, opts);
     default: {
       const planned = planSingle(spec, argv, keys, opts);
       if (planned.kind === "parts" && spec.flags.includes("blocking")) planned.blocking = true;

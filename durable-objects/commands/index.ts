@@ -4,6 +4,7 @@
  */
 import { CommandTable, type CommandSpec } from "../table";
 import { configCommands } from "./config";
+import { pitrCommands } from "../pitr/commands";
 import { dumpCommands } from "./dump";
 import { bitmapCommands } from "./bitmaps";
 import { blockingCommands } from "./blocking";
@@ -57,6 +58,7 @@ export const COMMANDS = new CommandTable().add(
   ...streamClaimCommands,
   ...streamDelexCommands,
   ...streamInfoCommands,
+  ...pitrCommands,
 );
 
 /**

@@ -52,6 +52,7 @@ export const NOT_LOGGED: readonly string[] = [
   "freed_keys", // the lazy-free queue: its deletions arrive as log rows
   "pubsub_interest",
   "pubsub_subscriptions",
+  "pitr_checkpoints", // bookmarks are each object's own (docs/point-in-time.md)
 ];
 
 /** Columns a log row has (c0..c{LOG_COLUMNS-1}): the widest logged table's. */

@@ -15,6 +15,7 @@ import { CHANGELOG_MIGRATION } from "../replication/log";
 import { MEMORY_MIGRATION } from "../eviction/accounting";
 import { TTL_SAMPLE_MIGRATION } from "../eviction/policies";
 import { INTEREST_MIGRATION, SUBSCRIPTION_MIGRATION } from "../pubsub/schema";
+import { PITR_MIGRATION } from "../pitr/checkpoints";
 import { CONFIG_MIGRATION } from "./config";
 import { HASH_MIGRATION } from "./hashes";
 import { LAZYFREE_MIGRATION } from "./lazy-free";
@@ -71,6 +72,8 @@ export const MIGRATIONS: readonly string[] = [
   STREAM_GROUP_MIGRATION,
   // 19: the change log read replicas apply (replication/log.ts); written only while replicas are configured.
   CHANGELOG_MIGRATION,
+  // 20: point-in-time checkpoints: id, time, this shard's bookmark at the cut (pitr/checkpoints.ts).
+  PITR_MIGRATION,
 ];
 
 export function migrate(sql: SqlStorage, storage: DurableObjectStorage): number {

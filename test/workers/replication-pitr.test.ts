@@ -1,0 +1,14 @@
+/** With REPLICA_REGIONS set, a restore is refused before any shard is touched (docs/point-in-time.md "Read replicas"). */
+import { describe, expect, it } from "vitest";
+import { cmd, freshKey } from "./http-helpers";
+
+describe("point-in-time restore with read replicas", () => {
+  it("PITR.RESTORE and PITR.RESTORE-BOOKMARKS are refused; the data stays", async () => {
+    const key = freshKey("pitr-replicas");
+    expect((await cmd("PITR.CHECKPOINT")).error).toBeUndefined();
+    await cmd("SET", key, "kept");
+    expect((await cmd("PITR.RESTORE", String(Date.now()))).error).toMatch(/^ERR PITR.RESTORE is refused while REPLICA_REGIONS is set/);
+    expect((await cmd("PITR.RESTORE-BOOKMARKS", "x")).error).toMatch(/REPLICA_REGIONS/);
+    expect(await cmd("GET", key)).toEqual({ result: "kept" });
+  });
+});

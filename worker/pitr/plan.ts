@@ -1,0 +1,37 @@
+/**
+ * How the Worker plans a PITR.* command (cluster mode `pitr`, docs/point-in-time.md): a special
+ * run over every shard; inside a transaction it answers an error.
+ */
+import type { Arg } from "../../durable-objects/args";
+import { Errors } from "../../durable-objects/errors";
+import { PitrErrors } from "../../durable-objects/pitr/checkpoints";
+import { err, type Reply } from "../../durable-objects/reply";
+import type { CommandSpec } from "../../durable-objects/table";
+import { runCrossCommand, type ExecOptions, type ShardExec } from "../execute";
+import type { Plan } from "../plan";
+import { checkpointCommand, listReply, mergeCheckpoints, restoreBookmarks, restoreCheckpoint, type Checkpoint } from "./restore";
+
+/** Every shard's checkpoints, merged (only those present on every shard). */
+async function listAll(exec: ShardExec, shards: number): Promise<Checkpoint[] | { error: string }> {
+  const replies = await Promise.all(Array.from({ length: shards }, (_, s) => exec(s, [["PITR.CHECKPOINTS"]]).then((r) => r[0]!)));
+  return mergeCheckpoints(replies);
+}
+
+export function planPitr(spec: CommandSpec, argv: Arg[], opts: ExecOptions): Plan {
+  const name = spec.name.toUpperCase();
+  const everyShard = { parts: [], merge: (): Reply => err(PitrErrors.inTransaction(name)) };
+  if (spec.name === "pitr.checkpoint" && argv.length !== 1) return { kind: "error", error: Errors.wrongArity(spec.name), command: spec.name };
+  const run = async (exec: ShardExec): Promise<Reply> => {
+    const pitr = opts.pitr;
+    if (spec.name === "pitr.checkpoints") {
+      const cps = await listAll(exec, opts.shards);
+      return "error" in cps ? err(cps.error) : listReply(cps);
+    }
+    if (!pitr || !opts.tx) return err(PitrErrors.unavailable);
+    if (spec.name === "pitr.checkpoint") return runCrossCommand(checkpointCommand(opts.shards, pitr, Date.now()), opts);
+    if (spec.name === "pitr.restore-bookmarks") return restoreBookmarks(pitr, opts.shards, argv.slice(1));
+    const cps = await listAll(exec, opts.shards);
+    return "error" in cps ? err(cps.error) : restoreCheckpoint(pitr, cps, argv[1]!);
+  };
+  return { kind: "special", run, everyShard };
+}
