@@ -48,6 +48,12 @@ export interface Case {
    * e.g. "Redis 8.2 BITOP docs". Skipped on the reference target, run everywhere else.
    */
   fromDocs?: string;
+  /**
+   * edgekv's own behaviour, which the reference redis-server does not have (RL.* and other
+   * edgekv commands, limits redis-server would apply differently): says what, e.g. "RL.* are
+   * edgekv's rate limiters". Skipped on the reference target, run everywhere else.
+   */
+  edgekv?: string;
 }
 
 export interface CaseGroup {
@@ -73,6 +79,7 @@ export function runConformance(target: () => Target, groups: CaseGroup[]): void 
             ctx.skip(`needs a ${c.only} target`);
           }
           if (c.fromDocs && t.reference) ctx.skip(`not in the reference server (from ${c.fromDocs})`);
+          if (c.edgekv && t.reference) ctx.skip(`edgekv only: ${c.edgekv}`);
           const tag = `t${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
           await c.run({
             r: t.call,

@@ -23,6 +23,7 @@ import { observabilityCases } from "./observability";
 import { objectCases } from "./object";
 import { precedenceCases } from "./precedence";
 import { pubsubCases } from "./pubsub";
+import { rateLimitCases } from "./ratelimit";
 import { scriptingCases, scriptingOwnCases } from "./scripting";
 import { scriptingArgsCases } from "./scripting-args";
 import { serverCases } from "./server";
@@ -37,4 +38,4 @@ import { streamCases } from "./streams";
 import { stringCases } from "./strings";
 import { zsetCases } from "./zsets";
 
-export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, algebraBulkCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, scriptingArgsCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, restoreBulkCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases, streamGroupCases, streamClaimCases, stream82Cases, streamInfoCases, streamDumpCases];
+export const ALL_GROUPS: CaseGroup[] = [stringCases, keyspaceCases, keyspaceWalkCases, keyspaceTypeCases, hashCases, listCases, blockingCases, setCases, zsetCases, algebraBulkCases, geoCases, serverCases, scriptingCases, scriptingOwnCases, scriptingArgsCases, functionCases, crossShardCases, precedenceCases, hyperLogLogCases, sortCases, memoryCases, dumpCases, restoreBulkCases, bitmapCases, jsonCases, jsonKeyspaceCases, jsonUpstreamCases, configCases, observabilityCases, objectCases, pubsubCases, streamCases, streamGroupCases, streamClaimCases, stream82Cases, streamInfoCases, streamDumpCases, rateLimitCases];
