@@ -1,6 +1,2 @@
-export declare class Crc64 {
-  update(data: Uint8Array): this;
-  value(): bigint;
-  bytes(): Buffer;
-}
+export { Crc64 } from "../../durable-objects/rdb/crc64.mjs";
 export declare function crc64(data: Uint8Array): bigint;
