@@ -287,7 +287,9 @@ async function main() {
   const token = process.env.EDGEKV_TOKEN || DEV_TOKEN;
   const readOnly = Boolean(process.env.EDGEKV_READONLY_TOKEN);
   const workers = workersSetting();
-  const outbound = outboundAllow();
+  // Public addresses only: workerd's own default, no service written.
+  const allowed = outboundAllow();
+  const outbound = allowed.length > 1 ? allowed : undefined;
 
   if (!(await portIsFree(host, port))) throw new Error(`${host}:${port} is already in use (set PORT)`);
   mkdirSync(dataDir, { recursive: true });
