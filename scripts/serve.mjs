@@ -22,6 +22,8 @@
  *   API_HOSTNAMES, RATE_LIMIT_RULES, CLIENT_IP_HEADER, and the CONFIG defaults (MAXMEMORY,
  *   MAXMEMORY_POLICY, SLOWLOG_MAX_LEN, …; docs/config.md)
  *                          as in wrangler.toml's [vars] (README "Configuration"), which they override
+ *   OUTBOUND_ALLOW         more addresses the Worker's fetch may reach besides public ones and
+ *                          ORIGIN's own IP (outboundAllow(); docs/self-hosting.md "Front door")
  *
  * Durability: see docs/performance.md ("Self-hosted durability").
  *
@@ -146,13 +148,67 @@ export function edgekvBindings({ shards, readOnly, replicas = true }) {
   return bindings;
 }
 
+/** A setting as the Worker sees it: the environment, else wrangler.toml's [vars]. */
+function setting(name) {
+  return process.env[name] || wranglerValue(name) || "";
+}
+
+const SPECIAL_NETWORKS = ["public", "private", "local", "network", "unix", "unix-abstract"];
+
+/** `ip` as one address's CIDR block, or null when it is not an IP literal. */
+function hostBlock(ip) {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return `${ip}/32`;
+  if (ip.includes(":") && /^[0-9a-f:.]+$/i.test(ip)) return `${ip}/128`;
+  return null;
+}
+
+/**
+ * The address blocks the Worker's outbound fetch may reach (workerd's "internet" service, behind
+ * the global fetch): public addresses, as workerd's default; ORIGIN's own address when ORIGIN
+ * names an IP literal or `localhost` (workerd refuses private and loopback addresses otherwise,
+ * so a front door could not reach a local origin); and the entries of OUTBOUND_ALLOW
+ * (comma-separated CIDR blocks, single addresses, or workerd's names "private", "local", …),
+ * for an origin named by a host name that resolves to a private address. Throws on an entry
+ * that is none of these.
+ */
+export function outboundAllow() {
+  const allow = ["public"];
+  const add = (entry) => allow.includes(entry) || allow.push(entry);
+  const origin = setting("ORIGIN").trim();
+  if (origin) {
+    let host;
+    try {
+      host = new URL(origin).hostname.replace(/^\[|\]$/g, "").toLowerCase();
+    } catch {
+      host = "";
+    }
+    if (host === "localhost" || host.endsWith(".localhost")) (add("127.0.0.1/32"), add("::1/128"));
+    else if (hostBlock(host)) add(hostBlock(host));
+  }
+  for (const raw of setting("OUTBOUND_ALLOW").split(",")) {
+    const entry = raw.trim();
+    if (entry === "") continue;
+    if (SPECIAL_NETWORKS.includes(entry) || /^[0-9a-f:.]+\/\d{1,3}$/i.test(entry)) add(entry);
+    else if (hostBlock(entry)) add(hostBlock(entry));
+    else throw new Error(`OUTBOUND_ALLOW: "${entry}" is not a CIDR block, an IP address or one of ${SPECIAL_NETWORKS.join(", ")}`);
+  }
+  return allow;
+}
+
+/** The "internet" service for `allow` (outboundAllow()), with the browsers' CAs trusted as in workerd's default. */
+export function internetService(allow) {
+  return `(name = "internet", network = (allow = [${allow.map(capnpString).join(", ")}], tlsOptions = (trustBrowserCas = true)))`;
+}
+
 /**
  * A workerd config serving `workers` (each: name, module file name inside the config directory,
  * bindings, durable object class names, listening address) with Durable Object storage under
- * `dataDir` (one subdirectory per namespace).
+ * `dataDir` (one subdirectory per namespace). With `outbound` (outboundAllow()), the Worker's
+ * fetch reaches those addresses; without it, workerd's default (public addresses only).
  */
-export function workerdConfig({ workers, dataDir }) {
+export function workerdConfig({ workers, dataDir, outbound }) {
   const services = [`(name = "data", disk = (path = ${capnpString(dataDir)}, writable = true))`];
+  if (outbound) services.push(internetService(outbound));
   const sockets = [];
   const defs = [];
   for (const w of workers) {
@@ -231,6 +287,9 @@ async function main() {
   const token = process.env.EDGEKV_TOKEN || DEV_TOKEN;
   const readOnly = Boolean(process.env.EDGEKV_READONLY_TOKEN);
   const workers = workersSetting();
+  // Public addresses only: workerd's own default, no service written.
+  const allowed = outboundAllow();
+  const outbound = allowed.length > 1 ? allowed : undefined;
 
   if (!(await portIsFree(host, port))) throw new Error(`${host}:${port} is already in use (set PORT)`);
   mkdirSync(dataDir, { recursive: true });
@@ -245,6 +304,7 @@ async function main() {
       dataDir,
       shards: Number(shards),
       bindings: edgekvBindings({ shards, readOnly, replicas: false }),
+      outbound,
       env: { ...process.env, EDGEKV_TOKEN: token },
       forwardSignals: true,
       onExit: (code) => process.exit(code),
@@ -267,6 +327,7 @@ async function main() {
   await bundle(join(ROOT, "worker/index.ts"), join(buildDir, "edgekv.js"));
   const config = workerdConfig({
     dataDir,
+    outbound,
     workers: [
       {
         name: "edgekv",

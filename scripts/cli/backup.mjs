@@ -17,7 +17,7 @@ const BASE_VERSION = 10;
 /** The newest RDB version read (Redis 7.4's). */
 const MAX_VERSION = 12;
 
-const OP = { FUNCTION2: 0xf5, MODULE_AUX: 0xf7, IDLE: 0xf8, FREQ: 0xf9, AUX: 0xfa, RESIZEDB: 0xfb, EXPIRETIME_MS: 0xfc, EXPIRETIME: 0xfd, SELECTDB: 0xfe, EOF: 0xff };
+const OP = { SLOT_INFO: 0xf4, FUNCTION2: 0xf5, MODULE_AUX: 0xf7, IDLE: 0xf8, FREQ: 0xf9, AUX: 0xfa, RESIZEDB: 0xfb, EXPIRETIME_MS: 0xfc, EXPIRETIME: 0xfd, SELECTDB: 0xfe, EOF: 0xff };
 
 /** An RDB length (rdbSaveLen). */
 export function encodeLength(n) {
@@ -404,6 +404,7 @@ export async function readRdb(path, onKey, onSkip) {
       else if (op === OP.IDLE) idle = r.len();
       else if (op === OP.SELECTDB) db = r.len();
       else if (op === OP.RESIZEDB) r.len(), r.len();
+      else if (op === OP.SLOT_INFO) r.len(), r.len(), r.len(); // Redis 7.4 in cluster mode: slot, its keys, its volatile keys (a sizing hint)
       else if (op === OP.AUX) r.skipString(), r.skipString();
       else if (op === OP.MODULE_AUX) {
         r.len(), r.len(), r.len();

@@ -31,7 +31,7 @@ import { request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bundle, capnpString, compatibilityDate, compatibilityFlags, workerdBinary, ROOT } from "../serve.mjs";
+import { bundle, capnpString, compatibilityDate, compatibilityFlags, internetService, workerdBinary, ROOT } from "../serve.mjs";
 import { objectId, placeObjects, processDir, returnObjects } from "./storage.mjs";
 
 /** The Durable Object namespaces of the edgekv Worker, as named in its config (`<worker>-<class>`). */
@@ -59,13 +59,15 @@ function gateDir(buildDir, processes) {
 
 /**
  * The workerd config of process `self` of `processes`: the edgekv Worker with its local Durable
- * Object namespaces, a service per other process's gate, the public socket and its own gate.
+ * Object namespaces, a service per other process's gate, the public socket and its own gate;
+ * with `outbound`, the addresses the Worker's fetch may reach (serve.mjs outboundAllow()).
  */
-export function processConfig({ self, processes, dataDir, module, address, runDir, bindings, inPlace = false }) {
+export function processConfig({ self, processes, dataDir, module, address, runDir, bindings, inPlace = false, outbound }) {
   const disk = inPlace ? dataDir : processDir(dataDir, self);
   const services = [
     `(name = "data", disk = (path = ${capnpString(disk)}, writable = true))`,
     `(name = "edgekv", worker = .edgekv)`,
+    ...(outbound ? [internetService(outbound)] : []),
   ];
   const peers = [];
   for (let j = 0; j < processes; j++) {
@@ -196,7 +198,7 @@ function gateRequest(socketPath, method, path, secret) {
  * process only) the process serves the data directory itself, the single-process layout and
  * alarm index, and no file moves.
  */
-export async function startCluster({ processes, host, port, dataDir, shards, bindings, env, stdio = "inherit", forwardSignals = false, onExit, inPlace = false }) {
+export async function startCluster({ processes, host, port, dataDir, shards, bindings, outbound, env, stdio = "inherit", forwardSignals = false, onExit, inPlace = false }) {
   if (inPlace && processes !== 1) throw new Error("only one process serves the data directory in place");
   if (processes > 1 && !sharesPorts()) throw new Error(`WORKERS=${processes} needs Node 22.12 or newer (listen's reusePort); this is Node ${process.versions.node}`);
   const buildDir = join(dataDir, ".build");
@@ -216,7 +218,7 @@ export async function startCluster({ processes, host, port, dataDir, shards, bin
   try {
     for (let k = 0; k < processes; k++) {
       const file = join(buildDir, `config-${k}.capnp`);
-      writeFileSync(file, processConfig({ self: k, processes, dataDir, module, address, runDir, bindings, inPlace }));
+      writeFileSync(file, processConfig({ self: k, processes, dataDir, module, address, runDir, bindings, inPlace, outbound }));
       const child = await listenAndHand(host, port, (fd) =>
         spawn(workerdBinary(), ["serve", file, "--verbose", "--socket-fd", "http=3", "--control-fd", "4"], {
           stdio: ["ignore", stdio, stdio, fd, "pipe"],

@@ -6,7 +6,7 @@ import { SELF } from "cloudflare:test";
 import { Redis } from "@upstash/redis/cloudflare";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { command, createCache, httpKv, upstashKv, type KvStore } from "../../worker/cache/index";
+import { command, createCache, decodeEntry, httpKv, msgpackCodec, upstashKv, type KvStore } from "../../worker/cache/index";
 import { session, type SessionEnv } from "../../worker/session/index";
 
 const HOST = "edgekv.test";
@@ -54,6 +54,22 @@ for (const [name, store] of [["httpKv", http], ["upstashKv", upstash]] as [strin
       await cache.writeThrough("k", 42, 60);
       expect(await cache.cached("k", 60, () => (calls++, 0))).toBe(42);
       expect(calls).toBe(1);
+    });
+
+    it("a MessagePack entry round-trips through the store exactly (bytes, bigints, Dates, Maps)", async () => {
+      const prefix = fresh();
+      const cache = createCache({ store, prefix, codec: msgpackCodec });
+      const value = { id: 2n ** 60n, at: new Date(1_700_000_000_123), raw: Uint8Array.from({ length: 256 }, (_, i) => i), tags: new Map([[1, "é"]]), f: 0.1 };
+      await cache.writeThrough("m", value, 60);
+      let calls = 0;
+      expect(await cache.cached("m", 60, () => (calls++, null))).toEqual(value);
+      expect(calls).toBe(0);
+      const raw = await command(store, ["GET", `${prefix}m`]);
+      expect(msgpackCodec.decode(decodeEntry(raw as string)!.payload)).toEqual(value);
+      // A load writes back with the same codec (IFEQ the entry it read) and answers it.
+      expect(await createCache({ store, prefix, codec: msgpackCodec }).cached("n", 60, () => value)).toEqual(value);
+      expect(await cache.cached("n", 60, () => (calls++, null))).toEqual(value);
+      expect(calls).toBe(0);
     });
 
     it("a session: signed cookie, data, rolling TTL, regenerate", async () => {

@@ -6,7 +6,7 @@
 import { env } from "cloudflare:test";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { bindingKv, command, createCache, decodeEntry, lockKeyOf, type Cache, type CreateCacheOptions } from "./index";
+import { bindingKv, command, createCache, decodeEntry, lockKeyOf, msgpackCodec, type Cache, type CreateCacheOptions } from "./index";
 import { slotOf } from "../slot";
 
 const shards = Number((env as { SHARDS?: string }).SHARDS ?? 16);
@@ -128,6 +128,18 @@ describe("cached", () => {
     expect(await command(store, ["PTTL", `${prefix}u`])).toBeGreaterThan(0);
     await c.invalidate("u");
     expect(await c.cached("u", 60, () => (calls++, { name: "again" }))).toEqual({ name: "again" });
+  });
+
+  it("the MessagePack codec: a load and a writeThrough round-trip through the shards (bindingKv)", async () => {
+    const prefix = fresh();
+    const c = createCache({ store, prefix, codec: msgpackCodec });
+    const value = { raw: Uint8Array.from({ length: 256 }, (_, i) => i), big: -(2n ** 63n), at: new Date(-1) };
+    let calls = 0;
+    expect(await c.cached("m", 60, () => (calls++, value))).toEqual(value);
+    expect(await c.cached("m", 60, () => (calls++, null))).toEqual(value);
+    await c.writeThrough("m", [value], 60);
+    expect(await c.cached("m", 60, () => (calls++, null))).toEqual([value]);
+    expect(calls).toBe(1);
   });
 
   it("a load never overwrites a writeThrough made while it ran", async () => {

@@ -14,9 +14,10 @@
 import { slotOf } from "../slot";
 import { command, type KvStore, type RawCommandClient } from "./store";
 
+export { decodeMsgpack, encodeMsgpack, MsgpackError, MsgpackExt, msgpackCodec } from "./msgpack";
 export { bindingKv, command, httpKv, KvError, upstashKv, type HttpKvOptions, type KvReply, type KvStore, type RawCommandClient } from "./store";
 
-/** How values become the entry's text and back. */
+/** How values become the entry's text and back (`jsonCodec`, `msgpackCodec`). */
 export interface Codec<T = unknown> {
   encode(value: T): string;
   decode(text: string): T;

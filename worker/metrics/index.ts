@@ -181,6 +181,7 @@ export function renderMetrics(shards: (ShardMetrics | null)[]): string {
     ["edgekv_cross_shard_transactions_total", "Cross-shard transactions by outcome, as counted by this Worker isolate."],
     ["edgekv_cross_shard_retries_total", "Cross-shard transaction attempts after the first, as counted by this Worker isolate."],
     ["edgekv_front_door_decisions_total", "Front-door rate-limit decisions per rule, as counted by this Worker isolate."],
+    ["edgekv_front_door_origin_errors_total", "Front-door requests the origin did not answer (502), as counted by this Worker isolate."],
   ];
   for (const [name, help] of isolate) {
     e.metric(name, "counter", help);

@@ -299,4 +299,21 @@ describe("front door: the client's IP", () => {
     expect(isolateCounters.get("edgekv_front_door_decisions_total", { rule, decision: "admitted" })).toBe(2);
     expect(isolateCounters.get("edgekv_front_door_decisions_total", { rule, decision: "refused" })).toBe(1);
   });
+
+  it("an origin that cannot be reached is answered 502 (counted), with the rule's headers; an origin's own 5xx passes as it is", async () => {
+    const { json, tag } = rules();
+    const call = worker({ ORIGIN: "https://origin.example", RATE_LIMIT_RULES: json });
+    vi.spyOn(globalThis, "fetch").mockRejectedValue(new TypeError("Network connection lost."));
+    const before = isolateCounters.get("edgekv_front_door_origin_errors_total");
+    const down = await call(`https://site.example/limited-${tag}/x`, viaCloudflare("203.0.113.10"));
+    expect(down.status).toBe(502);
+    expect(await down.text()).toBe("Bad Gateway: the origin did not answer\n");
+    expect(down.headers.get("x-ratelimit-remaining") ?? down.headers.get("ratelimit")).toBeTruthy();
+    expect(await statusOf(call("https://site.example/unmatched"))).toBe(502);
+    expect(isolateCounters.get("edgekv_front_door_origin_errors_total")).toBe(before + 2);
+    vi.restoreAllMocks();
+    vi.spyOn(globalThis, "fetch").mockResolvedValue(new Response("origin broke", { status: 500 }));
+    const broke = await call("https://site.example/unmatched");
+    expect([broke.status, await broke.text()]).toEqual([500, "origin broke"]);
+  });
 });

@@ -131,13 +131,22 @@ function rulesOf(env: FrontDoorEnv): CompiledRule[] {
 
 /**
  * The request, sent on to `origin` as it arrived (redirects are passed back, not followed).
- * Not its canonical form: that folds case and slashes, which an origin may tell apart.
+ * Not its canonical form: that folds case and slashes, which an origin may tell apart. An
+ * origin that cannot be reached (refused, reset, no address the runtime may connect to) is
+ * answered 502 Bad Gateway, as a gateway does; whatever the origin answers, 5xx included,
+ * comes back as it is.
  */
-export function proxyToOrigin(req: Request, origin: string): Promise<Response> {
+export async function proxyToOrigin(req: Request, origin: string): Promise<Response> {
   const url = new URL(req.url);
   const target = origin.replace(/\/+$/, "") + url.pathname + url.search;
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return fetch(target, { method: req.method, headers: req.headers, body: hasBody ? req.body : null, redirect: "manual" });
+  try {
+    return await fetch(target, { method: req.method, headers: req.headers, body: hasBody ? req.body : null, redirect: "manual" });
+  } catch (e) {
+    isolateCounters.incr("edgekv_front_door_origin_errors_total");
+    console.warn(`front door: ${target}: ${e instanceof Error ? e.message : String(e)}`);
+    return new Response("Bad Gateway: the origin did not answer\n", { status: 502, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
 }
 
 /**
