@@ -59,10 +59,10 @@ async function startEdgekv({ work, name, vars }) {
   }
   const config = workerdConfig({
     dataDir,
+    // The origin is on the loopback: let the Worker's fetch reach it.
+    outbound: ["public", "127.0.0.1/32"],
     workers: [{ name: "edgekv", module: "edgekv.js", address: `127.0.0.1:${port}`, bindings, durableObjects: SINGLE_PROCESS_CLASSES }],
-  })
-    // The origin is on the loopback: let the Worker's fetch reach local addresses.
-    .replace("services = [", `services = [\n    (name = "internet", network = (allow = ["public", "private", "local"])),`);
+  });
   const configPath = join(work, `${name}.capnp`);
   writeFileSync(configPath, config);
   const child = spawn(workerdBinary(), ["serve", configPath], { cwd: work, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, EDGEKV_TOKEN: TOKEN } });
