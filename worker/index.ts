@@ -251,14 +251,14 @@ function pitrBackend(env: Env): PitrBackend {
   const shard = (i: number) => env.SHARD.getByName(`shard-${i}`) as unknown as PitrRpc;
   return {
     bookmark: (i) => shard(i).pitrBookmark(),
-    restore: (i, bookmark) => shard(i).pitrRestore(bookmark),
+    restore: (i, txid, bookmark) => shard(i).pitrRestore(txid, bookmark),
     replicated: (env.REPLICA_REGIONS ?? "").trim() !== "",
   };
 }
 
 interface PitrRpc {
   pitrBookmark(): Promise<PitrAnswer>;
-  pitrRestore(bookmark: string): Promise<PitrAnswer>;
+  pitrRestore(txid: string, bookmark: string): Promise<PitrAnswer>;
 }
 
 /** The whole body, refused (413) as soon as it is known to exceed `limit` bytes, before it is all read. */

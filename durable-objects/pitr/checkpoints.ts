@@ -38,17 +38,6 @@ export async function currentBookmark(storage: DurableObjectStorage): Promise<Pi
   }
 }
 
-/** Sets the bookmark the next start restores to; answers the undo bookmark. `restart` runs only on success. */
-export async function restoreBookmark(storage: DurableObjectStorage, bookmark: string, restart: () => void): Promise<PitrAnswer> {
-  try {
-    const undo = await storage.onNextSessionRestoreBookmark(bookmark);
-    restart();
-    return { ok: true, bookmark: undo };
-  } catch (e) {
-    return { ok: false, error: PitrErrors.storage(e instanceof Error ? e.message : String(e)) };
-  }
-}
-
 // PITR.CHECKPOINT <id> <time> <bookmark>: the write the Worker stages on each shard (alone, it runs from the Worker).
 export function pitrCheckpoint(ctx: ExecContext, argv: Arg[]): Reply {
   if (argv.length !== 4) throw new CommandError(PitrErrors.workerOnly("PITR.CHECKPOINT"));

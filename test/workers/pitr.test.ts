@@ -7,18 +7,15 @@ import { describe, expect, it } from "vitest";
 import { cmd, freshKey, multiExec, READONLY_TOKEN, SHARDS } from "./http-helpers";
 import { env, runInDurableObject } from "cloudflare:test";
 
-type Pitr = { pitrBookmark(): Promise<unknown>; pitrRestore(b: string): Promise<unknown> };
+type Pitr = { pitrBookmark(): Promise<unknown>; pitrRestore(txid: string, b: string): Promise<unknown> };
 const shard = (i: number) => env.SHARD.getByName(`shard-${i}`) as unknown as Pitr;
 
 describe("point-in-time restore locally", () => {
-  it("pitrBookmark answers the local zero bookmark; pitrRestore answers the storage's error as text", async () => {
+  it("pitrBookmark answers the local zero bookmark; pitrRestore outside a lock-all transaction is refused", async () => {
     const b = (await shard(0).pitrBookmark()) as { ok: boolean; bookmark: string };
     expect(b.ok).toBe(true);
     expect(b.bookmark).toMatch(/^[0-9a-f]+(-[0-9a-f]+)+$/);
-    expect(await shard(0).pitrRestore(b.bookmark)).toEqual({
-      ok: false,
-      error: expect.stringMatching(/^ERR point-in-time restore: .*does not implement point-in-time recovery/),
-    });
+    expect(await shard(0).pitrRestore("no-such-tx", b.bookmark)).toEqual({ ok: false, error: "ERR point-in-time restore: the shard is not locked by this restore" });
   });
 
   it("PITR.CHECKPOINT records a checkpoint on every shard, listed by PITR.CHECKPOINTS", async () => {
@@ -42,6 +39,9 @@ describe("point-in-time restore locally", () => {
     expect(reply.error).toMatch(/^ERR point-in-time restore: .*does not implement point-in-time recovery/);
     expect(await cmd("GET", key)).toEqual({ result: "after" });
     expect(await cmd("SET", key, "still writable")).toEqual({ result: "OK" });
+    // The restore's lock-all transaction was released everywhere.
+    const locked = await Promise.all(Array.from({ length: SHARDS }, (_, i) => (env.SHARD.getByName(`shard-${i}`) as unknown as { lockedKeys(): Promise<number> }).lockedKeys()));
+    expect(locked.every((n) => n === 0)).toBe(true);
   });
 
   it("PITR.RESTORE before the oldest checkpoint names it; an unknown id is an error", async () => {

@@ -8,6 +8,7 @@ import { PitrErrors } from "../../durable-objects/pitr/checkpoints";
 import { err, type Reply } from "../../durable-objects/reply";
 import type { CommandSpec } from "../../durable-objects/table";
 import { runCrossCommand, type ExecOptions, type ShardExec } from "../execute";
+import type { CrossCommand } from "../cross-commands";
 import type { Plan } from "../plan";
 import { checkpointCommand, listReply, mergeCheckpoints, restoreBookmarks, restoreCheckpoint, type Checkpoint } from "./restore";
 
@@ -29,9 +30,10 @@ export function planPitr(spec: CommandSpec, argv: Arg[], opts: ExecOptions): Pla
     }
     if (!pitr || !opts.tx) return err(PitrErrors.unavailable);
     if (spec.name === "pitr.checkpoint") return runCrossCommand(checkpointCommand(opts.shards, pitr, Date.now()), opts);
-    if (spec.name === "pitr.restore-bookmarks") return restoreBookmarks(pitr, opts.shards, argv.slice(1));
+    const cross = (c: CrossCommand) => runCrossCommand(c, opts);
+    if (spec.name === "pitr.restore-bookmarks") return restoreBookmarks(pitr, opts.shards, argv.slice(1), cross);
     const cps = await listAll(exec, opts.shards);
-    return "error" in cps ? err(cps.error) : restoreCheckpoint(pitr, cps, argv[1]!);
+    return "error" in cps ? err(cps.error) : restoreCheckpoint(pitr, cps, argv[1]!, cross);
   };
   return { kind: "special", run, everyShard };
 }
