@@ -22,7 +22,7 @@
  * for hibernatable WebSockets; `fetch` (the upgrade the Worker passes on), the webSocket*
  * handlers and the `pubsubRegister` / `pubsubDeliver` RPCs only delegate to it.
  */
-import { currentBookmark, type PitrAnswer } from "./pitr/checkpoints";
+import { currentBookmark, PitrErrors, type PitrAnswer } from "./pitr/checkpoints";
 import { PendingRestore } from "./pitr/pending";
 import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
@@ -476,7 +476,7 @@ export class Shard extends DurableObject {
 
   /** Point-in-time restore (pitr/): the bookmark of this shard's storage now; a storage error as text. */
   pitrBookmark(): Promise<PitrAnswer> {
-    return currentBookmark(this.ctx.storage);
+    return currentBookmark(this.restore.storage);
   }
 
   /**
@@ -485,8 +485,16 @@ export class Shard extends DurableObject {
    * The shard restarts when `txid` is decided: restored if committed, set back if aborted
    * (pitr/pending.ts). A storage error, or `txid` not holding the whole shard, as text.
    */
-  pitrRestore(txid: string, bookmark: string): Promise<PitrAnswer> {
-    return this.restore.take(txid, bookmark, () => this.participant.holdsAll(txid));
+  async pitrRestore(txid: string, bookmark: string): Promise<PitrAnswer> {
+    const locked = () => this.participant.holdsAll(txid);
+    const replication = this.replication;
+    if (!replication || !locked() || this.restore.txid === txid) return this.restore.take(txid, bookmark, locked);
+    // Read replicas first stop serving this history (docs/point-in-time.md "Read replicas").
+    const fenced = await replication.fence();
+    const answer = fenced ? await this.restore.take(txid, bookmark, locked) : { ok: false as const, error: PitrErrors.replicaFence };
+    // Not taken: the fenced replicas move on with a new epoch now (taken, the restart's lock-all recovery starts one).
+    if (!answer.ok && this.restore.txid !== txid) replication.newEpoch();
+    return answer;
   }
 
   /** Adds writes computed after prepare to a prepared transaction; false when it is not prepared here. */
@@ -607,9 +615,15 @@ export class Shard extends DurableObject {
         }
         continue;
       }
+      // A whole-shard lock resolved at its lease: its Worker vanished, and the storage may have been
+      // rewound since (a restored state holds its checkpoint's lock-all, a set-back one its restore's).
+      // The change log starts over in this same step, before any write, so replicas never take the
+      // rewound positions for the history they hold (docs/point-in-time.md "Read replicas").
+      const whole = this.participant.holdsAll(txid);
       try {
         if (decision === "committed") this.participant.commit(this.context(), txid);
         else this.participant.abort(this.context(), txid);
+        if (whole) this.replication?.newEpoch();
         this.serveBlocked();
       } catch (e) {
         // Only a record dropped long ago or a protocol bug gets here: log it, never retry forever.

@@ -252,7 +252,6 @@ function pitrBackend(env: Env): PitrBackend {
   return {
     bookmark: (i) => shard(i).pitrBookmark(),
     restore: (i, txid, bookmark) => shard(i).pitrRestore(txid, bookmark),
-    replicated: (env.REPLICA_REGIONS ?? "").trim() !== "",
   };
 }
 

@@ -21,7 +21,7 @@ export const PitrErrors = {
   workerOnly: (name: string) => `ERR ${name} runs from the Worker over every shard`,
   inTransaction: (name: string) => `ERR ${name} is not allowed inside a transaction`,
   unavailable: "ERR point-in-time restore is not available on this endpoint",
-  replicas: "ERR PITR.RESTORE is refused while REPLICA_REGIONS is set: replicas cannot follow a restored primary yet",
+  replicaFence: "ERR point-in-time restore: a read replica could not be told to stop serving; nothing restored",
   noCheckpoint: "ERR no checkpoint: take one with PITR.CHECKPOINT",
   unknownCheckpoint: (id: string) => `ERR no checkpoint ${id} on every shard`,
   noneBefore: (time: number, oldestId: string, oldestTime: number) =>
@@ -30,7 +30,7 @@ export const PitrErrors = {
 };
 
 /** The storage calls a shard makes; answers errors as text. */
-export async function currentBookmark(storage: DurableObjectStorage): Promise<PitrAnswer> {
+export async function currentBookmark(storage: { getCurrentBookmark(): Promise<string> }): Promise<PitrAnswer> {
   try {
     return { ok: true, bookmark: await storage.getCurrentBookmark() };
   } catch (e) {

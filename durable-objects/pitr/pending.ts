@@ -17,9 +17,16 @@
  */
 import { PitrErrors, type PitrAnswer } from "./checkpoints";
 
-/** The storage call this needs (ctx.storage in production, a fake in tests). */
+/** The storage calls of point-in-time restore (ctx.storage in production, a fake in tests). */
 export interface RestoreStorage {
+  getCurrentBookmark(): Promise<string>;
   onNextSessionRestoreBookmark(bookmark: string): Promise<string>;
+  /**
+   * Test-only: called just before the restart. Production's storage (ctx.storage) has no such
+   * member; a test that replaces `storage` (through runInDurableObject, the only way to reach it)
+   * rewinds the object's SQLite here, as the real restore would at the next start.
+   */
+  beforeRestart?(): void;
 }
 
 interface Pending {
@@ -39,8 +46,14 @@ export class PendingRestore {
     /** Replaceable by a test (through runInDurableObject) to simulate a restore; production never changes it. */
     public storage: RestoreStorage,
     /** Ends this object (ctx.abort, just after the current reply). */
-    private readonly restart: () => void,
+    private readonly end: () => void,
   ) {}
+
+  private restart(): void {
+    this.restarting = true;
+    this.storage.beforeRestart?.();
+    this.end();
+  }
 
   /** The transaction whose restore is pending, or null. */
   get txid(): string | null {
@@ -75,8 +88,7 @@ export class PendingRestore {
   /** R committed here: the shard restarts restored (it neither applies nor unlocks). True when R had a restore pending. */
   committed(txid: string): boolean {
     if (this.pending?.txid !== txid) return false;
-    this.restarting = true;
-    this.restart();
+    if (!this.restarting) this.restart();
     return true;
   }
 
@@ -90,7 +102,6 @@ export class PendingRestore {
     if (p?.txid !== txid) return false;
     if (this.restarting) return true;
     await this.storage.onNextSessionRestoreBookmark(p.undo);
-    this.restarting = true;
     this.restart();
     return true;
   }

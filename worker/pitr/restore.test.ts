@@ -21,6 +21,7 @@ function fakeCluster(shards: number, opts: { refusing?: Set<number>; lostReplies
   const newGuard = (s: number) =>
     new PendingRestore(
       {
+        getCurrentBookmark: async () => `now-${s}`,
         onNextSessionRestoreBookmark: async (b) => {
           if (opts.refusing?.has(s)) throw new Error(`shard ${s} refused`);
           cluster[s]!.pending = b;

@@ -17,8 +17,6 @@ export interface PitrBackend {
   bookmark(shard: number): Promise<PitrAnswer>;
   /** Sets the shard's next start to `bookmark` under the lock-all transaction `txid`; answers the undo bookmark. */
   restore(shard: number, txid: string, bookmark: string): Promise<PitrAnswer>;
-  /** REPLICA_REGIONS is set: restores are refused (replicas cannot follow yet). */
-  replicated?: boolean;
 }
 
 /** Runs a cross-shard command (runCrossCommand with the request's options). */
@@ -147,7 +145,6 @@ export function restoreCommand(pitr: PitrBackend, bookmarks: string[], done: (un
 
 /** PITR.RESTORE's reply: the checkpoint, its time and the undo bookmarks (PITR.RESTORE-BOOKMARKS takes them). */
 export async function restoreCheckpoint(pitr: PitrBackend, cps: Checkpoint[], arg: Arg, run: RunCross): Promise<Reply> {
-  if (pitr.replicated) return err(PitrErrors.replicas);
   const cp = pickCheckpoint(cps, text(arg));
   if ("error" in cp) return err(cp.error);
   return run(restoreCommand(pitr, cp.bookmarks, (undo) => [cp.id, cp.time, undo]));
@@ -155,7 +152,6 @@ export async function restoreCheckpoint(pitr: PitrBackend, cps: Checkpoint[], ar
 
 /** PITR.RESTORE-BOOKMARKS bookmark…: one per shard, in shard order. */
 export async function restoreBookmarks(pitr: PitrBackend, shards: number, args: Arg[], run: RunCross): Promise<Reply> {
-  if (pitr.replicated) return err(PitrErrors.replicas);
   if (args.length !== shards) return err(PitrErrors.bookmarkCount(shards));
   return run(restoreCommand(pitr, args.map(text), (undo) => undo));
 }
