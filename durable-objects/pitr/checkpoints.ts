@@ -23,6 +23,7 @@ export const PitrErrors = {
   unavailable: "ERR point-in-time restore is not available on this endpoint",
   replicaFence: "ERR point-in-time restore: a read replica could not be told to stop serving; nothing restored",
   noCheckpoint: "ERR no checkpoint: take one with PITR.CHECKPOINT",
+  badName: "ERR invalid checkpoint name: letters, digits and _.:- only, at most 64, not all digits",
   unknownCheckpoint: (id: string) => `ERR no checkpoint ${id} on every shard`,
   noneBefore: (time: number, oldestId: string, oldestTime: number) =>
     `ERR no checkpoint at or before ${time}: the oldest is ${oldestId} at ${oldestTime}`,

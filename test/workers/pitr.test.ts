@@ -49,6 +49,17 @@ describe("point-in-time restore locally", () => {
     expect((await cmd("PITR.RESTORE", "no-such")).error).toBe("ERR no checkpoint no-such on every shard");
   });
 
+  it("PITR.CHECKPOINT name: the id ends with the name, and PITR.RESTORE finds it by name", async () => {
+    const taken = await cmd("PITR.CHECKPOINT", "nightly");
+    const [id] = taken.result as [string, number];
+    expect(id).toMatch(/^\d+-[0-9a-f]{8}-nightly$/);
+    expect(((await cmd("PITR.CHECKPOINTS")).result as [string, number][]).map((c) => c[0])).toContain(id);
+    // Found by name: the restore reaches the storage, which cannot restore locally.
+    expect((await cmd("PITR.RESTORE", "nightly")).error).toMatch(/does not implement point-in-time recovery/);
+    expect(await cmd("PITR.CHECKPOINT", "not a name")).toEqual({ error: "ERR invalid checkpoint name: letters, digits and _.:- only, at most 64, not all digits" });
+    expect(await cmd("PITR.CHECKPOINT", "42")).toEqual({ error: "ERR invalid checkpoint name: letters, digits and _.:- only, at most 64, not all digits" });
+  });
+
   it("PITR.CHECKPOINT with arguments is an arity error through the Worker", async () => {
     expect(await cmd("PITR.CHECKPOINT", "x", "1", "y")).toEqual({ error: "ERR wrong number of arguments for 'pitr.checkpoint' command" });
   });

@@ -6,7 +6,7 @@ import { PendingRestore } from "../../durable-objects/pitr/pending";
 import type { CrossCommand } from "../cross-commands";
 import type { TxBackend, TxOptions } from "../cross-shard";
 import { runCrossCommand } from "../execute";
-import { checkpointCommand, mergeCheckpoints, pickCheckpoint, restoreBookmarks, restoreCheckpoint, type Checkpoint, type PitrBackend } from "./restore";
+import { checkpointCommand, checkpointId, mergeCheckpoints, nameOf, validName, pickCheckpoint, restoreBookmarks, restoreCheckpoint, type Checkpoint, type PitrBackend } from "./restore";
 
 /**
  * A fake cluster: each shard's lock-all holder, its storage's pending restore and what its
@@ -213,6 +213,23 @@ describe("PITR.RESTORE: a lock-all transaction whose decision restarts every sha
     ]);
     expect(mergeCheckpoints([[], { error: "ERR down" }])).toEqual({ error: "ERR down" });
     expect(pickCheckpoint(merged as Checkpoint[], "200")).toMatchObject({ id: "200-b" });
+  });
+
+  it("a named checkpoint's id ends with its name; PITR.RESTORE by name takes the newest of that name", () => {
+    const id = checkpointId(5, "before-deploy");
+    expect(id).toMatch(/^5-[0-9a-f]{8}-before-deploy$/);
+    expect(nameOf(id)).toBe("before-deploy");
+    expect(nameOf(checkpointId(5))).toBeNull();
+    expect(validName("nightly.1")).toBe(true);
+    for (const bad of ["", "123", "a b", "x".repeat(65)]) expect(validName(bad)).toBe(false);
+    const named: Checkpoint[] = [
+      { id: "1-0000000a-daily", time: 1, bookmarks: [] },
+      { id: "2-0000000b", time: 2, bookmarks: [] },
+      { id: "3-0000000c-daily", time: 3, bookmarks: [] },
+    ];
+    expect(pickCheckpoint(named, "daily")).toMatchObject({ id: "3-0000000c-daily" });
+    expect(pickCheckpoint(named, "1-0000000a-daily")).toMatchObject({ time: 1 });
+    expect(pickCheckpoint(named, "weekly")).toEqual({ error: "ERR no checkpoint weekly on every shard" });
   });
 });
 

@@ -49,7 +49,7 @@ async function call(fn: () => Promise<PitrAnswer>): Promise<PitrAnswer> {
  * prepared (locked whole, nothing else prepared anywhere), `between` asks each for its bookmark
  * and stages the row recording the checkpoint. A bookmark error answers that error, nothing written.
  */
-export function checkpointCommand(shards: number, pitr: PitrBackend, now: number, id = `${now}-${crypto.randomUUID().slice(0, 8)}`): CrossCommand {
+export function checkpointCommand(shards: number, pitr: PitrBackend, now: number, id = checkpointId(now)): CrossCommand {
   const parts = Array.from({ length: shards }, (_, shard) => ({ shard, keys: [], reads: [], writes: [], lockAll: true as const }));
   let failure: string | null = null;
   return {
@@ -66,6 +66,21 @@ export function checkpointCommand(shards: number, pitr: PitrBackend, now: number
     },
     reply: (_reads, committed) => (committed ? [id, now] : err(failure ?? PitrErrors.noCheckpoint)),
   };
+}
+
+/** A checkpoint name (PITR.CHECKPOINT name): letters, digits and `_.:-`, at most 64, not all digits (a time). */
+export const validName = (name: string): boolean => /^[A-Za-z0-9_.:-]{1,64}$/.test(name) && !/^\d+$/.test(name);
+
+/** A checkpoint's id: `<time>-<8 hex digits>`, with `-<name>` after when named; never all digits. */
+export function checkpointId(now: number, name?: string): string {
+  const id = `${now}-${crypto.randomUUID().slice(0, 8)}`;
+  return name === undefined ? id : `${id}-${name}`;
+}
+
+/** The name in a checkpoint's id, or null. */
+export function nameOf(id: string): string | null {
+  const m = /^\d+-[0-9a-f]{8}-(.+)$/.exec(id);
+  return m ? m[1]! : null;
 }
 
 /** The checkpoints present on every shard (each shard's PITR.CHECKPOINTS reply), oldest first. */
@@ -90,10 +105,13 @@ export function mergeCheckpoints(replies: Reply[]): Checkpoint[] | { error: stri
 /** PITR.CHECKPOINTS' reply: [id, time] per checkpoint, oldest first. */
 export const listReply = (cps: Checkpoint[]): Reply => cps.map((cp) => [cp.id, cp.time]);
 
-/** The checkpoint PITR.RESTORE's argument names: an id, or the newest at or before a unix time in ms. */
+/** The checkpoint PITR.RESTORE's argument names: an id, the newest of a name, or the newest at or before a unix time in ms. */
 export function pickCheckpoint(cps: Checkpoint[], arg: string): Checkpoint | { error: string } {
   if (cps.length === 0) return { error: PitrErrors.noCheckpoint };
-  if (!/^\d+$/.test(arg)) return cps.find((cp) => cp.id === arg) ?? { error: PitrErrors.unknownCheckpoint(arg) };
+  if (!/^\d+$/.test(arg)) {
+    const named = cps.filter((cp) => nameOf(cp.id) === arg);
+    return cps.find((cp) => cp.id === arg) ?? named[named.length - 1] ?? { error: PitrErrors.unknownCheckpoint(arg) };
+  }
   const time = Number(arg);
   let best: Checkpoint | null = null;
   for (const cp of cps) if (cp.time <= time && (!best || cp.time >= best.time)) best = cp;
