@@ -61,5 +61,10 @@ export function pitrCheckpoints(ctx: ExecContext): Reply {
     .map((r) => [r.id, Number(r.time), r.bookmark]);
 }
 
+// PITR.FORGET id: drops this shard's row of that checkpoint; 1 if it had one, else 0 (the Worker runs it on every shard).
+export function pitrForget(ctx: ExecContext, argv: Arg[]): Reply {
+  return ctx.keyspace.sql.exec("DELETE FROM pitr_checkpoints WHERE id = ? RETURNING id", text(argv[1]!)).toArray().length > 0 ? 1 : 0;
+}
+
 // PITR.RESTORE / PITR.RESTORE-BOOKMARKS reach a shard only when sent to it directly.
 export const pitrWorkerOnly = (name: string) => (): Reply => err(PitrErrors.workerOnly(name));
