@@ -259,6 +259,11 @@ export class Participant {
     return this.sql.exec<{ t: number | null }>("SELECT min(lease_until) AS t FROM tx WHERE state = 0").one().t;
   }
 
+  /** Whether prepared transaction `txid` holds the whole shard here. */
+  holdsAll(txid: string): boolean {
+    return this.lockedAll && this.sql.exec("SELECT 1 FROM tx_lock_all WHERE txid = ?", txid).toArray().length > 0;
+  }
+
   /** Number of locks held on this shard: locked keys, plus one per whole-shard lock. */
   lockedKeys(): number {
     return this.locked;

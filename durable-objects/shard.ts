@@ -22,7 +22,8 @@
  * for hibernatable WebSockets; `fetch` (the upgrade the Worker passes on), the webSocket*
  * handlers and the `pubsubRegister` / `pubsubDeliver` RPCs only delegate to it.
  */
-import { currentBookmark, restoreBookmark, type PitrAnswer } from "./pitr/checkpoints";
+import { currentBookmark, PitrErrors, type PitrAnswer } from "./pitr/checkpoints";
+import { PendingRestore } from "./pitr/pending";
 import { DurableObject } from "cloudflare:workers";
 import type { Arg } from "./args";
 import { COMMANDS } from "./commands";
@@ -151,10 +152,22 @@ export class Shard extends DurableObject {
   private readonly waiters = new Waiters<ShardWaiter>();
   /** The change log and the pushes to read replicas (replication/primary.ts); null while no replica is configured. */
   private readonly replication: PrimaryReplication | null;
+  /** A point-in-time restore set under a lock-all transaction, until the restart (pitr/pending.ts). */
+  private readonly restore: PendingRestore;
 
   constructor(ctx: DurableObjectState, env: Cloudflare.Env) {
     super(ctx, env);
     const storage = ctx.storage;
+    this.restore = new PendingRestore(storage, () => {
+      // Just after the current reply: the object ends, and its next start restores the bookmark set.
+      setTimeout(() => {
+        try {
+          ctx.abort("point-in-time restore");
+        } catch {
+          // abort throws to end the object; nothing left to do here.
+        }
+      }, 20);
+    });
     const engine = createEngine(storage, env, (at) => this.armAlarm(at));
     ({ keyspace: this.keyspace, config: this.config, stats: this.stats, persistedStats: this.persistedStats } = engine);
     this.engine = engine;
@@ -435,6 +448,8 @@ export class Shard extends DurableObject {
 
   /** Applies a prepared transaction's writes; a repeated commit answers the same replies. */
   commit(txid: string): Reply[] {
+    // A restore committed: the shard restarts restored, its lock kept until then (pitr/pending.ts).
+    if (this.restore.committed(txid)) return [];
     try {
       return this.participant.commit(this.context(), txid);
     } finally {
@@ -444,7 +459,13 @@ export class Shard extends DurableObject {
     }
   }
 
-  abort(txid: string): void {
+  abort(txid: string): void | Promise<void> {
+    // A restore called off: set back and restarted, its lock kept until then (pitr/pending.ts).
+    if (this.restore.txid === txid) {
+      return this.restore.aborted(txid).then((pending) => {
+        if (!pending) this.abort(txid);
+      });
+    }
     try {
       this.participant.abort(this.context(), txid);
     } finally {
@@ -455,23 +476,25 @@ export class Shard extends DurableObject {
 
   /** Point-in-time restore (pitr/): the bookmark of this shard's storage now; a storage error as text. */
   pitrBookmark(): Promise<PitrAnswer> {
-    return currentBookmark(this.ctx.storage);
+    return currentBookmark(this.restore.storage);
   }
 
   /**
-   * Makes the next start restore this shard's storage to `bookmark` and answers the undo
-   * bookmark; the object restarts (ctx.abort) just after the reply. A storage error as text.
+   * Makes the next start restore this shard's storage to `bookmark`, under the lock-all
+   * transaction `txid` (PITR.RESTORE, worker/pitr/restore.ts), and answers the undo bookmark.
+   * The shard restarts when `txid` is decided: restored if committed, set back if aborted
+   * (pitr/pending.ts). A storage error, or `txid` not holding the whole shard, as text.
    */
-  pitrRestore(bookmark: string): Promise<PitrAnswer> {
-    return restoreBookmark(this.ctx.storage, bookmark, () => {
-      setTimeout(() => {
-        try {
-          this.ctx.abort("point-in-time restore");
-        } catch {
-          // abort throws to end the object; nothing left to do here.
-        }
-      }, 20);
-    });
+  async pitrRestore(txid: string, bookmark: string): Promise<PitrAnswer> {
+    const locked = () => this.participant.holdsAll(txid);
+    const replication = this.replication;
+    if (!replication || !locked() || this.restore.txid === txid) return this.restore.take(txid, bookmark, locked);
+    // Read replicas first stop serving this history (docs/point-in-time.md "Read replicas").
+    const fenced = await replication.fence();
+    const answer = fenced ? await this.restore.take(txid, bookmark, locked) : { ok: false as const, error: PitrErrors.replicaFence };
+    // Not taken: the fenced replicas move on with a new epoch now (taken, the restart's lock-all recovery starts one).
+    if (!answer.ok && this.restore.txid !== txid) replication.newEpoch();
+    return answer;
   }
 
   /** Adds writes computed after prepare to a prepared transaction; false when it is not prepared here. */
@@ -582,9 +605,25 @@ export class Shard extends DurableObject {
         this.participant.extendLease(txid, Date.now() + RECOVER_RETRY_MS);
         continue;
       }
+      if (this.restore.txid === txid) {
+        // A restore whose Worker went away: restart restored (committed) or set back (aborted) first.
+        try {
+          if (decision === "committed") this.restore.committed(txid);
+          else await this.restore.aborted(txid);
+        } catch {
+          this.participant.extendLease(txid, Date.now() + RECOVER_RETRY_MS);
+        }
+        continue;
+      }
+      // A whole-shard lock resolved at its lease: its Worker vanished, and the storage may have been
+      // rewound since (a restored state holds its checkpoint's lock-all, a set-back one its restore's).
+      // The change log starts over in this same step, before any write, so replicas never take the
+      // rewound positions for the history they hold (docs/point-in-time.md "Read replicas").
+      const whole = this.participant.holdsAll(txid);
       try {
         if (decision === "committed") this.participant.commit(this.context(), txid);
         else this.participant.abort(this.context(), txid);
+        if (whole) this.replication?.newEpoch();
         this.serveBlocked();
       } catch (e) {
         // Only a record dropped long ago or a protocol bug gets here: log it, never retry forever.

@@ -70,9 +70,9 @@ export interface TxPart {
  * Gather, run, scatter: called once every part is prepared (locks held, dumps gathered) and
  * before the decision. Answers the writes to add to each part (staged durably before the
  * decision), or null to release everything without writing (nothing to write, or an error the
- * caller keeps for its reply).
+ * caller keeps for its reply). `txid` names the transaction (a restore sets each shard's under it).
  */
-export type Between = (reads: Reply[][], dumps: DumpResult[][]) => Promise<{ writes: Arg[][][]; events?: TxEvent[][] } | null>;
+export type Between = (reads: Reply[][], dumps: DumpResult[][], txid: string) => Promise<{ writes: Arg[][][]; events?: TxEvent[][] } | null>;
 
 export type TxResult =
   /** Applied everywhere (`replies[i]` null: the commit reply from part i was lost; it applies on its own). */
@@ -266,7 +266,7 @@ async function stageBetween(
 ): Promise<"staged" | "nothing" | "busy" | { error: string }> {
   let computed: Awaited<ReturnType<Between>>;
   try {
-    computed = await between(reads, dumps);
+    computed = await between(reads, dumps, txid);
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }

@@ -35,6 +35,10 @@ export interface Env {
   METRICS_DATASET?: AnalyticsEngineDataset;
   /** With METRICS_DATASET: seconds between writes made from ordinary requests, per isolate (unset: only scrapes write). */
   METRICS_DATASET_INTERVAL?: string;
+  /** Scheduled checkpoints (worker/pitr/schedule.ts): the interval, `900`/`900s`, `15m`, `1h` (unset: none). Needs a cron trigger. */
+  PITR_CHECKPOINT_EVERY?: string;
+  /** Scheduled checkpoints kept (older ones are forgotten; default 48). */
+  PITR_CHECKPOINT_KEEP?: string;
   /** Largest accepted request body in bytes (default: the value limit plus REQUEST_OVERHEAD_BYTES, 33 MiB). */
   MAX_REQUEST_BYTES?: string;
   /** Largest string value in bytes (default 32 MiB; durable-objects/limits.ts). */

@@ -28,8 +28,9 @@ import {
 } from "./env";
 import type { PitrAnswer } from "../durable-objects/pitr/checkpoints";
 import type { PitrBackend } from "./pitr/restore";
+import { parseEvery, parseKeep, runSchedule } from "./pitr/schedule";
 import { rpcBackend, type CoordinatorRpc, type ParticipantRpc, type TxBackend } from "./cross-shard";
-import { mayWait, planPipeline, runPlans, type ExecOptions, type Rejection, type ShardExec } from "./execute";
+import { mayWait, planPipeline, retryingLocked, runPlans, type ExecOptions, type Rejection, type ShardExec } from "./execute";
 import { heldReply, type Held } from "./held-reply";
 import { runTransaction } from "./transaction";
 import { frontDoor } from "./ratelimit/front-door";
@@ -251,14 +252,13 @@ function pitrBackend(env: Env): PitrBackend {
   const shard = (i: number) => env.SHARD.getByName(`shard-${i}`) as unknown as PitrRpc;
   return {
     bookmark: (i) => shard(i).pitrBookmark(),
-    restore: (i, bookmark) => shard(i).pitrRestore(bookmark),
-    replicated: (env.REPLICA_REGIONS ?? "").trim() !== "",
+    restore: (i, txid, bookmark) => shard(i).pitrRestore(txid, bookmark),
   };
 }
 
 interface PitrRpc {
   pitrBookmark(): Promise<PitrAnswer>;
-  pitrRestore(bookmark: string): Promise<PitrAnswer>;
+  pitrRestore(txid: string, bookmark: string): Promise<PitrAnswer>;
 }
 
 /** The whole body, refused (413) as soon as it is known to exceed `limit` bytes, before it is all read. */
@@ -384,4 +384,16 @@ app.onError((e) => {
   return errorJson(internalError(e), 503);
 });
 
-export default app;
+/**
+ * The cron trigger (wrangler.toml `[triggers] crons`, none by default): scheduled checkpoints
+ * when PITR_CHECKPOINT_EVERY is set (worker/pitr/schedule.ts); otherwise nothing.
+ */
+async function scheduled(_controller: ScheduledController, env: Env): Promise<void> {
+  const every = parseEvery(env.PITR_CHECKPOINT_EVERY);
+  if (every === null || !env.COORDINATOR) return;
+  const opts = { shards: limitsOf(env).shards, replyBytes: limitsOf(env).maxReplyBytes, readOnly: false, tx: txBackend(env, null), pitr: pitrBackend(env) };
+  const result = await runSchedule(retryingLocked(shardExec(env, null)), opts, every, parseKeep(env.PITR_CHECKPOINT_KEEP), Date.now());
+  if (result.error) console.error(`scheduled checkpoint: ${result.error}`);
+}
+
+export default Object.assign(app, { scheduled });

@@ -21,8 +21,9 @@ export const PitrErrors = {
   workerOnly: (name: string) => `ERR ${name} runs from the Worker over every shard`,
   inTransaction: (name: string) => `ERR ${name} is not allowed inside a transaction`,
   unavailable: "ERR point-in-time restore is not available on this endpoint",
-  replicas: "ERR PITR.RESTORE is refused while REPLICA_REGIONS is set: replicas cannot follow a restored primary yet",
+  replicaFence: "ERR point-in-time restore: a read replica could not be told to stop serving; nothing restored",
   noCheckpoint: "ERR no checkpoint: take one with PITR.CHECKPOINT",
+  badName: "ERR invalid checkpoint name: letters, digits and _.:- only, at most 64, not all digits",
   unknownCheckpoint: (id: string) => `ERR no checkpoint ${id} on every shard`,
   noneBefore: (time: number, oldestId: string, oldestTime: number) =>
     `ERR no checkpoint at or before ${time}: the oldest is ${oldestId} at ${oldestTime}`,
@@ -30,20 +31,9 @@ export const PitrErrors = {
 };
 
 /** The storage calls a shard makes; answers errors as text. */
-export async function currentBookmark(storage: DurableObjectStorage): Promise<PitrAnswer> {
+export async function currentBookmark(storage: { getCurrentBookmark(): Promise<string> }): Promise<PitrAnswer> {
   try {
     return { ok: true, bookmark: await storage.getCurrentBookmark() };
-  } catch (e) {
-    return { ok: false, error: PitrErrors.storage(e instanceof Error ? e.message : String(e)) };
-  }
-}
-
-/** Sets the bookmark the next start restores to; answers the undo bookmark. `restart` runs only on success. */
-export async function restoreBookmark(storage: DurableObjectStorage, bookmark: string, restart: () => void): Promise<PitrAnswer> {
-  try {
-    const undo = await storage.onNextSessionRestoreBookmark(bookmark);
-    restart();
-    return { ok: true, bookmark: undo };
   } catch (e) {
     return { ok: false, error: PitrErrors.storage(e instanceof Error ? e.message : String(e)) };
   }
@@ -69,6 +59,11 @@ export function pitrCheckpoints(ctx: ExecContext): Reply {
     .exec<{ id: string; time: number; bookmark: string }>("SELECT id, time, bookmark FROM pitr_checkpoints ORDER BY time, id")
     .toArray()
     .map((r) => [r.id, Number(r.time), r.bookmark]);
+}
+
+// PITR.FORGET id: drops this shard's row of that checkpoint; 1 if it had one, else 0 (the Worker runs it on every shard).
+export function pitrForget(ctx: ExecContext, argv: Arg[]): Reply {
+  return ctx.keyspace.sql.exec("DELETE FROM pitr_checkpoints WHERE id = ? RETURNING id", text(argv[1]!)).toArray().length > 0 ? 1 : 0;
 }
 
 // PITR.RESTORE / PITR.RESTORE-BOOKMARKS reach a shard only when sent to it directly.

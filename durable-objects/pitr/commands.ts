@@ -5,7 +5,7 @@
  * shard's own.
  */
 import type { CommandSpec } from "../table";
-import { pitrCheckpoint, pitrCheckpoints, pitrWorkerOnly } from "./checkpoints";
+import { pitrCheckpoint, pitrCheckpoints, pitrForget, pitrWorkerOnly } from "./checkpoints";
 
 const ADMIN = ["admin", "noscript"] as const;
 
@@ -15,12 +15,13 @@ export const pitrCommands: CommandSpec[] = [
     arity: -1,
     flags: [...ADMIN, "write"],
     cluster: { kind: "pitr" },
-    summary: "PITR.CHECKPOINT",
+    summary: "PITR.CHECKPOINT [name]",
     run: pitrCheckpoint,
     savepoint: false,
   },
   { name: "pitr.checkpoints", arity: 1, flags: [...ADMIN, "readonly"], cluster: { kind: "pitr" }, summary: "PITR.CHECKPOINTS", run: pitrCheckpoints },
-  { name: "pitr.restore", arity: 2, flags: [...ADMIN, "write"], cluster: { kind: "pitr" }, summary: "PITR.RESTORE checkpoint-id|unix-time-ms", run: pitrWorkerOnly("PITR.RESTORE") },
+  { name: "pitr.forget", arity: 2, flags: [...ADMIN, "write"], cluster: { kind: "pitr" }, summary: "PITR.FORGET checkpoint-id", run: pitrForget },
+  { name: "pitr.restore", arity: 2, flags: [...ADMIN, "write"], cluster: { kind: "pitr" }, summary: "PITR.RESTORE checkpoint-id|name|unix-time-ms", run: pitrWorkerOnly("PITR.RESTORE") },
   {
     name: "pitr.restore-bookmarks",
     arity: -2,

@@ -192,6 +192,12 @@ export class ChangeLog {
     return new ChangeLog(sql, String(epoch), retentionMs);
   }
 
+  /** Starts the log over: no rows, a new epoch (its replicas rebuild). */
+  static restart(sql: SqlStorage, retentionMs: number): ChangeLog {
+    ChangeLog.stop(sql);
+    return ChangeLog.start(sql, retentionMs);
+  }
+
   /** Stops the log: no triggers, no rows, no epoch (a later start draws a new one). Costs one query when it is off. */
   static stop(sql: SqlStorage): void {
     const present = logTriggers(sql);

@@ -48,6 +48,8 @@ export interface Applied {
 /** The replica's RPC as the primary calls it. */
 export interface ReplicaPeer {
   apply(push: Push): Promise<Applied>;
+  /** The primary's history under `epoch` is about to be rewound: serve nothing of it again (point-in-time restore). */
+  fence(epoch: string): Promise<void>;
 }
 
 /** The vars this reads. */
@@ -71,18 +73,45 @@ interface PeerState {
 
 export class PrimaryReplication {
   private readonly peers: PeerState[];
-  /** The log's position when this object started: pushes begin there. */
-  private readonly started: number;
+  /** The log's position when this object started (or its log started over): pushes begin there. */
+  private started: number;
 
   private constructor(
-    readonly log: ChangeLog,
+    private currentLog: ChangeLog,
+    private readonly sql: SqlStorage,
     regions: Region[],
     private readonly peer: (region: Region) => ReplicaPeer,
     /** Arms the shard's alarm by `at`. */
     private readonly armAlarm: (at: number) => void,
   ) {
-    this.started = log.position;
-    this.peers = regions.map((region) => ({ region, sent: log.position, inFlight: false, acked: 0, ackedAt: 0, retryAt: null }));
+    this.started = currentLog.position;
+    this.peers = regions.map((region) => ({ region, sent: currentLog.position, inFlight: false, acked: 0, ackedAt: 0, retryAt: null }));
+  }
+
+  get log(): ChangeLog {
+    return this.currentLog;
+  }
+
+  /**
+   * Starts the log over with a new epoch, in the caller's step: every replica rebuilds at its
+   * next push or pull. After a point-in-time restore the restored log's positions were already
+   * used, with other content, under the old epoch (docs/point-in-time.md "Read replicas").
+   */
+  newEpoch(): void {
+    this.currentLog = ChangeLog.restart(this.sql, this.currentLog.retentionMs);
+    this.started = this.currentLog.position;
+    for (const p of this.peers) {
+      p.sent = this.currentLog.position;
+      p.acked = 0;
+      p.ackedAt = 0;
+    }
+  }
+
+  /** Tells every replica that this log's history is about to be rewound; false when one could not be told. */
+  async fence(): Promise<boolean> {
+    const epoch = this.currentLog.epoch;
+    const told = await Promise.allSettled(this.peers.map((p) => this.peer(p.region).fence(epoch)));
+    return told.every((r) => r.status === "fulfilled");
   }
 
   /**
@@ -109,7 +138,7 @@ export class PrimaryReplication {
       // The primary is in the distance's primary region: a push to another region waits the far round trip.
       return distance ? afar(stub, roundTripMs(distance, distance.primary, region)) : stub;
     };
-    return new PrimaryReplication(log, regions, peer, armAlarm);
+    return new PrimaryReplication(log, sql, regions, peer, armAlarm);
   }
 
   get epoch(): string {
@@ -199,7 +228,7 @@ export class PrimaryReplication {
         p.inFlight = false;
         const at = Date.now();
         this.acknowledge(p.region, applied.epoch, applied.position, at);
-        if (p.sent < log.position) this.push(p, at);
+        if (p.sent < this.log.position) this.push(p, at);
       },
       () => this.failed(p, Date.now()),
     );

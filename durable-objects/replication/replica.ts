@@ -72,7 +72,7 @@ interface PrimaryPeer {
   acknowledge(region: string, epoch: string, position: number): Promise<void>;
 }
 
-const META = { epoch: "replica_epoch", position: "replica_position", readable: "replica_readable_from", partial: "replica_partial" } as const;
+const META = { epoch: "replica_epoch", position: "replica_position", readable: "replica_readable_from", partial: "replica_partial", fenced: "replica_fenced" } as const;
 const UPSERT_META = "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value";
 
 /** Thrown to roll back a read's savepoint. */
@@ -108,6 +108,8 @@ export class Replica extends DurableObject {
   /** When the copy was last known caught up with the primary (ms; 0: never since start). */
   private caughtUpAt = 0;
   private rebuilding: { epoch: string; from: number } | null = null;
+  /** An epoch whose history the primary rewound (a point-in-time restore): never served or adopted again. */
+  private fenced: string;
   /** Rebuilds begun since this object started (tests). */
   private rebuilds = 0;
   /** The catch-up running (pulls, rebuilds), if any: one at a time. */
@@ -128,6 +130,7 @@ export class Replica extends DurableObject {
     this.position = Number(meta(META.position) ?? 0);
     this.readableFrom = Number(meta(META.readable) ?? 0);
     this.partial = Number(meta(META.partial) ?? 0) === 1;
+    this.fenced = String(meta(META.fenced) ?? "");
   }
 
   /** Whether the copy is a whole state of the primary that may be read. */
@@ -142,9 +145,27 @@ export class Replica extends DurableObject {
     return d && this.region ? afar(stub, roundTripMs(d, this.region, d.primary)) : stub;
   }
 
+  /**
+   * The primary is about to rewind its history under `epoch` (a point-in-time restore,
+   * docs/point-in-time.md "Read replicas"): a copy of that epoch stops serving at once, and
+   * nothing of it is applied or adopted again; the copy rebuilds once the primary has a new epoch.
+   */
+  fence(epoch: string): void {
+    if (epoch === "") return;
+    this.ctx.storage.transactionSync(() => {
+      this.sql.exec(UPSERT_META, META.fenced, epoch);
+      if (this.epoch === epoch) this.sql.exec(UPSERT_META, META.epoch, "");
+    });
+    this.fenced = epoch;
+    if (this.epoch === epoch) {
+      this.epoch = "";
+      this.engine.keyspace.cache.clear();
+    }
+  }
+
   /** The push of the primary's new log rows; answers what this copy has applied (its rebuild's start while it rebuilds). */
   async apply(push: Push): Promise<Applied> {
-    if (this.rebuilding) return this.applied();
+    if (this.rebuilding || push.epoch === this.fenced) return this.applied();
     if (push.epoch === this.epoch && this.applyRange(push.from, push.upTo, push.rows, push.partial === true)) {
       if (push.upTo >= push.position && this.position >= push.upTo && !this.partial) this.caughtUpAt = Math.max(this.caughtUpAt, push.sentAt);
     } else if (push.epoch !== this.epoch || push.from > this.position) {
@@ -292,7 +313,8 @@ export class Replica extends DurableObject {
   /** Copies the primary's data tables afresh (see the file's comment); false when the primary keeps no log. */
   private async rebuild(primary: PrimaryPeer): Promise<boolean> {
     const start = await primary.position();
-    if (start.epoch === "") return false;
+    // A fenced epoch is the rewound history: wait for the primary's new one (the next read or push looks again).
+    if (start.epoch === "" || start.epoch === this.fenced) return false;
     const region = this.region ?? "";
     this.rebuilds++;
     this.rebuilding = { epoch: start.epoch, from: start.position };
@@ -318,6 +340,7 @@ export class Replica extends DurableObject {
       }
       const end = await primary.position();
       if (end.epoch !== start.epoch) return true;
+      if (start.epoch === this.fenced) return false;
       this.ctx.storage.transactionSync(() => {
         this.sql.exec(UPSERT_META, META.epoch, start.epoch);
         this.sql.exec(UPSERT_META, META.position, start.position);

@@ -7,6 +7,7 @@
  *   edgekv [--url U] [--token T] --pipe [FILE]
  *   edgekv [--url U] [--token T] export (--rdb FILE | --jsonl FILE) [--count N]
  *   edgekv [--url U] [--token T] import FILE [--parallel N] [--db N]
+ *   edgekv [--url U] [--token T] checkpoint [NAME] | checkpoints | restore TARGET [--yes] | restore --undo B… [--yes]
  *
  * Exit codes: 0 success, 1 an error reply (or keys/commands that failed), 2 usage, connection
  * or file errors.
@@ -24,6 +25,9 @@ const USAGE = `usage: edgekv [--url URL] [--token TOKEN] [--json|--raw] CMD [ARG
        edgekv [--url URL] [--token TOKEN] --pipe [FILE] [--batch N]
        edgekv [--url URL] [--token TOKEN] export (--rdb FILE | --jsonl FILE) [--count N]
        edgekv [--url URL] [--token TOKEN] import FILE [--parallel N] [--db N]
+       edgekv [--url URL] [--token TOKEN] checkpoint [NAME]
+       edgekv [--url URL] [--token TOKEN] checkpoints
+       edgekv [--url URL] [--token TOKEN] restore (ID|NAME|UNIX-MS|ISO-TIME | --undo BOOKMARK ...) [--yes]
 URL and TOKEN default to $EDGEKV_URL and $EDGEKV_TOKEN.`;
 
 /** Options before the command; the rest is the command and its arguments. */
@@ -145,6 +149,11 @@ export async function main(argv) {
     if (sub === "export" || sub === "import") {
       const { exportCommand, importCommand } = await import("./backup.mjs");
       return await (sub === "export" ? exportCommand : importCommand)(client, o.rest.slice(1), o);
+    }
+    if (sub === "checkpoint" || sub === "checkpoints" || sub === "restore") {
+      const { PITR_SUBCOMMANDS } = await import("./pitr.mjs");
+      const pitr = PITR_SUBCOMMANDS[sub];
+      if (pitr.applies(o.rest.slice(1))) return await pitr.run(client, o.rest.slice(1), o);
     }
     return await oneShot(client, o);
   } catch (e) {

@@ -1,0 +1,2 @@
+export declare function restoreTarget(target: string): string;
+export declare function isPitrRestore(args: string[]): boolean;
