@@ -75,6 +75,63 @@ describe("the console's read-only probe", () => {
   });
 });
 
+describe("the console's stream editing: the calls its stream view sends", () => {
+  const body = async (res: Response) => (await res.json()) as { result?: unknown; error?: string }[];
+
+  it("XADD with an explicit id or *, XDEL, XGROUP CREATE and DESTROY, as one pipeline entry each", async () => {
+    const key = freshKey("console-stream");
+    const [added] = await body(await pipeline([["XADD", key, "5-1", "a", "b"]]));
+    expect(added).toEqual({ result: "5-1" });
+    const [auto] = await body(await pipeline([["XADD", key, "*", "x", "1", "y", "2"]]));
+    expect(auto!.result).toMatch(/^\d+-\d+$/);
+    expect(await cmd("XLEN", key)).toEqual({ result: 2 });
+    expect(await body(await pipeline([["XGROUP", "CREATE", key, "g1", "$"]]))).toEqual([{ result: "OK" }]);
+    expect(((await cmd("XINFO", "GROUPS", key)).result as unknown[]).length).toBe(1);
+    expect(await body(await pipeline([["XDEL", key, "5-1"]]))).toEqual([{ result: 1 }]);
+    expect(await cmd("XRANGE", key, "5-1", "5-1")).toEqual({ result: [] });
+    expect(await body(await pipeline([["XGROUP", "DESTROY", key, "g1"]]))).toEqual([{ result: 1 }]);
+    expect(await cmd("XINFO", "GROUPS", key)).toEqual({ result: [] });
+  });
+
+  it("an id not above the top and a duplicate group are errors the page shows, and change nothing", async () => {
+    const key = freshKey("console-stream-err");
+    await cmd("XADD", key, "5-1", "a", "b");
+    await cmd("XGROUP", "CREATE", key, "g1", "0");
+    const [late, dup] = await body(await pipeline([["XADD", key, "5-0", "late", "no"], ["XGROUP", "CREATE", key, "g1", "$"]]));
+    expect(late!.error).toBe("ERR The ID specified in XADD is equal or smaller than the target stream top item");
+    expect(dup!.error).toMatch(/^BUSYGROUP/);
+    expect(await cmd("XLEN", key)).toEqual({ result: 1 });
+    expect(await cmd("XRANGE", key, "-", "+")).toEqual({ result: [["5-1", ["a", "b"]]] });
+    const groups = (await cmd("XINFO", "GROUPS", key)).result as unknown[][];
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toEqual(expect.arrayContaining(["last-delivered-id", "0-0"]));
+  });
+
+  it("the read-only token is refused every one of them (NOPERM), and nothing changes", async () => {
+    const key = freshKey("console-stream-ro");
+    await cmd("XADD", key, "5-1", "a", "b");
+    await cmd("XGROUP", "CREATE", key, "g1", "0");
+    const replies = await body(
+      await pipeline(
+        [["XADD", key, "*", "f", "v"], ["XDEL", key, "5-1"], ["XGROUP", "CREATE", key, "g2", "$"], ["XGROUP", "DESTROY", key, "g1"]],
+        { token: READONLY_TOKEN },
+      ),
+    );
+    for (const r of replies) expect(r.error).toMatch(/^NOPERM/);
+    expect(await cmd("XRANGE", key, "-", "+")).toEqual({ result: [["5-1", ["a", "b"]]] });
+    expect(((await cmd("XINFO", "GROUPS", key)).result as unknown[]).length).toBe(1);
+  });
+
+  it("the script sends them only from controls left out for the read-only token", async () => {
+    const script = await (await call("/console/app.js", { token: null })).text();
+    for (const c of ['["XDEL", key, id]', '["XGROUP", "DESTROY", key, name]', '["XGROUP", "CREATE", key, group.value', '["XADD", key, id.value.trim() || "*"]']) {
+      expect(script).toContain(c);
+    }
+    expect(script).toContain("if (!state.readOnly) content.appendChild(xaddForm(key, reopen));");
+    expect(script).toContain("if (!state.readOnly && !isBinary(name))");
+  });
+});
+
 /** A metric's samples as the console's script reads them: `name{labels} value`, label values unescaped. */
 function samples(text: string, name: string): { labels: Record<string, string>; value: number }[] {
   const out: { labels: Record<string, string>; value: number }[] = [];

@@ -266,7 +266,7 @@ export const SCRIPT = String.raw`(function () {
       else if (type === "set") scanView(content, key, "SSCAN", "SCARD", 1, reopen);
       else if (type === "list") rangeView(content, key, "list", reopen);
       else if (type === "zset") rangeView(content, key, "zset", reopen);
-      else if (type === "stream") streamView(content, key);
+      else if (type === "stream") streamView(content, key, reopen);
       else content.appendChild(el("p", { class: "muted", text: type === "none" ? "The key does not exist." : "No view for " + type + "." }));
     }).catch(fail);
   }
@@ -387,30 +387,105 @@ export const SCRIPT = String.raw`(function () {
     }
     page();
   }
-  function streamView(content, key) {
+  /**
+   * Streams: entries (XRANGE, 50 at a time) and consumer groups (XINFO GROUPS); read-write, an
+   * entry is added (XADD, "*" or an explicit id, field/value pairs) or deleted (XDEL), and a group
+   * created (XGROUP CREATE) or destroyed (XGROUP DESTROY, armed by a first click).
+   */
+  function streamView(content, key, reopen) {
     var body = el("tbody");
     var more = el("button", { type: "button", class: "more", text: "Load more", hidden: true });
     var count = el("p", { class: "muted" });
+    var groups = el("tbody");
     var from = "-";
+    var first = true;
     function page() {
-      run([["XRANGE", key, from, "+", "COUNT", 50], ["XLEN", key]]).then(function (r) {
+      var cmds = [["XRANGE", key, from, "+", "COUNT", 50], ["XLEN", key]];
+      if (first) cmds.push(["XINFO", "GROUPS", key]);
+      run(cmds).then(function (r) {
         if (!r[0].ok) throw new Error(r[0].error);
         r[0].value.forEach(function (entry) {
-          var fields = entry[1], parts = [];
+          var id = shown(entry[0]), fields = entry[1], parts = [];
           for (var i = 0; i < fields.length; i += 2) parts.push(shown(fields[i]) + "=" + shown(fields[i + 1]));
-          body.appendChild(el("tr", { class: "item" }, [el("td", { class: "num", text: shown(entry[0]) }), el("td", { text: parts.join("  ") })]));
+          var row = el("tr", { class: "item", "data-id": id }, [el("td", { class: "num", text: id }), el("td", { text: parts.join("  ") })]);
+          if (!state.readOnly) row.appendChild(el("td", { class: "edit" }, [el("button", { type: "button", class: "danger small xdel", text: "✕", title: "delete entry", onclick: function () {
+            one(["XDEL", key, id]).then(function () { flash("deleted entry " + id); reopen(); }).catch(fail);
+          } })]));
+          body.appendChild(row);
         });
         var last = r[0].value.length ? shown(r[0].value[r[0].value.length - 1][0]) : null;
         more.hidden = r[0].value.length < 50;
         if (last) from = "(" + last;
         count.textContent = r[1].value + " entries";
+        if (first && r[2] && r[2].ok) groupRows(r[2].value);
+        first = false;
       }).catch(fail);
+    }
+    /** XINFO GROUPS' reply: one flat name/value list per group. */
+    function groupRows(list) {
+      if (list.length === 0) groups.appendChild(el("tr", null, [el("td", { colspan: "6", class: "muted", text: "No consumer group." })]));
+      list.forEach(function (g) {
+        var f = {};
+        for (var i = 0; i + 1 < g.length; i += 2) f[shown(g[i])] = g[i + 1];
+        var name = f.name;
+        var row = el("tr", { class: "group", "data-group": isBinary(name) ? null : name }, [
+          el("td", { text: shown(name) }),
+          el("td", { class: "num", text: shown(f.consumers) }),
+          el("td", { class: "num", text: shown(f.pending) }),
+          el("td", { class: "num", text: shown(f["last-delivered-id"]) }),
+          el("td", { class: "num", text: f.lag === undefined ? "" : shown(f.lag) }),
+        ]);
+        if (!state.readOnly && !isBinary(name)) {
+          var destroy = el("button", { type: "button", class: "danger small xgroup-destroy", text: "✕", title: "destroy group" });
+          destroy.addEventListener("click", function () {
+            if (destroy.getAttribute("data-armed") !== "1") { destroy.setAttribute("data-armed", "1"); destroy.textContent = "Confirm destroy"; return; }
+            one(["XGROUP", "DESTROY", key, name]).then(function () { flash("destroyed group " + name); reopen(); }).catch(fail);
+          });
+          row.appendChild(el("td", { class: "edit" }, [destroy]));
+        }
+        groups.appendChild(row);
+      });
     }
     more.addEventListener("click", page);
     content.appendChild(count);
     content.appendChild(el("table", { id: "stream-table" }, [body]));
     content.appendChild(more);
+    if (!state.readOnly) content.appendChild(xaddForm(key, reopen));
+    content.appendChild(el("h3", { text: "Consumer groups" }));
+    content.appendChild(el("table", { id: "groups-table" }, [
+      el("thead", null, [el("tr", null, ["group", "consumers", "pending", "last delivered", "lag"].map(function (h) { return el("th", { text: h }); }))]),
+      groups,
+    ]));
+    if (!state.readOnly) {
+      var group = el("input", { id: "xgroup-name", placeholder: "group" });
+      var start = el("input", { id: "xgroup-id", value: "$", placeholder: "start id ($: new entries only)" });
+      content.appendChild(el("form", { id: "xgroup-form", class: "row edit", onsubmit: function () {
+        if (!group.value) return;
+        one(["XGROUP", "CREATE", key, group.value, start.value || "$"]).then(function () { flash("created group " + group.value); reopen(); }).catch(fail);
+      } }, [group, start, el("button", { type: "submit", text: "Create group" })]));
+    }
     page();
+  }
+  /** XADD key id field value [field value ...]: "*" lets the server choose the id; a refused id changes nothing. */
+  function xaddForm(key, reopen) {
+    var id = el("input", { id: "xadd-id", value: "*", placeholder: "id (* for a new one)" });
+    var pairs = el("div", { id: "xadd-pairs" });
+    function pair() {
+      pairs.appendChild(el("div", { class: "row xadd-pair" }, [el("input", { class: "xadd-field", placeholder: "field" }), el("input", { class: "xadd-value", placeholder: "value" })]));
+    }
+    pair();
+    return el("form", { id: "xadd-form", class: "edit", onsubmit: function () {
+      var cmd = ["XADD", key, id.value.trim() || "*"];
+      Array.prototype.forEach.call(pairs.querySelectorAll(".xadd-pair"), function (p) {
+        var f = p.querySelector(".xadd-field").value, v = p.querySelector(".xadd-value").value;
+        if (f !== "" || v !== "") cmd.push(f, v);
+      });
+      if (cmd.length === 3) { flash("an entry needs at least one field", true); return; }
+      one(cmd).then(function (added) { flash("added entry " + shown(added)); reopen(); }).catch(fail);
+    } }, [
+      el("div", { class: "row" }, [id, el("button", { type: "button", id: "xadd-more", text: "+ field", onclick: pair }), el("button", { type: "submit", id: "xadd-submit", text: "Add entry" })]),
+      pairs,
+    ]);
   }
 
   // ---- console -------------------------------------------------------------------------
