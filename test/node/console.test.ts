@@ -350,6 +350,7 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     for (const s of ["#chart-ratelimit path.series.s0", "#chart-ratelimit path.series.s1", "#chart-rule-0 path.series.s0", "#chart-rule-0 path.series.s1"]) await above(s);
     expect(await page.getAttribute("#chart-rule-0", "data-rule")).toBe(rule);
     expect(await page.textContent("#chart-rule-0 h3")).toContain(rule);
+    expect(await page.textContent("#chart-rule-0 h3")).toContain("(all shards)");
     expect(await page.textContent("#ratelimit-note")).toBe("");
     await shot(page, "charts");
 

@@ -584,9 +584,9 @@ export const SCRIPT = String.raw`(function () {
     { id: "chart-evictions", title: "evictions / expirations per interval", series: [["evicted", "evicted"], ["expired", "expired"]] },
     { id: "chart-ratelimit", title: "rate-limit decisions per interval (all shards)", series: [["rlAdmitted", "admitted"], ["rlRefused", "refused"]] },
   ];
-  /** A chart of one front-door rule's decisions, as counted by the Worker isolate that answered GET /metrics. */
+  /** A chart of one rule's decisions (front-door rules, named limiters), summed over every shard. */
   function ruleChart(rule, n) {
-    return { id: "chart-rule-" + n, rule: rule, title: "rule " + rule + ": decisions per interval (one isolate)", series: [["rule:" + rule + ":admitted", "admitted"], ["rule:" + rule + ":refused", "refused"]] };
+    return { id: "chart-rule-" + n, rule: rule, title: "rule " + rule + ": decisions per interval (all shards)", series: [["rule:" + rule + ":admitted", "admitted"], ["rule:" + rule + ":refused", "refused"]] };
   }
   /** Prometheus label values, unescaped (\\, \", \n). */
   function parseLabels(text) {
@@ -596,14 +596,13 @@ export const SCRIPT = String.raw`(function () {
   }
   /**
    * GET /metrics (the read-write token): RL.* decisions summed over the shards and algorithms,
-   * front-door decisions per rule of the isolate that answered, and that isolate's start time.
-   * Resolves to null when the token may not read the metrics.
+   * and per rule summed over the shards. Resolves to null when the token may not read the metrics.
    */
   function metrics() {
     return fetch("/metrics", { headers: { authorization: "Bearer " + state.token } }).then(function (res) {
       if (res.status !== 200) return null;
       return res.text().then(function (text) {
-        var out = { admitted: 0, refused: 0, rules: {}, isolate: null };
+        var out = { admitted: 0, refused: 0, rules: {} };
         text.split("\n").forEach(function (line) {
           var m = /^(\w+)(\{.*\})? (\S+)$/.exec(line);
           if (!m) return;
@@ -611,10 +610,10 @@ export const SCRIPT = String.raw`(function () {
           if (m[1] === "edgekv_ratelimit_decisions_total") {
             if (labels.decision === "admitted") out.admitted += v;
             else if (labels.decision === "refused") out.refused += v;
-          } else if (m[1] === "edgekv_front_door_decisions_total" && labels.rule !== undefined) {
+          } else if (m[1] === "edgekv_ratelimit_rule_decisions_total" && labels.rule !== undefined) {
             var r = out.rules[labels.rule] || (out.rules[labels.rule] = { admitted: 0, refused: 0 });
             if (labels.decision === "admitted" || labels.decision === "refused") r[labels.decision] += v;
-          } else if (m[1] === "edgekv_isolate_start_time_seconds") out.isolate = m[3];
+          }
         });
         return out;
       });
@@ -636,17 +635,16 @@ export const SCRIPT = String.raw`(function () {
       var f = {};
       r.forEach(function (e) { if (e.ok) { var p = parseInfo(shown(e.value)); Object.keys(p).forEach(function (k) { f[k] = p[k]; }); } });
       var raw = { hits: num(f.keyspace_hits), misses: num(f.keyspace_misses), evicted: num(f.evicted_keys), expired: num(f.expired_keys),
-        rlAdmitted: m ? m.admitted : 0, rlRefused: m ? m.refused : 0, rules: m ? m.rules : {}, isolate: m ? m.isolate : null };
+        rlAdmitted: m ? m.admitted : 0, rlRefused: m ? m.refused : 0, rules: m ? m.rules : {} };
       var prev = state.samples.length ? state.samples[state.samples.length - 1].raw : raw;
       var s = { raw: raw, ops: num(f.instantaneous_ops_per_sec), used: num(f.used_memory), max: num(f.maxmemory) };
       ["hits", "misses", "evicted", "expired", "rlAdmitted", "rlRefused"].forEach(function (k) { s[k] = Math.max(0, raw[k] - prev[k]); });
-      // Per-rule counts are one isolate's: across a different isolate (or a restart) the interval is unknown, drawn as 0.
-      var sameIsolate = raw.isolate !== null && raw.isolate === prev.isolate;
+      // Per-rule counts are the shards' totals, as the per-algorithm ones: a rule missing from the last sample had none then.
       Object.keys(raw.rules).forEach(function (rule) {
         if (state.rules.indexOf(rule) < 0) state.rules.push(rule);
-        var was = prev.rules[rule] || { admitted: 0, refused: 0 };
+        var was = prev === raw ? raw.rules[rule] : prev.rules[rule] || { admitted: 0, refused: 0 };
         ["admitted", "refused"].forEach(function (d) {
-          s["rule:" + rule + ":" + d] = sameIsolate || prev === raw ? Math.max(0, raw.rules[rule][d] - was[d]) : 0;
+          s["rule:" + rule + ":" + d] = Math.max(0, raw.rules[rule][d] - was[d]);
         });
       });
       state.metrics = m !== null;
@@ -695,7 +693,7 @@ export const SCRIPT = String.raw`(function () {
       CHARTS.forEach(function (c, i) { drawChart(boxes[i], c); });
       note.textContent = state.readOnly || !state.metrics
         ? "Rate-limit decisions come from GET /metrics, which needs the read-write token."
-        : state.rules.length === 0 ? "No front-door rule has decided anything in the isolate that answered." : "";
+        : state.rules.length === 0 ? "No rule has decided anything yet (rules: RATE_LIMIT_RULES, or a limiter's rule option)." : "";
       state.rules.forEach(function (rule, n) {
         if (!ruleBoxes[n]) { ruleBoxes[n] = el("figure", { id: "chart-rule-" + n, class: "chart-box", "data-rule": rule }); rules.appendChild(ruleBoxes[n]); }
         drawChart(ruleBoxes[n], ruleChart(rule, n));
