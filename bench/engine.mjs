@@ -6,7 +6,7 @@
  *
  * - engine: commands/s of one small command per type (GET, SET, INCR, HSET, ZADD, LPUSH, SADD,
  *   SETBIT, GETBIT, PFADD, PFCOUNT, XADD, GEOADD, JSON.SET, JSON.GET), PING (no storage: the cost of
- *   dispatch alone), and EVALSHA of @upstash/ratelimit's fixed-window limiter script
+ *   dispatch alone), RL.FIXED without and with `RULE` (the per-rule count's cost), and EVALSHA of @upstash/ratelimit's fixed-window limiter script
  *   (bench/limiter-script.mjs) on one of 1,000 counters, and the INCRBY it calls alone on the same
  *   counters; XADD appends to one of 1,000 streams. Below them, the platform's floor
  *   (`PLATFORM_FLOOR`): the runtime's own cost of one SQL statement and of a KV get and put.
@@ -54,6 +54,10 @@ export const ENGINE_COMMANDS = [
     template: [["EVALSHA", FIXED_WINDOW_SHA, "1", "eng:rl:{r}", "1000000", "60000", "1"]],
     range: 1000,
   },
+  // A fixed-window decision, and the same counted under a rule's name (the front door's RULE,
+  // docs/rate-limiting.md "Decisions per rule"): the difference is the per-rule count's cost.
+  { name: "RL.FIXED", template: [["RL.FIXED", "eng:rf:{r}", "1000000", "60000", "1"]], range: 1000 },
+  { name: "RL.FIXED RULE", template: [["RL.FIXED", "eng:rf:{r}", "1000000", "60000", "1", "RULE", "POST /login"]], range: 1000 },
   // The command that script calls, alone, on the same counters (keys with a TTL): EVALSHA's
   // cost less this is what the script host and the interpreter cost.
   {

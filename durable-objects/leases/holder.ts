@@ -73,13 +73,15 @@ export function shardPrimary(stub: ShardRpc): Primary {
     return reply;
   };
   return {
-    async lease(key, limit, windowMs, want) {
-      const g = grantOf(await one(["RL.LEASE", key, limit, windowMs, want]));
+    async lease(key, limit, windowMs, want, decided) {
+      const argv: (string | number)[] = ["RL.LEASE", key, limit, windowMs, want];
+      for (const [rule, admitted, refused] of decided ?? []) argv.push("DECIDED", rule, admitted, refused);
+      const g = grantOf(await one(argv));
       if (!g) throw new Error("lease holder: unexpected RL.LEASE reply");
       return g;
     },
-    async fixed(key, limit, windowMs, cost) {
-      const d = await one(["RL.FIXED", key, limit, windowMs, cost]);
+    async fixed(key, limit, windowMs, cost, rule) {
+      const d = await one(rule === undefined ? ["RL.FIXED", key, limit, windowMs, cost] : ["RL.FIXED", key, limit, windowMs, cost, "RULE", rule]);
       if (!Array.isArray(d) || d.length !== 5) throw new Error("lease holder: unexpected RL.FIXED reply");
       return d as number[];
     },

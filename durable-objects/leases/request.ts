@@ -12,6 +12,10 @@ export interface HolderRequest {
   cost: number;
   /** Regions that may hold slices (RATE_LIMIT_LEASE_REGIONS): the slice cap's divisor. */
   regions: number;
+  /** The rule the decision is counted under (RL.FIXED's `RULE`), if any. */
+  rule?: string;
+  /** The caller's cached refusals of `rule` since its last call (`CACHED`). */
+  cached?: number;
 }
 
 /** The name of the holder of `region` for shard `shard`: `lease-<region>-<shard>`. */

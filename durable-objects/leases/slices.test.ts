@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { leaseStep, type Grant } from "./grant";
-import { firstSlice, maxSlice, Slices, type Primary } from "./slices";
+import { firstSlice, maxSlice, Slices, type Primary, type RuleReport } from "./slices";
+import { MAX_RULES, OTHER_RULE } from "../stats/counters";
 import { fixedWindow, type FixedState } from "../store/ratelimit";
 import { seededRandom as random } from "../../test/random";
 
@@ -213,3 +214,69 @@ describe("lease holder slices", () => {
     expect(shard.leases).toBe(0);
   });
 });
+
+describe("a holder's decisions per rule, reported to the shard", () => {
+  /** The model shard's primary, recording the reports leases carry and the rules of exact decisions; timers run when the test says. */
+  function reporting(clock: { t: number }) {
+    const inner = new ModelShard(clock).primary();
+    const reports: RuleReport[][] = [];
+    const exactRules: (string | undefined)[] = [];
+    const timers: (() => void)[] = [];
+    const primary: Primary = {
+      lease: (key, limit, windowMs, want, decided) => {
+        if (decided) reports.push(decided);
+        return inner.lease(key, limit, windowMs, want);
+      },
+      fixed: (key, limit, windowMs, cost, rule) => {
+        exactRules.push(rule);
+        return inner.fixed(key, limit, windowMs, cost);
+      },
+    };
+    const h = new Slices(primary, () => clock.t, 10_000, (fn) => void timers.push(fn));
+    const total = (rule: string) => {
+      const t = [0, 0];
+      for (const r of reports.flat()) if (r[0] === rule) (t[0]! += r[1], t[1]! += r[2]);
+      const u = h.unreported().get(rule);
+      return { reported: t, unreported: u ?? [0, 0] };
+    };
+    return { h, reports, exactRules, timers, total };
+  }
+
+  it("every decision made here is reported once, with the next lease or by the timer; exact ones carry RULE", async () => {
+    const clock = { t: T0 };
+    const { h, reports, exactRules, timers, total } = reporting(clock);
+    const req = { key: "k", limit: 16, windowMs: WINDOW, cost: 1, regions: 1, rule: "/r" };
+    const d = [];
+    for (let i = 0; i < 20; i++) d.push(await h.decide(req));
+    expect(d.filter((x) => x[0] === 0)).toHaveLength(16);
+    const { reported, unreported } = total("/r");
+    expect([reported[0]! + unreported[0], reported[1]! + unreported[1]]).toEqual([16, 4]);
+    expect(reports.length).toBeGreaterThan(0); // later leases carried earlier decisions
+    expect(timers).toHaveLength(1); // one report scheduled at a time
+    timers.shift()!();
+    await Promise.resolve();
+    expect(h.unreported().size).toBe(0);
+    expect(total("/r").reported).toEqual([16, 4]);
+    // The timer's report rides a lease of want 0: the shard's count is unchanged (20 more would all be refused).
+    expect((await h.decide({ ...req, cost: 0 }))[2]).toBe(0);
+    expect(exactRules).toEqual(["/r"]);
+    // Cached refusals the caller sends are counted as refused; a request without a rule counts nothing.
+    await h.decide({ ...req, cached: 5 });
+    await h.decide({ key: "k", limit: 16, windowMs: WINDOW, cost: 1, regions: 1 });
+    expect(h.unreported()).toEqual(new Map([["/r", [0, 6]]]));
+  });
+
+  it(`keeps at most ${MAX_RULES} rule names unreported, the rest under "${OTHER_RULE}"`, async () => {
+    const clock = { t: T0 };
+    const { h, reports } = reporting(clock);
+    // limit 10000, one region: a first slice of 625, so all 70 decisions are made here after the first lease.
+    for (let i = 0; i < MAX_RULES + 6; i++) await h.decide({ key: "k", limit: 10_000, windowMs: WINDOW, cost: 1, regions: 1, rule: `/r${i}` });
+    expect(reports).toEqual([]);
+    const pending = h.unreported();
+    expect(pending.size).toBe(MAX_RULES + 1);
+    expect(pending.get(OTHER_RULE)).toEqual([6, 0]);
+    expect(pending.get(`/r${MAX_RULES - 1}`)).toEqual([1, 0]);
+    expect(pending.has(`/r${MAX_RULES}`)).toBe(false);
+  });
+});
+

@@ -48,6 +48,16 @@ export interface CommandSlot {
 /** Redis tracks at most this many distinct error prefixes (errorstats); later new ones are not tracked. */
 export const MAX_ERROR_PREFIXES = 128;
 
+/** Distinct rule names a shard counts rate-limit decisions under (RL.* `RULE`); later new ones count as OTHER_RULE. */
+export const MAX_RULES = 64;
+/** A rule name longer than this (UTF-8 bytes) counts as OTHER_RULE. */
+export const MAX_RULE_BYTES = 256;
+/** The bucket of rule names past MAX_RULES (or too long). */
+export const OTHER_RULE = "other";
+/** Counter prefixes of the per-rule decisions: `ratelimit_rule_admitted:<rule>`, `ratelimit_rule_refused:<rule>`. */
+export const RULE_ADMITTED = "ratelimit_rule_admitted:";
+export const RULE_REFUSED = "ratelimit_rule_refused:";
+
 const SAMPLE_MS = 100;
 const SAMPLES = 16;
 
@@ -100,6 +110,23 @@ export class ShardCounters {
 
   /** `groupOf(name)`: the command group a command's latency is counted under (`string`, `hash`, …). */
   constructor(private readonly groupOf: (command: string) => string = () => "other") {}
+
+  /** Rule names with their own per-rule counters (at most MAX_RULES). */
+  private readonly rules = new Set<string>();
+
+  /**
+   * Rate-limit decisions of the rule `rule` (RL.* `RULE`, or a lease holder's report): its own
+   * counters while fewer than MAX_RULES names have them, else those of OTHER_RULE.
+   */
+  ruleDecisions(rule: string, admitted: number, refused: number): void {
+    let name = rule;
+    if (!this.rules.has(name)) {
+      if (name !== OTHER_RULE && this.rules.size < MAX_RULES && new TextEncoder().encode(name).length <= MAX_RULE_BYTES) this.rules.add(name);
+      else name = OTHER_RULE;
+    }
+    if (admitted > 0) this.incr(RULE_ADMITTED + name, admitted);
+    if (refused > 0) this.incr(RULE_REFUSED + name, refused);
+  }
 
   /** Adds `n` to the counter `name`. */
   incr(name: string, n = 1): void {
@@ -215,7 +242,11 @@ export class ShardCounters {
       else if (name === "expired_keys") this.expiredKeys += n;
       else if (name === "total_net_input_bytes") this.netInputBytes += n;
       else if (name === "total_net_output_bytes") this.netOutputBytes += n;
-      else this.incr(name, n);
+      else {
+        this.incr(name, n);
+        const rule = name.startsWith(RULE_ADMITTED) ? name.slice(RULE_ADMITTED.length) : name.startsWith(RULE_REFUSED) ? name.slice(RULE_REFUSED.length) : null;
+        if (rule !== null && rule !== OTHER_RULE) this.rules.add(rule);
+      }
     }
     for (const [name, c] of Object.entries(saved.commands ?? {})) {
       const s = this.stat(name);
@@ -244,6 +275,7 @@ export class ShardCounters {
   reset(): void {
     this.onReset?.();
     this.counts.clear();
+    this.rules.clear();
     this.commandsProcessed = this.keyspaceHits = this.keyspaceMisses = this.expiredKeys = this.netInputBytes = this.netOutputBytes = 0;
     // Zeroed in place: the command path holds these objects (slots), the running command included.
     for (const s of this.commands.values()) s.calls = s.usec = s.rejected = s.failed = 0;

@@ -120,6 +120,60 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await page.waitForFunction((k) => document.getElementById("detail-key")?.textContent === k, key);
   }
 
+  /** A stream's entries and groups edited from its view: XADD (explicit id, `*`, an id refused), XDEL, XGROUP CREATE/DESTROY. */
+  async function streamEditing(page: Page): Promise<void> {
+    const flashed = async (pattern: RegExp) => {
+      await page.waitForFunction((src) => new RegExp(src).test(document.getElementById("flash")?.textContent ?? ""), pattern.source);
+      return page.getAttribute("#flash", "class");
+    };
+    await page.fill("#xadd-id", "2-1");
+    await page.fill("#xadd-pairs .xadd-field", "a");
+    await page.fill("#xadd-pairs .xadd-value", "b");
+    await page.click("#xadd-submit");
+    await eventually(["XRANGE", "con:stream", "2-1", "2-1"], [["2-1", ["a", "b"]]]);
+    await page.waitForSelector('#stream-table tr.item[data-id="2-1"]');
+    // "*" and two pairs.
+    await page.click("#xadd-more");
+    await page.locator("#xadd-pairs .xadd-field").nth(0).fill("x");
+    await page.locator("#xadd-pairs .xadd-value").nth(0).fill("1");
+    await page.locator("#xadd-pairs .xadd-field").nth(1).fill("y");
+    await page.locator("#xadd-pairs .xadd-value").nth(1).fill("2");
+    await page.click("#xadd-submit");
+    await eventually(["XLEN", "con:stream"], 3);
+    const top = (await command(["XREVRANGE", "con:stream", "+", "-", "COUNT", 1])).result as [string, string[]][];
+    expect(top[0]![1]).toEqual(["x", "1", "y", "2"]);
+    await page.waitForSelector(`#stream-table tr.item[data-id="${top[0]![0]}"]`);
+    // An id not above the top: the server's error is shown, nothing is added.
+    await page.fill("#xadd-id", "2-0");
+    await page.fill("#xadd-pairs .xadd-field", "late");
+    await page.fill("#xadd-pairs .xadd-value", "no");
+    await page.click("#xadd-submit");
+    expect(await flashed(/equal or smaller/)).toContain("error");
+    expect((await command(["XLEN", "con:stream"])).result).toBe(3);
+    // XDEL from the entry's row.
+    await page.click('#stream-table tr.item[data-id="2-1"] button.xdel');
+    await eventually(["XRANGE", "con:stream", "2-1", "2-1"], []);
+    await page.waitForSelector('#stream-table tr.item[data-id="2-1"]', { state: "detached" });
+    // Consumer groups: create, a duplicate refused (BUSYGROUP), destroy (armed by a first click).
+    await page.waitForSelector("#groups-table");
+    expect(await page.locator("#groups-table tr.group").count()).toBe(0);
+    await page.fill("#xgroup-name", "g1");
+    await page.fill("#xgroup-id", "0");
+    await page.click("#xgroup-form button[type=submit]");
+    await page.waitForSelector('#groups-table tr.group[data-group="g1"]');
+    expect(await page.textContent('#groups-table tr.group[data-group="g1"]')).toContain("0-0");
+    expect(((await command(["XINFO", "GROUPS", "con:stream"])).result as unknown[]).length).toBe(1);
+    await page.fill("#xgroup-name", "g1");
+    await page.click("#xgroup-form button[type=submit]");
+    expect(await flashed(/BUSYGROUP/)).toContain("error");
+    await shot(page, "stream");
+    await page.click('#groups-table tr.group[data-group="g1"] button.xgroup-destroy');
+    expect(((await command(["XINFO", "GROUPS", "con:stream"])).result as unknown[]).length).toBe(1); // the first click only arms it
+    await page.click('#groups-table tr.group[data-group="g1"] button.xgroup-destroy');
+    await eventually(["XINFO", "GROUPS", "con:stream"], []);
+    await page.waitForSelector('#groups-table tr.group[data-group="g1"]', { state: "detached" });
+  }
+
   const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
@@ -224,6 +278,7 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await openKey(page, "con:stream");
     await page.waitForSelector("#stream-table tr.item");
     expect(await page.textContent("#stream-table")).toContain("1-1field=value");
+    await streamEditing(page);
 
     // Edit a string (its TTL kept), rename, set a TTL, delete.
     await command(["EXPIRE", "con:str", 1000]);
@@ -295,6 +350,7 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     for (const s of ["#chart-ratelimit path.series.s0", "#chart-ratelimit path.series.s1", "#chart-rule-0 path.series.s0", "#chart-rule-0 path.series.s1"]) await above(s);
     expect(await page.getAttribute("#chart-rule-0", "data-rule")).toBe(rule);
     expect(await page.textContent("#chart-rule-0 h3")).toContain(rule);
+    expect(await page.textContent("#chart-rule-0 h3")).toContain("(all shards)");
     expect(await page.textContent("#ratelimit-note")).toBe("");
     await shot(page, "charts");
 
@@ -318,11 +374,16 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await signIn(page, readOnlyToken);
     await page.waitForSelector("#readonly-badge");
     expect(await page.locator("#new-form").count()).toBe(0);
-    for (const key of ["con:hash", "con:str", "con:zset", "con:set", "con:list"]) {
+    await command(["XGROUP", "CREATE", "con:stream", "ro-group", "0"]);
+    for (const key of ["con:hash", "con:str", "con:zset", "con:set", "con:list", "con:stream"]) {
       await openKey(page, key);
       await page.waitForSelector("#detail-content tr.item, #string-value");
       expect(await page.locator(".edit, #delete-key, #rename-form, #ttl-form, #string-edit, textarea").count(), key).toBe(0);
     }
+    // The stream's groups are listed, without their controls (checked above: no .edit).
+    await openKey(page, "con:stream");
+    await page.waitForSelector('#groups-table tr.group[data-group="ro-group"]');
+    expect(await page.locator("#xadd-form, #xgroup-form, button.xdel, button.xgroup-destroy").count()).toBe(0);
     await openKey(page, "con:hash");
     await page.waitForSelector("#hash-table tr.item");
     await shot(page, "readonly");

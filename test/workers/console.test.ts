@@ -2,8 +2,9 @@
  * The web console's routes (worker/console/, docs/console.md): served without a token, with a
  * strict Content-Security-Policy, nothing else of the API opened; and the sign-in's read-only
  * probe: `SETRANGE key 0 ""` changes nothing with the read-write token and is NOPERM with the
- * read-only one; and GET /metrics as the console's rate-limit charts read it (RL.* decisions over
- * all shards, front-door decisions per rule of one isolate; refused to the read-only token).
+ * read-only one; the stream view's edits; and GET /metrics as the console's rate-limit charts
+ * read it (RL.* decisions and front-door decisions per rule, both over all shards; refused to the
+ * read-only token).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:test";
@@ -75,6 +76,63 @@ describe("the console's read-only probe", () => {
   });
 });
 
+describe("the console's stream editing: the calls its stream view sends", () => {
+  const body = async (res: Response) => (await res.json()) as { result?: unknown; error?: string }[];
+
+  it("XADD with an explicit id or *, XDEL, XGROUP CREATE and DESTROY, as one pipeline entry each", async () => {
+    const key = freshKey("console-stream");
+    const [added] = await body(await pipeline([["XADD", key, "5-1", "a", "b"]]));
+    expect(added).toEqual({ result: "5-1" });
+    const [auto] = await body(await pipeline([["XADD", key, "*", "x", "1", "y", "2"]]));
+    expect(auto!.result).toMatch(/^\d+-\d+$/);
+    expect(await cmd("XLEN", key)).toEqual({ result: 2 });
+    expect(await body(await pipeline([["XGROUP", "CREATE", key, "g1", "$"]]))).toEqual([{ result: "OK" }]);
+    expect(((await cmd("XINFO", "GROUPS", key)).result as unknown[]).length).toBe(1);
+    expect(await body(await pipeline([["XDEL", key, "5-1"]]))).toEqual([{ result: 1 }]);
+    expect(await cmd("XRANGE", key, "5-1", "5-1")).toEqual({ result: [] });
+    expect(await body(await pipeline([["XGROUP", "DESTROY", key, "g1"]]))).toEqual([{ result: 1 }]);
+    expect(await cmd("XINFO", "GROUPS", key)).toEqual({ result: [] });
+  });
+
+  it("an id not above the top and a duplicate group are errors the page shows, and change nothing", async () => {
+    const key = freshKey("console-stream-err");
+    await cmd("XADD", key, "5-1", "a", "b");
+    await cmd("XGROUP", "CREATE", key, "g1", "0");
+    const [late, dup] = await body(await pipeline([["XADD", key, "5-0", "late", "no"], ["XGROUP", "CREATE", key, "g1", "$"]]));
+    expect(late!.error).toBe("ERR The ID specified in XADD is equal or smaller than the target stream top item");
+    expect(dup!.error).toMatch(/^BUSYGROUP/);
+    expect(await cmd("XLEN", key)).toEqual({ result: 1 });
+    expect(await cmd("XRANGE", key, "-", "+")).toEqual({ result: [["5-1", ["a", "b"]]] });
+    const groups = (await cmd("XINFO", "GROUPS", key)).result as unknown[][];
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toEqual(expect.arrayContaining(["last-delivered-id", "0-0"]));
+  });
+
+  it("the read-only token is refused every one of them (NOPERM), and nothing changes", async () => {
+    const key = freshKey("console-stream-ro");
+    await cmd("XADD", key, "5-1", "a", "b");
+    await cmd("XGROUP", "CREATE", key, "g1", "0");
+    const replies = await body(
+      await pipeline(
+        [["XADD", key, "*", "f", "v"], ["XDEL", key, "5-1"], ["XGROUP", "CREATE", key, "g2", "$"], ["XGROUP", "DESTROY", key, "g1"]],
+        { token: READONLY_TOKEN },
+      ),
+    );
+    for (const r of replies) expect(r.error).toMatch(/^NOPERM/);
+    expect(await cmd("XRANGE", key, "-", "+")).toEqual({ result: [["5-1", ["a", "b"]]] });
+    expect(((await cmd("XINFO", "GROUPS", key)).result as unknown[]).length).toBe(1);
+  });
+
+  it("the script sends them only from controls left out for the read-only token", async () => {
+    const script = await (await call("/console/app.js", { token: null })).text();
+    for (const c of ['["XDEL", key, id]', '["XGROUP", "DESTROY", key, name]', '["XGROUP", "CREATE", key, group.value', '["XADD", key, id.value.trim() || "*"]']) {
+      expect(script).toContain(c);
+    }
+    expect(script).toContain("if (!state.readOnly) content.appendChild(xaddForm(key, reopen));");
+    expect(script).toContain("if (!state.readOnly && !isBinary(name))");
+  });
+});
+
 /** A metric's samples as the console's script reads them: `name{labels} value`, label values unescaped. */
 function samples(text: string, name: string): { labels: Record<string, string>; value: number }[] {
   const out: { labels: Record<string, string>; value: number }[] = [];
@@ -93,7 +151,7 @@ describe("the console's rate-limit charts' source: GET /metrics", () => {
   const bindings = {
     ORIGIN: "https://origin.invalid",
     API_HOSTNAMES: "edgekv",
-    RATE_LIMIT_RULES: JSON.stringify({ [rule]: { algorithm: "fixed", limit: 1, window: 600_000 } }),
+    RATE_LIMIT_RULES: JSON.stringify({ [rule]: { algorithm: "fixed", limit: 1, window: 600_000, key: "header:x-user" } }),
   } as Partial<Env>;
   afterEach(() => vi.restoreAllMocks());
   const total = (text: string, name: string, want: Record<string, string>) =>
@@ -111,20 +169,27 @@ describe("the console's rate-limit charts' source: GET /metrics", () => {
     expect([d("admitted"), d("refused")]).toEqual([1, 2]);
   });
 
-  it("counts front-door decisions per rule (this isolate), with the isolate's start time", async () => {
-    const site = (path: string) => {
+  it("counts front-door decisions per rule over all shards, the refusal cache's answers included", async () => {
+    const site = (path: string, user: string) => {
       const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
-      return app.fetch(new Request(`http://site.test${path}`, { method: "POST" }), { ...(env as unknown as Env), ...bindings }, ctx);
+      const req = new Request(`http://site.test${path}`, { method: "POST", headers: { "x-user": user } });
+      return app.fetch(req, { ...(env as unknown as Env), ...bindings }, ctx);
     };
     const before = await (await callWith(bindings, "/metrics")).text();
     vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("origin", { status: 200 }));
-    expect((await site("/rl-console/a")).status).toBe(200);
-    expect((await site("/rl-console/b")).status).toBe(429);
+    const user = freshKey("console-user");
+    expect((await site("/rl-console/a", user)).status).toBe(200);
+    expect((await site("/rl-console/b", user)).status).toBe(429); // refused by the key's shard
+    expect((await site("/rl-console/c", user)).status).toBe(429); // refused by this isolate's refusal cache
+    // Another user's request (another key, maybe another shard) carries the cached refusal with it.
+    expect((await site("/rl-console/d", `${user}-2`)).status).toBe(200);
     const after = await (await callWith(bindings, "/metrics")).text();
-    const d = (decision: string) =>
-      total(after, "edgekv_front_door_decisions_total", { rule, decision }) - total(before, "edgekv_front_door_decisions_total", { rule, decision });
-    expect([d("admitted"), d("refused")]).toEqual([1, 1]);
-    expect(samples(after, "edgekv_isolate_start_time_seconds")).toHaveLength(1);
+    const d = (name: string, decision: string) => total(after, name, { rule, decision }) - total(before, name, { rule, decision });
+    expect([d("edgekv_ratelimit_rule_decisions_total", "admitted"), d("edgekv_ratelimit_rule_decisions_total", "refused")]).toEqual([2, 2]);
+    // The isolate's own count (front door) agrees here: one isolate served them all.
+    expect([d("edgekv_front_door_decisions_total", "admitted"), d("edgekv_front_door_decisions_total", "refused")]).toEqual([2, 2]);
+    const script = await (await call("/console/app.js", { token: null })).text();
+    expect(script).toContain('"edgekv_ratelimit_rule_decisions_total"');
   });
 
   it("is refused to the read-only token, so the console does not ask with it", async () => {

@@ -47,7 +47,9 @@ describe("RL.LEASE", () => {
       expect(run(T0, "RL.LEASE", "e", 10, 1000, -1)).toEqual({ error: Errors.rateLimitParam("want") });
       expect(run(T0, "RL.LEASE", "e", 10, 1000, "x")).toEqual({ error: Errors.notInteger });
       expect(run(T0, "RL.LEASE", "e", 10, 1000)).toEqual({ error: Errors.wrongArity("rl.lease") });
-      expect(run(T0, "RL.LEASE", "e", 10, 1000, 1, 1)).toEqual({ error: Errors.wrongArity("rl.lease") });
+      expect(run(T0, "RL.LEASE", "e", 10, 1000, 1, 1)).toEqual({ error: Errors.syntax });
+      expect(run(T0, "RL.LEASE", "e", 10, 1000, 1, "DECIDED", "r", 1)).toEqual({ error: Errors.syntax });
+      expect(run(T0, "RL.LEASE", "e", 10, 1000, 1, "DECIDED", "r", 1, -1)).toEqual({ error: Errors.rateLimitParam("refused") });
       expect(run(T0, "EXISTS", "e")).toBe(0);
       run(T0, "SET", "str", "hello");
       expect(run(T0, "RL.LEASE", "str", 10, 1000, 1)).toEqual({ error: Errors.rateLimitState });
@@ -225,3 +227,35 @@ describe("RATE_LIMIT_MODE=lease, the middleware with modeStore", () => {
     expect(local).toBeGreaterThan(0);
   });
 });
+
+describe("RATE_LIMIT_MODE=lease: decisions per rule", () => {
+  it("the holders' own decisions reach the shards' per-rule counters (reported, not lost), with the exact ones", async () => {
+    const tag = freshKey("mw-rule");
+    const rule = `GET /${tag}`;
+    const limit = 12;
+    const mw = new Hono<{ Bindings: Env }>();
+    mw.use("*", rateLimit({ store: modeStore, algorithm: "fixed", limit, windowMs: 1e12, key: () => tag, refusalCache: false, rule }));
+    mw.get("*", (c) => c.text("ok"));
+    const ctx = { waitUntil() {}, passThroughOnException() {}, props: {} } as unknown as ExecutionContext;
+    const bindings = { ...(env as unknown as Env), ...LEASE_VARS } as Env;
+    const fetch = async (url: string, init?: RequestInit) => mw.fetch(new Request(url, init), bindings, ctx);
+    const statuses = await crowd(fetch, "http://app/x", [...REGIONS, null], 2, 5);
+    const admitted = statuses.filter((s) => s === 200).length;
+    let local = 0;
+    for (const r of REGIONS) local += (await holder(r, `rl:${tag}`).stats()).local;
+    expect(local).toBeGreaterThan(0);
+    // Each holder reports within REPORT_MS of its first unreported decision: poll (bounded) until every decision is counted.
+    const counted = async () => {
+      const text = await (await call("/metrics")).text();
+      const of = (d: string) => Number(new RegExp(`^edgekv_ratelimit_rule_decisions_total\\{rule="${rule}",decision="${d}"\\} (\\d+)$`, "m").exec(text)?.[1] ?? 0);
+      return [of("admitted"), of("refused")];
+    };
+    let seen = await counted();
+    for (let i = 0; i < 100 && seen[0]! + seen[1]! < statuses.length; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      seen = await counted();
+    }
+    expect(seen).toEqual([admitted, statuses.length - admitted]);
+  });
+});
+

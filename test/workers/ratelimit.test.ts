@@ -90,6 +90,54 @@ describe("rate-limit commands with a controlled clock", () => {
     }));
 });
 
+describe("RULE and CACHED: decisions counted per rule on the shard", () => {
+  it("change no decision; RULE may follow the cost or stand in its place; CL.THROTTLE takes none", () =>
+    withClock("ratelimit", (run) => {
+      const cases: [(string | number)[], (string | number)[]][] = [
+        [["RL.FIXED", "f", 2, 1000], ["RULE", "r"]],
+        [["RL.SLIDING", "s", 2, 1000, 1], ["RULE", "r", "CACHED", 3]],
+        [["RL.LOG", "l", 2, 1000, 1], ["rule", "r"]],
+        [["RL.BUCKET", "b", 2, 1, 100, 1], ["CACHED", 2, "RULE", "r"]],
+        [["RL.GCRA", "g", 1, 10, 1000], ["RULE", "r"]],
+      ];
+      for (const [argv, tail] of cases) {
+        const [name, key, ...rest] = argv;
+        for (let i = 0; i < 3; i++) {
+          expect(run(T0 + i, name!, `${key}-ruled`, ...rest, ...tail), `${name} ${i}`).toEqual(run(T0 + i, name!, key!, ...rest));
+        }
+      }
+      expect(run(T0, "CL.THROTTLE", "c", 15, 30, 60, 1, "RULE", "r")).toEqual({ error: Errors.syntax });
+    }));
+
+  it("bad input: errors, nothing written or counted", () =>
+    withClock("ratelimit", (run) => {
+      expect(run(T0, "RL.FIXED", "e", 10, 1000, "RULE")).toEqual({ error: Errors.syntax });
+      expect(run(T0, "RL.FIXED", "e", 10, 1000, 1, "CACHED", 2)).toEqual({ error: Errors.syntax });
+      expect(run(T0, "RL.FIXED", "e", 10, 1000, 1, "RULE", "r", "CACHED", -1)).toEqual({ error: Errors.rateLimitParam("cached") });
+      expect(run(T0, "RL.FIXED", "e", 10, 1000, 1, "RULE", "r", "EXTRA")).toEqual({ error: Errors.syntax });
+      expect(run(T0, "RL.FIXED", "e", 10, 1000, "2x", "RULE", "r")).toEqual({ error: Errors.notInteger });
+      expect(run(T0, "EXISTS", "e")).toBe(0);
+    }));
+
+  it("GET /metrics: per rule, summed over the shards, cached refusals included; errors count nothing", async () => {
+    const rule = `POST /rule-${freshKey("m")}`;
+    const keys = [freshKey("rule-a"), freshKey("rule-b"), freshKey("rule-c")];
+    for (const k of keys) for (let i = 0; i < 2; i++) await cmd("RL.FIXED", k, 1, 1e12, 1, "RULE", rule);
+    await cmd("RL.SLIDING", freshKey("rule-s"), 5, 1e12, 1, "RULE", rule, "CACHED", 4);
+    await cmd("RL.SLIDING", keys[0]!, 5, 1e12, 1, "RULE", rule, "CACHED", 4); // the key holds RL.FIXED's state: an error
+    await cmd("RL.FIXED", keys[0]!, 5, 1e12, 1, "RULE", rule, "CACHED", -4);
+    await cmd("RL.FIXED", keys[0]!, 5, 1e12, 1, "RULE", rule, "bogus");
+    const text = await (await call("/metrics")).text();
+    const value = (decision: string) => {
+      const esc = rule.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      const m = new RegExp(`^edgekv_ratelimit_rule_decisions_total\\{rule="${esc}",decision="${decision}"\\} (\\d+)$`, "m").exec(text);
+      return m ? Number(m[1]) : 0;
+    };
+    // Three keys (on their shards): one admitted and one refused each; a sliding admission with 4 cached refusals.
+    expect([value("admitted"), value("refused")]).toEqual([4, 7]);
+  });
+});
+
 describe("rate limits through the Worker", () => {
   const cases: [string, (key: string) => (string | number)[]][] = [
     ["RL.FIXED", (k) => ["RL.FIXED", k, 100, 1e12]],

@@ -266,7 +266,7 @@ export const SCRIPT = String.raw`(function () {
       else if (type === "set") scanView(content, key, "SSCAN", "SCARD", 1, reopen);
       else if (type === "list") rangeView(content, key, "list", reopen);
       else if (type === "zset") rangeView(content, key, "zset", reopen);
-      else if (type === "stream") streamView(content, key);
+      else if (type === "stream") streamView(content, key, reopen);
       else content.appendChild(el("p", { class: "muted", text: type === "none" ? "The key does not exist." : "No view for " + type + "." }));
     }).catch(fail);
   }
@@ -387,30 +387,105 @@ export const SCRIPT = String.raw`(function () {
     }
     page();
   }
-  function streamView(content, key) {
+  /**
+   * Streams: entries (XRANGE, 50 at a time) and consumer groups (XINFO GROUPS); read-write, an
+   * entry is added (XADD, "*" or an explicit id, field/value pairs) or deleted (XDEL), and a group
+   * created (XGROUP CREATE) or destroyed (XGROUP DESTROY, armed by a first click).
+   */
+  function streamView(content, key, reopen) {
     var body = el("tbody");
     var more = el("button", { type: "button", class: "more", text: "Load more", hidden: true });
     var count = el("p", { class: "muted" });
+    var groups = el("tbody");
     var from = "-";
+    var first = true;
     function page() {
-      run([["XRANGE", key, from, "+", "COUNT", 50], ["XLEN", key]]).then(function (r) {
+      var cmds = [["XRANGE", key, from, "+", "COUNT", 50], ["XLEN", key]];
+      if (first) cmds.push(["XINFO", "GROUPS", key]);
+      run(cmds).then(function (r) {
         if (!r[0].ok) throw new Error(r[0].error);
         r[0].value.forEach(function (entry) {
-          var fields = entry[1], parts = [];
+          var id = shown(entry[0]), fields = entry[1], parts = [];
           for (var i = 0; i < fields.length; i += 2) parts.push(shown(fields[i]) + "=" + shown(fields[i + 1]));
-          body.appendChild(el("tr", { class: "item" }, [el("td", { class: "num", text: shown(entry[0]) }), el("td", { text: parts.join("  ") })]));
+          var row = el("tr", { class: "item", "data-id": id }, [el("td", { class: "num", text: id }), el("td", { text: parts.join("  ") })]);
+          if (!state.readOnly) row.appendChild(el("td", { class: "edit" }, [el("button", { type: "button", class: "danger small xdel", text: "✕", title: "delete entry", onclick: function () {
+            one(["XDEL", key, id]).then(function () { flash("deleted entry " + id); reopen(); }).catch(fail);
+          } })]));
+          body.appendChild(row);
         });
         var last = r[0].value.length ? shown(r[0].value[r[0].value.length - 1][0]) : null;
         more.hidden = r[0].value.length < 50;
         if (last) from = "(" + last;
         count.textContent = r[1].value + " entries";
+        if (first && r[2] && r[2].ok) groupRows(r[2].value);
+        first = false;
       }).catch(fail);
+    }
+    /** XINFO GROUPS' reply: one flat name/value list per group. */
+    function groupRows(list) {
+      if (list.length === 0) groups.appendChild(el("tr", null, [el("td", { colspan: "6", class: "muted", text: "No consumer group." })]));
+      list.forEach(function (g) {
+        var f = {};
+        for (var i = 0; i + 1 < g.length; i += 2) f[shown(g[i])] = g[i + 1];
+        var name = f.name;
+        var row = el("tr", { class: "group", "data-group": isBinary(name) ? null : name }, [
+          el("td", { text: shown(name) }),
+          el("td", { class: "num", text: shown(f.consumers) }),
+          el("td", { class: "num", text: shown(f.pending) }),
+          el("td", { class: "num", text: shown(f["last-delivered-id"]) }),
+          el("td", { class: "num", text: f.lag === undefined ? "" : shown(f.lag) }),
+        ]);
+        if (!state.readOnly && !isBinary(name)) {
+          var destroy = el("button", { type: "button", class: "danger small xgroup-destroy", text: "✕", title: "destroy group" });
+          destroy.addEventListener("click", function () {
+            if (destroy.getAttribute("data-armed") !== "1") { destroy.setAttribute("data-armed", "1"); destroy.textContent = "Confirm destroy"; return; }
+            one(["XGROUP", "DESTROY", key, name]).then(function () { flash("destroyed group " + name); reopen(); }).catch(fail);
+          });
+          row.appendChild(el("td", { class: "edit" }, [destroy]));
+        }
+        groups.appendChild(row);
+      });
     }
     more.addEventListener("click", page);
     content.appendChild(count);
     content.appendChild(el("table", { id: "stream-table" }, [body]));
     content.appendChild(more);
+    if (!state.readOnly) content.appendChild(xaddForm(key, reopen));
+    content.appendChild(el("h3", { text: "Consumer groups" }));
+    content.appendChild(el("table", { id: "groups-table" }, [
+      el("thead", null, [el("tr", null, ["group", "consumers", "pending", "last delivered", "lag"].map(function (h) { return el("th", { text: h }); }))]),
+      groups,
+    ]));
+    if (!state.readOnly) {
+      var group = el("input", { id: "xgroup-name", placeholder: "group" });
+      var start = el("input", { id: "xgroup-id", value: "$", placeholder: "start id ($: new entries only)" });
+      content.appendChild(el("form", { id: "xgroup-form", class: "row edit", onsubmit: function () {
+        if (!group.value) return;
+        one(["XGROUP", "CREATE", key, group.value, start.value || "$"]).then(function () { flash("created group " + group.value); reopen(); }).catch(fail);
+      } }, [group, start, el("button", { type: "submit", text: "Create group" })]));
+    }
     page();
+  }
+  /** XADD key id field value [field value ...]: "*" lets the server choose the id; a refused id changes nothing. */
+  function xaddForm(key, reopen) {
+    var id = el("input", { id: "xadd-id", value: "*", placeholder: "id (* for a new one)" });
+    var pairs = el("div", { id: "xadd-pairs" });
+    function pair() {
+      pairs.appendChild(el("div", { class: "row xadd-pair" }, [el("input", { class: "xadd-field", placeholder: "field" }), el("input", { class: "xadd-value", placeholder: "value" })]));
+    }
+    pair();
+    return el("form", { id: "xadd-form", class: "edit", onsubmit: function () {
+      var cmd = ["XADD", key, id.value.trim() || "*"];
+      Array.prototype.forEach.call(pairs.querySelectorAll(".xadd-pair"), function (p) {
+        var f = p.querySelector(".xadd-field").value, v = p.querySelector(".xadd-value").value;
+        if (f !== "" || v !== "") cmd.push(f, v);
+      });
+      if (cmd.length === 3) { flash("an entry needs at least one field", true); return; }
+      one(cmd).then(function (added) { flash("added entry " + shown(added)); reopen(); }).catch(fail);
+    } }, [
+      el("div", { class: "row" }, [id, el("button", { type: "button", id: "xadd-more", text: "+ field", onclick: pair }), el("button", { type: "submit", id: "xadd-submit", text: "Add entry" })]),
+      pairs,
+    ]);
   }
 
   // ---- console -------------------------------------------------------------------------
@@ -509,9 +584,9 @@ export const SCRIPT = String.raw`(function () {
     { id: "chart-evictions", title: "evictions / expirations per interval", series: [["evicted", "evicted"], ["expired", "expired"]] },
     { id: "chart-ratelimit", title: "rate-limit decisions per interval (all shards)", series: [["rlAdmitted", "admitted"], ["rlRefused", "refused"]] },
   ];
-  /** A chart of one front-door rule's decisions, as counted by the Worker isolate that answered GET /metrics. */
+  /** A chart of one rule's decisions (front-door rules, named limiters), summed over every shard. */
   function ruleChart(rule, n) {
-    return { id: "chart-rule-" + n, rule: rule, title: "rule " + rule + ": decisions per interval (one isolate)", series: [["rule:" + rule + ":admitted", "admitted"], ["rule:" + rule + ":refused", "refused"]] };
+    return { id: "chart-rule-" + n, rule: rule, title: "rule " + rule + ": decisions per interval (all shards)", series: [["rule:" + rule + ":admitted", "admitted"], ["rule:" + rule + ":refused", "refused"]] };
   }
   /** Prometheus label values, unescaped (\\, \", \n). */
   function parseLabels(text) {
@@ -521,14 +596,13 @@ export const SCRIPT = String.raw`(function () {
   }
   /**
    * GET /metrics (the read-write token): RL.* decisions summed over the shards and algorithms,
-   * front-door decisions per rule of the isolate that answered, and that isolate's start time.
-   * Resolves to null when the token may not read the metrics.
+   * and per rule summed over the shards. Resolves to null when the token may not read the metrics.
    */
   function metrics() {
     return fetch("/metrics", { headers: { authorization: "Bearer " + state.token } }).then(function (res) {
       if (res.status !== 200) return null;
       return res.text().then(function (text) {
-        var out = { admitted: 0, refused: 0, rules: {}, isolate: null };
+        var out = { admitted: 0, refused: 0, rules: {} };
         text.split("\n").forEach(function (line) {
           var m = /^(\w+)(\{.*\})? (\S+)$/.exec(line);
           if (!m) return;
@@ -536,10 +610,10 @@ export const SCRIPT = String.raw`(function () {
           if (m[1] === "edgekv_ratelimit_decisions_total") {
             if (labels.decision === "admitted") out.admitted += v;
             else if (labels.decision === "refused") out.refused += v;
-          } else if (m[1] === "edgekv_front_door_decisions_total" && labels.rule !== undefined) {
+          } else if (m[1] === "edgekv_ratelimit_rule_decisions_total" && labels.rule !== undefined) {
             var r = out.rules[labels.rule] || (out.rules[labels.rule] = { admitted: 0, refused: 0 });
             if (labels.decision === "admitted" || labels.decision === "refused") r[labels.decision] += v;
-          } else if (m[1] === "edgekv_isolate_start_time_seconds") out.isolate = m[3];
+          }
         });
         return out;
       });
@@ -561,17 +635,16 @@ export const SCRIPT = String.raw`(function () {
       var f = {};
       r.forEach(function (e) { if (e.ok) { var p = parseInfo(shown(e.value)); Object.keys(p).forEach(function (k) { f[k] = p[k]; }); } });
       var raw = { hits: num(f.keyspace_hits), misses: num(f.keyspace_misses), evicted: num(f.evicted_keys), expired: num(f.expired_keys),
-        rlAdmitted: m ? m.admitted : 0, rlRefused: m ? m.refused : 0, rules: m ? m.rules : {}, isolate: m ? m.isolate : null };
+        rlAdmitted: m ? m.admitted : 0, rlRefused: m ? m.refused : 0, rules: m ? m.rules : {} };
       var prev = state.samples.length ? state.samples[state.samples.length - 1].raw : raw;
       var s = { raw: raw, ops: num(f.instantaneous_ops_per_sec), used: num(f.used_memory), max: num(f.maxmemory) };
       ["hits", "misses", "evicted", "expired", "rlAdmitted", "rlRefused"].forEach(function (k) { s[k] = Math.max(0, raw[k] - prev[k]); });
-      // Per-rule counts are one isolate's: across a different isolate (or a restart) the interval is unknown, drawn as 0.
-      var sameIsolate = raw.isolate !== null && raw.isolate === prev.isolate;
+      // Per-rule counts are the shards' totals, as the per-algorithm ones: a rule missing from the last sample had none then.
       Object.keys(raw.rules).forEach(function (rule) {
         if (state.rules.indexOf(rule) < 0) state.rules.push(rule);
-        var was = prev.rules[rule] || { admitted: 0, refused: 0 };
+        var was = prev === raw ? raw.rules[rule] : prev.rules[rule] || { admitted: 0, refused: 0 };
         ["admitted", "refused"].forEach(function (d) {
-          s["rule:" + rule + ":" + d] = sameIsolate || prev === raw ? Math.max(0, raw.rules[rule][d] - was[d]) : 0;
+          s["rule:" + rule + ":" + d] = Math.max(0, raw.rules[rule][d] - was[d]);
         });
       });
       state.metrics = m !== null;
@@ -620,7 +693,7 @@ export const SCRIPT = String.raw`(function () {
       CHARTS.forEach(function (c, i) { drawChart(boxes[i], c); });
       note.textContent = state.readOnly || !state.metrics
         ? "Rate-limit decisions come from GET /metrics, which needs the read-write token."
-        : state.rules.length === 0 ? "No front-door rule has decided anything in the isolate that answered." : "";
+        : state.rules.length === 0 ? "No rule has decided anything yet (rules: RATE_LIMIT_RULES, or a limiter's rule option)." : "";
       state.rules.forEach(function (rule, n) {
         if (!ruleBoxes[n]) { ruleBoxes[n] = el("figure", { id: "chart-rule-" + n, class: "chart-box", "data-rule": rule }); rules.appendChild(ruleBoxes[n]); }
         drawChart(ruleBoxes[n], ruleChart(rule, n));

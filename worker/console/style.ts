@@ -16,6 +16,7 @@ main { padding: 16px; }
 .row { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 6px 0; }
 .row input { flex: 1 1 90px; min-width: 0; }
 #scan-count, #ttl-seconds { flex: 0 0 80px; }
+#xadd-id { flex: 0 1 220px; }
 .keys { min-width: 0; }
 .split { display: grid; grid-template-columns: minmax(280px, 2fr) 3fr; gap: 16px; }
 .detail { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px; min-height: 200px; overflow: auto; }

@@ -176,6 +176,15 @@ export function renderMetrics(shards: (ShardMetrics | null)[]): string {
     const m = /^ratelimit_(admitted|refused):(.+)$/.exec(k);
     if (m) e.sample("edgekv_ratelimit_decisions_total", { algorithm: m[2]!, decision: m[1]! }, v);
   }
+  e.metric(
+    "edgekv_ratelimit_rule_decisions_total",
+    "counter",
+    "Rate-limit decisions per rule (RL.* RULE: front-door rules and named limiters), summed over the shards; cached refusals and lease holders' decisions as reported.",
+  );
+  for (const [k, v] of counters) {
+    const m = /^ratelimit_rule_(admitted|refused):(.*)$/s.exec(k);
+    if (m) e.sample("edgekv_ratelimit_rule_decisions_total", { rule: m[2]!, decision: m[1]! }, v);
+  }
 
   const isolate: [string, string][] = [
     ["edgekv_cross_shard_transactions_total", "Cross-shard transactions by outcome, as counted by this Worker isolate."],

@@ -106,6 +106,8 @@ export function parseRules(
       key: keyFunction(r.key),
       prefix: `rl:fd:${r.pattern}:`,
       policy: "edge",
+      // Counted per rule on the shards (GET /metrics edgekv_ratelimit_rule_decisions_total).
+      rule: r.pattern,
     });
     return { name: r.pattern, method, pattern: compilePattern(glob), limiter };
   });

@@ -83,6 +83,33 @@ describe("rateLimit middleware", () => {
     expect((await get(a, "/p", "192.0.2.99")).status).toBe(200);
   });
 
+  it("a rule's name goes with each decision (RULE), and the cache's refusals with the next call (CACHED), once", async () => {
+    const sent: (string | number)[][] = [];
+    const recording: RateLimitStore = {
+      run(argv) {
+        sent.push(argv);
+        return real.run(argv);
+      },
+    };
+    const a = new Hono();
+    a.use("*", rateLimit({ store: recording, prefix: fresh(), algorithm: "fixed", limit: 1, windowMs: 3_600_000, rule: "GET /p" }));
+    a.get("*", (c) => c.text("ok"));
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await get(a, "/p")).status);
+    expect(statuses).toEqual([200, 429, 429, 429, 429]);
+    expect(sent.map((argv) => argv.slice(5))).toEqual([["RULE", "GET /p"], ["RULE", "GET /p"]]);
+    // Another client's first request carries the 3 refusals the cache answered, once.
+    for (let i = 0; i < 2; i++) await get(a, "/p", "192.0.2.98");
+    expect(sent.map((argv) => argv.slice(5))).toEqual([["RULE", "GET /p"], ["RULE", "GET /p"], ["RULE", "GET /p", "CACHED", 3], ["RULE", "GET /p"]]);
+    // Without a rule, the command is as before.
+    const plain: (string | number)[][] = [];
+    const b = new Hono().use("*", rateLimit({ store: { run: (argv) => (plain.push(argv), real.run(argv)) }, prefix: fresh(), algorithm: "fixed", limit: 1, windowMs: 3_600_000 }));
+    b.get("*", (c) => c.text("ok"));
+    for (let i = 0; i < 3; i++) await get(b, "/p");
+    expect(plain.map((argv) => argv.length)).toEqual([5, 5]);
+    expect(() => rateLimit({ store: real, limit: 1, windowMs: 1000, rule: "" })).toThrow(/rule/);
+  });
+
   it("RefusalCache: expires at retry-after, applies to requests of at least the refused cost, is bounded", () => {
     const cache = new RefusalCache(2);
     const refused = { allowed: false, limit: 5, remaining: 0, retryAfter: 100, resetAfter: 200 };

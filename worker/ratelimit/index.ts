@@ -59,6 +59,13 @@ export interface RateLimitOptions {
   split?: number;
   /** The policy's name in the RateLimit headers (default "default"). */
   policy?: string;
+  /**
+   * A name to count this limiter's decisions under on the shards (`RULE`, GET /metrics
+   * `edgekv_ratelimit_rule_decisions_total`, summed over every shard), with the refusals its
+   * refusal cache answered (sent with its next call as `CACHED n`). The front door names each
+   * rule by its pattern. Unset: counted per algorithm only, as before.
+   */
+  rule?: string;
   /** Builds the refusal response (default: 429 "Too Many Requests"); headers are added after. */
   onRefused?: (c: AnyContext, d: RateLimitDecision) => Response | Promise<Response>;
 }
@@ -129,8 +136,26 @@ function positiveInt(v: unknown, name: string): number {
   return v;
 }
 
-/** The command for one decision of `algorithm` on `key`. */
-export function decisionCommand(algorithm: Algorithm, key: string, limit: number, windowMs: number, refill: number, cost: number): (string | number)[] {
+/** The command for one decision of `algorithm` on `key` (counted under `rule` when given, with `cached` refusals of it). */
+export function decisionCommand(
+  algorithm: Algorithm,
+  key: string,
+  limit: number,
+  windowMs: number,
+  refill: number,
+  cost: number,
+  rule?: string,
+  cached = 0,
+): (string | number)[] {
+  const argv = baseCommand(algorithm, key, limit, windowMs, refill, cost);
+  if (rule !== undefined) {
+    argv.push("RULE", rule);
+    if (cached > 0) argv.push("CACHED", cached);
+  }
+  return argv;
+}
+
+function baseCommand(algorithm: Algorithm, key: string, limit: number, windowMs: number, refill: number, cost: number): (string | number)[] {
   switch (algorithm) {
     case "fixed":
       return ["RL.FIXED", key, limit, windowMs, cost];
@@ -210,6 +235,10 @@ export function rateLimiter(options: RateLimitOptions): RateLimiter {
   const keyOf = options.key ?? keyBy.ip;
   const cache = options.refusalCache === false ? null : options.refusalCache instanceof RefusalCache ? options.refusalCache : new RefusalCache();
   const policy = options.policy ?? "default";
+  const rule = options.rule;
+  if (rule !== undefined && (typeof rule !== "string" || rule === "")) throw new TypeError("rateLimit: rule must be a non-empty string");
+  /** Refusals the cache answered since the last call that carried them (only counted with a rule). */
+  let cachedRefusals = 0;
 
   return {
     windowMs,
@@ -221,12 +250,18 @@ export function rateLimiter(options: RateLimitOptions): RateLimiter {
       const key = prefix + (await keyOf(c)) + (split > 1 ? `#${part}` : "");
       const now = Date.now();
       const cached = cache?.check(key, cost, now);
-      if (cached) return cached;
+      if (cached) {
+        if (rule !== undefined) cachedRefusals++;
+        return cached;
+      }
       let d: RateLimitDecision;
       try {
         const store = typeof options.store === "function" ? options.store(c) : options.store;
+        // The cached refusals go with this call, once: if it fails they are not counted (never twice).
+        const carried = cachedRefusals;
+        cachedRefusals = 0;
         const [limited, , remaining, retryAfter, resetAfter] = await store.run(
-          decisionCommand(algorithm, key, splitShare(limit, split, part), windowMs, splitShare(refill, split, part), cost),
+          decisionCommand(algorithm, key, splitShare(limit, split, part), windowMs, splitShare(refill, split, part), cost, rule, carried),
         );
         d = { allowed: limited === 0, limit, remaining: Math.min(limit, remaining! * split), retryAfter: retryAfter!, resetAfter: resetAfter! };
       } catch {

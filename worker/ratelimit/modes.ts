@@ -98,7 +98,14 @@ export function modeStore(c: Context<any, any, any>): RateLimitStore {
   return {
     async run(argv) {
       if (argv[0] !== "RL.FIXED") return exact.run(argv);
-      const [, key, limit, windowMs, cost] = argv;
+      const [, key, limit, windowMs, cost, ...options] = argv;
+      // The limiter's `RULE name [CACHED n]` (index.ts decisionCommand) goes to the holder, which counts per rule.
+      let rule: string | undefined;
+      let cached = 0;
+      for (let i = 0; i + 1 < options.length; i += 2) {
+        if (options[i] === "RULE") rule = String(options[i + 1]);
+        else if (options[i] === "CACHED") cached = Number(options[i + 1]);
+      }
       const shard = shardOf(String(key), r.shards);
       let holder = env.LEASES!.getByName(holderName(holderRegion, shard), { locationHint: holderRegion }) as unknown as HolderRpc;
       if (distance) holder = afar(holder, roundTripMs(distance, region, holderRegion));
@@ -110,6 +117,7 @@ export function modeStore(c: Context<any, any, any>): RateLimitStore {
         windowMs: Number(windowMs),
         cost: Number(cost ?? 1),
         regions: r.regions.length,
+        ...(rule === undefined ? {} : { rule, cached }),
       };
       return decisionOf(await holder.decide(request));
     },
