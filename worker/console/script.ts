@@ -38,7 +38,7 @@ export const SCRIPT = String.raw`(function () {
   }
 
   // ---- bytes ---------------------------------------------------------------------------
-  var utf8 = new TextDecoder("utf-8", { fatal: true });
+  var utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }); // a leading BOM is a byte of the value, kept
   function b64Bytes(s) {
     var bin = atob(s);
     var a = new Uint8Array(bin.length);
@@ -319,20 +319,55 @@ export const SCRIPT = String.raw`(function () {
       del,
     ]);
   }
+  /** The largest value the hex editor takes (its text is 3 characters a byte). */
+  var HEX_EDIT_BYTES = 65536;
+  /** Bytes as hex digits, 16 a line, a space between bytes. */
+  function hexLines(bytes) {
+    var lines = [];
+    for (var i = 0; i < bytes.length; i += 16) lines.push(Array.prototype.map.call(bytes.subarray(i, i + 16), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join(" "));
+    return lines.join("\n");
+  }
+  /** Read-write: the value's bytes as hex digits to edit; saved with SET key value KEEPTTL (as {"base64"} when not UTF-8). */
+  function hexEditor(content, key, bytes, reopen) {
+    if (bytes.length > HEX_EDIT_BYTES) {
+      content.appendChild(el("p", { class: "muted edit", id: "string-hex-too-large", text: "Values over " + HEX_EDIT_BYTES + " bytes are not edited here (use the console)." }));
+      return;
+    }
+    var area = el("textarea", { id: "string-hex", class: "hex", rows: "8", spellcheck: "false" });
+    area.value = hexLines(bytes);
+    content.appendChild(el("form", { id: "string-hex-form", class: "edit", onsubmit: function () {
+      var value = fromHex(area.value);
+      if (value === null) { flash("not hex: two digits (0-9, a-f) a byte; spaces and line breaks are ignored", true); return; }
+      one(["SET", key, value, "KEEPTTL"]).then(function () { flash("saved"); reopen(); }).catch(fail);
+    } }, [
+      el("label", { for: "string-hex", class: "muted", text: "Bytes as hex: two digits a byte; spaces and line breaks are ignored. Save keeps the TTL." }),
+      area,
+      el("button", { type: "submit", id: "string-hex-save", text: "Save bytes" }),
+    ]));
+  }
   function stringView(content, key, reopen) {
     run([["GET", key], ["STRLEN", key]]).then(function (r) {
       var v = r[0].value;
-      content.appendChild(el("p", { class: "muted", text: (r[1].value || 0) + " bytes" + (isBinary(v) ? ", binary" : "") }));
-      if (isBinary(v)) { content.appendChild(el("pre", { id: "string-value", class: "binary", text: hexDump(v.binary) })); return; }
+      content.appendChild(el("p", { class: "muted", text: (r[1].value || 0) + " bytes" + (isBinary(v) ? ", binary (not UTF-8)" : "") }));
+      if (isBinary(v)) {
+        content.appendChild(el("pre", { id: "string-value", class: "binary", text: hexDump(v.binary) }));
+        if (!state.readOnly) hexEditor(content, key, v.binary, reopen);
+        return;
+      }
       var text = v === null ? "" : v, pretty = null;
       try { var parsed = JSON.parse(text); if (parsed !== null && typeof parsed === "object") pretty = JSON.stringify(parsed, null, 2); } catch (e) { pretty = null; }
       content.appendChild(el("pre", { id: "string-value", class: pretty ? "json" : "", text: pretty || text }));
       if (state.readOnly) return;
       var area = el("textarea", { id: "string-edit", rows: "6" });
       area.value = text;
-      content.appendChild(el("form", { id: "string-form", class: "edit", onsubmit: function () {
+      var asHex = el("button", { type: "button", id: "string-as-hex", text: "Edit as hex", onclick: function () {
+        form.parentNode.removeChild(form);
+        hexEditor(content, key, new TextEncoder().encode(area.value), reopen);
+      } });
+      var form = el("form", { id: "string-form", class: "edit", onsubmit: function () {
         one(["SET", key, area.value, "KEEPTTL"]).then(function () { flash("saved"); reopen(); }).catch(fail);
-      } }, [area, el("button", { type: "submit", id: "string-save", text: "Save" })]));
+      } }, [area, el("button", { type: "submit", id: "string-save", text: "Save" }), asHex]);
+      content.appendChild(form);
     }).catch(fail);
   }
   /** Hashes (2 per entry: field, value) and sets (1: member), HSCAN/SSCAN a page at a time. */
