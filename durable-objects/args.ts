@@ -1,6 +1,14 @@
 /**
  * Arguments and their parsing. An argument is text (`string`, from JSON or a URL path) or
- * bytes (`Uint8Array`, a raw request body). Keys are always text; values keep their bytes.
+ * bytes (`Uint8Array`, a raw request body or a `{"base64"}` argument). Keys are always text;
+ * values keep their bytes.
+ *
+ * Bytes become text losslessly (`text`, `bytesText`): valid UTF-8 decodes as itself, and each
+ * byte that is not part of a valid UTF-8 sequence (0x80–0xFF) becomes the lone surrogate
+ * U+DC80–U+DCFF (Python's "surrogateescape"). Valid UTF-8 never decodes to a lone surrogate, so
+ * two byte strings never share a text, and `textBytes` gives the exact bytes back. A key that is
+ * not UTF-8 is thus kept, compared, hashed to its slot and answered as its own bytes; SQLite keeps
+ * the lone surrogates as they are.
  */
 import { Errors } from "./errors";
 import { CommandError } from "./reply";
@@ -9,15 +17,123 @@ export type Arg = string | Uint8Array;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** The argument as text (bytes are decoded as UTF-8). */
+/** The argument as text (bytes as UTF-8, each byte outside a valid sequence as U+DC00 + the byte: see above). */
 export function text(a: Arg): string {
-  return typeof a === "string" ? a : decoder.decode(a);
+  return typeof a === "string" ? a : bytesText(a);
 }
 
-/** The argument as bytes (text is encoded as UTF-8). */
+/** The argument as bytes (text as UTF-8, an escaped byte U+DC80–U+DCFF as itself). */
 export function bytes(a: Arg): Uint8Array {
-  return typeof a === "string" ? encoder.encode(a) : a;
+  return typeof a === "string" ? textBytes(a) : a;
+}
+
+/** The length of the valid UTF-8 sequence at `b[i]`, or 0 when none starts there (Unicode's table 3-7). */
+function sequenceAt(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  if (c < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < b.length && b[i + k]! >= lo && b[i + k]! <= hi;
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const lo = c === 0xe0 ? 0xa0 : 0x80;
+    const hi = c === 0xed ? 0x9f : 0xbf;
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const lo = c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xf4 ? 0x8f : 0xbf;
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/** Bytes as text, losslessly: UTF-8, each byte outside a valid sequence as U+DC80–U+DCFF. A BOM is kept. */
+export function bytesText(b: Uint8Array): string {
+  try {
+    return strict.decode(b);
+  } catch {
+    // Not UTF-8: the valid runs decoded, the other bytes escaped one by one.
+  }
+  let out = "";
+  let start = 0;
+  for (let i = 0; i < b.length; ) {
+    const n = sequenceAt(b, i);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    out += strict.decode(b.subarray(start, i)) + String.fromCharCode(0xdc00 + b[i]!);
+    start = ++i;
+  }
+  return out + strict.decode(b.subarray(start));
+}
+
+/**
+ * Text as SQLite gave back its bytes (`CAST(key AS BLOB)`): UTF-8 in which a lone surrogate (an
+ * escaped byte of a key that is not UTF-8) is written as its 3-byte form (ED A0–BF 80–BF), as the
+ * runtime writes a string with one. Anything else that is not UTF-8 is escaped as `bytesText` does.
+ */
+export function storedText(b: Uint8Array): string {
+  let out = "";
+  let start = 0;
+  for (let i = 0; i < b.length; ) {
+    const n = sequenceAt(b, i);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    out += strict.decode(b.subarray(start, i));
+    const b1 = b[i + 1] ?? 0;
+    const b2 = b[i + 2] ?? 0;
+    if (b[i] === 0xed && b1 >= 0xa0 && b1 <= 0xbf && b2 >= 0x80 && b2 <= 0xbf) {
+      out += String.fromCharCode(0xd000 | ((b1 & 0x3f) << 6) | (b2 & 0x3f));
+      i += 3;
+    } else out += String.fromCharCode(0xdc00 + b[i++]!);
+    start = i;
+  }
+  return out + strict.decode(b.subarray(start));
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text as a plain JSON reply shows it: each lone surrogate (an escaped byte, or any other) as U+FFFD, as bytes that are not UTF-8 are. */
+export function wellFormed(s: string): string {
+  return SURROGATE.test(s) ? s.replace(LONE_SURROGATE, "\uFFFD") : s;
+}
+
+/** Text as bytes: UTF-8, an escaped byte (a lone U+DC80–U+DCFF) as that byte, any other lone surrogate as U+FFFD. */
+export function textBytes(s: string): Uint8Array {
+  if (!SURROGATE.test(s)) return encoder.encode(s);
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  let start = 0;
+  const push = (p: Uint8Array) => {
+    parts.push(p);
+    total += p.byteLength;
+  };
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c <= 0xdbff && i + 1 < s.length && s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff) {
+      i++;
+      continue;
+    }
+    if (c < 0xdc80 || c > 0xdcff) continue; // a lone surrogate that escapes no byte: TextEncoder's U+FFFD
+    push(encoder.encode(s.slice(start, i)));
+    push(new Uint8Array([c - 0xdc00]));
+    start = i + 1;
+  }
+  push(encoder.encode(s.slice(start)));
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 export function utf8(b: Uint8Array): string {

@@ -178,14 +178,20 @@ export const RequestErrors = {
   commandNotArray: "ERR a command must be a JSON array of strings, numbers or booleans",
   emptyCommand: "ERR empty command",
   badArgument: (position: number, kind: string) =>
-    `ERR argument ${position} of the command is ${kind}: arguments must be strings, numbers or booleans`,
+    `ERR argument ${position} of the command is ${kind}: arguments must be strings, numbers, booleans or {"base64":"…"}`,
+  /** An object argument that is not exactly `{"base64": "<string>"}` (worker/request.ts). */
+  badObjectArgument: (position: number) =>
+    `ERR argument ${position} of the command is an object other than {"base64":"…"}: a binary argument is an object with the one field "base64"`,
+  /** A `{"base64": …}` argument whose text is not standard, padded base64. */
+  badBase64: (position: number) =>
+    `ERR argument ${position} of the command is not valid base64: {"base64":"…"} takes standard base64 (A-Z a-z 0-9 + /, padded with =)`,
   commandListNotArray: "ERR the request body must be a non-empty JSON array of commands",
   badPercentEncoding: "ERR malformed percent-encoding in the request path",
   bodyTooLarge: (limit: number) => `ERR request body exceeds the limit of ${limit} bytes`,
   tooManyCommands: (count: number, limit: number) => `ERR request has ${count} commands, the limit is ${limit}`,
   notUtf8:
-    "ERR the request body is not valid UTF-8: send binary arguments as the raw body of the path form (POST /set/<key> with the bytes as body)",
-  nestedTooDeep: "ERR the request body is nested too deeply: arguments must be strings, numbers or booleans",
+    'ERR the request body is not valid UTF-8: send a binary argument as {"base64":"…"} or as the raw body of the path form (POST /set/<key> with the bytes as body)',
+  nestedTooDeep: 'ERR the request body is nested too deeply: arguments must be strings, numbers, booleans or {"base64":"…"}',
 } as const;
 
 /** Errors of scripting (EVAL, SCRIPT, FUNCTION, FCALL and redis.* inside scripts), as Redis 7.0. */

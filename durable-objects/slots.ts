@@ -5,6 +5,7 @@
  * always share a slot. Slots map to shards in contiguous ranges, so that a future resharding
  * moves whole ranges.
  */
+import { textBytes } from "./args";
 export const SLOTS = 16384;
 
 const TABLE = (() => {
@@ -24,7 +25,6 @@ export function crc16(bytes: Uint8Array, start = 0, end = bytes.length): number 
   return crc;
 }
 
-const encoder = new TextEncoder();
 
 /** CRC16 of the characters `start..end` of a string of ASCII characters only (each is its byte). */
 function crc16Ascii(s: string, start: number, end: number): number {
@@ -43,7 +43,7 @@ export function slotOf(key: string): number {
   let close = -1;
   for (let i = 0; i < key.length; i++) {
     const c = key.charCodeAt(i);
-    if (c > 0x7f) return slotOfBytes(encoder.encode(key));
+    if (c > 0x7f) return slotOfBytes(textBytes(key));
     if (open === -1) {
       if (c === 0x7b) open = i; // "{"
     } else if (close === -1 && c === 0x7d) close = i; // "}"

@@ -52,7 +52,7 @@
  *   over every shard itself (worker/pitr/, docs/point-in-time.md).
  */
 import type { Arg } from "./args";
-import { text } from "./args";
+import { text, textBytes } from "./args";
 import { Errors, ScriptErrors } from "./errors";
 import { CommandError, type Reply } from "./reply";
 import type { ExecContext } from "./context";
@@ -291,9 +291,8 @@ function addKey(keys: string[], arg: Arg): boolean {
   return true;
 }
 
-const encoder = new TextEncoder();
 
 function byteLength(a: Arg): number {
   if (typeof a !== "string") return a.length;
-  return a.length * 3 <= MAX_KEY_BYTES ? a.length : encoder.encode(a).length;
+  return a.length * 3 <= MAX_KEY_BYTES ? a.length : textBytes(a).length;
 }

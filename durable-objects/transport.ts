@@ -17,6 +17,7 @@
  */
 import type { Arg } from "./args";
 import { err, type Reply } from "./reply";
+import { textBytes } from "./args";
 
 /** Above this many bytes of byte strings, a batch or its replies go by stream (well under 32 MiB with the rest). */
 export const INLINE_RPC_BYTES = 16 * 1024 * 1024;
@@ -73,7 +74,7 @@ function isSpilled(t: unknown): t is Spilled {
 function spill(tree: Tree, parts: Uint8Array[]): Tree {
   if (typeof tree === "string" || tree instanceof Uint8Array) {
     if ((typeof tree === "string" ? 2 * tree.length : tree.byteLength) < SPILL_MIN_BYTES) return tree;
-    const b = typeof tree === "string" ? encoder.encode(tree) : tree;
+    const b = typeof tree === "string" ? textBytes(tree) : tree;
     parts.push(b);
     return { spilled: b.byteLength };
   }

@@ -13,6 +13,7 @@
  */
 import { isError, isStatus, type Reply } from "../durable-objects/reply";
 import { replyBytes } from "../durable-objects/reply-budget";
+import { textBytes, wellFormed } from "../durable-objects/args";
 
 /** A value larger than this is encoded in pieces of this size (a multiple of 3, so base64 pieces join). */
 const PIECE_BYTES = 48 * 1024;
@@ -28,7 +29,7 @@ export function replyToJson(r: Reply, base64: boolean): string {
     case "number":
       return Number.isFinite(r) ? String(r) : JSON.stringify(String(r));
     case "string":
-      return JSON.stringify(base64 ? toBase64(encoder.encode(r)) : r);
+      return JSON.stringify(base64 ? toBase64(textBytes(r)) : wellFormed(r));
     case "bigint":
       return r.toString();
   }
@@ -130,7 +131,7 @@ function* valuePieces(r: Reply, base64: boolean): Generator<string> {
     }
     yield '"';
   } else {
-    const bytes = typeof r === "string" ? encoder.encode(r) : (r as Uint8Array);
+    const bytes = typeof r === "string" ? textBytes(r) : (r as Uint8Array);
     const text = new TextDecoder();
     yield '"';
     for (let at = 0; at < bytes.byteLength; at += PIECE_BYTES) {

@@ -7,9 +7,10 @@
  *   not an argument). So `POST /set/k?EX=100` with body `v` is `SET k v EX 100`.
  * - `/pipeline` and `/multi-exec`: a JSON array of such arrays.
  * Numbers and booleans in JSON become their string form (a number beyond 2^53 keeps the digits
- * it was written with); anything else (null, objects, nested arrays) is refused. A JSON body
- * must be valid UTF-8 (else 400, nothing runs): binary arguments travel as the raw body of the
- * path form.
+ * it was written with). An object `{"base64":"<standard base64>"}` is the argument of exactly
+ * those bytes (a key or value that is not UTF-8); any other object, bad base64, null or a nested
+ * array is refused (400, nothing runs). A JSON body must be valid UTF-8 (else 400, nothing runs):
+ * bytes that are not travel inside `{"base64":…}` or as the raw body of the path form.
  */
 import type { Arg } from "../durable-objects/args";
 import { RequestErrors } from "../durable-objects/errors";
@@ -40,8 +41,8 @@ function decodeUtf8(body: Uint8Array): string {
 /**
  * Parses a JSON body and checks its shape with `shape` (which throws BadRequest, and notes an
  * argument number that String() would not give back as written). Only a body of the right shape
- * (arguments two levels deep at most) is parsed again with the digit-keeping reviver, whose
- * recursion would otherwise follow any nesting depth a client sends.
+ * (arguments two levels deep at most, a `{"base64"}` argument one more) is parsed again with the
+ * digit-keeping reviver, whose recursion would otherwise follow any nesting depth a client sends.
  */
 function parseJson<T>(body: Uint8Array, shape: (value: unknown) => T): T {
   const source = decodeUtf8(body);
@@ -66,7 +67,28 @@ function kindOf(a: unknown): string {
   return typeof a === "object" ? "an object" : typeof a;
 }
 
-/** A command as JSON.parse made it, checked and turned into arguments in place (numbers and booleans as text). */
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/**
+ * The bytes of a `{"base64": "…"}` argument (argument number `position`), or BadRequest. Only
+ * standard, padded base64 in its one canonical form: unused low bits of the last character zero,
+ * so that every byte string has exactly one spelling.
+ */
+function binaryArg(a: object, position: number): Uint8Array {
+  const fields = Object.keys(a);
+  const text: unknown = (a as { base64?: unknown }).base64;
+  if (fields.length !== 1 || fields[0] !== "base64" || typeof text !== "string") throw new BadRequest(RequestErrors.badObjectArgument(position));
+  if (text.length % 4 !== 0 || !BASE64.test(text)) throw new BadRequest(RequestErrors.badBase64(position));
+  const pad = text.endsWith("==") ? 2 : text.endsWith("=") ? 1 : 0;
+  if (pad > 0 && ALPHABET.indexOf(text[text.length - pad - 1]!) % (pad === 2 ? 16 : 4) !== 0) throw new BadRequest(RequestErrors.badBase64(position));
+  const bin = atob(text);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/** A command as JSON.parse made it, checked and turned into arguments in place (numbers and booleans as text, `{"base64"}` as bytes). */
 function jsonArgs(value: unknown): Arg[] {
   if (!Array.isArray(value)) throw new BadRequest(RequestErrors.commandNotArray);
   if (value.length === 0) throw new BadRequest(RequestErrors.emptyCommand);
@@ -78,6 +100,8 @@ function jsonArgs(value: unknown): Arg[] {
       value[i] = String(a);
     } else if (typeof a === "boolean") {
       value[i] = String(a);
+    } else if (a !== null && typeof a === "object" && !Array.isArray(a)) {
+      value[i] = binaryArg(a, i + 1);
     } else {
       throw new BadRequest(RequestErrors.badArgument(i + 1, kindOf(a)));
     }

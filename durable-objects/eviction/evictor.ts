@@ -7,7 +7,7 @@
  */
 import { Notify } from "../pubsub/notify";
 import type { ExecContext } from "../context";
-import type { Keyspace } from "../store/keyspace";
+import { exactKey, type Keyspace } from "../store/keyspace";
 import { EvictionPool } from "./pool";
 import { chooseVictim } from "./policies";
 
@@ -45,6 +45,7 @@ export function makeRoom(ctx: ExecContext): boolean {
     const victim = chooseVictim(ks, pool, policy, ctx.config.maxmemorySamples, ctx.now, ks.access.random);
     if (!victim) return false;
     const row = ks.sql.exec<{ id: number; key: string; type: number; size: number | null } & Record<string, SqlStorageValue>>("SELECT id, key, type, size FROM keys WHERE id = ?", victim.id).one();
+    exactKey(ks.sql, row);
     ks.deleteRow(row);
     ks.notify(Notify.Evicted, "evicted", row.key);
     pool.drop(victim.id);

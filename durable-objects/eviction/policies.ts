@@ -12,7 +12,7 @@
  * created together, alike in age: the bench measured both, docs/memory-eviction.md.)
  */
 import type { EvictionPolicy } from "../config/params";
-import type { Keyspace } from "../store/keyspace";
+import { exactKey, type Keyspace } from "../store/keyspace";
 import { EvictionPool } from "./pool";
 import { LFU_MAX } from "./tracking";
 
@@ -48,6 +48,7 @@ export function sampleKeys(ks: Keyspace, n: number, volatile: boolean, random: (
   const start = b.lo + Math.floor(random() * (b.hi - b.lo + 1));
   const rows = ks.sql.exec<Sampled & Record<string, SqlStorageValue>>(volatile ? SAMPLE_TTL_FROM : SAMPLE_ALL_FROM, start, n).toArray();
   if (rows.length < n) rows.push(...ks.sql.exec<Sampled & Record<string, SqlStorageValue>>(volatile ? SAMPLE_TTL_BEFORE : SAMPLE_ALL_BEFORE, start, n - rows.length).toArray());
+  for (const row of rows) exactKey(ks.sql, row);
   return rows;
 }
 
@@ -101,6 +102,7 @@ export function chooseVictim(
       const row = ks.sql
         .exec<Sampled & Record<string, SqlStorageValue>>("SELECT id, key, expire_at FROM keys WHERE id = ? AND key = ?", c.id, c.key)
         .toArray()[0];
+      if (row) row.key = c.key; // as sampled (exactKey), equal to the stored key
       if (!row || (volatile && row.expire_at === null) || ks.lockedNow(row.key)) continue;
       return row;
     }

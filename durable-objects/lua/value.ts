@@ -20,6 +20,7 @@
  */
 
 import { toGeneralC } from "./numfmt";
+import { textBytes } from "../args";
 
 export type LuaValue = undefined | boolean | number | string | LuaTable | LuaFunction | LuaUserdata;
 
@@ -325,7 +326,7 @@ export function isAsciiText(s: string): boolean {
 
 /** A byte string from UTF-8 text. */
 export function fromUtf8(s: string): string {
-  return isAsciiText(s) ? s : fromBytes(utf8Encoder.encode(s));
+  return isAsciiText(s) ? s : fromBytes(textBytes(s));
 }
 
 export function fromBytes(b: Uint8Array): string {

@@ -5,7 +5,7 @@
  * worker/encode.ts encodes replies. Replies of ordinary commands are encoded by the Worker's
  * encoder (socket-commands.ts).
  */
-const encoder = new TextEncoder();
+import { textBytes, wellFormed } from "../args";
 const decoder = new TextDecoder();
 
 export type PushItem = string | Uint8Array | number | null;
@@ -22,7 +22,7 @@ function base64Of(b: Uint8Array): string {
 function item(x: PushItem, base64: boolean): string {
   if (x === null) return "null";
   if (typeof x === "number") return String(x);
-  if (typeof x === "string") return JSON.stringify(base64 ? base64Of(encoder.encode(x)) : x);
+  if (typeof x === "string") return JSON.stringify(base64 ? base64Of(textBytes(x)) : wellFormed(x));
   return JSON.stringify(base64 ? base64Of(x) : decoder.decode(x));
 }
 

@@ -23,7 +23,7 @@
  * nothing more; otherwise each command's line is queued, and the flush sends the batch's lines
  * in one delivery per monitor gateway, through the same chains as messages (so in order).
  */
-import { utf8 } from "../args";
+import { bytesText } from "../args";
 import { channelShard, registeredEverywhere as everywhere } from "./channels";
 import type { Publisher, Subscriptions } from "./publisher";
 import { Gateway, type Delivery } from "./gateway";
@@ -101,10 +101,10 @@ export class PubSub {
     const self = this;
     this.publisher = {
       publish(channel, message, sharded) {
-        return self.publish(utf8(channel), message, sharded);
+        return self.publish(bytesText(channel), message, sharded);
       },
       interested(channel) {
-        return self.interest.interested(utf8(channel), false);
+        return self.interest.interested(bytesText(channel), false);
       },
       mark() {
         return self.queued.length;

@@ -17,6 +17,7 @@
  */
 import type { ShardConfig } from "../config/params";
 import type { Publisher } from "./publisher";
+import { textBytes } from "../args";
 
 /** Redis's NOTIFY_* classes, bit for bit (server.h). */
 export const enum Notify {
@@ -143,11 +144,11 @@ export function notifyKeyspaceEvent(ctx: NotifyContext | null, type: Notify, eve
   const pubsub = ctx.pubsub;
   if (!pubsub) return;
   if (flags & Notify.Keyspace) {
-    const channel = encoder.encode(KEYSPACE_PREFIX + key);
+    const channel = textBytes(KEYSPACE_PREFIX + key);
     if (pubsub.interested(channel)) pubsub.publish(channel, encoder.encode(event), false);
   }
   if (flags & Notify.Keyevent) {
     const channel = encoder.encode(KEYEVENT_PREFIX + event);
-    if (pubsub.interested(channel)) pubsub.publish(channel, encoder.encode(key), false);
+    if (pubsub.interested(channel)) pubsub.publish(channel, textBytes(key), false);
   }
 }

@@ -11,8 +11,8 @@
  * ranges whose ends straddle 0x80. Like Redis, once a `*` has tried every position for the rest
  * of the pattern, earlier stars are not retried, so a pathological pattern stays polynomial.
  */
+import { textBytes } from "../args";
 
-const encoder = new TextEncoder();
 
 /** Byte as a C signed char. */
 function sc(b: number): number {
@@ -90,8 +90,8 @@ function matchAt(p: Uint8Array, pi: number, s: Uint8Array, si: number, st: State
 
 /** True if `subject` matches the glob `pattern` (Redis's stringmatchlen, case-sensitive). */
 export function globMatch(pattern: string | Uint8Array, subject: string | Uint8Array): boolean {
-  const p = typeof pattern === "string" ? encoder.encode(pattern) : pattern;
-  const s = typeof subject === "string" ? encoder.encode(subject) : subject;
+  const p = typeof pattern === "string" ? textBytes(pattern) : pattern;
+  const s = typeof subject === "string" ? textBytes(subject) : subject;
   return matchAt(p, 0, s, 0, { giveUp: false });
 }
 
@@ -108,13 +108,13 @@ export interface Glob {
 }
 
 export function compileGlob(pattern: string): Glob {
-  const p = encoder.encode(pattern);
+  const p = textBytes(pattern);
   const special = pattern.search(/[*?[\\]/);
   const prefix = special < 0 ? pattern : pattern.slice(0, special);
   const all = pattern === "*";
   return {
     prefix,
     all,
-    test: (subject) => all || matchAt(p, 0, encoder.encode(subject), 0, { giveUp: false }),
+    test: (subject) => all || matchAt(p, 0, textBytes(subject), 0, { giveUp: false }),
   };
 }

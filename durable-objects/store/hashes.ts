@@ -30,7 +30,7 @@
 import { Notify } from "../pubsub/notify";
 import { CommandError } from "../reply";
 import { Errors } from "../errors";
-import { KeyType, type ElementStore, type KeyRow, type Keyspace } from "./keyspace";
+import { exactKey, KeyType, type ElementStore, type KeyRow, type Keyspace } from "./keyspace";
 import { parseI64 } from "../args";
 import { addLongDouble, formatLongDouble, parseLongDouble, type LongDouble } from "./long-double";
 import { checkSize } from "./strings";
@@ -452,6 +452,7 @@ export function hashFieldSweeper(ks: Keyspace): { earliest(): number | null; swe
           .exec<KeyRow & Record<string, SqlStorageValue>>("SELECT id, key, type, value, expire_at FROM keys WHERE id = ?", keyId)
           .toArray()[0];
         if (!row || row.type !== KeyType.Hash) continue;
+        exactKey(sql, row);
         ks.memory.note(row.id, true);
         const meta = decodeMeta(row.value);
         const count = meta

@@ -20,6 +20,7 @@ import { EXPIRY_BYTES, keyRowUsage } from "./memory-usage";
 import { LAZYFREE_THRESHOLD, LazyFree } from "./lazy-free";
 import { Notify, notifyKeyspaceEvent, type NotifyContext } from "../pubsub/notify";
 import { KeyCache } from "./key-cache";
+import { storedText } from "../args";
 
 /** Where the keyspace counts lookups and expiries (the shard's counters, stats/counters.ts). */
 export interface LookupCounters {
@@ -41,6 +42,19 @@ export const enum KeyType {
 }
 
 export const TYPE_NAMES: Record<number, string> = { 0: "string", 1: "hash", 2: "list", 3: "set", 4: "zset", 5: "ReJSON-RL", 6: "stream" };
+
+/**
+ * `row` with its key exactly as written. A key that is not UTF-8 is text with lone surrogates
+ * (durable-objects/args.ts); SQLite keeps their bytes, compares and orders them, but gives them
+ * back as U+FFFD, so a key read with one is read again as its bytes. Returns `row`, changed in place.
+ */
+export function exactKey<R extends { id: number; key: string }>(sql: SqlStorage, row: R): R {
+  if (row.key.includes("\uFFFD")) {
+    const raw = sql.exec<{ k: ArrayBuffer }>("SELECT CAST(key AS BLOB) AS k FROM keys WHERE id = ?", row.id).toArray()[0];
+    if (raw) row.key = storedText(new Uint8Array(raw.k));
+  }
+  return row;
+}
 
 export interface KeyRow {
   id: number;
@@ -220,6 +234,7 @@ export class Keyspace {
     let row = this.cache.get(key);
     if (row === undefined) {
       row = this.sql.exec<KeyRow & Record<string, SqlStorageValue>>(SELECT_KEY, key).toArray()[0] ?? null;
+      if (row) row.key = key; // as asked (SQLite reads a key that is not UTF-8 back with U+FFFD: see exactKey)
       this.cache.set(key, row);
     }
     if (row && row.expire_at !== null && row.expire_at <= this.now) {
@@ -519,6 +534,7 @@ export class Keyspace {
       .toArray();
     const more = rows.length > limit;
     if (more) rows.pop();
+    for (const row of rows) exactKey(this.sql, row);
     return { rows, more };
   }
 
@@ -527,11 +543,12 @@ export class Keyspace {
    * its walk with the pattern's literal prefix).
    */
   *keysWithPrefix(prefix: string): Generator<{ key: string; type: KeyType }> {
-    const cursor = this.sql.exec<{ key: string; type: number; expire_at: number | null }>(
-      "SELECT key, type, expire_at FROM keys WHERE key >= ? ORDER BY key",
+    const cursor = this.sql.exec<{ id: number; key: string; type: number; expire_at: number | null }>(
+      "SELECT id, key, type, expire_at FROM keys WHERE key >= ? ORDER BY key",
       prefix,
     );
     for (const row of cursor) {
+      exactKey(this.sql, row);
       if (!row.key.startsWith(prefix)) return;
       if (row.expire_at !== null && row.expire_at <= this.now) continue;
       yield { key: row.key, type: row.type };
@@ -555,13 +572,13 @@ export class Keyspace {
         )
         .toArray()[0];
       if (!row) continue;
-      if (row.expire_at === null || row.expire_at > this.now) return row.key;
+      if (row.expire_at === null || row.expire_at > this.now) return exactKey(this.sql, row).key;
       this.expireRow(row);
     }
     const live = this.sql
-      .exec<{ key: string }>("SELECT key FROM keys WHERE expire_at IS NULL OR expire_at > ? LIMIT 1", this.now)
+      .exec<{ id: number; key: string }>("SELECT id, key FROM keys WHERE expire_at IS NULL OR expire_at > ? LIMIT 1", this.now)
       .toArray()[0];
-    return live ? live.key : null;
+    return live ? exactKey(this.sql, live).key : null;
   }
 
   /** Counts for INFO's keyspace line: live keys, live keys with an expiry, their mean TTL in ms. */
@@ -590,7 +607,7 @@ export class Keyspace {
         limit,
       )
       .toArray();
-    for (const row of due) this.expireRow(row);
+    for (const row of due) this.expireRow(exactKey(this.sql, row));
     return due.length;
   }
 }

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { closeSync, createReadStream, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { createInterface } from "node:readline";
-import { Client, isError, NotTextError, positive, textOf, UsageError } from "./client.mjs";
+import { Client, isError, positive, textOf, UsageError } from "./client.mjs";
 import { Crc64 } from "./crc64.mjs";
 import { lzfDecompress } from "./lzf.mjs";
 import { Progress } from "./progress.mjs";
@@ -137,11 +137,6 @@ export async function exportCommand(client, args) {
     for (const key of scan[1]) {
       const id = seenId(key);
       if (seen.has(id)) continue;
-      if (textOf(key) === null) {
-        problems++;
-        failed("not exported", key, "the key is not UTF-8 (the REST API carries text arguments only)");
-        continue;
-      }
       seen.add(id);
       keys.push(key);
     }
@@ -496,13 +491,13 @@ export async function importCommand(client, args) {
     const flags = [["REPLACE"], ["ABSTTL"]];
     if (k.freq !== undefined) flags.push(["FREQ", String(k.freq)]);
     if (k.idle !== undefined) flags.push(["IDLETIME", String(k.idle)]);
-    let r;
-    try {
-      r = await client.callWithBody(["RESTORE", k.key, String(Math.max(k.expireAt, 0))], k.payload, flags);
-    } catch (e) {
-      if (!(e instanceof NotTextError)) throw e;
-      r = { error: "the key is not UTF-8 (the REST API carries text arguments only)" };
-    }
+    const ttl = String(Math.max(k.expireAt, 0));
+    // The payload as the path form's raw body (one copy); a key that is not UTF-8 cannot be a path
+    // segment, so that RESTORE goes as JSON with the key and the payload as {"base64":"…"}.
+    const r =
+      textOf(k.key) !== null
+        ? await client.callWithBody(["RESTORE", k.key, ttl], k.payload, flags)
+        : await client.call(["RESTORE", k.key, ttl, k.payload, ...flags.flat()]);
     if (isError(r)) {
       counts.failed++;
       failed("not imported", k.key, r.error);

@@ -1,6 +1,7 @@
 /**
  * The Upstash REST client of the CLI: `POST /` for one command, `POST /pipeline` for many, with
- * `Upstash-Encoding: base64` so that every string comes back as its exact bytes. Results are
+ * `Upstash-Encoding: base64` so that every string comes back as its exact bytes. An argument
+ * that is not UTF-8 travels as `{"base64":"…"}`, so any bytes can be sent. Results are
  * decoded into: Buffer (a string), number or bigint (an integer), null, arrays of those, and
  * `{ error }` for an error reply. A failure to reach the server or an HTTP status other than an
  * error reply's is a ConnectionError (exit code 2).
@@ -17,23 +18,27 @@ export function positive(s, name) {
   return n;
 }
 
-/** An argument that a JSON body cannot carry (bytes that are not UTF-8). */
-export class NotTextError extends Error {}
-
 /** The text of bytes that are valid UTF-8, else null. */
 export function textOf(b) {
   const s = b.toString("utf8");
   return Buffer.byteLength(s) === b.length && Buffer.from(s, "utf8").equals(b) ? s : null;
 }
 
-/** A command's argument as a JSON body carries it: text; bytes only when they are UTF-8. */
+/** A command's argument as a JSON body carries it: text, or `{"base64":"…"}` for bytes that are not UTF-8. */
 function argJson(a) {
   if (Buffer.isBuffer(a) || a instanceof Uint8Array) {
-    const s = textOf(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-    if (s === null) throw new NotTextError("an argument is not valid UTF-8 (a JSON body carries text only)");
-    return s;
+    const b = Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    const s = textOf(b);
+    return s === null ? { base64: b.toString("base64") } : s;
   }
   return String(a);
+}
+
+/** A path segment: text only (the path form's segments are UTF-8). */
+function segment(a) {
+  const s = argJson(a);
+  if (typeof s !== "string") throw new TypeError("a path segment must be UTF-8");
+  return encodeURIComponent(s);
 }
 
 /** The JSON body of commands (arrays of arguments), as a string. */
@@ -97,11 +102,12 @@ export class Client {
 
   /**
    * One command in the path form with `body` (bytes) as its argument after `path` and `flags`
-   * after it (`POST /restore/k/0?REPLACE`): how a binary argument travels.
+   * after it (`POST /restore/k/0?REPLACE`): a large binary argument as one copy, not base64 in
+   * JSON. `path` must be UTF-8 (`textOf`); otherwise send the command with `call`.
    */
   async callWithBody(path, body, flags = []) {
     const query = flags.map(([name, value]) => encodeURIComponent(name) + (value === undefined ? "" : "=" + encodeURIComponent(value)));
-    const url = "/" + path.map((p) => encodeURIComponent(argJson(p))).join("/") + (query.length ? "?" + query.join("&") : "");
+    const url = "/" + path.map(segment).join("/") + (query.length ? "?" + query.join("&") : "");
     return entry(await this.post(url, body, "application/octet-stream"));
   }
 

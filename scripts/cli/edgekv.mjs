@@ -18,7 +18,7 @@ import { Client, ConnectionError, isError, UsageError } from "./client.mjs";
 import { formatJson, formatRaw, formatTty } from "./format.mjs";
 import { Progress } from "./progress.mjs";
 import { splitArgs } from "./split.mjs";
-import { positive, textOf } from "./client.mjs";
+import { positive } from "./client.mjs";
 
 const USAGE = `usage: edgekv [--url URL] [--token TOKEN] [--json|--raw] CMD [ARG ...]
        edgekv [--url URL] [--token TOKEN] [--repl]   (interactive; the default on a terminal)
@@ -117,11 +117,6 @@ async function pipe(client, o) {
       continue;
     }
     if (args.length === 0) continue;
-    if (args.some((a) => textOf(a) === null)) {
-      errors++;
-      process.stderr.write(`line ${lineNo}: (error) an argument is not valid UTF-8 (a JSON body carries text only)\n`);
-      continue;
-    }
     const size = args.reduce((s, a) => s + a.length + 3, 2);
     if (pending.length > 0 && (pending.length >= batch || bytes + size > maxBytes)) await flush();
     pending.push(args);

@@ -32,6 +32,10 @@ const token = "console-test-token";
 const readOnlyToken = "console-test-readonly-token";
 /** The front-door rule: the API stays on 127.0.0.1, the site is `localhost` (same socket, its Host header). */
 const rule = "/site/*";
+/** A key that is not UTF-8 (0xff 0x00 0xfe after a text prefix), its value binary too, and the name it is renamed to. */
+const binKey = Buffer.from([...Buffer.from("con:bin-key:"), 0xff, 0x00, 0xfe]);
+const binRenamed = Buffer.from([...Buffer.from("con:bin-key:"), 0xfe, 0xff]);
+const b64 = (b: Uint8Array) => ({ base64: Buffer.from(b).toString("base64") });
 
 /** CHROMIUM_PATH when set (and only it), else Debian's. */
 const candidates = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
@@ -66,16 +70,19 @@ describe.skipIf(!executable)("the web console in chromium", () => {
   let browser: Browser | undefined;
   const problems: string[] = [];
 
-  async function command(argv: (string | number)[], auth = token): Promise<{ result?: unknown; error?: string }> {
-    const res = await fetch(`${url}/`, { method: "POST", headers: { authorization: `Bearer ${auth}` }, body: JSON.stringify(argv) });
+  /** One command; `base64`: with base64 replies (bytes exact). Arguments may be {"base64": …}. */
+  async function command(argv: unknown[], auth = token, base64 = false): Promise<{ result?: unknown; error?: string }> {
+    const headers: Record<string, string> = { authorization: `Bearer ${auth}` };
+    if (base64) headers["upstash-encoding"] = "base64";
+    const res = await fetch(`${url}/`, { method: "POST", headers, body: JSON.stringify(argv) });
     return (await res.json()) as { result?: unknown; error?: string };
   }
 
-  /** Polls the API until `argv` answers `expected` (bounded). */
-  async function eventually(argv: (string | number)[], expected: unknown): Promise<void> {
+  /** Polls the API until `argv` answers `expected` (bounded); `base64` as in command. */
+  async function eventually(argv: unknown[], expected: unknown, base64 = false): Promise<void> {
     let last: unknown;
     for (let i = 0; i < 100; i++) {
-      last = (await command(argv)).result;
+      last = (await command(argv, token, base64)).result;
       if (JSON.stringify(last) === JSON.stringify(expected)) return;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -174,6 +181,16 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await page.waitForSelector('#groups-table tr.group[data-group="g1"]', { state: "detached" });
   }
 
+  /** Opens a key that is not UTF-8 by its row's bytes (data-hex). */
+  async function openBinaryKey(page: Page, key: Uint8Array): Promise<void> {
+    const hex = Buffer.from(key).toString("hex");
+    await page.fill("#scan-match", "con:bin-key:*");
+    await page.click("#scan-button");
+    await page.waitForSelector("#keys-table[data-state=ready]");
+    await page.click(`tr.key-row[data-hex="${hex}"] a`);
+    await page.waitForFunction((h) => (document.getElementById("detail-key-hex")?.textContent ?? "").endsWith(h), hex);
+  }
+
   const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
@@ -193,6 +210,7 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await command(["XADD", "con:stream", "1-1", "field", "value"]);
     await command(["SET", "con:del", "doomed"]);
     await command(["SET", "con:ttl", "t"]);
+    await command(["SET", b64(binKey), b64(Uint8Array.from([0x00, 0xff, 0x10]))]);
   }, 150_000);
 
   afterAll(async () => {
@@ -262,6 +280,47 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await page.waitForSelector("#string-value.binary");
     expect(await page.textContent("#string-value")).toContain("80 ");
     await shot(page, "binary");
+    // A key that is not UTF-8: listed with \xNN escapes, opened; its binary value edited as hex.
+    await page.fill("#scan-match", "con:bin-key:*");
+    await page.click("#scan-button");
+    await page.waitForSelector("#keys-table[data-state=ready]");
+    expect(await page.getAttribute(`tr.key-row[data-hex="${binKey.toString("hex")}"]`, "data-key")).toBe("con:bin-key:\\xff\\x00\\xfe");
+    await openBinaryKey(page, binKey);
+    expect(await page.textContent("#detail-key")).toBe("con:bin-key:\\xff\\x00\\xfe");
+    await page.waitForSelector("#string-hex");
+    expect(await page.inputValue("#string-hex")).toBe("00 ff 10");
+    await shot(page, "binary-key");
+    await page.fill("#string-hex", "zz");
+    await page.click("#string-hex-save");
+    await page.waitForFunction(() => (document.getElementById("flash")?.textContent ?? "").startsWith("not hex"));
+    expect((await command(["GET", b64(binKey)], token, true)).result).toBe(Buffer.from([0x00, 0xff, 0x10]).toString("base64"));
+    await page.fill("#string-hex", "de ad\nbe ef 00");
+    await page.click("#string-hex-save");
+    await eventually(["GET", b64(binKey)], Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00]).toString("base64"), true);
+    await page.waitForFunction(() => (document.getElementById("string-value")?.textContent ?? "").includes("de ad be ef 00"));
+    // Its TTL, a rename to another name that is not UTF-8 (given as hex), then delete.
+    await page.fill("#ttl-seconds", "500");
+    await page.click("#ttl-form button[type=submit]");
+    await page.waitForFunction(() => /TTL \d/.test(document.getElementById("detail-meta")?.textContent ?? ""));
+    expect(((await command(["TTL", b64(binKey)])).result as number) > 0).toBe(true);
+    await page.fill("#rename-to", binRenamed.toString("hex"));
+    await page.check("#rename-hex");
+    await page.click("#rename-form button[type=submit]");
+    await eventually(["EXISTS", b64(binRenamed)], 1);
+    await eventually(["EXISTS", b64(binKey)], 0);
+    await page.waitForFunction((h) => (document.getElementById("detail-key-hex")?.textContent ?? "").endsWith(h), binRenamed.toString("hex"));
+    await page.click("#delete-key");
+    await page.click("#delete-key");
+    await eventually(["EXISTS", b64(binRenamed)], 0);
+    // A text value edited as hex becomes those bytes.
+    await openKey(page, "con:created");
+    await page.click("#string-as-hex");
+    expect(await page.inputValue("#string-hex")).toBe("66 72 65 73 68");
+    await page.fill("#string-hex", "66 ff");
+    await page.click("#string-hex-save");
+    await eventually(["GET", "con:created"], Buffer.from([0x66, 0xff]).toString("base64"), true);
+    await command(["SET", b64(binKey), b64(Uint8Array.from([0x00, 0xff, 0x10]))]); // for the read-only test
+
     await openKey(page, "con:list");
     await page.waitForSelector("#list-table tr.item");
     expect(await page.locator("#list-table tr.item").allTextContents()).toEqual(["0x", "1y", "2z"]);
@@ -384,6 +443,11 @@ describe.skipIf(!executable)("the web console in chromium", () => {
     await openKey(page, "con:stream");
     await page.waitForSelector('#groups-table tr.group[data-group="ro-group"]');
     expect(await page.locator("#xadd-form, #xgroup-form, button.xdel, button.xgroup-destroy").count()).toBe(0);
+    // A key that is not UTF-8 opens too, its value as a hex dump, with no editing control.
+    await openBinaryKey(page, binKey);
+    await page.waitForSelector("#string-value.binary");
+    expect(await page.textContent("#string-value")).toContain("00 ff 10");
+    expect(await page.locator(".edit, #delete-key, #rename-form, #ttl-form, #string-hex, textarea").count()).toBe(0);
     await openKey(page, "con:hash");
     await page.waitForSelector("#hash-table tr.item");
     await shot(page, "readonly");

@@ -133,6 +133,73 @@ describe("the console's stream editing: the calls its stream view sends", () => 
   });
 });
 
+/**
+ * A key that is not UTF-8, through the calls the console makes for it (worker/console/script.ts):
+ * every argument that is not UTF-8 as {"base64": …}, replies with base64 encoding.
+ */
+describe("the console's calls for a key that is not UTF-8", () => {
+  const b64 = (bytes: number[]) => ({ base64: btoa(String.fromCharCode(...bytes)) });
+  const prefix = [...new TextEncoder().encode(freshKey("console-bin"))];
+  const key = [...prefix, 0xff, 0x00, 0xfe];
+  const renamed = [...prefix, 0xfe, 0xff];
+  const value = [0xde, 0xad, 0xbe, 0xef, 0x00];
+  const run = async (cmds: unknown[][], token?: string) => (await pipeline(cmds, { base64: true, token })).json() as Promise<{ result?: unknown; error?: string }[]>;
+
+  it("lists, opens, edits as hex (TTL kept), renames, sets a TTL and deletes it", async () => {
+    expect(await run([["SET", b64(key), b64([0x80])]])).toEqual([{ result: "OK" }]);
+    const scan = await run([["SCAN", "0", "MATCH", `${new TextDecoder().decode(new Uint8Array(prefix))}*`, "COUNT", 10000]]);
+    let listed = (scan[0]!.result as [string, string[]])[1];
+    for (let cursor = atob((scan[0]!.result as [string])[0]), i = 0; cursor !== "0" && i < 100; i++) {
+      const next = (await run([["SCAN", cursor, "MATCH", `${new TextDecoder().decode(new Uint8Array(prefix))}*`, "COUNT", 10000]]))[0]!.result as [string, string[]];
+      listed = listed.concat(next[1]);
+      cursor = atob(next[0]);
+    }
+    expect(listed).toEqual([b64(key).base64]);
+    // The key's row and detail: TYPE, PTTL, GET, STRLEN.
+    expect(await run([["TYPE", { base64: listed[0] }], ["PTTL", b64(key)], ["GET", b64(key)], ["STRLEN", b64(key)]])).toEqual([
+      { result: btoa("string") },
+      { result: -1 },
+      { result: btoa("\x80") },
+      { result: 1 },
+    ]);
+    expect(await run([["PEXPIRE", b64(key), 500_000], ["SET", b64(key), b64(value), "KEEPTTL"], ["GET", b64(key)]])).toMatchObject([
+      { result: 1 },
+      { result: "OK" },
+      { result: b64(value).base64 },
+    ]);
+    const [ttl] = await run([["PTTL", b64(key)]]);
+    expect((ttl!.result as number) > 0).toBe(true);
+    expect(await run([["RENAMENX", b64(key), b64(renamed)], ["EXISTS", b64(key)], ["GET", b64(renamed)], ["PERSIST", b64(renamed)], ["DEL", b64(renamed)], ["EXISTS", b64(renamed)]])).toEqual([
+      { result: 1 },
+      { result: 0 },
+      { result: b64(value).base64 },
+      { result: 1 },
+      { result: 1 },
+      { result: 0 },
+    ]);
+  });
+
+  it("the read-only token reads it and may change nothing", async () => {
+    expect(await run([["SET", b64(key), b64(value)]])).toEqual([{ result: "OK" }]);
+    const ro = await run([["GET", b64(key)], ["SET", b64(key), b64([1]), "KEEPTTL"], ["RENAMENX", b64(key), b64(renamed)], ["PEXPIRE", b64(key), 1000], ["DEL", b64(key)]], READONLY_TOKEN);
+    expect(ro[0]).toEqual({ result: b64(value).base64 });
+    for (const r of ro.slice(1)) expect(r.error).toMatch(/^NOPERM/);
+    expect(await run([["GET", b64(key)], ["PTTL", b64(key)], ["EXISTS", b64(renamed)], ["DEL", b64(key)]])).toEqual([
+      { result: b64(value).base64 },
+      { result: -1 },
+      { result: 0 },
+      { result: 1 },
+    ]);
+  });
+
+  it("the script sends bytes that are not UTF-8 as {\"base64\"} and edits values as hex", async () => {
+    const script = await (await call("/console/app.js", { token: null })).text();
+    expect(script).toContain("{ base64: bytesB64(a.binary) }");
+    expect(script).toContain('id: "string-hex"');
+    expect(script).toContain('id: "rename-hex"');
+  });
+});
+
 /** A metric's samples as the console's script reads them: `name{labels} value`, label values unescaped. */
 function samples(text: string, name: string): { labels: Record<string, string>; value: number }[] {
   const out: { labels: Record<string, string>; value: number }[] = [];

@@ -13,7 +13,7 @@ describe("deep nesting is a 400 in every form", () => {
     const res = await call("/", { method: "POST", body: `["SET",1e400,${deep(5000)}]` });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      error: "ERR argument 3 of the command is an array: arguments must be strings, numbers or booleans",
+      error: 'ERR argument 3 of the command is an array: arguments must be strings, numbers, booleans or {"base64":"…"}',
     });
   });
 

@@ -38,7 +38,7 @@ export const SCRIPT = String.raw`(function () {
   }
 
   // ---- bytes ---------------------------------------------------------------------------
-  var utf8 = new TextDecoder("utf-8", { fatal: true });
+  var utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }); // a leading BOM is a byte of the value, kept
   function b64Bytes(s) {
     var bin = atob(s);
     var a = new Uint8Array(bin.length);
@@ -56,6 +56,26 @@ export const SCRIPT = String.raw`(function () {
     return v;
   }
   function isBinary(v) { return v !== null && typeof v === "object" && v.binary instanceof Uint8Array; }
+  function bytesB64(bytes) {
+    var bin = "";
+    for (var i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode.apply(null, Array.prototype.slice.call(bytes.subarray(i, i + 0x8000)));
+    return btoa(bin);
+  }
+  /** A command's argument as the API takes it: text, or {"base64": …} for bytes that are not UTF-8 (a key, a value). */
+  function arg(a) { return isBinary(a) ? { base64: bytesB64(a.binary) } : String(a); }
+  function hexOf(bytes) {
+    var out = "";
+    bytes.forEach(function (b) { out += (b < 16 ? "0" : "") + b.toString(16); });
+    return out;
+  }
+  /** Hex digits (spaces and line breaks ignored) → the bytes as an argument: text when UTF-8, else {binary}; null when not hex. */
+  function fromHex(s) {
+    var t = s.replace(/\s+/g, "");
+    if (!/^([0-9a-fA-F]{2})*$/.test(t)) return null;
+    var bytes = new Uint8Array(t.length / 2);
+    for (var i = 0; i < bytes.length; i++) bytes[i] = parseInt(t.substr(2 * i, 2), 16);
+    try { return utf8.decode(bytes); } catch (e) { return { binary: bytes }; }
+  }
   /** Printable form of a value: text as is, bytes as \xNN escapes of the non-printable ones. */
   function shown(v) {
     if (isBinary(v)) {
@@ -91,7 +111,7 @@ export const SCRIPT = String.raw`(function () {
     return fetch("/pipeline", {
       method: "POST",
       headers: { authorization: "Bearer " + (token || state.token), "upstash-encoding": "base64", "content-type": "application/json" },
-      body: JSON.stringify(cmds.map(function (c) { return c.map(String); })),
+      body: JSON.stringify(cmds.map(function (c) { return c.map(arg); })),
     }).then(function (res) {
       if (res.status === 401) throw new AuthError("wrong token");
       return res.json().then(function (body) {
@@ -204,14 +224,13 @@ export const SCRIPT = String.raw`(function () {
         more.hidden = cursor === "0";
         if (keys.length === 0) return [];
         var cmds = [];
-        keys.forEach(function (k) { if (!isBinary(k)) cmds.push(["TYPE", k], ["PTTL", k]); });
+        keys.forEach(function (k) { cmds.push(["TYPE", k], ["PTTL", k]); });
         return run(cmds).then(function (r) {
-          var i = 0;
-          keys.forEach(function (k) {
-            var t = "?", ttl = "";
-            if (!isBinary(k)) { t = r[i].ok ? r[i].value : "?"; ttl = r[i + 1].ok ? ttlText(r[i + 1].value) : ""; i += 2; }
-            body.appendChild(el("tr", { class: "key-row", "data-key": isBinary(k) ? null : k }, [
-              el("td", null, [el("a", { href: "#", class: "key-link", text: shown(k), onclick: function (ev) { ev.preventDefault(); if (!isBinary(k)) openKey(detail, k, reload); } })]),
+          keys.forEach(function (k, n) {
+            var t = r[2 * n].ok ? r[2 * n].value : "?", ttl = r[2 * n + 1].ok ? ttlText(r[2 * n + 1].value) : "";
+            // A key that is not UTF-8: shown with \xNN escapes, its bytes (hex) in data-hex.
+            body.appendChild(el("tr", { class: "key-row", "data-key": shown(k), "data-hex": isBinary(k) ? hexOf(k.binary) : null }, [
+              el("td", null, [el("a", { href: "#", class: "key-link", text: shown(k), onclick: function (ev) { ev.preventDefault(); openKey(detail, k, reload); } })]),
               el("td", { text: t }),
               el("td", { text: ttl }),
             ]));
@@ -255,7 +274,8 @@ export const SCRIPT = String.raw`(function () {
       var type = r[0].ok ? r[0].value : "none";
       var ttl = r[1].ok ? r[1].value : -2;
       clear(detail).setAttribute("data-type", type);
-      detail.appendChild(el("h2", { id: "detail-key", text: key }));
+      detail.appendChild(el("h2", { id: "detail-key", text: shown(key) }));
+      if (isBinary(key)) detail.appendChild(el("p", { class: "muted", id: "detail-key-hex", text: "not UTF-8; its bytes (hex): " + hexOf(key.binary) }));
       detail.appendChild(el("p", { class: "muted", id: "detail-meta", text: type + " · TTL " + ttlText(ttl) }));
       var content = el("div", { id: "detail-content" });
       if (!state.readOnly && type !== "none") detail.appendChild(keyControls(detail, key, changed));
@@ -272,20 +292,24 @@ export const SCRIPT = String.raw`(function () {
   }
   function keyControls(detail, key, changed) {
     var name = el("input", { id: "rename-to", placeholder: "new name" });
+    // The new name as hex digits: how to name a key that is not UTF-8.
+    var nameHex = el("input", { type: "checkbox", id: "rename-hex" });
     var ttl = el("input", { id: "ttl-seconds", type: "number", min: "1", placeholder: "seconds" });
     var del = el("button", { type: "button", id: "delete-key", class: "danger", text: "Delete" });
     del.addEventListener("click", function () {
       if (del.getAttribute("data-armed") !== "1") { del.setAttribute("data-armed", "1"); del.textContent = "Confirm delete"; return; }
-      one(["DEL", key]).then(function () { flash("deleted " + key); clear(detail).appendChild(el("p", { class: "muted", text: "Deleted." })); changed(); }).catch(fail);
+      one(["DEL", key]).then(function () { flash("deleted " + shown(key)); clear(detail).appendChild(el("p", { class: "muted", text: "Deleted." })); changed(); }).catch(fail);
     });
     return el("div", { class: "controls edit" }, [
       el("form", { id: "rename-form", class: "row", onsubmit: function () {
         if (!name.value) return;
-        one(["RENAMENX", key, name.value]).then(function (r) {
-          if (r === 0) { flash("a key named " + name.value + " exists", true); return; }
-          flash("renamed to " + name.value); changed(); openKey(detail, name.value, changed);
+        var to = nameHex.checked ? fromHex(name.value) : name.value;
+        if (to === null || to === "") { flash("the new name is not hex: two digits a byte (spaces ignored)", true); return; }
+        one(["RENAMENX", key, to]).then(function (r) {
+          if (r === 0) { flash("a key named " + shown(to) + " exists", true); return; }
+          flash("renamed to " + shown(to)); changed(); openKey(detail, to, changed);
         }).catch(fail);
-      } }, [name, el("button", { type: "submit", text: "Rename" })]),
+      } }, [name, el("label", { class: "check", title: "the new name as hex digits, two a byte" }, [nameHex, "hex"]), el("button", { type: "submit", text: "Rename" })]),
       el("form", { id: "ttl-form", class: "row", onsubmit: function () {
         var s = Number(ttl.value);
         if (!(s > 0)) return;
@@ -295,20 +319,55 @@ export const SCRIPT = String.raw`(function () {
       del,
     ]);
   }
+  /** The largest value the hex editor takes (its text is 3 characters a byte). */
+  var HEX_EDIT_BYTES = 65536;
+  /** Bytes as hex digits, 16 a line, a space between bytes. */
+  function hexLines(bytes) {
+    var lines = [];
+    for (var i = 0; i < bytes.length; i += 16) lines.push(Array.prototype.map.call(bytes.subarray(i, i + 16), function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join(" "));
+    return lines.join("\n");
+  }
+  /** Read-write: the value's bytes as hex digits to edit; saved with SET key value KEEPTTL (as {"base64"} when not UTF-8). */
+  function hexEditor(content, key, bytes, reopen) {
+    if (bytes.length > HEX_EDIT_BYTES) {
+      content.appendChild(el("p", { class: "muted edit", id: "string-hex-too-large", text: "Values over " + HEX_EDIT_BYTES + " bytes are not edited here (use the console)." }));
+      return;
+    }
+    var area = el("textarea", { id: "string-hex", class: "hex", rows: "8", spellcheck: "false" });
+    area.value = hexLines(bytes);
+    content.appendChild(el("form", { id: "string-hex-form", class: "edit", onsubmit: function () {
+      var value = fromHex(area.value);
+      if (value === null) { flash("not hex: two digits (0-9, a-f) a byte; spaces and line breaks are ignored", true); return; }
+      one(["SET", key, value, "KEEPTTL"]).then(function () { flash("saved"); reopen(); }).catch(fail);
+    } }, [
+      el("label", { for: "string-hex", class: "muted", text: "Bytes as hex: two digits a byte; spaces and line breaks are ignored. Save keeps the TTL." }),
+      area,
+      el("button", { type: "submit", id: "string-hex-save", text: "Save bytes" }),
+    ]));
+  }
   function stringView(content, key, reopen) {
     run([["GET", key], ["STRLEN", key]]).then(function (r) {
       var v = r[0].value;
-      content.appendChild(el("p", { class: "muted", text: (r[1].value || 0) + " bytes" + (isBinary(v) ? ", binary" : "") }));
-      if (isBinary(v)) { content.appendChild(el("pre", { id: "string-value", class: "binary", text: hexDump(v.binary) })); return; }
+      content.appendChild(el("p", { class: "muted", text: (r[1].value || 0) + " bytes" + (isBinary(v) ? ", binary (not UTF-8)" : "") }));
+      if (isBinary(v)) {
+        content.appendChild(el("pre", { id: "string-value", class: "binary", text: hexDump(v.binary) }));
+        if (!state.readOnly) hexEditor(content, key, v.binary, reopen);
+        return;
+      }
       var text = v === null ? "" : v, pretty = null;
       try { var parsed = JSON.parse(text); if (parsed !== null && typeof parsed === "object") pretty = JSON.stringify(parsed, null, 2); } catch (e) { pretty = null; }
       content.appendChild(el("pre", { id: "string-value", class: pretty ? "json" : "", text: pretty || text }));
       if (state.readOnly) return;
       var area = el("textarea", { id: "string-edit", rows: "6" });
       area.value = text;
-      content.appendChild(el("form", { id: "string-form", class: "edit", onsubmit: function () {
+      var asHex = el("button", { type: "button", id: "string-as-hex", text: "Edit as hex", onclick: function () {
+        form.parentNode.removeChild(form);
+        hexEditor(content, key, new TextEncoder().encode(area.value), reopen);
+      } });
+      var form = el("form", { id: "string-form", class: "edit", onsubmit: function () {
         one(["SET", key, area.value, "KEEPTTL"]).then(function () { flash("saved"); reopen(); }).catch(fail);
-      } }, [area, el("button", { type: "submit", id: "string-save", text: "Save" })]));
+      } }, [area, el("button", { type: "submit", id: "string-save", text: "Save" }), asHex]);
+      content.appendChild(form);
     }).catch(fail);
   }
   /** Hashes (2 per entry: field, value) and sets (1: member), HSCAN/SSCAN a page at a time. */
@@ -329,7 +388,7 @@ export const SCRIPT = String.raw`(function () {
         for (var i = 0; i < items.length; i += per) {
           var item = items[i], value = hash ? items[i + 1] : null;
           var row = el("tr", { class: "item" }, [el("td", { text: shown(item) }), hash ? el("td", { text: shown(value) }) : null]);
-          if (!state.readOnly && !isBinary(item)) row.appendChild(el("td", { class: "edit" }, [el("button", { type: "button", class: "danger small", text: "✕", title: "remove", onclick: remove.bind(null, item) })]));
+          if (!state.readOnly) row.appendChild(el("td", { class: "edit" }, [el("button", { type: "button", class: "danger small", text: "✕", title: "remove", onclick: remove.bind(null, item) })]));
           body.appendChild(row);
         }
         count.textContent = r[1].value + (hash ? " fields" : " members");
@@ -366,7 +425,7 @@ export const SCRIPT = String.raw`(function () {
           var row = el("tr", { class: "item" }, zset
             ? [el("td", { text: shown(member) }), el("td", { class: "num", text: shown(items[i + 1]) })]
             : [el("td", { class: "num", text: String(start + i) }), el("td", { text: shown(member) })]);
-          if (zset && !state.readOnly && !isBinary(member)) row.appendChild(el("td", { class: "edit" }, [el("button", { type: "button", class: "danger small", text: "✕", title: "remove", onclick: function (m) { return function () { one(["ZREM", key, m]).then(reopen).catch(fail); }; }(member) })]));
+          if (zset && !state.readOnly) row.appendChild(el("td", { class: "edit" }, [el("button", { type: "button", class: "danger small", text: "✕", title: "remove", onclick: function (m) { return function () { one(["ZREM", key, m]).then(reopen).catch(fail); }; }(member) })]));
           body.appendChild(row);
         }
         start += items.length / per;

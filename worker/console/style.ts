@@ -26,6 +26,8 @@ th, td { text-align: left; padding: 3px 6px; border-bottom: 1px solid var(--line
 td.num { font-variant-numeric: tabular-nums; white-space: nowrap; }
 pre { background: #fff; border: 1px solid var(--line); padding: 8px; overflow: auto; max-height: 360px; white-space: pre-wrap; word-break: break-all; }
 pre.binary { white-space: pre; }
+label.check { display: inline-flex; align-items: center; gap: 4px; color: var(--muted); }
+textarea.hex { font-family: ui-monospace, monospace; width: 100%; }
 .console { height: 420px; max-height: none; font-family: ui-monospace, monospace; }
 .console .error { color: var(--danger); }
 .console .prompt, .console .muted { color: var(--muted); }
