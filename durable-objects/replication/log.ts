@@ -18,8 +18,11 @@
  * newest boundary is always kept, so a position is never reused (seq is max(rowid) + 1).
  *
  * Values cross RPC as JS values, and a JS number always binds as REAL: rows are read with their
- * integers as text and a mask of which columns were integers (`ints`), cast back on replay
+ * integers as text and a mask of which columns were integers (`ints`, bit i), cast back on replay
  * (`applyStatement`), so every value keeps its SQLite type exactly, 64-bit integers included.
+ * Text crosses as its bytes (a BLOB) with bit TEXT_BIT + i set, cast back to TEXT on replay: a key
+ * that is not UTF-8 is text SQLite keeps byte for byte but reads back with U+FFFD
+ * (store/keyspace.ts exactKey), so read as text it would reach the replica changed.
  */
 import { LOG_COLUMNS, LOGGED, LOGGED_BY_NAME, LOGGED_BY_TBL, type LoggedTable } from "./tables";
 
@@ -71,9 +74,12 @@ const TRIMMED = "changelog_trimmed";
 const VERSION = "changelog_triggers";
 const UPSERT_META = "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value";
 
-/** `x` as it crosses: an integer as text (the mask tells). */
-const encoded = (x: string) => `CASE WHEN typeof(${x}) = 'integer' THEN CAST(${x} AS TEXT) ELSE ${x} END`;
-const intsMask = (cols: readonly string[]) => cols.map((c, i) => `((typeof(${c}) = 'integer') << ${i})`).join(" | ") || "0";
+/** Where a row's mask marks its text columns: bit TEXT_BIT + i for column i (bit i marks an integer). */
+const TEXT_BIT = 16;
+/** `x` as it crosses: an integer as text, text as its bytes (the mask tells). */
+const encoded = (x: string) => `CASE typeof(${x}) WHEN 'integer' THEN CAST(${x} AS TEXT) WHEN 'text' THEN CAST(${x} AS BLOB) ELSE ${x} END`;
+const intsMask = (cols: readonly string[]) =>
+  cols.map((c, i) => `((typeof(${c}) = 'integer') << ${i}) | ((typeof(${c}) = 'text') << ${TEXT_BIT + i})`).join(" | ") || "0";
 
 const LOG_CS = Array.from({ length: LOG_COLUMNS }, (_, i) => `c${i}`);
 const SELECT_CHANGES = `SELECT seq, tbl, op, ${intsMask(LOG_CS)} AS ints, ${LOG_CS.map(encoded).join(", ")}
@@ -104,7 +110,8 @@ const TRIGGERS = LOGGED.flatMap(triggersOf);
 /** Which set of triggers a log was started with (a hash of their text, in `meta`): another set starts a new epoch. */
 const TRIGGERS_VERSION = (() => {
   let h = 5381;
-  for (const c of TRIGGERS.join("\n")) h = (Math.imul(h, 33) + c.charCodeAt(0)) >>> 0;
+  // The rows' encoding counts too: a log read with another one starts a new epoch.
+  for (const c of TRIGGERS.join("\n") + encoded("x")) h = (Math.imul(h, 33) + c.charCodeAt(0)) >>> 0;
   return h.toString(36);
 })();
 
@@ -117,8 +124,8 @@ function snapshotQuery(t: LoggedTable, ints: number | null): string {
   return `SELECT ${cols} FROM ${t.name} WHERE (${order}) > (${after}) ORDER BY ${order} LIMIT ?`;
 }
 
-/** The placeholder of value `i` of a row with integer mask `ints`. */
-const param = (ints: number, i: number) => ((ints >> i) & 1 ? "CAST(? AS INTEGER)" : "?");
+/** The placeholder of value `i` of a row with mask `ints`. */
+const param = (ints: number, i: number) => ((ints >> i) & 1 ? "CAST(? AS INTEGER)" : (ints >> (TEXT_BIT + i)) & 1 ? "CAST(? AS TEXT)" : "?");
 
 const statements = new Map<string, string>();
 /** The statement that replays a log row (op Image or Delete) of `t` whose integer mask is `ints`. */
@@ -316,8 +323,8 @@ export function snapshotPage(sql: SqlStorage, t: LoggedTable, after: EncodedRow 
   }
   const last = full || rows.length === n ? rows[rows.length - 1]! : null;
   if (last === null) return { rows, next: null };
-  // The last row's primary key, with its own integer mask.
+  // The last row's primary key, with its own mask.
   const idx = t.pk.map((c) => t.columns.indexOf(c));
-  const ints = idx.reduce((m, ci, i) => m | (((last[0] >> ci) & 1) << i), 0);
+  const ints = idx.reduce((m, ci, i) => m | (((last[0] >> ci) & 1) << i) | (((last[0] >> (TEXT_BIT + ci)) & 1) << (TEXT_BIT + i)), 0);
   return { rows, next: [ints, ...idx.map((ci) => last[1 + ci])] };
 }

@@ -39,11 +39,14 @@ export function pair(i = next++) {
   return { i, primaryStub, replicaStub, primary, replica, exec };
 }
 
-/** Every logged table's rows, each value with its SQLite type, in primary key order. */
+/**
+ * Every logged table's rows, each value with its SQLite type, in primary key order; text also as
+ * its bytes in hex (text that is not UTF-8 reads back with U+FFFD, which would hide a difference).
+ */
 export function tablesIn(sql: SqlStorage): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const t of LOGGED) {
-    const cols = t.columns.map((c) => `quote(${c}) || ':' || typeof(${c})`).join(" || ',' || ");
+    const cols = t.columns.map((c) => `quote(${c}) || ':' || typeof(${c}) || CASE typeof(${c}) WHEN 'text' THEN ':' || hex(${c}) ELSE '' END`).join(" || ',' || ");
     out[t.name] = sql
       .exec<{ r: string }>(`SELECT ${cols} AS r FROM ${t.name} ORDER BY ${t.pk.join(", ")}`)
       .toArray()

@@ -6,7 +6,7 @@
  */
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject, SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { fromReply } from "../conformance/normalize";
+import { fromReply, fromReplyBinary } from "../conformance/normalize";
 import { ChangeLog, logTriggers } from "../../durable-objects/replication/log";
 import { PrimaryReplication } from "../../durable-objects/replication/primary";
 import type { Replica } from "../../durable-objects/replication/replica";
@@ -167,6 +167,24 @@ describe("a replica applies every kind of write", () => {
     const onReplica = await p.replica.read(batch, undefined, want());
     if (!onReplica.ok) throw new Error("not served");
     expect((onReplica.replies as unknown[]).map((r) => fromReply(r as never))).toEqual(onPrimary);
+  });
+
+  it("keys, fields and members that are not UTF-8, byte for byte", async () => {
+    const p = pair();
+    const bin = (...b: number[]) => new Uint8Array(b);
+    const key = bin(0x6b, 0xff, 0x00, 0xfe);
+    const hash = bin(0x68, 0xc3);
+    await p.exec(["SET", key, bin(0x80, 0x81)], ["HSET", hash, bin(0xfe), "v"], ["SADD", "st", bin(0xff, 0xff)], ["RENAME", key, bin(0x6b, 0xed, 0xa0, 0x80)]);
+    await p.exec(["SET", key, "again"]);
+    await expectSame(p);
+    const batch = [["GET", key], ["GET", bin(0x6b, 0xed, 0xa0, 0x80)], ["HGET", hash, bin(0xfe)], ["SMEMBERS", "st"], ["EXISTS", key, bin(0x6b, 0xed, 0xa0, 0x80), bin(0x6b, 0xff, 0x00)]];
+    const onPrimary = (await p.primary.exec(batch)).map(fromReplyBinary);
+    const onReplica = await p.replica.read(batch, undefined, want());
+    if (!onReplica.ok) throw new Error(`not served: ${JSON.stringify(onReplica)}`);
+    expect((onReplica.replies as Reply[]).map(fromReplyBinary)).toEqual(onPrimary);
+    const utf8 = (t: string) => new TextEncoder().encode(t);
+    expect(onPrimary.slice(0, 4)).toEqual([utf8("again"), bin(0x80, 0x81), utf8("v"), [bin(0xff, 0xff)]]);
+    expect(onPrimary[4]).toBe(2);
   });
 
   it("a Lua script, a deletion by the alarm's expiry, lazy freeing of a big key, eviction, FLUSHALL", async () => {
