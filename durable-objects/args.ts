@@ -55,18 +55,7 @@ export function bytesText(b: Uint8Array): string {
   } catch {
     // Not UTF-8: the valid runs decoded, the other bytes escaped one by one.
   }
-  let out = "";
-  let start = 0;
-  for (let i = 0; i < b.length; ) {
-    const n = sequenceAt(b, i);
-    if (n > 0) {
-      i += n;
-      continue;
-    }
-    out += strict.decode(b.subarray(start, i)) + String.fromCharCode(0xdc00 + b[i]!);
-    start = ++i;
-  }
-  return out + strict.decode(b.subarray(start));
+  return decodeEscaping(b, (i) => [String.fromCharCode(0xdc00 + b[i]!), 1]);
 }
 
 /**
@@ -75,6 +64,16 @@ export function bytesText(b: Uint8Array): string {
  * runtime writes a string with one. Anything else that is not UTF-8 is escaped as `bytesText` does.
  */
 export function storedText(b: Uint8Array): string {
+  return decodeEscaping(b, (i) => {
+    const b1 = b[i + 1] ?? 0;
+    const b2 = b[i + 2] ?? 0;
+    if (b[i] === 0xed && b1 >= 0xa0 && b1 <= 0xbf && b2 >= 0x80 && b2 <= 0xbf) return [String.fromCharCode(0xd000 | ((b1 & 0x3f) << 6) | (b2 & 0x3f)), 3];
+    return [String.fromCharCode(0xdc00 + b[i]!), 1];
+  });
+}
+
+/** `b` decoded: its valid UTF-8 runs as text, and at each byte that starts none, `escape`'s text and how many bytes it took. */
+function decodeEscaping(b: Uint8Array, escape: (i: number) => [string, number]): string {
   let out = "";
   let start = 0;
   for (let i = 0; i < b.length; ) {
@@ -83,13 +82,9 @@ export function storedText(b: Uint8Array): string {
       i += n;
       continue;
     }
-    out += strict.decode(b.subarray(start, i));
-    const b1 = b[i + 1] ?? 0;
-    const b2 = b[i + 2] ?? 0;
-    if (b[i] === 0xed && b1 >= 0xa0 && b1 <= 0xbf && b2 >= 0x80 && b2 <= 0xbf) {
-      out += String.fromCharCode(0xd000 | ((b1 & 0x3f) << 6) | (b2 & 0x3f));
-      i += 3;
-    } else out += String.fromCharCode(0xdc00 + b[i++]!);
+    const [text, taken] = escape(i);
+    out += strict.decode(b.subarray(start, i)) + text;
+    i += taken;
     start = i;
   }
   return out + strict.decode(b.subarray(start));
