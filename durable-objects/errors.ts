@@ -135,6 +135,7 @@ export const Errors = {
   rateLimitState: "ERR the key holds a string that is not this rate limiter's state (was it used with another algorithm?)",
   zeroRate: "ERR zero rates are not supported",
   rateLimitParam: (name: string) => `ERR ${name} must be a positive integer`,
+  rateLimitNonNegative: (name: string) => `ERR ${name} must be a non-negative integer`,
   rateLimitCost: "ERR cost must be a non-negative integer",
   geoInvalidLonLat: (lonLat: string) => `ERR invalid longitude,latitude pair ${lonLat}`,
   geoUnit: "ERR unsupported unit provided. please use M, KM, FT, MI",

@@ -54,7 +54,7 @@ function positive(p: ArgCursor, name: string): number {
 
 function nonNegative(p: ArgCursor, name: string): number {
   const v = p.takeI64();
-  if (v < 0n || v > BigInt(MAX_PARAM)) throw new CommandError(Errors.rateLimitParam(name));
+  if (v < 0n || v > BigInt(MAX_PARAM)) throw new CommandError(Errors.rateLimitNonNegative(name));
   return Number(v);
 }
 

@@ -44,12 +44,12 @@ describe("RL.LEASE", () => {
     withClock("lease", (run) => {
       expect(run(T0, "RL.LEASE", "e", 0, 1000, 1)).toEqual({ error: Errors.rateLimitParam("limit") });
       expect(run(T0, "RL.LEASE", "e", 10, -5, 1)).toEqual({ error: Errors.rateLimitParam("window") });
-      expect(run(T0, "RL.LEASE", "e", 10, 1000, -1)).toEqual({ error: Errors.rateLimitParam("want") });
+      expect(run(T0, "RL.LEASE", "e", 10, 1000, -1)).toEqual({ error: Errors.rateLimitNonNegative("want") });
       expect(run(T0, "RL.LEASE", "e", 10, 1000, "x")).toEqual({ error: Errors.notInteger });
       expect(run(T0, "RL.LEASE", "e", 10, 1000)).toEqual({ error: Errors.wrongArity("rl.lease") });
       expect(run(T0, "RL.LEASE", "e", 10, 1000, 1, 1)).toEqual({ error: Errors.syntax });
       expect(run(T0, "RL.LEASE", "e", 10, 1000, 1, "DECIDED", "r", 1)).toEqual({ error: Errors.syntax });
-      expect(run(T0, "RL.LEASE", "e", 10, 1000, 1, "DECIDED", "r", 1, -1)).toEqual({ error: Errors.rateLimitParam("refused") });
+      expect(run(T0, "RL.LEASE", "e", 10, 1000, 1, "DECIDED", "r", 1, -1)).toEqual({ error: Errors.rateLimitNonNegative("refused") });
       expect(run(T0, "EXISTS", "e")).toBe(0);
       run(T0, "SET", "str", "hello");
       expect(run(T0, "RL.LEASE", "str", 10, 1000, 1)).toEqual({ error: Errors.rateLimitState });

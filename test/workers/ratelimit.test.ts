@@ -113,7 +113,7 @@ describe("RULE and CACHED: decisions counted per rule on the shard", () => {
     withClock("ratelimit", (run) => {
       expect(run(T0, "RL.FIXED", "e", 10, 1000, "RULE")).toEqual({ error: Errors.syntax });
       expect(run(T0, "RL.FIXED", "e", 10, 1000, 1, "CACHED", 2)).toEqual({ error: Errors.syntax });
-      expect(run(T0, "RL.FIXED", "e", 10, 1000, 1, "RULE", "r", "CACHED", -1)).toEqual({ error: Errors.rateLimitParam("cached") });
+      expect(run(T0, "RL.FIXED", "e", 10, 1000, 1, "RULE", "r", "CACHED", -1)).toEqual({ error: Errors.rateLimitNonNegative("cached") });
       expect(run(T0, "RL.FIXED", "e", 10, 1000, 1, "RULE", "r", "EXTRA")).toEqual({ error: Errors.syntax });
       expect(run(T0, "RL.FIXED", "e", 10, 1000, "2x", "RULE", "r")).toEqual({ error: Errors.notInteger });
       expect(run(T0, "EXISTS", "e")).toBe(0);

@@ -94,6 +94,36 @@ export const rateLimitCases = defineCases("rate limiting (edgekv only)", [
     },
   },
   {
+    name: "RULE and CACHED name the decision's rule for the counters: the same decisions as without; bad tails refused, nothing spent",
+    edgekv: EDGEKV,
+    async run({ r, key }) {
+      const k = key();
+      expect(decision(await r("RL.FIXED", k, 3, W, "RULE", "login"))).toEqual([0, 3, 2, -1, "t"]);
+      expect(decision(await r("RL.FIXED", k, 3, W, 1, "RULE", "login", "CACHED", 5))).toEqual([0, 3, 1, -1, "t"]);
+      expect(decision(await r("RL.FIXED", k, 3, W, "rule", "login", "cached", 0))).toEqual([0, 3, 0, -1, "t"]);
+      expect(decision(await r("RL.FIXED", k, 3, W, "RULE", "login"))).toEqual([1, 3, 0, "t", "t"]);
+      const b = key("b");
+      for (const tail of [["CACHED", 2], ["RULE"], [1, "BOGUS"], [1, "RULE", "x", 2]]) {
+        expect(await r("RL.BUCKET", b, 2, 1, W, ...tail)).toEqual(error("ERR syntax error"));
+      }
+      expect(await r("RL.BUCKET", b, 2, 1, W, "RULE", "x", "CACHED", -1)).toEqual(error("ERR cached must be a non-negative integer"));
+      expect(await r("EXISTS", b)).toEqual(0);
+      expect(decision(await r("RL.GCRA", key("g"), 1, 1, W, 2, "RULE", "api"))).toEqual([0, 2, 0, -1, "t"]);
+      // CL.THROTTLE takes exactly redis-cell's arguments.
+      const c = key("c");
+      expect(await r("CL.THROTTLE", c, 0, 1, 1_000_000, 1, "RULE", "x")).toEqual(error("ERR syntax error"));
+      expect(await r("EXISTS", c)).toEqual(0);
+      // A lease holder reports its own decisions with DECIDED; the grant is as without.
+      const l = key("l");
+      const lease = (await r("RL.LEASE", l, 10, W, 4, "DECIDED", "login", 3, 1, "DECIDED", "api", 0, 2)) as number[];
+      expect([lease[0], lease[2]]).toEqual([4, 6]);
+      expect(await r("RL.LEASE", l, 10, W, 1, "DECIDED", "login", -1, 0)).toEqual(error("ERR admitted must be a non-negative integer"));
+      expect(await r("RL.LEASE", l, 10, W, 1, "DECIDED", "login", 1)).toEqual(error("ERR syntax error"));
+      expect(await r("RL.LEASE", l, 10, W, -1)).toEqual(error("ERR want must be a non-negative integer"));
+      expect(await r("GET", l)).toEqual("4");
+    },
+  },
+  {
     name: "bad arguments and foreign state: clear errors, nothing written",
     edgekv: EDGEKV,
     async run({ r, key }) {
