@@ -13,7 +13,9 @@
  * and the Pub/Sub table under bare workerd (bench/pubsub.mjs: publish→receive latency, fan-out
  * per hub, a command over /ws vs HTTP, with redis-server beside it) and the queue tables
  * (bench/queues.mjs: BLPOP woken by an LPUSH; XADD and XREADGROUP+XACK on a stream of 1k and
- * 1M entries, in-shard and over HTTP; redis-server beside both), and `npm run serve` with
+ * 1M entries, in-shard and over HTTP; redis-server beside both), the console key browser table
+ * (bench/console.mjs: one page of SCAN then TYPE and PTTL per key, over HTTP, at 10k and 1M
+ * keys), and `npm run serve` with
  * WORKERS=1 beside WORKERS=2 (bench/serve-workers.mjs: spread-key GET and SET, req/s and CPU
  * per request), the rate-limit leases table (bench/leases.mjs: front-door decision latency
  * from a far region, exact vs leased, under SIMULATED_RTT; round trips; the early-refusal figure),
@@ -24,7 +26,9 @@
  * --runtimes workerd,miniflare,wrangler, --workloads a,b,c, --no-engine, --no-log-cost (the change log's cost
  * beside the engine rows), --no-scaling, --no-algebra, --no-redis,
  * --no-pubsub, --no-queues, --no-stream-queue (the stream rows only; they take about 1.5 min of
- * a full run, most of it building the 1M-entry streams), --no-serve-workers, --no-leases, --no-global.
+ * a full run, most of it building the 1M-entry streams), --no-console (the console key browser table; about 70 s of a
+ * full run, most of it filling the 1M-key keyspace), --no-serve-workers, --no-leases,
+ * --no-global.
  * SHARDS=N in the environment overrides wrangler.toml's shard count for edgekv.
  * Writes bench/results/latest.json (git-ignored). See docs/performance.md.
  */
@@ -38,6 +42,7 @@ import { spawnSync } from "node:child_process";
 import { algebraFigures, engineFigures, logCostFigures, printAlgebra, printLogCost, scalingTable } from "./engine.mjs";
 import { printPubsub, pubsubFigures } from "./pubsub.mjs";
 import { printQueues, queueFigures } from "./queues.mjs";
+import { consoleFigures, printConsole } from "./console.mjs";
 import { printServeWorkers, serveWorkersFigures } from "./serve-workers.mjs";
 import { leaseFigures, printLeases } from "./leases.mjs";
 import { globalFigures, printGlobal } from "./global.mjs";
@@ -61,6 +66,7 @@ const { values: flags } = parseArgs({
     "no-pubsub": { type: "boolean", default: false },
     "no-queues": { type: "boolean", default: false },
     "no-stream-queue": { type: "boolean", default: false },
+    "no-console": { type: "boolean", default: false },
     "no-serve-workers": { type: "boolean", default: false },
     "no-leases": { type: "boolean", default: false },
     "no-global": { type: "boolean", default: false },
@@ -394,6 +400,7 @@ async function main() {
     const redisBulk = flags["no-redis"] || !algebra ? null : await redisAlgebra({ size: opts.algebraSize });
     const pubsub = flags["no-pubsub"] ? null : await pubsubFigures({ buildDir: work, workDir: work, quick: flags.quick, redis: !flags["no-redis"] });
     const queues = flags["no-queues"] ? null : await queueFigures({ buildDir: work, workDir: work, quick: flags.quick, redis: !flags["no-redis"], stream: !flags["no-stream-queue"] });
+    const consoleTable = flags["no-console"] ? null : await consoleFigures({ buildDir: work, workDir: work, quick: flags.quick });
     const serveWorkers = flags["no-serve-workers"]
       ? null
       : await serveWorkersFigures({ rounds: opts.serveRounds, duration: opts.serveDuration, connections: opts.connections, log });
@@ -414,6 +421,7 @@ async function main() {
     if (redis) printRedis(redis, opts.connections);
     if (pubsub) printPubsub(pubsub);
     if (queues) printQueues(queues);
+    if (consoleTable) printConsole(consoleTable);
     if (globalTable) printGlobal(globalTable);
     const seconds = (Date.now() - started) / 1000;
     console.log(`\n${seconds.toFixed(0)} s; 1-min load average at start ${loadAtStart}; machine: ${JSON.stringify(machine())}`);
@@ -434,6 +442,7 @@ async function main() {
       redis,
       pubsub,
       queues,
+      console: consoleTable,
       serve_workers: serveWorkers,
       leases,
       global: globalTable,
