@@ -122,6 +122,12 @@ export function textBytes(s: string): Uint8Array {
     start = i + 1;
   }
   push(encoder.encode(s.slice(start)));
+  return concatBytes(parts, total);
+}
+
+/** `parts` one after another in one array (`total`: the sum of their lengths); a single part as itself. */
+export function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(total);
   let at = 0;
   for (const p of parts) {

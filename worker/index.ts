@@ -12,7 +12,7 @@
  * `upstash-sync-token`.
  */
 import { Hono, type Context } from "hono";
-import type { Arg } from "../durable-objects/args";
+import { concatBytes, type Arg } from "../durable-objects/args";
 import { Errors, RequestErrors } from "../durable-objects/errors";
 import { isError, type Reply } from "../durable-objects/reply";
 import { checkAccess, tokenFrom } from "./auth";
@@ -285,14 +285,7 @@ async function readBody(req: Request, limit: number): Promise<Uint8Array> {
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const body = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body;
+  return concatBytes(chunks, total);
 }
 
 function requestBody(c: Ctx): Promise<Uint8Array> {
@@ -391,7 +384,8 @@ app.onError((e) => {
 async function scheduled(_controller: ScheduledController, env: Env): Promise<void> {
   const every = parseEvery(env.PITR_CHECKPOINT_EVERY);
   if (every === null || !env.COORDINATOR) return;
-  const opts = { shards: limitsOf(env).shards, replyBytes: limitsOf(env).maxReplyBytes, readOnly: false, tx: txBackend(env, null), pitr: pitrBackend(env) };
+  const limits = limitsOf(env);
+  const opts = { shards: limits.shards, replyBytes: limits.maxReplyBytes, readOnly: false, tx: txBackend(env, null), pitr: pitrBackend(env) };
   const result = await runSchedule(retryingLocked(shardExec(env, null)), opts, every, parseKeep(env.PITR_CHECKPOINT_KEEP), Date.now());
   if (result.error) console.error(`scheduled checkpoint: ${result.error}`);
 }

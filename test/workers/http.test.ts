@@ -329,6 +329,20 @@ describe("limits", () => {
     expect(await cmd("GET", k)).toEqual({ result: null });
   });
 
+  it("joins a streamed body without Content-Length from its chunks, in order", async () => {
+    const k = freshKey("stream-ok");
+    const chunks = ["ab", "cde", "", "f"].map((c) => new TextEncoder().encode(c));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const c of chunks) controller.enqueue(c);
+        controller.close();
+      },
+    });
+    const res = await callWith(small, `/set/${k}`, { method: "POST", body: stream });
+    expect(res.status).toBe(200);
+    expect(await cmd("GET", k)).toEqual({ result: "abcdef" });
+  });
+
   it("counts the bytes of a streamed body without Content-Length", async () => {
     const k = freshKey("stream");
     const chunk = new TextEncoder().encode("y".repeat(40));
