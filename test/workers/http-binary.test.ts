@@ -20,6 +20,15 @@ async function send(path: string, body: unknown, base64 = true): Promise<{ statu
 }
 
 describe('{"base64": "…"} arguments over HTTP', () => {
+  it("a DUMP payload read with base64 encoding is RESTOREd as it came, in a pipeline", async () => {
+    const from = freshKey("dump-from");
+    const to = freshKey("dump-to");
+    await send("/", ["RPUSH", from, bin(VALUE), "b"]);
+    const dumped = (await send("/", ["DUMP", from])).json as { result: string };
+    const restored = await send("/pipeline", [["RESTORE", to, "0", { base64: dumped.result }, "REPLACE"], ["LRANGE", to, "0", "-1"]]);
+    expect(restored).toEqual({ status: 200, json: [{ result: "OK" }, { result: [toBase64(VALUE), btoa("b")] }] });
+  });
+
   it("POST /: a key and a value that are not UTF-8 set, read back byte for byte, listed by KEYS and SCAN", async () => {
     const key = binaryKey("one");
     expect(await send("/", ["SET", bin(key), bin(VALUE)])).toEqual({ status: 200, json: { result: "OK" } });
